@@ -1,0 +1,153 @@
+"""The ``gtu`` command line.
+
+Heavy modules (sympy, numpy, the solvers) are imported inside the commands so
+that ``gtu --help`` starts quickly. Errors caused by the user print one line
+``gtu: error: ...`` and exit with status 2; never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Sequence
+
+from ._version import __version__
+
+__all__ = ["main", "build_parser"]
+
+EXIT_USAGE = 2
+EXIT_INTERNAL = 1
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="gtu",
+        description="Game-theoretic scenario models of the 2025 Russia-Ukraine peace talks: "
+                    "list and inspect models, solve them exactly.",
+        epilog="Examples: gtu list; gtu show chain-store; gtu solve chain-store --form sequential; "
+               "gtu solve chain-store --form normal -p c_I=2 --format json")
+    parser.add_argument("--version", action="version", version=f"gtu {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub.required = True
+
+    p_list = sub.add_parser("list", help="list the available models")
+    p_list.add_argument("--format", choices=("table", "json"), default="table")
+
+    p_show = sub.add_parser("show", help="show a model: players, forms, parameters with sources, scenarios")
+    p_show.add_argument("model", help="model name (see 'gtu list') or path to a .yaml model file")
+    p_show.add_argument("--format", choices=("table", "json", "latex"), default="table")
+
+    p_solve = sub.add_parser("solve", help="compute the equilibria of a model's game")
+    p_solve.add_argument("model", help="model name (see 'gtu list') or path to a .yaml model file")
+    p_solve.add_argument("--form", help="normal or sequential (default: the model's first form)")
+    p_solve.add_argument("--scenario", help="a named scenario of the model (default: parameter defaults)")
+    p_solve.add_argument("-p", "--param", action="append", default=[], metavar="NAME=VALUE",
+                         help="override a parameter, e.g. -p rho=0.05 or -p rho=1/20 (repeatable)")
+    mode = p_solve.add_mutually_exclusive_group()
+    mode.add_argument("--exact", dest="exact", action="store_const", const=True, default=None,
+                      help="exact rational arithmetic (the default when all values are exact decimals)")
+    mode.add_argument("--float", dest="exact", action="store_const", const=False,
+                      help="floating-point arithmetic")
+    p_solve.add_argument("--method", default="auto",
+                         help="solver: auto, vertex-enumeration, support-enumeration, pure, lemke-howson "
+                              "(normal form); auto, subgame-perfect, nash (sequential)")
+    p_solve.add_argument("--format", choices=("table", "json", "latex"), default="table")
+    return parser
+
+
+def _parse_params(items: Sequence[str]) -> dict[str, str]:
+    from .errors import ParameterError
+
+    out: dict[str, str] = {}
+    for item in items:
+        name, sep, value = item.partition("=")
+        name, value = name.strip(), value.strip()
+        if not sep or not name or not value:
+            raise ParameterError(f"cannot read {item!r}", where="-p", fix="write -p NAME=VALUE, e.g. -p rho=0.05")
+        if name in out:
+            raise ParameterError(f"parameter {name!r} is given twice", where="-p", fix="give it once")
+        out[name] = value
+    return out
+
+
+def _emit(text: str) -> None:
+    sys.stdout.write(text if text.endswith("\n") else text + "\n")
+
+
+def cmd_list(args) -> int:
+    from .registry import list_models, load_model
+
+    rows = []
+    for name in list_models():
+        m = load_model(name)
+        rows.append({"name": m.name, "title": m.title, "forms": list(m.forms), "players": list(m.players)})
+    if args.format == "json":
+        _emit(json.dumps(rows, indent=2, ensure_ascii=False))
+    else:
+        from .output.tables import text_table
+
+        _emit(text_table(["name", "forms", "players", "title"],
+                         [[r["name"], ", ".join(r["forms"]), ", ".join(r["players"]), r["title"]] for r in rows]))
+    return 0
+
+
+def cmd_show(args) -> int:
+    from .output import model_report
+    from .registry import load_model
+
+    model = load_model(args.model)
+    if args.format == "json":
+        _emit(json.dumps(model_report.model_to_dict(model), indent=2, ensure_ascii=False))
+    elif args.format == "latex":
+        _emit(model_report.parameters_latex(model))
+    else:
+        _emit(model_report.model_text(model))
+    return 0
+
+
+def cmd_solve(args) -> int:
+    from .output import solution_report
+    from .registry import load_model
+
+    model = load_model(args.model)
+    values = _parse_params(args.param)
+    form = model._form_name(args.form)
+    result = model.solve(form, args.scenario, exact=args.exact, method=args.method, **values)
+    if args.format == "json":
+        _emit(json.dumps(solution_report.solution_to_dict(model, form, args.scenario, result),
+                         indent=2, ensure_ascii=False))
+    elif args.format == "latex":
+        _emit(solution_report.solution_latex(model, form, args.scenario, result))
+    else:
+        _emit(solution_report.solution_text(model, form, args.scenario, result))
+    return 0
+
+
+COMMANDS = {"list": cmd_list, "show": cmd_show, "solve": cmd_solve}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the ``gtu`` command; return the exit status."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return COMMANDS[args.command](args)
+    except KeyboardInterrupt:
+        print("gtu: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+    except Exception as exc:  # one clear line, never a traceback, for user errors
+        from .errors import GTUError
+
+        if isinstance(exc, GTUError):
+            print(f"gtu: error: {exc}", file=sys.stderr)
+            return EXIT_USAGE
+        if os.environ.get("GTU_DEBUG"):
+            raise
+        print(f"gtu: internal error: {type(exc).__name__}: {exc} "
+              "(this is a bug: please report it with the command you ran; GTU_DEBUG=1 shows the traceback)",
+              file=sys.stderr)
+        return EXIT_INTERNAL

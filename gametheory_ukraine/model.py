@@ -1,0 +1,186 @@
+"""Models: parameters with provenance, scenarios, and symbolic game forms."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from fractions import Fraction
+from typing import Any
+
+from ._frozen import FrozenDict
+from ._numbers import to_exact
+from .errors import ParameterError
+from .games.normal_form import NormalFormGame
+from .games.tree import GameTree
+
+__all__ = ["Parameter", "Scenario", "Model"]
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """A named model parameter with its range and provenance.
+
+    Attributes
+    ----------
+    name : str
+        The name used in payoff expressions (e.g. ``"rho"``).
+    symbol : str
+        How it is typeset (e.g. ``"\\rho"`` or ``"ρ"``).
+    default, low, high : Fraction
+        Default value and the plausible range [low, high].
+    description : str
+        What it means, with its unit.
+    source : str
+        A quote from the analysis (with its cite-as name) or a literature citation.
+    """
+
+    name: str
+    symbol: str
+    default: Fraction
+    low: Fraction
+    high: Fraction
+    description: str
+    source: str
+
+    def check(self, value: Fraction, *, where: str = "") -> None:
+        """Raise :class:`ParameterError` if *value* lies outside [low, high]."""
+        if not self.low <= value <= self.high:
+            raise ParameterError(
+                f"{self.name}={_fmt(value)} is outside its range [{_fmt(self.low)}, {_fmt(self.high)}]",
+                where=where or None,
+                fix=f"choose {self.name} between {_fmt(self.low)} and {_fmt(self.high)}")
+
+
+def _fmt(value: Any) -> str:
+    if isinstance(value, Fraction):
+        if value.denominator == 1:
+            return str(value.numerator)
+        as_float = float(value)
+        if Fraction(repr(as_float)) == value:
+            return repr(as_float)
+    return str(value)
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A named set of parameter overrides, with what it represents."""
+
+    name: str
+    description: str
+    values: FrozenDict
+
+
+@dataclass(frozen=True, eq=False)
+class Model:
+    """A game-theoretic model loaded from a model file.
+
+    Hold data and delegate: the symbolic games live in :attr:`forms`;
+    :meth:`game` instantiates one, :func:`~gametheory_ukraine.solve` solves it.
+
+    Attributes
+    ----------
+    name, title, description : str
+    players : tuple of str
+    parameters : FrozenDict of str -> Parameter
+    scenarios : FrozenDict of str -> Scenario
+    forms : FrozenDict of str -> NormalFormGame or GameTree (symbolic)
+    path : str
+        The file it was loaded from.
+    sha256 : str
+        Hash of the file's bytes.
+    """
+
+    name: str
+    title: str
+    description: str
+    players: tuple[str, ...]
+    parameters: FrozenDict
+    scenarios: FrozenDict
+    forms: FrozenDict
+    path: str = ""
+    sha256: str = ""
+    _meta: FrozenDict = field(default_factory=FrozenDict, repr=False)
+
+    def __repr__(self) -> str:
+        return (f"<Model {self.name!r}: {len(self.players)} players, {len(self.parameters)} parameters, "
+                f"forms {list(self.forms)}, scenarios {list(self.scenarios)}>")
+
+    # --------------------------------------------------------- parameters
+    def _form_name(self, form: str | None) -> str:
+        if form is None:
+            return next(iter(self.forms))
+        if form not in self.forms:
+            raise ParameterError(f"model {self.name!r} has no form {form!r}",
+                                 where="--form", fix="use one of " + ", ".join(self.forms))
+        return form
+
+    def _scenario(self, scenario: str | None) -> Scenario | None:
+        if scenario is None:
+            return None
+        if scenario not in self.scenarios:
+            raise ParameterError(f"model {self.name!r} has no scenario {scenario!r}", where="--scenario",
+                                 fix="use one of " + (", ".join(self.scenarios) or "(none defined)"))
+        return self.scenarios[scenario]
+
+    def values(self, scenario: str | None = None, overrides: Mapping[str, Any] | None = None,
+               **kw: Any) -> dict[str, Any]:
+        """Full parameter values: defaults, then the scenario's overrides, then *overrides*.
+
+        Values given here are checked against each parameter's [low, high]. Exact
+        inputs (ints, Fractions, strings such as ``"0.05"``) stay exact; floats stay
+        floats, which makes the instantiated game a float game.
+
+        Raises
+        ------
+        ParameterError
+            Unknown parameter names (with the closest known name) or values out of range.
+        """
+        vals: dict[str, Any] = {name: p.default for name, p in self.parameters.items()}
+        sc = self._scenario(scenario)
+        if sc is not None:
+            vals.update(sc.values)
+        given = dict(overrides or {}, **kw)
+        for name, raw in given.items():
+            if name not in self.parameters:
+                close = difflib.get_close_matches(name, list(self.parameters), n=1)
+                hint = f"did you mean {close[0]!r}? " if close else ""
+                raise ParameterError(f"model {self.name!r} has no parameter {name!r}",
+                                     fix=hint + "known parameters: " + ", ".join(self.parameters))
+            try:
+                exact_value = to_exact(raw)
+            except (ValueError, TypeError) as exc:
+                raise ParameterError(f"{name}={raw!r} is not a number ({exc})",
+                                     fix="give a number such as 0.05 or 1/20") from None
+            self.parameters[name].check(exact_value)
+            vals[name] = raw if isinstance(raw, float) else exact_value
+        return vals
+
+    # --------------------------------------------------------------- games
+    def symbolic(self, form: str | None = None) -> NormalFormGame | GameTree:
+        """The symbolic game of *form* (default: the first form in the file)."""
+        return self.forms[self._form_name(form)]
+
+    def game(self, form: str | None = None, scenario: str | None = None, *, exact: bool | None = None,
+             **values: Any) -> NormalFormGame | GameTree:
+        """The numeric game of *form* under *scenario* with parameter *values* overridden.
+
+        Examples
+        --------
+        >>> import gametheory_ukraine as gtu
+        >>> m = gtu.load_model("chain-store")
+        >>> m.game("normal").kind
+        'exact'
+        """
+        vals = self.values(scenario, values)
+        return self.symbolic(form).instantiate(vals, exact=exact)
+
+    def solve(self, form: str | None = None, scenario: str | None = None, *, exact: bool | None = None,
+              method: str = "auto", tol: float = 1e-9, **values: Any):
+        """Instantiate and solve; see :func:`gametheory_ukraine.solve`."""
+        from .solve import solve
+
+        vals = self.values(scenario, values)
+        game = self.symbolic(form).instantiate(vals, exact=exact)
+        used = {k: v for k, v in vals.items()}
+        return solve(game, exact=exact, method=method, tol=tol, parameters=used)

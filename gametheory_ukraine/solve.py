@@ -1,0 +1,268 @@
+"""The entry point :func:`solve`: pick a solver, run it, certify every equilibrium."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from fractions import Fraction
+from typing import Any
+
+import numpy as np
+
+from ._frozen import FrozenDict
+from ._numbers import as_exact_array
+from .errors import SolverError
+from .games.normal_form import NormalFormGame
+from .games.tree import GameTree
+from .results import Equilibrium, EquilibriumSet, format_number
+
+__all__ = ["solve", "NORMAL_FORM_METHODS", "TREE_METHODS"]
+
+NORMAL_FORM_METHODS = ("auto", "vertex-enumeration", "support-enumeration", "pure", "lemke-howson")
+TREE_METHODS = ("auto", "subgame-perfect", "nash")
+
+
+def solve(game: NormalFormGame | GameTree, *, exact: bool | None = None, method: str = "auto",
+          tol: float = 1e-9, parameters: Mapping[str, Any] | None = None) -> EquilibriumSet:
+    """Compute the equilibria of a numeric game, each with a best-response certificate.
+
+    Parameters
+    ----------
+    game : NormalFormGame or GameTree
+        With numeric payoffs (call ``instantiate`` on a symbolic game first).
+    exact : bool, optional
+        Exact rational arithmetic. Default: exact iff the game's payoffs are exact.
+        Float payoffs solved exactly are read as the decimals they print as.
+    method : str
+        Normal form: ``"auto"`` (= ``"vertex-enumeration"`` for two players: every
+        extreme equilibrium, degenerate games included; ``"support-enumeration"``
+        for N >= 3: sympy polynomial solving; argmax for one player),
+        ``"pure"`` (pure equilibria only), ``"lemke-howson"`` (nashpy; one
+        equilibrium per starting label, two players, floats, not complete).
+        Trees: ``"auto"`` = ``"subgame-perfect"`` (backward induction, ties kept
+        as separate equilibria; imperfect-information subgames solved in normal
+        form), or ``"nash"`` (all Nash equilibria of the reduced normal form).
+    tol : float
+        Float mode: tolerance for best-response checks. Ignored when exact.
+    parameters : mapping, optional
+        Parameter values to record in the result.
+
+    Returns
+    -------
+    EquilibriumSet
+
+    Raises
+    ------
+    SolverError
+        For symbolic games, unknown methods, or (never expected) an equilibrium
+        failing its certificate.
+
+    Examples
+    --------
+    >>> import gametheory_ukraine as gtu
+    >>> g = gtu.NormalFormGame.from_arrays([[3, 3], [2, 5], [0, 6]], [[3, 3], [2, 6], [3, 1]])
+    >>> res = gtu.solve(g)
+    >>> len(res), res.degenerate, res.complete
+    (3, True, True)
+    >>> [str(p) for p in res[2].strategies[0]]
+    ['0', '1/3', '2/3']
+    """
+    params = FrozenDict(parameters or {})
+    if game.kind == "symbolic":
+        raise SolverError(f"the game has free parameters {', '.join(game.parameters)}",
+                          fix="instantiate it first, e.g. game.instantiate(rho=0.05), or use model.game(...)")
+    ex = game.is_exact if exact is None else bool(exact)
+    if isinstance(game, GameTree):
+        return _solve_tree(game, ex, method, tol, params)
+    if isinstance(game, NormalFormGame):
+        return _solve_normal(game, ex, method, tol, params)
+    raise SolverError(f"cannot solve an object of type {type(game).__name__}",
+                      fix="pass a NormalFormGame or a GameTree")
+
+
+# ----------------------------------------------------------------- normal form
+def _payoff_arrays(game: NormalFormGame, exact: bool) -> tuple[np.ndarray, ...]:
+    if exact:
+        return tuple(p if p.dtype == object else as_exact_array(p) for p in game.payoffs)
+    return tuple(np.asarray(p, dtype=float) for p in game.payoffs)
+
+
+def _outcome_distribution(game: NormalFormGame, profile) -> dict:
+    dist: dict = {}
+    supports = [[a for a, p in enumerate(s) if p != 0] for s in profile]
+    import itertools
+
+    for pure in itertools.product(*supports):
+        prob = 1
+        for i, a in enumerate(pure):
+            prob = prob * profile[i][a]
+        label = game.outcome(pure)
+        if label is None:
+            label = " / ".join(game.actions[i][a] for i, a in enumerate(pure))
+        dist[label] = dist.get(label, 0) + prob
+    return dist
+
+
+def describe_outcome(dist: Mapping) -> str:
+    """One label if the outcome is sure, else ``"lottery: a (2/3), b (1/3)"`` by falling probability."""
+    items = sorted(dist.items(), key=lambda kv: -float(kv[1]))
+    if len(items) == 1:
+        return items[0][0]
+    return "lottery: " + ", ".join(f"{k} ({format_number(v, 4)})" for k, v in items)
+
+
+def _certify(value, exact: bool, tol: float, what: str):
+    if exact:
+        if isinstance(value, (int, Fraction)):
+            if value != 0:
+                raise SolverError(f"internal error: {what} has regret {value} (please report this game)")
+            return Fraction(0)
+        # algebraic numbers from polynomial solving: certify numerically at high precision
+        import sympy
+
+        val = sympy.N(value, 50)
+        if abs(val) > sympy.Float("1e-40"):
+            raise SolverError(f"internal error: {what} has regret {val} (please report this game)")
+        return Fraction(0)
+    value = float(value)
+    if value > tol:
+        raise SolverError(f"internal error: {what} has regret {value:g} > tolerance {tol:g}")
+    return max(value, 0.0)
+
+
+def _solve_normal(game: NormalFormGame, exact: bool, method: str, tol: float, params) -> EquilibriumSet:
+    from .solvers.certificate import expected_payoffs, regret
+
+    if method not in NORMAL_FORM_METHODS:
+        raise SolverError(f"unknown method {method!r} for a normal-form game",
+                          fix="use one of " + ", ".join(NORMAL_FORM_METHODS))
+    payoffs = _payoff_arrays(game, exact)
+    n = game.n_players
+    degenerate = None
+    complete = True
+    notes: list[str] = []
+    components: tuple | None = None
+    if method == "auto":
+        method = "vertex-enumeration" if n == 2 else ("pure" if n == 1 else "support-enumeration")
+        if n == 1:
+            method = "argmax"
+    if method == "vertex-enumeration":
+        if n != 2:
+            raise SolverError("vertex enumeration is for two-player games", fix="use method='support-enumeration'")
+        from .solvers.two_player import extreme_equilibria
+
+        sol = extreme_equilibria(payoffs[0], payoffs[1], exact=exact, tol=tol)
+        profiles = [tuple(pair) for pair in sol.equilibria]
+        degenerate = sol.degenerate
+        components = sol.components
+        if sol.has_continuum:
+            notes.append("some equilibria lie in a continuum: equilibria sharing a component index span "
+                         "a convex set whose extreme points are listed")
+    elif method in ("pure", "argmax"):
+        from .solvers.n_player import pure_equilibria
+
+        profiles = []
+        for pure in pure_equilibria(payoffs, tol=0 if exact else tol):
+            profiles.append(tuple(tuple((1 if exact else 1.0) if a == k else (0 if exact else 0.0)
+                                        for a in range(len(game.actions[i])))
+                                  for i, k in enumerate(pure)))
+        if method == "pure":
+            complete = False
+            notes.append("pure equilibria only; mixed equilibria were not searched")
+        else:
+            notes.append("one player: the extreme optimal strategies are the pure maximisers")
+    elif method == "support-enumeration":
+        from .solvers.n_player import support_enumeration
+
+        sol = support_enumeration(payoffs, exact=exact, tol=tol)
+        profiles = [tuple(p) for p in sol.equilibria]
+        complete = sol.complete
+        notes.extend(sol.notes)
+    else:  # lemke-howson via nashpy
+        if n != 2:
+            raise SolverError("Lemke-Howson is for two-player games")
+        import nashpy
+
+        A, B = (np.asarray(p, dtype=float) for p in payoffs)
+        found = []
+        for label in range(sum(A.shape)):
+            try:
+                x, y = nashpy.Game(A, B).lemke_howson(initial_dropped_label=label)
+            except Exception as exc:  # nashpy raises on some degenerate games
+                notes.append(f"Lemke-Howson from label {label} failed: {exc}")
+                continue
+            if x.shape != (A.shape[0],) or np.isnan(x).any() or np.isnan(y).any():
+                continue
+            pair = (tuple(float(v) for v in x), tuple(float(v) for v in y))
+            if not any(np.allclose(np.r_[pair[0], pair[1]], np.r_[q[0], q[1]], atol=1e-9) for q in found):
+                found.append(pair)
+        profiles = found
+        exact = False
+        complete = False
+        notes.append("Lemke-Howson (nashpy) from every initial label: one equilibrium per path, "
+                     "not guaranteed to find all")
+
+    equilibria = []
+    for k, prof in enumerate(profiles):
+        r = _certify(regret(payoffs, prof), exact, tol, f"equilibrium {k}")
+        pays = tuple(expected_payoffs(payoffs, prof))
+        if not exact:
+            pays = tuple(float(v) for v in pays)
+        dist = _outcome_distribution(game, prof)
+        equilibria.append(Equilibrium(
+            strategies=tuple(tuple(s) for s in prof), payoffs=pays, regret=r,
+            outcome=describe_outcome(dist), outcome_distribution=FrozenDict(dist),
+            component=None if components is None else components[k]))
+    return EquilibriumSet(tuple(equilibria), method=method, exact=exact, complete=complete,
+                          degenerate=degenerate, tolerance=0.0 if exact else tol, players=game.players,
+                          actions=game.actions, form="normal", parameters=params, notes=tuple(notes))
+
+
+# ----------------------------------------------------------------------- trees
+def _solve_tree(tree: GameTree, exact: bool, method: str, tol: float, params) -> EquilibriumSet:
+    if method not in TREE_METHODS:
+        raise SolverError(f"unknown method {method!r} for a game tree", fix="use one of " + ", ".join(TREE_METHODS))
+    tree.validate()
+    if exact and not tree.is_exact:
+        tree = _exact_tree(tree)
+    if method == "nash":
+        nf = tree.to_normal_form()
+        res = _solve_normal(nf, exact, "auto", tol, params)
+        return EquilibriumSet(res.equilibria, method=res.method + " (reduced normal form)", exact=res.exact,
+                              complete=res.complete, degenerate=res.degenerate, tolerance=res.tolerance,
+                              players=res.players, actions=res.actions, form="normal", parameters=params,
+                              notes=res.notes)
+    from .solvers.subgame_perfect import expected_payoffs, outcome_distribution, regret, subgame_perfect
+
+    sol = subgame_perfect(tree, exact=exact, tol=tol)
+    infosets = tree.infosets()
+    actions = tuple(FrozenDict({h: s.actions for h, s in infosets.items() if s.player == i})
+                    for i in range(tree.n_players))
+    equilibria = []
+    for k, behaviour in enumerate(sol.equilibria):
+        r = _certify(regret(tree, behaviour), exact, tol, f"subgame-perfect equilibrium {k}")
+        pays = tuple(expected_payoffs(tree, behaviour))
+        if not exact:
+            pays = tuple(float(v) for v in pays)
+        dist = {str(k2): v for k2, v in outcome_distribution(tree, behaviour).items()}
+        strategies = tuple(FrozenDict({h: behaviour[h] for h in actions[i] if h in behaviour})
+                           for i in range(tree.n_players))
+        equilibria.append(Equilibrium(strategies=strategies, payoffs=pays, regret=r,
+                                      outcome=describe_outcome(dist), outcome_distribution=FrozenDict(dist)))
+    return EquilibriumSet(tuple(equilibria), method="subgame-perfect", exact=exact, complete=sol.complete,
+                          degenerate=None, tolerance=0.0 if exact else tol, players=tree.players,
+                          actions=actions, form="sequential", parameters=params, notes=tuple(sol.notes))
+
+
+def _exact_tree(tree: GameTree) -> GameTree:
+    from ._numbers import to_exact
+    from .games.tree import Chance, Decision, Terminal
+
+    def conv(node):
+        if isinstance(node, Terminal):
+            return Terminal(node.name, tuple(to_exact(v) for v in node.payoffs), node.outcome)
+        kids = tuple(conv(c) for c in node.children)
+        if isinstance(node, Decision):
+            return Decision(node.name, node.player, node.actions, kids, node.infoset)
+        return Chance(node.name, node.actions, tuple(to_exact(p) for p in node.probabilities), kids)
+
+    return GameTree(tree.players, conv(tree.root), tree.title)

@@ -1,0 +1,1 @@
+"""Equilibrium solvers working on payoff arrays."""

@@ -1,0 +1,76 @@
+"""Best-response certificates for normal-form equilibria.
+
+Every equilibrium the package reports carries its *regret*: the largest gain any
+player could make by a unilateral deviation to a pure strategy. It is 0 exactly
+for an equilibrium in exact mode and at most the tolerance in float mode.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+__all__ = ["action_values", "expected_payoffs", "regret"]
+
+
+def action_values(payoffs: Sequence[np.ndarray], profile: Sequence[Sequence], player: int) -> np.ndarray:
+    """Expected payoff of each pure action of *player* against the others' mixed strategies.
+
+    Parameters
+    ----------
+    payoffs : sequence of N arrays, each of shape (n_1, ..., n_N)
+    profile : sequence of N probability vectors, vector i of length n_i
+    player : int
+
+    Returns
+    -------
+    numpy.ndarray, shape (n_player,)
+        object dtype (exact) when payoffs or probabilities are objects.
+
+    Examples
+    --------
+    >>> from fractions import Fraction as F
+    >>> A = np.array([[1, -1], [-1, 1]], dtype=object)
+    >>> action_values([A, -A], [(F(1, 2), F(1, 2)), (F(1, 3), F(2, 3))], 0)
+    array([Fraction(-1, 3), Fraction(1, 3)], dtype=object)
+    """
+    u = payoffs[player]
+    # contract the other players' axes from the last one down, so axis numbers stay valid
+    for j in reversed(range(len(payoffs))):
+        if j == player:
+            continue
+        sigma = np.asarray(profile[j], dtype=u.dtype if u.dtype != object else object)
+        u = np.tensordot(u, sigma, axes=([j], [0]))
+    return np.asarray(u)
+
+
+def expected_payoffs(payoffs: Sequence[np.ndarray], profile: Sequence[Sequence]) -> tuple:
+    """Expected payoff of every player at mixed *profile*; tuple of length N."""
+    out = []
+    for i in range(len(payoffs)):
+        vals = action_values(payoffs, profile, i)
+        sigma = np.asarray(profile[i], dtype=vals.dtype if vals.dtype != object else object)
+        out.append(np.dot(vals, sigma))
+    return tuple(out)
+
+
+def regret(payoffs: Sequence[np.ndarray], profile: Sequence[Sequence]):
+    """Largest gain from a unilateral pure deviation at *profile* (0 at an equilibrium).
+
+    Returns a Fraction when everything is exact, a float otherwise.
+
+    Examples
+    --------
+    >>> A = np.array([[3, 0], [5, 1]], dtype=object)   # prisoner's dilemma
+    >>> regret([A, A.T], [(0, 1), (0, 1)]), regret([A, A.T], [(1, 0), (1, 0)])
+    (0, 2)
+    """
+    worst = 0
+    for i in range(len(payoffs)):
+        vals = action_values(payoffs, profile, i)
+        sigma = np.asarray(profile[i], dtype=vals.dtype if vals.dtype != object else object)
+        gain = max(vals) - np.dot(vals, sigma)
+        if gain > worst:
+            worst = gain
+    return worst
