@@ -199,10 +199,39 @@ def parse_model(data: Any, path: str = "<model>", sha256: str = "") -> Model:
             forms[fname] = _parse_tree(ctx, spec, players, pnames, title, where)
         else:
             ctx.fail(f"unknown form {fname!r}", where, _line(raw_forms, fname), fix="use 'normal' or 'sequential'")
+    _check_forms_at_points(ctx, data, forms, parameters, scenarios)
     meta = {k: data[k] for k in ("references", "findings", "notes") if k in data}
     return Model(name, title.strip(), description.strip(), players, FrozenDict(parameters),
                  FrozenDict(scenarios), FrozenDict(forms), path=str(path), sha256=sha256,
                  _meta=FrozenDict(meta))
+
+
+def _check_forms_at_points(ctx: _Ctx, data: dict, forms: dict, parameters: dict, scenarios: dict) -> None:
+    """Every form must give finite payoffs and valid chance probabilities at the defaults and in
+    every scenario; chance probabilities must sum to 1 identically in the parameters."""
+    import sympy
+
+    from .errors import ParameterError
+
+    for fname, game in forms.items():
+        if isinstance(game, GameTree):
+            for node in game.nodes():
+                if isinstance(node, Chance):
+                    total = sympy.simplify(sum(node.probabilities) - 1)
+                    if total != 0:
+                        ctx.fail(f"chance node {node.name!r}: probabilities sum to {sum(node.probabilities)}, "
+                                 "not 1", f"forms.{fname}.nodes.{node.name}", _line(data["forms"][fname]["nodes"],
+                                                                                    node.name),
+                                 fix="make the branch probabilities add up to 1 (e.g. q and 1 - q)")
+        points = [("defaults", {n: p.default for n, p in parameters.items()})]
+        for sname, sc in scenarios.items():
+            points.append((f"scenario {sname!r}", {**points[0][1], **sc.values}))
+        for label, values in points:
+            try:
+                game.instantiate(values, exact=False)
+            except ParameterError as exc:
+                ctx.fail(f"form {fname!r} is invalid at the {label}: {exc.message}", f"forms.{fname}",
+                         _line(data["forms"], fname), fix=exc.fix or "check the expressions and the parameter ranges")
 
 
 def _player_values(ctx: _Ctx, spec: Any, players: tuple, pnames: list, where: str, line: int | None) -> tuple:

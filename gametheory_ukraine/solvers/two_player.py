@@ -19,10 +19,11 @@ References
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from itertools import combinations
-from typing import Any, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -65,8 +66,8 @@ class BimatrixSolution:
 
 
 # --------------------------------------------------------------------- linear algebra
-def _solve_linear(M: Sequence[Sequence[Any]], b: Sequence[Any], *, exact: bool,
-                  tol: float) -> tuple[list, Any] | None:
+def _solve_linear(M: Sequence[Sequence[Any]], b: Sequence[Any], *, exact: bool, tol: float,
+                  integral: bool | None = None) -> tuple[list, Any] | None:
     """Solve the square system ``M z = b`` by fraction-free Gauss-Jordan elimination.
 
     One routine serves both arithmetics. Every elimination step is
@@ -87,6 +88,9 @@ def _solve_linear(M: Sequence[Sequence[Any]], b: Sequence[Any], *, exact: bool,
         elimination is at most ``tol`` in absolute value.
     tol : float
         Singularity threshold in float mode (ignored in exact mode).
+    integral : bool, optional
+        Exact mode: whether all entries are Python ints (then the exact
+        divisions are integer divisions). Determined from the entries if None.
 
     Returns
     -------
@@ -97,7 +101,8 @@ def _solve_linear(M: Sequence[Sequence[Any]], b: Sequence[Any], *, exact: bool,
     s = len(M)
     rows = [list(M[i]) + [b[i]] for i in range(s)]
     # Integers: exact floor division (the quotients are exact). Fractions, floats: true division.
-    integral = exact and all(type(v) is int for row in rows for v in row)
+    if integral is None:
+        integral = exact and all(type(v) is int for row in rows for v in row)
     prev = 1
     for c in range(s):
         if exact:
@@ -175,6 +180,18 @@ def _vertices(C: list[list[Any]], *, exact: bool, tol: float) -> list[tuple[list
     A vertex is the unique solution of k linearly independent tight constraints.
     Each choice is a support ``S`` (the coordinates not fixed to zero) and
     ``|S|`` tight columns ``T``; the remaining system is ``C[S, T]^T z_S = 1``.
+    Every vertex ``z`` has such a basis with ``S`` its support (extend the
+    independent zero constraints outside the support to a basis of tight
+    constraints), so in exact mode only solutions with ``z_S > 0`` are kept.
+
+    Parameters
+    ----------
+    C : list of k lists of l numbers
+        Positive Python ints in exact mode, positive floats otherwise.
+    exact : bool
+        Exact (integer) or float arithmetic.
+    tol : float
+        Float mode tolerance (see :func:`extreme_equilibria`); 0 in exact mode.
 
     Returns
     -------
@@ -190,18 +207,26 @@ def _vertices(C: list[list[Any]], *, exact: bool, tol: float) -> list[tuple[list
     found: dict = {}
     out: list[tuple[list, int, int]] = [([zero] * k, all_zero, 0)]
     found[(all_zero, 0)] = 0
-    float_vertices: list[list[float]] = []
+    float_vertices = np.empty((16, k))  # rows 0..n_float-1: the float vertices found so far
+    n_float = 0
     for s in range(1, min(k, l_) + 1):
         for S in combinations(range(k), s):
             cols = [[C[i][j] for i in S] for j in range(l_)]
             for T in combinations(_tight_candidates(cols, exact=exact, tol=tol), s):
-                sol = _solve_linear([cols[j] for j in T], [one] * s, exact=exact, tol=tol)
+                sol = _solve_linear([cols[j] for j in T], [one] * s, exact=exact, tol=tol, integral=exact)
                 if sol is None:
                     continue
                 num, d = sol
-                slack = tol * d  # 0 in exact mode: all comparisons below are exact integer ones
-                if any(v < -slack for v in num):
-                    continue
+                if exact:
+                    # Only vertices with support exactly S are wanted here (the others are
+                    # found with their own support); all comparisons are on integers.
+                    if any(v <= 0 for v in num):
+                        continue
+                    slack = 0
+                else:
+                    slack = tol * d
+                    if any(v < -slack for v in num):
+                        continue
                 tight = 0
                 for j in range(l_):
                     col = cols[j]
@@ -226,10 +251,13 @@ def _vertices(C: list[list[Any]], *, exact: bool, tol: float) -> list[tuple[list
                     if not exact:
                         # Distinct vertices have distinct label sets; a float vertex whose
                         # labels flickered at the tolerance is merged here by distance.
-                        if float_vertices and min(max(abs(a - b) for a, b in zip(w, z))
-                                                  for w in float_vertices) <= tol:
+                        row = np.asarray(z, dtype=float)
+                        if n_float and np.abs(float_vertices[:n_float] - row).max(axis=1).min() <= tol:
                             continue
-                        float_vertices.append(z)
+                        if n_float == len(float_vertices):
+                            float_vertices = np.concatenate([float_vertices, np.empty_like(float_vertices)])
+                        float_vertices[n_float] = row
+                        n_float += 1
                     found[key] = len(out)
                     out.append((z, zmask, tight))
     return out

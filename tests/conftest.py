@@ -1,0 +1,50 @@
+"""Shared fixtures."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def write_model(tmp_path):
+    """Write YAML text to a model file in a temporary folder and return its path."""
+
+    def _write(text: str, name: str = "m.yaml") -> Path:
+        path = tmp_path / name
+        path.write_text(text, encoding="utf-8")
+        return path
+
+    return _write
+
+
+MINIMAL = """\
+name: tiny
+title: A tiny game
+players: [Row, Col]
+parameters:
+  a:
+    symbol: a
+    default: 1
+    low: 0
+    high: 2
+    description: a payoff
+    source: "hand-made for tests"
+forms:
+  normal:
+    actions:
+      Row: [U, D]
+      Col: [L, R]
+    payoffs:
+      - play: {Row: U, Col: L}
+        payoffs: {Row: a, Col: 1}
+      - play: {Row: U, Col: R}
+        payoffs: {Row: 0, Col: 0}
+      - play: {Row: D, Col: L}
+        payoffs: {Row: 0, Col: 0}
+      - play: {Row: D, Col: R}
+        payoffs: {Row: 1, Col: a}
+"""
