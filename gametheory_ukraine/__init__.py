@@ -21,7 +21,7 @@ __all__ = [
 ]
 
 _LAZY = {
-    "load_model": "registry", "list_models": "registry", "solve": "solve",
+    "load_model": "registry", "list_models": "registry", "solve": "solving",
     "NormalFormGame": "games.normal_form", "GameTree": "games.tree", "Terminal": "games.tree",
     "Decision": "games.tree", "Chance": "games.tree", "Model": "model", "Parameter": "model",
     "Scenario": "model", "Equilibrium": "results", "EquilibriumSet": "results", "GTUError": "errors",

@@ -178,7 +178,7 @@ class Model:
     def solve(self, form: str | None = None, scenario: str | None = None, *, exact: bool | None = None,
               method: str = "auto", tol: float = 1e-9, **values: Any):
         """Instantiate and solve; see :func:`gametheory_ukraine.solve`."""
-        from .solve import solve
+        from .solving import solve
 
         vals = self.values(scenario, values)
         game = self.symbolic(form).instantiate(vals, exact=exact)

@@ -277,6 +277,13 @@ class GameTree:
 
         return to_normal_form(self, reduced=reduced)
 
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, GameTree):
+            return NotImplemented
+        return (self.players, self.title, self.root) == (other.players, other.title, other.root)
+
+    __hash__ = None  # type: ignore[assignment]
+
     def __repr__(self) -> str:
         n_nodes = sum(1 for _ in self.nodes())
         name = f" {self.title!r}" if self.title else ""

@@ -30,10 +30,10 @@ References
 from __future__ import annotations
 
 import itertools
-import random
+from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Any, Sequence
+from typing import Any
 
 import numpy as np
 import sympy
@@ -62,8 +62,9 @@ def _check_payoffs(payoffs: Sequence[Any]) -> list[np.ndarray]:
         raise ValueError("payoffs must hold one array per player (at least one player)")
     shape = arrays[0].shape
     if len(shape) != n_players:
-        raise ValueError(f"with {n_players} players every payoff array must have {n_players} axes; "
-                         f"got shape {shape}")
+        raise ValueError(
+            f"with {n_players} players every payoff array must have {n_players} axes; got shape {shape}"
+        )
     for i, arr in enumerate(arrays):
         if arr.shape != shape:
             raise ValueError(f"payoffs[{i}] has shape {arr.shape}, expected {shape} (same as payoffs[0])")
@@ -170,9 +171,19 @@ class NPlayerSolution:
 # --------------------------------------------------------------------------- algebra
 
 
+def _q(value: Any) -> Fraction:
+    """A sympy / gmpy / python rational as a Fraction."""
+    return Fraction(int(value.numerator), int(value.denominator))
+
+
+def _tpoly(value: Any) -> sympy.Poly:
+    """Constant or expression as a polynomial in ``_T`` over QQ."""
+    return sympy.Poly(value, _T, domain=QQ)
+
+
 @dataclass
 class _Root:
-    """A real root alpha of the irreducible polynomial ``f`` (over QQ).
+    """A real root alpha of the irreducible polynomial ``f`` (in ``_T``, over QQ).
 
     ``interval`` is a rational isolating interval ``(a, b)`` (``a == b`` for a
     rational root); ``index`` is alpha's rank among the real roots of ``f``
@@ -180,184 +191,188 @@ class _Root:
     """
 
     f: sympy.Poly
-    interval: tuple
+    interval: tuple[Fraction, Fraction]
     index: int
 
     def sign(self, r: sympy.Poly) -> int:
-        """Exact sign of ``r(alpha)``.
+        """Exact sign of ``r(alpha)``, without floating point.
 
-        Zero is decided by the remainder of ``r`` modulo ``f`` (``f`` is
-        irreducible, so ``r(alpha) == 0`` iff ``f`` divides ``r``). For a
-        non-zero value the isolating interval of alpha is refined until ``r``
-        has no root in it (Sturm counting, :meth:`sympy.Poly.count_roots`);
-        then ``r(alpha)`` has the sign of ``r`` at the interval's endpoint.
-        No floating-point arithmetic is involved.
+        Zero is decided by the remainder of ``r`` modulo ``f``: ``f`` is
+        irreducible, so ``r(alpha) == 0`` iff ``f`` divides ``r``. Otherwise, with
+        ``m`` the midpoint and ``w`` the half-width of the isolating interval,
+        ``|r(alpha) - r(m)| <= w * sum_k k |c_k| M^(k-1)`` (``M`` bounds ``|x|``
+        on the interval); when ``|r(m)|`` exceeds that bound the sign of
+        ``r(m)`` (an exact rational) is the sign of ``r(alpha)``, else the
+        interval is refined (:meth:`sympy.Poly.refine_root`) and the test
+        repeated -- this terminates because ``r(alpha) != 0``.
         """
         r = r.rem(self.f)
         if r.is_zero:
             return 0
+        coeffs = [_q(c) for c in reversed(r.all_coeffs())]  # c_0, c_1, ...
         a, b = self.interval
-        if a == b:
-            value = r.eval(a)
-            return int(sympy.sign(value))
-        while r.count_roots(a, b) > 0:
-            a, b = self.f.refine_root(a, b, eps=(b - a) / 16)
-        self.interval = (a, b)
-        value = r.eval(a)
-        return int(sympy.sign(value))
+        while True:
+            m = (a + b) / 2
+            value = sum(c * m**k for k, c in enumerate(coeffs))
+            big = max(abs(a), abs(b))
+            bound = (b - a) / 2 * sum(k * abs(c) * big ** (k - 1) for k, c in enumerate(coeffs) if k)
+            if abs(value) > bound:
+                self.interval = (a, b)
+                return 1 if value > 0 else -1
+            lo, hi = self.f.refine_root(a, b, eps=(b - a) / 2**40)
+            a, b = _q(QQ.convert(lo)), _q(QQ.convert(hi))
 
     def value(self, r: sympy.Poly) -> Any:
         """``r(alpha)`` as a Fraction if rational, else an exact sympy number."""
         r = r.rem(self.f)
-        if r.degree() <= 0:
-            c = r.LC() if not r.is_zero else 0
-            return Fraction(int(sympy.Rational(c).p), int(sympy.Rational(c).q))
+        if r.is_zero:
+            return Fraction(0)
+        if r.degree() == 0:
+            return _q(r.LC())
         a, b = self.interval
         if a == b:
-            v = sympy.Rational(r.eval(a))
-            return Fraction(int(v.p), int(v.q))
+            return sum((_q(c) * a**k for k, c in enumerate(reversed(r.all_coeffs()))), Fraction(0))
         if self.f.degree() == 2:
             c2, c1, c0 = (sympy.Rational(c) for c in self.f.all_coeffs())
             disc = sympy.sqrt(c1 * c1 - 4 * c2 * c0)
             roots = sorted([(-c1 - disc) / (2 * c2), (-c1 + disc) / (2 * c2)], key=lambda z: float(z))
             alpha = roots[self.index]
-            return sympy.radsimp(sympy.expand(r.as_expr().subs(_T, alpha)))
-        alpha = sympy.CRootOf(self.f.as_expr(), self.index)
-        return sympy.expand(r.as_expr().subs(_T, alpha))
-
-
-def _as_fraction_or_float(value: Any, exact: bool) -> Any:
-    if exact:
-        return value
-    if isinstance(value, Fraction):
-        return float(value)
-    return float(sympy.N(value, 30))
+        else:
+            alpha = sympy.CRootOf(self.f.as_expr(), self.index)
+        value = sympy.expand(r.as_expr().subs(_T, alpha))
+        return sympy.radsimp(value) if self.f.degree() == 2 else value
 
 
 def _real_roots(p: sympy.Poly) -> list[_Root]:
-    """Exact real roots of the univariate polynomial *p* (distinct, multiplicity ignored)."""
+    """Exact real roots of the univariate polynomial *p* in ``_T`` (distinct; multiplicities dropped)."""
     roots = []
-    _, factors = sympy.factor_list(p.as_expr(), _T)
+    _, factors = p.factor_list()
     for factor, _mult in factors:
         f = sympy.Poly(factor, _T, domain=QQ)
         if f.degree() <= 0:
             continue
         for index, ((a, b), _m) in enumerate(f.intervals()):
-            roots.append(_Root(f, (sympy.Rational(a), sympy.Rational(b)), index))
+            roots.append(_Root(f, (_q(QQ.convert(a)), _q(QQ.convert(b))), index))
     return roots
 
 
-def _shape_basis(exprs: list, gens: list) -> list | None:
-    """If the reduced lex basis *exprs* is in shape position, return ``[g_1, ..., g_{n-1}, p]``.
+def _eval_at(e: sympy.Poly, coords: list[sympy.Poly], f: sympy.Poly) -> sympy.Poly:
+    """``e(h_1(t), ..., h_n(t))`` modulo ``f`` for a polynomial *e* in n variables."""
+    total = _tpoly(0)
+    for monom, coeff in e.terms():
+        term = _tpoly(coeff)
+        for h, power in zip(coords, monom):
+            for _ in range(power):
+                term = (term * h).rem(f)
+        total += term
+    return total.rem(f)
+
+
+def _shape_basis(polys: list[sympy.Poly], gens: list) -> list[sympy.Poly] | None:
+    """If the reduced lex basis *polys* is in shape position, return ``[g_1, ..., g_{n-1}, p]``.
 
     Shape position: ``{x_k - g_k(t) : k < n} + {p(t)}`` with ``t = gens[-1]``.
     Returns None otherwise.
     """
     n = len(gens)
-    t = gens[-1]
-    if len(exprs) != n:
+    if len(polys) != n:
         return None
-    univariate = [e for e in exprs if e.free_symbols <= {t}]
+    univariate = [p for p in polys if all(d == 0 for d in p.degree_list()[:-1])]
     if len(univariate) != 1:
         return None
     out = []
     for k in range(n - 1):
-        x = gens[k]
-        cands = [e for e in exprs if x in e.free_symbols]
-        if len(cands) != 1:
+        cands = [p for p in polys if p.degree(gens[k]) > 0]
+        if len(cands) != 1 or cands[0].degree(gens[k]) != 1:
             return None
-        poly = sympy.Poly(cands[0], *gens, domain=QQ)
-        if poly.degree(x) != 1:
+        expr = cands[0].as_expr()
+        coeff = cands[0].coeff_monomial(gens[k])
+        rest = sympy.expand(expr - coeff * gens[k])
+        if coeff == 0 or not rest.free_symbols <= {gens[-1]}:
             return None
-        coeff = poly.coeff_monomial(x)
-        rest = sympy.expand(cands[0] - coeff * x)
-        if coeff == 0 or not rest.free_symbols <= {t}:
-            return None
-        out.append(sympy.Poly(-rest / coeff, t, domain=QQ))
-    out.append(sympy.Poly(univariate[0], t, domain=QQ))
+        out.append(sympy.Poly(-rest / coeff, gens[-1], domain=QQ))
+    out.append(sympy.Poly(univariate[0].as_expr(), gens[-1], domain=QQ))
     return out
 
 
-_N_SHIFTS = 8  # separating linear forms tried: t = x_n, then pseudo-random integer combinations
+_N_FORMS = 8  # separating linear forms tried: t = x_n first, then fixed integer combinations
 
 
-def _solve_zero_dim(basis: list, xs: list) -> list[tuple[_Root, list[sympy.Poly]]] | None:
-    """Real points of the zero-dimensional ideal generated by *basis* in the variables *xs*.
+def _solve_zero_dim(grevlex: sympy.GroebnerBasis, gens: list) -> list[tuple[_Root, list[sympy.Poly]]] | None:
+    """Real points of the zero-dimensional ideal with the grevlex Groebner basis *grevlex* in *gens*.
 
-    A separating linear form ``t = x_n + sum_k c_k x_k`` (``c = 0`` first) is
-    introduced and a lex Groebner basis (grevlex, then FGLM) with ``t`` last is
-    computed; when it is in shape position every point is
-    ``x_k = g_k(t)`` at a real root ``t`` of ``p``. Returns, per real point,
-    its root and the coordinate polynomials ``x_k = h_k(t)`` for all of *xs*;
-    returns None when no tried form gives shape position.
+    ``gens[-1]`` is ``_T``. A separating linear form ``u = x_n + sum_k c_k x_k``
+    (``c = 0`` first) is introduced and a lex Groebner basis with ``u`` last
+    is computed (grevlex, then FGLM); when it is in shape position every point
+    is ``x_k = g_k(u)`` at a real root ``u`` of ``p``. Returns, per real point,
+    its root and the coordinate polynomials ``x_k = h_k(t)`` (in ``_T``) for all
+    of *gens*; None when no tried form gives shape position.
     """
-    n = len(xs)
-    t = _T
-    gens = list(xs[:-1]) + [t]
-    for attempt in range(_N_SHIFTS if n > 1 else 1):
-        rng = random.Random(attempt)
-        c = [sympy.Integer(rng.randint(-5, 5) if attempt else 0) for _ in range(n - 1)]
-        last = t - sum((ck * xk for ck, xk in zip(c, xs[:-1])), sympy.Integer(0))
-        exprs = [sympy.expand(e.subs(xs[-1], last)) for e in basis]
-        grevlex = sympy.groebner(exprs, *gens, order="grevlex", domain=QQ)
-        lex = grevlex.fglm("lex") if n > 1 else grevlex
-        shape = _shape_basis(list(lex.exprs), gens)
+    n = len(gens)
+    u = sympy.Dummy("u")
+    for attempt in range(_N_FORMS if n > 1 else 1):
+        c = [((7 * attempt + 3 * k * k + 2 * k) % 9 - 4) if attempt else 0 for k in range(n - 1)]
+        if attempt == 0:
+            new_gens, basis = gens, grevlex
+        else:
+            last = u - sum((ck * xk for ck, xk in zip(c, gens[:-1])), sympy.Integer(0))
+            new_gens = list(gens[:-1]) + [u]
+            changed = [
+                sympy.Poly(p.as_expr().subs(gens[-1], last), *new_gens, domain=QQ) for p in grevlex.polys
+            ]
+            basis = sympy.groebner(changed, *new_gens, order="grevlex", domain=QQ)
+        lex = basis.fglm("lex") if n > 1 else basis
+        shape = _shape_basis(list(lex.polys), new_gens)
         if shape is None:
             continue
+        shape = [sympy.Poly(p.as_expr().subs(new_gens[-1], _T), _T, domain=QQ) for p in shape]
         gs, p = shape[:-1], shape[-1]
-        tpoly = sympy.Poly(t, t, domain=QQ)
-        x_last = tpoly - sum((g * sympy.Poly(ck, t, domain=QQ) for ck, g in zip(c, gs)),
-                             sympy.Poly(0, t, domain=QQ))
+        x_last = _tpoly(_T) - sum((g * ck for ck, g in zip(c, gs)), _tpoly(0))
         coords = list(gs) + [x_last]
-        return [(root, coords) for root in _real_roots(p)]
+        return [(root, [h.rem(root.f) for h in coords]) for root in _real_roots(p)]
     return None
 
 
-def _radical_generators(basis: list, xs: list) -> list:
-    """Add the square-free part of each variable's eliminant (Seidenberg's lemma: the ideal becomes radical)."""
+def _radical_basis(basis: list[sympy.Poly], gens: list) -> list[sympy.Poly]:
+    """Add each variable's square-free eliminant (Seidenberg's lemma: the ideal becomes radical)."""
     extra = []
-    for k, x in enumerate(xs):
-        gens = [y for y in xs if y is not x] + [x]
-        lex = sympy.groebner(basis, *gens, order="grevlex", domain=QQ).fglm("lex")
-        univ = [e for e in lex.exprs if e.free_symbols <= {x}]
+    for x in gens:
+        order = [y for y in gens if y != x] + [x]
+        lex = sympy.groebner([p.as_expr() for p in basis], *order, order="lex", domain=QQ)
+        univ = [p for p in lex.exprs if p.free_symbols <= {x}]
         if univ:
-            p = sympy.Poly(univ[0], x, domain=QQ)
-            extra.append(sympy.quo(p, sympy.gcd(p, p.diff(x))).as_expr())
+            q = sympy.Poly(univ[0], x, domain=QQ)
+            q = sympy.quo(q, sympy.gcd(q, q.diff(x)))
+            extra.append(sympy.Poly(q.as_expr(), *gens, domain=QQ))
     return list(basis) + extra
 
 
-def _solve_polynomial_system(eqs: list, xs: list):
-    """Solve ``eqs == 0`` exactly.
+def _solve_polynomial_system(eqs: list[sympy.Poly], gens: list):
+    """Solve ``eqs == 0`` exactly (``gens[-1]`` is ``_T``).
 
     Returns ``"continuum"`` for a positive-dimensional solution set, ``"failed"``
     when no shape-position basis was found, else a list of ``(root, coords)``.
     """
-    eqs = [e for e in eqs if e != 0]
-    if not xs:
-        if any(eqs):
-            return []
-        return [(_Root(sympy.Poly(_T, _T, domain=QQ), (sympy.Integer(0), sympy.Integer(0)), 0), [])]
-    if any(e.is_number for e in eqs):
+    eqs = [e for e in eqs if not e.is_zero]
+    if any(e.is_ground for e in eqs):
         return []
     if not eqs:
         return "continuum"
-    grevlex = sympy.groebner(eqs, *xs, order="grevlex", domain=QQ)
-    if any(e.is_number for e in grevlex.exprs):
+    grevlex = sympy.groebner(eqs, *gens, order="grevlex", domain=QQ)
+    if any(p.is_ground for p in grevlex.polys):
         return []
     if not grevlex.is_zero_dimensional:
         return "continuum"
-    basis = list(grevlex.exprs)
-    points = _solve_zero_dim(basis, xs)
+    points = _solve_zero_dim(grevlex, gens)
     if points is None:
-        points = _solve_zero_dim(_radical_generators(basis, xs), xs)
+        radical = _radical_basis(list(grevlex.polys), gens)
+        points = _solve_zero_dim(sympy.groebner(radical, *gens, order="grevlex", domain=QQ), gens)
     if points is None:
         return "failed"
     # safety net: every point must satisfy the original equations exactly
     for root, coords in points:
-        sub = dict(zip(xs, (h.as_expr() for h in coords)))
-        for e in eqs:
-            if not sympy.Poly(sympy.expand(e.subs(sub, simultaneous=True)), _T, domain=QQ).rem(root.f).is_zero:
-                return "failed"
+        if any(not _eval_at(e, coords, root.f).is_zero for e in eqs):
+            return "failed"
     return points
 
 
@@ -369,7 +384,7 @@ def _nonempty_subsets(n: int) -> list[tuple[int, ...]]:
 
 
 def _dominated(u: np.ndarray, i: int, supports: tuple, tol: Fraction) -> bool:
-    """Conditional dominance test of [PNS08], in a weak form valid inside a support profile.
+    """Conditional dominance test of [PNS08]_, in a weak form valid inside a support profile.
 
     Every profile of ``prod_{j != i} S_j`` has positive probability, so an action
     ``a`` in ``S_i`` cannot be a best response if some ``a'`` is at least as good
@@ -379,89 +394,95 @@ def _dominated(u: np.ndarray, i: int, supports: tuple, tol: Fraction) -> bool:
     """
     index = tuple(supports[j] if j != i else list(range(u.shape[i])) for j in range(u.ndim))
     sub = np.moveaxis(u[np.ix_(*index)], i, 0)
-    n_i = u.shape[i]
     for a in supports[i]:
-        for b in range(n_i):
+        for b in range(u.shape[i]):
             if b == a:
                 continue
-            diff = sub[b] - sub[a]
+            diff = list((sub[b] - sub[a]).flat)
             if tol == 0 or b in supports[i]:
-                if all(d >= 0 for d in diff.flat) and any(d > 0 for d in diff.flat):
+                if all(d >= 0 for d in diff) and any(d > 0 for d in diff):
                     return True
-            elif all(d > tol for d in diff.flat):
+            elif all(d > tol for d in diff):
                 return True
     return False
 
 
-def _payoff_poly(u: np.ndarray, i: int, action: int, sigma: list[dict], supports: tuple) -> Any:
-    """Player i's expected payoff of *action* against the others' mixed strategies *sigma*."""
+def _expected_payoff(u: np.ndarray, i: int, action: int, sigma: list[dict], supports: tuple, zero, mod=None):
+    """Player i's expected payoff of *action* when each other player j mixes ``sigma[j]`` over ``S_j``.
+
+    ``sigma[j][a]`` are polynomials (in the unknowns, or in ``_T`` with *mod*).
+    """
     others = [j for j in range(u.ndim) if j != i]
-    total = 0
+    total = zero
     for prof in itertools.product(*(supports[j] for j in others)):
         idx = list(prof)
         idx.insert(i, action)
         coeff = u[tuple(idx)]
         if coeff == 0:
             continue
-        term = sympy.Rational(coeff.numerator, coeff.denominator)
+        term = zero + sympy.Rational(coeff.numerator, coeff.denominator)
         for j, aj in zip(others, prof):
             term = term * sigma[j][aj]
+            if mod is not None:
+                term = term.rem(mod)
         total = total + term
-    return total
+    return total if mod is None else total.rem(mod)
 
 
 def _solve_support(game: list[np.ndarray], supports: tuple, tol: Fraction):
-    """Equilibria with exactly the support profile *supports*; see :func:`support_enumeration`."""
-    xs = []
-    sigma: list[dict] = []
-    for i, s in enumerate(supports):
-        vars_i = [sympy.Symbol(f"s{i}_{a}") for a in s[1:]]
-        xs.extend(vars_i)
-        d = dict(zip(s[1:], vars_i))
-        d[s[0]] = 1 - sum(vars_i, sympy.Integer(0))
-        sigma.append(d)
-    eqs = []
-    for i, s in enumerate(supports):
-        base = _payoff_poly(game[i], i, s[0], sigma, supports)
-        for a in s[1:]:
-            eqs.append(sympy.expand(_payoff_poly(game[i], i, a, sigma, supports) - base))
-    solved = _solve_polynomial_system(eqs, xs)
-    if isinstance(solved, str):
-        return solved
+    """Equilibria with exactly the support profile *supports*; see :func:`support_enumeration`.
+
+    Returns a list of profiles, or ``"continuum"`` / ``"failed"``.
+    """
+    # unknowns: sigma_i(a) for a in S_i[1:]; sigma_i(S_i[0]) = 1 - sum of the others
+    owners = [(i, a) for i, s in enumerate(supports) for a in s[1:]]
+    if owners:
+        gens = [sympy.Symbol(f"s{i}_{a}") for i, a in owners[:-1]] + [_T]
+        zero = sympy.Poly(0, *gens, domain=QQ)
+        sigma: list[dict] = [{} for _ in supports]
+        for (i, a), g in zip(owners, gens):
+            sigma[i][a] = sympy.Poly(g, *gens, domain=QQ)
+        for i, s in enumerate(supports):
+            sigma[i][s[0]] = zero + 1 - sum(sigma[i].values(), zero)
+        eqs = []
+        for i, s in enumerate(supports):
+            base = _expected_payoff(game[i], i, s[0], sigma, supports, zero)
+            for a in s[1:]:
+                eqs.append(_expected_payoff(game[i], i, a, sigma, supports, zero) - base)
+        solved = _solve_polynomial_system(eqs, gens)
+        if isinstance(solved, str):
+            return solved
+    else:  # a pure profile: the empty system has one solution
+        solved = [(_Root(_tpoly(_T), (Fraction(0), Fraction(0)), 0), [])]
+    rq = _tpoly(sympy.Rational(tol.numerator, tol.denominator))
+    tzero = _tpoly(0)
     found = []
-    zero = sympy.Poly(0, _T, domain=QQ)
     for root, coords in solved:
-        coord = dict(zip(xs, coords))
+        coord = dict(zip(owners, coords))
         sig_t: list[dict] = []
-        ok = True
         for i, s in enumerate(supports):
-            d = {a: coord[sympy.Symbol(f"s{i}_{a}")] for a in s[1:]}
-            d[s[0]] = sympy.Poly(1, _T, domain=QQ) - sum(d.values(), zero)
-            if any(root.sign(p) <= 0 for p in d.values()):
-                ok = False
-                break
+            d = {a: coord[(i, a)] for a in s[1:]}
+            d[s[0]] = (_tpoly(1) - sum(d.values(), tzero)).rem(root.f)
             sig_t.append(d)
-        if not ok:
+        if any(root.sign(p) <= 0 for d in sig_t for p in d.values()):
             continue
-        # no action outside the support may do (strictly, or by more than tol) better
-        for i, s in enumerate(supports):
+
+        def beaten(i: int, s: tuple, root=root, sig_t=sig_t) -> bool:
             outside = [b for b in range(game[i].shape[i]) if b not in s]
             if not outside:
-                continue
-            rq = sympy.Rational(tol.numerator, tol.denominator)
-            base = _tpoly_payoff(game[i], i, s[0], sig_t, supports, root.f)
-            for b in outside:
-                gain = _tpoly_payoff(game[i], i, b, sig_t, supports, root.f) - base
-                if root.sign(gain - sympy.Poly(rq, _T, domain=QQ)) > 0:
-                    ok = False
-                    break
-            if not ok:
-                break
-        if not ok:
+                return False
+            base = _expected_payoff(game[i], i, s[0], sig_t, supports, tzero, root.f)
+            return any(
+                root.sign(_expected_payoff(game[i], i, b, sig_t, supports, tzero, root.f) - base - rq) > 0
+                for b in outside
+            )
+
+        # no action outside the support may do strictly (float mode: by more than tol) better
+        if any(beaten(i, s) for i, s in enumerate(supports)):
             continue
         profile = []
         for i, s in enumerate(supports):
-            probs = [Fraction(0)] * game[i].shape[i]
+            probs: list[Any] = [Fraction(0)] * game[i].shape[i]
             for a in s:
                 probs[a] = root.value(sig_t[i][a])
             profile.append(tuple(probs))
@@ -469,29 +490,23 @@ def _solve_support(game: list[np.ndarray], supports: tuple, tol: Fraction):
     return found
 
 
-def _tpoly_payoff(u, i, action, sig_t, supports, f):
-    others = [j for j in range(u.ndim) if j != i]
-    total = sympy.Poly(0, _T, domain=QQ)
-    for prof in itertools.product(*(supports[j] for j in others)):
-        idx = list(prof)
-        idx.insert(i, action)
-        coeff = u[tuple(idx)]
-        if coeff == 0:
-            continue
-        term = sympy.Poly(sympy.Rational(coeff.numerator, coeff.denominator), _T, domain=QQ)
-        for j, aj in zip(others, prof):
-            term = (term * sig_t[j][aj]).rem(f)
-        total = total + term
-    return total.rem(f)
+def _as_fraction_or_float(value: Any, exact: bool) -> Any:
+    if exact:
+        return value
+    if isinstance(value, Fraction):
+        return float(value)
+    return float(sympy.N(value, 30))
 
 
 def _sort_key(eq: tuple) -> tuple:
-    flat = [v for probs in eq for v in probs]
-    return tuple(float(v) if isinstance(v, Fraction) else float(sympy.N(v, 30)) for v in flat)
+    return tuple(
+        float(v) if isinstance(v, Fraction) else float(sympy.N(v, 30)) for probs in eq for v in probs
+    )
 
 
-def support_enumeration(payoffs: Sequence[Any], *, exact: bool, tol: float = 1e-9,
-                        max_supports: int = 20000) -> NPlayerSolution:
+def support_enumeration(
+    payoffs: Sequence[Any], *, exact: bool, tol: float = 1e-9, max_supports: int = 20000
+) -> NPlayerSolution:
     r"""Nash equilibria of an N-player game by exact support enumeration.
 
     For every support profile :math:`(S_1, \dots, S_N)` (each :math:`S_i` a
@@ -603,13 +618,15 @@ def support_enumeration(payoffs: Sequence[Any], *, exact: bool, tol: float = 1e-
         eqs = tuple(((tuple(one if b == a else nil for b in range(shape[0])),),) for a in chosen)
         notes = ()
         if len(chosen) > 1:
-            notes = (f"the single player is indifferent among actions {tuple(chosen)}: every mixture of "
-                     "the reported pure equilibria is also an equilibrium (they are its extreme points)",)
+            notes = (
+                f"the single player is indifferent among actions {tuple(chosen)}: every mixture of "
+                "the reported pure equilibria is also an equilibrium (they are its extreme points)",
+            )
         return NPlayerSolution(equilibria=eqs, complete=True, notes=notes)
 
     count = 1
     for n in shape:
-        count *= 2 ** n - 1
+        count *= 2**n - 1
     if count > max_supports:
         raise ValueError(f"the game has {count} support profiles, more than max_supports={max_supports}")
 
@@ -620,8 +637,10 @@ def support_enumeration(payoffs: Sequence[Any], *, exact: bool, tol: float = 1e-
             continue
         result = _solve_support(game, supports, tol_q)
         if result == "continuum":
-            notes.append(f"support {supports} has a continuum of solutions (positive-dimensional "
-                         "system); equilibria in its relative interior, if any, are not reported")
+            notes.append(
+                f"support {supports} has a continuum of solutions (positive-dimensional "
+                "system); equilibria in its relative interior, if any, are not reported"
+            )
             continue
         if result == "failed":
             notes.append(f"support {supports}: sympy could not solve the polynomial system")
@@ -633,6 +652,7 @@ def support_enumeration(payoffs: Sequence[Any], *, exact: bool, tol: float = 1e-
         if eq not in unique:
             unique.append(eq)
     unique.sort(key=lambda eq: (_sort_key(eq), str(eq)), reverse=True)
-    equilibria = tuple(tuple(tuple(_as_fraction_or_float(v, exact) for v in probs) for probs in eq)
-                       for eq in unique)
+    equilibria = tuple(
+        tuple(tuple(_as_fraction_or_float(v, exact) for v in probs) for probs in eq) for eq in unique
+    )
     return NPlayerSolution(equilibria=equilibria, complete=not notes, notes=tuple(notes))

@@ -441,7 +441,12 @@ def extreme_equilibria(A: Any, B: Any, *, exact: bool, tol: float = 1e-9) -> Bim
 
     xs = {pi: normalise(P[pi][0]) for pi, _ in pairs}
     ys = {qi: normalise(Q[qi][0]) for _, qi in pairs}
-    pairs.sort(key=lambda pq: xs[pq[0]] + ys[pq[1]], reverse=True)
+    if exact:
+        pairs.sort(key=lambda pq: xs[pq[0]] + ys[pq[1]], reverse=True)
+    else:
+        # Probabilities are compared at 1e-9 resolution, so that rounding noise does not
+        # reorder entries that are equal in exact arithmetic (float order = exact order).
+        pairs.sort(key=lambda pq: tuple(round(v, 9) for v in xs[pq[0]] + ys[pq[1]]), reverse=True)
 
     # Connected components of the bipartite graph (x-vertices -- y-vertices).
     parent: dict = {}

@@ -1,0 +1,62 @@
+"""The bundled models ship inside the wheel and load by name from a wheel install and from an editable
+install alike, run from outside the source tree."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+from conftest import ROOT
+
+PROBE = ("import gametheory_ukraine as g, json; m = g.load_model('chain-store'); "
+         "print(json.dumps({'file': g.__file__, 'model': m.path, 'names': g.list_models(), "
+         "'spe': g.solve(m.game('sequential'))[0].outcome}))")
+
+
+def _pip(*args, cwd=None):
+    proc = subprocess.run([sys.executable, "-m", "pip", "--disable-pip-version-check", *args], cwd=cwd,
+                          capture_output=True, text=True, timeout=900)
+    assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-4000:]
+    return proc
+
+
+def _probe(python, cwd, env=None):
+    import json
+
+    proc = subprocess.run([python, "-c", PROBE], cwd=cwd, capture_output=True, text=True, timeout=300,
+                          env=env)
+    assert proc.returncode == 0, proc.stderr[-4000:]
+    return json.loads(proc.stdout)
+
+
+def test_wheel_contains_models_and_loads_them_by_name(tmp_path):
+    dist = tmp_path / "dist"
+    _pip("wheel", "--no-deps", "-q", "-w", str(dist), str(ROOT))
+    (wheel,) = dist.glob("gametheory_ukraine-*.whl")
+    names = zipfile.ZipFile(wheel).namelist()
+    shipped = {Path(n).name for n in names if n.startswith("gametheory_ukraine/models/")}
+    on_disk = {p.name for p in (ROOT / "models").glob("*.yaml")}
+    assert on_disk and on_disk <= shipped
+    target = tmp_path / "site"
+    _pip("install", "--no-deps", "-q", "--target", str(target), str(wheel))
+    env = dict(os.environ, PYTHONPATH=str(target))
+    out = _probe(sys.executable, cwd=tmp_path, env=env)
+    assert out["file"].startswith(str(target))
+    assert out["model"].startswith(str(target)) and out["model"].endswith("chain-store.yaml")
+    assert "chain-store" in out["names"] and out["spe"] == "entry accommodated"
+
+
+def test_editable_install_loads_models_from_the_source_tree(tmp_path):
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", "--system-site-packages", str(venv)], check=True, timeout=300)
+    python = str(venv / "bin" / "python")
+    proc = subprocess.run([python, "-m", "pip", "--disable-pip-version-check", "install", "--no-deps", "-q",
+                           "-e", str(ROOT)], capture_output=True, text=True, timeout=900)
+    assert proc.returncode == 0, proc.stderr[-4000:]
+    out = _probe(python, cwd=tmp_path)
+    assert out["file"] == str(ROOT / "gametheory_ukraine" / "__init__.py")
+    assert out["model"] == str(ROOT / "models" / "chain-store.yaml")
+    assert "chain-store" in out["names"] and out["spe"] == "entry accommodated"

@@ -1,0 +1,133 @@
+"""gtu.solve(): dispatch, exactness, certificates, immutability of results."""
+
+from __future__ import annotations
+
+import pickle
+from dataclasses import FrozenInstanceError
+from fractions import Fraction as F
+
+import numpy as np
+import pytest
+import sympy
+
+import gametheory_ukraine as gtu
+from gametheory_ukraine.errors import SolverError
+
+# von Stengel (2007), Algorithmic Game Theory ch. 3: a degenerate 3x2 game with 3 extreme equilibria.
+VS_A = [[3, 3], [2, 5], [0, 6]]
+VS_B = [[3, 3], [2, 6], [3, 1]]
+
+
+def _profiles(res):
+    return {tuple(tuple(s) for s in eq.strategies) for eq in res}
+
+
+def test_von_stengel_exact_through_solve():
+    res = gtu.solve(gtu.NormalFormGame.from_arrays(VS_A, VS_B))
+    assert res.exact and res.complete and res.degenerate and res.method == "vertex-enumeration"
+    assert _profiles(res) == {((1, 0, 0), (1, 0)), ((1, 0, 0), (F(2, 3), F(1, 3))),
+                              ((0, F(1, 3), F(2, 3)), (F(1, 3), F(2, 3)))}
+    assert all(isinstance(p, F) for eq in res for s in eq.strategies for p in s)
+    assert all(eq.regret == 0 and isinstance(eq.regret, F) for eq in res)
+    mixed = next(eq for eq in res if eq.strategies[0][0] == 0)
+    assert [str(p) for p in mixed.strategies[0]] == ["0", "1/3", "2/3"]
+    # payoffs by hand: row gets 3*(1/3)+3*(2/3) = 3 in the first, y=(1/3,2/3) against row 2: 2/3 + 10/3 = 4
+    assert mixed.payoffs == (F(4), F(8, 3))
+    # the first two share a component (the segment between them is a continuum of equilibria)
+    comps = [eq.component for eq in res if eq.strategies[0] == (1, 0, 0)]
+    assert len(set(comps)) == 1 and res.has_continuum
+
+
+def test_float_mode_agrees_with_exact():
+    exact = gtu.solve(gtu.NormalFormGame.from_arrays(VS_A, VS_B))
+    flt = gtu.solve(gtu.NormalFormGame.from_arrays(VS_A, VS_B), exact=False)
+    assert not flt.exact and flt.tolerance == 1e-9 and len(flt) == 3
+    for e, f in zip(sorted(exact, key=lambda q: [float(x) for s in q.strategies for x in s]),
+                    sorted(flt, key=lambda q: [float(x) for s in q.strategies for x in s])):
+        assert np.allclose([float(x) for s in e.strategies for x in s], [x for s in f.strategies for x in s])
+        assert all(isinstance(x, float) for s in f.strategies for x in s)
+
+
+def test_float_game_solved_exactly_reads_decimals():
+    g = gtu.NormalFormGame.from_arrays([[0.1, 0.0], [0.0, 0.2]], [[0.2, 0.0], [0.0, 0.1]])
+    assert g.kind == "float"
+    res = gtu.solve(g, exact=True)
+    # mixed: column makes row indifferent: 0.1 y = 0.2 (1 - y) -> y = 2/3; row: 0.2 x = 0.1 (1 - x) -> x = 1/3
+    mixed = [eq for eq in res if 0 < eq.strategies[0][0] < 1]
+    assert mixed[0].strategies == ((F(1, 3), F(2, 3)), (F(2, 3), F(1, 3)))
+
+
+def test_symbolic_game_refused_with_fix():
+    a = sympy.Symbol("a")
+    g = gtu.NormalFormGame.from_arrays([[a, 0], [0, 1]], [[1, 0], [0, a]])
+    assert g.kind == "symbolic" and g.parameters == ("a",)
+    with pytest.raises(SolverError, match="instantiate"):
+        gtu.solve(g)
+    res = gtu.solve(g.instantiate(a=2))
+    assert len(res) == 3
+
+
+def test_three_player_dispatches_to_support_enumeration():
+    # 2x2x2 game in which every player gets 1 when all match and 0 otherwise: the pure equilibria are
+    # (0,0,0) and (1,1,1); solve must certify each.
+    A = np.zeros((2, 2, 2), dtype=object)
+    A[0, 0, 0] = A[1, 1, 1] = 1
+    res = gtu.solve(gtu.NormalFormGame.from_arrays(A, A, A))
+    assert res.method == "support-enumeration"
+    pure = {tuple(tuple(s) for s in eq.strategies) for eq in res if all(max(s) == 1 for s in eq.strategies)}
+    assert pure == {((1, 0), (1, 0), (1, 0)), ((0, 1), (0, 1), (0, 1))}
+    assert all(eq.regret == 0 for eq in res)
+
+
+def test_one_player_argmax_with_tie():
+    res = gtu.solve(gtu.NormalFormGame.from_arrays([3, 1, 3]))
+    assert _profiles(res) == {((1, 0, 0),), ((0, 0, 1),)}
+
+
+def test_pure_and_lemke_howson_methods():
+    g = gtu.NormalFormGame.from_arrays([[1, 0], [0, 2]], [[2, 0], [0, 1]])  # battle of the sexes
+    pure = gtu.solve(g, method="pure")
+    assert not pure.complete and _profiles(pure) == {((1, 0), (1, 0)), ((0, 1), (0, 1))}
+    lh = gtu.solve(g, method="lemke-howson")
+    assert not lh.complete and not lh.exact and 1 <= len(lh) <= 3
+    assert all(eq.regret <= 1e-9 for eq in lh)
+
+
+def test_tree_nash_vs_subgame_perfect():
+    m = gtu.load_model("chain-store")
+    tree = m.game("sequential")
+    spe = gtu.solve(tree)
+    assert spe.method == "subgame-perfect" and len(spe) == 1 and spe[0].outcome == "entry accommodated"
+    nash = gtu.solve(tree, method="nash")
+    outcomes = sorted({eq.outcome for eq in nash})
+    assert outcomes == ["entry accommodated", "entry deterred"]  # the threat is a Nash equilibrium only
+
+
+def test_results_are_immutable_and_picklable():
+    res = gtu.solve(gtu.NormalFormGame.from_arrays(VS_A, VS_B))
+    with pytest.raises(FrozenInstanceError):
+        res.method = "x"  # type: ignore[misc]
+    with pytest.raises(FrozenInstanceError):
+        res[0].regret = 1  # type: ignore[misc]
+    again = pickle.loads(pickle.dumps(res))
+    assert again == res
+    g = gtu.NormalFormGame.from_arrays(VS_A, VS_B)
+    with pytest.raises(ValueError):
+        g.payoffs[0][0, 0] = 7
+
+
+def test_from_arrays_validation():
+    with pytest.raises(ValueError, match="differ in shape"):
+        gtu.NormalFormGame.from_arrays([[1, 2]], [[1], [2]])
+    with pytest.raises(ValueError, match="dimensions"):
+        gtu.NormalFormGame.from_arrays([1, 2], [1, 2])
+    g = gtu.NormalFormGame.from_arrays([[F(1, 2), 1]], [[0, 1]], players=["R", "C"],
+                                       actions=[["u"], ["l", "r"]])
+    assert g.kind == "exact" and g.players == ("R", "C") and g.shape == (1, 2)
+
+
+def test_repr_is_short():
+    res = gtu.solve(gtu.NormalFormGame.from_arrays(VS_A, VS_B))
+    text = repr(res)
+    assert text.startswith("<EquilibriumSet: 3 equilibria by vertex-enumeration (exact, degenerate)>")
+    assert "1/3" in text
