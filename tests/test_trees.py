@@ -75,8 +75,10 @@ def entry_bos() -> GameTree:
     """The entrant (E) stays out (2, 5) or enters a simultaneous battle of the sexes with I:
     both X (3, 1), both Y (1, 3), mismatch (0, 0). I does not observe E's choice X/Y."""
     bos = Decision("B1", 0, ("X", "Y"), (
-        Decision("b2x", 1, ("X", "Y"), (T("xx", (3, 1), "both X"), T("xy", (0, 0), "mismatch")), infoset="B2"),
-        Decision("b2y", 1, ("X", "Y"), (T("yx", (0, 0), "mismatch"), T("yy", (1, 3), "both Y")), infoset="B2")))
+        Decision("b2x", 1, ("X", "Y"), (T("xx", (3, 1), "both X"), T("xy", (0, 0), "mismatch")),
+                 infoset="B2"),
+        Decision("b2y", 1, ("X", "Y"), (T("yx", (0, 0), "mismatch"), T("yy", (1, 3), "both Y")),
+                 infoset="B2")))
     return GameTree(("E", "I"), Decision("root", 0, ("in", "out"), (bos, T("out", (2, 5), "stay out"))))
 
 
@@ -86,7 +88,8 @@ def centipede() -> GameTree:
     n4 = Decision("n4", 1, ("take", "pass"), (T("t4", (2, 4), "P2 takes late"), end))
     n3 = Decision("n3", 0, ("take", "pass"), (T("t3", (3, 1), "P1 takes late"), n4))
     n2 = Decision("n2", 1, ("take", "pass"), (T("t2", (0, 2), "P2 takes early"), n3))
-    return GameTree(("P1", "P2"), Decision("n1", 0, ("take", "pass"), (T("t1", (1, 0), "P1 takes at once"), n2)))
+    n1 = Decision("n1", 0, ("take", "pass"), (T("t1", (1, 0), "P1 takes at once"), n2))
+    return GameTree(("P1", "P2"), n1)
 
 
 def omitted_tree() -> GameTree:
@@ -183,6 +186,11 @@ def assert_same_reduced_form(tree: GameTree) -> gbt.Game:
     return g
 
 
+def gambit_profile(g: gbt.Game, eq) -> tuple:
+    """A pygambit mixed strategy profile as a tuple of per-player Fraction tuples."""
+    return tuple(tuple(F(str(eq[s])) for s in player.strategies) for player in g.players)
+
+
 def pure(k: int, n: int) -> tuple:
     return tuple(F(1) if j == k else F(0) for j in range(n))
 
@@ -218,8 +226,8 @@ def test_chain_store_reduced_form_has_a_nash_equilibrium_that_is_not_subgame_per
     assert regret(tree, threat) == 2
     assert subgame_roots(tree) == ("E", "I")
     g = assert_same_reduced_form(tree)
-    nash = [[[F(str(p)) for p in probs] for probs in eq] for eq in gbt.nash.enumpure_solve(g).equilibria]
-    assert nash == [[[1, 0], [1, 0]], [[0, 1], [0, 1]]]
+    nash = [gambit_profile(g, eq) for eq in gbt.nash.enumpure_solve(g).equilibria]
+    assert nash == [((1, 0), (1, 0)), ((0, 1), (0, 1))]
 
 
 def test_chain_store_in_float_mode():
@@ -251,11 +259,13 @@ def test_ties_multiply_across_independent_subgames_and_max_equilibria_is_enforce
             Decision(f"m{k}", 1, ("a", "b"), (T(f"la{k}", (3, 1)), T(f"lb{k}", (0, 1)))),
             T(f"rr{k}", (1, 0))))
 
-    tree = GameTree(("P1", "P2"), Chance("n", ("1", "2", "3"), (F(1, 3),) * 3, tuple(copy(k) for k in range(3))))
+    nature = Chance("n", ("1", "2", "3"), (F(1, 3),) * 3, tuple(copy(k) for k in range(3)))
+    tree = GameTree(("P1", "P2"), nature)
     sol = subgame_perfect(tree, exact=True)
     assert len(sol.equilibria) == 8 and len(set(sol.equilibria)) == 8
     # expected P1 payoff: (number of copies where P2 plays a) * 3/3 + (others) * 1/3
-    assert sorted(p[0] for p in sol.payoffs) == sorted(F(3 * k + (3 - k), 3) for k in (0, 1, 1, 1, 2, 2, 2, 3))
+    expected = sorted(F(3 * k + (3 - k), 3) for k in (0, 1, 1, 1, 2, 2, 2, 3))
+    assert sorted(p[0] for p in sol.payoffs) == expected
     assert all(regret(tree, eq) == 0 for eq in sol.equilibria)
     with pytest.raises(ValueError, match=r"\b8\b.*max_equilibria=7"):
         subgame_perfect(tree, exact=True, max_equilibria=7)
@@ -295,7 +305,8 @@ def test_chance_tree_normal_form_has_exact_lotteries():
     assert_same_reduced_form(tree)
     floats = to_normal_form(tree.instantiate(exact=False))
     assert floats.kind == "float" and floats.payoffs[1][1, 0] == pytest.approx(8 / 3)
-    assert floats.outcomes[1, 1] == "lottery: windfall grabbed (0.333333), muddling through (0.5), collapse (0.166667)"
+    assert floats.outcomes[1, 1] == ("lottery: windfall grabbed (0.333333), muddling through (0.5), "
+                                     "collapse (0.166667)")
 
 
 def test_symbolic_tree_gives_symbolic_normal_form():
@@ -310,11 +321,14 @@ def test_symbolic_tree_gives_symbolic_normal_form():
     assert sympy.expand(game.payoffs[1][1, 0] - (2 - 3 * p)) == 0
     assert game.outcomes[1, 0] == "lottery: win (p), loss (1 - p)"
     numeric = to_normal_form(tree.instantiate(p=F(1, 4)))
-    assert game.instantiate(p=F(1, 4)) == numeric
+    assert all(np.array_equal(a, b) for a, b in zip(game.instantiate(p=F(1, 4)).payoffs, numeric.payoffs))
+    assert numeric.outcomes[1, 0] == "lottery: win (1/4), loss (3/4)"
     assert numeric.payoffs[0][1, 0] == F(-1, 2)
     with pytest.raises(SolverError, match="free parameters p"):
         subgame_perfect(tree, exact=True)
-    assert subgame_perfect(tree.instantiate(p=F(1, 2)), exact=True).equilibria == (profile(a=(0, 1)),)
+    # p = 3/4: gambling gives P1 6 * 3/4 - 2 = 5/2 > 1
+    sol = subgame_perfect(tree.instantiate(p=F(3, 4)), exact=True)
+    assert sol.equilibria == (profile(a=(0, 1)),) and sol.payoffs == ((F(5, 2), F(-1, 4)),)
 
 
 # ------------------------------------------------------------------------ imperfect information
@@ -337,7 +351,8 @@ def test_entry_then_battle_of_the_sexes_gives_three_spe():
     assert outcome_distribution(tree, sol.equilibria[1]) == {"stay out": 1}
     # the mixed subgame profile, conditional on entry: both X 3/16, both Y 3/16, mismatch 10/16
     entered = profile(root=(1, 0), B1=(F(3, 4), F(1, 4)), B2=(F(1, 4), F(3, 4)))
-    assert outcome_distribution(tree, entered) == {"both X": F(3, 16), "mismatch": F(5, 8), "both Y": F(3, 16)}
+    assert outcome_distribution(tree, entered) == {"both X": F(3, 16), "mismatch": F(5, 8),
+                                                   "both Y": F(3, 16)}
     assert regret(tree, entered) == F(5, 4)  # staying out gives 2 instead of 3/4
 
 
@@ -358,12 +373,12 @@ def test_entry_bos_reduced_form_against_pygambit():
     tree = entry_bos()
     game = to_normal_form(tree)
     assert game.actions == (("root:in, B1:X", "root:in, B1:Y", "root:out"), ("X", "Y"))
-    assert game.outcomes.tolist() == [["both X", "mismatch"], ["mismatch", "both Y"], ["stay out", "stay out"]]
+    assert game.outcomes.tolist() == [["both X", "mismatch"], ["mismatch", "both Y"],
+                                      ["stay out", "stay out"]]
     g = assert_same_reduced_form(tree)
     assert [n.label for n in g.nodes if n.is_subgame_root] == list(subgame_roots(tree))
     ours = two_player.extreme_equilibria(*game.payoffs, exact=True).equilibria
-    theirs = {tuple(tuple(F(str(p)) for p in probs) for probs in eq)
-              for eq in gbt.nash.enummixed_solve(g, rational=True).equilibria}
+    theirs = {gambit_profile(g, eq) for eq in gbt.nash.enummixed_solve(g, rational=True).equilibria}
     # (in X, X), (out, Y) and (out, I plays X w.p. 2/3: E's in-X gives 3 * 2/3 = 2 = out)
     assert set(ours) == theirs == {((1, 0, 0), (1, 0)), ((0, 0, 1), (0, 1)), ((0, 0, 1), (F(2, 3), F(1, 3)))}
 
@@ -373,7 +388,8 @@ def test_own_move_excludes_an_information_set_which_is_then_omitted():
     assert has_perfect_recall(tree)
     assert subgame_roots(tree) == ("root",)
     strategies = reduced_strategies(tree)
-    assert [dict(s) for s in strategies[0]] == [{"root": "a", "c": "x"}, {"root": "a", "c": "y"}, {"root": "b"}]
+    assert [dict(s) for s in strategies[0]] == [{"root": "a", "c": "x"}, {"root": "a", "c": "y"},
+                                                {"root": "b"}]
     assert [dict(s) for s in strategies[1]] == [{"M": "l", "D": "u"}, {"M": "l", "D": "v"}, {"M": "r"}]
     assert [len(s) for s in pure_strategies(tree)] == [4, 4]
     g = assert_same_reduced_form(tree)
@@ -456,13 +472,39 @@ def test_centipede_against_pygambit():
     assert [len(p.strategies) for p in g.players] == [len(s) for s in reduced_strategies(tree)] == [3, 3]
     assert [n.label for n in g.nodes if n.is_subgame_root] == list(subgame_roots(tree))
     game = to_normal_form(tree)
-    pure_theirs = [tuple(int(np.argmax([F(str(p)) for p in probs])) for probs in eq)
+    pure_theirs = [tuple(probs.index(1) for probs in gambit_profile(g, eq))
                    for eq in gbt.nash.enumpure_solve(g).equilibria]
     assert pure_theirs == list(n_player.pure_equilibria(game.payoffs))
     ours = set(two_player.extreme_equilibria(*game.payoffs, exact=True).equilibria)
-    theirs = {tuple(tuple(F(str(p)) for p in probs) for probs in eq)
-              for eq in gbt.nash.enummixed_solve(g, rational=True).equilibria}
+    theirs = {gambit_profile(g, eq) for eq in gbt.nash.enummixed_solve(g, rational=True).equilibria}
     assert ours == theirs and len(ours) == 4
+
+
+def test_kuhn_conversion_matches_pygambit_as_behavior():
+    """Random payoffs on the omitted-tree shape (one region, P1 moving twice): our SPE are pygambit's
+    extreme Nash equilibria of the reduced strategic form turned into behaviour strategies."""
+    rng = random.Random(7)
+    shape = omitted_tree()
+    for _ in range(25):
+        def relabel(node):
+            if isinstance(node, Terminal):
+                return T(node.name, (rng.randint(0, 3), rng.randint(0, 3)))
+            return Decision(node.name, node.player, node.actions, tuple(relabel(c) for c in node.children),
+                            node.infoset)
+
+        tree = GameTree(shape.players, relabel(shape.root))
+        sol = subgame_perfect(tree, exact=True)
+        g = to_gambit(tree)
+        theirs = []
+        for eq in gbt.nash.enummixed_solve(g, rational=True).equilibria:
+            beh = eq.as_behavior()
+            theirs.append({info.label: tuple(F(str(beh[a])) for a in info.actions) for info in g.infosets})
+        matched = set()
+        for ours in sol.equilibria:
+            hits = {k for k, th in enumerate(theirs) if all(th[h] == probs for h, probs in ours.items())}
+            assert hits, (dict(ours), theirs)
+            matched |= hits
+        assert matched == set(range(len(theirs)))
 
 
 # ---------------------------------------------------------------------------- regret vs gambit
@@ -544,7 +586,8 @@ def imperfect_information_trees(draw):
         first = draw(st.integers(0, 1))
         moves = ("X", "Y", "W")[:width]
         return Decision(f"s{k}", first, ("L", "R"), tuple(
-            Decision(f"s{k}_{j}", 1 - first, moves, tuple(z() for _ in moves), infoset=f"S{k}") for j in range(2)))
+            Decision(f"s{k}_{j}", 1 - first, moves, tuple(z() for _ in moves), infoset=f"S{k}")
+            for j in range(2)))
 
     def sequential_region():
         k = next(counter)
