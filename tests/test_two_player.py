@@ -209,6 +209,20 @@ def test_exact_inputs_fractions_and_strings():
     assert sol.equilibria == extreme_equilibria(VS_A, VS_B_DEGENERATE, exact=True).equilibria
 
 
+def test_float_tolerance_treats_rounding_noise_as_ties():
+    # 0.1 + 0.2 == 0.30000000000000004 != 0.3 in binary floating point. In float mode the two columns
+    # tie up to tol (relative to the largest payoff), so the column player's whole simplex is a
+    # continuum of equilibria; exact mode reads the floats as the decimals they print as, and there
+    # column 1 is strictly better.
+    B = [[0.1 + 0.2, 0.3]]
+    sol = extreme_equilibria([[0.0, 0.0]], B, exact=False)
+    assert sol.equilibria == (((1.0,), (1.0, 0.0)), ((1.0,), (0.0, 1.0)))
+    assert sol.degenerate is True and sol.components == (0, 0)
+    sol = extreme_equilibria([[0.0, 0.0]], B, exact=True)
+    assert sol.equilibria == (((F(1),), (F(1), F(0))),)
+    assert sol.degenerate is False
+
+
 @pytest.mark.parametrize(
     ("A", "B", "match"),
     [
@@ -333,14 +347,16 @@ def test_linear_solver_against_sympy(system):
     reference = sympy.Matrix(M)
     singular = reference.det() == 0
     expected = None if singular else [F(int(e.p), int(e.q)) for e in reference.LUsolve(sympy.Matrix(b))]
-    # Integers (fraction-free integer division) and Fractions (true division); M/3 z = b/3 has the same z.
-    for entries, rhs in ((M, b), ([[F(v, 3) for v in row] for row in M], [F(v, 3) for v in b])):
+    # Integers (fraction-free integer division), Fractions (true division; M/3 z = b/3 has the same z)
+    # and a mix of both.
+    variants = ((M, b), ([[F(v, 3) for v in row] for row in M], [F(v, 3) for v in b]), (M, [F(v) for v in b]))
+    for entries, rhs in variants:
         result = _solve_linear(entries, rhs, exact=True, tol=0)
         if singular:
             assert result is None
         else:
             num, d = result
-            assert d > 0
+            assert d > 0 and all(isinstance(v, (int, F)) for v in [*num, d])
             assert [F(v) / d for v in num] == expected
     M_float, b_float = np.array(M, dtype=float), np.array(b, dtype=float)
     result = _solve_linear(M_float.tolist(), b_float.tolist(), exact=False, tol=1e-9)
