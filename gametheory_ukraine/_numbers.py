@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import numbers
 from fractions import Fraction
-from typing import Any, Union
+from typing import Any
 
 import numpy as np
 
 __all__ = ["Number", "to_exact", "is_exact_number", "to_float", "as_exact_array", "as_float_array"]
 
-Number = Union[Fraction, float, int]
+Number = Fraction | float | int
 
 
 def is_exact_number(value: Any) -> bool:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Iterable
 from fractions import Fraction
-from functools import lru_cache
+from functools import cache
 
 __all__ = ["parse_expression", "ExpressionError", "ALLOWED_FUNCTIONS"]
 
@@ -27,7 +27,7 @@ class ExpressionError(ValueError):
     """An expression uses something outside the whitelist (message says what)."""
 
 
-@lru_cache(maxsize=None)
+@cache
 def _functions():
     import sympy
 

@@ -13,7 +13,6 @@ import hashlib
 import itertools
 import os
 import re
-from collections.abc import Mapping
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -455,5 +454,3 @@ def load_model_file(path: str | os.PathLike) -> Model:
     return parse_model(data, str(p), hashlib.sha256(raw).hexdigest())
 
 
-def _is_mapping(x: Any) -> bool:
-    return isinstance(x, Mapping)

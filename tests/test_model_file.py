@@ -129,7 +129,8 @@ def test_bad_tree_files(write_model, old, new, fragments):
 
 
 def test_chance_probabilities_checked_at_defaults(write_model):
-    text = TREE.replace("probability: q,", "probability: q + 3/4,").replace("probability: 1 - q", "probability: 1/4 - q")
+    text = TREE.replace("probability: q,", "probability: q + 3/4,")
+    text = text.replace("probability: 1 - q", "probability: 1/4 - q")
     msg = _bad(write_model, text)
     assert "invalid at the defaults" in msg and "chance node 'coin'" in msg and "['1.25', '-0.25']" in msg
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Union
+from typing import Any
 
 from ..errors import ParameterError
 from ._values import free_parameters, numeric_value, resolve_exactness, substitutions
@@ -71,7 +71,7 @@ class Chance:
     children: tuple[Node, ...]
 
 
-Node = Union[Terminal, Decision, Chance]
+Node = Terminal | Decision | Chance
 
 
 @dataclass(frozen=True)
