@@ -102,6 +102,11 @@ class Model:
     sha256: str = ""
     _meta: FrozenDict = field(default_factory=FrozenDict, repr=False)
 
+    @property
+    def form_differences(self) -> str:
+        """Why the normal form's Nash outcomes differ from the sequential form's, if the file says so."""
+        return str(self._meta.get("form_differences", "") or "")
+
     def __repr__(self) -> str:
         return (f"<Model {self.name!r}: {len(self.players)} players, {len(self.parameters)} parameters, "
                 f"forms {list(self.forms)}, scenarios {list(self.scenarios)}>")

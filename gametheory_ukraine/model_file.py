@@ -100,7 +100,7 @@ def parse_model(data: Any, path: str = "<model>", sha256: str = "") -> Model:
     if not isinstance(data, dict):
         ctx.fail("a model file must be a mapping with keys name, title, players, parameters, forms", "top level", 1)
     _check_keys(ctx, data, {"name", "title", "description", "players", "parameters", "scenarios", "forms",
-                            "references", "findings", "notes"}, "")
+                            "references", "findings", "notes", "form_differences"}, "")
     name = _req(ctx, data, "name", "", str)
     if not _MODEL_NAME_RE.match(name):
         ctx.fail(f"model name {name!r} must be lower-case letters, digits, '-' or '_'", "name", _line(data, "name"))
@@ -199,7 +199,7 @@ def parse_model(data: Any, path: str = "<model>", sha256: str = "") -> Model:
         else:
             ctx.fail(f"unknown form {fname!r}", where, _line(raw_forms, fname), fix="use 'normal' or 'sequential'")
     _check_forms_at_points(ctx, data, forms, parameters, scenarios)
-    meta = {k: data[k] for k in ("references", "findings", "notes") if k in data}
+    meta = {k: data[k] for k in ("references", "findings", "notes", "form_differences") if k in data}
     return Model(name, title.strip(), description.strip(), players, FrozenDict(parameters),
                  FrozenDict(scenarios), FrozenDict(forms), path=str(path), sha256=sha256,
                  _meta=FrozenDict(meta))
