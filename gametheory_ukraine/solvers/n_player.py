@@ -20,11 +20,12 @@ support_enumeration
 
 References
 ----------
-.. [MM96] R. D. McKelvey and A. McLennan, "Computation of equilibria in finite
-   games", in H. M. Amman, D. A. Kendrick and J. Rust (eds.), *Handbook of
-   Computational Economics*, vol. 1, ch. 2, pp. 87-142, Elsevier, 1996.
-.. [PNS08] R. Porter, E. Nudelman and Y. Shoham, "Simple search methods for
-   finding a Nash equilibrium", *Games and Economic Behavior* 63(2):642-662, 2008.
+R. D. McKelvey and A. McLennan, "Computation of equilibria in finite games",
+in H. M. Amman, D. A. Kendrick and J. Rust (eds.), *Handbook of Computational
+Economics*, vol. 1, pp. 87-142, Elsevier, 1996.
+
+R. Porter, E. Nudelman and Y. Shoham, "Simple search methods for finding a
+Nash equilibrium", *Games and Economic Behavior* 63(2):642-662, 2008.
 """
 
 from __future__ import annotations
@@ -78,6 +79,8 @@ def _exact_arrays(arrays: list[np.ndarray]) -> list[np.ndarray]:
 
 
 def _float_arrays(arrays: list[np.ndarray]) -> list[np.ndarray]:
+    if all(arr.dtype.kind in "iu" for arr in arrays):  # integers: compared exactly in their own dtype
+        return arrays
     out = []
     for arr in arrays:
         f = np.asarray(arr.astype(float) if arr.dtype == object else arr, dtype=float)
@@ -103,7 +106,8 @@ def pure_equilibria(payoffs: Sequence[Any], *, tol: float = 0.0) -> tuple[tuple[
         ``payoffs[i][a]`` is player i's payoff at action profile ``a``.
         If any array has dtype ``object`` all payoffs are converted to
         :class:`~fractions.Fraction` and compared exactly (``tol`` is ignored);
-        otherwise they are compared as float64.
+        otherwise they are compared as float64 (as integers when all arrays
+        have an integer dtype).
     tol : float, default 0.0
         Float mode only: a unilateral deviation breaks a profile only if it
         gains *more than* ``tol``.
@@ -235,8 +239,8 @@ class _Root:
         if self.f.degree() == 2:
             c2, c1, c0 = (sympy.Rational(c) for c in self.f.all_coeffs())
             disc = sympy.sqrt(c1 * c1 - 4 * c2 * c0)
-            roots = sorted([(-c1 - disc) / (2 * c2), (-c1 + disc) / (2 * c2)], key=lambda z: float(z))
-            alpha = roots[self.index]
+            roots = [(-c1 - disc) / (2 * c2), (-c1 + disc) / (2 * c2)]  # ascending iff c2 > 0
+            alpha = roots[self.index if c2 > 0 else 1 - self.index]
         else:
             alpha = sympy.CRootOf(self.f.as_expr(), self.index)
         value = sympy.expand(r.as_expr().subs(_T, alpha))
@@ -384,7 +388,7 @@ def _nonempty_subsets(n: int) -> list[tuple[int, ...]]:
 
 
 def _dominated(u: np.ndarray, i: int, supports: tuple, tol: Fraction) -> bool:
-    """Conditional dominance test of [PNS08]_, in a weak form valid inside a support profile.
+    """Conditional dominance test (Porter, Nudelman & Shoham 2008), in a weak form valid inside a support.
 
     Every profile of ``prod_{j != i} S_j`` has positive probability, so an action
     ``a`` in ``S_i`` cannot be a best response if some ``a'`` is at least as good
@@ -528,11 +532,13 @@ def support_enumeration(
     support is real and strictly positive and no action outside ``S_i`` gives
     player i a strictly higher payoff. These sign tests are exact, also for
     irrational (algebraic) solutions: zero-ness by polynomial remainder modulo
-    the root's minimal polynomial, the sign of a non-zero value by Sturm root
-    counting on a rational isolating interval (no floating point). Supports
-    containing an action that is weakly dominated, with a strict gain somewhere,
-    against the others' supports are skipped (the conditional-dominance pruning
-    of Porter, Nudelman & Shoham [PNS08]_; see also [MM96]_, section 6).
+    the root's (irreducible) minimal polynomial, the sign of a non-zero value
+    from an exact rational enclosure over the root's rational isolating
+    interval, refined until the enclosure excludes 0 (no floating point).
+    Supports containing an action that is weakly dominated, with a strict gain
+    somewhere, against the others' supports are skipped (a form of the
+    conditional-dominance pruning of Porter, Nudelman & Shoham [PNS08]_;
+    support enumeration for N players is surveyed in [MM96]_).
 
     For two-player games ``two_player.extreme_equilibria`` is the complete
     method (it also enumerates the extreme points of continua of equilibria);
@@ -585,9 +591,11 @@ def support_enumeration(
     References
     ----------
     .. [MM96] R. D. McKelvey and A. McLennan, "Computation of equilibria in
-       finite games", *Handbook of Computational Economics*, vol. 1, 1996.
+       finite games", in *Handbook of Computational Economics*, vol. 1,
+       pp. 87-142, Elsevier, 1996.
     .. [PNS08] R. Porter, E. Nudelman and Y. Shoham, "Simple search methods for
-       finding a Nash equilibrium", *Games and Economic Behavior* 63, 2008.
+       finding a Nash equilibrium", *Games and Economic Behavior* 63(2):642-662,
+       2008.
 
     Examples
     --------
@@ -615,7 +623,7 @@ def support_enumeration(
         best = max(u)
         chosen = [a for a in range(shape[0]) if best - u[a] <= tol_q]
         one, nil = (Fraction(1), Fraction(0)) if exact else (1.0, 0.0)
-        eqs = tuple(((tuple(one if b == a else nil for b in range(shape[0])),),) for a in chosen)
+        eqs = tuple((tuple(one if b == a else nil for b in range(shape[0])),) for a in chosen)
         notes = ()
         if len(chosen) > 1:
             notes = (
