@@ -39,9 +39,10 @@ def build_parser() -> argparse.ArgumentParser:
     p_show.add_argument("model", help="model name (see 'gtu list') or path to a .yaml model file")
     p_show.add_argument("--format", choices=("table", "json", "latex"), default="table")
 
-    p_solve = sub.add_parser("solve", help="compute the equilibria of a model's game")
-    p_solve.add_argument("model", help="model name (see 'gtu list') or path to a .yaml model file")
-    p_solve.add_argument("--form", help="normal or sequential (default: the model's first form)")
+    p_solve = sub.add_parser("solve", help="compute the equilibria of one or more models' games")
+    p_solve.add_argument("model", nargs="+",
+                         help="model names (see 'gtu list') or paths to .yaml model files")
+    p_solve.add_argument("--form", help="normal, sequential, or all (default: each model's first form)")
     p_solve.add_argument("--scenario", help="a named scenario of the model (default: parameter defaults)")
     p_solve.add_argument("-p", "--param", action="append", default=[], metavar="NAME=VALUE",
                          help="override a parameter, e.g. -p rho=0.05 or -p rho=1/20 (repeatable)")
@@ -108,20 +109,26 @@ def cmd_show(args) -> int:
 
 
 def cmd_solve(args) -> int:
+    """Solve each model (and each form with ``--form all``); everything is computed before anything is
+    printed, so a bad argument for the third model prints nothing for the first two."""
     from .output import solution_report
     from .registry import load_model
 
-    model = load_model(args.model)
     values = _parse_params(args.param)
-    form = model._form_name(args.form)
-    result = model.solve(form, args.scenario, exact=args.exact, method=args.method, **values)
+    jobs = []
+    for name in args.model:
+        model = load_model(name)
+        forms = list(model.forms) if args.form == "all" else [model._form_name(args.form)]
+        for form in forms:
+            result = model.solve(form, args.scenario, exact=args.exact, method=args.method, **values)
+            jobs.append((model, form, result))
     if args.format == "json":
-        _emit(json.dumps(solution_report.solution_to_dict(model, form, args.scenario, result),
-                         indent=2, ensure_ascii=False))
+        docs = [solution_report.solution_to_dict(m, f, args.scenario, r) for m, f, r in jobs]
+        _emit(json.dumps(docs[0] if len(docs) == 1 else docs, indent=2, ensure_ascii=False))
     elif args.format == "latex":
-        _emit(solution_report.solution_latex(model, form, args.scenario, result))
+        _emit("\n\n".join(solution_report.solution_latex(m, f, args.scenario, r) for m, f, r in jobs))
     else:
-        _emit(solution_report.solution_text(model, form, args.scenario, result))
+        _emit("\n\n".join(solution_report.solution_text(m, f, args.scenario, r) for m, f, r in jobs))
     return 0
 
 

@@ -149,3 +149,25 @@ def test_python_dash_m_and_help_subprocess():
     proc = subprocess.run([sys.executable, "-m", "gametheory_ukraine", "frobnicate"], capture_output=True,
                           text=True, timeout=120)
     assert proc.returncode == 2 and "invalid choice" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_solve_several_models_and_all_forms(capsys):
+    """The README's main job: the three framework models at the 2025 baseline, both forms each."""
+    code, out, _ = run(capsys, "solve", "territory", "nato", "guarantees", "--scenario", "baseline-2025",
+                       "--form", "all", "--format", "json")
+    docs = json.loads(out)
+    assert code == 0
+    assert [(d["model"], d["form"]) for d in docs] == [(m, f) for m in ("territory", "nato", "guarantees")
+                                                       for f in ("normal", "sequential")]
+    for d in docs:
+        assert d["scenario"] == "baseline-2025" and d["equilibria"]
+        assert all(e["regret"] == "0" and e["outcome"] for e in d["equilibria"])
+    spe = {d["model"]: {e["outcome"] for e in d["equilibria"]} for d in docs if d["form"] == "sequential"}
+    assert spe == {"territory": {"war continues"}, "nato": {"war continues"}, "guarantees": {"war continues"}}
+    code, out, _ = run(capsys, "solve", "territory", "nato", "--scenario", "baseline-2025", "--form", "all")
+    assert code == 0 and out.count("scenario: baseline-2025") == 4
+
+
+def test_several_models_bad_one_prints_nothing(capsys):
+    code, out, err = run(capsys, "solve", "territory", "no-such-model")
+    assert code == 2 and out == "" and "no model named 'no-such-model'" in err

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from fractions import Fraction
+
 from ..model import Model, _fmt
 from ..results import EquilibriumSet, format_number
 from .tables import latex_escape, text_table
@@ -15,6 +17,14 @@ def solution_to_dict(model: Model, form: str, scenario: str | None, result: Equi
     return {"model": model.name, "form": form, "scenario": scenario, **doc,
             "parameters": {k: (str(v) if result.exact else float(v)) for k, v in result.parameters.items()},
             "model_sha256": model.sha256}
+
+
+def _payoff_text(value) -> str:
+    """Exact payoff, with a decimal beside a fraction whose denominator makes it hard to read."""
+    text = format_number(value)
+    if isinstance(value, Fraction) and value.denominator > 12:
+        text += f" (~{float(value):.4g})"
+    return text
 
 
 def _strategy_text(result: EquilibriumSet, eq) -> list[str]:
@@ -37,13 +47,16 @@ def solution_text(model: Model, form: str, scenario: str | None, result: Equilib
             f"method: {result.method}, {mode}; complete: {'yes' if result.complete else 'NO'}"
             + ("" if result.degenerate is None else f"; degenerate: {'yes' if result.degenerate else 'no'}"),
             "parameters: " + ", ".join(f"{k}={_fmt(v)}" for k, v in result.parameters.items())]
-    head += [f"note: {n}" for n in result.notes]
+    shown = result.notes if len(result.notes) <= 3 else result.notes[:2]
+    head += [f"note: {n}" for n in shown]
+    if len(shown) < len(result.notes):
+        head.append(f"note: ... and {len(result.notes) - len(shown)} more notes (--format json lists them all)")
     rows = []
     for k, eq in enumerate(result.equilibria):
         rows.append([str(k), "\n".join(_strategy_text(result, eq)),
-                     "\n".join(f"{p}: {format_number(v)}" for p, v in zip(result.players, eq.payoffs)),
+                     "\n".join(f"{p}: {_payoff_text(v)}" for p, v in zip(result.players, eq.payoffs)),
                      eq.outcome or "", format_number(eq.regret)])
-    table = text_table(["#", "strategies", "payoffs", "outcome", "regret"], rows, widths={3: 40})
+    table = text_table(["#", "strategies", "payoffs", "outcome", "regret"], rows, widths={1: 72, 3: 40})
     count = f"{len(result)} equilibri{'um' if len(result) == 1 else 'a'}"
     return "\n".join(head + ["", count, table])
 

@@ -22,7 +22,9 @@ def text_table(headers: Sequence[str], rows: Sequence[Sequence[object]],
     widths = widths or {}
     cells = []
     for row in rows:
-        cells.append([textwrap.wrap(str(v), widths[k]) or [""] if k in widths else str(v).splitlines() or [""]
+        cells.append([[piece for line in str(v).splitlines()
+                       for piece in (textwrap.wrap(line, widths[k], subsequent_indent="  ") or [""])] or [""]
+                      if k in widths else str(v).splitlines() or [""]
                       for k, v in enumerate(row)])
     col_w = [len(h) for h in headers]
     for row in cells:
