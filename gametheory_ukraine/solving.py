@@ -110,7 +110,14 @@ def describe_outcome(dist: Mapping) -> str:
     return "lottery: " + ", ".join(f"{k} ({format_number(v, 4)})" for k, v in items)
 
 
+def _payoff_scale(payoffs) -> float:
+    """max(1, largest |payoff|): float tolerances are relative to the payoffs' magnitude."""
+    return max([1.0, *(float(abs(v)) for p in payoffs for v in np.asarray(p, dtype=float).flat)])
+
+
 def _certify(value, exact: bool, tol: float, what: str):
+    """Check one equilibrium's regret: exactly 0 in exact mode, at most *tol* otherwise (callers pass
+    a tolerance already scaled to the payoffs' magnitude)."""
     if exact:
         if isinstance(value, (int, Fraction)):
             if value != 0:
@@ -201,9 +208,12 @@ def _solve_normal(game: NormalFormGame, exact: bool, method: str, tol: float, pa
         notes.append("Lemke-Howson (nashpy) from every initial label: one equilibrium per path, "
                      "not guaranteed to find all")
 
+    # the solvers' float tolerance is relative to the payoff scale (two_player normalises payoffs to
+    # [1, 3]); a near-tie they treat as a tie can leave a regret of a few tol * max|u|
+    bound = 4 * tol * _payoff_scale(payoffs) if not exact else 0.0
     equilibria = []
     for k, prof in enumerate(profiles):
-        r = _certify(regret(payoffs, prof), exact, tol, f"equilibrium {k}")
+        r = _certify(regret(payoffs, prof), exact, bound, f"equilibrium {k}")
         pays = tuple(expected_payoffs(payoffs, prof))
         if not exact:
             pays = tuple(float(v) for v in pays)
@@ -237,9 +247,13 @@ def _solve_tree(tree: GameTree, exact: bool, method: str, tol: float, params) ->
     infosets = tree.infosets()
     actions = tuple(FrozenDict({h: s.actions for h, s in infosets.items() if s.player == i})
                     for i in range(tree.n_players))
+    from .games.tree import Terminal
+
+    bound = 0.0 if exact else 4 * tol * _payoff_scale(
+        [n.payoffs for n in tree.nodes() if isinstance(n, Terminal)] or [[0]])
     equilibria = []
     for k, behaviour in enumerate(sol.equilibria):
-        r = _certify(regret(tree, behaviour), exact, tol, f"subgame-perfect equilibrium {k}")
+        r = _certify(regret(tree, behaviour), exact, bound, f"subgame-perfect equilibrium {k}")
         pays = tuple(expected_payoffs(tree, behaviour))
         if not exact:
             pays = tuple(float(v) for v in pays)

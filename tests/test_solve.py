@@ -131,3 +131,13 @@ def test_repr_is_short():
     text = repr(res)
     assert text.startswith("<EquilibriumSet: 3 equilibria by vertex-enumeration (exact, degenerate)>")
     assert "1/3" in text
+
+
+def test_float_near_tie_is_certified_relative_to_payoff_scale():
+    # payoffs 2 + 1.4e-9 and 2: the float solver treats them as tied (its tolerance is relative to the
+    # payoffs' magnitude), so both rows are reported; the certificate accepts the 1.4e-9 regret.
+    g = gtu.NormalFormGame.from_arrays([[2 + 1.4e-9], [2.0]], [[0.0], [0.0]])
+    res = gtu.solve(g)
+    assert len(res) == 2 and max(eq.regret for eq in res) == pytest.approx(1.4e-9, rel=1e-3)
+    exact = gtu.solve(g, exact=True)  # exactly, the first row is strictly better
+    assert [eq.strategies[0] for eq in exact] == [(1, 0)]
