@@ -189,3 +189,21 @@ class Model:
         game = self.symbolic(form).instantiate(vals, exact=exact)
         used = {k: v for k, v in vals.items()}
         return solve(game, exact=exact, method=method, tol=tol, parameters=used)
+
+    # ------------------------------------------------------------ analysis
+    def thresholds(self, param: str, *, form: str | None = None, scenario: str | None = None,
+                   over: tuple | None = None, **kw: Any):
+        """Critical values of *param* where the equilibria change; see
+        :func:`gametheory_ukraine.analysis.thresholds.thresholds`."""
+        from .analysis.thresholds import thresholds
+
+        return thresholds(self, param, form=form, scenario=scenario, over=over, **kw)
+
+    def sweep(self, values: Mapping[str, Any], *, form: str | None = None, scenario: str | None = None,
+              **kw: Any):
+        """Solve over a grid or a sampled design of parameter values; see
+        :func:`gametheory_ukraine.analysis.sweep.sweep`."""
+        from .analysis.sweep import sweep
+
+        return sweep(self, values, form=form, scenario=scenario, **kw)
+

@@ -1,0 +1,1 @@
+"""Analysis of models across parameter values: thresholds, sweeps, sensitivity."""
