@@ -1,0 +1,449 @@
+"""Sweeps: solve a model over a grid or a sampled design of parameter values; a tidy table; CSV and Parquet.
+
+:func:`sweep` checks the input before solving anything (parameter names, specs, bounds, the design's arguments,
+the number of points against ``max_rows``); solves one probe point to estimate the table's size (rows against
+``max_rows``, bytes against the memory available now) before the design is built; then solves every point with
+:func:`_solve_point` (one scalar solve per point today; a batched engine can replace that one function) and
+returns one row per (point, equilibrium). :func:`write_table` writes the table to ``.csv`` or ``.parquet``
+through :mod:`gametheory_ukraine.output.files` (path checked first, written under a temporary name, renamed when
+complete). :func:`cli` is ``gtu sweep``.
+
+Columns of the table, in order:
+
+=============================================  =============================================================
+``point_id``                                   0 .. n_points-1, the row of the design
+every parameter of the model                   varied ones first (in the order given), then the others in the
+                                               model's order with their (constant) scenario/fixed values, so
+                                               a CSV file is self-contained; all float64
+``equilibrium``                                index of the equilibrium within its point (-1: none found)
+``n_equilibria``                               number of equilibria at the point
+``outcome``                                    the equilibrium's outcome label (None if the model gives none)
+``payoff:<player>``                            expected payoff of each player
+``prob:<player>:<action>``                     normal form: probability of each action
+``prob:<player>:<infoset>:<action>``           sequential form: behaviour probability at each information set
+``regret``                                     the equilibrium's best-response certificate (0 when exact)
+``complete``                                   whether the solver provably found every equilibrium at the point
+=============================================  =============================================================
+
+Numbers in the table are float64 also when ``exact=True`` (exact mode changes the solving: ties such as
+rho = 1/27 in ``territory`` are found exactly, with both equilibria). ``df.attrs`` records the model name and the
+SHA-256 of its file, form, scenario, method, samples, the seed used, exactness, the specs of the varied
+parameters, the values of all other parameters (exact, as text) and the package version; Parquet files keep it.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import numbers
+import os
+import sys
+from collections.abc import Mapping
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from .._version import __version__
+from ..errors import OutputError, ParameterError
+from .designs import SAMPLED_METHODS, Spec, _check_method, _check_samples, _check_seed, _fmt, _specs, as_spec, design
+from .signature import outcome_key
+
+__all__ = ["sweep", "write_table", "cli", "estimate_size", "TABLE_SUFFIXES"]
+
+TABLE_SUFFIXES = (".csv", ".parquet")
+_BYTES_PER_CELL = 16  # 8 bytes in the final frame, ~8 more while it is built and copied
+_BYTES_PER_POINT = 100  # per-point bookkeeping while solving (counts, flags, the design row)
+
+
+# ------------------------------------------------------------------------------------------ solving
+def _solve_point(model, form: str, scenario: str | None, values: Mapping[str, Any], exact: bool):
+    """Solve *model*'s *form* under *scenario* with *values* (already validated) overriding it.
+
+    This is the one per-point call of :func:`sweep`; a batched engine replaces it.
+
+    Returns
+    -------
+    EquilibriumSet
+    """
+    from ..solving import solve
+
+    vals = model.values(scenario)
+    vals.update(values)
+    game = model.symbolic(form).instantiate(vals, exact=exact)
+    return solve(game, exact=exact, parameters=vals)
+
+
+def _layout(result) -> tuple[list[str], list[str], list[tuple[int, Any, int]]]:
+    """Payoff and probability column names of a result, and where each probability lives."""
+    pay_cols = [f"payoff:{p}" for p in result.players]
+    prob_cols: list[str] = []
+    where: list[tuple[int, Any, int]] = []  # (player, infoset or None, action index)
+    for i, player in enumerate(result.players):
+        if result.form == "normal":
+            for a, label in enumerate(result.actions[i]):
+                prob_cols.append(f"prob:{player}:{label}")
+                where.append((i, None, a))
+        else:
+            for h, labels in result.actions[i].items():
+                for a, label in enumerate(labels):
+                    prob_cols.append(f"prob:{player}:{h}:{label}")
+                    where.append((i, h, a))
+    return pay_cols, prob_cols, where
+
+
+def _numeric_block(result, where) -> np.ndarray:
+    """(n_equilibria, n_players + n_probabilities + 1) float64: payoffs, probabilities, regret."""
+    n_players = len(result.players)
+    out = np.full((max(1, len(result)), n_players + len(where) + 1), np.nan)
+    for k, eq in enumerate(result.equilibria):
+        out[k, :n_players] = [float(v) for v in eq.payoffs]
+        for c, (i, h, a) in enumerate(where):
+            s = eq.strategies[i]
+            if h is None:
+                out[k, n_players + c] = float(s[a])
+            elif h in s:
+                out[k, n_players + c] = float(s[h][a])
+        out[k, -1] = float(eq.regret)
+    return out
+
+
+# ------------------------------------------------------------------------------------ size checks
+def _available_memory() -> int | None:
+    """Bytes of memory available now (Linux ``MemAvailable``; else free physical pages), or None."""
+    try:
+        with open("/proc/meminfo", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("MemAvailable:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError, IndexError):
+        pass
+    try:
+        return os.sysconf("SC_AVPHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    except (ValueError, OSError, AttributeError):
+        return None
+
+
+def estimate_size(points: int, equilibria_per_point: float, n_columns: int, *, design_columns: int = 0,
+                  exact: bool = False) -> tuple[int, int]:
+    """Estimated (rows, peak bytes) of a sweep's table.
+
+    rows = points x equilibria per point (at least 1); bytes = rows x n_columns x 16 (8 bytes a cell in the frame,
+    as much again while it is assembled) + points x 100 (per-point bookkeeping while solving) + points x
+    design_columns x 24 (the design with its temporaries; 160 a value when exact: Fractions).
+
+    Examples
+    --------
+    >>> estimate_size(101, 1, 20)
+    (101, 42420)
+    >>> estimate_size(1000, 2.5, 10, design_columns=2)
+    (2500, 548000)
+    """
+    rows = int(math.ceil(points * max(1.0, float(equilibria_per_point))))
+    per_design_value = 160 if exact else 24
+    return rows, (rows * n_columns * _BYTES_PER_CELL + points * _BYTES_PER_POINT
+                  + points * design_columns * per_design_value)
+
+
+def _too_big(what: str, points: int, rows: int, limit_rows: int, method: str, first: str | None) -> ParameterError:
+    runs = max(2, math.ceil(rows / max(1, limit_rows)))
+    per_run = max(1, math.ceil(points / runs))
+    if method in SAMPLED_METHODS:
+        how = (f"run {runs} designs of at most --samples {per_run} each with different --seed values, one -o file "
+               "each")
+    else:
+        part = f"split the range of {first} into {runs} parts" if first else f"split the grid into {runs} parts"
+        how = f"{part} of at most {per_run:,} points, one 'gtu sweep' with its own -o file per part"
+    return ParameterError(f"the sweep is too big: {what}",
+                          fix=f"{how}, then concatenate the tables (pandas.concat); or use the coming --dask option")
+
+
+# --------------------------------------------------------------------------------------- the sweep
+def _check_names(model, names) -> None:
+    import difflib
+
+    for name in names:
+        if name not in model.parameters:
+            close = difflib.get_close_matches(name, list(model.parameters), n=1)
+            hint = f"did you mean {close[0]!r}? " if close else ""
+            raise ParameterError(f"model {model.name!r} has no parameter {name!r}", where=name,
+                                 fix=hint + "known parameters: " + ", ".join(model.parameters))
+
+
+def _show_progress(progress: bool | None, points: int) -> bool:
+    if progress is not None:
+        return bool(progress)
+    try:
+        return bool(sys.stderr.isatty()) and points > 200
+    except (AttributeError, ValueError):
+        return False
+
+
+def sweep(model, values: Mapping[str, Any], *, form: str | None = None, scenario: str | None = None,
+          method: str = "grid", samples: int | None = None, seed: int | None = None, exact: bool = False,
+          progress: bool | None = None, max_rows: int = 50_000_000) -> pd.DataFrame:
+    """Solve *model* at every point of a design; one row per (point, equilibrium).
+
+    Parameters
+    ----------
+    model : Model or str
+        A loaded model, or a model name / path for :func:`gametheory_ukraine.load_model`.
+    values : mapping of str -> spec
+        Parameter name -> what it takes: a :class:`~gametheory_ukraine.analysis.designs.Spec`, spec text
+        (``"0.01:0.5:101"``, ``"0.01:0.5"``, ``"0.1,0.2"``, ``"0.05"``), a number (fixed), a 2-tuple ``(lo, hi)``
+        (a range, for sampled designs) or a list/array (listed values, for grids). Parameters not named keep
+        their *scenario* values.
+    form : str, optional
+        ``"normal"`` or ``"sequential"`` (default: the model's first form).
+    scenario : str, optional
+        A named scenario (default: the parameter defaults).
+    method : {"grid", "lhs", "mc", "sobol"}
+        See :func:`~gametheory_ukraine.analysis.designs.design`.
+    samples : int, optional
+        Points of a sampled design (required for ``lhs``, ``mc``, ``sobol``; a power of 2 for ``sobol``).
+    seed : int, optional
+        Seed of a sampled design; None draws a fresh one, recorded in ``df.attrs["seed"]``.
+    exact : bool
+        Solve each point in exact rational arithmetic (grid points exact; sampled floats read as their shortest
+        decimal). Slower for some games; ties are found exactly. Default: floats.
+    progress : bool, optional
+        A tqdm bar on stderr. None: only when stderr is a terminal and there are more than 200 points.
+    max_rows : int
+        Refuse (before solving all points) a sweep whose estimated rows exceed this. Also refused: an estimate
+        above the memory available now.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns as in the module docstring, shape (sum over points of max(1, n_equilibria), n_columns);
+        ``attrs``: ``model``, ``model_sha256``, ``form``, ``scenario``, ``method``, ``samples``, ``seed``,
+        ``exact``, ``varied`` (names), ``specs`` (name -> spec text), ``parameters`` (every other parameter ->
+        exact value as text), ``points``, ``rows``, ``package``, ``version``.
+
+    Raises
+    ------
+    ParameterError
+        Unknown parameter names (with the closest name), bad specs (empty ranges, LO > HI, N < 1), values outside a
+        parameter's [low, high], a missing ``samples``, a sweep too big (with how to split it), unknown form or
+        scenario. All raised before any point is solved, except a size overrun found while solving.
+
+    Examples
+    --------
+    Ukraine cedes all of Donbas only while rho <= 1/27 (models/README.md); its settlement value at rho = 0.02 is
+    (0.3 + 0.9 * 0.03 * 1.5) / (1 - 0.9 * 0.97) = 2.6811 (DESIGN.md section 5, hazard rho (1 + kappa) = 0.03):
+
+    >>> import gametheory_ukraine as gtu
+    >>> m = gtu.load_model("territory")
+    >>> df = m.sweep({"rho": "0.02:0.06:3"}, form="sequential", scenario="baseline-2025")
+    >>> df[["point_id", "rho", "outcome", "payoff:Ukraine"]].round(4)
+       point_id   rho                      outcome  payoff:Ukraine
+    0         0  0.02  settlement on Russian terms          2.6811
+    1         1  0.04               war continues          2.5000
+    2         2  0.06               war continues          2.5000
+    """
+    if isinstance(model, (str, os.PathLike)):
+        from ..registry import load_model
+
+        model = load_model(model)
+    form = model._form_name(form)
+    base = model.values(scenario)  # also checks the scenario
+    if not isinstance(values, Mapping):
+        raise ParameterError(f"values must map parameter names to values, not {type(values).__name__}",
+                             fix="pass e.g. {'rho': '0.01:0.5:101'}")
+    _check_names(model, values)
+    _check_method(method)
+    samples = _check_samples(method, samples)
+    _check_seed(seed)
+    if isinstance(max_rows, bool) or not isinstance(max_rows, numbers.Integral) or max_rows < 1:
+        raise ParameterError(f"max_rows={max_rows!r} is not a whole number >= 1", fix="give e.g. max_rows=10_000_000")
+    specs: dict[str, Spec] = _specs({name: as_spec(v, where=name) for name, v in values.items()}, method)
+    for name, s in specs.items():
+        for v in (s.lo, s.hi):
+            model.parameters[name].check(v, where=name)
+    fixed = {name: s.lo for name, s in specs.items() if s.kind == "fixed"}
+    varied = {name: s for name, s in specs.items() if s.kind != "fixed"}
+    base.update(fixed)
+    others = [name for name in model.parameters if name not in varied]
+
+    points = samples if method in SAMPLED_METHODS else math.prod(s.size for s in varied.values())
+    first = next(iter(varied), None)
+    if points > max_rows:
+        raise _too_big(f"{points:,} points make at least {points:,} rows, more than max_rows={max_rows:,}",
+                       points, points, max_rows, method, first)
+
+    fixed_point = {name: (v if exact else float(v)) for name, v in fixed.items()}
+
+    def as_point(vals: Mapping[str, Any]) -> dict[str, Any]:
+        out = {k: (v if exact else float(v)) for k, v in vals.items()}
+        out.update(fixed_point)
+        return out
+
+    # One probe solve, before the design is built, fixes the columns and the typical number of equilibria for the
+    # size estimate: at the grid's first point (reused as point 0), or at the ranges' lower corner (sampled).
+    corner = as_point({name: s.first() for name, s in varied.items()})
+    probe = _solve_point(model, form, scenario, corner, exact)
+    pay_cols, prob_cols, where = _layout(probe)
+    n_columns = 1 + len(model.parameters) + 3 + len(pay_cols) + len(prob_cols) + 2
+    rows_est, bytes_est = estimate_size(points, len(probe), n_columns, design_columns=len(varied), exact=exact)
+    avail = _available_memory()
+    if rows_est > max_rows:
+        raise _too_big(f"{points:,} points x ~{max(1, len(probe))} equilibria ~ {rows_est:,} rows, more than "
+                       f"max_rows={max_rows:,}", points, rows_est, max_rows, method, first)
+    if avail is not None and bytes_est > avail:
+        per_row = max(1, bytes_est // rows_est)
+        raise _too_big(f"~{rows_est:,} rows need ~{bytes_est / 2**30:.1f} GiB, more than the "
+                       f"{avail / 2**30:.1f} GiB of memory available", points, rows_est, avail // per_row,
+                       method, first)
+
+    plan = design(varied, method=method, samples=samples, seed=seed, exact=exact)
+    cols = {name: plan[name].to_numpy() for name in varied}
+
+    def point(i: int) -> dict[str, Any]:
+        return as_point({name: cols[name][i] for name in varied})
+
+    n_num = len(pay_cols) + len(prob_cols) + 1
+    numeric = np.empty((rows_est, n_num))  # payoffs, probabilities, regret; grows if the estimate was low
+    filled = 0
+    counts = np.zeros(points, dtype=np.int64)
+    n_eq = np.zeros(points, dtype=np.int64)
+    complete = np.zeros(points, dtype=bool)
+    outcomes: list = []
+    keys: list = []
+    total_rows = 0
+    from tqdm.auto import tqdm
+
+    with tqdm(total=points, file=sys.stderr, disable=not _show_progress(progress, points), unit="point",
+              desc=f"{model.name} {form}", dynamic_ncols=True) as bar:
+        for i in range(points):
+            res = probe if i == 0 and method == "grid" else _solve_point(model, form, scenario, point(i), exact)
+            if i and res.actions != probe.actions:  # pragma: no cover - the structure does not depend on values
+                raise RuntimeError(f"the game's actions changed at point {i}")
+            block = _numeric_block(res, where)
+            if filled + len(block) > len(numeric):
+                grown = np.empty((max(2 * len(numeric), filled + len(block)), n_num))
+                grown[:filled] = numeric[:filled]
+                numeric = grown
+            numeric[filled:filled + len(block)] = block
+            filled += len(block)
+            n_eq[i] = len(res)
+            counts[i] = max(1, len(res))
+            complete[i] = bool(res.complete)
+            outcomes.extend(eq.outcome for eq in res.equilibria)
+            keys.extend(outcome_key(eq, res.exact) for eq in res.equilibria)
+            if not len(res):
+                outcomes.append(None)
+                keys.append(None)
+            total_rows += counts[i]
+            if total_rows > max_rows:
+                raise _too_big(f"more than max_rows={max_rows:,} rows after {i + 1:,} of {points:,} points",
+                               points, int(total_rows * points / (i + 1)), max_rows, method, first)
+            bar.update(1)
+
+    numeric = numeric[:filled]
+    rows = int(counts.sum())
+    starts = np.repeat(np.cumsum(counts) - counts, counts)
+    table: dict[str, Any] = {"point_id": np.repeat(np.arange(points, dtype=np.int64), counts)}
+    for name in varied:
+        table[name] = np.repeat(np.asarray(cols[name], dtype=float), counts)
+    for name in others:
+        table[name] = np.full(rows, float(base[name]))
+    table["equilibrium"] = np.where(np.repeat(n_eq, counts) > 0, np.arange(rows, dtype=np.int64) - starts, -1)
+    table["n_equilibria"] = np.repeat(n_eq, counts)
+    table["outcome"] = outcomes  # pandas infers its default string dtype
+    table["outcome_key"] = keys
+    for c, name in enumerate([*pay_cols, *prob_cols, "regret"]):
+        table[name] = numeric[:, c]
+    table["complete"] = np.repeat(complete, counts)
+    df = pd.DataFrame(table)
+    df.attrs.update({
+        "model": model.name, "model_sha256": model.sha256, "form": form, "scenario": scenario,
+        "method": method, "samples": samples, "seed": plan.attrs["seed"], "exact": bool(exact),
+        "varied": list(varied), "specs": {name: str(s) for name, s in varied.items()},
+        "parameters": {name: _text(base[name]) for name in others},
+        "points": int(points), "rows": rows, "package": "gametheory_ukraine", "version": __version__})
+    return df
+
+
+def _text(value: Any) -> str:
+    return _fmt(value) if isinstance(value, Fraction) else repr(value)
+
+
+# ------------------------------------------------------------------------------------------ output
+def write_table(df: pd.DataFrame, path: str | os.PathLike) -> Path:
+    """Write a sweep table to ``.csv`` or ``.parquet`` (by suffix), atomically.
+
+    The path is checked first (:func:`~gametheory_ukraine.output.files.check_output_path`); the file is written
+    under a temporary name beside it and renamed when complete, so no half-written file ever has the final
+    name. CSV: the columns only (every parameter is a column). Parquet: the columns with their dtypes, and
+    ``df.attrs`` as JSON in the schema metadata under ``gametheory_ukraine`` and ``PANDAS_ATTRS`` (which
+    ``pandas.read_parquet`` restores into ``attrs``).
+
+    Returns
+    -------
+    pathlib.Path
+        The file written.
+
+    Raises
+    ------
+    OutputError
+        Another suffix, a missing or unwritable folder, a folder given as the file, no pyarrow for Parquet.
+    """
+    from ..output.files import check_output_path, write_with
+
+    p = check_output_path(path, suffixes=TABLE_SUFFIXES)
+    if p.suffix.lower() == ".csv":
+        return write_with(p, lambda tmp: df.to_csv(tmp, index=False))
+    try:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+    except ImportError:  # pragma: no cover - pyarrow is a dependency
+        raise OutputError("writing Parquet needs pyarrow", path=str(p),
+                          fix="pip install pyarrow, or write a .csv file") from None
+    table = pa.Table.from_pandas(df, preserve_index=False)
+    blob = json.dumps(df.attrs, sort_keys=True, default=str).encode("utf-8")
+    table = table.replace_schema_metadata({**(table.schema.metadata or {}), b"gametheory_ukraine": blob,
+                                           b"PANDAS_ATTRS": blob})
+    return write_with(p, lambda tmp: pq.write_table(table, tmp))
+
+
+# --------------------------------------------------------------------------------------------- CLI
+def _cli_specs(items) -> dict[str, Spec]:
+    from .designs import parse_spec
+
+    out: dict[str, Spec] = {}
+    for item in items:
+        name, sep, text = item.partition("=")
+        name, text = name.strip(), text.strip()
+        if not sep or not name or not text:
+            raise ParameterError(f"cannot read {item!r}", where="-p",
+                                 fix="write -p NAME=SPEC, e.g. -p rho=0.01:0.5:101")
+        if name in out:
+            raise ParameterError(f"parameter {name!r} is given twice", where="-p", fix="give it once")
+        out[name] = parse_spec(text, where=f"-p {item}")
+    return out
+
+
+def cli(args) -> int:
+    """``gtu sweep MODEL -p NAME=SPEC ... [--method M --samples N --seed S] [--form F] [--scenario S] [--exact]
+    -o FILE.csv|FILE.parquet``: check the output path, sweep, write the table, print one summary line to stderr.
+
+    *args* has the fields ``model``, ``param`` (list of ``NAME=SPEC``), ``method``, ``samples``, ``seed``,
+    ``form``, ``scenario``, ``exact``, ``output``. Returns 0; user errors raise
+    :class:`~gametheory_ukraine.errors.GTUError` (the CLI prints one line and exits 2).
+    """
+    from ..output.files import check_output_path
+    from ..registry import load_model
+
+    out = check_output_path(args.output, suffixes=TABLE_SUFFIXES)
+    specs = _cli_specs(args.param)
+    model = load_model(args.model)
+    df = sweep(model, specs, form=args.form, scenario=args.scenario, method=args.method, samples=args.samples,
+               seed=args.seed, exact=bool(args.exact))
+    path = write_table(df, out)
+    seed = f", seed {df.attrs['seed']}" if df.attrs["seed"] is not None else ""
+    n, rows = df.attrs["points"], len(df)
+    print(f"gtu sweep: {df.attrs['model']} {df.attrs['form']}: {n:,} point{'s' * (n != 1)}, "
+          f"{rows:,} row{'s' * (rows != 1)}{seed} -> {path}", file=sys.stderr)
+    return 0
