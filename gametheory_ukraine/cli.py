@@ -55,6 +55,51 @@ def build_parser() -> argparse.ArgumentParser:
                          help="solver: auto, vertex-enumeration, support-enumeration, pure, lemke-howson "
                               "(normal form); auto, subgame-perfect, nash (sequential)")
     p_solve.add_argument("--format", choices=("table", "json", "latex"), default="table")
+
+    p_thr = sub.add_parser("thresholds", help="critical values of a parameter where the equilibria change")
+    p_thr.add_argument("model", help="model name or path")
+    p_thr.add_argument("--param", required=True, help="the parameter to vary, e.g. rho")
+    p_thr.add_argument("--range", dest="range_", metavar="LO:HI", help="the interval to search (default [low, high])")
+    p_thr.add_argument("--form", help="normal or sequential (default: the model's first form)")
+    p_thr.add_argument("--scenario", help="a named scenario (default: parameter defaults)")
+    p_thr.add_argument("-p", "--param-value", dest="param_values", action="append", default=[],
+                       metavar="NAME=VALUE", help="fix another parameter (repeatable)")
+    p_thr.add_argument("--grid", type=int, default=201, help="grid points for the numeric scan (default 201)")
+    p_thr.add_argument("--format", choices=("table", "json"), default="table")
+
+    p_sweep = sub.add_parser("sweep", help="solve over a grid or a sampled design; write CSV or Parquet")
+    p_sweep.add_argument("model", help="model name or path")
+    p_sweep.add_argument("-p", "--param", action="append", default=[], metavar="NAME=SPEC",
+                         help="NAME=LO:HI:N (grid of N points), NAME=LO:HI (range for sampled designs), "
+                              "NAME=V1,V2,... (listed values) or NAME=VALUE (fixed); repeatable")
+    p_sweep.add_argument("--method", choices=("grid", "lhs", "mc", "sobol"), default="grid")
+    p_sweep.add_argument("--samples", type=int, help="number of points for lhs, mc and sobol designs")
+    p_sweep.add_argument("--seed", type=int, help="seed of the sampled design (reproducible)")
+    p_sweep.add_argument("--form", help="normal or sequential (default: the model's first form)")
+    p_sweep.add_argument("--scenario", help="a named scenario (default: parameter defaults)")
+    p_sweep.add_argument("--exact", action="store_true", help="exact arithmetic at every point (slower)")
+    p_sweep.add_argument("-o", "--output", required=True, metavar="FILE", help="FILE.csv or FILE.parquet")
+
+    p_sens = sub.add_parser("sensitivity", help="local (derivatives, elasticities, tornado) and global "
+                                                "(Sobol) sensitivity of equilibrium outcomes")
+    p_sens.add_argument("model", help="model name or path")
+    p_sens.add_argument("--kind", choices=("local", "tornado", "sobol"), default="local")
+    p_sens.add_argument("--form", help="normal or sequential (default: the model's first form)")
+    p_sens.add_argument("--scenario", help="a named scenario (default: parameter defaults)")
+    p_sens.add_argument("--measure", help="payoff:PLAYER or outcome:LABEL (default: the first player's payoff)")
+    p_sens.add_argument("--params", help="comma-separated parameters to vary (default: all)")
+    p_sens.add_argument("--samples", type=int, default=256, help="Sobol base sample size N (default 256)")
+    p_sens.add_argument("--seed", type=int, default=0, help="seed for the Sobol design (default 0)")
+    p_sens.add_argument("-p", "--param", action="append", default=[], metavar="NAME=VALUE",
+                        help="fix a parameter value (repeatable)")
+    p_sens.add_argument("--format", choices=("table", "json"), default="table")
+    p_sens.add_argument("-o", "--output", metavar="FILE", help="also write the table to FILE.csv")
+
+    p_rep = sub.add_parser("report", help="the main job: solve every model, form and scenario, find the "
+                                          "relapse thresholds, write a report with figures and tables")
+    p_rep.add_argument("-o", "--output", default="gtu-report", metavar="DIR",
+                       help="output folder (default ./gtu-report)")
+    p_rep.add_argument("--models", help="comma-separated model names (default: the framework models)")
     return parser
 
 
@@ -132,7 +177,32 @@ def cmd_solve(args) -> int:
     return 0
 
 
-COMMANDS = {"list": cmd_list, "show": cmd_show, "solve": cmd_solve}
+def cmd_thresholds(args) -> int:
+    from .analysis.thresholds import cli
+
+    return cli(args)
+
+
+def cmd_sweep(args) -> int:
+    from .analysis.sweep import cli
+
+    return cli(args)
+
+
+def cmd_sensitivity(args) -> int:
+    from .analysis.sensitivity import cli
+
+    return cli(args)
+
+
+def cmd_report(args) -> int:
+    from .output.report import cli
+
+    return cli(args)
+
+
+COMMANDS = {"list": cmd_list, "show": cmd_show, "solve": cmd_solve, "thresholds": cmd_thresholds,
+            "sweep": cmd_sweep, "sensitivity": cmd_sensitivity, "report": cmd_report}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

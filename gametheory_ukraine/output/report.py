@@ -1,0 +1,284 @@
+"""The main job: ``gtu report``. Solve every model, form and scenario, find the relapse-risk
+thresholds, draw the maps, and write a report (index.md, index.html, PNG figures, CSV tables).
+
+The report is built in a temporary folder beside the target and moved into place only when it is
+complete, so an interrupted run never leaves a half-written report under the final name. Its content
+depends only on the model files and the package version (no timestamps), so the same inputs give
+byte-identical tables and text.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .._version import __version__
+from ..errors import OutputError
+from ..model import Model, _fmt
+from .document import Document
+
+__all__ = ["build_report", "cli", "FRAMEWORK_MODELS"]
+
+FRAMEWORK_MODELS = ("territory", "nato", "guarantees")
+MARKER = ".gtu-report"
+_SHARED = {"delta", "rho", "p", "c_R", "c_U"}
+
+
+def _say(msg: str, quiet: bool) -> None:
+    if not quiet:
+        print(msg, file=sys.stderr, flush=True)
+
+
+def _prepare_target(out: Path) -> None:
+    if out.exists() and not out.is_dir():
+        raise OutputError("exists and is not a folder", path=str(out), fix="choose a folder name")
+    if out.is_dir() and any(out.iterdir()) and not (out / MARKER).exists():
+        raise OutputError("the folder exists, is not empty and is not a gtu report", path=str(out),
+                          fix="choose a new or empty folder (an earlier gtu report there is replaced)")
+    parent = out.parent if str(out.parent) else Path(".")
+    if not parent.is_dir():
+        raise OutputError(f"folder {str(parent)!r} does not exist", path=str(out), fix="create it first")
+    if not os.access(parent, os.W_OK):
+        raise OutputError(f"folder {str(parent)!r} is not writable", path=str(out),
+                          fix="choose a folder you can write to")
+
+
+def _strategy_text(res, eq) -> str:
+    def mix(d) -> str:
+        return ", ".join(a if p == 1 else f"{a} {_num(p)}" for a, p in d.items() if p)
+
+    parts = []
+    for player, strat in res.strategy_dict(eq).items():
+        if res.form == "normal":
+            parts.append(f"{player}: {mix(strat)}")
+        else:
+            parts += [f"{player}@{h}: {mix(d)}" for h, d in strat.items()]
+    return "; ".join(parts)
+
+
+def _num(v) -> str:
+    from ..results import format_number
+
+    return format_number(v, 4)
+
+
+def _equilibria_rows(model: Model) -> list[dict]:
+    rows = []
+    for form in model.forms:
+        for scenario in [None, *model.scenarios]:
+            res = model.solve(form, scenario)
+            for k, eq in enumerate(res.equilibria):
+                row = {"model": model.name, "form": form, "scenario": scenario or "(defaults)", "equilibrium": k,
+                       "n_equilibria": len(res), "complete": res.complete, "method": res.method,
+                       "outcome": eq.outcome, "strategies": _strategy_text(res, eq)}
+                for p, v in zip(res.players, eq.payoffs):
+                    row[f"payoff:{p}"] = str(v)
+                rows.append(row)
+    return rows
+
+
+def _map_axis(model: Model, thr_results) -> str:
+    """The parameter to put against rho in the map: one the first closed-form threshold depends on."""
+    for res in thr_results:
+        for t in res.thresholds:
+            if t.expression is not None:
+                names = sorted(s.name for s in t.expression.free_symbols)
+                own = [n for n in names if n not in _SHARED and n in model.parameters]
+                if own:
+                    return own[0]
+                other = [n for n in names if n != "rho" and n in model.parameters]
+                if other:
+                    return other[0]
+    return "p" if "p" in model.parameters else next(n for n in model.parameters if n != "rho")
+
+
+def _threshold_curve(model, scenario, y_name, expression, ys):
+    """rho*(y) from a closed-form threshold, with the other parameters at the scenario values."""
+    import sympy
+
+    vals = model.values(scenario)
+    subs = {sympy.Symbol(k): sympy.Rational(str(v)) for k, v in vals.items() if k != y_name}
+    f = sympy.lambdify(sympy.Symbol(y_name), expression.xreplace(subs), "numpy")
+    with np.errstate(all="ignore"):
+        xs = np.broadcast_to(np.asarray(f(ys), dtype=float), ys.shape)
+    return xs
+
+
+def build_report(out: str | os.PathLike, models: list[str] | None = None, *, quiet: bool = False,
+                 map_points: int = 31, sweep_points: int = 99) -> Path:
+    """Write the report into folder *out* (replacing an earlier gtu report there); return its path.
+
+    Parameters
+    ----------
+    out : path
+        Target folder; created (atomically) if absent.
+    models : list of str, optional
+        Model names; default: the framework models (territory, nato, guarantees) that are available.
+    map_points : int
+        Grid points per axis of the outcome maps.
+    sweep_points : int
+        Points of the rho sweeps behind the payoff plots and CSV tables.
+    """
+    from ..analysis.sweep import sweep, write_table
+    from ..analysis.thresholds import thresholds
+    from ..registry import list_models, load_model
+    from . import plots
+    from .model_report import parameter_rows
+
+    out = Path(out)
+    _prepare_target(out)
+    names = models or [m for m in FRAMEWORK_MODELS if m in list_models()]
+    loaded = [load_model(n) for n in names]
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".part", dir=out.parent if str(out.parent) else "."))
+    try:
+        (tmp / "figures").mkdir()
+        (tmp / "tables").mkdir()
+        (tmp / MARKER).write_text(f"gametheory_ukraine {__version__}\n", encoding="utf-8")
+        doc = Document("Game-theoretic scenario models of the 2025 Russia-Ukraine peace talks")
+        doc.paragraph(
+            f"Generated by gametheory_ukraine {__version__} (`gtu report`). Every equilibrium below is exact "
+            "(rational arithmetic) and certified by a best-response check (regret 0). Models: "
+            + ", ".join(f"{m.name} (file sha256 {m.sha256[:12]})" for m in loaded) + ".")
+        doc.paragraph(
+            "Relapse risk rho is the per-year probability that a signed settlement collapses back into war "
+            "(Minsk-style). A settlement paying s a year is worth V = (s + delta*rho*W')/(1 - delta*(1 - rho)), "
+            "W' the war after a collapse; it lasts 1/rho years on average and survives n years with "
+            "probability (1 - rho)^n.")
+        fig = plots.survival_curves([0.05, 0.129, 0.3])
+        plots.save_figure(fig, tmp / "figures" / "survival.png")
+        doc.image("figures/survival.png", "Survival of a settlement for several yearly relapse risks rho "
+                  "(0.05: 40 % failing within 10 years; 0.129: half within 5 years; 0.3).")
+        for model in loaded:
+            _say(f"gtu report: {model.name}", quiet)
+            _model_section(doc, model, tmp, thresholds, sweep, write_table, plots, parameter_rows,
+                           map_points, sweep_points)
+        (tmp / "index.md").write_text(doc.markdown(), encoding="utf-8")
+        (tmp / "index.html").write_text(doc.html(), encoding="utf-8")
+        if out.exists():
+            old = out.with_name(f".{out.name}.old-{os.getpid()}")
+            os.replace(out, old)
+            os.replace(tmp, out)
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            os.replace(tmp, out)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            shutil.rmtree(tmp)
+        raise
+    return out
+
+
+def _model_section(doc, model, tmp, thresholds, sweep, write_table, plots, parameter_rows, map_points,
+                   sweep_points) -> None:
+    name = model.name
+    doc.heading(f"{model.title} (`{name}`)", 2)
+    if model.description:
+        doc.paragraph(" ".join(model.description.split()))
+    # parameters
+    doc.heading("Parameters and their sources", 3)
+    prow = parameter_rows(model)
+    doc.table(["name", "symbol", "default", "low", "high", "description", "source"], prow)
+    pd.DataFrame(prow, columns=["name", "symbol", "default", "low", "high", "description", "source"]).to_csv(
+        tmp / "tables" / f"{name}-parameters.csv", index=False)
+    if model.scenarios:
+        doc.table(["scenario", "values", "description"],
+                  [[s.name, ", ".join(f"{k}={_fmt(v)}" for k, v in s.values.items()) or "(defaults)",
+                    " ".join(s.description.split())] for s in model.scenarios.values()])
+    # equilibria
+    doc.heading("Equilibria by form and scenario", 3)
+    rows = _equilibria_rows(model)
+    pd.DataFrame(rows).to_csv(tmp / "tables" / f"{name}-equilibria.csv", index=False)
+    summary: dict = {}
+    for r in rows:
+        key = (r["form"], r["scenario"])
+        summary.setdefault(key, {"n": r["n_equilibria"], "complete": r["complete"], "outcomes": []})
+        if r["outcome"] not in summary[key]["outcomes"]:
+            summary[key]["outcomes"].append(r["outcome"])
+    pay_cols = [c for c in rows[0] if c.startswith("payoff:")] if rows else []
+    first = {(r["form"], r["scenario"]): r for r in rows if r["equilibrium"] == 0}
+    doc.table(["form", "scenario", "equilibria", "complete", "outcomes", "payoffs (equilibrium 0)"],
+              [[f, s, v["n"], "yes" if v["complete"] else "no", "; ".join(v["outcomes"]),
+                ", ".join(f"{c[7:]} {_num(_frac(first[(f, s)][c]))}" for c in pay_cols)]
+               for (f, s), v in summary.items()])
+    doc.paragraph(f"All equilibria with their strategies: tables/{name}-equilibria.csv.")
+    # thresholds
+    if "rho" not in model.parameters:
+        return
+    doc.heading("Relapse-risk thresholds", 3)
+    thr_rows, thr_results = [], []
+    for form in model.forms:
+        scenarios = list(model.scenarios) or [None]
+        if form == "normal":
+            scenarios = ["baseline-2025"] if "baseline-2025" in model.scenarios else scenarios[:1]
+        for scenario in scenarios:
+            res = thresholds(model, "rho", form=form, scenario=scenario, grid=101 if form == "normal" else 201)
+            thr_results.append(res)
+            for t in res.thresholds:
+                thr_rows.append([form, scenario or "(defaults)", f"{t.value:.6g}",
+                                 "" if t.exact is None else str(t.exact),
+                                 "" if t.expression is None else str(t.expression), t.method, t.change])
+            if not res.thresholds:
+                lo, hi = res.over
+                thr_rows.append([form, scenario or "(defaults)", "none", "", "", "",
+                                 f"no change for rho in [{lo:g}, {hi:g}]: " + "; ".join(_outcomes_at(model, form,
+                                                                                                  scenario))])
+    headers = ["form", "scenario", "rho*", "exact", "closed form", "method", "what changes"]
+    doc.table(headers, thr_rows)
+    pd.DataFrame(thr_rows, columns=headers).to_csv(tmp / "tables" / f"{name}-thresholds.csv", index=False)
+    # maps and curves (sequential form, baseline)
+    form = "sequential" if "sequential" in model.forms else next(iter(model.forms))
+    scenario = "baseline-2025" if "baseline-2025" in model.scenarios else None
+    y = _map_axis(model, [r for r in thr_results if r.form == form and r.scenario == scenario])
+    data = plots.outcome_map_data(model, "rho", y, form=form, scenario=scenario, nx=map_points, ny=map_points)
+    curves = []
+    ys = np.linspace(float(model.parameters[y].low), float(model.parameters[y].high), 200)
+    for r in thr_results:
+        if r.form == form and r.scenario == scenario:
+            for t in r.thresholds:
+                if t.expression is not None and "rho" not in {s.name for s in t.expression.free_symbols}:
+                    xs = _threshold_curve(model, scenario, y, t.expression, ys)
+                    curves.append((f"rho* = {t.expression}", xs, ys))
+    fig = plots.outcome_map(data, "rho", y, title=f"{name}: {form} form, {scenario or 'defaults'}", curves=curves)
+    plots.save_figure(fig, tmp / "figures" / f"{name}-map-rho-{y}.png")
+    doc.image(f"figures/{name}-map-rho-{y}.png",
+              f"Equilibrium outcomes of {name} ({form} form, {scenario or 'defaults'}) over rho and {y}; "
+              "lines: closed-form thresholds.")
+    rho = model.parameters["rho"]
+    df = sweep(model, {"rho": np.linspace(float(rho.low), float(rho.high), sweep_points)}, form=form,
+               scenario=scenario, progress=False)
+    write_table(df, tmp / "tables" / f"{name}-rho-sweep.csv")
+    marks = [t.value for r in thr_results if r.form == form and r.scenario == scenario for t in r.thresholds]
+    fig = plots.payoffs_vs(df, "rho", thresholds=marks, title=f"{name}: equilibrium payoffs against rho")
+    plots.save_figure(fig, tmp / "figures" / f"{name}-payoffs-rho.png")
+    doc.image(f"figures/{name}-payoffs-rho.png",
+              f"Equilibrium payoffs of {name} ({form} form, {scenario or 'defaults'}) against rho; dashed: thresholds.")
+    findings = model._meta.get("findings")
+    if findings:
+        doc.heading("Findings recorded in the model file", 3)
+        items = findings if isinstance(findings, list) else [findings]
+        doc.bullets([" ".join(str(i).split()) for i in items])
+
+
+def _frac(text):
+    from fractions import Fraction
+
+    return Fraction(text)
+
+
+def _outcomes_at(model, form, scenario) -> list[str]:
+    return sorted({eq.outcome for eq in model.solve(form, scenario)})
+
+
+def cli(args) -> int:
+    """``gtu report [-o DIR] [--models a,b]``."""
+    models = [m.strip() for m in args.models.split(",") if m.strip()] if args.models else None
+    out = build_report(args.output, models)
+    print(f"gtu report: wrote {out / 'index.md'} and {out / 'index.html'}", file=sys.stderr)
+    return 0
