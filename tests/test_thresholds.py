@@ -422,3 +422,27 @@ def test_result_to_dict_is_json_ready(territory_rho):
     assert doc["parameters"]["delta"] == "9/10"
     t = territory_rho.thresholds[0]
     assert isinstance(t, Threshold) and isinstance(t.value, float) and isinstance(t.exact, Fraction)
+
+
+@pytest.mark.parametrize("name, form, scenario, exact_value", [
+    ("territory", "sequential", "baseline-2025", Fraction(1, 27)),
+    ("nato", "sequential", "istanbul-2", Fraction(1, 3)),
+    ("guarantees", "normal", "baseline-2025", Fraction(2, 9)),
+])
+def test_each_framework_model_has_a_closed_form_rho_threshold_matching_a_sweep(name, form, scenario, exact_value):
+    """Issue 4's 'done when': each model reports a rho threshold in closed form (the ones `gtu report`
+    shows), and a numeric sweep over rho changes its outcomes exactly across it."""
+    from gametheory_ukraine.analysis.sweep import sweep
+
+    model = gtu.load_model(name)
+    res = model.thresholds("rho", form=form, scenario=scenario, grid=101 if form == "normal" else 201)
+    (thr,) = [t for t in res.thresholds if t.exact == exact_value]
+    assert thr.method == "closed form" and thr.expression is not None
+    values = {k: sp.Rational(str(v)) for k, v in model.values(scenario).items() if k != "rho"}
+    assert sp.nsimplify(thr.expression.xreplace({sp.Symbol(k): v for k, v in values.items()})) == exact_value
+    grid = np.linspace(0.01, 0.5, 50)
+    df = sweep(model, {"rho": grid}, form=form, scenario=scenario, progress=False)
+    outs = df.groupby("point_id").apply(lambda g: tuple(sorted(set(g["outcome_key"]))), include_groups=False)
+    below = {outs[i] for i, r in enumerate(grid) if r < float(exact_value)}
+    above = {outs[i] for i, r in enumerate(grid) if r > float(exact_value)}
+    assert below == {thr.before} and above == {thr.after}
