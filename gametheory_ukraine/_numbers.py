@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["Number", "to_exact", "is_exact_number", "to_float", "as_exact_array", "as_float_array"]
+__all__ = ["Number", "to_exact", "is_exact_number", "to_float", "as_exact_array", "as_float_array", "format_exact"]
 
 Number = Fraction | float | int
 
@@ -97,3 +97,20 @@ def as_float_array(array: Any) -> np.ndarray:
     """float64 array with the shape of *array*."""
     return np.asarray(np.vectorize(float, otypes=[float])(np.asarray(array, dtype=object)), dtype=float) \
         if np.asarray(array).dtype == object else np.asarray(array, dtype=float)
+
+
+def format_exact(value: Any) -> str:
+    """``0.05`` for a Fraction that prints exactly as a decimal float, ``1/27`` otherwise, ints as ints.
+
+    Examples
+    --------
+    >>> format_exact(Fraction(1, 20)), format_exact(Fraction(1, 27)), format_exact(Fraction(3))
+    ('0.05', '1/27', '3')
+    """
+    if isinstance(value, Fraction):
+        if value.denominator == 1:
+            return str(value.numerator)
+        as_float = float(value)
+        if Fraction(repr(as_float)) == value:
+            return repr(as_float)
+    return str(value)

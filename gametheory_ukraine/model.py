@@ -9,7 +9,7 @@ from fractions import Fraction
 from typing import Any
 
 from ._frozen import FrozenDict
-from ._numbers import to_exact
+from ._numbers import format_exact, to_exact
 from .errors import ParameterError
 from .games.normal_form import NormalFormGame
 from .games.tree import GameTree
@@ -52,14 +52,7 @@ class Parameter:
                 fix=f"choose {self.name} between {_fmt(self.low)} and {_fmt(self.high)}")
 
 
-def _fmt(value: Any) -> str:
-    if isinstance(value, Fraction):
-        if value.denominator == 1:
-            return str(value.numerator)
-        as_float = float(value)
-        if Fraction(repr(as_float)) == value:
-            return repr(as_float)
-    return str(value)
+_fmt = format_exact
 
 
 @dataclass(frozen=True)

@@ -40,7 +40,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .._numbers import to_exact
+from .._numbers import format_exact, to_exact
 from ..errors import ParameterError
 
 __all__ = ["Spec", "parse_spec", "as_spec", "design", "n_points", "METHODS", "SAMPLED_METHODS"]
@@ -52,14 +52,7 @@ _SPEC_FIX = "write LO:HI:N (a grid of N points), LO:HI (a range to sample), V1,V
             "or V (one value), e.g. 0.01:0.5:101"
 
 
-def _fmt(value: Fraction) -> str:
-    """``0.05`` for decimals that print exactly as floats, ``1/27`` otherwise."""
-    if value.denominator == 1:
-        return str(value.numerator)
-    as_float = float(value)
-    if Fraction(repr(as_float)) == value:
-        return repr(as_float)
-    return str(value)
+_fmt = format_exact
 
 
 @dataclass(frozen=True)

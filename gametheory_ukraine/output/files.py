@@ -10,7 +10,7 @@ from pathlib import Path
 
 from ..errors import OutputError
 
-__all__ = ["check_output_path", "atomic_path", "write_text_atomic", "write_bytes_atomic"]
+__all__ = ["check_output_path", "check_parent", "atomic_path", "write_text_atomic", "write_bytes_atomic"]
 
 
 def check_output_path(path: str | os.PathLike, *, suffixes: tuple[str, ...] | None = None) -> Path:
@@ -30,15 +30,20 @@ def check_output_path(path: str | os.PathLike, *, suffixes: tuple[str, ...] | No
                           fix="use a file name ending in " + " or ".join(suffixes))
     if p.is_dir():
         raise OutputError("is a folder, not a file", path=str(p), fix="give a file name inside it")
-    parent = p.parent if str(p.parent) else Path(".")
-    if not parent.is_dir():
-        raise OutputError(f"folder {str(parent)!r} does not exist", path=str(p), fix="create it first")
-    if not os.access(parent, os.W_OK):
-        raise OutputError(f"folder {str(parent)!r} is not writable", path=str(p),
-                          fix="choose a folder you can write to")
+    check_parent(p)
     if p.exists() and not os.access(p, os.W_OK):
         raise OutputError("the file exists and is not writable", path=str(p), fix="choose another name")
     return p
+
+
+def check_parent(path: Path) -> None:
+    """Raise :class:`OutputError` unless the folder that would hold *path* exists and is writable."""
+    parent = path.parent if str(path.parent) else Path(".")
+    if not parent.is_dir():
+        raise OutputError(f"folder {str(parent)!r} does not exist", path=str(path), fix="create it first")
+    if not os.access(parent, os.W_OK):
+        raise OutputError(f"folder {str(parent)!r} is not writable", path=str(path),
+                          fix="choose a folder you can write to")
 
 
 @contextlib.contextmanager

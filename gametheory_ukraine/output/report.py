@@ -23,6 +23,7 @@ from .._version import __version__
 from ..errors import OutputError
 from ..model import Model, _fmt
 from .document import Document
+from .files import check_parent
 
 __all__ = ["build_report", "cli", "FRAMEWORK_MODELS"]
 
@@ -42,12 +43,7 @@ def _prepare_target(out: Path) -> None:
     if out.is_dir() and any(out.iterdir()) and not (out / MARKER).exists():
         raise OutputError("the folder exists, is not empty and is not a gtu report", path=str(out),
                           fix="choose a new or empty folder (an earlier gtu report there is replaced)")
-    parent = out.parent if str(out.parent) else Path(".")
-    if not parent.is_dir():
-        raise OutputError(f"folder {str(parent)!r} does not exist", path=str(out), fix="create it first")
-    if not os.access(parent, os.W_OK):
-        raise OutputError(f"folder {str(parent)!r} is not writable", path=str(out),
-                          fix="choose a folder you can write to")
+    check_parent(out)
 
 
 def _strategy_text(res, eq) -> str:
