@@ -24,6 +24,7 @@ from ..errors import OutputError
 from ..model import Model, _fmt
 from .document import Document
 from .files import check_parent
+from .solution_report import _payoff_text
 
 __all__ = ["build_report", "cli", "FRAMEWORK_MODELS"]
 
@@ -201,7 +202,7 @@ def _model_section(doc, model, tmp, thresholds, sweep, write_table, plots, param
     first = {(r["form"], r["scenario"]): r for r in rows if r["equilibrium"] == 0}
     doc.table(["form", "scenario", "equilibria", "complete", "outcomes", "payoffs (equilibrium 0)"],
               [[f, s, v["n"], "yes" if v["complete"] else "no", "; ".join(v["outcomes"]),
-                ", ".join(f"{c[7:]} {_num(_frac(first[(f, s)][c]))}" for c in pay_cols)]
+                ", ".join(f"{c[7:]} {_payoff_text(_frac(first[(f, s)][c]))}" for c in pay_cols)]
                for (f, s), v in summary.items()])
     doc.paragraph(f"All equilibria with their strategies: tables/{name}-equilibria.csv.")
     # thresholds
