@@ -4,5 +4,9 @@
 :class:`~gametheory_ukraine.games.tree.GameTree` into numpy functions of parameter arrays (``sympy.lambdify``
 once per game); :mod:`.trees` runs backward induction over arrays of points for perfect-information trees, with
 ties kept and near-ties re-solved on the exact scalar path, and builds the table of
-:func:`gametheory_ukraine.analysis.sweep.sweep`.
+:func:`gametheory_ukraine.analysis.sweep.sweep`; :mod:`.bimatrix` enumerates the equilibria of stacked
+two-player games, re-solving any point that may be degenerate on the exact scalar path.
+
+Status (issue 5 in progress): these agree with the scalar solvers point for point but are not yet the
+default path of sweeps.
 """

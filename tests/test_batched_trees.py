@@ -1,0 +1,179 @@
+"""The batched tree engine agrees with the exact scalar solver (issue 5): random points, thresholds, sweep tables."""
+
+from __future__ import annotations
+
+from fractions import Fraction as F
+
+import numpy as np
+import pandas as pd
+import pytest
+import sympy
+
+import gametheory_ukraine as gtu
+from gametheory_ukraine.analysis.designs import as_spec, design
+from gametheory_ukraine.analysis.signature import outcome_key
+from gametheory_ukraine.analysis.sweep import sweep
+from gametheory_ukraine.batched.compile import compile_normal_form, compile_tree
+from gametheory_ukraine.batched.trees import backward_induction, compiled_tree, solve_tree_points, tree_sweep_rows
+from gametheory_ukraine.errors import ParameterError, SolverError
+from gametheory_ukraine.games.tree import Decision, GameTree, Terminal
+
+FRAMEWORK = ("territory", "nato", "guarantees")
+
+
+def _scalar(model, scenario, values, exact=True):
+    return model.solve("sequential", scenario, exact=exact, **values)
+
+
+def _assert_agree(model, scenario, res, p, values, exact=True):
+    """Point *p* of a TreePoints *res* equals the scalar solve at *values*."""
+    ref = _scalar(model, scenario, values, exact)
+    rows = np.flatnonzero(res.point == p)
+    assert res.n_equilibria[p] == len(ref) == len(rows), (p, values)
+    for r, eq in zip(rows, ref.equilibria):
+        beh = {h: probs for s in eq.strategies for h, probs in s.items()}
+        choice = tuple(list(map(float, beh[h])).index(1.0) for h in res.infosets)
+        assert tuple(res.choices[r]) == choice, (p, values)
+        assert res.outcome[r] == eq.outcome
+        assert res.outcome_key[r] == outcome_key(eq, ref.exact)
+        np.testing.assert_allclose(res.payoffs[r], [float(v) for v in eq.payoffs], rtol=0, atol=1e-9)
+        assert abs(res.regret[r] - float(eq.regret)) <= 1e-9
+    assert bool(res.complete[p]) == ref.complete
+
+
+def _random_points(model, n, seed):
+    rng = np.random.default_rng(seed)
+    return {name: rng.uniform(float(par.low), float(par.high), n) for name, par in model.parameters.items()}
+
+
+@pytest.mark.parametrize("name", FRAMEWORK)
+def test_random_points_agree_with_exact_scalar_solver(name):
+    model = gtu.load_model(name)
+    n = 200
+    pts = _random_points(model, n, seed=FRAMEWORK.index(name))
+    res = solve_tree_points(model, "sequential", None, pts, exact=True)
+    assert len(res.n_equilibria) == n and res.point.tolist() == sorted(res.point.tolist())
+    if name == "territory":  # Russia indifferent between demands that all end in the same war: exact, batched ties
+        assert (res.tied & ~res.rescued).sum() >= 1 and res.n_equilibria.max() >= 2
+    for p in range(n):
+        _assert_agree(model, None, res, p, {k: float(v[p]) for k, v in pts.items()})
+
+
+# (model, scenario, extra fixed values, rho at a threshold, SPE count there) -- models/README.md, `gtu thresholds`
+THRESHOLDS = [
+    ("territory", "baseline-2025", {}, F(1, 27), 2),
+    ("territory", "managed-freeze", {}, F(2, 81), 2),
+    ("territory", "managed-freeze", {}, F(8, 99), 2),
+    ("nato", "istanbul-2", {}, F(1, 3), None),
+    ("nato", "baseline-2025", {"a": 2}, F(1, 18), 2),
+    ("guarantees", "baseline-2025", {"q": F(1, 2)}, F(2, 9), 2),
+    ("guarantees", "baseline-2025", {"q": F(1, 2)}, F(1, 16), 2),
+]
+
+
+@pytest.mark.parametrize(("name", "scenario", "extra", "rho", "count"), THRESHOLDS)
+def test_threshold_points_agree(name, scenario, extra, rho, count):
+    model = gtu.load_model(name)
+    rhos = [rho, rho - F(1, 10**6), rho + F(1, 10**6), F(1, 100), F(1, 2)]
+    params = {"rho": np.array(rhos, dtype=object), **extra}
+    res = solve_tree_points(model, "sequential", scenario, params, exact=True)
+    assert res.flagged[0] and res.rescued[0]
+    if count is not None:
+        assert res.n_equilibria[0] == count
+    for p, r in enumerate(rhos):
+        _assert_agree(model, scenario, res, p, {"rho": r, **extra})
+
+
+def test_ties_kept_without_rescue_match_scalar_order():
+    """resolve=False: the batched tie enumeration alone gives the scalar solver's equilibria, in its order."""
+    model = gtu.load_model("territory")
+    res = solve_tree_points(model, "sequential", "baseline-2025", {"rho": np.array([1 / 27, 0.3])}, resolve=False)
+    assert not res.rescued.any() and res.flagged.tolist() == [True, False]
+    ref = _scalar(model, "baseline-2025", {"rho": F(1, 27)})
+    assert res.n_equilibria.tolist() == [2, 1]
+    for r, eq in enumerate(ref.equilibria):
+        beh = {h: probs for s in eq.strategies for h, probs in s.items()}
+        assert tuple(res.choices[r]) == tuple(list(beh[h]).index(1) for h in res.infosets)
+        assert res.outcome_key[r] == outcome_key(eq)
+        np.testing.assert_allclose(res.payoffs[r], [float(v) for v in eq.payoffs], atol=1e-9)
+        assert 0 <= res.regret[r] <= 1e-9 * 10
+
+
+def test_lottery_outcomes_agree():
+    """guarantees: Ukraine signs and Russia re-attacks, so the outcome is a lottery over the guarantor's answer."""
+    model = gtu.load_model("guarantees")
+    vals = {"delta": 0.8, "rho": 0.06, "p": 0.78, "c_R": 0.13, "c_U": 0.37, "x": 0.65, "dp_after": 0.1, "g_T": 0.05,
+            "g_A": 0.03, "pi_US": 0.02, "q": 0.76, "v": 0.34, "c_E": 0.19, "c_A": 0.19, "nu": 0.1, "a_E": 4}
+    ref = _scalar(model, None, vals, exact=False)
+    assert ref[0].outcome.startswith("lottery")
+    for exact in (False, True):
+        res = solve_tree_points(model, "sequential", None, {k: np.array([v]) for k, v in vals.items()}, exact=exact)
+        _assert_agree(model, None, res, 0, vals, exact=exact)
+
+
+SWEEPS = [("territory", "baseline-2025"), ("territory", "managed-freeze"), ("nato", "istanbul-2"),
+          ("guarantees", "baseline-2025")]
+
+
+@pytest.mark.parametrize(("name", "scenario"), SWEEPS)
+@pytest.mark.parametrize("exact", [False, True])
+def test_table_equals_scalar_sweep(name, scenario, exact):
+    model = gtu.load_model(name)
+    ref = sweep(model, {"rho": "0.01:0.5:101"}, form="sequential", scenario=scenario, exact=exact)
+    plan = design({"rho": as_spec("0.01:0.5:101")}, method="grid", exact=exact)
+    mine = tree_sweep_rows(model, "sequential", scenario, {"rho": plan["rho"].to_numpy()}, exact=exact)
+    assert list(mine.columns) == list(ref.columns)
+    pd.testing.assert_frame_equal(mine, ref, check_exact=False, rtol=0, atol=1e-9)
+
+
+def test_table_with_fixed_value_equals_sweep():
+    model = gtu.load_model("guarantees")
+    ref = sweep(model, {"rho": "0.01:0.5:21", "q": 0.5}, form="sequential", scenario="baseline-2025")
+    mine = tree_sweep_rows(model, "sequential", "baseline-2025", {"rho": np.linspace(0.01, 0.5, 21)},
+                           fixed={"q": F(1, 2)})
+    pd.testing.assert_frame_equal(mine, ref, check_exact=False, rtol=0, atol=1e-9)
+    assert set(mine["outcome_key"]) == {"settlement holds", "war continues"}
+
+
+# ------------------------------------------------------------------------------------------ compile
+def test_compiled_payoffs_equal_instantiated_games():
+    for name in FRAMEWORK:
+        model = gtu.load_model(name)
+        pts = _random_points(model, 5, seed=1)
+        pay, probs = compiled_tree(model.symbolic("sequential")).evaluate(pts)
+        nf = compile_normal_form(model.symbolic("normal")).payoffs(pts)
+        for p in range(5):
+            vals = {k: float(v[p]) for k, v in pts.items()}
+            tree = model.game("sequential", exact=False, **vals)
+            terms = [z for z in tree.nodes() if isinstance(z, Terminal)]
+            np.testing.assert_allclose(pay[p], [z.payoffs for z in terms], rtol=1e-12, atol=1e-12)
+            game = model.game("normal", exact=False, **vals)
+            for i, arr in enumerate(nf):
+                np.testing.assert_allclose(arr[p], game.payoffs[i], rtol=1e-12, atol=1e-12)
+        assert all(pr.shape[0] == 5 for pr in probs)
+
+
+def test_compile_errors_and_broadcasting():
+    model = gtu.load_model("territory")
+    compiled = compiled_tree(model.symbolic("sequential"))
+    assert compiled is compiled_tree(model.symbolic("sequential"))  # compiled once per (model, form)
+    vals = {k: float(v) for k, v in model.values().items()}
+    with pytest.raises(ParameterError, match="no value for parameter"):
+        compiled.evaluate({k: v for k, v in vals.items() if k != "rho"})
+    pay, _ = compiled.evaluate({**vals, "rho": [0.1, 0.2, 0.3]})  # numbers broadcast, x_prewar (unused) ignored
+    assert pay.shape == (3, 7, 2)
+    with pytest.raises(ParameterError, match="not finite"):
+        compiled.evaluate({**vals, "delta": 1.0, "rho": 0.0})
+    q, r = sympy.Symbol("q"), sympy.Symbol("r")
+    game = gtu.NormalFormGame.from_arrays([[q, r]], [[1, 2]])
+    with pytest.raises(ParameterError, match="different lengths"):
+        compile_normal_form(game).payoffs({"q": np.zeros(2), "r": np.zeros(3)})
+    a, b = compile_normal_form(game).payoffs({"q": [1.0, 2.0], "r": 5})
+    assert a.tolist() == [[[1.0, 5.0]], [[2.0, 5.0]]] and b.tolist() == [[[1.0, 2.0]], [[1.0, 2.0]]]
+
+def test_imperfect_information_is_refused():
+    t = GameTree(("A", "B"), Decision("a", 0, ("l", "r"), (
+        Decision("b1", 1, ("x", "y"), (Terminal("z1", (1, 0)), Terminal("z2", (0, 1))), infoset="b"),
+        Decision("b2", 1, ("x", "y"), (Terminal("z3", (0, 1)), Terminal("z4", (1, 0))), infoset="b"))))
+    with pytest.raises(SolverError, match="perfect information"):
+        backward_induction(compile_tree(t), {})
