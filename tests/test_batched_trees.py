@@ -177,3 +177,17 @@ def test_imperfect_information_is_refused():
         Decision("b2", 1, ("x", "y"), (Terminal("z3", (0, 1)), Terminal("z4", (1, 0))), infoset="b"))))
     with pytest.raises(SolverError, match="perfect information"):
         backward_induction(compile_tree(t), {})
+
+
+def test_a_compiled_tree_still_pickles():
+    """The compiled functions live in the tree's cache; pickling (used by the suite and by parallel
+    sweeps) drops the cache instead of failing on lambdified functions."""
+    import pickle
+
+    import gametheory_ukraine as gtu
+    from gametheory_ukraine.batched.trees import compiled_tree
+
+    tree = gtu.load_model("territory").symbolic("sequential")
+    compiled_tree(tree)
+    clone = pickle.loads(pickle.dumps(tree))
+    assert clone == tree and not clone._cache

@@ -219,7 +219,10 @@ def test_101_point_rho_sweep_matches_hand_and_direct_solves(model, df101):
         direct = model.solve("sequential", "baseline-2025", rho=float(df["rho"].iloc[k]))
         row = df.iloc[k]
         assert len(direct) == 1 and row["outcome"] == direct[0].outcome
-        assert (row["payoff:Russia"], row["payoff:Ukraine"]) == tuple(float(v) for v in direct[0].payoffs)
+        # the batched engine evaluates the payoffs with lambdified numpy, the scalar solver with sympy: same
+        # numbers up to float rounding
+        assert (row["payoff:Russia"], row["payoff:Ukraine"]) == pytest.approx(
+            tuple(float(v) for v in direct[0].payoffs), rel=1e-12)
         for player, per in direct.strategy_dict(direct[0]).items():
             for infoset, probs in per.items():
                 for action, prob in probs.items():
@@ -327,14 +330,14 @@ def test_a_point_without_equilibria_keeps_one_row(model, monkeypatch):
         return dataclasses.replace(res, equilibria=()) if values["rho"] == 0.03 else res
 
     monkeypatch.setattr(sweep_mod, "_solve_point", none_at_the_middle)
-    df = model.sweep({"rho": "0.01:0.05:3"}, **SEQ)
+    df = model.sweep({"rho": "0.01:0.05:3"}, engine="scalar", **SEQ)
     assert df["point_id"].tolist() == [0, 1, 2] and df["equilibrium"].tolist() == [0, -1, 0]
     assert df["n_equilibria"].tolist() == [1, 0, 1] and df["outcome"].isna().tolist() == [False, True, False]
     assert df["payoff:Russia"].isna().tolist() == [False, True, False]
 
 
 def test_progress_bar_only_when_asked_or_on_a_terminal(model, capsys):
-    model.sweep({"rho": "0.01:0.05:3"}, progress=True, **SEQ)
+    model.sweep({"rho": "0.01:0.05:3"}, progress=True, engine="scalar", **SEQ)
     err = capsys.readouterr().err
     assert "3/3" in err and "100%" in err
     model.sweep({"rho": "0.01:0.05:3"}, **SEQ)  # stderr is not a terminal under pytest
@@ -423,13 +426,15 @@ def test_failure_half_way_leaves_no_file(tmp_path, capsys, monkeypatch):
 
     monkeypatch.setattr(sweep_mod, "_solve_point", flaky)
     out = tmp_path / "half.parquet"
-    code = main(["sweep", "territory", "-p", "rho=0.01:0.5:101", "--form", "sequential", "-o", str(out)])
+    # --exact runs the scalar per-point path, where a failure can happen half-way
+    code = main(["sweep", "territory", "-p", "rho=0.01:0.5:101", "--form", "sequential", "--exact", "-o", str(out)])
     assert code == 2 and "simulated failure" in capsys.readouterr().err and len(calls) == 6
     assert os.listdir(tmp_path) == []
     # an existing file under the final name is left as it was
     out.write_bytes(b"old")
     calls.clear()
-    assert main(["sweep", "territory", "-p", "rho=0.01:0.5:101", "--form", "sequential", "-o", str(out)]) == 2
+    assert main(["sweep", "territory", "-p", "rho=0.01:0.5:101", "--form", "sequential", "--exact",
+                 "-o", str(out)]) == 2
     assert out.read_bytes() == b"old" and os.listdir(tmp_path) == ["half.parquet"]
 
 
@@ -456,3 +461,14 @@ def test_cli_sampled_design_prints_its_seed(tmp_path, capsys):
     np.testing.assert_allclose(back["rho"].to_numpy(), d["rho"].to_numpy(), rtol=1e-15)
     assert (back["outcome"] == np.where(back["rho"] <= 1 / 27, SETTLE, WAR)).all()
     assert math.isclose(back["c_R"].iloc[0], 0.1)
+
+
+def test_batched_and_scalar_engines_give_the_same_table(model):
+    """Sweeps of perfect-information trees run on the batched engine by default; the scalar path gives the
+    same rows (payoffs up to float rounding), on a grid that straddles rho* = 1/27."""
+    batched = model.sweep({"rho": "0.01:0.1:46", "kappa": "0:1:5"}, **SEQ)
+    scalar = model.sweep({"rho": "0.01:0.1:46", "kappa": "0:1:5"}, engine="scalar", **SEQ)
+    assert batched.attrs["engine"] == "batched" and scalar.attrs["engine"] == "scalar"
+    pd.testing.assert_frame_equal(batched, scalar, check_exact=False, rtol=1e-12, atol=1e-12)
+    with pytest.raises(ParameterError, match="perfect information"):
+        model.sweep({"rho": "0.01:0.1:3"}, form="normal", scenario="baseline-2025", engine="batched")

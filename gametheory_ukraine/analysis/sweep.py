@@ -183,7 +183,7 @@ def _show_progress(progress: bool | None, points: int) -> bool:
 
 def sweep(model, values: Mapping[str, Any], *, form: str | None = None, scenario: str | None = None,
           method: str = "grid", samples: int | None = None, seed: int | None = None, exact: bool = False,
-          progress: bool | None = None, max_rows: int = 50_000_000) -> pd.DataFrame:
+          progress: bool | None = None, max_rows: int = 50_000_000, engine: str = "auto") -> pd.DataFrame:
     """Solve *model* at every point of a design; one row per (point, equilibrium).
 
     Parameters
@@ -213,6 +213,10 @@ def sweep(model, values: Mapping[str, Any], *, form: str | None = None, scenario
     max_rows : int
         Refuse (before solving all points) a sweep whose estimated rows exceed this. Also refused: an estimate
         above the memory available now.
+    engine : {"auto", "batched", "scalar"}
+        ``"auto"``: the batched engine (:mod:`gametheory_ukraine.batched`) for float sweeps of
+        perfect-information trees, the scalar per-point solver otherwise (and always with ``exact=True``).
+        Both give the same table; the batched engine re-solves near-ties on the exact scalar path.
 
     Returns
     -------
@@ -299,6 +303,21 @@ def sweep(model, values: Mapping[str, Any], *, form: str | None = None, scenario
 
     plan = design(varied, method=method, samples=samples, seed=seed, exact=exact)
     cols = {name: plan[name].to_numpy() for name in varied}
+    attrs = {"model": model.name, "model_sha256": model.sha256, "form": form, "scenario": scenario,
+             "method": method, "samples": samples, "seed": plan.attrs["seed"], "exact": bool(exact),
+             "varied": list(varied), "specs": {name: str(s) for name, s in varied.items()},
+             "parameters": {name: _text(base[name]) for name in others}, "points": int(points)}
+
+    if _use_batched_trees(model, form, exact, engine):
+        from ..batched.trees import tree_sweep_rows
+
+        df = tree_sweep_rows(model, form, scenario, cols, fixed=fixed_point, exact=exact)
+        if len(df) > max_rows:
+            raise _too_big(f"{len(df):,} rows, more than max_rows={max_rows:,}", points, len(df), max_rows,
+                           method, first)
+        df.attrs.update({**attrs, "rows": len(df), "engine": "batched", "package": "gametheory_ukraine",
+                         "version": __version__})
+        return df
 
     def point(i: int) -> dict[str, Any]:
         return as_point({name: cols[name][i] for name in varied})
@@ -357,13 +376,23 @@ def sweep(model, values: Mapping[str, Any], *, form: str | None = None, scenario
         table[name] = numeric[:, c]
     table["complete"] = np.repeat(complete, counts)
     df = pd.DataFrame(table)
-    df.attrs.update({
-        "model": model.name, "model_sha256": model.sha256, "form": form, "scenario": scenario,
-        "method": method, "samples": samples, "seed": plan.attrs["seed"], "exact": bool(exact),
-        "varied": list(varied), "specs": {name: str(s) for name, s in varied.items()},
-        "parameters": {name: _text(base[name]) for name in others},
-        "points": int(points), "rows": rows, "package": "gametheory_ukraine", "version": __version__})
+    df.attrs.update({**attrs, "rows": rows, "engine": "scalar", "package": "gametheory_ukraine",
+                     "version": __version__})
     return df
+
+
+def _use_batched_trees(model, form: str, exact: bool, engine: str) -> bool:
+    """Whether this sweep runs on the batched tree engine (see ``sweep``'s *engine*)."""
+    from ..games.tree import GameTree
+
+    if engine not in ("auto", "batched", "scalar"):
+        raise ParameterError(f"unknown engine {engine!r}", fix="use 'auto', 'batched' or 'scalar'")
+    game = model.symbolic(form)
+    possible = isinstance(game, GameTree) and game.perfect_information
+    if engine == "batched" and not possible:
+        raise ParameterError(f"the batched engine needs a tree of perfect information; {model.name} {form} is not",
+                             fix="use engine='auto' or 'scalar'")
+    return engine == "batched" or (engine == "auto" and possible and not exact)
 
 
 def _text(value: Any) -> str:

@@ -284,6 +284,10 @@ class GameTree:
 
     __hash__ = None  # type: ignore[assignment]
 
+    def __reduce__(self):
+        # the cache may hold compiled (lambdified) functions, which do not pickle; it is rebuilt on demand
+        return (GameTree, (self.players, self.root, self.title))
+
     def __repr__(self) -> str:
         n_nodes = sum(1 for _ in self.nodes())
         name = f" {self.title!r}" if self.title else ""
