@@ -564,6 +564,22 @@ def _markevery(n_points: int, k: int):
     return (k % step, step)
 
 
+def _plot_lines(ax, df: pd.DataFrame, param: str, columns: Sequence[tuple[str, str]], eqs) -> None:
+    """One line per (column, equilibrium index): colour and line style by column, marker by equilibrium
+    (hollow for odd indices) so that the lines stay apart in black and white. *columns* holds
+    (column name, legend label) pairs; line gids are ``"<column>:<k>"``."""
+    many = len(eqs) > 1
+    for i, (col, text) in enumerate(columns):
+        xs, series = _series(df, param, col, eqs)
+        for k in eqs:
+            ax.plot(xs, series[k], color=LINE_COLOURS[i % len(LINE_COLOURS)],
+                    linestyle=LINE_STYLES[i % len(LINE_STYLES)], linewidth=1.6,
+                    marker=MARKERS[(k if many else i) % len(MARKERS)], markersize=5,
+                    markevery=_markevery(len(xs), k if many else i),
+                    markerfacecolor="white" if many and k % 2 else None,
+                    label=f"{text}, equilibrium {k}", gid=f"{col}:{k}")
+
+
 def payoffs_vs(df: pd.DataFrame, param: str, *, players: Sequence[str] | None = None, title: str | None = None,
                ax=None, thresholds: Sequence[Any] | None = None, equilibria: Sequence[int] | None = None,
                labels: Mapping[str, str] | None = None, figsize: tuple[float, float] | None = None) -> Figure:
@@ -616,16 +632,7 @@ def payoffs_vs(df: pd.DataFrame, param: str, *, players: Sequence[str] | None = 
     _one_point_per(df, param)
     eqs = _equilibrium_indices(df, equilibria)
     fig, ax = _new_axes(ax, figsize)
-    many = len(eqs) > 1
-    for i, player in enumerate(players):
-        xs, series = _series(df, param, f"payoff:{player}", eqs)
-        for k in eqs:
-            ax.plot(xs, series[k], color=LINE_COLOURS[i % len(LINE_COLOURS)],
-                    linestyle=LINE_STYLES[i % len(LINE_STYLES)], linewidth=1.6,
-                    marker=MARKERS[(k if many else i) % len(MARKERS)], markersize=5,
-                    markevery=_markevery(len(xs), k if many else i),
-                    markerfacecolor="white" if many and k % 2 else None,
-                    label=f"{player}, equilibrium {k}", gid=f"payoff:{player}:{k}")
+    _plot_lines(ax, df, param, [(f"payoff:{player}", player) for player in players], eqs)
     extra = _draw_thresholds(ax, thresholds)
     ax.set_xlabel(_label(param, labels))
     ax.set_ylabel("equilibrium payoff (present value)")
@@ -688,16 +695,7 @@ def probabilities_vs(df: pd.DataFrame, param: str, *, columns: Sequence[str] | N
     _one_point_per(df, param)
     eqs = _equilibrium_indices(df, equilibria)
     fig, ax = _new_axes(ax, figsize)
-    many = len(eqs) > 1
-    for i, col in enumerate(columns):
-        xs, series = _series(df, param, col, eqs)
-        for k in eqs:
-            ax.plot(xs, series[k], color=LINE_COLOURS[i % len(LINE_COLOURS)],
-                    linestyle=LINE_STYLES[i % len(LINE_STYLES)], linewidth=1.6,
-                    marker=MARKERS[(k if many else i) % len(MARKERS)], markersize=5,
-                    markevery=_markevery(len(xs), k if many else i),
-                    markerfacecolor="white" if many and k % 2 else None,
-                    label=f"{_prob_label(col)}, equilibrium {k}", gid=f"{col}:{k}")
+    _plot_lines(ax, df, param, [(col, _prob_label(col)) for col in columns], eqs)
     extra = _draw_thresholds(ax, thresholds)
     ax.set_ylim(-0.04, 1.04)
     ax.set_xlabel(_label(param, labels))
