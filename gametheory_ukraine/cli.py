@@ -95,6 +95,16 @@ def build_parser() -> argparse.ArgumentParser:
     p_sens.add_argument("--format", choices=("table", "json"), default="table")
     p_sens.add_argument("-o", "--output", metavar="FILE", help="also write the table to FILE.csv")
 
+    p_exp = sub.add_parser("export", help="write a game to a file: Gambit .nfg/.efg, a tree picture, a LaTeX table")
+    p_exp.add_argument("model", help="model name or path")
+    p_exp.add_argument("--to", required=True, choices=("nfg", "efg", "png", "svg", "latex"),
+                       help="nfg/latex (normal form), efg/png/svg (sequential form)")
+    p_exp.add_argument("--form", help="normal or sequential (default: the model's first form)")
+    p_exp.add_argument("--scenario", help="a named scenario (default: parameter defaults)")
+    p_exp.add_argument("-p", "--param", action="append", default=[], metavar="NAME=VALUE",
+                       help="override a parameter (repeatable)")
+    p_exp.add_argument("-o", "--output", required=True, metavar="FILE", help="the file to write")
+
     p_rep = sub.add_parser("report", help="the main job: solve every model, form and scenario, find the "
                                           "relapse thresholds, write a report with figures and tables")
     p_rep.add_argument("-o", "--output", default="gtu-report", metavar="DIR",
@@ -195,6 +205,12 @@ def cmd_sensitivity(args) -> int:
     return cli(args)
 
 
+def cmd_export(args) -> int:
+    from .output.export import cli
+
+    return cli(args)
+
+
 def cmd_report(args) -> int:
     from .output.report import cli
 
@@ -202,7 +218,7 @@ def cmd_report(args) -> int:
 
 
 COMMANDS = {"list": cmd_list, "show": cmd_show, "solve": cmd_solve, "thresholds": cmd_thresholds,
-            "sweep": cmd_sweep, "sensitivity": cmd_sensitivity, "report": cmd_report}
+            "sweep": cmd_sweep, "sensitivity": cmd_sensitivity, "export": cmd_export, "report": cmd_report}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -1,0 +1,112 @@
+"""``gtu export``: one model's game, at a scenario and parameter values, to a file for another tool.
+
+Formats (``--to``), each written atomically (never a half-written file under the final name):
+
+=========  ==========  =====================================================================================
+format     forms       writer
+=========  ==========  =====================================================================================
+``nfg``    normal      Gambit strategic form, exact numbers kept exact (:mod:`gametheory_ukraine.io.gambit`)
+``efg``    sequential  Gambit extensive form, exact numbers kept exact (:mod:`gametheory_ukraine.io.gambit`)
+``png``    sequential  the tree drawn with matplotlib (:mod:`gametheory_ukraine.output.tree_drawing`)
+``svg``    sequential  as ``png``
+``latex``  normal      the payoff table as a LaTeX ``tabular`` (:mod:`gametheory_ukraine.output.latex`)
+=========  ==========  =====================================================================================
+
+The writers live in their own modules and are imported only when used, so ``gtu --help`` stays fast and the
+core package works without the optional ``gambit`` extra.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+from ..errors import ParameterError
+
+__all__ = ["FORMATS", "export", "cli"]
+
+#: format -> (forms it accepts, file suffixes)
+FORMATS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
+    "nfg": (("normal",), (".nfg",)),
+    "efg": (("sequential",), (".efg",)),
+    "png": (("sequential",), (".png",)),
+    "svg": (("sequential",), (".svg",)),
+    "latex": (("normal",), (".tex",)),
+}
+
+
+def _kind(game) -> str:
+    from ..games.tree import GameTree
+
+    return "sequential" if isinstance(game, GameTree) else "normal"
+
+
+def export(model, to: str, path, *, form: str | None = None, scenario: str | None = None,
+           exact: bool | None = None, **values: Any):
+    """Write *model*'s game of *form* at *scenario* (parameters *values* overridden) to *path* as *to*.
+
+    Parameters
+    ----------
+    model : Model
+    to : {"nfg", "efg", "png", "svg", "latex"}
+    path : str or path-like
+        The output file; its suffix must match the format (see the module docstring).
+    form, scenario : str, optional
+        As for :meth:`Model.game <gametheory_ukraine.model.Model.game>`.
+    exact : bool, optional
+        Exact numbers (the default when every value is exact).
+    **values
+        Parameter overrides.
+
+    Returns
+    -------
+    pathlib.Path
+        The file written.
+
+    Raises
+    ------
+    ParameterError
+        Unknown format, or a format that does not fit the form (e.g. ``efg`` for a normal form).
+    OutputError
+        A bad or unwritable path.
+    """
+    from .files import check_output_path
+
+    if to not in FORMATS:
+        raise ParameterError(f"unknown export format {to!r}", where="--to", fix="use one of " + ", ".join(FORMATS))
+    kinds, suffixes = FORMATS[to]
+    out = check_output_path(path, suffixes=suffixes)
+    form = model._form_name(form)
+    symbolic = model.symbolic(form)
+    if _kind(symbolic) not in kinds:
+        other = [f for f in model.forms if _kind(model.symbolic(f)) in kinds]
+        raise ParameterError(f"--to {to} needs a {' or '.join(kinds)} form; {model.name} {form} is "
+                             f"{_kind(symbolic)}", where="--form",
+                             fix=(f"use --form {other[0]}" if other else "choose another format"))
+    game = model.game(form, scenario, exact=exact, **values)
+    if to in ("nfg", "efg"):
+        from ..io.gambit import write_gambit
+
+        return write_gambit(game, out, title=f"{model.name} ({form}, {scenario or 'defaults'})")
+    if to in ("png", "svg"):
+        from ..solving import solve
+        from .tree_drawing import save_tree
+
+        result = solve(game, exact=exact)
+        equilibrium = result.equilibria[0] if len(result) else None
+        return save_tree(game, out, equilibrium=equilibrium, title=f"{model.name}: {scenario or 'defaults'}")
+    from .files import write_text_atomic
+    from .latex import payoff_table_latex
+
+    return write_text_atomic(out, payoff_table_latex(game, caption=f"{model.name} ({scenario or 'defaults'})"))
+
+
+def cli(args) -> int:
+    """``gtu export MODEL --to FORMAT -o FILE [--form F] [--scenario S] [-p NAME=VALUE ...]``."""
+    from ..cli import _parse_params
+    from ..registry import load_model
+
+    model = load_model(args.model)
+    path = export(model, args.to, args.output, form=args.form, scenario=args.scenario, **_parse_params(args.param))
+    print(f"gtu export: {model.name} -> {path}", file=sys.stderr)
+    return 0
