@@ -200,3 +200,13 @@ class Model:
 
         return sweep(self, values, form=form, scenario=scenario, **kw)
 
+    # ------------------------------------------------------------- display
+    def _repr_html_(self) -> str:
+        from .output.display import model_html
+
+        return model_html(self)
+
+    def _repr_latex_(self) -> str:
+        from .output.display import model_latex
+
+        return model_latex(self)

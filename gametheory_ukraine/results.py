@@ -182,3 +182,13 @@ class EquilibriumSet:
             pays = ", ".join(format_number(v) for v in eq.payoffs)
             lines.append(f"  [{k}] {strat} -> payoffs ({pays})" + (f" [{eq.outcome}]" if eq.outcome else ""))
         return "\n".join(lines)
+
+    def _repr_html_(self) -> str:
+        from .output.display import equilibria_html
+
+        return equilibria_html(self)
+
+    def _repr_latex_(self) -> str:
+        from .output.display import equilibria_latex
+
+        return equilibria_latex(self)

@@ -208,3 +208,14 @@ class NormalFormGame:
                 and all(np.array_equal(a, b) for a, b in zip(self.payoffs, other.payoffs)))
 
     __hash__ = None  # type: ignore[assignment]
+
+    # ------------------------------------------------------------- display
+    def _repr_html_(self) -> str:
+        from ..output.display import game_html
+
+        return game_html(self)
+
+    def _repr_latex_(self) -> str:
+        from ..output.display import game_latex
+
+        return game_latex(self)

@@ -292,3 +292,25 @@ class GameTree:
         n_nodes = sum(1 for _ in self.nodes())
         name = f" {self.title!r}" if self.title else ""
         return f"<GameTree{name} {n_nodes} nodes {self.kind} players={list(self.players)}>"
+
+    # ------------------------------------------------------------- display
+    def draw(self, equilibrium=None, ax=None, **kw: Any):
+        """Draw the tree with matplotlib; see :func:`~gametheory_ukraine.output.tree_drawing.draw_tree`.
+
+        Returns
+        -------
+        matplotlib.figure.Figure
+        """
+        from ..output.tree_drawing import draw_tree
+
+        return draw_tree(self, equilibrium=equilibrium, ax=ax, **kw)
+
+    def _repr_html_(self) -> str:
+        from ..output.display import tree_html
+
+        return tree_html(self)
+
+    def _repr_latex_(self) -> str:
+        from ..output.display import tree_latex
+
+        return tree_latex(self)
