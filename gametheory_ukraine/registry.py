@@ -13,6 +13,8 @@ from .model import Model
 __all__ = ["list_models", "load_model", "bundled_models_dir", "model_paths"]
 
 _SUFFIXES = (".yaml", ".yml")
+#: Gambit games (strategic form, extensive form), read by :mod:`gametheory_ukraine.io.gambit`
+_GAMBIT_SUFFIXES = (".nfg", ".efg")
 
 
 def bundled_models_dir():
@@ -47,6 +49,10 @@ def list_models() -> list[str]:
 
 @lru_cache(maxsize=64)
 def _load_cached(path: str, mtime_ns: int, size: int) -> Model:
+    if path.lower().endswith(_GAMBIT_SUFFIXES):
+        from .io.gambit import load_gambit_model
+
+        return load_gambit_model(path)
     from .model_file import load_model_file
 
     return load_model_file(path)
@@ -58,8 +64,11 @@ def load_model(name_or_path: str | os.PathLike) -> Model:
     Parameters
     ----------
     name_or_path : str or path-like
-        A bundled model's name, a name found on ``GTU_MODEL_PATH``, or a path to
-        a ``.yaml`` model file.
+        A bundled model's name, a name found on ``GTU_MODEL_PATH``, a path to
+        a ``.yaml`` model file, or a path to a Gambit game (``.nfg`` strategic
+        form, ``.efg`` extensive form; see
+        :func:`~gametheory_ukraine.io.gambit.load_gambit_model`: no parameters,
+        one form named ``normal`` or ``sequential``).
 
     Returns
     -------
@@ -68,7 +77,8 @@ def load_model(name_or_path: str | os.PathLike) -> Model:
     Raises
     ------
     ModelFileError
-        Unknown name (the message lists the known ones) or an invalid file.
+        Unknown name (the message lists the known ones), a file whose suffix is
+        none of the above, or an invalid file.
 
     Examples
     --------
@@ -78,7 +88,8 @@ def load_model(name_or_path: str | os.PathLike) -> Model:
     """
     text = os.fspath(name_or_path)
     path = Path(text)
-    looks_like_path = text.endswith(_SUFFIXES) or os.sep in text or (os.altsep and os.altsep in text)
+    known = _SUFFIXES + _GAMBIT_SUFFIXES
+    looks_like_path = text.lower().endswith(known) or os.sep in text or bool(os.altsep and os.altsep in text)
     if not looks_like_path:
         paths = model_paths()
         if text in paths:
@@ -86,9 +97,20 @@ def load_model(name_or_path: str | os.PathLike) -> Model:
             with resources.as_file(entry) as real:
                 st = Path(real).stat()
                 return _load_cached(str(real), st.st_mtime_ns, st.st_size)
+        if path.suffix and path.is_file():
+            _unknown_suffix(text, path)
         raise ModelFileError(f"no model named {text!r}", where="model name",
-                             fix="use one of " + ", ".join(sorted(paths)) + ", or give a path to a .yaml file")
+                             fix="use one of " + ", ".join(sorted(paths))
+                                 + ", or give a path to a .yaml model file or a Gambit .nfg/.efg game")
     if not path.exists():
         raise ModelFileError("no such file", path=text, fix="check the path")
+    if path.is_file() and path.suffix and not text.lower().endswith(known):
+        _unknown_suffix(text, path)
     st = path.stat()
     return _load_cached(str(path.resolve()), st.st_mtime_ns, st.st_size)
+
+
+def _unknown_suffix(text: str, path: Path) -> None:
+    raise ModelFileError(f"cannot tell the file type from the suffix {path.suffix!r}", path=text,
+                         fix="model files end in .yaml or .yml, Gambit games in .nfg (strategic form) "
+                             "or .efg (extensive form)")

@@ -87,18 +87,37 @@ def export(model, to: str, path, *, form: str | None = None, scenario: str | Non
     if to in ("nfg", "efg"):
         from ..io.gambit import write_gambit
 
-        return write_gambit(game, out, title=f"{model.name} ({form}, {scenario or 'defaults'})")
+        return write_gambit(game, out, title=f"{model.name} ({form}, {scenario or 'defaults'})",
+                            comment=_provenance(model, form, scenario, values))
     if to in ("png", "svg"):
         from ..solving import solve
         from .tree_drawing import save_tree
 
         result = solve(game, exact=exact)
         equilibrium = result.equilibria[0] if len(result) else None
-        return save_tree(game, out, equilibrium=equilibrium, title=f"{model.name}: {scenario or 'defaults'}")
+        given = ", ".join(f"{k}={v}" for k, v in values.items())
+        title = (f"{model.title}\n{model.name}, " + (f"scenario {scenario}" if scenario else "parameter defaults")
+                 + (f", {given}" if given else ""))
+        return save_tree(game, out, equilibrium=equilibrium, title=title)
     from .files import write_text_atomic
     from .latex import payoff_table_latex
 
     return write_text_atomic(out, payoff_table_latex(game, caption=f"{model.name} ({scenario or 'defaults'})"))
+
+
+def _provenance(model, form: str, scenario: str | None, values: dict[str, Any]) -> str:
+    """Where an exported game came from: model, file hash, form, scenario, every parameter value, version."""
+    from .._numbers import format_exact
+    from .._version import __version__
+
+    lines = [f"{model.title}", f"Exported by gametheory_ukraine {__version__} from model {model.name!r}"
+             + (f" (sha256 {model.sha256[:16]})" if model.sha256 else "")
+             + f", form {form!r}, scenario {scenario or '(parameter defaults)'}."]
+    full = model.values(scenario, values)
+    if full:
+        lines.append("Parameters: " + ", ".join(f"{k}={format_exact(v) if not isinstance(v, float) else repr(v)}"
+                                                 for k, v in full.items()))
+    return "\n".join(lines)
 
 
 def cli(args) -> int:
