@@ -77,7 +77,14 @@ def build_parser() -> argparse.ArgumentParser:
     p_sweep.add_argument("--seed", type=int, help="seed of the sampled design (reproducible)")
     p_sweep.add_argument("--form", help="normal or sequential (default: the model's first form)")
     p_sweep.add_argument("--scenario", help="a named scenario (default: parameter defaults)")
-    p_sweep.add_argument("--exact", action="store_true", help="exact arithmetic at every point (slower)")
+    p_sweep.add_argument("--exact", action="store_true",
+                         help="exact arithmetic at every point, on the scalar path (slower)")
+    p_sweep.add_argument("--engine", choices=("auto", "batched", "scalar"), default="auto",
+                         help="auto (default): batched for trees of perfect information and two-player normal "
+                              "forms, scalar otherwise")
+    p_sweep.add_argument("--workers", type=int, default=1, help="local processes (default 1); same output")
+    p_sweep.add_argument("--chunk-size", dest="chunk_size", type=int, metavar="N",
+                         help="points per chunk (default: about 65,536 rows per chunk); same output")
     p_sweep.add_argument("-o", "--output", required=True, metavar="FILE", help="FILE.csv or FILE.parquet")
 
     p_sens = sub.add_parser("sensitivity", help="local (derivatives, elasticities, tornado) and global "

@@ -10,11 +10,10 @@ import pytest
 import sympy
 
 import gametheory_ukraine as gtu
-from gametheory_ukraine.analysis.designs import as_spec, design
 from gametheory_ukraine.analysis.signature import outcome_key
 from gametheory_ukraine.analysis.sweep import sweep
 from gametheory_ukraine.batched.compile import compile_normal_form, compile_tree
-from gametheory_ukraine.batched.trees import backward_induction, compiled_tree, solve_tree_points, tree_sweep_rows
+from gametheory_ukraine.batched.trees import backward_induction, compiled_tree, solve_tree_points
 from gametheory_ukraine.errors import ParameterError, SolverError
 from gametheory_ukraine.games.tree import Decision, GameTree, Terminal
 
@@ -116,23 +115,25 @@ SWEEPS = [("territory", "baseline-2025"), ("territory", "managed-freeze"), ("nat
 
 
 @pytest.mark.parametrize(("name", "scenario"), SWEEPS)
-@pytest.mark.parametrize("exact", [False, True])
-def test_table_equals_scalar_sweep(name, scenario, exact):
+def test_table_equals_scalar_sweep(name, scenario):
+    """The sweep table from the batched tree engine equals the scalar path's, row for row."""
     model = gtu.load_model(name)
-    ref = sweep(model, {"rho": "0.01:0.5:101"}, form="sequential", scenario=scenario, exact=exact)
-    plan = design({"rho": as_spec("0.01:0.5:101")}, method="grid", exact=exact)
-    mine = tree_sweep_rows(model, "sequential", scenario, {"rho": plan["rho"].to_numpy()}, exact=exact)
+    ref = sweep(model, {"rho": "0.01:0.5:101"}, form="sequential", scenario=scenario, engine="scalar")
+    mine = sweep(model, {"rho": "0.01:0.5:101"}, form="sequential", scenario=scenario, engine="batched")
+    assert (mine.attrs["engine"], ref.attrs["engine"]) == ("tree", "scalar")
     assert list(mine.columns) == list(ref.columns)
     pd.testing.assert_frame_equal(mine, ref, check_exact=False, rtol=0, atol=1e-9)
 
 
 def test_table_with_fixed_value_equals_sweep():
     model = gtu.load_model("guarantees")
-    ref = sweep(model, {"rho": "0.01:0.5:21", "q": 0.5}, form="sequential", scenario="baseline-2025")
-    mine = tree_sweep_rows(model, "sequential", "baseline-2025", {"rho": np.linspace(0.01, 0.5, 21)},
-                           fixed={"q": F(1, 2)})
+    ref = sweep(model, {"rho": "0.01:0.5:21", "q": 0.5}, form="sequential", scenario="baseline-2025",
+                engine="scalar")
+    mine = sweep(model, {"rho": "0.01:0.5:21", "q": 0.5}, form="sequential", scenario="baseline-2025",
+                 engine="batched", chunk_size=4)
     pd.testing.assert_frame_equal(mine, ref, check_exact=False, rtol=0, atol=1e-9)
     assert set(mine["outcome_key"]) == {"settlement holds", "war continues"}
+    assert mine["q"].eq(0.5).all()
 
 
 # ------------------------------------------------------------------------------------------ compile

@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import math
 import numbers
+import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
@@ -43,7 +44,7 @@ import pandas as pd
 from .._numbers import format_exact, to_exact
 from ..errors import ParameterError
 
-__all__ = ["Spec", "parse_spec", "as_spec", "design", "n_points", "METHODS", "SAMPLED_METHODS"]
+__all__ = ["design_slice", "Spec", "parse_spec", "as_spec", "design", "n_points", "METHODS", "SAMPLED_METHODS"]
 
 METHODS = ("grid", "lhs", "mc", "sobol")
 SAMPLED_METHODS = ("lhs", "mc", "sobol")
@@ -456,3 +457,82 @@ def design(ranges: Mapping[str, Any], *, method: str = "grid", samples: int | No
     df.attrs.update({"method": method, "samples": samples, "seed": used_seed,
                      "specs": {name: str(s) for name, s in specs.items()}})
     return df
+
+
+def design_slice(specs: Mapping[str, Spec], *, method: str, samples: int | None, seed: int | None, lo: int,
+                 hi: int, exact: bool = False, full: Mapping[str, np.ndarray] | None = None) -> dict[str, np.ndarray]:
+    """Rows ``lo:hi`` of :func:`design` (same *specs*, *method*, *samples* and the *seed it used*), without
+    building the whole design where that can be avoided.
+
+    Grids: the rows' indices unravelled over the grid's shape. Sobol': the scrambled sequence of the same
+    generator, fast-forwarded to ``lo``. Monte Carlo: the same ``default_rng(seed)`` stream advanced by
+    ``lo * d`` draws (one 64-bit draw per uniform double, numpy's PCG64). Latin hypercube designs cannot be
+    cut (each dimension is one permutation of all strata): pass the whole design as *full* (or leave it None
+    and it is built).
+
+    Parameters
+    ----------
+    specs : mapping of str -> Spec
+        Already checked (as by :func:`design`).
+    method, samples : as for :func:`design`
+    seed : int or None
+        The seed :func:`design` recorded (not None for sampled designs).
+    lo, hi : int
+        The rows, ``0 <= lo <= hi <= n_points``.
+    exact : bool
+        Fractions (object arrays) instead of float64.
+    full : mapping of str -> array, optional
+        The whole design's columns (used for ``lhs``).
+
+    Returns
+    -------
+    dict of str -> numpy.ndarray of shape (hi - lo,)
+
+    Examples
+    --------
+    >>> specs = {"a": Spec.grid(0, 1, 3), "b": Spec.listed([10, 20])}
+    >>> {k: v.tolist() for k, v in design_slice(specs, method="grid", samples=None, seed=None, lo=2, hi=5).items()}
+    {'a': [0.5, 0.5, 1.0], 'b': [10.0, 20.0, 10.0]}
+    >>> whole = design({"a": "0:1"}, method="mc", samples=8, seed=3)
+    >>> part = design_slice({"a": Spec.range(0, 1)}, method="mc", samples=8, seed=3, lo=5, hi=8)
+    >>> bool((part["a"] == whole["a"].to_numpy()[5:8]).all())
+    True
+    """
+    from scipy.stats import qmc
+
+    n = hi - lo
+    if method == "grid":
+        shape = tuple(s.size for s in specs.values())
+        index = np.unravel_index(np.arange(lo, hi), shape) if shape else ()
+        out = {}
+        for k, (name, s) in enumerate(specs.items()):
+            vals = np.array(s.exact_values(), dtype=object) if exact else s.float_values()
+            out[name] = vals[index[k]]
+        return out
+    sampled = [name for name, s in specs.items() if s.kind == "range"]
+    if method == "lhs":
+        if full is None:
+            whole = design(specs, method=method, samples=samples, seed=seed, exact=exact)
+            full = {name: whole[name].to_numpy() for name in specs}
+        return {name: np.asarray(full[name])[lo:hi] for name in specs}
+    rng = np.random.default_rng(seed)
+    d = len(sampled)
+    if method == "sobol":
+        gen = _qmc(qmc.Sobol, d, rng, scramble=True)
+        if lo:
+            gen.fast_forward(lo)
+        with warnings.catch_warnings():  # a chunk of a power-of-2 design need not be a power of 2 itself
+            warnings.filterwarnings("ignore", message=".*balance properties.*", category=UserWarning)
+            unit = gen.random(n)
+    else:
+        rng.bit_generator.advance(lo * d)
+        unit = rng.random((n, d))
+    out = {}
+    for name, s in specs.items():
+        if s.kind == "range":
+            a, b = float(s.lo), float(s.hi)
+            col = np.clip(a + unit[:, sampled.index(name)] * (b - a), a, b)
+            out[name] = np.array([to_exact(x) for x in col], dtype=object) if exact else col
+        else:
+            out[name] = np.full(n, s.lo if exact else float(s.lo), dtype=object if exact else float)
+    return out

@@ -38,7 +38,7 @@ import math
 import numbers
 import os
 import sys
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -49,9 +49,10 @@ import pandas as pd
 from .._version import __version__
 from ..errors import OutputError, ParameterError
 from .designs import SAMPLED_METHODS, Spec, _check_method, _check_samples, _check_seed, _fmt, _specs, as_spec, design
-from .signature import outcome_key
+from .sweep_chunks import CATEGORICAL_COLUMNS, SweepPlan, choose_engine, concat_tables, solve_chunk
 
-__all__ = ["sweep", "write_table", "cli", "estimate_size", "TABLE_SUFFIXES"]
+__all__ = ["sweep", "plan_sweep", "run_chunks", "sweep_to_file", "write_table", "cli", "estimate_size",
+           "TABLE_SUFFIXES"]
 
 TABLE_SUFFIXES = (".csv", ".parquet")
 _BYTES_PER_CELL = 16  # 8 bytes in the final frame, ~8 more while it is built and copied
@@ -183,7 +184,8 @@ def _show_progress(progress: bool | None, points: int) -> bool:
 
 def sweep(model, values: Mapping[str, Any], *, form: str | None = None, scenario: str | None = None,
           method: str = "grid", samples: int | None = None, seed: int | None = None, exact: bool = False,
-          progress: bool | None = None, max_rows: int = 50_000_000, engine: str = "auto") -> pd.DataFrame:
+          progress: bool | None = None, max_rows: int = 50_000_000, engine: str = "auto",
+          workers: int = 1, chunk_size: int | None = None) -> pd.DataFrame:
     """Solve *model* at every point of a design; one row per (point, equilibrium).
 
     Parameters
@@ -214,9 +216,14 @@ def sweep(model, values: Mapping[str, Any], *, form: str | None = None, scenario
         Refuse (before solving all points) a sweep whose estimated rows exceed this. Also refused: an estimate
         above the memory available now.
     engine : {"auto", "batched", "scalar"}
-        ``"auto"``: the batched engine (:mod:`gametheory_ukraine.batched`) for float sweeps of
-        perfect-information trees, the scalar per-point solver otherwise (and always with ``exact=True``).
-        Both give the same table; the batched engine re-solves near-ties on the exact scalar path.
+        ``"auto": the batched engines (:mod:`gametheory_ukraine.batched`) for float sweeps of
+        perfect-information trees and of two-player normal forms, the scalar per-point solver otherwise (and
+        always with ``exact=True``). All give the exact scalar solver's equilibria: the batched engines re-solve
+        doubtful points (near-ties, threshold points) on the exact path.
+    workers : int, default 1
+        Local processes to solve chunks in (see :func:`run_chunks`); the table does not depend on it.
+    chunk_size : int, optional
+        Points per chunk (see :func:`plan_sweep`); the table does not depend on it.
 
     Returns
     -------
@@ -224,7 +231,7 @@ def sweep(model, values: Mapping[str, Any], *, form: str | None = None, scenario
         Columns as in the module docstring, shape (sum over points of max(1, n_equilibria), n_columns);
         ``attrs``: ``model``, ``model_sha256``, ``form``, ``scenario``, ``method``, ``samples``, ``seed``,
         ``exact``, ``varied`` (names), ``specs`` (name -> spec text), ``parameters`` (every other parameter ->
-        exact value as text), ``points``, ``rows``, ``package``, ``version``.
+        exact value as text), ``points``, ``rows``, ``engine``, ``chunk_size``, ``package``, ``version``.
 
     Raises
     ------
@@ -247,6 +254,64 @@ def sweep(model, values: Mapping[str, Any], *, form: str | None = None, scenario
     1         1  0.04               war continues          2.5000
     2         2  0.06               war continues          2.5000
     """
+    plan, estimate = _plan(model, values, form=form, scenario=scenario, method=method, samples=samples, seed=seed,
+                           exact=exact, engine=engine, chunk_size=chunk_size, max_rows=max_rows, in_memory=True)
+    frames = []
+    total = 0
+    for frame in run_chunks(plan, workers=workers, progress=progress):
+        total += len(frame)
+        if total > max_rows:
+            raise _too_big(f"more than max_rows={max_rows:,} rows after {len(frames) + 1} of {plan.n_chunks} chunks",
+                           plan.points, int(total * plan.n_chunks / (len(frames) + 1)), max_rows, plan.method,
+                           estimate["first"])
+        frames.append(frame)
+    df = concat_tables(frames)
+    df.attrs.update({**sweep_attrs(plan), "rows": len(df)})
+    return df
+
+
+def sweep_attrs(plan: SweepPlan) -> dict[str, Any]:
+    """The ``attrs`` of a sweep's table (see :func:`sweep`), without ``rows``."""
+    varied = [name for name, _ in plan.specs]
+    base = dict(plan.base)
+    return {"model": plan.model.name, "model_sha256": plan.model.sha256, "form": plan.form,
+            "scenario": plan.scenario, "method": plan.method, "samples": plan.samples, "seed": plan.seed,
+            "exact": bool(plan.exact), "varied": varied, "specs": {name: str(s) for name, s in plan.specs},
+            "parameters": {name: _text(base[name]) for name in plan.model.parameters if name not in varied},
+            "points": int(plan.points), "engine": plan.engine, "chunk_size": int(plan.chunk_size),
+            "package": "gametheory_ukraine", "version": __version__}
+
+
+def plan_sweep(model, values: Mapping[str, Any], *, form: str | None = None, scenario: str | None = None,
+               method: str = "grid", samples: int | None = None, seed: int | None = None, exact: bool = False,
+               engine: str = "auto", chunk_size: int | None = None) -> SweepPlan:
+    """Check a sweep's input and plan it in chunks, without solving it (one probe point fixes the columns).
+
+    Takes the arguments of :func:`sweep` (without the in-memory limits). The plan is what
+    :func:`~gametheory_ukraine.analysis.sweep_chunks.solve_chunk` solves, chunk by chunk, serially, in local
+    processes (:func:`run_chunks`) or on Dask workers.
+
+    Parameters
+    ----------
+    chunk_size : int, optional
+        Points per chunk. Default: 65,536 divided by the probe point's number of equilibria (at least 1,024)
+        for the batched engines; 256 for the scalar path.
+
+    Returns
+    -------
+    SweepPlan
+
+    Raises
+    ------
+    ParameterError
+        As :func:`sweep`.
+    """
+    return _plan(model, values, form=form, scenario=scenario, method=method, samples=samples, seed=seed,
+                 exact=exact, engine=engine, chunk_size=chunk_size, max_rows=None, in_memory=False)[0]
+
+
+def _plan(model, values, *, form, scenario, method, samples, seed, exact, engine, chunk_size, max_rows,
+          in_memory: bool) -> tuple[SweepPlan, dict]:
     if isinstance(model, (str, os.PathLike)):
         from ..registry import load_model
 
@@ -260,8 +325,12 @@ def sweep(model, values: Mapping[str, Any], *, form: str | None = None, scenario
     _check_method(method)
     samples = _check_samples(method, samples)
     _check_seed(seed)
-    if isinstance(max_rows, bool) or not isinstance(max_rows, numbers.Integral) or max_rows < 1:
+    if max_rows is not None and (isinstance(max_rows, bool) or not isinstance(max_rows, numbers.Integral)
+                                 or max_rows < 1):
         raise ParameterError(f"max_rows={max_rows!r} is not a whole number >= 1", fix="give e.g. max_rows=10_000_000")
+    if chunk_size is not None and (isinstance(chunk_size, bool) or not isinstance(chunk_size, numbers.Integral)
+                                   or chunk_size < 1):
+        raise ParameterError(f"chunk_size={chunk_size!r} is not a whole number >= 1", fix="give e.g. 65536")
     specs: dict[str, Spec] = _specs({name: as_spec(v, where=name) for name, v in values.items()}, method)
     for name, s in specs.items():
         for v in (s.lo, s.hi):
@@ -269,130 +338,106 @@ def sweep(model, values: Mapping[str, Any], *, form: str | None = None, scenario
     fixed = {name: s.lo for name, s in specs.items() if s.kind == "fixed"}
     varied = {name: s for name, s in specs.items() if s.kind != "fixed"}
     base.update(fixed)
-    others = [name for name in model.parameters if name not in varied]
+    chosen = choose_engine(model, form, exact, engine)
 
     points = samples if method in SAMPLED_METHODS else math.prod(s.size for s in varied.values())
     first = next(iter(varied), None)
-    if points > max_rows:
+    if max_rows is not None and points > max_rows:
         raise _too_big(f"{points:,} points make at least {points:,} rows, more than max_rows={max_rows:,}",
                        points, points, max_rows, method, first)
 
-    fixed_point = {name: (v if exact else float(v)) for name, v in fixed.items()}
-
-    def as_point(vals: Mapping[str, Any]) -> dict[str, Any]:
-        out = {k: (v if exact else float(v)) for k, v in vals.items()}
-        out.update(fixed_point)
-        return out
-
-    # One probe solve, before the design is built, fixes the columns and the typical number of equilibria for the
-    # size estimate: at the grid's first point (reused as point 0), or at the ranges' lower corner (sampled).
-    corner = as_point({name: s.first() for name, s in varied.items()})
+    # One probe solve fixes the columns and the typical number of equilibria (for the size estimate and the
+    # default chunk size), at the ranges' first values.
+    corner = {name: s.first() for name, s in varied.items()}
+    corner.update(fixed)
+    corner = {k: (v if exact else float(v)) for k, v in corner.items()}
     probe = _solve_point(model, form, scenario, corner, exact)
     pay_cols, prob_cols, where = _layout(probe)
     n_columns = 1 + len(model.parameters) + 3 + len(pay_cols) + len(prob_cols) + 2
-    rows_est, bytes_est = estimate_size(points, len(probe), n_columns, design_columns=len(varied), exact=exact)
-    avail = _available_memory()
-    if rows_est > max_rows:
-        raise _too_big(f"{points:,} points x ~{max(1, len(probe))} equilibria ~ {rows_est:,} rows, more than "
-                       f"max_rows={max_rows:,}", points, rows_est, max_rows, method, first)
-    if avail is not None and bytes_est > avail:
-        per_row = max(1, bytes_est // rows_est)
-        raise _too_big(f"~{rows_est:,} rows need ~{bytes_est / 2**30:.1f} GiB, more than the "
-                       f"{avail / 2**30:.1f} GiB of memory available", points, rows_est, avail // per_row,
-                       method, first)
-
-    plan = design(varied, method=method, samples=samples, seed=seed, exact=exact)
-    cols = {name: plan[name].to_numpy() for name in varied}
-    attrs = {"model": model.name, "model_sha256": model.sha256, "form": form, "scenario": scenario,
-             "method": method, "samples": samples, "seed": plan.attrs["seed"], "exact": bool(exact),
-             "varied": list(varied), "specs": {name: str(s) for name, s in varied.items()},
-             "parameters": {name: _text(base[name]) for name in others}, "points": int(points)}
-
-    if _use_batched_trees(model, form, exact, engine):
-        from ..batched.trees import tree_sweep_rows
-
-        df = tree_sweep_rows(model, form, scenario, cols, fixed=fixed_point, exact=exact)
-        if len(df) > max_rows:
-            raise _too_big(f"{len(df):,} rows, more than max_rows={max_rows:,}", points, len(df), max_rows,
+    if max_rows is not None:
+        rows_est, bytes_est = estimate_size(points, len(probe), n_columns, design_columns=len(varied), exact=exact)
+        avail = _available_memory()
+        if rows_est > max_rows:
+            raise _too_big(f"{points:,} points x ~{max(1, len(probe))} equilibria ~ {rows_est:,} rows, more than "
+                           f"max_rows={max_rows:,}", points, rows_est, max_rows, method, first)
+        if in_memory and avail is not None and bytes_est > avail:
+            per_row = max(1, bytes_est // rows_est)
+            raise _too_big(f"~{rows_est:,} rows need ~{bytes_est / 2**30:.1f} GiB, more than the "
+                           f"{avail / 2**30:.1f} GiB of memory available", points, rows_est, avail // per_row,
                            method, first)
-        df.attrs.update({**attrs, "rows": len(df), "engine": "batched", "package": "gametheory_ukraine",
-                         "version": __version__})
-        return df
+    if chunk_size is None:
+        chunk_size = 256 if chosen == "scalar" else max(1024, 65536 // max(1, len(probe)))
+    used_seed = None
+    if method in SAMPLED_METHODS:
+        used_seed = int(np.random.SeedSequence().entropy) if seed is None else int(seed)
+    lhs = None
+    if method == "lhs":
+        whole = design(varied, method=method, samples=samples, seed=used_seed, exact=exact)
+        lhs = {name: whole[name].to_numpy() for name in varied}
+    plan = SweepPlan(model=model, form=form, scenario=scenario, method=method, samples=samples, seed=used_seed,
+                     exact=bool(exact), engine=chosen, specs=tuple(varied.items()), base=tuple(base.items()),
+                     points=int(points), chunk_size=int(chunk_size), pay_cols=tuple(pay_cols),
+                     prob_cols=tuple(prob_cols), where=tuple(where), lhs=lhs)
+    return plan, {"first": first}
 
-    def point(i: int) -> dict[str, Any]:
-        return as_point({name: cols[name][i] for name in varied})
 
-    n_num = len(pay_cols) + len(prob_cols) + 1
-    numeric = np.empty((rows_est, n_num))  # payoffs, probabilities, regret; grows if the estimate was low
-    filled = 0
-    counts = np.zeros(points, dtype=np.int64)
-    n_eq = np.zeros(points, dtype=np.int64)
-    complete = np.zeros(points, dtype=bool)
-    outcomes: list = []
-    keys: list = []
-    total_rows = 0
+# ------------------------------------------------------------------------------------- running chunks
+def run_chunks(plan: SweepPlan, *, workers: int = 1, progress: bool | None = None,
+               chunks: Sequence[int] | None = None) -> Iterator[pd.DataFrame]:
+    """Solve the chunks of *plan* in order, serially or in *workers* local processes; yield their tables in
+    chunk order (so the result does not depend on *workers*).
+
+    Parameters
+    ----------
+    plan : SweepPlan
+    workers : int, default 1
+        Processes to use (1: this process). Each worker process is started fresh (``spawn``), loads the model
+        file once and checks its SHA-256 against the plan; at most ``2 * workers`` chunks are in flight, so
+        memory stays bounded however many chunks there are.
+    progress : bool, optional
+        A tqdm bar over points on stderr (None: only on a terminal, for more than 200 points).
+    chunks : sequence of int, optional
+        Which chunks (default: all, in order).
+
+    Yields
+    ------
+    pandas.DataFrame
+        One chunk's rows (:func:`~gametheory_ukraine.analysis.sweep_chunks.solve_chunk`).
+    """
     from tqdm.auto import tqdm
 
-    with tqdm(total=points, file=sys.stderr, disable=not _show_progress(progress, points), unit="point",
-              desc=f"{model.name} {form}", dynamic_ncols=True) as bar:
-        for i in range(points):
-            res = probe if i == 0 and method == "grid" else _solve_point(model, form, scenario, point(i), exact)
-            if i and res.actions != probe.actions:  # pragma: no cover - the structure does not depend on values
-                raise RuntimeError(f"the game's actions changed at point {i}")
-            block = _numeric_block(res, where)
-            if filled + len(block) > len(numeric):
-                grown = np.empty((max(2 * len(numeric), filled + len(block)), n_num))
-                grown[:filled] = numeric[:filled]
-                numeric = grown
-            numeric[filled:filled + len(block)] = block
-            filled += len(block)
-            n_eq[i] = len(res)
-            counts[i] = max(1, len(res))
-            complete[i] = bool(res.complete)
-            outcomes.extend(eq.outcome for eq in res.equilibria)
-            keys.extend(outcome_key(eq, res.exact) for eq in res.equilibria)
-            if not len(res):
-                outcomes.append(None)
-                keys.append(None)
-            total_rows += counts[i]
-            if total_rows > max_rows:
-                raise _too_big(f"more than max_rows={max_rows:,} rows after {i + 1:,} of {points:,} points",
-                               points, int(total_rows * points / (i + 1)), max_rows, method, first)
-            bar.update(1)
+    if isinstance(workers, bool) or not isinstance(workers, numbers.Integral) or workers < 1:
+        raise ParameterError(f"workers={workers!r} is not a whole number >= 1", fix="give e.g. workers=2")
+    order = list(range(plan.n_chunks)) if chunks is None else list(chunks)
+    bar = tqdm(total=plan.points, file=sys.stderr, disable=not _show_progress(progress, plan.points), unit="point",
+               desc=f"{plan.model.name} {plan.form}", dynamic_ncols=True)
+    with bar:
+        if workers == 1 or len(order) <= 1:
+            for i in order:
+                frame = solve_chunk(plan, i)
+                bar.update(plan.bounds(i)[1] - plan.bounds(i)[0])
+                yield frame
+            return
+        import multiprocessing
+        from collections import deque
+        from concurrent.futures import ProcessPoolExecutor
 
-    numeric = numeric[:filled]
-    rows = int(counts.sum())
-    starts = np.repeat(np.cumsum(counts) - counts, counts)
-    table: dict[str, Any] = {"point_id": np.repeat(np.arange(points, dtype=np.int64), counts)}
-    for name in varied:
-        table[name] = np.repeat(np.asarray(cols[name], dtype=float), counts)
-    for name in others:
-        table[name] = np.full(rows, float(base[name]))
-    table["equilibrium"] = np.where(np.repeat(n_eq, counts) > 0, np.arange(rows, dtype=np.int64) - starts, -1)
-    table["n_equilibria"] = np.repeat(n_eq, counts)
-    table["outcome"] = outcomes  # pandas infers its default string dtype
-    table["outcome_key"] = keys
-    for c, name in enumerate([*pay_cols, *prob_cols, "regret"]):
-        table[name] = numeric[:, c]
-    table["complete"] = np.repeat(complete, counts)
-    df = pd.DataFrame(table)
-    df.attrs.update({**attrs, "rows": rows, "engine": "scalar", "package": "gametheory_ukraine",
-                     "version": __version__})
-    return df
-
-
-def _use_batched_trees(model, form: str, exact: bool, engine: str) -> bool:
-    """Whether this sweep runs on the batched tree engine (see ``sweep``'s *engine*)."""
-    from ..games.tree import GameTree
-
-    if engine not in ("auto", "batched", "scalar"):
-        raise ParameterError(f"unknown engine {engine!r}", fix="use 'auto', 'batched' or 'scalar'")
-    game = model.symbolic(form)
-    possible = isinstance(game, GameTree) and game.perfect_information
-    if engine == "batched" and not possible:
-        raise ParameterError(f"the batched engine needs a tree of perfect information; {model.name} {form} is not",
-                             fix="use engine='auto' or 'scalar'")
-    return engine == "batched" or (engine == "auto" and possible and not exact)
+        ctx = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(max_workers=int(workers), mp_context=ctx) as pool:
+            pending: deque = deque()
+            it = iter(order)
+            for i in it:
+                pending.append((i, pool.submit(solve_chunk, plan, i)))
+                if len(pending) >= 2 * workers:
+                    break
+            while pending:
+                i, fut = pending.popleft()
+                frame = fut.result()
+                nxt = next(it, None)
+                if nxt is not None:
+                    pending.append((nxt, pool.submit(solve_chunk, plan, nxt)))
+                bar.update(plan.bounds(i)[1] - plan.bounds(i)[0])
+                yield frame
 
 
 def _text(value: Any) -> str:
@@ -437,6 +482,87 @@ def write_table(df: pd.DataFrame, path: str | os.PathLike) -> Path:
     return write_with(p, lambda tmp: pq.write_table(table, tmp))
 
 
+def sweep_to_file(model, values: Mapping[str, Any], path: str | os.PathLike, *, form: str | None = None,
+                  scenario: str | None = None, method: str = "grid", samples: int | None = None,
+                  seed: int | None = None, exact: bool = False, progress: bool | None = None, engine: str = "auto",
+                  workers: int = 1, chunk_size: int | None = None) -> tuple[Path, dict[str, Any]]:
+    """Sweep straight to a ``.parquet`` or ``.csv`` file, chunk by chunk, in bounded memory.
+
+    The path is checked before anything is solved; chunks are solved in order (serially or in *workers*
+    processes, :func:`run_chunks`) and each is appended to a temporary file beside *path* (one Parquet row group
+    per chunk) that is renamed to *path* only when every chunk is written: no half-written file ever has the final
+    name. Memory holds a few chunks at a time, whatever the number of points. The file holds the rows of
+    ``write_table(sweep(...), path)`` for the same arguments (Parquet: the same columns and dtypes, and the same
+    ``attrs`` except ``rows``, which is known only at the end: it is the file's row count, also stored in the
+    footer under ``gametheory_ukraine_rows``).
+
+    Parameters
+    ----------
+    model, values, form, scenario, method, samples, seed, exact, progress, engine, workers, chunk_size
+        As for :func:`sweep`.
+    path : str or path-like
+        ``.parquet`` or ``.csv``.
+
+    Returns
+    -------
+    path : pathlib.Path
+        The file written.
+    attrs : dict
+        The table's ``attrs`` (as :func:`sweep`), with ``rows``.
+
+    Raises
+    ------
+    ParameterError, OutputError
+        Bad input (before solving) or a bad path (before solving).
+    """
+    from ..output.files import atomic_path, check_output_path
+
+    out = check_output_path(path, suffixes=TABLE_SUFFIXES)
+    plan = plan_sweep(model, values, form=form, scenario=scenario, method=method, samples=samples, seed=seed,
+                      exact=exact, engine=engine, chunk_size=chunk_size)
+    attrs = sweep_attrs(plan)
+    rows = 0
+    with atomic_path(out) as tmp:
+        if out.suffix.lower() == ".csv":
+            with open(tmp, "w", encoding="utf-8", newline="") as fh:
+                for k, frame in enumerate(run_chunks(plan, workers=workers, progress=progress)):
+                    frame.to_csv(fh, index=False, header=(k == 0))
+                    rows += len(frame)
+        else:
+            import pyarrow as pa
+            import pyarrow.parquet as pq
+
+            writer = None
+            try:
+                for frame in run_chunks(plan, workers=workers, progress=progress):
+                    table = pa.Table.from_pandas(frame, preserve_index=False)
+                    if writer is None:
+                        schema = _stable_schema(table.schema, attrs)
+                        writer = pq.ParquetWriter(tmp, schema)
+                    writer.write_table(table.cast(schema))
+                    rows += len(frame)
+                writer.add_key_value_metadata({"gametheory_ukraine_rows": str(rows)})
+            finally:
+                if writer is not None:
+                    writer.close()
+    attrs["rows"] = rows
+    return out, attrs
+
+
+def _stable_schema(schema, attrs: Mapping[str, Any]):
+    """The first chunk's schema with the categorical columns as dictionary<int32, string> (so every chunk casts
+    to it, whatever its categories) and the sweep's attrs (without ``rows``, added at the end) in the metadata."""
+    import pyarrow as pa
+
+    fields = [pa.field(f.name, pa.dictionary(pa.int32(), pa.string())) if f.name in CATEGORICAL_COLUMNS else f
+              for f in schema]
+    meta = dict(schema.metadata or {})
+    meta.pop(b"pandas", None)  # written per chunk by from_pandas; the categories differ between chunks
+    blob = json.dumps(dict(attrs), sort_keys=True, default=str).encode("utf-8")
+    meta.update({b"gametheory_ukraine": blob, b"PANDAS_ATTRS": blob})
+    return pa.schema(fields, metadata=meta)
+
+
 # --------------------------------------------------------------------------------------------- CLI
 def _cli_specs(items) -> dict[str, Spec]:
     from .designs import parse_spec
@@ -459,7 +585,8 @@ def cli(args) -> int:
     -o FILE.csv|FILE.parquet``: check the output path, sweep, write the table, print one summary line to stderr.
 
     *args* has the fields ``model``, ``param`` (list of ``NAME=SPEC``), ``method``, ``samples``, ``seed``,
-    ``form``, ``scenario``, ``exact``, ``output``. Returns 0; user errors raise
+    ``form``, ``scenario``, ``exact``, ``output`` and optionally ``engine``, ``workers``, ``chunk_size``. The table
+    streams to the file chunk by chunk (:func:`sweep_to_file`), so memory stays bounded. Returns 0; user errors raise
     :class:`~gametheory_ukraine.errors.GTUError` (the CLI prints one line and exits 2).
     """
     from ..output.files import check_output_path
@@ -468,11 +595,12 @@ def cli(args) -> int:
     out = check_output_path(args.output, suffixes=TABLE_SUFFIXES)
     specs = _cli_specs(args.param)
     model = load_model(args.model)
-    df = sweep(model, specs, form=args.form, scenario=args.scenario, method=args.method, samples=args.samples,
-               seed=args.seed, exact=bool(args.exact))
-    path = write_table(df, out)
-    seed = f", seed {df.attrs['seed']}" if df.attrs["seed"] is not None else ""
-    n, rows = df.attrs["points"], len(df)
-    print(f"gtu sweep: {df.attrs['model']} {df.attrs['form']}: {n:,} point{'s' * (n != 1)}, "
+    engine = "scalar" if getattr(args, "exact", False) else getattr(args, "engine", "auto") or "auto"
+    path, attrs = sweep_to_file(model, specs, out, form=args.form, scenario=args.scenario, method=args.method,
+                                samples=args.samples, seed=args.seed, exact=bool(args.exact), engine=engine,
+                                workers=getattr(args, "workers", 1) or 1, chunk_size=getattr(args, "chunk_size", None))
+    seed = f", seed {attrs['seed']}" if attrs["seed"] is not None else ""
+    n, rows = attrs["points"], attrs["rows"]
+    print(f"gtu sweep: {attrs['model']} {attrs['form']}: {n:,} point{'s' * (n != 1)}, "
           f"{rows:,} row{'s' * (rows != 1)}{seed} -> {path}", file=sys.stderr)
     return 0

@@ -5,7 +5,7 @@ by backward induction (Kuhn 1953; Selten 1965): a chance node takes expectations
 action that maximises the mover's continuation payoff. :func:`backward_induction` does this for all points at
 once (one numpy pass per node over arrays of shape (points, ...)), taking the first maximiser. Where some decision
 node has two actions within ``2 * tol * scale`` of each other for its mover (``scale`` = max(1, the largest
-|terminal payoff| at the point), the scale used by :func:`gametheory_ukraine.solving.solve`) the point is either
+``|terminal payoff|`` at the point), the scale used by :func:`gametheory_ukraine.solving.solve`) the point is either
 
 * *tied*: each such pair leads to single terminals (no chance move below) whose payoffs to the mover are the same
   expression (e.g. "war continues" after each of Russia's demands in ``territory``), an exact tie at every
@@ -17,7 +17,7 @@ then :func:`gametheory_ukraine.solving.solve`, as ``model.solve(form, scenario, 
 result is that of the scalar solver at every point; with ``resolve=False`` flagged points instead get every
 combination of actions tied within ``tol * scale``, each a separate equilibrium, as
 :func:`gametheory_ukraine.solvers.subgame_perfect.subgame_perfect` lists them.
-:func:`tree_sweep_rows` turns that into the table of :func:`gametheory_ukraine.analysis.sweep.sweep`.
+:mod:`gametheory_ukraine.analysis.sweep_chunks` turns that into the rows of the sweep table.
 
 Order of equilibria
 -------------------
@@ -53,15 +53,13 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-import pandas as pd
 
 from ..errors import SolverError
 from ..games.reduce import outcome_label
 from ..games.tree import Chance, Decision, GameTree, Node, Terminal
 from .compile import CompiledTree, compile_tree, point_arrays
 
-__all__ = ["BatchedBackwardInduction", "TreePoints", "compiled_tree", "backward_induction", "solve_tree_points",
-           "tree_sweep_rows"]
+__all__ = ["BatchedBackwardInduction", "TreePoints", "compiled_tree", "backward_induction", "solve_tree_points"]
 
 _CACHE_KEY = "batched.compiled_tree"
 
@@ -128,7 +126,7 @@ class BatchedBackwardInduction:
         Some decision node has two actions whose outcomes are single terminals (no chance move below) giving the
         mover the same payoff *expression*: an exact tie at every parameter value, enumerated in float.
     scale : numpy.ndarray, float64, shape (points,)
-        max(1, largest |terminal payoff|) at each point.
+        max(1, largest ``|terminal payoff|``) at each point.
     terminal_payoffs : numpy.ndarray, float64, shape (points, n_terminals, N)
     chance_probabilities : tuple of numpy.ndarray
         Per chance node (pre-order), shape (points, k).
@@ -542,77 +540,3 @@ def solve_tree_points(model, form: str | None, scenario: str | None, params: Map
                 regret[at] = r
     return TreePoints(tuple(tree.players), bi.infosets, point, equilibrium, counts, choices, payoffs, out_labels,
                       out_keys, regret, np.ones(points, dtype=bool), bi.flagged, bi.tied, redo)
-
-
-# ------------------------------------------------------------------------------------- the table
-def tree_sweep_rows(model, form: str | None, scenario: str | None, varied: Mapping[str, Any], *,
-                    fixed: Mapping[str, Any] | None = None, exact: bool = False, tol: float = 1e-9) -> pd.DataFrame:
-    """The table of :func:`gametheory_ukraine.analysis.sweep.sweep` for given design columns, solved batched.
-
-    Parameters
-    ----------
-    model : Model
-    form, scenario : str or None
-        As for ``sweep``; the form must be a tree of perfect information.
-    varied : mapping of str -> array_like of shape (points,)
-        The design's columns (``sweep``'s varied parameters, in order): floats, or exact values when
-        ``exact=True``.
-    fixed : mapping of str -> number, optional
-        Parameters fixed to one value (``sweep``'s fixed specs); they override the scenario.
-    exact : bool
-        As ``sweep(..., exact=...)``: which scalar solver the result agrees with (see :func:`solve_tree_points`).
-    tol : float
-
-    Returns
-    -------
-    pandas.DataFrame
-        ``point_id``, every parameter (varied first, then the others in the model's order), ``equilibrium``,
-        ``n_equilibria``, ``outcome``, ``outcome_key``, ``payoff:<player>``, ``prob:<player>:<infoset>:<action>``,
-        ``regret``, ``complete``: the columns and order of ``sweep``. ``attrs`` are left to the caller.
-
-    Examples
-    --------
-    >>> import gametheory_ukraine as gtu
-    >>> m = gtu.load_model("territory")
-    >>> df = tree_sweep_rows(m, "sequential", "baseline-2025", {"rho": [0.02, 0.04, 0.06]})
-    >>> df[["point_id", "rho", "outcome", "payoff:Ukraine"]].round(4)
-       point_id   rho                      outcome  payoff:Ukraine
-    0         0  0.02  settlement on Russian terms          2.6811
-    1         1  0.04                war continues          2.5000
-    2         2  0.06                war continues          2.5000
-    """
-    tree = model.symbolic(form)
-    _require_perfect_information(tree)
-    base = model.values(scenario)
-    base.update(fixed or {})
-    cols = {name: np.asarray(v, dtype=object) if np.asarray(v).dtype == object else np.asarray(v, dtype=float)
-            for name, v in varied.items()}
-    params = {**{k: base[k] for k in model.parameters if k not in cols and k in tree.parameters}, **cols}
-    if not exact:
-        params = {k: np.asarray(v, dtype=float) if isinstance(v, np.ndarray) else float(v)
-                  for k, v in params.items()}
-    res = solve_tree_points(model, form, scenario, params, exact=exact, tol=tol)
-    rows = len(res.point)
-    table: dict[str, Any] = {"point_id": res.point}
-    for name, arr in cols.items():
-        table[name] = np.asarray(arr, dtype=float)[res.point]
-    for name in model.parameters:
-        if name not in cols:
-            table[name] = np.full(rows, float(base[name]))
-    table["equilibrium"] = res.equilibrium
-    table["n_equilibria"] = res.n_equilibria[res.point]
-    table["outcome"] = res.outcome
-    table["outcome_key"] = res.outcome_key
-    for i, player in enumerate(res.players):
-        table[f"payoff:{player}"] = res.payoffs[:, i]
-    infosets = tree.infosets()
-    for i, player in enumerate(res.players):
-        for h, info in infosets.items():
-            if info.player != i:
-                continue
-            c = res.infosets.index(h)
-            for a, label in enumerate(info.actions):
-                table[f"prob:{player}:{h}:{label}"] = (res.choices[:, c] == a).astype(float)
-    table["regret"] = res.regret
-    table["complete"] = res.complete[res.point]
-    return pd.DataFrame(table)

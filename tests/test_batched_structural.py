@@ -1,0 +1,144 @@
+"""The batched two-player engine for structurally degenerate games agrees with the exact scalar solver (issue 5).
+
+Every framework model's two-player normal form is degenerate at every point (the strategic form of a tree), so
+these tests are the agreement tests of the normal-form sweep engine: random points, points placed exactly on
+thresholds, random symbolic games, and whole sweep tables against the scalar path.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction as F
+
+import numpy as np
+import pandas as pd
+import pytest
+import sympy
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import gametheory_ukraine as gtu
+from gametheory_ukraine._numbers import to_exact
+from gametheory_ukraine.batched.structural import compile_structure, structured_equilibria
+from gametheory_ukraine.errors import SolverError
+from gametheory_ukraine.games.normal_form import NormalFormGame
+from gametheory_ukraine.solvers.two_player import extreme_equilibria
+
+TWO_PLAYER = ("territory", "nato", "chain-store")
+
+
+def _exact_game(model, scenario, values):
+    vals = model.values(scenario)
+    vals.update(values)
+    return model.symbolic("normal").instantiate(vals, exact=True)
+
+
+def _check_point(res, p, A, B):
+    """Point *p* of the batched result equals the exact scalar solver on exact payoffs A, B."""
+    sol = extreme_equilibria(A, B, exact=True)
+    lo, hi = res.offsets[p], res.offsets[p + 1]
+    assert hi - lo == len(sol.equilibria)
+    assert res.components[lo:hi].tolist() == list(sol.components)
+    assert bool(res.degenerate[p]) == sol.degenerate
+    for r, (x, y) in zip(range(lo, hi), sol.equilibria):
+        np.testing.assert_allclose(res.x[r], [float(v) for v in x], rtol=0, atol=1e-9)
+        np.testing.assert_allclose(res.y[r], [float(v) for v in y], rtol=0, atol=1e-9)
+        u = sum(x[i] * A[i][j] * y[j] for i in range(len(x)) for j in range(len(y)))
+        v = sum(x[i] * B[i][j] * y[j] for i in range(len(x)) for j in range(len(y)))
+        np.testing.assert_allclose(res.payoffs[r], [float(u), float(v)], rtol=1e-12, atol=1e-12)
+
+
+@pytest.mark.parametrize("name", TWO_PLAYER)
+def test_random_points_agree_with_the_exact_solver(name):
+    """Every parameter drawn uniformly in its range at 300 points; each point checked exactly."""
+    model = gtu.load_model(name)
+    struct = compile_structure(model.symbolic("normal"))
+    rng = np.random.default_rng(7)
+    params = {k: rng.uniform(float(p.low), float(p.high), 300) for k, p in model.parameters.items()}
+
+    def exact(p):
+        return _exact_game(model, None, {k: to_exact(float(v[p])) for k, v in params.items()}).payoffs
+
+    res = structured_equilibria(struct, params, exact_payoffs=exact)
+    assert res.counts.min() >= 1
+    for p in range(300):
+        A, B = exact(p)
+        _check_point(res, p, A.tolist(), B.tolist())
+
+
+@pytest.mark.parametrize(("name", "scenario", "param", "value"), [
+    ("territory", "baseline-2025", "rho", F(1, 27)),    # Ukraine's indifference between ceding and fighting
+    ("nato", "istanbul-2", "rho", F(1, 3)),             # the istanbul-2 threshold (models/README.md)
+    ("chain-store", None, "d", F(1)),                   # the entrant's indifference, d = o_E
+])
+def test_points_exactly_on_thresholds_are_flagged_and_solved_exactly(name, scenario, param, value):
+    model = gtu.load_model(name)
+    struct = compile_structure(model.symbolic("normal"))
+    base = model.values(scenario)
+    values = [value - F(1, 1000), value, value + F(1, 1000)]
+    params = {k: float(v) for k, v in base.items()}
+    params[param] = np.array([float(v) for v in values])
+
+    def exact(p):
+        return _exact_game(model, scenario, {param: values[p]}).payoffs
+
+    res = structured_equilibria(struct, params, exact_payoffs=exact)
+    assert res.flagged.tolist() == [False, True, False]
+    for p in range(3):
+        A, B = exact(p)
+        _check_point(res, p, A.tolist(), B.tolist())
+    assert res.counts[1] != res.counts[0] or res.counts[1] != res.counts[2]  # the type changes there
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.integers(-3, 3), min_size=32, max_size=32), st.lists(st.integers(0, 1), min_size=16,
+                                                                          max_size=16))
+def test_random_symbolic_games_with_structural_ties(entries, tied):
+    """4 x 4 games a + b * t with ties planted (a cell copies its left neighbour, for both players): the batched
+    answer at 5 values of t equals the exact solver's."""
+    t = sympy.Symbol("t")
+    A = [[entries[4 * i + j] + (j - i) * t for j in range(4)] for i in range(4)]
+    B = [[entries[16 + 4 * i + j] - i * t for j in range(4)] for i in range(4)]
+    for i in range(4):
+        for j in range(1, 4):
+            if tied[4 * i + j]:
+                A[i][j], B[i][j] = A[i][j - 1], B[i][j - 1]
+    game = NormalFormGame.from_arrays(A, B)
+    struct = compile_structure(game)
+    ts = [F(-7, 3), F(-1, 2), F(1, 5), F(2, 3), F(13, 4)]
+    res = structured_equilibria(struct, {"t": np.array([float(v) for v in ts])},
+                                exact_payoffs=lambda p: game.instantiate({"t": ts[p]}, exact=True).payoffs)
+    for p, tv in enumerate(ts):
+        Ae, Be = game.instantiate({"t": tv}, exact=True).payoffs
+        _check_point(res, p, Ae.tolist(), Be.tolist())
+
+
+def test_structural_zero_minors_are_found():
+    """The chain store: 'stay out' gives the incumbent m whatever it planned -- one identically-zero minor."""
+    s = compile_structure(gtu.load_model("chain-store").symbolic("normal"))
+    assert s.n_zero == 1 and len(s.minors_p) == 1 and len(s.minors_q) == 2
+
+
+def test_piecewise_payoffs_and_more_players_are_refused():
+    a = sympy.Symbol("a")
+    with pytest.raises(SolverError, match="min, max or abs"):
+        compile_structure(NormalFormGame.from_arrays([[sympy.Max(a, 1), 0], [0, 1]], [[1, 0], [0, 1]]))
+    with pytest.raises(SolverError, match="two-player"):
+        compile_structure(gtu.load_model("guarantees").symbolic("normal"))
+
+
+@pytest.mark.parametrize(("name", "scenario", "values"), [
+    ("territory", "baseline-2025", {"rho": "0.01:0.1:46", "kappa": "0:1:3"}),
+    ("nato", "istanbul-2", {"rho": "0.1:0.5:41"}),
+    ("chain-store", None, {"d": "0:3:31"}),
+])
+def test_normal_form_sweep_table_equals_the_scalar_sweep(name, scenario, values):
+    """The sweep's default engine for two-player normal forms gives the scalar path's table: same rows, labels,
+    components; probabilities and payoffs to 1e-9. The grids straddle thresholds (1/27, 1/3, d = 1)."""
+    model = gtu.load_model(name)
+    batched = model.sweep(values, form="normal", scenario=scenario, chunk_size=16)
+    exact = model.sweep(values, form="normal", scenario=scenario, exact=True)
+    assert batched.attrs["engine"] == "bimatrix" and exact.attrs["engine"] == "scalar"
+    assert list(batched.columns) == list(exact.columns)
+    cols = [c for c in exact.columns if c != "regret"]
+    pd.testing.assert_frame_equal(batched[cols], exact[cols], check_exact=False, rtol=0, atol=1e-9)
+    assert (batched["regret"] <= 1e-9).all()
