@@ -115,12 +115,12 @@ def point_arrays(params: Mapping[str, Any], names: Sequence[str]) -> tuple[int, 
 
 
 def _fill(out: np.ndarray, values: Sequence[Any], what: Callable[[int], str]) -> None:
-    """out[:, j] = values[j] (arrays or constants), then check finiteness."""
+    """out[j] = values[j] (arrays or constants) for out of shape (k, points) -- contiguous rows, so each value
+    is one sequential write -- then check finiteness."""
     for j, v in enumerate(values):
-        out[:, j] = v
-    bad = ~np.isfinite(out)
-    if bad.any():
-        point, j = np.argwhere(bad)[0]
+        out[j] = v
+    if not np.isfinite(out).all():
+        j, point = np.argwhere(~np.isfinite(out))[0]
         raise ParameterError(f"{what(int(j))} is not finite at point {int(point)} (division by zero?)",
                              fix="choose parameter values inside the model's ranges")
 
@@ -164,11 +164,13 @@ class CompiledNormalForm:
         n, k = len(self.players), int(np.prod(self.shape))
         with np.errstate(all="ignore"):
             values = self._func(*arrays)
-        out = np.empty((n, points, k))
+        out = np.empty((n, k, points))
         for i in range(n):
             _fill(out[i], values[i * k:(i + 1) * k],
                   lambda j, i=i: f"payoff of {self.players[i]} at profile {np.unravel_index(j, self.shape)}")
-        return tuple(out[i].reshape((points, *self.shape)) for i in range(n))
+        # (points, n_1, ..., n_N) views of profile-major storage: each payoff entry is contiguous over points
+        axes = (len(self.shape), *range(len(self.shape)))
+        return tuple(out[i].reshape((*self.shape, points)).transpose(axes) for i in range(n))
 
 
 def compile_normal_form(game: NormalFormGame) -> CompiledNormalForm:
@@ -245,15 +247,16 @@ class CompiledTree:
         n, t = self.tree.n_players, len(self.terminals)
         with np.errstate(all="ignore"):
             values = self._func(*arrays)
-        flat = np.empty((points, t * n))
+        flat = np.empty((t * n, points))
         _fill(flat, values[:t * n],
               lambda j: f"payoff of {self.tree.players[j % n]} at {self.terminals[j // n].name!r}")
         probs = []
         pos = t * n
         for node in self.chances:
             k = len(node.children)
-            block = np.empty((points, k))
-            _fill(block, values[pos:pos + k], lambda j, node=node: f"probability {j} at chance node {node.name!r}")
+            rows = np.empty((k, points))
+            _fill(rows, values[pos:pos + k], lambda j, node=node: f"probability {j} at chance node {node.name!r}")
+            block = rows.T
             pos += k
             bad = ((block < -_PROB_TOL) | (block > 1 + _PROB_TOL)).any(axis=1)
             bad |= np.abs(block.sum(axis=1) - 1) > _PROB_TOL
@@ -262,7 +265,7 @@ class CompiledTree:
                 raise ParameterError(f"chance node {node.name!r} gets probabilities {block[point].tolist()} at point "
                                      f"{point}", fix="choose parameter values that make each probability lie in [0, 1]")
             probs.append(block)
-        return flat.reshape(points, t, n), tuple(probs)
+        return flat.reshape(t, n, points).transpose(2, 0, 1), tuple(probs)
 
 
 def compile_tree(tree: GameTree) -> CompiledTree:

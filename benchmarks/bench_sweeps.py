@@ -1,0 +1,142 @@
+"""Benchmark: sweeps of every framework model and form, against per-point loops over nashpy, quantecon, pygambit.
+
+Run ``python benchmarks/bench_sweeps.py`` (``--quick`` for a short run; ``--no-memory`` to skip the 10 M-point
+run). Not a test: it prints tables, and the numbers depend on the machine and on what else runs on it.
+
+What it measures, in one run:
+
+1. **Sweep rates.** For each framework model (territory, nato, guarantees) and form: ``model.sweep`` over a
+   grid of rho in [0.01, 0.5] at the scenario ``baseline-2025`` (every other parameter at its scenario value),
+   end to end (design, payoffs, equilibria, certificate, the tidy table), with the default engine, with 1 and
+   with 2 worker processes. Points per second = grid points / wall time.
+2. **The same points through per-point loops** over nashpy's ``support_enumeration``, quantecon's
+   ``support_enumeration`` (numba; its compilation excluded) and pygambit's ``enummixed_solve``, on the model's
+   two-player normal form (for a sequential model: its strategic form, the model's ``normal`` form). They run on
+   the first points of the same grid and their rate is extrapolated; the table says how many. Three-player forms
+   have no nashpy/quantecon row (two-player solvers). nashpy's and quantecon's support enumeration assume
+   nondegenerate games: on these (structurally degenerate) games they are timed, but their answers are
+   incomplete -- the ratio compares speed, not results.
+3. **Peak memory of a 10 M-point sweep** streamed to Parquet (``gtu sweep ... -o FILE.parquet``, territory
+   sequential), as the child process's maximum resident set size.
+4. **CLI cold start**: ``gtu --help`` in a fresh interpreter, best of 5.
+
+The results table in ``docs/explanation/performance.md`` comes from this script.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_bimatrix import bench_gambit, bench_nashpy, bench_quantecon  # noqa: E402
+
+MODELS = ("territory", "nato", "guarantees")
+SCENARIO = "baseline-2025"
+
+
+def _normal_arrays(model, rho: np.ndarray):
+    """The model's normal-form payoffs at the grid points (float), via the compiled game."""
+    from gametheory_ukraine.batched.compile import compile_normal_form
+
+    game = model.symbolic("normal")
+    base = {k: float(v) for k, v in model.values(SCENARIO).items()}
+    base["rho"] = rho
+    return compile_normal_form(game).payoffs(base)
+
+
+def sweep_rate(model, form: str, n: int, workers: int) -> tuple[float, float, str, int]:
+    spec = f"0.01:0.5:{n}"
+    model.sweep({"rho": "0.01:0.5:11"}, form=form, scenario=SCENARIO)  # compile once (not timed)
+    t0 = time.perf_counter()
+    df = model.sweep({"rho": spec}, form=form, scenario=SCENARIO, workers=workers)
+    dt = time.perf_counter() - t0
+    return n / dt, dt, df.attrs["engine"], len(df)
+
+
+def loops(model, n: int, sub: tuple[int, int, int], ours: float, name: str, lines: list[str]) -> None:
+    rho = np.linspace(0.01, 0.5, n)
+    pay = _normal_arrays(model, rho[: max(sub)])
+    if len(pay) != 2:
+        lines.append(f"{name:<24} {'nashpy/quantecon':<18} n/a: {len(pay)}-player normal form")
+        return
+    A, B = (np.ascontiguousarray(p) for p in pay)
+    for label, fn, k in (("nashpy", bench_nashpy, sub[0]), ("quantecon", bench_quantecon, sub[1]),
+                         ("pygambit", bench_gambit, sub[2])):
+        try:
+            rate, dt, k = fn(A, B, k)
+        except ImportError as exc:
+            lines.append(f"{name:<24} {label:<18} not installed ({exc})")
+            continue
+        lines.append(f"{name:<24} {label:<18} {k:>10,} {dt:>9.2f} {rate:>12,.0f} {ours / rate:>11,.1f}x")
+
+
+def peak_memory(points: int) -> tuple[float, float]:
+    """(peak RSS in MiB, seconds) of a streamed territory sweep of *points* points in a child process."""
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "big.parquet"
+        code = ("import resource, sys; from gametheory_ukraine.cli import main; "
+                f"rc = main(['sweep', 'territory', '-p', 'rho=0.01:0.5:{points}', '--form', 'sequential', "
+                f"'--scenario', '{SCENARIO}', '-o', r'{out}']); "
+                "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss); sys.exit(rc)")
+        t0 = time.perf_counter()
+        proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)  # noqa: S603
+        dt = time.perf_counter() - t0
+        return int(proc.stdout.strip().splitlines()[-1]) / 1024, dt
+
+
+def cold_start() -> float:
+    gtu = Path(sys.executable).with_name("gtu")
+    best = float("inf")
+    for _ in range(5):
+        t0 = time.perf_counter()
+        subprocess.run([str(gtu), "--help"], capture_output=True, check=True)  # noqa: S603
+        best = min(best, time.perf_counter() - t0)
+    return best
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--quick", action="store_true", help="fewer points")
+    ap.add_argument("--no-memory", action="store_true", help="skip the 10 M-point memory run")
+    args = ap.parse_args()
+    import gametheory_ukraine as gtu
+
+    print(f"machine: {os.cpu_count()} cores; python {sys.version.split()[0]}")
+    header = f"{'model / form':<24} {'solver':<18} {'points':>10} {'seconds':>9} {'points/s':>12} {'ours / it':>12}"
+    print(header)
+    print("-" * len(header))
+    for name in MODELS:
+        model = gtu.load_model(name)
+        for form in model.forms:
+            game = model.symbolic(form)
+            batched = form == "sequential" or len(game.players) == 2
+            n = (100_000 if args.quick else 1_000_000) if batched else (200 if args.quick else 1_000)
+            lines: list[str] = []
+            best = 0.0
+            for workers in (1, 2):
+                rate, dt, engine, rows = sweep_rate(model, form, n, workers)
+                best = max(best, rate)
+                lines.append(f"{name + ' ' + form:<24} {'ours (' + engine + f', {workers}w)':<18} {n:>10,} "
+                             f"{dt:>9.2f} {rate:>12,.0f} {'':>12}   rows: {rows:,}")
+            sub = (200, 2_000, 100) if args.quick else (1_000, 10_000, 300)
+            loops(model, n, sub, best, name + " " + form, lines)
+            print("\n".join(lines), flush=True)
+    print("\nRatios use our best rate (1 or 2 workers) over the loop's rate on the first points of the same grid.")
+    if not args.no_memory:
+        points = 1_000_000 if args.quick else 10_000_000
+        mib, dt = peak_memory(points)
+        print(f"\npeak memory, {points:,}-point territory sequential sweep streamed to Parquet: {mib:,.0f} MiB "
+              f"({dt:.1f} s, {points / dt:,.0f} points/s including start-up and writing)")
+    print(f"\ngtu --help cold start (best of 5): {cold_start():.3f} s")
+
+
+if __name__ == "__main__":
+    main()
