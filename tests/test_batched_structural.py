@@ -142,3 +142,37 @@ def test_normal_form_sweep_table_equals_the_scalar_sweep(name, scenario, values)
     cols = [c for c in exact.columns if c != "regret"]
     pd.testing.assert_frame_equal(batched[cols], exact[cols], check_exact=False, rtol=0, atol=1e-9)
     assert (batched["regret"] <= 1e-9).all()
+
+
+# ------------------------------------------------------------------------------ N-player pure equilibria
+def test_batched_pure_equilibria_of_the_three_player_form_agree_with_the_scalar_pure_solver():
+    """guarantees' 2 x 2 x 3 normal form at 200 random points (and at the scenarios): the same pure equilibria
+    as ``solve(..., method="pure", exact=True)``."""
+    from gametheory_ukraine.batched.compile import compile_normal_form
+    from gametheory_ukraine.batched.n_player import batched_pure_equilibria
+
+    model = gtu.load_model("guarantees")
+    game = model.symbolic("normal")
+    rng = np.random.default_rng(11)
+    points = [{k: to_exact(float(rng.uniform(float(p.low), float(p.high)))) for k, p in model.parameters.items()}
+              for _ in range(200)]
+    points += [model.values(s) for s in model.scenarios]
+    params = {k: np.array([float(pt[k]) for pt in points]) for k in model.parameters}
+    pays = compile_normal_form(game).payoffs(params)
+    res = batched_pure_equilibria(pays, exact_payoffs=lambda p: game.instantiate(points[p], exact=True).payoffs)
+    for p, pt in enumerate(points):
+        ref = model.solve("normal", exact=True, method="pure", **pt)
+        expected = sorted(tuple(s.index(1) for s in eq.strategies) for eq in ref.equilibria)
+        assert res.profiles(p) == expected
+    assert res.counts.sum() > 0
+
+
+def test_batched_pure_equilibria_flag_near_ties_and_resolve_them_exactly():
+    from gametheory_ukraine.batched.n_player import batched_pure_equilibria
+
+    A = np.array([[[1.0, 0.0], [1.0 + 1e-12, 0.0]]])   # row 2 beats row 1 by 1e-12 in column 1
+    B = np.array([[[1.0, 0.0], [1.0, 0.0]]])
+    res = batched_pure_equilibria((A, B), exact_payoffs=lambda p: ([[1, 0], [1, 0]], [[1, 0], [1, 0]]))
+    assert res.flagged.tolist() == [True] and res.profiles(0) == [(0, 0), (1, 0)]  # exactly a tie
+    plain = batched_pure_equilibria((A, B))
+    assert plain.flagged.tolist() == [True] and plain.profiles(0) == [(1, 0)]
