@@ -118,7 +118,7 @@ def main() -> None:
         for form in model.forms:
             game = model.symbolic(form)
             batched = form == "sequential" or len(game.players) == 2
-            n = (100_000 if args.quick else 1_000_000) if batched else (200 if args.quick else 1_000)
+            n = (100_000 if args.quick else 1_000_000) if batched else 200
             lines: list[str] = []
             best = 0.0
             for workers in (1, 2):

@@ -171,6 +171,22 @@ class Spec:
             return ((start + k * step) / den).astype(float)
         return np.array([float(v) for v in self.exact_values()], dtype=float)
 
+    def values_at(self, index: np.ndarray, *, exact: bool = False) -> np.ndarray:
+        """The values at positions *index* (int array): ``float_values()[index]`` (or the exact values, an object
+        array) without computing the other values -- a chunk of a huge grid costs only its own points."""
+        index = np.asarray(index, dtype=np.int64)
+        if self.kind == "grid" and self.n > 1:
+            a, b, c, d, m = self.lo.numerator, self.lo.denominator, self.hi.numerator, self.hi.denominator, self.n - 1
+            start, step, den = a * d * m, c * b - a * d, b * d * m
+            if exact:
+                return np.array([Fraction(start + int(k) * step, den) for k in index], dtype=object)
+            if max(abs(start), abs(start + m * step), den) < 2**53:
+                return (start + index * step).astype(float) / float(den)
+            k = index.astype(object)
+            return ((start + k * step) / den).astype(float)
+        vals = np.array(self.exact_values(), dtype=object) if exact else self.float_values()
+        return vals[index]
+
     def first(self) -> Fraction:
         """The first value (a range's LO)."""
         return self.lo if self.kind in ("grid", "range") else self.values[0]
@@ -504,11 +520,7 @@ def design_slice(specs: Mapping[str, Spec], *, method: str, samples: int | None,
     if method == "grid":
         shape = tuple(s.size for s in specs.values())
         index = np.unravel_index(np.arange(lo, hi), shape) if shape else ()
-        out = {}
-        for k, (name, s) in enumerate(specs.items()):
-            vals = np.array(s.exact_values(), dtype=object) if exact else s.float_values()
-            out[name] = vals[index[k]]
-        return out
+        return {name: s.values_at(index[k], exact=exact) for k, (name, s) in enumerate(specs.items())}
     sampled = [name for name, s in specs.items() if s.kind == "range"]
     if method == "lhs":
         if full is None:
