@@ -7,7 +7,7 @@ equilibrium mask is the conjunction over players of ``u_i == max``: a handful of
 and profiles together.
 
 Float comparisons use a band: a profile whose deviation gain for some player lies in ``(0, tol * scale]`` (scale:
-max(1, the largest |payoff| at the point)) is neither clearly an equilibrium nor clearly not one; its point is
+max(1, the largest ``|payoff|`` at the point)) is neither clearly an equilibrium nor clearly not one; its point is
 *flagged*, and with ``exact_payoffs`` re-checked in exact arithmetic (as the scalar ``method="pure"`` solver does).
 Otherwise a profile is an equilibrium iff every player's gain is at most 0.
 
