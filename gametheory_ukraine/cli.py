@@ -85,6 +85,12 @@ def build_parser() -> argparse.ArgumentParser:
     p_sweep.add_argument("--workers", type=int, default=1, help="local processes (default 1); same output")
     p_sweep.add_argument("--chunk-size", dest="chunk_size", type=int, metavar="N",
                          help="points per chunk (default: about 65,536 rows per chunk); same output")
+    p_sweep.add_argument("--dask", metavar="local|tcp://HOST:PORT",
+                         help="solve chunks as Dask tasks: 'local' starts a cluster sized to this machine, an "
+                              "address connects to a running scheduler (needs gametheory_ukraine[dask]); same output")
+    p_sweep.add_argument("--checkpoint", metavar="DIR",
+                         help="keep each finished chunk in DIR; rerunning the same command resumes, solving only "
+                              "the missing chunks; the output is written when all are there")
     p_sweep.add_argument("-o", "--output", required=True, metavar="FILE", help="FILE.csv or FILE.parquet")
 
     p_sens = sub.add_parser("sensitivity", help="local (derivatives, elasticities, tornado) and global "

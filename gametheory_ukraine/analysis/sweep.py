@@ -158,7 +158,8 @@ def _too_big(what: str, points: int, rows: int, limit_rows: int, method: str, fi
         part = f"split the range of {first} into {runs} parts" if first else f"split the grid into {runs} parts"
         how = f"{part} of at most {per_run:,} points, one 'gtu sweep' with its own -o file per part"
     return ParameterError(f"the sweep is too big: {what}",
-                          fix=f"{how}, then concatenate the tables (pandas.concat); or use the coming --dask option")
+                          fix=f"{how}, then concatenate the tables (pandas.concat); or stream it to a file with "
+                              "gtu sweep -o FILE.parquet (bounded memory; --dask and --checkpoint for big runs)")
 
 
 # --------------------------------------------------------------------------------------- the sweep
@@ -185,7 +186,8 @@ def _show_progress(progress: bool | None, points: int) -> bool:
 def sweep(model, values: Mapping[str, Any], *, form: str | None = None, scenario: str | None = None,
           method: str = "grid", samples: int | None = None, seed: int | None = None, exact: bool = False,
           progress: bool | None = None, max_rows: int = 50_000_000, engine: str = "auto",
-          workers: int = 1, chunk_size: int | None = None) -> pd.DataFrame:
+          workers: int = 1, chunk_size: int | None = None, executor: Any = None,
+          checkpoint: str | os.PathLike | None = None) -> pd.DataFrame:
     """Solve *model* at every point of a design; one row per (point, equilibrium).
 
     Parameters
@@ -224,6 +226,16 @@ def sweep(model, values: Mapping[str, Any], *, form: str | None = None, scenario
         Local processes to solve chunks in (see :func:`run_chunks`); the table does not depend on it.
     chunk_size : int, optional
         Points per chunk (see :func:`plan_sweep`); the table does not depend on it.
+    executor : str or distributed.Client or Dask cluster, optional
+        Solve the chunks as Dask tasks (:mod:`gametheory_ukraine.analysis.distributed`): ``"local"`` (a
+        ``LocalCluster`` sized to the machine), a scheduler address ``"tcp://HOST:PORT"``, a ``Client`` or a
+        cluster object (e.g. ``dask_jobqueue.SLURMCluster``). Needs ``pip install "gametheory_ukraine[dask]"``;
+        *workers* must then be 1. The table does not depend on it.
+    checkpoint : str or path-like, optional
+        A folder keeping each finished chunk as a Parquet file with a manifest
+        (:mod:`gametheory_ukraine.analysis.checkpoint`): running the same sweep again resumes, solving only the
+        missing chunks; another sweep with the same folder is refused. A sampled design without *seed* resumes
+        with the checkpoint's seed. The table does not depend on it.
 
     Returns
     -------
@@ -254,11 +266,14 @@ def sweep(model, values: Mapping[str, Any], *, form: str | None = None, scenario
     1         1  0.04               war continues          2.5000
     2         2  0.06               war continues          2.5000
     """
+    from .checkpoint import chunk_tables, resume_seed
+
+    seed = resume_seed(checkpoint, method, seed)
     plan, estimate = _plan(model, values, form=form, scenario=scenario, method=method, samples=samples, seed=seed,
                            exact=exact, engine=engine, chunk_size=chunk_size, max_rows=max_rows, in_memory=True)
     frames = []
     total = 0
-    for frame in run_chunks(plan, workers=workers, progress=progress):
+    for frame in chunk_tables(plan, workers=workers, progress=progress, executor=executor, checkpoint=checkpoint):
         total += len(frame)
         if total > max_rows:
             raise _too_big(f"more than max_rows={max_rows:,} rows after {len(frames) + 1} of {plan.n_chunks} chunks",
@@ -485,7 +500,8 @@ def write_table(df: pd.DataFrame, path: str | os.PathLike) -> Path:
 def sweep_to_file(model, values: Mapping[str, Any], path: str | os.PathLike, *, form: str | None = None,
                   scenario: str | None = None, method: str = "grid", samples: int | None = None,
                   seed: int | None = None, exact: bool = False, progress: bool | None = None, engine: str = "auto",
-                  workers: int = 1, chunk_size: int | None = None) -> tuple[Path, dict[str, Any]]:
+                  workers: int = 1, chunk_size: int | None = None, executor: Any = None,
+                  checkpoint: str | os.PathLike | None = None) -> tuple[Path, dict[str, Any]]:
     """Sweep straight to a ``.parquet`` or ``.csv`` file, chunk by chunk, in bounded memory.
 
     The path is checked before anything is solved; chunks are solved in order (serially or in *workers*
@@ -498,8 +514,11 @@ def sweep_to_file(model, values: Mapping[str, Any], path: str | os.PathLike, *, 
 
     Parameters
     ----------
-    model, values, form, scenario, method, samples, seed, exact, progress, engine, workers, chunk_size
-        As for :func:`sweep`.
+    model, values, form, scenario, method, samples, seed, exact, progress, engine, workers, chunk_size, executor
+        As for :func:`sweep` (with *executor*, chunks are solved on Dask in any order and written in order).
+    checkpoint : str or path-like, optional
+        As for :func:`sweep`: finished chunks are kept in the folder, a rerun solves only the missing ones, and
+        the file is written from the folder, in order, only when every chunk is there.
     path : str or path-like
         ``.parquet`` or ``.csv``.
 
@@ -516,16 +535,19 @@ def sweep_to_file(model, values: Mapping[str, Any], path: str | os.PathLike, *, 
         Bad input (before solving) or a bad path (before solving).
     """
     from ..output.files import atomic_path, check_output_path
+    from .checkpoint import chunk_tables, resume_seed
 
     out = check_output_path(path, suffixes=TABLE_SUFFIXES)
-    plan = plan_sweep(model, values, form=form, scenario=scenario, method=method, samples=samples, seed=seed,
-                      exact=exact, engine=engine, chunk_size=chunk_size)
+    plan = plan_sweep(model, values, form=form, scenario=scenario, method=method, samples=samples,
+                      seed=resume_seed(checkpoint, method, seed), exact=exact, engine=engine, chunk_size=chunk_size)
     attrs = sweep_attrs(plan)
+    tables = chunk_tables(plan, workers=workers, progress=progress, executor=executor, checkpoint=checkpoint,
+                          output=out)
     rows = 0
     with atomic_path(out) as tmp:
         if out.suffix.lower() == ".csv":
             with open(tmp, "w", encoding="utf-8", newline="") as fh:
-                for k, frame in enumerate(run_chunks(plan, workers=workers, progress=progress)):
+                for k, frame in enumerate(tables):
                     frame.to_csv(fh, index=False, header=(k == 0))
                     rows += len(frame)
         else:
@@ -534,7 +556,7 @@ def sweep_to_file(model, values: Mapping[str, Any], path: str | os.PathLike, *, 
 
             writer = None
             try:
-                for frame in run_chunks(plan, workers=workers, progress=progress):
+                for frame in tables:
                     table = pa.Table.from_pandas(frame, preserve_index=False)
                     if writer is None:
                         schema = _stable_schema(table.schema, attrs)
@@ -585,8 +607,10 @@ def cli(args) -> int:
     -o FILE.csv|FILE.parquet``: check the output path, sweep, write the table, print one summary line to stderr.
 
     *args* has the fields ``model``, ``param`` (list of ``NAME=SPEC``), ``method``, ``samples``, ``seed``,
-    ``form``, ``scenario``, ``exact``, ``output`` and optionally ``engine``, ``workers``, ``chunk_size``. The table
-    streams to the file chunk by chunk (:func:`sweep_to_file`), so memory stays bounded. Returns 0; user errors raise
+    ``form``, ``scenario``, ``exact``, ``output`` and optionally ``engine``, ``workers``, ``chunk_size``, ``dask``
+    (``local`` or a scheduler address), ``checkpoint`` (a folder). The table streams to the file chunk by chunk
+    (:func:`sweep_to_file`), so memory stays bounded. With a checkpoint the summary line also says how many
+    chunks were already there. Returns 0; user errors raise
     :class:`~gametheory_ukraine.errors.GTUError` (the CLI prints one line and exits 2).
     """
     from ..output.files import check_output_path
@@ -596,11 +620,21 @@ def cli(args) -> int:
     specs = _cli_specs(args.param)
     model = load_model(args.model)
     engine = "scalar" if getattr(args, "exact", False) else getattr(args, "engine", "auto") or "auto"
+    checkpoint = getattr(args, "checkpoint", None)
+    if checkpoint is not None:
+        from .checkpoint import count_done
+
+        before = count_done(checkpoint)
     path, attrs = sweep_to_file(model, specs, out, form=args.form, scenario=args.scenario, method=args.method,
                                 samples=args.samples, seed=args.seed, exact=bool(args.exact), engine=engine,
-                                workers=getattr(args, "workers", 1) or 1, chunk_size=getattr(args, "chunk_size", None))
+                                workers=getattr(args, "workers", 1) or 1, chunk_size=getattr(args, "chunk_size", None),
+                                executor=getattr(args, "dask", None), checkpoint=checkpoint)
     seed = f", seed {attrs['seed']}" if attrs["seed"] is not None else ""
     n, rows = attrs["points"], attrs["rows"]
+    resumed = ""
+    if checkpoint is not None:
+        total = max(1, math.ceil(n / attrs["chunk_size"]))
+        resumed = f"; checkpoint {checkpoint}: {before:,} of {total:,} chunks were there, {total - before:,} solved now"
     print(f"gtu sweep: {attrs['model']} {attrs['form']}: {n:,} point{'s' * (n != 1)}, "
-          f"{rows:,} row{'s' * (rows != 1)}{seed} -> {path}", file=sys.stderr)
+          f"{rows:,} row{'s' * (rows != 1)}{seed} -> {path}{resumed}", file=sys.stderr)
     return 0

@@ -1,0 +1,549 @@
+"""Checkpoints of sweeps: one Parquet file per finished chunk, a manifest, resuming, and the output only at the end.
+
+A checkpoint is a folder::
+
+    DIR/manifest.json            what the sweep is (model and its file's SHA-256, form, scenario, design, the
+                                 other parameters' values, exactness, engine, points, chunking, columns, version)
+    DIR/chunk-00000000.parquet   the rows of chunk 0 (global point_id), one file per finished chunk
+    DIR/chunk-00000001.parquet   ...
+    DIR/.lock                    held (flock) by the run using the folder
+
+Every file is written under a temporary name beside its final name and renamed when complete, so a run killed at
+any moment (SIGKILL included) leaves whole chunk files and at most some ``.chunk-*.part`` temporaries, which the
+next run deletes: it loses only the chunks in flight. Running the same sweep again with the same folder resumes:
+the manifest is compared with the new plan (a changed model file, grid, design, scenario, parameter, engine,
+chunking or package version is refused with a message saying what differs), finished chunks are kept and only
+the missing ones are solved. The sweep's table (in memory or the output file) is assembled from the chunk files,
+in chunk order, only when every chunk is present, so it equals the serial sweep's row for row.
+
+:func:`chunk_tables` is what :func:`~gametheory_ukraine.analysis.sweep.sweep` and
+:func:`~gametheory_ukraine.analysis.sweep.sweep_to_file` run: the chunk tables of a plan, in order, computed
+serially, in local processes or on Dask (:mod:`gametheory_ukraine.analysis.distributed`), through a checkpoint
+or not.
+
+Examples
+--------
+>>> import tempfile, pathlib
+>>> from gametheory_ukraine.analysis.sweep import sweep
+>>> folder = pathlib.Path(tempfile.mkdtemp()) / "ckpt"
+>>> args = dict(form="sequential", scenario="baseline-2025", chunk_size=2)
+>>> df = sweep("territory", {"rho": "0.02:0.06:5"}, checkpoint=folder, **args)
+>>> sorted(p.name for p in folder.iterdir())
+['.lock', 'chunk-00000000.parquet', 'chunk-00000001.parquet', 'chunk-00000002.parquet', 'manifest.json']
+>>> again = sweep("territory", {"rho": "0.02:0.06:5"}, checkpoint=folder, **args)  # nothing left to solve
+>>> again.equals(df)
+True
+>>> sweep("territory", {"rho": "0.02:0.07:5"}, checkpoint=folder, **args)
+Traceback (most recent call last):
+...
+gametheory_ukraine.errors.OutputError: ...: the checkpoint holds another sweep: specs.rho is '0.02:0.06:5' in the
+checkpoint, '0.02:0.07:5' now (fix: use a new checkpoint folder for this sweep, or delete ... to start over)
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import re
+import sys
+from collections.abc import Iterable, Iterator
+from concurrent.futures import BrokenExecutor
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from .._version import __version__
+from ..errors import GTUError, OutputError, ParameterError, SolverError
+from .designs import SAMPLED_METHODS
+from .sweep_chunks import SweepPlan
+
+__all__ = ["Checkpoint", "chunk_tables", "plan_manifest", "resume_seed", "chunk_error", "chunk_name", "count_done",
+           "MANIFEST"]
+
+MANIFEST = "manifest.json"
+FORMAT = 1
+_LOCK = ".lock"
+_CHUNK = re.compile(r"^chunk-(\d{8,})\.parquet$")
+_STALE = re.compile(r"^\.(chunk-\d{8,}\.parquet|manifest\.json)\..*\.part$")
+#: manifest keys that do not identify the sweep (informational only)
+_INFO_KEYS = ("model_path",)
+_CHUNK_META = b"gametheory_ukraine_chunk"
+
+
+def chunk_name(i: int) -> str:
+    """File name of chunk *i* in a checkpoint folder.
+
+    >>> chunk_name(12)
+    'chunk-00000012.parquet'
+    """
+    return f"chunk-{i:08d}.parquet"
+
+
+def plan_manifest(plan: SweepPlan) -> dict[str, Any]:
+    """The manifest of a checkpoint for *plan* (JSON-ready): everything that identifies the sweep's rows.
+
+    Keys: ``format``, ``package``, ``version``, ``model``, ``model_sha256``, ``model_path`` (informational), ``form``,
+    ``scenario``, ``method``, ``samples``, ``seed``, ``exact``, ``engine``, ``specs`` (name -> spec text),
+    ``parameters`` (every other parameter -> exact value as text), ``points``, ``chunk_size``, ``n_chunks``,
+    ``columns``.
+    """
+    from .sweep import sweep_attrs
+
+    attrs = sweep_attrs(plan)
+    return {"format": FORMAT, "package": attrs["package"], "version": __version__, "model": attrs["model"],
+            "model_sha256": attrs["model_sha256"], "model_path": str(plan.model.path or ""),
+            "form": attrs["form"], "scenario": attrs["scenario"], "method": attrs["method"],
+            "samples": attrs["samples"], "seed": attrs["seed"], "exact": attrs["exact"], "engine": attrs["engine"],
+            "specs": attrs["specs"], "parameters": attrs["parameters"], "points": attrs["points"],
+            "chunk_size": attrs["chunk_size"], "n_chunks": int(plan.n_chunks), "columns": list(plan.columns)}
+
+
+def _identity(manifest: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in manifest.items() if k not in _INFO_KEYS}
+
+
+def _digest(manifest: dict[str, Any]) -> str:
+    blob = json.dumps(_identity(manifest), sort_keys=True, separators=(",", ":")).encode("utf-8")
+    return hashlib.sha256(blob).hexdigest()[:16]
+
+
+def _differences(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
+    """What differs between two manifests, as readable lines (nested dicts compared key by key)."""
+    out: list[str] = []
+    first = ("model", "model_sha256", "version", "format")  # the reasons most worth saying first
+    keys = sorted(set(_identity(old)) | set(_identity(new)), key=lambda k: (k not in first, first.index(k)
+                                                                            if k in first else 0, k))
+    for key in keys:
+        a, b = old.get(key), new.get(key)
+        if a == b:
+            continue
+        if isinstance(a, dict) and isinstance(b, dict):
+            for sub in sorted(set(a) | set(b)):
+                if a.get(sub) != b.get(sub):
+                    out.append(f"{key}.{sub} is {_show(a.get(sub))} in the checkpoint, {_show(b.get(sub))} now")
+        elif key == "model_sha256":
+            out.append(f"the model file changed (SHA-256 {str(a)[:12]}... in the checkpoint, {str(b)[:12]}... now)")
+        elif key == "columns":
+            out.append("the table's columns differ")
+        else:
+            out.append(f"{key} is {_show(a)} in the checkpoint, {_show(b)} now")
+    return out
+
+
+def _show(value: Any) -> str:
+    return "absent" if value is None else repr(value)
+
+
+def _read_manifest(folder: Path) -> dict[str, Any] | None:
+    path = folder / MANIFEST
+    if not path.is_file():
+        return None
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise OutputError(f"cannot read the checkpoint's manifest: {exc}", path=str(path),
+                          fix=f"delete the folder {str(folder)!r} to start the sweep over") from None
+    if not isinstance(data, dict) or data.get("package") != "gametheory_ukraine":
+        raise OutputError("not a gametheory_ukraine checkpoint manifest", path=str(path),
+                          fix="give another --checkpoint folder") from None
+    return data
+
+
+def resume_seed(folder: str | os.PathLike | None, method: str, seed: int | None) -> int | None:
+    """The seed to plan with: *seed*, or -- for a sampled design without one -- the seed recorded in the
+    checkpoint at *folder*, so that rerunning the same command resumes the same design.
+
+    >>> resume_seed(None, "sobol", None) is None
+    True
+    >>> resume_seed("no-such-folder", "grid", None) is None
+    True
+    """
+    if folder is None or seed is not None or method not in SAMPLED_METHODS:
+        return seed
+    with contextlib.suppress(GTUError):
+        data = _read_manifest(Path(folder))
+        if data is not None and data.get("method") == method and isinstance(data.get("seed"), int):
+            return data["seed"]
+    return seed
+
+
+class Checkpoint:
+    """A checkpoint folder for one plan; use as a context manager (it holds the folder's lock while open).
+
+    Opening creates the folder (and its parents) if needed, takes the lock (refusing a folder another run is
+    using), deletes temporaries left by a killed run, and writes the manifest -- or, if there is one, compares it
+    with *plan* and refuses a different sweep.
+
+    Parameters
+    ----------
+    folder : str or path-like
+    plan : SweepPlan
+
+    Raises
+    ------
+    OutputError
+        The folder is a file, cannot be created or written, holds other files but no manifest, is in use by
+        another run, or holds another sweep (the message lists what differs).
+    """
+
+    def __init__(self, folder: str | os.PathLike, plan: SweepPlan) -> None:
+        self.folder = Path(folder)
+        self.plan = plan
+        self.manifest = plan_manifest(plan)
+        self.digest = _digest(self.manifest)
+        self._lock_fd: int | None = None
+
+    # ------------------------------------------------------------------ opening
+    def __enter__(self) -> Checkpoint:
+        self.open()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def open(self) -> None:
+        """Create or check the folder and take its lock (see the class docstring); :meth:`close` releases it."""
+        folder = self.folder
+        if folder.exists() and not folder.is_dir():
+            raise OutputError("is a file, not a folder", path=str(folder), where="--checkpoint",
+                              fix="give a folder name for the checkpoint")
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise OutputError(f"cannot create the checkpoint folder: {exc.strerror or exc}", path=str(folder),
+                              where="--checkpoint", fix="choose a folder you can write to") from None
+        if not os.access(folder, os.W_OK | os.X_OK):
+            raise OutputError("the checkpoint folder is not writable", path=str(folder), where="--checkpoint",
+                              fix="choose a folder you can write to")
+        self._lock()
+        try:
+            self._clean_stale()
+            old = _read_manifest(folder)
+            if old is None:
+                others = [e.name for e in os.scandir(folder) if e.name != _LOCK]
+                if others:
+                    raise OutputError(f"the folder holds files but no {MANIFEST} (e.g. {sorted(others)[0]!r}): it is "
+                                      "not a sweep checkpoint", path=str(folder), where="--checkpoint",
+                                      fix="give an empty or new folder")
+                from ..output.files import write_text_atomic
+
+                write_text_atomic(folder / MANIFEST, json.dumps(self.manifest, indent=2, sort_keys=True) + "\n")
+            elif _identity(old) != _identity(self.manifest):
+                diffs = _differences(old, self.manifest)
+                shown = "; ".join(diffs[:4]) + (f"; and {len(diffs) - 4} more" if len(diffs) > 4 else "")
+                raise OutputError(f"the checkpoint holds another sweep: {shown}", path=str(folder),
+                                  fix=f"use a new checkpoint folder for this sweep, or delete {str(folder)!r} to "
+                                      "start over")
+        except BaseException:
+            self.close()
+            raise
+
+    def _lock(self) -> None:
+        try:
+            import fcntl
+        except ImportError:  # pragma: no cover - not POSIX: no lock
+            return
+        fd = os.open(self.folder / _LOCK, os.O_RDWR | os.O_CREAT, 0o666)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            os.close(fd)
+            raise OutputError("another sweep is using this checkpoint folder now", path=str(self.folder),
+                              where="--checkpoint", fix="wait for it to finish, or use another folder") from None
+        self._lock_fd = fd
+
+    def close(self) -> None:
+        """Release the folder's lock (the files stay)."""
+        if self._lock_fd is not None:
+            os.close(self._lock_fd)  # releases the flock
+            self._lock_fd = None
+
+    def __del__(self) -> None:
+        self.close()
+
+    def _clean_stale(self) -> None:
+        for entry in os.scandir(self.folder):
+            if _STALE.match(entry.name):
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(entry.path)
+
+    # ------------------------------------------------------------------ chunks
+    def done(self) -> set[int]:
+        """Indices of the finished chunks (the chunk files present)."""
+        n = self.plan.n_chunks
+        out = set()
+        for entry in os.scandir(self.folder):
+            m = _CHUNK.match(entry.name)
+            if m and int(m.group(1)) < n:
+                out.add(int(m.group(1)))
+        return out
+
+    def missing(self) -> list[int]:
+        """Indices of the chunks still to solve, in order."""
+        done = self.done()
+        return [i for i in range(self.plan.n_chunks) if i not in done]
+
+    def path(self, i: int) -> Path:
+        """The file of chunk *i* (present only once the chunk is finished)."""
+        return self.folder / chunk_name(i)
+
+    def write(self, i: int, frame: pd.DataFrame) -> Path:
+        """Write chunk *i*'s table atomically (temporary name, fsync, rename); return its path."""
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        from ..output.files import atomic_path
+
+        lo, hi = self.plan.bounds(i)
+        table = pa.Table.from_pandas(frame, preserve_index=False)
+        tag = json.dumps({"chunk": i, "lo": lo, "hi": hi, "sweep": self.digest}).encode("utf-8")
+        table = table.replace_schema_metadata({**(table.schema.metadata or {}), _CHUNK_META: tag})
+        final = self.path(i)
+        with atomic_path(final) as tmp:
+            pq.write_table(table, tmp)
+            fd = os.open(tmp, os.O_RDONLY)
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+        return final
+
+    def read(self, i: int) -> pd.DataFrame:
+        """Chunk *i*'s table, checked to belong to this sweep and chunk.
+
+        Raises
+        ------
+        OutputError
+            The file is missing, damaged, or from another sweep (with the fix: delete it and run again).
+        """
+        import pyarrow.parquet as pq
+
+        path = self.path(i)
+        lo, hi = self.plan.bounds(i)
+        fix = "delete this file and run the same sweep again: the chunk will be solved again"
+        try:
+            table = pq.read_table(path)
+            tag = json.loads((table.schema.metadata or {}).get(_CHUNK_META, b"{}"))
+        except FileNotFoundError:
+            raise OutputError(f"chunk {i} is missing", path=str(path), fix="run the same sweep again") from None
+        except Exception as exc:  # pyarrow raises several types for a damaged file
+            raise OutputError(f"cannot read chunk {i}: {exc}", path=str(path), fix=fix) from None
+        if tag != {"chunk": i, "lo": lo, "hi": hi, "sweep": self.digest}:
+            raise OutputError(f"the file is not chunk {i} (points [{lo}, {hi})) of this sweep", path=str(path),
+                              fix=fix)
+        frame = table.to_pandas()
+        if list(frame.columns) != self.plan.columns:
+            raise OutputError(f"chunk {i} has other columns than the sweep", path=str(path), fix=fix)
+        return frame
+
+
+# ------------------------------------------------------------------------------------------ errors
+def chunk_error(plan: SweepPlan, i: int, exc: BaseException) -> GTUError:
+    """The error to raise for chunk *i* failing with *exc*: the same class for a :class:`GTUError` (else a
+    :class:`SolverError`), its message prefixed with the chunk's point range ``[lo, hi)`` of the design and
+    the range of each varied parameter in it.
+
+    >>> from gametheory_ukraine.analysis.sweep import plan_sweep
+    >>> plan = plan_sweep("territory", {"rho": "0.01:0.05:5"}, form="sequential", scenario="baseline-2025",
+    ...                   chunk_size=2)
+    >>> print(chunk_error(plan, 1, ZeroDivisionError("division by zero")))
+    chunk 1 (points [2, 4) of the design; rho from 0.03 to 0.04) failed: ZeroDivisionError: division by zero
+    (fix: this may be a bug: please report it with the command you ran; in Python, the error's __cause__ holds
+    the traceback)
+    """
+    lo, hi = plan.bounds(i)
+    head = f"chunk {i} (points [{lo}, {hi}) of the design{_ranges(plan, i)})"
+    try:
+        from distributed import KilledWorker
+    except ImportError:  # pragma: no cover - dask is an optional extra
+        KilledWorker = ()  # noqa: N806
+    if KilledWorker and isinstance(exc, KilledWorker):
+        return SolverError(f"{head} was being solved by Dask workers that died, too many times (the scheduler's "
+                           "distributed.scheduler.allowed-failures)",
+                           fix="workers may run out of memory: use a smaller --chunk-size or give each worker more "
+                               "memory; finished chunks are kept with --checkpoint")
+    if isinstance(exc, GTUError):
+        return type(exc)(f"{head} failed: {exc.message}", path=exc.path, where=exc.where, fix=exc.fix)
+    return SolverError(f"{head} failed: {type(exc).__name__}: {exc}",
+                       fix="this may be a bug: please report it with the command you ran; in Python, the error's "
+                           "__cause__ holds the traceback")
+
+
+def _ranges(plan: SweepPlan, i: int) -> str:
+    """'; rho from 0.03 to 0.04' for the varied parameters in chunk *i* (empty if the design cannot be built)."""
+    try:
+        cols = plan.design(i)
+        parts = []
+        for name, arr in cols.items():
+            vals = [float(v) for v in arr]
+            parts.append(f"{name} from {min(vals):.6g} to {max(vals):.6g}")
+        return "; " + ", ".join(parts) if parts else ""
+    except Exception:  # only decoration of an error message
+        return ""
+
+
+# ------------------------------------------------------------------------------------------ running
+def _check_executor(workers: int, executor: Any) -> None:
+    if executor is None:
+        return
+    if workers != 1:
+        raise ParameterError(f"workers={workers} and a Dask executor were both given", where="--workers",
+                             fix="with --dask, size the Dask cluster instead (leave --workers at 1)")
+    from .distributed import check_executor
+
+    check_executor(executor)
+
+
+def chunk_tables(plan: SweepPlan, *, workers: int = 1, progress: bool | None = None, executor: Any = None,
+                 checkpoint: str | os.PathLike | None = None,
+                 output: str | os.PathLike | None = None) -> Iterator[pd.DataFrame]:
+    """The chunk tables of *plan*, in chunk order, however they are computed.
+
+    Without a checkpoint the chunks are solved as the returned iterator is consumed. With one, this call opens
+    the checkpoint and solves every missing chunk before it returns; the iterator then reads the chunk files in
+    order (and releases the folder's lock when exhausted or closed).
+
+    Parameters
+    ----------
+    plan : SweepPlan
+    workers : int, default 1
+        Local processes (:func:`~gametheory_ukraine.analysis.sweep.run_chunks`); must be 1 with *executor*.
+    progress : bool, optional
+        A tqdm bar over points on stderr (None: only on a terminal, for more than 200 points).
+    executor : str or distributed.Client or cluster, optional
+        Solve the chunks on Dask (:func:`~gametheory_ukraine.analysis.distributed.dask_client`): ``"local"``, a
+        scheduler address ``"tcp://HOST:PORT"``, a ``distributed.Client`` or a cluster object.
+    checkpoint : str or path-like, optional
+        A checkpoint folder (:class:`Checkpoint`): finished chunks already there are kept, the missing ones are
+        solved (in any order) and written there, and the tables are read back from it, in order, only when every
+        chunk is present.
+    output : str or path-like, optional
+        The output file to be written from the tables: temporaries of it left by a killed run are deleted
+        (checkpoint runs only; call this before creating the output's own temporary file).
+
+    Returns
+    -------
+    iterator of pandas.DataFrame
+        Chunk 0, 1, ... tables, as :func:`~gametheory_ukraine.analysis.sweep_chunks.solve_chunk` returns them.
+    """
+    _check_executor(workers, executor)
+    if checkpoint is None:
+        return _direct_tables(plan, workers=workers, progress=progress, executor=executor)
+    ck = Checkpoint(checkpoint, plan)
+    ck.open()
+    try:
+        if output is not None:
+            _clean_output_parts(Path(output))
+        _fill(ck, workers=workers, progress=progress, executor=executor)
+        left = ck.missing()
+        if left:  # pragma: no cover - every chunk was written above or raised
+            raise OutputError(f"{len(left)} chunks are missing (first: {left[0]})", path=str(ck.folder),
+                              fix="run the same sweep again")
+    except BaseException:
+        ck.close()
+        raise
+    return _read_tables(ck)
+
+
+def _direct_tables(plan: SweepPlan, *, workers: int, progress: bool | None,
+                   executor: Any) -> Iterator[pd.DataFrame]:
+    from .sweep import run_chunks
+
+    if executor is None:
+        order = list(range(plan.n_chunks))
+        for _, frame in _labelled(plan, order, run_chunks(plan, workers=workers, progress=progress)):
+            yield frame
+        return
+    from .distributed import dask_chunks, dask_client
+
+    with dask_client(executor) as client, _bar(plan, progress, 0) as bar:
+        for i, frame in dask_chunks(plan, client, range(plan.n_chunks), ordered=True):
+            bar.update(_size(plan, i))
+            yield frame
+
+
+def _fill(ck: Checkpoint, *, workers: int, progress: bool | None, executor: Any) -> None:
+    """Solve the chunks missing from *ck* and write each as it arrives."""
+    from .sweep import run_chunks
+
+    plan = ck.plan
+    todo = ck.missing()
+    if not todo:
+        return
+    done_points = plan.points - sum(_size(plan, i) for i in todo)
+    with _bar(plan, progress, done_points) as bar:
+        if executor is None:
+            tables = run_chunks(plan, workers=workers, progress=False, chunks=todo)
+            for i, frame in _labelled(plan, todo, tables):
+                ck.write(i, frame)
+                bar.update(_size(plan, i))
+            return
+        from .distributed import dask_chunks, dask_client
+
+        with dask_client(executor) as client:
+            for i, frame in dask_chunks(plan, client, todo, ordered=False):
+                ck.write(i, frame)
+                bar.update(_size(plan, i))
+
+
+def _read_tables(ck: Checkpoint) -> Iterator[pd.DataFrame]:
+    try:
+        for i in range(ck.plan.n_chunks):
+            yield ck.read(i)
+    finally:
+        ck.close()
+
+
+def _labelled(plan: SweepPlan, order: list[int], tables: Iterable[pd.DataFrame]) -> Iterator[tuple[int, Any]]:
+    """Pair in-order chunk tables with their indices; a failure is reported with its chunk's point range."""
+    it = iter(tables)
+    for i in order:
+        try:
+            frame = next(it)
+        except (MemoryError, BrokenExecutor):  # not the chunk's fault: say what happened, unlabelled
+            raise
+        except Exception as exc:  # GTUErrors keep their class; others become SolverErrors
+            raise chunk_error(plan, i, exc) from exc
+        yield i, frame
+
+
+def _size(plan: SweepPlan, i: int) -> int:
+    lo, hi = plan.bounds(i)
+    return hi - lo
+
+
+def _bar(plan: SweepPlan, progress: bool | None, initial: int):
+    from tqdm.auto import tqdm
+
+    from .sweep import _show_progress
+
+    return tqdm(total=plan.points, initial=initial, file=sys.stderr, unit="point",
+                disable=not _show_progress(progress, plan.points - initial), desc=f"{plan.model.name} {plan.form}",
+                dynamic_ncols=True)
+
+
+def _clean_output_parts(out: Path) -> None:
+    """Delete temporaries of *out* (``.NAME.*.part``, see :func:`~gametheory_ukraine.output.files.atomic_path`)
+    left by a run killed while writing it."""
+    folder = out.parent if str(out.parent) else Path(".")
+    prefix = f".{out.name}."
+    with contextlib.suppress(OSError):
+        for entry in os.scandir(folder):
+            if entry.name.startswith(prefix) and entry.name.endswith(".part") and entry.is_file():
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(entry.path)
+
+
+def count_done(folder: str | os.PathLike) -> int:
+    """Number of chunk files in a checkpoint folder (0 if there is none).
+
+    >>> count_done("no-such-folder")
+    0
+    """
+    try:
+        return sum(1 for e in os.scandir(folder) if _CHUNK.match(e.name))
+    except OSError:
+        return 0
