@@ -480,3 +480,17 @@ def test_batched_and_scalar_engines_give_the_same_table(model):
     pd.testing.assert_frame_equal(batched, scalar, check_exact=False, rtol=1e-12, atol=1e-12)
     with pytest.raises(ParameterError, match="3-player normal form"):
         gtu.load_model("guarantees").sweep({"rho": "0.01:0.1:3"}, form="normal", engine="batched")
+
+
+@pytest.mark.parametrize(("method", "samples"), [("grid", None), ("sobol", 256), ("mc", 300), ("lhs", 200)])
+def test_a_chunk_of_a_design_equals_the_same_rows_of_the_whole_design(method, samples):
+    """design_slice builds rows lo:hi without the whole design (grids, Sobol', MC) and equals design()[lo:hi]."""
+    from gametheory_ukraine.analysis.designs import design_slice
+
+    specs = ({"a": "0:1:7", "b": "10,20,30", "c": "0.5"} if method == "grid" else {"a": "0:1", "b": "2:3", "c": "0.5"})
+    whole = design(specs, method=method, samples=samples, seed=5)
+    parsed = {k: as_spec(v) for k, v in specs.items()}
+    for lo, hi in [(0, 1), (3, 17), (len(whole) - 4, len(whole))]:
+        part = design_slice(parsed, method=method, samples=samples, seed=whole.attrs["seed"], lo=lo, hi=hi)
+        for k in specs:
+            np.testing.assert_array_equal(part[k], whole[k].to_numpy()[lo:hi])

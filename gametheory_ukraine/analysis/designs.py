@@ -461,13 +461,7 @@ def design(ranges: Mapping[str, Any], *, method: str = "grid", samples: int | No
         rng = np.random.default_rng(used_seed)
         sampled = [name for name, s in specs.items() if s.kind == "range"]
         unit = _unit_sample(method, len(sampled), samples, rng)
-        for name, s in specs.items():
-            if s.kind == "range":
-                lo, hi = float(s.lo), float(s.hi)
-                col = np.clip(lo + unit[:, sampled.index(name)] * (hi - lo), lo, hi)
-                columns[name] = np.array([to_exact(x) for x in col], dtype=object) if exact else col
-            else:
-                columns[name] = np.full(samples, s.lo if exact else float(s.lo), dtype=object if exact else float)
+        columns.update(_scaled(specs, sampled, unit, exact))
     n = samples if method != "grid" else math.prod(s.size for s in specs.values())
     df = pd.DataFrame(columns, columns=names, index=pd.RangeIndex(n))
     df.attrs.update({"method": method, "samples": samples, "seed": used_seed,
@@ -539,6 +533,13 @@ def design_slice(specs: Mapping[str, Spec], *, method: str, samples: int | None,
     else:
         rng.bit_generator.advance(lo * d)
         unit = rng.random((n, d))
+    return _scaled(specs, sampled, unit, exact)
+
+
+def _scaled(specs: Mapping[str, Spec], sampled: list[str], unit: np.ndarray, exact: bool) -> dict[str, np.ndarray]:
+    """Columns of a sampled design: unit points (n, len(sampled)) scaled to each range's [LO, HI]; fixed values
+    as constant columns (Fractions when *exact*, read from the floats' shortest decimals)."""
+    n = unit.shape[0]
     out = {}
     for name, s in specs.items():
         if s.kind == "range":
