@@ -36,12 +36,13 @@ def build_parser() -> argparse.ArgumentParser:
     p_list.add_argument("--format", choices=("table", "json"), default="table")
 
     p_show = sub.add_parser("show", help="show a model: players, forms, parameters with sources, scenarios")
-    p_show.add_argument("model", help="model name (see 'gtu list') or path to a .yaml model file")
+    p_show.add_argument("model", help="model name (see 'gtu list') or path to a .yaml model file or a Gambit "
+                                      ".nfg/.efg game")
     p_show.add_argument("--format", choices=("table", "json", "latex"), default="table")
 
     p_solve = sub.add_parser("solve", help="compute the equilibria of one or more models' games")
     p_solve.add_argument("model", nargs="+",
-                         help="model names (see 'gtu list') or paths to .yaml model files")
+                         help="model names (see 'gtu list') or paths to .yaml model files or Gambit .nfg/.efg games")
     p_solve.add_argument("--form", help="normal, sequential, or all (default: each model's first form)")
     p_solve.add_argument("--scenario", help="a named scenario of the model (default: parameter defaults)")
     p_solve.add_argument("-p", "--param", action="append", default=[], metavar="NAME=VALUE",
