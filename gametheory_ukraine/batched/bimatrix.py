@@ -95,6 +95,14 @@ class BatchedBimatrix:
     degenerate : ndarray of bool, shape (points,)
         The scalar solver's degeneracy flag for flagged points; False for the others (unflagged points are
         nondegenerate).
+    regret : ndarray of float64, shape (total,), optional
+        The certificate's regret of each equilibrium (the larger best-response gain of the two players), 0 for
+        rows solved exactly; None if the engine does not give it.
+    pattern : ndarray of int64, shape (total,), optional
+        Rows with the same pattern have the same supports (the same equilibrium of one combinatorial type); -1
+        for rows solved exactly. None if the engine does not give it.
+    pattern_rows : ndarray of int64, shape (patterns,), optional
+        One row of each pattern.
     """
 
     counts: np.ndarray
@@ -106,6 +114,9 @@ class BatchedBimatrix:
     components: np.ndarray
     flagged: np.ndarray
     degenerate: np.ndarray
+    regret: np.ndarray | None = None
+    pattern: np.ndarray | None = None
+    pattern_rows: np.ndarray | None = None
 
     @property
     def n_points(self) -> int:

@@ -18,27 +18,46 @@ bimatrix game are determined, as *label sets*, by the combinatorial types of the
 * Points whose two sign vectors ("keys") agree have the same equilibria as label sets, the same components and
   the same degeneracy; only the coordinates move. Each vertex is the unique solution of its tight constraints.
 
-:func:`compile_structure` finds, once per game, the minors that are *identically zero* as functions of the
-parameters (the structural degeneracy): each minor is evaluated in exact rational arithmetic at three random
-rational parameter points and counts as identically zero iff it vanishes at all three. A nonzero rational
-function vanishes at a point drawn at random from a large set with small probability (Schwartz 1980; Zippel
-1979), and the points are drawn from a fixed seed, so the classification is reproducible. Games with ``Min``,
-``Max``, ``Abs`` or ``Piecewise`` payoffs (whose minors can vanish on whole regions) are refused here.
+:func:`compile_structure` first substitutes, exactly, the parameters that keep one value at every point (a
+sweep's other parameters; ``fixed``), and then reads the type of a point in one of two ways ("keys"):
+
+``"factors"``
+    For payoffs that are rational functions, with exact coefficients, of at most
+    :data:`MAX_FACTOR_PARAMETERS` remaining parameters. Every minor is computed once, exactly, in the field of
+    rational functions of the remaining parameters
+    (sympy's sparse polynomials); the identically-zero ones are the structural degeneracy, and the numerators
+    and denominators of the others are factored into irreducible polynomials. The sign of a minor is the
+    product of the signs of its factors, so the factors' signs determine the type. A sweep of the relapse risk
+    alone has about ten factors of degree one or two in rho: reading a point's type costs a few
+    multiplications. A point is flagged when a factor ``f`` is within ``tol * |f|_1`` of zero, where ``|f|_1``
+    is ``f`` with its coefficients and parameters in absolute value (the size of the terms that cancel).
+``"minors"``
+    For the other games. Each minor is evaluated in exact rational arithmetic at three random rational
+    parameter points and counts as identically zero iff it vanishes at all three (a nonzero rational function
+    vanishes at a point drawn at random from a large set with small probability: Schwartz 1980; Zippel 1979;
+    the points come from a fixed seed, so the classification is reproducible). The other minors are
+    evaluated at every point, on payoffs
+    scaled by their largest absolute value; a point with such a minor within ``tol * k!`` of zero is flagged.
+
+Games with ``Min``, ``Max``, ``Abs`` or ``Piecewise`` payoffs (whose minors can vanish on whole regions) are
+refused.
 
 :func:`structured_equilibria` then, for a chunk of points:
 
-1. evaluates the payoffs (one ``lambdify`` call), and every minor that is not identically zero on payoffs
-   scaled by their largest absolute value; a point with such a minor within ``tol * k!`` of zero is *flagged*
-   (it may lie on a threshold, where the type changes);
-2. groups the other points by key; solves each group's first point exactly
+1. evaluates the payoffs (one ``lambdify`` call) and the keys, flagging points that may lie on a threshold,
+   where the type changes;
+2. groups the other points by key. The first time a type is met (in this chunk or an earlier one: the types
+   are cached on the compiled game), one of its points is solved exactly
    (:func:`~gametheory_ukraine.solvers.two_player.extreme_equilibria`, ``exact=True``, on the exact payoffs
-   given by ``exact_payoffs``) and reads each extreme equilibrium's tight constraints, choosing a nonsingular
-   square subset of them;
-3. recomputes every vertex at every point of the group by a stacked linear solve, orders the equilibria of each
-   point as the scalar solver does (descending lexicographic in ``x + y``) and numbers the components by first
-   appearance, as it does;
+   given by ``exact_payoffs``) and each extreme equilibrium's tight constraints are read off, choosing a
+   nonsingular square subset of them;
+3. recomputes every vertex at every point of the group (closed forms for supports of two and three actions,
+   a stacked linear solve beyond), orders the equilibria of each point as the scalar solver does (descending
+   lexicographic in ``x + y``) and numbers the components by first appearance, as it does. A pure strategy
+   stays a constant, so its payoff vector is a view of a payoff column;
 4. certifies every equilibrium at every point by a best-response check (regret at most
-   ``4 * tol * max(1, max|payoff|)``, probabilities within ``tol`` of [0, 1]); a point that fails is flagged;
+   ``4 * tol * max(1, max|payoff|)``, probabilities within ``tol`` of [0, 1]) and checks the order; a point
+   that fails is flagged;
 5. re-solves flagged points on the exact scalar path.
 
 So every point's answer is that of the exact scalar solver: literally so at flagged points and group
@@ -58,22 +77,29 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
 from itertools import combinations
 from typing import Any
 
 import numpy as np
 
-from ..errors import SolverError
+from ..errors import ParameterError, SolverError
 from ..games.normal_form import NormalFormGame
 from .bimatrix import BatchedBimatrix, _bilinear, _exact_matrix
-from .compile import CompiledNormalForm, compile_normal_form
+from .compile import CompiledNormalForm, compile_normal_form, point_arrays
 
-__all__ = ["StructuredBimatrix", "compile_structure", "structured_equilibria"]
+__all__ = ["StructuredBimatrix", "compile_structure", "structured_equilibria", "check_structured",
+           "MAX_FACTOR_PARAMETERS"]
 
+#: Factors mode is used for games with at most this many free parameters (after fixing a sweep's others): the
+#: exact factorisation takes well under a second there, and grows quickly beyond.
+MAX_FACTOR_PARAMETERS = 3
 _ZERO_TEST_POINTS = 3
 _ZERO_TEST_SEED = 20250101
+_CACHE_LIMIT = 4096   # combinatorial types remembered per compiled game
+_MAX_RUNS = 64        # a group split into more contiguous runs than this is handled as one index array
+_FEW_GROUPS = 8       # up to this many groups are selected by masks, more by one sort
 
 
 # ------------------------------------------------------------------------------------------- minors
@@ -146,37 +172,95 @@ class StructuredBimatrix:
     Attributes
     ----------
     game : NormalFormGame
-        The symbolic game.
+        The symbolic game as given.
+    specialised : NormalFormGame
+        The game with the ``fixed`` parameters substituted (exactly); its free parameters are the ones a sweep
+        varies.
     compiled : CompiledNormalForm
-        Its payoffs compiled to numpy.
+        ``specialised``'s payoffs compiled to numpy.
+    fixed : tuple of (str, Fraction)
+        The parameters fixed at compile time, with their values.
+    keys : {"factors", "minors"}
+        How the combinatorial type of a point is read (see the module docstring).
+    factors : tuple of str
+        ``keys == "factors"``: the distinct irreducible factors of the minors, as text.
     minors_p, minors_q : tuple of (tuple of int, tuple of int)
-        The minors ``(R, C)`` of ``B`` (for ``P``) and of ``A^T`` (for ``Q``) that are not identically zero.
+        ``keys == "minors"``: the minors ``(R, C)`` of ``B`` (for ``P``) and of ``A^T`` (for ``Q``) that are not
+        identically zero, one per class of constant multiples.
     n_zero : int
-        How many minors were found identically zero (the structural degeneracy).
+        How many minors are identically zero (the structural degeneracy).
     """
 
     game: NormalFormGame
+    specialised: NormalFormGame
     compiled: CompiledNormalForm
+    fixed: tuple
+    keys: str
+    factors: tuple
     minors_p: tuple
     minors_q: tuple
     n_zero: int
+    _factor_func: Callable | None = field(default=None, repr=False)
+    _cache: dict = field(default_factory=dict, repr=False)
 
     @property
     def parameters(self) -> tuple[str, ...]:
+        """The parameters a point must give: the free parameters of ``specialised``."""
         return self.compiled.parameters
 
 
-def _random_point(names, rng: np.random.Generator) -> dict[str, Fraction]:
-    return {n: Fraction(int(rng.integers(1, 10**9)), 10**9 + int(rng.integers(1, 10**6))) for n in names}
+def check_structured(game: NormalFormGame) -> None:
+    """Raise :class:`SolverError` unless *game* suits :func:`compile_structure` (two players, no piecewise
+    payoffs). Cheap: nothing is compiled."""
+    import sympy
+
+    if len(game.players) != 2:
+        raise SolverError(f"the structured engine is for two-player games, not {len(game.players)}",
+                          fix="use the scalar path for N-player games")
+    for p in game.payoffs:
+        for v in np.asarray(p, dtype=object).flat:
+            if isinstance(v, sympy.Basic) and v.has(sympy.Min, sympy.Max, sympy.Abs, sympy.Piecewise):
+                raise SolverError("payoffs with min, max or abs can be degenerate on whole regions",
+                                  fix="use the scalar path (engine='scalar')")
 
 
-def compile_structure(game: NormalFormGame) -> StructuredBimatrix:
-    """Compile a symbolic two-player game and find its identically-zero minors (see the module docstring).
+def _specialise(game: NormalFormGame, fixed: Mapping[str, Any]) -> tuple[NormalFormGame, tuple]:
+    """*game* with the parameters of *fixed* that it uses substituted exactly, and those values."""
+    import sympy
+
+    from .._numbers import to_exact
+
+    used = {k: to_exact(v) for k, v in fixed.items() if k in game.parameters}
+    if not used:
+        return game, ()
+    subs = {sympy.Symbol(k): sympy.Rational(v.numerator, v.denominator) for k, v in used.items()}
+    new = []
+    for p in game.payoffs:
+        out = np.empty(p.shape, dtype=object)
+        for idx, v in np.ndenumerate(p):
+            out[idx] = v.xreplace(subs) if isinstance(v, sympy.Basic) else v
+        new.append(out)
+    spec = NormalFormGame(game.players, game.actions, tuple(new), outcomes=game.outcomes, title=game.title)
+    return spec, tuple(sorted(used.items()))
+
+
+def compile_structure(game: NormalFormGame, fixed: Mapping[str, Any] | None = None, *,
+                      keys: str = "auto") -> StructuredBimatrix:
+    """Compile a symbolic two-player game and find its structural degeneracy (see the module docstring).
 
     Parameters
     ----------
     game : NormalFormGame
         Two players; symbolic, exact or float payoffs.
+    fixed : mapping of str -> number, optional
+        Parameters that keep one value at every point (a sweep's other parameters), substituted exactly before
+        anything else: minors that vanish at these values are then structural zeros, and the key polynomials
+        are in the remaining parameters only. Names the game does not use are ignored.
+    keys : {"auto", "factors", "minors"}, default "auto"
+        ``"factors"``: signs of the minors' irreducible factors, computed once in exact rational-function
+        arithmetic (payoffs must be rational functions of at most :data:`MAX_FACTOR_PARAMETERS` free
+        parameters); ``"minors"``: signs of the minors, evaluated at every point; ``"auto"``: factors when
+        possible.
 
     Returns
     -------
@@ -185,29 +269,114 @@ def compile_structure(game: NormalFormGame) -> StructuredBimatrix:
     Raises
     ------
     SolverError
-        More than two players, or piecewise payoffs (``Min``, ``Max``, ``Abs``, ``Piecewise``).
+        More than two players, piecewise payoffs (``Min``, ``Max``, ``Abs``, ``Piecewise``), or
+        ``keys="factors"`` for a game that does not allow it.
 
     Examples
     --------
-    The column player is indifferent between her columns against the first row, for every value of *a*:
+    The column player is indifferent between her columns against the first row, for every value of *a*; the
+    other minors are a, 1 - a and 2, so the type of a point is read off the signs of a and a - 1:
 
     >>> import sympy
     >>> a = sympy.Symbol("a")
-    >>> s = compile_structure(NormalFormGame.from_arrays([[a, 0], [1, 2]], [[1, 1], [0, a]]))
+    >>> g = NormalFormGame.from_arrays([[a, 0], [1, 2]], [[1, 1], [0, a]])
+    >>> s = compile_structure(g)
+    >>> s.keys, s.n_zero, s.factors
+    ('factors', 1, ('a', 'a - 1'))
+    >>> s = compile_structure(g, keys="minors")
     >>> s.n_zero, len(s.minors_p), len(s.minors_q)
     (1, 1, 2)
     """
+    if keys not in ("auto", "factors", "minors"):
+        raise SolverError(f"unknown keys={keys!r}", fix="use 'auto', 'factors' or 'minors'")
+    check_structured(game)
+    spec, fixed_items = _specialise(game, fixed or {})
+    compiled = compile_normal_form(spec)
+    found = None if keys == "minors" else _factor_structure(spec)
+    if found is not None:
+        factors, n_zero, func = found
+        return StructuredBimatrix(game, spec, compiled, fixed_items, "factors", factors, (), (), n_zero, func)
+    if keys == "factors":
+        raise SolverError(f"keys='factors' needs payoffs that are rational functions of at most "
+                          f"{MAX_FACTOR_PARAMETERS} free parameters with exact coefficients "
+                          f"(this game has {len(spec.parameters)})", fix="use keys='minors' or 'auto'")
+    keep_p, keep_q, n_zero = _minor_structure(spec)
+    return StructuredBimatrix(game, spec, compiled, fixed_items, "minors", (), keep_p, keep_q, n_zero)
+
+
+def _factor_structure(game: NormalFormGame) -> tuple[tuple[str, ...], int, Callable | None] | None:
+    """Factors mode: the distinct monic irreducible factors of the numerators and denominators of every minor
+    that is not identically zero, computed in the field Q(parameters); the number of identically-zero minors;
+    one numpy function of the parameters returning the factors' values then their absolute-value bounds.
+    None if the payoffs are not rational functions with exact coefficients of few enough parameters."""
+    import sympy
+    from sympy import QQ
+    from sympy.polys.polyerrors import PolynomialError
+
+    names = game.parameters
+    if len(names) > MAX_FACTOR_PARAMETERS:
+        return None
+    values = [v for p in game.payoffs for v in np.asarray(p, dtype=object).flat]
+    if any(isinstance(v, float) or (isinstance(v, sympy.Basic) and v.has(sympy.Float)) for v in values):
+        return None
+    symbols = [sympy.Symbol(n) for n in names]
+    try:
+        if symbols:
+            K, *_ = sympy.field(symbols, QQ)
+            conv = K.from_expr
+        else:
+            conv = QQ.from_sympy
+        els = [conv(_as_sympy(v)) for v in values]
+    except (PolynomialError, ValueError, TypeError, ArithmeticError):
+        return None
+    m, n = game.shape
+    A = [els[i * n:(i + 1) * n] for i in range(m)]
+    B = [els[m * n + i * n:m * n + (i + 1) * n] for i in range(m)]
+    At = [[A[i][j] for i in range(m)] for j in range(n)]
+    found: dict = {}
+    zero = 0
+    for M, index in ((B, _minor_index(m, n)), (At, _minor_index(n, m))):
+        for R, C in index:
+            d = _det_ones([[M[r][c] for c in C] for r in R])
+            if not d:
+                zero += 1
+                continue
+            if not symbols:
+                continue
+            for part in (d.numer, d.denom):
+                if part.is_ground:
+                    continue
+                for f, _ in part.factor_list()[1]:
+                    if not f.is_ground:
+                        found.setdefault(f.monic(), None)
+    if not found:
+        return (), zero, None
+    exprs, bounds = [], []
+    for f in found:
+        exprs.append(f.as_expr())
+        bounds.append(sympy.Add(*[abs(QQ.to_sympy(c)) * sympy.Mul(*[sympy.Abs(s) ** e for s, e in zip(symbols, mon)])
+                                  for mon, c in f.terms()]))
+    func = sympy.lambdify(symbols, exprs + bounds, modules="numpy", cse=True)
+    return tuple(str(e) for e in exprs), zero, func
+
+
+def _as_sympy(value: Any):
+    from .compile import _as_sympy as conv
+
+    return conv(value)
+
+
+def _random_point(names, rng: np.random.Generator) -> dict[str, Fraction]:
+    return {n: Fraction(int(rng.integers(1, 10**9)), 10**9 + int(rng.integers(1, 10**6))) for n in names}
+
+
+def _minor_structure(game: NormalFormGame) -> tuple[tuple, tuple, int]:
+    """Minors mode: the minors that are not identically zero (exact evaluation at three seeded random rational
+    points), one per class of constant multiples, and the number of identically-zero ones."""
     import sympy
 
-    if len(game.players) != 2:
-        raise SolverError(f"the structured engine is for two-player games, not {len(game.players)}",
-                          fix="use the scalar path for N-player games")
     exprs = [sympy.sympify(v) if not isinstance(v, (Fraction, int, float)) else v
              for p in game.payoffs for v in np.asarray(p, dtype=object).flat]
-    if any(isinstance(e, sympy.Basic) and e.has(sympy.Min, sympy.Max, sympy.Abs, sympy.Piecewise) for e in exprs):
-        raise SolverError("payoffs with min, max or abs can be degenerate on whole regions",
-                          fix="use the scalar path (engine='scalar')")
-    compiled = compile_normal_form(game)
     m, n = game.shape
     index_p, index_q = _minor_index(m, n), _minor_index(n, m)
     values_p: list[list[Fraction]] = [[] for _ in index_p]
@@ -240,7 +409,7 @@ def compile_structure(game: NormalFormGame) -> StructuredBimatrix:
         done += 1
     keep_p, zero_p = _distinct(index_p, values_p)
     keep_q, zero_q = _distinct(index_q, values_q)
-    return StructuredBimatrix(game, compiled, keep_p, keep_q, zero_p + zero_q)
+    return keep_p, keep_q, zero_p + zero_q
 
 
 def _distinct(index: list, values: list[list[Fraction]]) -> tuple[tuple, int]:
@@ -280,9 +449,28 @@ def _keys(M: np.ndarray, index: tuple, tol: float) -> tuple[np.ndarray, np.ndarr
     return padded.view(np.uint64), flag
 
 
+def _factor_keys(struct: StructuredBimatrix, params: Mapping[str, Any], P: int,
+                 tol: float) -> tuple[np.ndarray, np.ndarray]:
+    """Sign bits of the factors at every point, packed (points, words) as uint64, and the flag of points where
+    a factor ``f`` is within ``tol * |f|_1`` of zero (``|f|_1``: ``f`` with coefficients and parameters in
+    absolute value, a bound on the terms that cancel)."""
+    K = len(struct.factors)
+    words = np.zeros((max(1, (K + 63) // 64), P), dtype=np.uint64)
+    flag = np.zeros(P, dtype=bool)
+    if K:
+        _, arrays = point_arrays(params, struct.parameters)
+        with np.errstate(all="ignore"):
+            vals = struct._factor_func(*arrays)
+        for k in range(K):
+            f = np.broadcast_to(np.asarray(vals[k], dtype=float), (P,))
+            flag |= ~(np.abs(f) > tol * np.asarray(vals[K + k], dtype=float))
+            words[k // 64] |= (f > 0).astype(np.uint64) << np.uint64(k % 64)
+    return np.ascontiguousarray(words.T), flag
+
+
 def _group(words: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Group rows of equal *words* (points, W): (first row of each group, group of each row)."""
-    if words.shape[1] == 0:
+    if words.shape[1] == 0 or not (words != words[:1]).any():
         return np.zeros(1, dtype=np.int64), np.zeros(words.shape[0], dtype=np.int64)
     if words.shape[1] == 1:
         _, first, inverse = np.unique(words[:, 0], return_index=True, return_inverse=True)
@@ -295,9 +483,20 @@ def _group(words: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 # --------------------------------------------------------------------------------- group structure
 @dataclass(frozen=True)
 class _Vertex:
-    """How to recompute one vertex: equations (kind, index) of a nonsingular square system."""
+    """How to recompute one vertex: the equations (kind, index) of a nonsingular square system, and what they
+    fix: the support, the best responses of the system, or the pure strategy."""
 
     equations: tuple[tuple[str, int], ...]
+    size: int
+
+    @property
+    def support(self) -> tuple[int, ...]:
+        zero = {i for kind, i in self.equations if kind == "zero"}
+        return tuple(i for i in range(self.size) if i not in zero)
+
+    @property
+    def best(self) -> tuple[int, ...]:
+        return tuple(j for kind, j in self.equations if kind == "best")
 
 
 def _independent(rows: list[list[Fraction]], tags: list) -> list:
@@ -338,31 +537,7 @@ def _vertex_system(z: tuple, M: list[list[Fraction]]) -> _Vertex:
     chosen = _independent(rows, tags)
     if len(chosen) != r + 1:  # pragma: no cover - an extreme equilibrium is a vertex
         raise SolverError("internal error: an extreme equilibrium is not a vertex of its polytope")
-    return _Vertex(tuple(chosen))
-
-
-def _solve_vertex(vertex: _Vertex, M: np.ndarray) -> np.ndarray:
-    """The vertex at every point: M (points, r, c) as in :func:`_vertex_system`; returns (points, r)."""
-    P, r, _ = M.shape
-    zero_rows = [i for kind, i in vertex.equations if kind == "zero"]
-    support = [i for i in range(r) if i not in zero_rows]
-    out = np.zeros((P, r))
-    if len(support) == 1:
-        out[:, support[0]] = 1.0
-        return out
-    best = [j for kind, j in vertex.equations if kind == "best"]
-    k = len(support)
-    system = np.empty((P, k + 1, k + 1))
-    system[:, 0, :k] = 1.0
-    system[:, 0, k] = 0.0
-    for e, j in enumerate(best):
-        system[:, e + 1, :k] = M[:, support, j]
-        system[:, e + 1, k] = -1.0
-    rhs = np.zeros((P, k + 1, 1))
-    rhs[:, 0, 0] = 1.0
-    sol = np.linalg.solve(system, rhs)[:, :k, 0]
-    out[:, support] = sol
-    return out
+    return _Vertex(tuple(chosen), r)
 
 
 @dataclass(frozen=True)
@@ -392,6 +567,172 @@ def _structure(Ae: list[list[Fraction]], Be: list[list[Fraction]]) -> _Structure
     return _Structure(tuple(xv), tuple(yv), tuple(pairs), tuple(sol.components), bool(sol.degenerate))
 
 
+# ------------------------------------------------------------------------------- column arithmetic
+# A "column" is the value of one coordinate at every point of a piece: an array of shape (G,), or a Python
+# float when it is the same at every point (0 and 1 of pure strategies, constant payoffs). Keeping constants
+# as floats is what makes a pure strategy's payoff vector a mere view of a payoff column.
+
+def _dot(entries: list, z: list) -> Any:
+    """sum_c entries[c] * z[c] over the c where z[c] is not the constant 0 (1 is not multiplied)."""
+    total: Any = 0.0
+    started = False
+    for e, w in zip(entries, z):
+        if isinstance(w, float) and w == 0.0:
+            continue
+        term = e if (isinstance(w, float) and w == 1.0) else e * w
+        total = term if not started else total + term
+        started = True
+    return total
+
+
+def _max(values: list) -> Any:
+    out = values[0]
+    for v in values[1:]:
+        out = np.maximum(out, v)
+    return out
+
+
+def _vertex_columns(v: _Vertex, M: list[list[Any]]) -> list:
+    """The vertex at every point of a piece, as r columns; M[own][other] are columns of the payoffs that fix it
+    (B for the row player's strategy, A^T for the column player's)."""
+    r = v.size
+    S, best = v.support, v.best
+    if len(S) == 1:
+        return [1.0 if i == S[0] else 0.0 for i in range(r)]
+    # sum_S z = 1 and, with the common payoff v eliminated, sum_S z_i (M[i][b] - M[i][best[0]]) = 0
+    d = [[M[i][b] - M[i][best[0]] for i in S] for b in best[1:]]
+    k = len(S)
+    with np.errstate(all="ignore"):
+        if k == 2:
+            den = d[0][1] - d[0][0]
+            z = [d[0][1] / den, -d[0][0] / den]
+        elif k == 3:  # Cramer's rule on [[1, 1, 1], d[0], d[1]]
+            c0 = d[0][1] * d[1][2] - d[0][2] * d[1][1]
+            c1 = d[0][2] * d[1][0] - d[0][0] * d[1][2]
+            c2 = d[0][0] * d[1][1] - d[0][1] * d[1][0]
+            den = c0 + c1 + c2
+            z = [c0 / den, c1 / den, c2 / den]
+        else:
+            G = next(np.shape(e)[0] for row in d for e in row if np.ndim(e))
+            system = np.empty((G, k, k))
+            system[:, 0, :] = 1.0
+            for t, row in enumerate(d):
+                for s, e in enumerate(row):
+                    system[:, t + 1, s] = e
+            rhs = np.zeros((G, k, 1))
+            rhs[:, 0, 0] = 1.0
+            try:
+                sol = np.linalg.solve(system, rhs)[:, :, 0]
+            except np.linalg.LinAlgError:  # a singular point: certified as bad below
+                sol = np.full((G, k), np.nan)
+            z = [sol[:, s] for s in range(k)]
+    out: list = [0.0] * r
+    for i, zi in zip(S, z):
+        out[i] = zi
+    return out
+
+
+def _lex_misordered(a: list, b: list) -> Any:
+    """Where *a* is not lexicographically greater than *b* at the scalar solver's 1e-9 resolution, or the
+    comparison is ambiguous (a difference in (1e-12, 1e-9] before the first larger one): bool or (G,) mask."""
+    undecided: Any = True
+    greater: Any = False
+    ambiguous: Any = False
+    for ac, bc in zip(a, b):
+        if ac is bc:
+            continue
+        d = ac - bc
+        big = np.abs(d) > 1e-9
+        ambiguous = ambiguous | (undecided & ~big & (np.abs(d) > 1e-12))
+        greater = greater | (undecided & big & (d > 0))
+        undecided = undecided & ~big
+        if not np.any(undecided):
+            break
+    return ~greater | ambiguous
+
+
+@dataclass
+class _Piece:
+    """One run of points sharing a structure: ``where`` is a slice of the chunk's points (a contiguous run) or
+    an index array; per equilibrium e of the structure, the columns of x, y and the payoffs and regret."""
+
+    where: Any
+    st: _Structure
+    sid: int
+    xs: list
+    ys: list
+    u: list
+    v: list
+    regret: list
+
+    @property
+    def size(self) -> int:
+        w = self.where
+        return w.stop - w.start if isinstance(w, slice) else len(w)
+
+    def points(self) -> np.ndarray:
+        w = self.where
+        return np.arange(w.start, w.stop) if isinstance(w, slice) else w
+
+    def drop(self, bad: np.ndarray) -> _Piece:
+        keep = ~bad
+
+        def cut(c):
+            return c[keep] if isinstance(c, np.ndarray) else c
+
+        return _Piece(self.points()[keep], self.st, self.sid, [[cut(c) for c in x] for x in self.xs],
+                      [[cut(c) for c in y] for y in self.ys], [cut(c) for c in self.u], [cut(c) for c in self.v],
+                      [cut(c) for c in self.regret])
+
+
+def _solve_piece(st: _Structure, sid: int, Acols: list, Bcols: list, where: Any, scale: np.ndarray,
+                 tol: float) -> tuple[_Piece, np.ndarray]:
+    """Recompute and certify every equilibrium of *st* at the points *where*: the piece and its bad points."""
+    m, n = len(Acols), len(Acols[0])
+    A = [[Acols[i][j][where] for j in range(n)] for i in range(m)]
+    B = [[Bcols[i][j][where] for j in range(n)] for i in range(m)]
+    At = [[A[i][j] for i in range(m)] for j in range(n)]
+    xs = [_vertex_columns(v, B) for v in st.x_vertices]
+    ys = [_vertex_columns(v, At) for v in st.y_vertices]
+    G = len(scale)
+    bad = np.zeros(G, dtype=bool)
+    with np.errstate(all="ignore"):
+        for z in (*xs, *ys):
+            for c in z:
+                if isinstance(c, np.ndarray):
+                    bad |= ~((c >= -tol) & (c <= 1 + tol))
+        Ay = [[_dot(A[i], y) for i in range(m)] for y in ys]      # row payoffs against each y-vertex
+        Bt = [[B[i][j] for i in range(m)] for j in range(n)]
+        xB = [[_dot(Bt[j], x) for j in range(n)] for x in xs]     # column payoffs against each x-vertex
+        best_a = [_max(v) for v in Ay]
+        best_b = [_max(v) for v in xB]
+        bound = 4 * tol * scale
+        us, vs, regrets = [], [], []
+        for i, j in st.pairs:
+            u = _dot(Ay[j], xs[i])
+            v = _dot(xB[i], ys[j])
+            regret = np.maximum(np.maximum(best_a[j] - u, best_b[i] - v), 0.0)
+            bad |= ~(regret <= bound)
+            us.append(u)
+            vs.append(v)
+            regrets.append(regret)
+        for (i1, j1), (i2, j2) in zip(st.pairs, st.pairs[1:]):
+            bad |= _lex_misordered([*xs[i1], *ys[j1]], [*xs[i2], *ys[j2]])
+    return _Piece(where, st, sid, xs, ys, us, vs, regrets), bad
+
+
+def _runs(members: np.ndarray) -> list:
+    """Sorted point indices as slices of contiguous runs (or one index array if there are many runs)."""
+    if len(members) == 0:
+        return []
+    breaks = np.flatnonzero(np.diff(members) != 1) + 1
+    if len(breaks) >= _MAX_RUNS:
+        return [members]
+    starts = [0, *breaks.tolist()]
+    ends = [*breaks.tolist(), len(members)]
+    return [slice(int(members[a]), int(members[b - 1]) + 1) for a, b in zip(starts, ends)]
+
+
 # ------------------------------------------------------------------------------------------ solver
 def structured_equilibria(struct: StructuredBimatrix, params: Mapping[str, Any], *,
                           exact_payoffs: Callable[[int], tuple[Any, Any]] | None = None,
@@ -403,18 +744,28 @@ def structured_equilibria(struct: StructuredBimatrix, params: Mapping[str, Any],
     struct : StructuredBimatrix
         From :func:`compile_structure`.
     params : mapping of str -> number or array of shape (points,)
-        Values of the game's parameters.
+        Values of the parameters ``struct.parameters``; values of parameters fixed at compile time may be given
+        too and must then equal the fixed ones. The number of points is the arrays' length (also when no
+        parameter of the game varies).
     exact_payoffs : callable, optional
-        ``exact_payoffs(p) -> (A_p, B_p)``: the exact payoff matrices at point *p* (for group representatives
-        and flagged points). Default: the float payoffs read as the decimals they print as.
+        ``exact_payoffs(p) -> (A_p, B_p)``: the exact payoff matrices at point *p* (for the first point of each
+        new combinatorial type and for flagged points). Default: the float payoffs read as the decimals they
+        print as.
     tol : float, default 1e-9
-        Relative tolerance of the near-zero minors and of the certificate.
+        Relative tolerance of the near-zero keys and of the certificate.
 
     Returns
     -------
     BatchedBimatrix
         Per point the scalar exact solver's extreme equilibria, in its order, as floats; ``flagged`` marks the
-        points re-solved on the exact path; ``degenerate`` is the exact solver's flag at every point.
+        points re-solved on the exact path; ``degenerate`` is the exact solver's flag at every point; ``regret``
+        the certificate's regret of every row (0 at flagged points) and ``pattern`` its equilibrium's class of
+        equal supports (-1 at flagged points).
+
+    Raises
+    ------
+    ParameterError
+        A parameter is missing, or a fixed parameter is given another value.
 
     Examples
     --------
@@ -425,7 +776,10 @@ def structured_equilibria(struct: StructuredBimatrix, params: Mapping[str, Any],
 
     >>> import gametheory_ukraine as gtu
     >>> g = gtu.load_model("chain-store").symbolic("normal")
-    >>> res = structured_equilibria(compile_structure(g), {"o_E": 1, "c_E": 0, "c_I": 0, "m": 5, "d": [2.0, 3.0]})
+    >>> s = compile_structure(g, {"o_E": 1, "c_E": 0, "c_I": 0, "m": 5})
+    >>> s.parameters, s.factors
+    (('d',), ('d', 'd - 1'))
+    >>> res = structured_equilibria(s, {"d": [2.0, 3.0]})
     >>> res.counts.tolist(), res.flagged.tolist(), res.degenerate.tolist()
     ([3, 3], [False, False], [True, True])
     >>> res.y[3:].round(4).tolist(), res.components[3:].tolist()
@@ -436,12 +790,28 @@ def structured_equilibria(struct: StructuredBimatrix, params: Mapping[str, Any],
     [[1.0, 0.0], [0.6666666666666666, 0.3333333333333333], [0.0, 1.0]]
     """
     tol = float(tol)
+    _check_fixed(struct, params)
     A, B = struct.compiled.payoffs(params)
+    lengths = {np.shape(v)[0] for v in params.values() if np.ndim(v) == 1}
+    if len(lengths) > 1:
+        raise ParameterError(f"parameter arrays have different lengths {sorted(lengths)}",
+                             fix="pass arrays of one length (numbers are broadcast)")
+    if lengths and A.shape[0] != next(iter(lengths)):  # no varied parameter enters the payoffs: one game
+        P = next(iter(lengths))
+        A, B = (np.ascontiguousarray(np.broadcast_to(M.transpose(1, 2, 0), (*M.shape[1:], P))).transpose(2, 0, 1)
+                for M in (A, B))
     P, m, n = A.shape
-    words_p, flag_p = _keys(B, struct.minors_p, tol)
-    words_q, flag_q = _keys(A.transpose(0, 2, 1), struct.minors_q, tol)
-    flagged = flag_p | flag_q
-    scale = np.maximum(1.0, np.maximum(np.abs(A).max(axis=(1, 2)), np.abs(B).max(axis=(1, 2))))
+    storage_a, storage_b = A.transpose(1, 2, 0), B.transpose(1, 2, 0)  # (m, n, P), contiguous
+    Acols = [[storage_a[i, j] for j in range(n)] for i in range(m)]
+    Bcols = [[storage_b[i, j] for j in range(n)] for i in range(m)]
+    if struct.keys == "factors":
+        words, flagged = _factor_keys(struct, params, P, tol)
+    else:
+        words_p, flag_p = _keys(B, struct.minors_p, tol)
+        words_q, flag_q = _keys(A.transpose(0, 2, 1), struct.minors_q, tol)
+        words, flagged = np.concatenate([words_p, words_q], axis=1), flag_p | flag_q
+    scale = np.maximum(1.0, np.maximum(np.abs(storage_a).reshape(m * n, P).max(axis=0),
+                                       np.abs(storage_b).reshape(m * n, P).max(axis=0)))
 
     def exact_at(p: int):
         if exact_payoffs is not None:
@@ -450,99 +820,59 @@ def structured_equilibria(struct: StructuredBimatrix, params: Mapping[str, Any],
             Ae, Be = A[p].tolist(), B[p].tolist()
         return _exact_matrix(Ae), _exact_matrix(Be)
 
+    pieces: list[_Piece] = []
     ok = np.flatnonzero(~flagged)
-    pieces = []  # (points (G,), x (G, E, m), y (G, E, n), payoffs (G, E, 2), components (E,), degenerate)
     if len(ok):
-        first, group = _group(np.concatenate([words_p[ok], words_q[ok]], axis=1))
-        order = np.argsort(group, kind="stable")
-        bounds = np.searchsorted(group[order], np.arange(len(first) + 1))
-        for g in range(len(first)):
-            members = ok[order[bounds[g]:bounds[g + 1]]]
-            Ae, Be = exact_at(int(members[0]))
-            st = _structure(Ae, Be)
-            Bg, Ag = B[members], A[members]
-            xs = [_solve_vertex(v, Bg) for v in st.x_vertices]
-            ys = [_solve_vertex(v, Ag.transpose(0, 2, 1)) for v in st.y_vertices]
-            bad, pay = _certify(Ag, Bg, xs, ys, st.pairs, scale[members], tol)
-            bad |= _misordered(xs, ys, st.pairs)
-            flagged[members[bad]] = True
-            keep = ~bad
-            pieces.append((members[keep], [x[keep] for x in xs], [y[keep] for y in ys], st.pairs, pay[keep],
-                           st.classes, st.degenerate))
-    return _assemble(P, m, n, A, B, pieces, flagged, exact_at)
+        first, group = _group(words[ok])
+        if len(first) == 1:
+            groups = [ok]
+        elif len(first) <= _FEW_GROUPS:
+            groups = [ok[group == g] for g in range(len(first))]
+        else:
+            order = np.argsort(group, kind="stable")
+            bounds = np.searchsorted(group[order], np.arange(len(first) + 1))
+            groups = [ok[order[bounds[g]:bounds[g + 1]]] for g in range(len(first))]
+        for members in groups:
+            st, sid = _cached_structure(struct, words[members[0]], lambda p=int(members[0]): exact_at(p))
+            for where in _runs(members):
+                piece, bad = _solve_piece(st, sid, Acols, Bcols, where, scale[where], tol)
+                if bad.any():
+                    flagged[piece.points()[bad]] = True
+                    piece = piece.drop(bad)
+                if piece.size:
+                    pieces.append(piece)
+    return _assemble(P, m, n, pieces, flagged, exact_at)
 
 
-def _certify(A: np.ndarray, B: np.ndarray, xs: list, ys: list, pairs: tuple, scale: np.ndarray,
-             tol: float) -> tuple[np.ndarray, np.ndarray]:
-    """Best-response check of every equilibrium: points (G,) where one fails (regret above
-    ``4 * tol * scale``, or not a probability vector), and the payoffs (G, E, 2). Payoffs against each vertex are
-    computed once per vertex (a column of the matrix for a pure strategy)."""
-
-    def against(M: np.ndarray, z: np.ndarray) -> np.ndarray:  # M (G, r, c), z (G, c) -> (G, r)
-        support = np.flatnonzero((z != 0).any(axis=0))
-        if len(support) == 1 and (z[:, support[0]] == 1).all():
-            return M[:, :, support[0]]
-        return (M[:, :, support] * z[:, None, support]).sum(axis=2)
-
-    Ay = [against(A, y) for y in ys]                       # row payoffs against each y-vertex, (G, m)
-    xB = [against(B.transpose(0, 2, 1), x) for x in xs]    # column payoffs against each x-vertex, (G, n)
-    best_a = [v.max(axis=1) for v in Ay]
-    best_b = [v.max(axis=1) for v in xB]
-    bad = np.zeros(A.shape[0], dtype=bool)
-    for z in (*xs, *ys):
-        bad |= (z < -tol).any(axis=1) | (np.abs(z.sum(axis=1) - 1) > tol)
-    pay = np.empty((A.shape[0], len(pairs), 2))
-    bound = 4 * tol * scale
-    for e, (i, j) in enumerate(pairs):
-        u = (xs[i] * Ay[j]).sum(axis=1)
-        v = (ys[j] * xB[i]).sum(axis=1)
-        regret = np.maximum(best_a[j] - u, best_b[i] - v)
-        bad |= ~(regret <= bound)
-        pay[:, e, 0] = u
-        pay[:, e, 1] = v
-    return bad, pay
+def _check_fixed(struct: StructuredBimatrix, params: Mapping[str, Any]) -> None:
+    for name, value in struct.fixed:
+        if name in params and not np.all(np.asarray(params[name], dtype=float) == float(value)):
+            raise ParameterError(f"parameter {name!r} was fixed at {value} when the game was compiled",
+                                 fix="compile the structure again with the new value (or vary the parameter)")
 
 
-def _compare(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Lexicographic comparison of rows of a and b (G, r) at the scalar solver's 1e-9 resolution: masks
-    (greater, equal, ambiguous); a difference in (1e-12, 1e-9] before the first larger one is ambiguous."""
-    d = a - b
-    big = np.abs(d) > 1e-9
-    some = big.any(axis=1)
-    first = np.where(some, big.argmax(axis=1), d.shape[1])
-    lead = d[np.arange(len(d)), np.minimum(first, d.shape[1] - 1)]
-    ambiguous = ((np.abs(d) > 1e-12) & (np.arange(d.shape[1]) < first[:, None])).any(axis=1)
-    return some & (lead > 0) & ~ambiguous, ~some & ~ambiguous, ambiguous
+def _cached_structure(struct: StructuredBimatrix, key: np.ndarray, exact: Callable) -> tuple[_Structure, int]:
+    """The structure of a combinatorial type, computed once (by an exact solve at one of its points)."""
+    cache = struct._cache
+    k = key.tobytes()
+    if k not in cache:
+        if len(cache) >= _CACHE_LIMIT:
+            cache.clear()
+        Ae, Be = exact()
+        cache[k] = (_structure(Ae, Be), len(cache))
+    return cache[k]
 
 
-def _misordered(xs: list, ys: list, pairs: tuple) -> np.ndarray:
-    """Points (G,) where the equilibria, kept in the group representative's (exact) order, are not in
-    descending lexicographic order of ``x + y`` at every point, or where a comparison is ambiguous."""
-    G = xs[0].shape[0] if xs else 0
-    bad = np.zeros(G, dtype=bool)
-    for (i1, j1), (i2, j2) in zip(pairs, pairs[1:]):
-        if i1 == i2:
-            greater, _, _ = _compare(ys[j1], ys[j2])
-            bad |= ~greater
-            continue
-        greater, equal, _ = _compare(xs[i1], xs[i2])
-        if j1 != j2:
-            greater_y, _, _ = _compare(ys[j1], ys[j2])
-            greater = greater | (equal & greater_y)
-        bad |= ~greater
-    return bad
-
-
-def _assemble(P: int, m: int, n: int, A: np.ndarray, B: np.ndarray, pieces: list, flagged: np.ndarray,
+def _assemble(P: int, m: int, n: int, pieces: list[_Piece], flagged: np.ndarray,
               exact_at: Callable) -> BatchedBimatrix:
-    """One flat table: the groups' equilibria and the flagged points' exact ones, scattered by point."""
+    """One flat table: the pieces' equilibria and the flagged points' exact ones, written by point."""
     from ..solvers.two_player import extreme_equilibria
 
     counts = np.zeros(P, dtype=np.int64)
     degenerate = np.zeros(P, dtype=bool)
-    for members, _, _, pairs, _, _, degen in pieces:
-        counts[members] = len(pairs)
-        degenerate[members] = degen
+    for piece in pieces:
+        counts[piece.where] = len(piece.st.pairs)
+        degenerate[piece.where] = piece.st.degenerate
     exact_solutions = {}
     for p in np.flatnonzero(flagged).tolist():
         Ae, Be = exact_at(p)
@@ -550,27 +880,52 @@ def _assemble(P: int, m: int, n: int, A: np.ndarray, B: np.ndarray, pieces: list
         exact_solutions[p] = (sol, Ae, Be)
         counts[p] = len(sol.equilibria)
         degenerate[p] = sol.degenerate
-    offsets = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
+    offsets = np.zeros(P + 1, dtype=np.int64)
+    np.cumsum(counts, out=offsets[1:])
     total = int(offsets[-1])
     point = np.repeat(np.arange(P, dtype=np.int64), counts)
-    x = np.empty((total, m))
-    y = np.empty((total, n))
-    payoffs = np.empty((total, 2))
+    # column-major storage: each coordinate is one contiguous array (the sweep's table takes them as they are)
+    X, Y, pay = np.empty((m, total)), np.empty((n, total)), np.empty((2, total))
+    regret = np.zeros(total)
     comp = np.empty(total, dtype=np.int64)
-    for members, xs, ys, pairs, pay, classes, _ in pieces:
-        start = offsets[members]
-        for e, (i, j) in enumerate(pairs):
-            rows = start + e
-            x[rows] = xs[i]
-            y[rows] = ys[j]
-            payoffs[rows] = pay[:, e]
-            comp[rows] = classes[e]
+    pattern = np.full(total, -1, dtype=np.int64)
+    patterns: dict = {}
+    pattern_rows: list[int] = []
+    for piece in pieces:
+        E = len(piece.st.pairs)
+        w = piece.where
+        if isinstance(w, slice):
+            start = int(offsets[w.start])
+            G = w.stop - w.start
+
+            def rows(e, start=start, G=G, E=E):
+                return slice(start + e, start + G * E, E)
+        else:
+            base = offsets[w]
+
+            def rows(e, base=base):
+                return base + e
+        for e, (i, j) in enumerate(piece.st.pairs):
+            r = rows(e)
+            for c in range(m):
+                X[c, r] = piece.xs[i][c]
+            for c in range(n):
+                Y[c, r] = piece.ys[j][c]
+            pay[0, r] = piece.u[e]
+            pay[1, r] = piece.v[e]
+            regret[r] = piece.regret[e]
+            comp[r] = piece.st.classes[e]
+            pid = patterns.setdefault((piece.sid, e), len(patterns))
+            if pid == len(pattern_rows):
+                pattern_rows.append(r.start if isinstance(r, slice) else int(r[0]))
+            pattern[r] = pid
     for p, (sol, Ae, Be) in exact_solutions.items():
         lo = offsets[p]
         for k, ((xe, ye), c) in enumerate(zip(sol.equilibria, sol.components)):
-            x[lo + k] = [float(v) for v in xe]
-            y[lo + k] = [float(v) for v in ye]
-            payoffs[lo + k] = (float(_bilinear(xe, Ae, ye)), float(_bilinear(xe, Be, ye)))
+            X[:, lo + k] = [float(v) for v in xe]
+            Y[:, lo + k] = [float(v) for v in ye]
+            pay[:, lo + k] = (float(_bilinear(xe, Ae, ye)), float(_bilinear(xe, Be, ye)))
             comp[lo + k] = c
-    return BatchedBimatrix(counts=counts, offsets=offsets, point=point, x=x, y=y, payoffs=payoffs,
-                           components=comp, flagged=flagged, degenerate=degenerate)
+    return BatchedBimatrix(counts=counts, offsets=offsets, point=point, x=X.T, y=Y.T, payoffs=pay.T,
+                           components=comp, flagged=flagged, degenerate=degenerate, regret=regret,
+                           pattern=pattern, pattern_rows=np.asarray(pattern_rows, dtype=np.int64))

@@ -56,6 +56,7 @@ class NormalFormGame:
     outcomes: np.ndarray | None = None
     title: str = ""
     _kind: str = field(default="", repr=False, compare=False)
+    _parameters: tuple | None = field(default=None, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "players", tuple(self.players))
@@ -141,7 +142,9 @@ class NormalFormGame:
     @property
     def parameters(self) -> tuple[str, ...]:
         """Names of the free parameters in the payoffs (empty for numeric games)."""
-        return free_parameters(v for p in self.payoffs for v in p.flat)
+        if self._parameters is None:  # the payoffs are read-only: computed once
+            object.__setattr__(self, "_parameters", free_parameters(v for p in self.payoffs for v in p.flat))
+        return self._parameters
 
     def outcome(self, profile: Sequence[int]) -> str | None:
         """The outcome label of pure profile *profile* (action indices), if any."""
