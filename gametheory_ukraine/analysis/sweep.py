@@ -49,7 +49,15 @@ import pandas as pd
 from .._version import __version__
 from ..errors import OutputError, ParameterError
 from .designs import SAMPLED_METHODS, Spec, _check_method, _check_samples, _check_seed, _fmt, _specs, as_spec, design
-from .sweep_chunks import CATEGORICAL_COLUMNS, SweepPlan, choose_engine, concat_tables, solve_chunk
+from .sweep_chunks import (
+    CATEGORICAL_COLUMNS,
+    SweepPlan,
+    TableBuilder,
+    choose_engine,
+    chunk_rows,
+    concat_tables,
+    solve_chunk,
+)
 
 __all__ = ["sweep", "plan_sweep", "run_chunks", "sweep_to_file", "write_table", "cli", "estimate_size",
            "TABLE_SUFFIXES"]
@@ -57,6 +65,7 @@ __all__ = ["sweep", "plan_sweep", "run_chunks", "sweep_to_file", "write_table", 
 TABLE_SUFFIXES = (".csv", ".parquet")
 _BYTES_PER_CELL = 16  # 8 bytes in the final frame, ~8 more while it is built and copied
 _BYTES_PER_POINT = 100  # per-point bookkeeping while solving (counts, flags, the design row)
+_BATCHED_CHUNK_ROWS = 2**18  # default rows per chunk of the batched engines (~50 MB of table at 25 columns)
 
 
 # ------------------------------------------------------------------------------------------ solving
@@ -266,23 +275,44 @@ def sweep(model, values: Mapping[str, Any], *, form: str | None = None, scenario
     1         1  0.04               war continues          2.5000
     2         2  0.06               war continues          2.5000
     """
-    from .checkpoint import chunk_tables, resume_seed
+    from .checkpoint import _labelled, chunk_tables, resume_seed
 
     seed = resume_seed(checkpoint, method, seed)
     plan, estimate = _plan(model, values, form=form, scenario=scenario, method=method, samples=samples, seed=seed,
                            exact=exact, engine=engine, chunk_size=chunk_size, max_rows=max_rows, in_memory=True)
-    frames = []
-    total = 0
-    for frame in chunk_tables(plan, workers=workers, progress=progress, executor=executor, checkpoint=checkpoint):
-        total += len(frame)
+    def check(total: int, done: int) -> None:
         if total > max_rows:
-            raise _too_big(f"more than max_rows={max_rows:,} rows after {len(frames) + 1} of {plan.n_chunks} chunks",
-                           plan.points, int(total * plan.n_chunks / (len(frames) + 1)), max_rows, plan.method,
-                           estimate["first"])
-        frames.append(frame)
-    df = concat_tables(frames)
+            raise _too_big(f"more than max_rows={max_rows:,} rows after {done} of {plan.n_chunks} chunks",
+                           plan.points, int(total * plan.n_chunks / done), max_rows, plan.method, estimate["first"])
+
+    if workers == 1 and executor is None and checkpoint is None:
+        # in this process: every chunk's rows go straight into the final columns (no per-chunk tables to copy)
+        builder = TableBuilder(plan, capacity=estimate["rows"] + plan.chunk_size)
+        order = list(range(plan.n_chunks))
+        for done, (_, part) in enumerate(_labelled(plan, order, _serial_rows(plan, progress)), start=1):
+            builder.append(*part)
+            check(builder.rows, done)
+        df = builder.frame()
+    else:
+        frames = []
+        total = 0
+        for frame in chunk_tables(plan, workers=workers, progress=progress, executor=executor,
+                                  checkpoint=checkpoint):
+            total += len(frame)
+            check(total, len(frames) + 1)
+            frames.append(frame)
+        df = concat_tables(frames)
     df.attrs.update({**sweep_attrs(plan), "rows": len(df)})
     return df
+
+
+def _serial_rows(plan: SweepPlan, progress: bool | None) -> Iterator[tuple]:
+    """Chunk by chunk in this process: ``(lo, cols, rows)`` of :func:`chunk_rows`, with a progress bar."""
+    with _progress_bar(plan, progress) as bar:
+        for i in range(plan.n_chunks):
+            part = chunk_rows(plan, i)
+            bar.update(plan.bounds(i)[1] - plan.bounds(i)[0])
+            yield part
 
 
 def sweep_attrs(plan: SweepPlan) -> dict[str, Any]:
@@ -309,7 +339,8 @@ def plan_sweep(model, values: Mapping[str, Any], *, form: str | None = None, sce
     Parameters
     ----------
     chunk_size : int, optional
-        Points per chunk. Default: 65,536 divided by the probe point's number of equilibria (at least 1,024)
+        Points per chunk. Default: 262,144 (2**18) divided by the probe point's number of equilibria (at least
+        1,024)
         for the batched engines; 256 for the scalar path.
 
     Returns
@@ -381,7 +412,7 @@ def _plan(model, values, *, form, scenario, method, samples, seed, exact, engine
                            f"{avail / 2**30:.1f} GiB of memory available", points, rows_est, avail // per_row,
                            method, first)
     if chunk_size is None:
-        chunk_size = 256 if chosen == "scalar" else max(1024, 65536 // max(1, len(probe)))
+        chunk_size = 256 if chosen == "scalar" else max(1024, _BATCHED_CHUNK_ROWS // max(1, len(probe)))
     used_seed = None
     if method in SAMPLED_METHODS:
         used_seed = int(np.random.SeedSequence().entropy) if seed is None else int(seed)
@@ -393,7 +424,7 @@ def _plan(model, values, *, form, scenario, method, samples, seed, exact, engine
                      exact=bool(exact), engine=chosen, specs=tuple(varied.items()), base=tuple(base.items()),
                      points=int(points), chunk_size=int(chunk_size), pay_cols=tuple(pay_cols),
                      prob_cols=tuple(prob_cols), where=tuple(where), lhs=lhs)
-    return plan, {"first": first}
+    return plan, {"first": first, "rows": int(points) * max(1, len(probe))}
 
 
 # ------------------------------------------------------------------------------------- running chunks
@@ -419,14 +450,10 @@ def run_chunks(plan: SweepPlan, *, workers: int = 1, progress: bool | None = Non
     pandas.DataFrame
         One chunk's rows (:func:`~gametheory_ukraine.analysis.sweep_chunks.solve_chunk`).
     """
-    from tqdm.auto import tqdm
-
     if isinstance(workers, bool) or not isinstance(workers, numbers.Integral) or workers < 1:
         raise ParameterError(f"workers={workers!r} is not a whole number >= 1", fix="give e.g. workers=2")
     order = list(range(plan.n_chunks)) if chunks is None else list(chunks)
-    bar = tqdm(total=plan.points, file=sys.stderr, disable=not _show_progress(progress, plan.points), unit="point",
-               desc=f"{plan.model.name} {plan.form}", dynamic_ncols=True)
-    with bar:
+    with _progress_bar(plan, progress) as bar:
         if workers == 1 or len(order) <= 1:
             for i in order:
                 frame = solve_chunk(plan, i)
@@ -453,6 +480,13 @@ def run_chunks(plan: SweepPlan, *, workers: int = 1, progress: bool | None = Non
                     pending.append((nxt, pool.submit(solve_chunk, plan, nxt)))
                 bar.update(plan.bounds(i)[1] - plan.bounds(i)[0])
                 yield frame
+
+
+def _progress_bar(plan: SweepPlan, progress: bool | None):
+    from tqdm.auto import tqdm
+
+    return tqdm(total=plan.points, file=sys.stderr, disable=not _show_progress(progress, plan.points), unit="point",
+                desc=f"{plan.model.name} {plan.form}", dynamic_ncols=True)
 
 
 def _text(value: Any) -> str:
