@@ -85,8 +85,8 @@ def build_parser() -> argparse.ArgumentParser:
                               "forms, scalar otherwise")
     p_sweep.add_argument("--workers", type=int, default=1, help="local processes (default 1); same output")
     p_sweep.add_argument("--chunk-size", dest="chunk_size", type=int, metavar="N",
-                         help="points per chunk (default: about 262,144 rows per chunk; 256 points on the scalar "
-                              "engine); same output")
+                         help="points per chunk (default: about 262,144 rows a chunk, 65,536 for trees, 256 points "
+                              "on the scalar engine); same output")
     p_sweep.add_argument("--dask", metavar="local|tcp://HOST:PORT",
                          help="solve chunks as Dask tasks: 'local' starts a cluster sized to this machine, an "
                               "address connects to a running scheduler (needs gametheory_ukraine[dask]); same output")

@@ -65,7 +65,9 @@ __all__ = ["sweep", "plan_sweep", "run_chunks", "sweep_to_file", "write_table", 
 TABLE_SUFFIXES = (".csv", ".parquet")
 _BYTES_PER_CELL = 16  # 8 bytes in the final frame, ~8 more while it is built and copied
 _BYTES_PER_POINT = 100  # per-point bookkeeping while solving (counts, flags, the design row)
-_BATCHED_CHUNK_ROWS = 2**18  # default rows per chunk of the batched engines (~50 MB of table at 25 columns)
+# default rows per chunk of the batched engines: the tree engine's temporaries grow with the tree (about 5 kB a
+# point for the framework trees), the bimatrix engine's with the game (about 1 kB a point for 4 x 4 games)
+_BATCHED_CHUNK_ROWS = {"tree": 2**16, "bimatrix": 2**18}
 
 
 # ------------------------------------------------------------------------------------------ solving
@@ -339,8 +341,8 @@ def plan_sweep(model, values: Mapping[str, Any], *, form: str | None = None, sce
     Parameters
     ----------
     chunk_size : int, optional
-        Points per chunk. Default: 262,144 (2**18) divided by the probe point's number of equilibria (at least
-        1,024)
+        Points per chunk. Default: 262,144 (2**18; 65,536 for trees) divided by the probe point's number of
+        equilibria (at least 1,024)
         for the batched engines; 256 for the scalar path.
 
     Returns
@@ -412,7 +414,7 @@ def _plan(model, values, *, form, scenario, method, samples, seed, exact, engine
                            f"{avail / 2**30:.1f} GiB of memory available", points, rows_est, avail // per_row,
                            method, first)
     if chunk_size is None:
-        chunk_size = 256 if chosen == "scalar" else max(1024, _BATCHED_CHUNK_ROWS // max(1, len(probe)))
+        chunk_size = 256 if chosen == "scalar" else max(1024, _BATCHED_CHUNK_ROWS[chosen] // max(1, len(probe)))
     used_seed = None
     if method in SAMPLED_METHODS:
         used_seed = int(np.random.SeedSequence().entropy) if seed is None else int(seed)

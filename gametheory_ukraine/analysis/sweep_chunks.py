@@ -208,7 +208,7 @@ class _Rows:
     equilibrium: np.ndarray    # (R,) int64, -1 for a point without equilibria
     n_equilibria: np.ndarray   # (n,) int64
     numeric: list              # K float64 columns of shape (R,): payoffs, probabilities, regret
-    outcome: Any               # (R,) str or None, as a list or a Categorical with sorted categories
+    outcome: Any               # (R,) str or None: a list, a Categorical or _Codes
     outcome_key: Any
     complete: np.ndarray       # (n,) bool
 
@@ -285,7 +285,15 @@ def _bimatrix_rows(plan: SweepPlan, cols: Mapping[str, np.ndarray], n: int) -> _
     return _Rows(res.point, equilibrium, res.counts, columns, outcome, key, np.ones(n, dtype=bool))
 
 
-def _bimatrix_outcomes(plan: SweepPlan, game, res) -> tuple[pd.Categorical, pd.Categorical]:
+@dataclass(frozen=True)
+class _Codes:
+    """Labels as codes into *categories* (-1: none), the cheapest form for :class:`TableBuilder`."""
+
+    codes: np.ndarray
+    categories: list
+
+
+def _bimatrix_outcomes(plan: SweepPlan, game, res) -> tuple[_Codes, _Codes]:
     """Outcome and outcome key of every row, as the scalar solver labels them (the distribution over the
     cells' labels): computed once per support pattern, and row by row only for rows solved exactly and for
     lotteries (whose text carries the probabilities)."""
@@ -324,15 +332,15 @@ def _bimatrix_outcomes(plan: SweepPlan, game, res) -> tuple[pd.Categorical, pd.C
         special = np.union1d(special, np.flatnonzero(lottery[np.maximum(pattern, 0)] & (pattern >= 0)))
     special_labels = [label(int(r)) for r in special.tolist()]
     out = []
+    pattern_index = np.maximum(pattern, 0)
     for part in (0, 1):
         cats = sorted({lab[part] for lab in per_pattern} | {lab[part] for lab in special_labels})
         code_of = {c: q for q, c in enumerate(cats)}
-        codes = np.empty(R, dtype=np.int64)
+        codes = np.empty(R, dtype=np.intp)
         if len(per_pattern):
-            table = np.array([code_of[lab[part]] for lab in per_pattern], dtype=np.int64)
-            codes[:] = table[np.maximum(pattern, 0)]
+            np.take(np.array([code_of[lab[part]] for lab in per_pattern], dtype=np.intp), pattern_index, out=codes)
         codes[special] = [code_of[lab[part]] for lab in special_labels]
-        out.append(pd.Categorical.from_codes(codes, categories=pd.Index(cats)))
+        out.append(_Codes(codes, cats))
     return out[0], out[1]
 
 
@@ -380,11 +388,13 @@ class TableBuilder:
         """Write the codes of *values* (strings and None, as a list or a Categorical) in this builder's labels
         (in order of first appearance; -1 for None)."""
         labels = self._labels[column]
-        if isinstance(values, pd.Categorical):
-            local, cats = np.asarray(values.codes, dtype=np.int64), list(values.categories)
+        if isinstance(values, _Codes):
+            local, cats = values.codes, values.categories
+        elif isinstance(values, pd.Categorical):
+            local, cats = np.asarray(values.codes, dtype=np.intp), list(values.categories)
         else:
             codes, uniques = pd.factorize(np.asarray(values, dtype=object), use_na_sentinel=True)
-            local, cats = codes.astype(np.int64), list(uniques)
+            local, cats = codes.astype(np.intp), list(uniques)
         lookup = np.array([labels.setdefault(c, len(labels)) for c in cats] + [-1], dtype=np.int32)
         np.take(lookup, local, out=out, mode="wrap")  # code -1 (missing) wraps to the final -1
 

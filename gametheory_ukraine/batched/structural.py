@@ -885,7 +885,7 @@ def _assemble(P: int, m: int, n: int, pieces: list[_Piece], flagged: np.ndarray,
     total = int(offsets[-1])
     point = np.repeat(np.arange(P, dtype=np.int64), counts)
     # column-major storage: each coordinate is one contiguous array (the sweep's table takes them as they are)
-    X, Y, pay = np.empty((m, total)), np.empty((n, total)), np.empty((2, total))
+    X, Y, pay = np.zeros((m, total)), np.zeros((n, total)), np.empty((2, total))  # strategies: only nonzeros written
     regret = np.zeros(total)
     comp = np.empty(total, dtype=np.int64)
     pattern = np.full(total, -1, dtype=np.int64)
@@ -907,10 +907,10 @@ def _assemble(P: int, m: int, n: int, pieces: list[_Piece], flagged: np.ndarray,
                 return base + e
         for e, (i, j) in enumerate(piece.st.pairs):
             r = rows(e)
-            for c in range(m):
-                X[c, r] = piece.xs[i][c]
-            for c in range(n):
-                Y[c, r] = piece.ys[j][c]
+            for M, z in ((X, piece.xs[i]), (Y, piece.ys[j])):
+                for c, value in enumerate(z):
+                    if not (isinstance(value, float) and value == 0.0):
+                        M[c, r] = value
             pay[0, r] = piece.u[e]
             pay[1, r] = piece.v[e]
             regret[r] = piece.regret[e]
