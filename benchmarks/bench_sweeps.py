@@ -99,13 +99,16 @@ def loops(model, n: int, sub: tuple[int, int, int], ours: float, name: str, line
 
 
 def peak_memory(points: int) -> tuple[float, float]:
-    """(peak RSS in MiB, seconds) of a streamed territory sweep of *points* points in a child process."""
+    """(peak RSS in MiB, seconds) of a streamed territory sweep of *points* points in a child process (Linux)."""
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "big.parquet"
-        code = ("import resource, sys; from gametheory_ukraine.cli import main; "
+        # VmHWM: the peak resident size of this process's own memory (ru_maxrss would include the RSS that
+        # Linux carries over from the benchmark's process through fork and exec)
+        code = ("import sys; from gametheory_ukraine.cli import main; "
                 f"rc = main(['sweep', 'territory', '-p', 'rho=0.01:0.5:{points}', '--form', 'sequential', "
                 f"'--scenario', '{SCENARIO}', '-o', r'{out}']); "
-                "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss); sys.exit(rc)")
+                "print([l.split()[1] for l in open('/proc/self/status') if l.startswith('VmHWM:')][0]); "
+                "sys.exit(rc)")
         t0 = time.perf_counter()
         proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)  # noqa: S603
         dt = time.perf_counter() - t0
