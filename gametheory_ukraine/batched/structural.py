@@ -87,7 +87,7 @@ import numpy as np
 from ..errors import ParameterError, SolverError
 from ..games.normal_form import NormalFormGame
 from .bimatrix import BatchedBimatrix, _bilinear, _exact_matrix
-from .compile import CompiledNormalForm, compile_normal_form, point_arrays
+from .compile import CompiledNormalForm, _as_sympy, compile_normal_form, point_arrays
 
 __all__ = ["StructuredBimatrix", "compile_structure", "structured_equilibria", "check_structured",
            "MAX_FACTOR_PARAMETERS"]
@@ -358,12 +358,6 @@ def _factor_structure(game: NormalFormGame) -> tuple[tuple[str, ...], int, Calla
                                   for mon, c in f.terms()]))
     func = sympy.lambdify(symbols, exprs + bounds, modules="numpy", cse=True)
     return tuple(str(e) for e in exprs), zero, func
-
-
-def _as_sympy(value: Any):
-    from .compile import _as_sympy as conv
-
-    return conv(value)
 
 
 def _random_point(names, rng: np.random.Generator) -> dict[str, Fraction]:
