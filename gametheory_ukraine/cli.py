@@ -8,8 +8,10 @@ that ``gtu --help`` starts quickly. Errors caused by the user print one line
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
+import signal
 import sys
 from collections.abc import Sequence
 
@@ -236,20 +238,112 @@ COMMANDS = {"list": cmd_list, "show": cmd_show, "solve": cmd_solve, "thresholds"
             "sweep": cmd_sweep, "sensitivity": cmd_sensitivity, "export": cmd_export, "report": cmd_report}
 
 
+class Terminated(BaseException):
+    """Raised in the main thread by the ``gtu`` command's SIGTERM handler, so that every ``finally`` and
+    temporary-file cleanup runs before the command exits with status 143 (128 + SIGTERM)."""
+
+
+class StdoutFault(Exception):
+    """Standard output failed (a closed pipe, a full disk): raised by :class:`_GuardedStdout` around the
+    ``OSError`` so that it is not mistaken for a fault of an output file."""
+
+    def __init__(self, error: OSError) -> None:
+        super().__init__(str(error))
+        self.error = error
+
+
+class _GuardedStdout:
+    """A stand-in for ``sys.stdout`` during a command: writes and flushes that fail raise :class:`StdoutFault`."""
+
+    def __init__(self, stream) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        try:
+            return self._stream.write(text)
+        except OSError as exc:
+            raise StdoutFault(exc) from None
+
+    def flush(self) -> None:
+        try:
+            self._stream.flush()
+        except OSError as exc:
+            raise StdoutFault(exc) from None
+
+    def __getattr__(self, name: str):
+        return getattr(self._stream, name)
+
+
+def _raise_terminated(signum, frame) -> None:
+    raise Terminated()
+
+
+def _silence_stdout(stream) -> None:
+    """Point standard output at the null device, so the flush at interpreter exit cannot fail again (what the
+    Python documentation recommends after a ``BrokenPipeError``)."""
+    try:
+        fd = stream.fileno()
+    except (AttributeError, OSError, ValueError):
+        return
+    with contextlib.suppress(OSError):
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, fd)
+        os.close(null)
+
+
+def _stdout_fault_status(fault: StdoutFault, stream) -> int:
+    """Exit status for a failed standard output: 0 for a reader that closed the pipe (``gtu list | head -1``:
+    the reader wanted no more), else one ``gtu: error`` line and 2."""
+    import errno
+
+    _silence_stdout(stream)
+    if isinstance(fault.error, BrokenPipeError) or fault.error.errno == errno.EPIPE:
+        return 0
+    reason = fault.error.strerror or str(fault.error)
+    print(f"gtu: error: standard output: cannot write: {reason} (fix: free some space on the disk that standard "
+          "output goes to, or redirect it to another file)", file=sys.stderr)
+    return EXIT_USAGE
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the ``gtu`` command; return the exit status."""
+    """Run the ``gtu`` command; return the exit status.
+
+    Exit statuses: 0 success (also when the reader of standard output closed the pipe early); 2 an error the
+    user can fix, one ``gtu: error:`` line (a full disk included); 130 interrupted (SIGINT, Ctrl-C), one line
+    ``gtu: interrupted``; 143 terminated (SIGTERM), one line ``gtu: terminated``; 1 an internal error. An
+    interrupted or terminated command removes its temporary files and leaves nothing under a final name.
+    """
     parser = build_parser()
     args = parser.parse_args(argv)
+    stdout = sys.stdout
+    sys.stdout = _GuardedStdout(stdout)
+    previous = None
+    with contextlib.suppress(ValueError):  # only the main thread may set signal handlers
+        previous = signal.signal(signal.SIGTERM, _raise_terminated)
     try:
-        return COMMANDS[args.command](args)
+        try:
+            status = COMMANDS[args.command](args)
+            sys.stdout.flush()
+            return status
+        finally:
+            # no SIGTERM handler once the command is over: a late signal must not raise outside this function
+            if previous is not None:
+                signal.signal(signal.SIGTERM, previous)
+            sys.stdout = stdout
     except KeyboardInterrupt:
         print("gtu: interrupted", file=sys.stderr)
         return 130
-    except BrokenPipeError:
-        return 0
+    except Terminated:
+        print("gtu: terminated", file=sys.stderr)
+        return 143
+    except StdoutFault as fault:
+        return _stdout_fault_status(fault, stdout)
     except Exception as exc:  # one clear line, never a traceback, for user errors
         from .errors import GTUError
+        from .output.files import disk_error
 
+        if isinstance(exc, OSError) and disk_error(exc, exc.filename or "an output file") is not None:
+            exc = disk_error(exc, exc.filename or "an output file")
         if isinstance(exc, GTUError):
             print(f"gtu: error: {exc}", file=sys.stderr)
             return EXIT_USAGE

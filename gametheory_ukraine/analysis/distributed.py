@@ -106,13 +106,17 @@ def dask_client(executor: Any) -> Iterator[Any]:
     if isinstance(executor, str):
         text = executor.strip()
         if text == "local":
-            cluster = distributed.LocalCluster(n_workers=local_workers(), threads_per_worker=1, processes=True,
-                                               dashboard_address=":0", silence_logs=logging.ERROR)
+            cluster = None
             try:
+                with _sigint_blocked():  # the cluster's threads and worker processes never see Ctrl-C
+                    cluster = distributed.LocalCluster(n_workers=local_workers(), threads_per_worker=1,
+                                                       processes=True, dashboard_address=":0",
+                                                       silence_logs=logging.ERROR)
                 with distributed.Client(cluster) as client:
                     yield client
             finally:
-                cluster.close()
+                if cluster is not None:
+                    cluster.close()
             return
         try:
             client = distributed.Client(text, timeout=_CONNECT_TIMEOUT)
@@ -127,6 +131,31 @@ def dask_client(executor: Any) -> Iterator[Any]:
         return
     with distributed.Client(executor) as client:  # a cluster object
         yield client
+
+
+@contextlib.contextmanager
+def _sigint_blocked() -> Iterator[None]:
+    """Block SIGINT in this thread while a local cluster starts.
+
+    Threads and processes started meanwhile inherit the blocked signal, so Ctrl-C (sent to the whole process group)
+    reaches only this process: it stops the sweep and closes the cluster, and the worker processes do not print
+    tracebacks of their own. A Ctrl-C that arrives while the cluster starts is delivered when this block ends.
+    """
+    import signal
+    import threading
+
+    if not hasattr(signal, "pthread_sigmask") or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    with contextlib.suppress(Exception):  # started later, it would unblock SIGINT in this thread for good
+        from multiprocessing import resource_tracker
+
+        resource_tracker.ensure_running()
+    old = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, old)
 
 
 def check_executor(executor: Any):

@@ -33,6 +33,7 @@ parameters, the values of all other parameters (exact, as text) and the package 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 import numbers
@@ -47,7 +48,7 @@ import numpy as np
 import pandas as pd
 
 from .._version import __version__
-from ..errors import OutputError, ParameterError
+from ..errors import ModelFileError, OutputError, ParameterError
 from .designs import SAMPLED_METHODS, Spec, _check_method, _check_samples, _check_seed, _fmt, _specs, as_spec, design
 from .sweep_chunks import (
     CATEGORICAL_COLUMNS,
@@ -60,6 +61,7 @@ from .sweep_chunks import (
 )
 
 __all__ = ["sweep", "plan_sweep", "run_chunks", "sweep_to_file", "write_table", "cli", "estimate_size",
+           "worker_init", "check_apart", "check_model_unchanged",
            "TABLE_SUFFIXES"]
 
 TABLE_SUFFIXES = (".csv", ".parquet")
@@ -304,6 +306,7 @@ def sweep(model, values: Mapping[str, Any], *, form: str | None = None, scenario
             check(total, len(frames) + 1)
             frames.append(frame)
         df = concat_tables(frames)
+        check_model_unchanged(plan)
     df.attrs.update({**sweep_attrs(plan), "rows": len(df)})
     return df
 
@@ -467,7 +470,9 @@ def run_chunks(plan: SweepPlan, *, workers: int = 1, progress: bool | None = Non
         from concurrent.futures import ProcessPoolExecutor
 
         ctx = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(max_workers=int(workers), mp_context=ctx) as pool:
+        pool = ProcessPoolExecutor(max_workers=int(workers), mp_context=ctx, initializer=worker_init,
+                                   initargs=(os.getpid(),))
+        try:
             pending: deque = deque()
             it = iter(order)
             for i in it:
@@ -482,6 +487,68 @@ def run_chunks(plan: SweepPlan, *, workers: int = 1, progress: bool | None = Non
                     pending.append((nxt, pool.submit(solve_chunk, plan, nxt)))
                 bar.update(plan.bounds(i)[1] - plan.bounds(i)[0])
                 yield frame
+        except BaseException:
+            # interrupted, terminated, a failing chunk or the consumer gone: stop the workers now rather than
+            # wait for the chunks they are solving
+            _stop_workers(pool)
+            raise
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
+
+
+def worker_init(parent: int) -> None:
+    """Initializer of the local worker processes of :func:`run_chunks`.
+
+    A worker ignores SIGINT (Ctrl-C reaches the whole process group: the parent alone decides, and stops the
+    workers) and dies with its parent: on Linux the kernel sends it SIGKILL when the parent ends
+    (``prctl(PR_SET_PDEATHSIG)``), elsewhere a watchdog thread notices the parent has gone (within a second).
+    With the workers gone, multiprocessing's resource tracker ends too.
+    """
+    import signal
+    import threading
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG = 1
+        except (OSError, AttributeError):  # pragma: no cover - no prctl: the watchdog does it
+            pass
+    if os.getppid() != parent:  # the parent died before the line above took effect
+        os._exit(1)
+
+    def watchdog() -> None:
+        import time
+
+        while os.getppid() == parent:
+            time.sleep(1.0)
+        os._exit(1)
+
+    threading.Thread(target=watchdog, name="gtu-parent-watchdog", daemon=True).start()
+
+
+def _stop_workers(pool) -> None:
+    """Kill the worker processes of a ProcessPoolExecutor at once (their chunks are lost, not waited for)."""
+    stop = getattr(pool, "terminate_workers", None)  # Python >= 3.14
+    if stop is not None:
+        stop()
+        return
+    procs = list((getattr(pool, "_processes", None) or {}).values())
+    for proc in procs:
+        with contextlib.suppress(Exception):
+            proc.kill()
+    for proc in procs:
+        with contextlib.suppress(Exception):
+            proc.join(5)
+    # A worker killed while sending a result leaves half a message in the result pipe, which the pool's manager
+    # thread would wait to complete for ever (this process holds a writing end too). With the workers gone,
+    # closing that end turns the wait into end-of-file: the pool then sees itself broken and shuts down.
+    writer = getattr(getattr(pool, "_result_queue", None), "_writer", None)
+    if writer is not None:
+        with contextlib.suppress(Exception):
+            writer.close()
 
 
 def _progress_bar(plan: SweepPlan, progress: bool | None):
@@ -574,13 +641,15 @@ def sweep_to_file(model, values: Mapping[str, Any], path: str | os.PathLike, *, 
     from .checkpoint import chunk_tables, resume_seed
 
     out = check_output_path(path, suffixes=TABLE_SUFFIXES)
+    if checkpoint is not None:
+        check_apart(out, checkpoint)
     plan = plan_sweep(model, values, form=form, scenario=scenario, method=method, samples=samples,
                       seed=resume_seed(checkpoint, method, seed), exact=exact, engine=engine, chunk_size=chunk_size)
     attrs = sweep_attrs(plan)
     tables = chunk_tables(plan, workers=workers, progress=progress, executor=executor, checkpoint=checkpoint,
                           output=out)
     rows = 0
-    with atomic_path(out) as tmp:
+    with contextlib.closing(tables), atomic_path(out) as tmp:
         if out.suffix.lower() == ".csv":
             with open(tmp, "w", encoding="utf-8", newline="") as fh:
                 for k, frame in enumerate(tables):
@@ -603,8 +672,56 @@ def sweep_to_file(model, values: Mapping[str, Any], path: str | os.PathLike, *, 
             finally:
                 if writer is not None:
                     writer.close()
+        check_model_unchanged(plan)
     attrs["rows"] = rows
     return out, attrs
+
+
+def check_apart(out: Path, checkpoint: str | os.PathLike) -> None:
+    """Refuse an output file that is the checkpoint folder or lies inside it (before anything is solved).
+
+    Raises
+    ------
+    OutputError
+        Naming both paths and the fix.
+    """
+    target = Path(os.path.realpath(out))
+    folder = Path(os.path.realpath(checkpoint))
+    if target == folder or folder in target.parents:
+        raise OutputError(f"the output file {str(out)!r} would be the checkpoint folder or inside it",
+                          path=str(checkpoint), where="--checkpoint",
+                          fix="give the checkpoint its own folder, apart from the -o file (e.g. -o table.parquet "
+                              "--checkpoint table-chunks)")
+
+
+def check_model_unchanged(plan: SweepPlan) -> None:
+    """Refuse a sweep whose model file changed while it ran (its SHA-256 differs from the plan's).
+
+    Called when every chunk is solved, before the table gets its final name: local workers and Dask workers
+    load the model file themselves, so an edit during the run could mix two versions of the model.
+
+    Raises
+    ------
+    ModelFileError
+        The file changed or is gone (with the fix: run the sweep again).
+    """
+    import hashlib
+
+    model = plan.model
+    if not model.path or not model.sha256 or not os.path.isfile(model.path):
+        if model.path and model.sha256 and not os.path.exists(model.path):
+            raise ModelFileError("the model file was removed while the sweep ran", path=model.path,
+                                 fix="restore it and run the sweep again")
+        return
+    h = hashlib.sha256()
+    with open(model.path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    if h.hexdigest() != model.sha256:
+        raise ModelFileError("the model file changed while the sweep ran (its SHA-256 differs from the one the "
+                             "sweep started with); nothing was written", path=model.path,
+                             fix="run the sweep again when the file is final (results of two versions of a model "
+                                 "are never mixed)")
 
 
 def _stable_schema(schema, attrs: Mapping[str, Any]):
