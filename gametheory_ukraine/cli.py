@@ -313,8 +313,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     ``gtu: interrupted``; 143 terminated (SIGTERM), one line ``gtu: terminated``; 1 an internal error. An
     interrupted or terminated command removes its temporary files and leaves nothing under a final name.
     """
-    parser = build_parser()
-    args = parser.parse_args(argv)
     stdout = sys.stdout
     sys.stdout = _GuardedStdout(stdout)
     previous = None
@@ -322,9 +320,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         previous = signal.signal(signal.SIGTERM, _raise_terminated)
     try:
         try:
+            args = build_parser().parse_args(argv)
             status = COMMANDS[args.command](args)
             sys.stdout.flush()
             return status
+        except SystemExit:  # argparse: --help, --version, a usage error
+            sys.stdout.flush()
+            raise
         finally:
             # no SIGTERM handler once the command is over: a late signal must not raise outside this function
             if previous is not None:

@@ -33,7 +33,8 @@ Examples
 >>> folder = pathlib.Path(tempfile.mkdtemp()) / "ckpt"
 >>> args = dict(form="sequential", scenario="baseline-2025", chunk_size=2)
 >>> df = sweep("territory", {"rho": "0.02:0.06:5"}, checkpoint=folder, **args)
->>> print(*sorted(p.name for p in folder.iterdir()), sep="\n")
+>>> for name in sorted(p.name for p in folder.iterdir()):
+...     print(name)
 .lock
 chunk-00000000.parquet
 chunk-00000000.parquet.sha256

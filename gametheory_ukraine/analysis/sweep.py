@@ -469,16 +469,19 @@ def run_chunks(plan: SweepPlan, *, workers: int = 1, progress: bool | None = Non
         from collections import deque
         from concurrent.futures import ProcessPoolExecutor
 
+        from .distributed import sigint_blocked
+
         ctx = multiprocessing.get_context("spawn")
         pool = ProcessPoolExecutor(max_workers=int(workers), mp_context=ctx, initializer=worker_init,
                                    initargs=(os.getpid(),))
         try:
             pending: deque = deque()
             it = iter(order)
-            for i in it:
-                pending.append((i, pool.submit(solve_chunk, plan, i)))
-                if len(pending) >= 2 * workers:
-                    break
+            with sigint_blocked():  # the worker processes start now: they never see Ctrl-C, this process does
+                for i in it:
+                    pending.append((i, pool.submit(solve_chunk, plan, i)))
+                    if len(pending) >= 2 * workers:
+                        break
             while pending:
                 i, fut = pending.popleft()
                 frame = fut.result()
@@ -500,7 +503,8 @@ def worker_init(parent: int) -> None:
     """Initializer of the local worker processes of :func:`run_chunks`.
 
     A worker ignores SIGINT (Ctrl-C reaches the whole process group: the parent alone decides, and stops the
-    workers) and dies with its parent: on Linux the kernel sends it SIGKILL when the parent ends
+    workers; the parent also starts them with SIGINT blocked, so none arrives before this runs) and dies with
+    its parent: on Linux the kernel sends it SIGKILL when the parent ends
     (``prctl(PR_SET_PDEATHSIG)``), elsewhere a watchdog thread notices the parent has gone (within a second).
     With the workers gone, multiprocessing's resource tracker ends too.
     """
