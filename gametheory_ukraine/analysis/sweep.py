@@ -49,11 +49,23 @@ import pandas as pd
 
 from .._version import __version__
 from ..errors import ModelFileError, OutputError, ParameterError
-from .designs import SAMPLED_METHODS, Spec, _check_method, _check_samples, _check_seed, _fmt, _specs, as_spec, design
+from .designs import (
+    SAMPLED_METHODS,
+    Spec,
+    _check_method,
+    _check_samples,
+    _check_seed,
+    _fmt,
+    _specs,
+    as_spec,
+    check_points,
+    design,
+)
 from .sweep_chunks import (
     CATEGORICAL_COLUMNS,
     SweepPlan,
     TableBuilder,
+    check_sweep_work,
     choose_engine,
     chunk_rows,
     concat_tables,
@@ -200,7 +212,8 @@ def sweep(model, values: Mapping[str, Any], *, form: str | None = None, scenario
           method: str = "grid", samples: int | None = None, seed: int | None = None, exact: bool = False,
           progress: bool | None = None, max_rows: int = 50_000_000, engine: str = "auto",
           workers: int = 1, chunk_size: int | None = None, executor: Any = None,
-          checkpoint: str | os.PathLike | None = None) -> pd.DataFrame:
+          checkpoint: str | os.PathLike | None = None, max_points: int | None = None,
+          max_work: int | None = None) -> pd.DataFrame:
     """Solve *model* at every point of a design; one row per (point, equilibrium).
 
     Parameters
@@ -249,6 +262,14 @@ def sweep(model, values: Mapping[str, Any], *, form: str | None = None, scenario
         (:mod:`gametheory_ukraine.analysis.checkpoint`): running the same sweep again resumes, solving only the
         missing chunks; another sweep with the same folder is refused. A sampled design without *seed* resumes
         with the checkpoint's seed. The table does not depend on it.
+    max_points : int, optional
+        Budget of the design's points, checked before anything is built or solved (default
+        :data:`~gametheory_ukraine.analysis.designs.MAX_POINTS`, 10**8; 10**7 for Latin hypercube designs,
+        which are built whole).
+    max_work : int, optional
+        Budget of the sweep's work, points x the game's size (nodes of a tree, cells x players of a normal form;
+        x 100 on the scalar engine), checked after one probe solve and before the others (default
+        :data:`~gametheory_ukraine.analysis.sweep_chunks.MAX_SWEEP_WORK`).
 
     Returns
     -------
@@ -283,7 +304,8 @@ def sweep(model, values: Mapping[str, Any], *, form: str | None = None, scenario
 
     seed = resume_seed(checkpoint, method, seed)
     plan, estimate = _plan(model, values, form=form, scenario=scenario, method=method, samples=samples, seed=seed,
-                           exact=exact, engine=engine, chunk_size=chunk_size, max_rows=max_rows, in_memory=True)
+                           exact=exact, engine=engine, chunk_size=chunk_size, max_rows=max_rows, in_memory=True,
+                           max_points=max_points, max_work=max_work)
     def check(total: int, done: int) -> None:
         if total > max_rows:
             raise _too_big(f"more than max_rows={max_rows:,} rows after {done} of {plan.n_chunks} chunks",
@@ -334,7 +356,8 @@ def sweep_attrs(plan: SweepPlan) -> dict[str, Any]:
 
 def plan_sweep(model, values: Mapping[str, Any], *, form: str | None = None, scenario: str | None = None,
                method: str = "grid", samples: int | None = None, seed: int | None = None, exact: bool = False,
-               engine: str = "auto", chunk_size: int | None = None) -> SweepPlan:
+               engine: str = "auto", chunk_size: int | None = None, max_points: int | None = None,
+               max_work: int | None = None) -> SweepPlan:
     """Check a sweep's input and plan it in chunks, without solving it (one probe point fixes the columns).
 
     Takes the arguments of :func:`sweep` (without the in-memory limits). The plan is what
@@ -358,11 +381,12 @@ def plan_sweep(model, values: Mapping[str, Any], *, form: str | None = None, sce
         As :func:`sweep`.
     """
     return _plan(model, values, form=form, scenario=scenario, method=method, samples=samples, seed=seed,
-                 exact=exact, engine=engine, chunk_size=chunk_size, max_rows=None, in_memory=False)[0]
+                 exact=exact, engine=engine, chunk_size=chunk_size, max_rows=None, in_memory=False,
+                 max_points=max_points, max_work=max_work)[0]
 
 
 def _plan(model, values, *, form, scenario, method, samples, seed, exact, engine, chunk_size, max_rows,
-          in_memory: bool) -> tuple[SweepPlan, dict]:
+          in_memory: bool, max_points: int | None = None, max_work: int | None = None) -> tuple[SweepPlan, dict]:
     if isinstance(model, (str, os.PathLike)):
         from ..registry import load_model
 
@@ -393,6 +417,7 @@ def _plan(model, values, *, form, scenario, method, samples, seed, exact, engine
 
     points = samples if method in SAMPLED_METHODS else math.prod(s.size for s in varied.values())
     first = next(iter(varied), None)
+    check_points(points, method=method, max_points=max_points)
     if max_rows is not None and points > max_rows:
         raise _too_big(f"{points:,} points make at least {points:,} rows, more than max_rows={max_rows:,}",
                        points, points, max_rows, method, first)
@@ -402,6 +427,7 @@ def _plan(model, values, *, form, scenario, method, samples, seed, exact, engine
     corner = {name: s.first() for name, s in varied.items()}
     corner.update(fixed)
     corner = {k: (v if exact else float(v)) for k, v in corner.items()}
+    check_sweep_work(model, form, chosen, points, max_work=max_work)
     probe = _solve_point(model, form, scenario, corner, exact)
     pay_cols, prob_cols, where = _layout(probe)
     n_columns = 1 + len(model.parameters) + 3 + len(pay_cols) + len(prob_cols) + 2
@@ -423,7 +449,7 @@ def _plan(model, values, *, form, scenario, method, samples, seed, exact, engine
         used_seed = int(np.random.SeedSequence().entropy) if seed is None else int(seed)
     lhs = None
     if method == "lhs":
-        whole = design(varied, method=method, samples=samples, seed=used_seed, exact=exact)
+        whole = design(varied, method=method, samples=samples, seed=used_seed, exact=exact, max_points=points)
         lhs = {name: whole[name].to_numpy() for name in varied}
     plan = SweepPlan(model=model, form=form, scenario=scenario, method=method, samples=samples, seed=used_seed,
                      exact=bool(exact), engine=chosen, specs=tuple(varied.items()), base=tuple(base.items()),
@@ -608,7 +634,8 @@ def sweep_to_file(model, values: Mapping[str, Any], path: str | os.PathLike, *, 
                   scenario: str | None = None, method: str = "grid", samples: int | None = None,
                   seed: int | None = None, exact: bool = False, progress: bool | None = None, engine: str = "auto",
                   workers: int = 1, chunk_size: int | None = None, executor: Any = None,
-                  checkpoint: str | os.PathLike | None = None) -> tuple[Path, dict[str, Any]]:
+                  checkpoint: str | os.PathLike | None = None, max_points: int | None = None,
+                  max_work: int | None = None) -> tuple[Path, dict[str, Any]]:
     """Sweep straight to a ``.parquet`` or ``.csv`` file, chunk by chunk, in bounded memory.
 
     The path is checked before anything is solved; chunks are solved in order (serially or in *workers*
@@ -621,7 +648,8 @@ def sweep_to_file(model, values: Mapping[str, Any], path: str | os.PathLike, *, 
 
     Parameters
     ----------
-    model, values, form, scenario, method, samples, seed, exact, progress, engine, workers, chunk_size, executor
+    model, values, form, scenario, method, samples, seed, exact, progress, engine, workers, chunk_size, executor,
+    max_points, max_work
         As for :func:`sweep` (with *executor*, chunks are solved on Dask in any order and written in order).
     checkpoint : str or path-like, optional
         As for :func:`sweep`: finished chunks are kept in the folder, a rerun solves only the missing ones, and
@@ -648,7 +676,8 @@ def sweep_to_file(model, values: Mapping[str, Any], path: str | os.PathLike, *, 
     if checkpoint is not None:
         check_apart(out, checkpoint)
     plan = plan_sweep(model, values, form=form, scenario=scenario, method=method, samples=samples,
-                      seed=resume_seed(checkpoint, method, seed), exact=exact, engine=engine, chunk_size=chunk_size)
+                      seed=resume_seed(checkpoint, method, seed), exact=exact, engine=engine, chunk_size=chunk_size,
+                      max_points=max_points, max_work=max_work)
     attrs = sweep_attrs(plan)
     tables = chunk_tables(plan, workers=workers, progress=progress, executor=executor, checkpoint=checkpoint,
                           output=out)
@@ -785,7 +814,8 @@ def cli(args) -> int:
     path, attrs = sweep_to_file(model, specs, out, form=args.form, scenario=args.scenario, method=args.method,
                                 samples=args.samples, seed=args.seed, exact=bool(args.exact), engine=engine,
                                 workers=getattr(args, "workers", 1) or 1, chunk_size=getattr(args, "chunk_size", None),
-                                executor=getattr(args, "dask", None), checkpoint=checkpoint)
+                                executor=getattr(args, "dask", None), checkpoint=checkpoint,
+                                max_points=getattr(args, "max_points", None), max_work=getattr(args, "max_work", None))
     seed = f", seed {attrs['seed']}" if attrs["seed"] is not None else ""
     n, rows = attrs["points"], attrs["rows"]
     resumed = ""
