@@ -407,9 +407,12 @@ def test_an_unchanged_earlier_report_is_replaced(small_report, tmp_path):
     r = tmp_path / "r"
     shutil.copytree(small_report, r)
     (r / "index.md").write_text((r / "index.md").read_text())  # touched, same bytes: still the earlier report
+    for name in (".r.99999999.k3j4h5g6.part", ".r.99999999.old.part"):  # what runs killed by SIGKILL leave
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "index.md").write_text("half a report")
     _report(r)
     assert (r / "index.md").read_bytes() == (small_report / "index.md").read_bytes()
-    assert os.listdir(tmp_path) == ["r"]  # no old copy, no temporary left
+    assert os.listdir(tmp_path) == ["r"]  # no old copy, no temporary left, the dead runs' folders swept
 
 
 def test_a_symlinked_report_folder_is_refused_and_kept(small_report, tmp_path, capsys):
