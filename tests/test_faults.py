@@ -359,15 +359,18 @@ def test_output_in_the_checkpoint_is_refused_before_solving(tmp_path, capsys, la
 
 
 # ------------------------------------------------------------------------------------------ report folders
+def _report(out: Path):
+    """A report without the models' sections (what is checked here does not depend on its content: fast)."""
+    from gametheory_ukraine.output import report
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(report, "_model_section", lambda *a, **k: None)
+        return build_report(out, ["territory"], quiet=True)
+
+
 @pytest.fixture(scope="module")
 def small_report(tmp_path_factory):
-    out = tmp_path_factory.mktemp("rep") / "report"
-    build_report(out, ["territory"], quiet=True, map_points=5, sweep_points=5)
-    return out
-
-
-def _report(out: Path):
-    return build_report(out, ["territory"], quiet=True, map_points=5, sweep_points=5)
+    return _report(tmp_path_factory.mktemp("rep") / "report")
 
 
 def test_a_marker_alone_does_not_make_a_folder_replaceable(tmp_path, capsys):
