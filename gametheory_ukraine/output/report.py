@@ -51,12 +51,17 @@ def _sha256(path: Path) -> str:
 
 
 def _manifest(folder: Path) -> dict:
-    """The manifest of a finished report folder: every file in it (relative POSIX path -> SHA-256)."""
-    files = {}
+    """The manifest of a finished report folder: every file in it (relative POSIX path -> SHA-256) and every
+    folder."""
+    files, folders = {}, []
     for path in sorted(folder.rglob("*")):
-        if path.is_file() and path.name != MARKER:
-            files[path.relative_to(folder).as_posix()] = _sha256(path)
-    return {"package": "gametheory_ukraine", "command": "gtu report", "version": __version__, "files": files}
+        rel = path.relative_to(folder).as_posix()
+        if path.is_dir():
+            folders.append(rel)
+        elif path.is_file() and rel != MARKER:
+            files[rel] = _sha256(path)
+    return {"package": "gametheory_ukraine", "command": "gtu report", "version": __version__, "files": files,
+            "folders": folders}
 
 
 def _not_an_earlier_report(out: Path) -> str | None:
@@ -69,10 +74,12 @@ def _not_an_earlier_report(out: Path) -> str | None:
     except (OSError, ValueError):
         return f"has a {MARKER} file that is not a report's manifest"
     files = data.get("files") if isinstance(data, dict) else None
+    folders = data.get("folders") if isinstance(data, dict) else None
     if (not isinstance(data, dict) or data.get("package") != "gametheory_ukraine"
-            or data.get("command") != "gtu report" or not isinstance(files, dict)):
+            or data.get("command") != "gtu report" or not isinstance(files, dict)
+            or not isinstance(folders, list)):
         return f"has a {MARKER} file that is not a report's manifest"
-    folders = {Path(rel).parent.as_posix() for rel in files} - {"."}
+    folders = {str(f) for f in folders}
     seen = set()
     for root, dirs, names in os.walk(out):
         base = Path(root).relative_to(out)
@@ -90,7 +97,7 @@ def _not_an_earlier_report(out: Path) -> str | None:
             if _sha256(path) != files[rel]:
                 return f"holds {rel}, changed since the earlier report wrote it"
             seen.add(rel)
-    missing = sorted(set(files) - seen)
+    missing = sorted(set(files) - seen) + sorted(f"{f}/" for f in folders if not (out / f).is_dir())
     if missing:
         return f"lacks {missing[0]}, which the earlier report wrote"
     return None
