@@ -208,7 +208,7 @@ class _Converter:
             if node.id in ALLOWED_FUNCTIONS:
                 raise ExpressionError(f"function {node.id!r} must be called, e.g. {node.id}(x)")
             known = excerpt(", ".join(sorted(self.symbols)) or "none", 200)
-            raise ExpressionError(f"unknown name {excerpt(node.id)!r} (declared parameters: {known})")
+            raise ExpressionError(f"unknown name '{excerpt(node.id)}' (declared parameters: {known})")
         if isinstance(node, ast.BinOp) and isinstance(node.op, _ADDITIVE):
             operands = _chain_children(node)
             first, degree = self.convert(operands[0])
