@@ -125,7 +125,10 @@ def parse_expression(text: str | int | float, parameters: Iterable[str]):
     _check_shape(tree.body)
     names = set(parameters)
     symbols = {name: sympy.Symbol(name) for name in names}
-    return _Converter(source, symbols).convert(tree.body)[0]
+    result = _Converter(source, symbols).convert(tree.body)[0]
+    if result.has(sympy.zoo, sympy.nan, sympy.oo, -sympy.oo):
+        raise ExpressionError(f"the expression is undefined ({result}): a division by zero?")
+    return result
 
 
 def _check_int(value: int) -> None:

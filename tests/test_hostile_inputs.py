@@ -268,8 +268,36 @@ def _hostile_expression(rng: random.Random) -> str:
     return "".join(rng.choice(_PIECES) for _ in range(rng.randrange(1, 40)))
 
 
+def tree_text(probability: str, payoff: str = "1") -> str:
+    """A one-player tree whose chance node has *probability* and its complement."""
+    return f"""\
+name: c
+title: t
+players: [A]
+parameters:
+  x: {{default: 1/2, low: 0, high: 1, description: d, source: s}}
+forms:
+  sequential:
+    root: r
+    nodes:
+      r: {{chance: {{h: {{probability: {q(probability)}, next: s}},
+                   t: {{probability: {q('1 - (' + probability + ')')}, next: u}}}}}}
+      s: {{payoffs: {{A: {q(payoff)}}}}}
+      u: {{payoffs: {{A: 1}}}}
+"""
+
+
+def test_bad_chance_probabilities_are_refused_with_a_short_message(write_model):
+    refused(write_model(tree_text("0**-1")), "undefined")
+    text = refused(write_model(tree_text("1" * 400)), "forms.sequential", "outside [0, 1]")
+    assert "…" in text
+
+
 def _hostile_yaml(rng: random.Random) -> str:
-    kind = rng.randrange(10)
+    kind = rng.randrange(11)
+    if kind == 10:
+        expr = _hostile_expression(rng)
+        return tree_text(expr, rng.choice([expr, "1"]))
     if kind == 0:
         n = rng.choice([100, 500, 3000])
         return model_text(description=rng.choice(["[" * n + "]" * n, "{a: " * n + "1" + "}" * n]))
