@@ -51,7 +51,8 @@ def check_number_text(text: str) -> None:
     if match:
         digits = match.group(1).replace("_", "").lstrip("+-").lstrip("0")
         if len(digits) > len(str(MAX_EXPONENT)) or int(digits or 0) > MAX_EXPONENT:
-            raise ValueError(f"the exponent {match.group(1)} is beyond ±{MAX_EXPONENT}")
+            shown = match.group(1) if len(match.group(1)) <= 24 else match.group(1)[:10] + "…" + match.group(1)[-10:]
+            raise ValueError(f"the exponent {shown} is beyond ±{MAX_EXPONENT}")
         mantissa = text[:match.start()]
     for part in mantissa.split("/"):
         count = len(_DIGIT.findall(part))

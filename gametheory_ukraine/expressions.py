@@ -55,7 +55,21 @@ _MULTIPLICATIVE = (ast.Mult, ast.Div)
 
 
 class ExpressionError(ValueError):
-    """An expression uses something outside the whitelist (message says what)."""
+    """An expression uses something outside the whitelist, or is past a limit (message says what).
+
+    Attributes
+    ----------
+    fix : str or None
+        What to do about it, when it is not the generic advice about the whitelist.
+    """
+
+    def __init__(self, message: str, fix: str | None = None) -> None:
+        super().__init__(message)
+        self.fix = fix
+
+
+_SMALLER = (f"write a smaller expression: at most {MAX_LENGTH} characters, {MAX_DEPTH} levels of nesting, "
+            f"exponents up to {MAX_POWER}, numbers up to {MAX_BITS} bits")
 
 
 @cache
@@ -114,7 +128,7 @@ def parse_expression(text: str | int | float, parameters: Iterable[str]):
     if not isinstance(text, str):
         raise ExpressionError(f"expected a number or an expression string, got {type(text).__name__}")
     if len(text) > MAX_LENGTH:
-        raise ExpressionError(f"expression longer than {MAX_LENGTH} characters ({len(text)})")
+        raise ExpressionError(f"expression longer than {MAX_LENGTH} characters ({len(text)})", fix=_SMALLER)
     source = text.strip()
     try:
         tree = ast.parse(source, mode="eval")
@@ -125,12 +139,16 @@ def parse_expression(text: str | int | float, parameters: Iterable[str]):
     _check_shape(tree.body)
     names = set(parameters)
     symbols = {name: sympy.Symbol(name) for name in names}
-    return _Converter(source, symbols).convert(tree.body)[0]
+    result = _Converter(source, symbols).convert(tree.body)[0]
+    if result.has(sympy.zoo, sympy.nan, sympy.oo, -sympy.oo):
+        raise ExpressionError(f"the expression is undefined ({result}): a division by zero?")
+    return result
 
 
 def _check_int(value: int) -> None:
     if value.bit_length() > MAX_BITS:
-        raise ExpressionError(f"a number of {value.bit_length()} bits is larger than {MAX_BITS} bits")
+        raise ExpressionError(f"a number of {value.bit_length()} bits is larger than {MAX_BITS} bits",
+                              fix=_SMALLER)
 
 
 def _chain_children(node: ast.AST) -> list[ast.AST]:
@@ -153,9 +171,9 @@ def _check_shape(root: ast.AST) -> None:
         node, depth = stack.pop()
         count += 1
         if count > MAX_NODES:
-            raise ExpressionError(f"expression has more than {MAX_NODES} parts")
+            raise ExpressionError(f"expression has more than {MAX_NODES} parts", fix=_SMALLER)
         if depth > MAX_DEPTH:
-            raise ExpressionError(f"expression is nested more than {MAX_DEPTH} levels deep")
+            raise ExpressionError(f"expression is nested more than {MAX_DEPTH} levels deep", fix=_SMALLER)
         if isinstance(node, ast.BinOp) and isinstance(node.op, _ADDITIVE + _MULTIPLICATIVE):
             children = _chain_children(node)
             count += len(children) - 2  # the chain's operations
@@ -186,7 +204,7 @@ class _Converter:
         try:
             check_number_text(written)
         except ValueError as exc:
-            raise ExpressionError(f"number {excerpt(written)} is too large: {exc}") from None
+            raise ExpressionError(f"number {excerpt(written)} is too large: {exc}", fix=_SMALLER) from None
         if isinstance(value, int):
             _check_int(value)
             return sympy.Integer(value)
@@ -208,7 +226,7 @@ class _Converter:
             if node.id in ALLOWED_FUNCTIONS:
                 raise ExpressionError(f"function {node.id!r} must be called, e.g. {node.id}(x)")
             known = excerpt(", ".join(sorted(self.symbols)) or "none", 200)
-            raise ExpressionError(f"unknown name {excerpt(node.id)!r} (declared parameters: {known})")
+            raise ExpressionError(f"unknown name '{excerpt(node.id)}' (declared parameters: {known})")
         if isinstance(node, ast.BinOp) and isinstance(node.op, _ADDITIVE):
             operands = _chain_children(node)
             first, degree = self.convert(operands[0])
@@ -237,7 +255,8 @@ class _Converter:
                 value, deg = self.convert(operand)
                 degree += deg
                 if degree > MAX_DEGREE:
-                    raise ExpressionError(f"the product's total power of the parameters is larger than {MAX_DEGREE}")
+                    raise ExpressionError(f"the product's total power of the parameters is larger than {MAX_DEGREE}",
+                                          fix=_SMALLER)
                 if isinstance(op, ast.Div):
                     if value == 0:
                         raise ExpressionError("division by zero")
@@ -245,7 +264,7 @@ class _Converter:
                 else:
                     result = result * value
                 if result.is_Rational and _bits(result) > MAX_BITS:
-                    raise ExpressionError(f"a product of more than {MAX_BITS} bits")
+                    raise ExpressionError(f"a product of more than {MAX_BITS} bits", fix=_SMALLER)
             return result, degree
         if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Pow):
             (left, ldeg), (right, _) = self.convert(node.left), self.convert(node.right)
@@ -286,14 +305,15 @@ class _Converter:
             raise ExpressionError("the exponent of a power must be a number (for a parameter exponent "
                                   "write exp(y*log(x)) instead of x**y)")
         if abs(right) > MAX_POWER:
-            raise ExpressionError(f"exponent {excerpt(right)} of a power is larger than {MAX_POWER}")
+            raise ExpressionError(f"exponent {excerpt(right)} of a power is larger than {MAX_POWER}", fix=_SMALLER)
         if not right.is_Rational:
             raise ExpressionError("the exponent of a power must be a rational number")
         if left.is_Rational and _bits(left) * abs(right) > MAX_BITS:
             raise ExpressionError(f"the power {excerpt(left)}**{right} would have about "
-                                  f"{int(_bits(left) * abs(right))} bits, more than {MAX_BITS}")
+                                  f"{int(_bits(left) * abs(right))} bits, more than {MAX_BITS}", fix=_SMALLER)
         if ldeg * abs(right) > MAX_DEGREE:
-            raise ExpressionError(f"the power's total power of the parameters is larger than {MAX_DEGREE}")
+            raise ExpressionError(f"the power's total power of the parameters is larger than {MAX_DEGREE}",
+                                  fix=_SMALLER)
         return left ** right
 
 

@@ -144,7 +144,7 @@ class Model:
             if name not in self.parameters:
                 close = difflib.get_close_matches(name[:100], list(self.parameters), n=1)
                 hint = f"did you mean {close[0]!r}? " if close else ""
-                raise ParameterError(f"model {self.name!r} has no parameter {excerpt(name)!r}",
+                raise ParameterError(f"model {self.name!r} has no parameter '{excerpt(name)}'",
                                      fix=hint + "known parameters: " + ", ".join(self.parameters))
             try:
                 exact_value = to_exact(raw)

@@ -105,7 +105,7 @@ def _expr(ctx: _Ctx, value: Any, params: list[str], where: str, line: int | None
         return parse_expression(value, params)
     except ExpressionError as exc:
         ctx.fail(f"bad expression {excerpt(repr(value))}: {exc}", where, line,
-                 fix="use numbers, declared parameter names, + - * / ** and min/max/exp/log/sqrt/abs")
+                 fix=exc.fix or "use numbers, declared parameter names, + - * / ** and min/max/exp/log/sqrt/abs")
 
 
 def parse_model(data: Any, path: str = "<model>", sha256: str = "") -> Model:

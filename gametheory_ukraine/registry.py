@@ -80,7 +80,8 @@ def load_model(name_or_path: str | os.PathLike) -> Model:
     ------
     ModelFileError
         Unknown name (the message lists the known ones), a file whose suffix is
-        none of the above, or an invalid file.
+        none of the above, a path that is not a regular file (a device, a pipe, a
+        folder: refused before it is opened), or an invalid file.
 
     Examples
     --------

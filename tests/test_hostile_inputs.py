@@ -268,8 +268,36 @@ def _hostile_expression(rng: random.Random) -> str:
     return "".join(rng.choice(_PIECES) for _ in range(rng.randrange(1, 40)))
 
 
+def tree_text(probability: str, payoff: str = "1") -> str:
+    """A one-player tree whose chance node has *probability* and its complement."""
+    return f"""\
+name: c
+title: t
+players: [A]
+parameters:
+  x: {{default: 1/2, low: 0, high: 1, description: d, source: s}}
+forms:
+  sequential:
+    root: r
+    nodes:
+      r: {{chance: {{h: {{probability: {q(probability)}, next: s}},
+                   t: {{probability: {q('1 - (' + probability + ')')}, next: u}}}}}}
+      s: {{payoffs: {{A: {q(payoff)}}}}}
+      u: {{payoffs: {{A: 1}}}}
+"""
+
+
+def test_bad_chance_probabilities_are_refused_with_a_short_message(write_model):
+    refused(write_model(tree_text("0**-1")), "undefined")
+    text = refused(write_model(tree_text("1" * 400)), "forms.sequential", "outside [0, 1]")
+    assert "…" in text
+
+
 def _hostile_yaml(rng: random.Random) -> str:
-    kind = rng.randrange(10)
+    kind = rng.randrange(11)
+    if kind == 10:
+        expr = _hostile_expression(rng)
+        return tree_text(expr, rng.choice([expr, "1"]))
     if kind == 0:
         n = rng.choice([100, 500, 3000])
         return model_text(description=rng.choice(["[" * n + "]" * n, "{a: " * n + "1" + "}" * n]))
@@ -334,3 +362,24 @@ def test_fuzz_hostile_yaml(tmp_path):
     outcomes = run_gtu(_write_cases(tmp_path, texts, [("show",), ("solve", "--format", "json")])[:200],
                        seconds=20)
     assert_all_clean(outcomes, seconds=5)
+
+
+def _hostile_number(rng: random.Random) -> str:
+    digits = "".join(rng.choice("0123456789") for _ in range(rng.choice([1, 5, 40, 1001, 5000])))
+    return rng.choice([
+        digits, "-" + digits, "1/" + digits, digits + "/0", "0." + digits, f"1e{rng.choice(['', '-'])}{digits}",
+        f"{digits}e{rng.randrange(-1500, 1500)}", "inf", "nan", "-inf", "1e", "e5", "1/2/3", "0x10", "1_000",
+        "١٢", "\x1b[2J", "\x00", "\udcff", "1 2", " ", "9" * 100_000, "(1)", "2**10", "1j", "--1", "+-1", ".",
+    ])
+
+
+def test_fuzz_command_line_numbers():
+    rng = random.Random(4242)
+    cases = []
+    for _ in range(80):
+        command = rng.choice([["solve", "chain-store"], ["solve", "chain-store", "--form", "sequential"],
+                              ["solve", "chain-store", "--form", "normal"]])
+        cases.append({"argv": [*command, "-p", "c_I=" + _hostile_number(rng)]})
+    outcomes = run_gtu(cases, seconds=20)
+    assert_all_clean(outcomes, seconds=5)
+    assert all(len(o.stderr) < 500 for o in outcomes), [o.describe() for o in outcomes if len(o.stderr) >= 500]

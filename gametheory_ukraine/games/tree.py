@@ -6,7 +6,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..errors import ParameterError
+from ..errors import ParameterError, excerpt
 from ._values import free_parameters, numeric_value, resolve_exactness, substitutions
 
 __all__ = ["Terminal", "Decision", "Chance", "Node", "GameTree", "InfoSet"]
@@ -181,6 +181,8 @@ class GameTree:
         ValueError
             With the offending node named.
         """
+        from sympy import Basic
+
         seen_names: set[str] = set()
         seen_ids: set[int] = set()
         n = len(self.players)
@@ -213,12 +215,15 @@ class GameTree:
                     raise ValueError(f"chance node {node.name!r} needs one probability per child")
                 numeric = [p for p in node.probabilities if not getattr(p, "free_symbols", None)]
                 for p in numeric:
+                    if isinstance(p, Basic) and not (p.is_real and p.is_finite):
+                        raise ValueError(f"chance node {node.name!r} has probability {excerpt(p)}, "
+                                         "which is not a real number")
                     if not 0 <= p <= 1:
-                        raise ValueError(f"chance node {node.name!r} has probability {p} outside [0, 1]")
+                        raise ValueError(f"chance node {node.name!r} has probability {excerpt(p)} outside [0, 1]")
                 if len(numeric) == len(node.probabilities):
                     total = sum(numeric)
                     if abs(float(total) - 1.0) > 1e-9:
-                        raise ValueError(f"chance node {node.name!r}: probabilities sum to {total}, not 1")
+                        raise ValueError(f"chance node {node.name!r}: probabilities sum to {excerpt(total)}, not 1")
                 below = ancestors
             path_sets.setdefault(node.name, set())
             for child in node.children:
