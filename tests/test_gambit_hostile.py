@@ -25,8 +25,10 @@ import gametheory_ukraine as gtu
 from gametheory_ukraine.errors import ModelFileError, ParameterError
 from gametheory_ukraine.games.normal_form import NormalFormGame
 from gametheory_ukraine.io.gambit import (
+    MAX_COMMENT_CHARS,
     MAX_DIGITS,
     MAX_ENTRIES,
+    MAX_LABEL_CHARS,
     MAX_PLAYERS,
     efg_text,
     load_gambit_model,
@@ -113,6 +115,26 @@ def test_outcome_lists_and_player_counts_are_bounded():
     players = 'NFG 1 R "t" { ' + " ".join(f'"P{k}"' for k in range(MAX_PLAYERS + 1)) + " }"
     with pytest.raises(ModelFileError, match=f"more than {MAX_PLAYERS} players"):
         parse_gambit(players + " { " + "1 " * (MAX_PLAYERS + 1) + "}\n1\n")
+
+
+def test_long_labels_and_comments_are_refused(tmp_path):
+    files = {
+        # one word of a million characters: 'gtu show' wrapped it for minutes
+        "comment.nfg": 'NFG 1 R "t" { "A" } { 1 } "' + "x" * 1_000_000 + '"\n1\n',
+        # 4 MB of escaped quotes: the unescaping took seconds per megabyte
+        "escapes.nfg": 'NFG 1 R "t" { "A" } { 1 } "' + '\\"' * 2_000_000 + '"\n1\n',
+        "title.efg": 'EFG 2 R "' + "T" * 20_000 + '" { "A" "B" } ""\nt "" 1 "o" { 1, 2 }\n',
+        "player.nfg": 'NFG 1 R "t" { "' + "P" * 20_000 + '" } { 1 }\n1\n',
+    }
+    outcomes = run_gtu(_cases(tmp_path, files, commands=("show",)), seconds=20)
+    assert_all_clean(outcomes, seconds=3)
+    for outcome, (name, limit) in zip(outcomes, [("comment.nfg", MAX_COMMENT_CHARS), ("escapes.nfg", MAX_COMMENT_CHARS),
+                                                 ("title.efg", MAX_LABEL_CHARS), ("player.nfg", MAX_LABEL_CHARS)]):
+        line = _one_line(outcome)
+        assert f"{tmp_path / name}: line 1, column " in line and f"characters long, more than {limit}" in line, line
+        assert f"shorten it to at most {limit} characters" in line and len(line) < 400, line
+    text = 'NFG 1 R "' + "T" * MAX_LABEL_CHARS + '" { "A" } { 1 } "' + "c" * MAX_COMMENT_CHARS + '"\n1\n'
+    assert len(parse_gambit(text).title) == MAX_LABEL_CHARS
 
 
 # ============================================================================== 2. numbers

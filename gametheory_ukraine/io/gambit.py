@@ -50,7 +50,8 @@ it with one line naming the file, the place, the estimate, the budget and how to
   header; tree nodes x players of an ``.efg``, from the action lists read so far); raise it with
   ``max_entries=`` of :func:`load_gambit_model`, :func:`read_gambit` or :func:`parse_gambit`;
 * at most :data:`MAX_PLAYERS` players, :data:`MAX_DEPTH` moves on a path, :data:`MAX_GAMBIT_BYTES` bytes
-  (a regular file only: devices, pipes and sockets are refused before they are opened);
+  (a regular file only: devices, pipes and sockets are refused before they are opened), labels and
+  titles of :data:`MAX_LABEL_CHARS` characters and a comment of :data:`MAX_COMMENT_CHARS`;
 * numbers of at most :data:`MAX_DIGITS` digits in numerator and denominator, checked on their text
   before they are converted (``1e999999`` is refused, not computed), and the same for the sums formed
   while reading (chance probabilities, payoffs accumulated along a path).
@@ -102,7 +103,8 @@ from ..errors import GTUError, ModelFileError, OutputError, ParameterError
 from ..games.normal_form import NormalFormGame
 from ..games.tree import Chance, Decision, GameTree, Terminal
 
-__all__ = ["SUFFIXES", "MAX_GAMBIT_BYTES", "MAX_ENTRIES", "MAX_PLAYERS", "MAX_DIGITS", "MAX_DEPTH", "LABEL_MODES",
+__all__ = ["SUFFIXES", "MAX_GAMBIT_BYTES", "MAX_ENTRIES", "MAX_PLAYERS", "MAX_DIGITS", "MAX_DEPTH",
+           "MAX_LABEL_CHARS", "MAX_COMMENT_CHARS", "LABEL_MODES",
            "OptionalDependencyError",
            "nfg_text", "efg_text", "gambit_text", "write_gambit", "parse_gambit", "read_gambit", "load_gambit_model",
            "to_pygambit", "from_pygambit"]
@@ -117,6 +119,9 @@ MAX_GAMBIT_BYTES = 64_000_000
 MAX_ENTRIES = 200_000
 #: Most players in a file read (a table has one dimension per player).
 MAX_PLAYERS = 32
+#: Longest label, title (characters) and comment read.
+MAX_LABEL_CHARS = 10_000
+MAX_COMMENT_CHARS = 100_000
 #: Most digits in the numerator or denominator of a number read (a decimal's exponent included:
 #: ``1e400`` has 401), and of the sums formed while reading (chance probabilities, payoffs of
 #: outcomes on a path). Every float is written by :func:`write_gambit` in at most 330 digits.
@@ -484,12 +489,18 @@ _CLOSED = re.compile(r'(?:[^"]++|"(?:[^"\\]|\\.)*+")*+', re.S)          # the te
 _RATIONAL = re.compile(r"-?(\d+)/(\d+)\Z")
 _DECIMAL = re.compile(r"-?(?:(\d+)\.?(\d*)|\.(\d+))(?:[eE]([+-]?\d+))?\Z")
 _INTEGER = re.compile(r"\d{1,12}\Z")
-_ESCAPE = re.compile(r"\\([\\\"])")
 #: control characters (C0 but tab and line feed, DEL, C1) and surrogates, refused in every label
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
 _MAX_BITS = math.ceil(MAX_DIGITS * math.log2(10))
 _RAISE = ("pass a larger max_entries= to load_gambit_model or read_gambit (the command line's --max-size) "
           "if the machine can hold and solve a game this large")
+
+
+def _unescape(content: str) -> str:
+    r"""A label's text from its quoted content: ``\\`` becomes ``\``, ``\"`` becomes ``"``, any other
+    backslash stays. String methods, not a regular-expression substitution (which took 50 s for the 32
+    million escapes a 64 MB label can hold); NUL, refused in labels before this, holds the place of ``\``."""
+    return content.replace("\\\\", "\0").replace('\\"', '"').replace("\0", "\\")
 
 
 def _excerpt(text: str, limit: int = 60, quote: str = "'") -> str:
@@ -585,11 +596,15 @@ class _Tokens:
         tok = self.peek()
         return tok is not None and tok.startswith('"')
 
-    def string(self, what: str) -> str:
-        """A quoted label: any text but control characters other than tab and line feed."""
+    def string(self, what: str, limit: int = MAX_LABEL_CHARS) -> str:
+        """A quoted label of at most *limit* characters: any text but control characters other than
+        tab and line feed."""
         if not self.is_string():
             self.fail(f"expected a quoted label ({what}), found {self._shown()}")
         raw, start = self.peek(), self.offset()
+        if len(raw) - 2 > limit:
+            self.fail(f"the {what} is {len(raw) - 2} characters long, more than {limit}: "
+                      f"{_excerpt(raw[1:-1])}", start, fix=f"shorten it to at most {limit} characters")
         bad = _CONTROL.search(raw, 1, len(raw) - 1)
         if bad is not None:
             char = bad.group()
@@ -597,7 +612,7 @@ class _Tokens:
                       start + bad.start(),
                       fix="remove it: labels, titles and comments are printable text, tabs and line ends")
         self.skip()
-        return _ESCAPE.sub(r"\1", raw[1:-1]) if "\\" in raw else raw[1:-1]
+        return _unescape(raw[1:-1]) if "\\" in raw else raw[1:-1]
 
     def integer(self, what: str, low: int = 0, high: int | None = None) -> int:
         tok = self.peek()
@@ -733,7 +748,7 @@ class _Tokens:
         return title, players
 
     def comment(self) -> str:
-        return self.string("comment") if self.is_string() else ""
+        return self.string("comment", MAX_COMMENT_CHARS) if self.is_string() else ""
 
     def end(self, what: str) -> None:
         if self.peek() is not None:
