@@ -8,14 +8,55 @@ decimal they denote (1/20), never as the nearest binary float.
 from __future__ import annotations
 
 import numbers
+import re
 from fractions import Fraction
 from typing import Any
 
 import numpy as np
 
-__all__ = ["Number", "to_exact", "is_exact_number", "to_float", "as_exact_array", "as_float_array", "format_exact"]
+__all__ = ["Number", "to_exact", "is_exact_number", "to_float", "as_exact_array", "as_float_array", "format_exact",
+           "MAX_DIGITS", "MAX_EXPONENT", "check_number_text"]
 
 Number = Fraction | float | int
+
+#: Most digits in one written number (a model file's value, an expression's literal, ``-p NAME=VALUE``):
+#: counted in the mantissa of a decimal and in each side of a fraction. ``int("9" * 5000)`` would hit
+#: Python's own int-to-string limit; the check runs before any conversion.
+MAX_DIGITS = 1000
+
+#: Largest decimal exponent (in absolute value) of a written number: ``1e999`` and ``1e-999`` are read
+#: exactly, ``1e999999999`` is refused before a 10**999999999 is ever built.
+MAX_EXPONENT = 1000
+
+_EXPONENT = re.compile(r"[eE]\s*([+-]?[0-9_]+)\s*$")
+_DIGIT = re.compile(r"\d")
+
+
+def check_number_text(text: str) -> None:
+    """Refuse a written number whose exact value would be too large to build.
+
+    Counts digits and reads the exponent of *text* (``"1e-999"``, ``"2/3"``, ``"0.05"``) before any
+    conversion, so the check itself is linear in the length of *text*.
+
+    Raises
+    ------
+    ValueError
+        With :data:`MAX_DIGITS` or :data:`MAX_EXPONENT` named.
+    """
+    if len(text) > 2 * MAX_DIGITS + 64:
+        raise ValueError(f"the number has {len(text)} characters, more than {2 * MAX_DIGITS + 64} "
+                         f"(at most {MAX_DIGITS} digits)")
+    match = _EXPONENT.search(text)
+    mantissa = text
+    if match:
+        digits = match.group(1).replace("_", "").lstrip("+-").lstrip("0")
+        if len(digits) > len(str(MAX_EXPONENT)) or int(digits or 0) > MAX_EXPONENT:
+            raise ValueError(f"the exponent {match.group(1)} is beyond ±{MAX_EXPONENT}")
+        mantissa = text[:match.start()]
+    for part in mantissa.split("/"):
+        count = len(_DIGIT.findall(part))
+        if count > MAX_DIGITS:
+            raise ValueError(f"the number has {count} digits, more than {MAX_DIGITS}")
 
 
 def is_exact_number(value: Any) -> bool:
@@ -41,7 +82,8 @@ def to_exact(value: Any) -> Fraction:
     Raises
     ------
     ValueError
-        If *value* is not a finite number.
+        If *value* is not a finite number, or a string with more than :data:`MAX_DIGITS` digits or
+        an exponent beyond :data:`MAX_EXPONENT` (checked before any conversion).
 
     Examples
     --------
@@ -61,10 +103,17 @@ def to_exact(value: Any) -> Fraction:
             raise ValueError(f"{value!r} is not a finite number")
         return Fraction(repr(float(value)))
     if isinstance(value, str):
+        from .errors import excerpt
+
+        text = value.strip()
         try:
-            return Fraction(value.strip())
+            check_number_text(text)
+        except ValueError as exc:
+            raise ValueError(f"{excerpt(text)!r} is too large to read exactly: {exc}") from None
+        try:
+            return Fraction(text)
         except (ValueError, ZeroDivisionError):
-            raise ValueError(f"{value!r} is not a number (write e.g. 0.05, 1/20 or 5e-2)") from None
+            raise ValueError(f"{excerpt(text)!r} is not a number (write e.g. 0.05, 1/20 or 5e-2)") from None
     try:
         import sympy
 

@@ -8,8 +8,10 @@ that ``gtu --help`` starts quickly. Errors caused by the user print one line
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
+import signal
 import sys
 from collections.abc import Sequence
 
@@ -22,7 +24,38 @@ EXIT_INTERNAL = 1
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    """The ``gtu`` parser. Counts, seeds and budgets are checked as they are read (``type=``), and a bad
+    command line prints one line ``gtu: error: ...`` (with the command's ``--help`` as the fix), exit 2."""
+
+    class Parser(argparse.ArgumentParser):
+        def error(self, message: str):  # one line, the project's convention (argparse prints usage too)
+            text = " ".join(str(message).split())
+            text = text if len(text) <= 200 else text[:120] + "\u2026" + text[-79:]
+            self.exit(2, f"gtu: error: {text} (fix: see '{self.prog} --help')\n")
+
+    def count(name: str, minimum: int, maximum: int | None = None):
+        """A ``type=`` reading a whole number in [minimum, maximum] (short text only: no huge parses)."""
+        def read(text: str) -> int:
+            raw = str(text).strip().replace("_", "")
+            shown = raw if len(raw) <= 40 else raw[:20] + "\u2026" + raw[-19:]
+            if not raw.lstrip("+-").isdigit() or raw.count("-") + raw.count("+") > 1:
+                raise argparse.ArgumentTypeError(f"{shown!r} is not a whole number")
+            if len(raw) > 40:
+                raise argparse.ArgumentTypeError(f"{shown} has more than 40 digits")
+            value = int(raw)
+            if value < minimum:
+                raise argparse.ArgumentTypeError(f"{value} is below the minimum {minimum}")
+            if maximum is not None and value > maximum:
+                raise argparse.ArgumentTypeError(f"{value} is above the maximum {maximum}")
+            return value
+        read.__name__ = name.lstrip("-")
+        return read
+
+    samples = count("--samples", 1)
+    seed = count("--seed", 0, 2**128 - 1)
+    budget = count("budget", 1)
+
+    parser = Parser(
         prog="gtu",
         description="Game-theoretic scenario models of the 2025 Russia-Ukraine peace talks: "
                     "list and inspect models, solve them exactly.",
@@ -56,6 +89,9 @@ def build_parser() -> argparse.ArgumentParser:
                          help="solver: auto, vertex-enumeration, support-enumeration, pure, lemke-howson "
                               "(normal form); auto, subgame-perfect, nash (sequential)")
     p_solve.add_argument("--format", choices=("table", "json", "latex"), default="table")
+    p_solve.add_argument("--max-work", dest="max_work", type=budget, metavar="N",
+                         help="work budget of a solve (default 2,000,000 units, about 20 s at most): a bigger "
+                              "game is refused before solving, naming a method that fits")
 
     p_thr = sub.add_parser("thresholds", help="critical values of a parameter where the equilibria change")
     p_thr.add_argument("model", help="model name or path")
@@ -65,7 +101,10 @@ def build_parser() -> argparse.ArgumentParser:
     p_thr.add_argument("--scenario", help="a named scenario (default: parameter defaults)")
     p_thr.add_argument("-p", "--param-value", dest="param_values", action="append", default=[],
                        metavar="NAME=VALUE", help="fix another parameter (repeatable)")
-    p_thr.add_argument("--grid", type=int, default=201, help="grid points for the numeric scan (default 201)")
+    p_thr.add_argument("--grid", type=count("--grid", 2), default=201,
+                       help="grid points for the numeric scan (default 201)")
+    p_thr.add_argument("--max-points", dest="max_points", type=budget, metavar="N",
+                       help="budget of scan points (default 100,000)")
     p_thr.add_argument("--format", choices=("table", "json"), default="table")
 
     p_sweep = sub.add_parser("sweep", help="solve over a grid or a sampled design; write CSV or Parquet")
@@ -74,8 +113,8 @@ def build_parser() -> argparse.ArgumentParser:
                          help="NAME=LO:HI:N (grid of N points), NAME=LO:HI (range for sampled designs), "
                               "NAME=V1,V2,... (listed values) or NAME=VALUE (fixed); repeatable")
     p_sweep.add_argument("--method", choices=("grid", "lhs", "mc", "sobol"), default="grid")
-    p_sweep.add_argument("--samples", type=int, help="number of points for lhs, mc and sobol designs")
-    p_sweep.add_argument("--seed", type=int, help="seed of the sampled design (reproducible)")
+    p_sweep.add_argument("--samples", type=samples, help="number of points for lhs, mc and sobol designs")
+    p_sweep.add_argument("--seed", type=seed, help="seed of the sampled design (reproducible), 0 to 2**128-1")
     p_sweep.add_argument("--form", help="normal or sequential (default: the model's first form)")
     p_sweep.add_argument("--scenario", help="a named scenario (default: parameter defaults)")
     p_sweep.add_argument("--exact", action="store_true",
@@ -83,8 +122,9 @@ def build_parser() -> argparse.ArgumentParser:
     p_sweep.add_argument("--engine", choices=("auto", "batched", "scalar"), default="auto",
                          help="auto (default): batched for trees of perfect information and two-player normal "
                               "forms, scalar otherwise")
-    p_sweep.add_argument("--workers", type=int, default=1, help="local processes (default 1); same output")
-    p_sweep.add_argument("--chunk-size", dest="chunk_size", type=int, metavar="N",
+    p_sweep.add_argument("--workers", type=count("--workers", 1, 1024), default=1,
+                         help="local processes (default 1); same output")
+    p_sweep.add_argument("--chunk-size", dest="chunk_size", type=count("--chunk-size", 1), metavar="N",
                          help="points per chunk (default: about 262,144 rows a chunk, 65,536 for trees, 256 points "
                               "on the scalar engine); same output")
     p_sweep.add_argument("--dask", metavar="local|tcp://HOST:PORT",
@@ -93,6 +133,12 @@ def build_parser() -> argparse.ArgumentParser:
     p_sweep.add_argument("--checkpoint", metavar="DIR",
                          help="keep each finished chunk in DIR; rerunning the same command resumes, solving only "
                               "the missing chunks; the output is written when all are there")
+    p_sweep.add_argument("--max-points", dest="max_points", type=budget, metavar="N",
+                         help="budget of the design's points (default 100,000,000; 10,000,000 for lhs, built "
+                              "whole in memory)")
+    p_sweep.add_argument("--max-work", dest="max_work", type=budget, metavar="N",
+                         help="budget of points x game size (nodes, or cells x players; x 1000 on the scalar "
+                              "engine), default 2,000,000,000")
     p_sweep.add_argument("-o", "--output", required=True, metavar="FILE", help="FILE.csv or FILE.parquet")
 
     p_sens = sub.add_parser("sensitivity", help="local (derivatives, elasticities, tornado) and global "
@@ -103,8 +149,11 @@ def build_parser() -> argparse.ArgumentParser:
     p_sens.add_argument("--scenario", help="a named scenario (default: parameter defaults)")
     p_sens.add_argument("--measure", help="payoff:PLAYER or outcome:LABEL (default: the first player's payoff)")
     p_sens.add_argument("--params", help="comma-separated parameters to vary (default: all)")
-    p_sens.add_argument("--samples", type=int, default=256, help="Sobol base sample size N (default 256)")
-    p_sens.add_argument("--seed", type=int, default=0, help="seed for the Sobol design (default 0)")
+    p_sens.add_argument("--samples", type=samples, default=256, help="Sobol base sample size N (default 256)")
+    p_sens.add_argument("--seed", type=count("--seed", 0, 2**32 - 1), default=0,
+                        help="seed for the Sobol design, 0 to 2**32-1 (default 0)")
+    p_sens.add_argument("--max-points", dest="max_points", type=budget, metavar="N",
+                        help="budget of Sobol evaluations N x (parameters + 2) (default 200,000)")
     p_sens.add_argument("-p", "--param", action="append", default=[], metavar="NAME=VALUE",
                         help="fix a parameter value (repeatable)")
     p_sens.add_argument("--format", choices=("table", "json"), default="table")
@@ -118,6 +167,8 @@ def build_parser() -> argparse.ArgumentParser:
     p_exp.add_argument("--scenario", help="a named scenario (default: parameter defaults)")
     p_exp.add_argument("-p", "--param", action="append", default=[], metavar="NAME=VALUE",
                        help="override a parameter (repeatable)")
+    p_exp.add_argument("--max-nodes", dest="max_nodes", type=budget, metavar="N",
+                       help="budget of tree nodes in a png/svg picture (default 2,000); use --to efg for bigger trees")
     p_exp.add_argument("-o", "--output", required=True, metavar="FILE", help="the file to write")
 
     p_rep = sub.add_parser("report", help="the main job: solve every model, form and scenario, find the "
@@ -183,6 +234,7 @@ def cmd_solve(args) -> int:
     printed, so a bad argument for the third model prints nothing for the first two."""
     from .output import solution_report
     from .registry import load_model
+    from .solving import solve
 
     values = _parse_params(args.param)
     jobs = []
@@ -190,7 +242,9 @@ def cmd_solve(args) -> int:
         model = load_model(name)
         forms = list(model.forms) if args.form == "all" else [model._form_name(args.form)]
         for form in forms:
-            result = model.solve(form, args.scenario, exact=args.exact, method=args.method, **values)
+            game = model.symbolic(form).instantiate(model.values(args.scenario, values), exact=args.exact)
+            result = solve(game, exact=args.exact, method=args.method, max_work=getattr(args, "max_work", None),
+                           parameters=model.values(args.scenario, values))
             jobs.append((model, form, result))
     if args.format == "json":
         docs = [solution_report.solution_to_dict(m, f, args.scenario, r) for m, f, r in jobs]
@@ -236,20 +290,114 @@ COMMANDS = {"list": cmd_list, "show": cmd_show, "solve": cmd_solve, "thresholds"
             "sweep": cmd_sweep, "sensitivity": cmd_sensitivity, "export": cmd_export, "report": cmd_report}
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run the ``gtu`` command; return the exit status."""
-    parser = build_parser()
-    args = parser.parse_args(argv)
+class Terminated(BaseException):
+    """Raised in the main thread by the ``gtu`` command's SIGTERM handler, so that every ``finally`` and
+    temporary-file cleanup runs before the command exits with status 143 (128 + SIGTERM)."""
+
+
+class StdoutFault(Exception):
+    """Standard output failed (a closed pipe, a full disk): raised by :class:`_GuardedStdout` around the
+    ``OSError`` so that it is not mistaken for a fault of an output file."""
+
+    def __init__(self, error: OSError) -> None:
+        super().__init__(str(error))
+        self.error = error
+
+
+class _GuardedStdout:
+    """A stand-in for ``sys.stdout`` during a command: writes and flushes that fail raise :class:`StdoutFault`."""
+
+    def __init__(self, stream) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        try:
+            return self._stream.write(text)
+        except OSError as exc:
+            raise StdoutFault(exc) from None
+
+    def flush(self) -> None:
+        try:
+            self._stream.flush()
+        except OSError as exc:
+            raise StdoutFault(exc) from None
+
+    def __getattr__(self, name: str):
+        return getattr(self._stream, name)
+
+
+def _raise_terminated(signum, frame) -> None:
+    raise Terminated()
+
+
+def _silence_stdout(stream) -> None:
+    """Point standard output at the null device, so the flush at interpreter exit cannot fail again (what the
+    Python documentation recommends after a ``BrokenPipeError``)."""
     try:
-        return COMMANDS[args.command](args)
+        fd = stream.fileno()
+    except (AttributeError, OSError, ValueError):
+        return
+    with contextlib.suppress(OSError):
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, fd)
+        os.close(null)
+
+
+def _stdout_fault_status(fault: StdoutFault, stream) -> int:
+    """Exit status for a failed standard output: 0 for a reader that closed the pipe (``gtu list | head -1``:
+    the reader wanted no more), else one ``gtu: error`` line and 2."""
+    import errno
+
+    _silence_stdout(stream)
+    if isinstance(fault.error, BrokenPipeError) or fault.error.errno == errno.EPIPE:
+        return 0
+    reason = fault.error.strerror or str(fault.error)
+    print(f"gtu: error: standard output: cannot write: {reason} (fix: free some space on the disk that standard "
+          "output goes to, or redirect it to another file)", file=sys.stderr)
+    return EXIT_USAGE
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the ``gtu`` command; return the exit status.
+
+    Exit statuses: 0 success (also when the reader of standard output closed the pipe early); 2 an error the
+    user can fix, one ``gtu: error:`` line (a full disk included); 130 interrupted (SIGINT, Ctrl-C), one line
+    ``gtu: interrupted``; 143 terminated (SIGTERM), one line ``gtu: terminated``; 1 an internal error. An
+    interrupted or terminated command removes its temporary files and leaves nothing under a final name.
+    """
+    stdout = sys.stdout
+    sys.stdout = _GuardedStdout(stdout)
+    previous = None
+    with contextlib.suppress(ValueError):  # only the main thread may set signal handlers
+        previous = signal.signal(signal.SIGTERM, _raise_terminated)
+    try:
+        try:
+            args = build_parser().parse_args(argv)
+            status = COMMANDS[args.command](args)
+            sys.stdout.flush()
+            return status
+        except SystemExit:  # argparse: --help, --version, a usage error
+            sys.stdout.flush()
+            raise
+        finally:
+            # no SIGTERM handler once the command is over: a late signal must not raise outside this function
+            if previous is not None:
+                signal.signal(signal.SIGTERM, previous)
+            sys.stdout = stdout
     except KeyboardInterrupt:
         print("gtu: interrupted", file=sys.stderr)
         return 130
-    except BrokenPipeError:
-        return 0
+    except Terminated:
+        print("gtu: terminated", file=sys.stderr)
+        return 143
+    except StdoutFault as fault:
+        return _stdout_fault_status(fault, stdout)
     except Exception as exc:  # one clear line, never a traceback, for user errors
         from .errors import GTUError
+        from .output.files import disk_error
 
+        if isinstance(exc, OSError) and disk_error(exc, exc.filename or "an output file") is not None:
+            exc = disk_error(exc, exc.filename or "an output file")
         if isinstance(exc, GTUError):
             print(f"gtu: error: {exc}", file=sys.stderr)
             return EXIT_USAGE

@@ -8,7 +8,65 @@ and exits with status 2; it never shows a traceback for these.
 
 from __future__ import annotations
 
-__all__ = ["GTUError", "ModelFileError", "ParameterError", "SolverError", "OutputError"]
+import re
+
+__all__ = ["GTUError", "ModelFileError", "ParameterError", "SolverError", "OutputError", "excerpt",
+           "escape_controls", "EXCERPT_LIMIT"]
+
+#: Most characters of the user's input that a message quotes (longer input is elided in the middle).
+EXCERPT_LIMIT = 60
+
+#: Characters that never reach the terminal raw from a message: C0 controls (tab and newline too,
+#: a message is one line), DEL, C1 controls, lone surrogates, line/paragraph separators and the
+#: bidirectional overrides that can make text read differently from what it is.
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def _escape_one(match: re.Match) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def escape_controls(text: str) -> str:
+    """*text* with every control character written as a visible escape (``\\x1b``, ``\\u202e``).
+
+    Examples
+    --------
+    >>> escape_controls("red\x1b[31m")
+    'red\\\\x1b[31m'
+    """
+    return _UNSAFE.sub(_escape_one, str(text))
+
+
+def excerpt(text: object, limit: int = EXCERPT_LIMIT) -> str:
+    """A short, printable excerpt of (possibly hostile) user input for an error message.
+
+    Control characters are escaped (see :func:`escape_controls`), then text longer than *limit*
+    characters keeps its start and end with ``…`` in the middle, so a message can neither grow with
+    the input nor move the terminal's cursor.
+
+    Parameters
+    ----------
+    text : object
+        The input to quote (converted with ``str``).
+    limit : int
+        Most characters in the result.
+
+    Returns
+    -------
+    str
+
+    Examples
+    --------
+    >>> excerpt("x" * 100, limit=11)
+    'xxxxx…xxxxx'
+    """
+    safe = escape_controls(str(text))
+    if len(safe) <= limit:
+        return safe
+    head = (limit - 1) // 2
+    tail = limit - 1 - head
+    return safe[:head] + "…" + (safe[-tail:] if tail else "")
 
 
 class GTUError(Exception):
@@ -39,7 +97,7 @@ class GTUError(Exception):
         text = f"{head}: {self.message}" if head else self.message
         if self.fix:
             text += f" (fix: {self.fix})"
-        return text
+        return escape_controls(text)
 
     def __reduce__(self):  # keep keyword-only fields through pickling
         return (_rebuild, (type(self), self.message, self.path, self.where, self.fix))

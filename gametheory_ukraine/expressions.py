@@ -12,15 +12,46 @@ minus, parentheses, and the functions ``min``, ``max``, ``exp``, ``log``,
 from __future__ import annotations
 
 import ast
+import math
+import re
+import sys
 from collections.abc import Iterable
 from fractions import Fraction
 from functools import cache
 
-__all__ = ["parse_expression", "ExpressionError", "ALLOWED_FUNCTIONS"]
+from ._numbers import check_number_text
+from .errors import excerpt
+
+__all__ = ["parse_expression", "ExpressionError", "ALLOWED_FUNCTIONS", "MAX_LENGTH", "MAX_DEPTH", "MAX_NODES",
+           "MAX_POWER", "MAX_BITS", "MAX_DEGREE"]
 
 ALLOWED_FUNCTIONS = ("min", "max", "exp", "log", "sqrt", "abs")
-_MAX_LENGTH = 2000
-_MAX_POWER = 64
+
+#: Most characters in one expression.
+MAX_LENGTH = 2000
+
+#: Deepest nesting of an expression: parenthesised sub-expressions, unary signs, powers and calls
+#: each add a level; a flat sum or product (``a + b + c ...``) is one level however long it is.
+#: Checked on the parsed syntax tree, without recursion, before anything is converted.
+MAX_DEPTH = 100
+
+#: Most syntax nodes (numbers, names, operations, calls) in one expression.
+MAX_NODES = 2000
+
+#: Largest exponent (in absolute value) of a power.
+MAX_POWER = 64
+
+#: Most bits in the numerator or denominator of any number an expression computes while it is
+#: read: a literal, or a power of numbers such as ``9**64`` (203 bits). ``(9**64)**64`` is refused
+#: from the bit lengths before it is computed.
+MAX_BITS = 4096
+
+#: Largest total power of the parameters in one expression (``x**64`` is 64, ``(x**64)**16`` is 1024,
+#: ``x**64 * y**64`` is 128): bounds the size of the exact number a parameter value turns into.
+MAX_DEGREE = 1024
+
+_ADDITIVE = (ast.Add, ast.Sub)
+_MULTIPLICATIVE = (ast.Mult, ast.Div)
 
 
 class ExpressionError(ValueError):
@@ -54,7 +85,10 @@ def parse_expression(text: str | int | float, parameters: Iterable[str]):
     ------
     ExpressionError
         For syntax errors, unknown names, attribute access, calls of functions
-        not in :data:`ALLOWED_FUNCTIONS`, or any other construct.
+        not in :data:`ALLOWED_FUNCTIONS`, or any other construct; for an expression
+        longer than :data:`MAX_LENGTH`, nested deeper than :data:`MAX_DEPTH` or with more
+        than :data:`MAX_NODES` nodes; for numbers past :data:`~gametheory_ukraine._numbers.MAX_DIGITS`
+        or :data:`MAX_BITS`, and powers past :data:`MAX_POWER` or :data:`MAX_DEGREE`.
 
     Examples
     --------
@@ -70,77 +104,200 @@ def parse_expression(text: str | int | float, parameters: Iterable[str]):
     if isinstance(text, bool):
         raise ExpressionError("true/false is not a number")
     if isinstance(text, int):
+        _check_int(text)
         return sympy.Integer(text)
     if isinstance(text, float):
+        if not math.isfinite(text):
+            raise ExpressionError(f"{text!r} is not a finite number")
         frac = Fraction(repr(text))
         return sympy.Rational(frac.numerator, frac.denominator)
     if not isinstance(text, str):
         raise ExpressionError(f"expected a number or an expression string, got {type(text).__name__}")
-    if len(text) > _MAX_LENGTH:
-        raise ExpressionError(f"expression longer than {_MAX_LENGTH} characters")
+    if len(text) > MAX_LENGTH:
+        raise ExpressionError(f"expression longer than {MAX_LENGTH} characters ({len(text)})")
+    source = text.strip()
     try:
-        tree = ast.parse(text.strip(), mode="eval")
+        tree = ast.parse(source, mode="eval")
     except SyntaxError as exc:
         raise ExpressionError(f"not a valid expression ({exc.msg})") from None
+    except (ValueError, RecursionError, MemoryError) as exc:
+        raise ExpressionError(f"not a valid expression ({type(exc).__name__})") from None
+    _check_shape(tree.body)
     names = set(parameters)
     symbols = {name: sympy.Symbol(name) for name in names}
-    return _convert(tree.body, symbols)
+    return _Converter(source, symbols).convert(tree.body)[0]
 
 
-def _convert(node: ast.AST, symbols: dict):
-    import sympy
+def _check_int(value: int) -> None:
+    if value.bit_length() > MAX_BITS:
+        raise ExpressionError(f"a number of {value.bit_length()} bits is larger than {MAX_BITS} bits")
 
-    if isinstance(node, ast.Constant):
+
+def _chain_children(node: ast.AST) -> list[ast.AST]:
+    """Operands of a flat sum or product whose top is *node* (without recursion)."""
+    group = _ADDITIVE if isinstance(node.op, _ADDITIVE) else _MULTIPLICATIVE
+    operands = []
+    while isinstance(node, ast.BinOp) and isinstance(node.op, group):
+        operands.append(node.right)
+        node = node.left
+    operands.append(node)
+    operands.reverse()
+    return operands
+
+
+def _check_shape(root: ast.AST) -> None:
+    """Refuse an expression nested deeper than MAX_DEPTH or with more than MAX_NODES nodes (iteratively)."""
+    stack = [(root, 1)]
+    count = 0
+    while stack:
+        node, depth = stack.pop()
+        count += 1
+        if count > MAX_NODES:
+            raise ExpressionError(f"expression has more than {MAX_NODES} parts")
+        if depth > MAX_DEPTH:
+            raise ExpressionError(f"expression is nested more than {MAX_DEPTH} levels deep")
+        if isinstance(node, ast.BinOp) and isinstance(node.op, _ADDITIVE + _MULTIPLICATIVE):
+            children = _chain_children(node)
+            count += len(children) - 2  # the chain's operations
+        else:
+            children = [c for c in ast.iter_child_nodes(node) if isinstance(c, ast.expr)]
+        stack.extend((child, depth + 1) for child in children)
+
+
+def _bits(number) -> int:
+    """Bits of the numerator or denominator of a sympy Rational, whichever is larger."""
+    return max(int(number.p).bit_length(), int(number.q).bit_length())
+
+
+class _Converter:
+    """ast -> sympy through the whitelist; returns (expression, degree in the parameters)."""
+
+    def __init__(self, source: str, symbols: dict) -> None:
+        self.source = source
+        self.symbols = symbols
+
+    def literal(self, node: ast.Constant):
+        import sympy
+
         value = node.value
         if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise ExpressionError(f"only numbers are allowed as constants, not {value!r}")
+            raise ExpressionError(f"only numbers are allowed as constants, not {excerpt(repr(value))}")
+        written = ast.get_source_segment(self.source, node) or repr(value)
+        try:
+            check_number_text(written)
+        except ValueError as exc:
+            raise ExpressionError(f"number {excerpt(written)} is too large: {exc}") from None
         if isinstance(value, int):
+            _check_int(value)
             return sympy.Integer(value)
-        frac = Fraction(repr(value))
+        mantissa = re.split("[eE]", written)[0]
+        if math.isfinite(value) and (abs(value) >= sys.float_info.min or not re.search("[1-9]", mantissa)):
+            frac = Fraction(repr(value))
+        else:  # beyond the range of floats (1e999, 1e-999): read the digits as written, exactly
+            frac = Fraction(written.replace("_", ""))
         return sympy.Rational(frac.numerator, frac.denominator)
-    if isinstance(node, ast.Name):
-        if node.id in symbols:
-            return symbols[node.id]
-        if node.id in ALLOWED_FUNCTIONS:
-            raise ExpressionError(f"function {node.id!r} must be called, e.g. {node.id}(x)")
-        known = ", ".join(sorted(symbols)) or "none"
-        raise ExpressionError(f"unknown name {node.id!r} (declared parameters: {known})")
-    if isinstance(node, ast.BinOp):
-        left, right = _convert(node.left, symbols), _convert(node.right, symbols)
-        if isinstance(node.op, ast.Add):
-            return left + right
-        if isinstance(node.op, ast.Sub):
-            return left - right
-        if isinstance(node.op, ast.Mult):
-            return left * right
-        if isinstance(node.op, ast.Div):
-            if right == 0:
-                raise ExpressionError("division by zero")
-            return left / right
-        if isinstance(node.op, ast.Pow):
-            if right.is_Number and abs(right) > _MAX_POWER:
-                raise ExpressionError(f"exponent {right} is larger than {_MAX_POWER}")
-            return left ** right
-        raise ExpressionError(f"operator {type(node.op).__name__} is not allowed (use + - * / **)")
-    if isinstance(node, ast.UnaryOp):
-        operand = _convert(node.operand, symbols)
-        if isinstance(node.op, ast.USub):
-            return -operand
-        if isinstance(node.op, ast.UAdd):
-            return operand
-        raise ExpressionError(f"operator {type(node.op).__name__} is not allowed")
-    if isinstance(node, ast.Call):
-        if not isinstance(node.func, ast.Name) or node.func.id not in ALLOWED_FUNCTIONS:
-            raise ExpressionError("calls are limited to " + ", ".join(ALLOWED_FUNCTIONS))
-        if node.keywords:
-            raise ExpressionError("keyword arguments are not allowed")
-        args = [_convert(a, symbols) for a in node.args]
-        name = node.func.id
-        if name in ("min", "max"):
-            if len(args) < 2:
-                raise ExpressionError(f"{name}() needs at least two arguments")
-        elif len(args) != 1:
-            raise ExpressionError(f"{name}() takes exactly one argument")
-        return _functions()[name](*args)
-    raise ExpressionError(f"{type(node).__name__} is not allowed in an expression "
-                          "(only numbers, parameter names, + - * / ** and " + ", ".join(ALLOWED_FUNCTIONS) + ")")
+
+    def convert(self, node: ast.AST):
+        import sympy
+
+        if isinstance(node, ast.Constant):
+            return self.literal(node), 0
+        if isinstance(node, ast.Name):
+            if node.id in self.symbols:
+                return self.symbols[node.id], 1
+            if node.id in ALLOWED_FUNCTIONS:
+                raise ExpressionError(f"function {node.id!r} must be called, e.g. {node.id}(x)")
+            known = excerpt(", ".join(sorted(self.symbols)) or "none", 200)
+            raise ExpressionError(f"unknown name {excerpt(node.id)!r} (declared parameters: {known})")
+        if isinstance(node, ast.BinOp) and isinstance(node.op, _ADDITIVE):
+            operands = _chain_children(node)
+            first, degree = self.convert(operands[0])
+            terms = [first]
+            ops = []
+            inner = node
+            while isinstance(inner, ast.BinOp) and isinstance(inner.op, _ADDITIVE):
+                ops.append(inner.op)
+                inner = inner.left
+            ops.reverse()
+            for op, operand in zip(ops, operands[1:]):
+                value, deg = self.convert(operand)
+                degree = max(degree, deg)
+                terms.append(value if isinstance(op, ast.Add) else -value)
+            return (terms[0] if len(terms) == 1 else sympy.Add(*terms)), degree
+        if isinstance(node, ast.BinOp) and isinstance(node.op, _MULTIPLICATIVE):
+            operands = _chain_children(node)
+            ops = []
+            inner = node
+            while isinstance(inner, ast.BinOp) and isinstance(inner.op, _MULTIPLICATIVE):
+                ops.append(inner.op)
+                inner = inner.left
+            ops.reverse()
+            result, degree = self.convert(operands[0])
+            for op, operand in zip(ops, operands[1:]):
+                value, deg = self.convert(operand)
+                degree += deg
+                if degree > MAX_DEGREE:
+                    raise ExpressionError(f"the product's total power of the parameters is larger than {MAX_DEGREE}")
+                if isinstance(op, ast.Div):
+                    if value == 0:
+                        raise ExpressionError("division by zero")
+                    result = result / value
+                else:
+                    result = result * value
+                if result.is_Rational and _bits(result) > MAX_BITS:
+                    raise ExpressionError(f"a product of more than {MAX_BITS} bits")
+            return result, degree
+        if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Pow):
+            (left, ldeg), (right, _) = self.convert(node.left), self.convert(node.right)
+            return self.power(left, ldeg, right), ldeg * math.ceil(abs(right))
+        if isinstance(node, ast.BinOp):
+            raise ExpressionError(f"operator {type(node.op).__name__} is not allowed (use + - * / **)")
+        if isinstance(node, ast.UnaryOp):
+            operand, degree = self.convert(node.operand)
+            if isinstance(node.op, ast.USub):
+                return -operand, degree
+            if isinstance(node.op, ast.UAdd):
+                return operand, degree
+            raise ExpressionError(f"operator {type(node.op).__name__} is not allowed")
+        if isinstance(node, ast.Call):
+            if not isinstance(node.func, ast.Name) or node.func.id not in ALLOWED_FUNCTIONS:
+                raise ExpressionError("calls are limited to " + ", ".join(ALLOWED_FUNCTIONS))
+            if node.keywords:
+                raise ExpressionError("keyword arguments are not allowed")
+            converted = [self.convert(a) for a in node.args]
+            args = [c[0] for c in converted]
+            degree = max((c[1] for c in converted), default=0)
+            name = node.func.id
+            if name in ("min", "max"):
+                if len(args) < 2:
+                    raise ExpressionError(f"{name}() needs at least two arguments")
+            elif len(args) != 1:
+                raise ExpressionError(f"{name}() takes exactly one argument")
+            if name == "sqrt":
+                return self.power(args[0], degree, _half()), degree
+            return _functions()[name](*args), degree
+        raise ExpressionError(f"{type(node).__name__} is not allowed in an expression "
+                              "(only numbers, parameter names, + - * / ** and " + ", ".join(ALLOWED_FUNCTIONS) + ")")
+
+    @staticmethod
+    def power(left, ldeg: int, right):
+        """``left ** right``, refused when the exponent, the number or the degree would be too large."""
+        if not right.is_Number:
+            raise ExpressionError("the exponent of a power must be a number (for a parameter exponent "
+                                  "write exp(y*log(x)) instead of x**y)")
+        if abs(right) > MAX_POWER:
+            raise ExpressionError(f"exponent {excerpt(right)} of a power is larger than {MAX_POWER}")
+        if not right.is_Rational:
+            raise ExpressionError("the exponent of a power must be a rational number")
+        if left.is_Rational and _bits(left) * abs(right) > MAX_BITS:
+            raise ExpressionError(f"the power {excerpt(left)}**{right} would have about "
+                                  f"{int(_bits(left) * abs(right))} bits, more than {MAX_BITS}")
+        if ldeg * abs(right) > MAX_DEGREE:
+            raise ExpressionError(f"the power's total power of the parameters is larger than {MAX_DEGREE}")
+        return left ** right
+
+
+def _half():
+    import sympy
+
+    return sympy.Rational(1, 2)

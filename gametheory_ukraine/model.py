@@ -10,7 +10,7 @@ from typing import Any
 
 from ._frozen import FrozenDict
 from ._numbers import format_exact, to_exact
-from .errors import ParameterError
+from .errors import ParameterError, excerpt
 from .games.normal_form import NormalFormGame
 from .games.tree import GameTree
 
@@ -52,7 +52,8 @@ class Parameter:
                 fix=f"choose {self.name} between {_fmt(self.low)} and {_fmt(self.high)}")
 
 
-_fmt = format_exact
+def _fmt(value: Any) -> str:
+    return excerpt(format_exact(value))
 
 
 @dataclass(frozen=True)
@@ -141,14 +142,18 @@ class Model:
         given = dict(overrides or {}, **kw)
         for name, raw in given.items():
             if name not in self.parameters:
-                close = difflib.get_close_matches(name, list(self.parameters), n=1)
+                close = difflib.get_close_matches(name[:100], list(self.parameters), n=1)
                 hint = f"did you mean {close[0]!r}? " if close else ""
-                raise ParameterError(f"model {self.name!r} has no parameter {name!r}",
+                raise ParameterError(f"model {self.name!r} has no parameter {excerpt(name)!r}",
                                      fix=hint + "known parameters: " + ", ".join(self.parameters))
             try:
                 exact_value = to_exact(raw)
             except (ValueError, TypeError) as exc:
-                raise ParameterError(f"{name}={raw!r} is not a number ({exc})",
+                if "too large" in str(exc):
+                    p = self.parameters[name]
+                    raise ParameterError(f"{name}={exc}", fix=f"choose {name} between {_fmt(p.low)} and "
+                                                              f"{_fmt(p.high)}") from None
+                raise ParameterError(f"{name}={excerpt(repr(raw))} is not a number ({exc})",
                                      fix="give a number such as 0.05 or 1/20") from None
             self.parameters[name].check(exact_value)
             vals[name] = raw if isinstance(raw, float) else exact_value

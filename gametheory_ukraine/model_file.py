@@ -21,14 +21,18 @@ import numpy as np
 
 from ._frozen import FrozenDict
 from ._numbers import to_exact
-from .errors import ModelFileError
+from .errors import ModelFileError, excerpt
 from .expressions import ExpressionError, parse_expression
 from .games.normal_form import NormalFormGame
 from .games.tree import Chance, Decision, GameTree, Terminal
-from .io.yaml_lines import MAX_MODEL_BYTES, LineDict, LineList, load_yaml_with_lines
+from .io.yaml_lines import MAX_MODEL_BYTES, LineDict, LineList, UnsafeValueError, load_yaml_with_lines
 from .model import Model, Parameter, Scenario
 
-__all__ = ["load_model_file", "parse_model", "FORM_NAMES"]
+__all__ = ["load_model_file", "parse_model", "FORM_NAMES", "MAX_TREE_DEPTH"]
+
+#: Deepest game tree a model file may describe (moves on the longest path from the root); the
+#: solvers and drawings walk trees recursively.
+MAX_TREE_DEPTH = 200
 
 FORM_NAMES = ("normal", "sequential")
 _NAME_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
@@ -42,6 +46,7 @@ class _Ctx:
         self.path = path
 
     def fail(self, message: str, where: str, line: int | None = None, fix: str | None = None):
+        where = excerpt(where, 160)
         place = f"line {line} ({where})" if line else where
         raise ModelFileError(message, path=self.path, where=place, fix=fix)
 
@@ -81,16 +86,25 @@ def _number(ctx: _Ctx, mapping: dict, key: str, where: str) -> Fraction:
         if isinstance(value, bool):
             raise ValueError
         return to_exact(value)
-    except (ValueError, TypeError):
-        ctx.fail(f"{key} must be a number, got {value!r}", f"{where}.{key}", _line(mapping, key),
-                 fix="write e.g. 0.05 or 1/20 (quoted)")
+    except (ValueError, TypeError) as exc:
+        too_large = isinstance(value, str) and "too large" in str(exc)
+        ctx.fail(str(exc) if too_large else f"{key} must be a number, got {excerpt(repr(value))}",
+                 f"{where}.{key}", _line(mapping, key),
+                 fix="use a smaller number" if too_large else "write e.g. 0.05 or 1/20 (quoted)")
+
+
+def _one_line(ctx: _Ctx, value: Any, where: str, line: int | None) -> None:
+    """Names and labels are printed in tables and pictures: no line breaks or tabs in them."""
+    if isinstance(value, str) and ("\n" in value.strip() or "\t" in value):
+        ctx.fail(f"{excerpt(repr(value))} holds a line break or a tab", where, line,
+                 fix="write names, labels and titles on one line")
 
 
 def _expr(ctx: _Ctx, value: Any, params: list[str], where: str, line: int | None):
     try:
         return parse_expression(value, params)
     except ExpressionError as exc:
-        ctx.fail(f"bad expression {value!r}: {exc}", where, line,
+        ctx.fail(f"bad expression {excerpt(repr(value))}: {exc}", where, line,
                  fix="use numbers, declared parameter names, + - * / ** and min/max/exp/log/sqrt/abs")
 
 
@@ -105,6 +119,7 @@ def parse_model(data: Any, path: str = "<model>", sha256: str = "") -> Model:
     if not _MODEL_NAME_RE.match(name):
         ctx.fail(f"model name {name!r} must be lower-case letters, digits, '-' or '_'", "name", _line(data, "name"))
     title = _req(ctx, data, "title", "", str)
+    _one_line(ctx, title, "title", _line(data, "title"))
     description = data.get("description", "") or ""
     if not isinstance(description, str):
         ctx.fail("description must be text", "description", _line(data, "description"))
@@ -114,6 +129,8 @@ def parse_model(data: Any, path: str = "<model>", sha256: str = "") -> Model:
         ctx.fail("players must be a non-empty list of names", "players", _line(data, "players"))
     if len(set(players)) != len(players):
         ctx.fail("player names must be distinct", "players", _line(data, "players"))
+    for i, player in enumerate(players):
+        _one_line(ctx, player, f"players[{i}]", _line(players, i))
     players = tuple(players)
 
     # -------------------------------------------------------------- parameters
@@ -134,11 +151,11 @@ def parse_model(data: Any, path: str = "<model>", sha256: str = "") -> Model:
         _check_keys(ctx, spec, {"symbol", "default", "low", "high", "description", "source", "unit"}, where)
         default, low, high = (_number(ctx, spec, k, where) for k in ("default", "low", "high"))
         if low > high:
-            ctx.fail(f"low ({low}) is greater than high ({high})", f"{where}.low", _line(spec, "low"),
+            ctx.fail(f"low ({excerpt(low)}) is greater than high ({excerpt(high)})", f"{where}.low", _line(spec, "low"),
                      fix="swap them")
         if not low <= default <= high:
-            ctx.fail(f"default {default} lies outside [low, high] = [{low}, {high}]", f"{where}.default",
-                     _line(spec, "default"), fix="widen the range or change the default")
+            ctx.fail(f"default {excerpt(default)} lies outside [low, high] = [{excerpt(low)}, {excerpt(high)}]",
+                     f"{where}.default", _line(spec, "default"), fix="widen the range or change the default")
         source = _req(ctx, spec, "source", where, str,
                       fix="every parameter needs a source: a quote from the analysis or a citation")
         if not source.strip():
@@ -176,12 +193,13 @@ def parse_model(data: Any, path: str = "<model>", sha256: str = "") -> Model:
                 if isinstance(raw, bool):
                     raise ValueError
                 value = to_exact(raw)
-            except (ValueError, TypeError):
-                ctx.fail(f"{raw!r} is not a number", vwhere, _line(svals, pname))
+            except (ValueError, TypeError) as exc:
+                ctx.fail(str(exc) if isinstance(raw, str) else f"{excerpt(repr(raw))} is not a number", vwhere,
+                         _line(svals, pname), fix="write e.g. 0.05 or 1/20 (quoted)")
             p = parameters[pname]
             if not p.low <= value <= p.high:
-                ctx.fail(f"{pname}={value} is outside [{p.low}, {p.high}]", vwhere, _line(svals, pname),
-                         fix="change the value or the parameter's range")
+                ctx.fail(f"{pname}={excerpt(value)} is outside [{excerpt(p.low)}, {excerpt(p.high)}]", vwhere,
+                         _line(svals, pname), fix="change the value or the parameter's range")
             values[pname] = value
         scenarios[sname] = Scenario(str(sname), sdesc.strip(), FrozenDict(values))
 
@@ -268,6 +286,8 @@ def _parse_normal(ctx: _Ctx, spec: Any, players: tuple, pnames: list, title: str
             ctx.fail("actions must be a non-empty list of names", f"{where}.actions.{p}", _line(actions_spec, p))
         if len(set(acts)) != len(acts):
             ctx.fail("action names must be distinct", f"{where}.actions.{p}", _line(actions_spec, p))
+        for k, act in enumerate(acts):
+            _one_line(ctx, act, f"{where}.actions.{p}[{k}]", _line(acts, k))
         actions.append(tuple(acts))
     for key in actions_spec:
         if key not in players:
@@ -306,6 +326,7 @@ def _parse_normal(ctx: _Ctx, spec: Any, players: tuple, pnames: list, title: str
         outcome = entry.get("outcome")
         if outcome is not None and not isinstance(outcome, str):
             ctx.fail("outcome must be text", f"{ewhere}.outcome", _line(entry, "outcome"))
+        _one_line(ctx, outcome, f"{ewhere}.outcome", _line(entry, "outcome"))
         outcomes[idx_t] = outcome
     if not filled.all():
         missing = [" / ".join(actions[i][a] for i, a in enumerate(prof))
@@ -346,6 +367,8 @@ def _parse_tree(ctx: _Ctx, spec: Any, players: tuple, pnames: list, title: str, 
             if not acts:
                 ctx.fail("a decision node needs at least one action", f"{nwhere}.actions", _line(nspec, "actions"))
             targets = [(a, t, _line(acts, a), f"{nwhere}.actions.{a}") for a, t in acts.items()]
+            for a in acts:
+                _one_line(ctx, a, f"{nwhere}.actions.{a}", _line(acts, a))
         elif "chance" in nspec:
             _check_keys(ctx, nspec, {"chance", "description"}, nwhere)
             branches = _req(ctx, nspec, "chance", nwhere, dict,
@@ -354,6 +377,7 @@ def _parse_tree(ctx: _Ctx, spec: Any, players: tuple, pnames: list, title: str, 
                 ctx.fail("a chance node needs at least one branch", f"{nwhere}.chance", _line(nspec, "chance"))
             for label, b in branches.items():
                 bwhere = f"{nwhere}.chance.{label}"
+                _one_line(ctx, label, bwhere, _line(branches, label))
                 if not isinstance(b, dict):
                     ctx.fail("a branch is {probability: expr, next: node id}", bwhere, _line(branches, label))
                 _check_keys(ctx, b, {"probability", "next"}, bwhere)
@@ -381,6 +405,9 @@ def _parse_tree(ctx: _Ctx, spec: Any, players: tuple, pnames: list, title: str, 
     stack: list[tuple[str, bool]] = [(root, False)]
     on_path: set[str] = set()
     while stack:
+        if len(on_path) > MAX_TREE_DEPTH:
+            ctx.fail(f"the tree is deeper than {MAX_TREE_DEPTH} moves", f"{where}.nodes", _line(spec, "nodes"),
+                     fix="a game this deep cannot be solved here: shorten the longest path")
         nid, expanded = stack.pop()
         nspec = nodes[nid]
         nwhere = f"{where}.nodes.{nid}"
@@ -412,7 +439,12 @@ def _parse_tree(ctx: _Ctx, spec: Any, players: tuple, pnames: list, title: str, 
             outcome = nspec.get("outcome")
             if outcome is not None and not isinstance(outcome, str):
                 ctx.fail("outcome must be text", f"{nwhere}.outcome", _line(nspec, "outcome"))
+            _one_line(ctx, outcome, f"{nwhere}.outcome", _line(nspec, "outcome"))
             built[nid] = Terminal(nid, pays, outcome)
+    unbuilt = [nid for nid in nodes if nid not in built]
+    if unbuilt:  # every node has a parent, yet some are not below the root: they form cycles
+        ctx.fail(f"node(s) never reached from the root (they form a cycle): {excerpt(', '.join(map(str, unbuilt)))}",
+                 f"{where}.nodes", _line(spec, "nodes"), fix="connect them to the tree or delete them")
     tree = GameTree(players, built[root], title)
     try:
         tree.validate()
@@ -431,25 +463,25 @@ def load_model_file(path: str | os.PathLike) -> Model:
     """
     import yaml
 
+    from .registry import read_model_bytes
+
     p = Path(path)
-    try:
-        raw = p.read_bytes()
-    except OSError as exc:
-        raise ModelFileError(f"cannot read the file ({exc.strerror})", path=str(p),
-                             fix="check the path and its permissions") from None
-    if len(raw) > MAX_MODEL_BYTES:
-        raise ModelFileError(f"file is larger than {MAX_MODEL_BYTES} bytes", path=str(p))
+    raw = read_model_bytes(p, MAX_MODEL_BYTES)
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise ModelFileError(f"not UTF-8 text (byte {exc.start})", path=str(p), fix="save the file as UTF-8") from None
     try:
         data = load_yaml_with_lines(text)
+    except UnsafeValueError as exc:
+        mark = exc.problem_mark
+        raise ModelFileError(exc.problem, path=str(p), where=f"line {mark.line + 1}, column {mark.column + 1}",
+                             fix=exc.fix) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else None
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise ModelFileError(f"not valid YAML: {problem}", path=str(p), where=where,
+        raise ModelFileError(f"not valid YAML: {excerpt(problem, 200)}", path=str(p), where=where,
                              fix="fix the YAML syntax there (indentation, quoting, colons)") from None
     return parse_model(data, str(p), hashlib.sha256(raw).hexdigest())
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+import numbers
 from collections.abc import Mapping
 from fractions import Fraction
 from typing import Any
@@ -15,14 +17,137 @@ from .games.normal_form import NormalFormGame
 from .games.tree import GameTree
 from .results import Equilibrium, EquilibriumSet, format_number
 
-__all__ = ["solve", "NORMAL_FORM_METHODS", "TREE_METHODS"]
+__all__ = ["solve", "NORMAL_FORM_METHODS", "TREE_METHODS", "MAX_WORK", "estimate_work", "check_work"]
 
 NORMAL_FORM_METHODS = ("auto", "vertex-enumeration", "support-enumeration", "pure", "lemke-howson")
 TREE_METHODS = ("auto", "subgame-perfect", "nash")
 
+#: Default work budget of one solve (``gtu solve --max-work``, ``solve(max_work=)``), in the units of
+#: :func:`estimate_work`; measured on a 2-core machine, every solve within it takes at most about 20 s
+#: (a 10 x 10 bimatrix game by vertex enumeration: 1.8 M units, 4-20 s; 11 x 11: 7.8 M units, refused).
+MAX_WORK = 2_000_000
+#: Lemke-Howson paths longer than this many pivots are abandoned (float pivoting can cycle or overflow).
+MAX_PIVOTS = 10_000
+# units per support profile of support enumeration: linear systems (two players), polynomial systems (more)
+_SUPPORT_WEIGHT_2 = 100
+_SUPPORT_WEIGHT_N = 30_000
+
+
+def _support_profiles(shape) -> int:
+    count = 1
+    for k in shape:
+        count *= 2**int(k) - 1
+    return count
+
+
+def estimate_work(shape, method: str) -> tuple[int, str]:
+    """Estimated work of solving a normal form of *shape* (actions per player) with *method*.
+
+    Units: vertex enumeration, ``C(m+n, m) x max(m, n)`` (the candidate bases of each best-response polytope
+    times the size of their linear systems); support enumeration, 100 per support profile with two players
+    (linear systems) and 30,000 with more (polynomial systems); pure equilibria and argmax, one per cell and
+    player / 1,000; Lemke-Howson, ``(m+n)**3`` (one path per label, each a few pivots of an (m+n)-row
+    tableau).
+
+    Parameters
+    ----------
+    shape : sequence of int
+        Actions per player.
+    method : str
+        A resolved method (not ``"auto"``).
+
+    Returns
+    -------
+    (int, str)
+        The estimate and what it counts.
+
+    Examples
+    --------
+    >>> estimate_work((10, 10), "vertex-enumeration")
+    (1847560, '184,756 candidate bases x 10')
+    >>> estimate_work((2, 2, 3), "support-enumeration")[0]
+    1890000
+    """
+    shape = tuple(int(k) for k in shape)
+    if method == "vertex-enumeration" and len(shape) == 2:
+        m, n = shape
+        bases = math.comb(m + n, m)
+        return bases * max(m, n), f"{count_text(bases)} candidate bases x {max(m, n)}"
+    if method == "support-enumeration" and len(shape) >= 2:
+        count = _support_profiles(shape)
+        weight = _SUPPORT_WEIGHT_2 if len(shape) == 2 else _SUPPORT_WEIGHT_N
+        kind = "linear" if len(shape) == 2 else "polynomial"
+        return count * weight, f"{count_text(count)} support profiles x {weight:,} ({kind} systems)"
+    if method == "lemke-howson" and len(shape) == 2:
+        k = sum(shape)
+        return k**3, f"{k} labels x {k}**2 pivoting"
+    cells = math.prod(shape) * len(shape)
+    return cells // 1000, f"{count_text(cells)} cells x players / 1000"
+
+
+def count_text(n: int) -> str:
+    """*n* with thousands separators, or ``about 10^K`` when it has more than 15 digits (never converting a
+    huge integer to text in full).
+
+    Examples
+    --------
+    >>> count_text(1234567), count_text(10**40 + 1)
+    ('1,234,567', 'about 10^40')
+    """
+    n = int(n)
+    if abs(n) < 10**15:
+        return f"{n:,}"
+    digits = int(n.bit_length() * math.log10(2))
+    if 10 ** (digits + 1) <= n:
+        digits += 1
+    return f"about 10^{digits}"
+
+
+def _shape_text(shape) -> str:
+    return " x ".join(str(int(k)) for k in shape)
+
+
+def check_work(shape, method: str, max_work: int | None = None, *, where: str | None = None) -> int:
+    """Refuse a solve whose :func:`estimate_work` exceeds *max_work* (default :data:`MAX_WORK`) before it
+    starts; return the estimate.
+
+    Raises
+    ------
+    SolverError
+        With the estimate, the budget, the option that raises it and a method that would be feasible.
+
+    Examples
+    --------
+    >>> check_work((12, 12), "vertex-enumeration")
+    Traceback (most recent call last):
+    ...
+    gametheory_ukraine.errors.SolverError: --max-work: solving the 12 x 12 game by vertex-enumeration needs ...
+    """
+    if max_work is None:
+        cap = MAX_WORK
+    elif isinstance(max_work, bool) or not isinstance(max_work, numbers.Integral) or max_work < 1:
+        raise SolverError(f"max_work={max_work!r} is not a whole number >= 1", where="--max-work",
+                          fix=f"give e.g. --max-work {MAX_WORK}")
+    else:
+        cap = int(max_work)
+    work, what = estimate_work(shape, method)
+    if work <= cap:
+        return work
+    feasible = [alt for alt in ("pure", "lemke-howson") if alt != method
+                and (alt == "pure" or len(shape) == 2) and estimate_work(shape, alt)[0] <= cap]
+    labels = {"pure": "--method pure (pure equilibria only)",
+              "lemke-howson": "--method lemke-howson (some equilibria, in floats)"}
+    hint = " or ".join(labels[alt] for alt in feasible) if feasible else "a smaller game"
+    raise_it = (f"raise the budget with --max-work {work} (max_work=)" if work < 10**15
+                else "no budget makes this method feasible")
+    raise SolverError(f"solving the {_shape_text(shape)} game by {method} needs {count_text(work)} units of work "
+                      f"({what}), more than the budget of {cap:,}", where=where or "--max-work",
+                      fix=f"use {hint}; or {raise_it}")
+
 
 def solve(game: NormalFormGame | GameTree, *, exact: bool | None = None, method: str = "auto",
-          tol: float = 1e-9, parameters: Mapping[str, Any] | None = None) -> EquilibriumSet:
+          tol: float = 1e-9, parameters: Mapping[str, Any] | None = None,
+          max_work: int | None = None) -> EquilibriumSet:
     """Compute the equilibria of a numeric game, each with a best-response certificate.
 
     Parameters
@@ -45,6 +170,10 @@ def solve(game: NormalFormGame | GameTree, *, exact: bool | None = None, method:
         Float mode: tolerance for best-response checks. Ignored when exact.
     parameters : mapping, optional
         Parameter values to record in the result.
+    max_work : int, optional
+        Work budget (default :data:`MAX_WORK`): a normal form (also a tree's reduced normal form, and the
+        normal forms of imperfect-information subgames) whose :func:`estimate_work` exceeds it is refused
+        before solving starts.
 
     Returns
     -------
@@ -53,8 +182,8 @@ def solve(game: NormalFormGame | GameTree, *, exact: bool | None = None, method:
     Raises
     ------
     SolverError
-        For symbolic games, unknown methods, or (never expected) an equilibrium
-        failing its certificate.
+        For symbolic games, unknown methods, a game too large for the method (past *max_work*, or past a
+        solver's own cap), or (never expected) an equilibrium failing its certificate.
 
     Examples
     --------
@@ -72,9 +201,9 @@ def solve(game: NormalFormGame | GameTree, *, exact: bool | None = None, method:
                           fix="instantiate it first, e.g. game.instantiate(rho=0.05), or use model.game(...)")
     ex = game.is_exact if exact is None else bool(exact)
     if isinstance(game, GameTree):
-        return _solve_tree(game, ex, method, tol, params)
+        return _solve_tree(game, ex, method, tol, params, max_work)
     if isinstance(game, NormalFormGame):
-        return _solve_normal(game, ex, method, tol, params)
+        return _solve_normal(game, ex, method, tol, params, max_work)
     raise SolverError(f"cannot solve an object of type {type(game).__name__}",
                       fix="pass a NormalFormGame or a GameTree")
 
@@ -136,14 +265,19 @@ def _certify(value, exact: bool, tol: float, what: str):
     return max(value, 0.0)
 
 
-def _solve_normal(game: NormalFormGame, exact: bool, method: str, tol: float, params) -> EquilibriumSet:
+def _solve_normal(game: NormalFormGame, exact: bool, method: str, tol: float, params,
+                  max_work: int | None = None) -> EquilibriumSet:
     from .solvers.certificate import expected_payoffs, regret
 
     if method not in NORMAL_FORM_METHODS:
         raise SolverError(f"unknown method {method!r} for a normal-form game",
                           fix="use one of " + ", ".join(NORMAL_FORM_METHODS))
-    payoffs = _payoff_arrays(game, exact)
     n = game.n_players
+    shape = tuple(len(a) for a in game.actions)
+    resolved = method if method != "auto" else (
+        "vertex-enumeration" if n == 2 else ("argmax" if n == 1 else "support-enumeration"))
+    check_work(shape, resolved, max_work)
+    payoffs = _payoff_arrays(game, exact)
     degenerate = None
     complete = True
     notes: list[str] = []
@@ -180,20 +314,21 @@ def _solve_normal(game: NormalFormGame, exact: bool, method: str, tol: float, pa
     elif method == "support-enumeration":
         from .solvers.n_player import support_enumeration
 
-        sol = support_enumeration(payoffs, exact=exact, tol=tol)
+        try:
+            sol = support_enumeration(payoffs, exact=exact, tol=tol, max_supports=max(1, _support_profiles(shape)))
+        except ValueError as exc:  # a solver's own cap
+            raise SolverError(str(exc), fix="use --method pure, or a smaller game") from None
         profiles = [tuple(p) for p in sol.equilibria]
         complete = sol.complete
         notes.extend(sol.notes)
     else:  # lemke-howson via nashpy
         if n != 2:
             raise SolverError("Lemke-Howson is for two-player games")
-        import nashpy
-
         A, B = (np.asarray(p, dtype=float) for p in payoffs)
         found = []
         for label in range(sum(A.shape)):
             try:
-                x, y = nashpy.Game(A, B).lemke_howson(initial_dropped_label=label)
+                x, y = _lemke_howson(A, B, label)
             except Exception as exc:  # nashpy raises on some degenerate games
                 notes.append(f"Lemke-Howson from label {label} failed: {exc}")
                 continue
@@ -227,23 +362,62 @@ def _solve_normal(game: NormalFormGame, exact: bool, method: str, tol: float, pa
                           actions=game.actions, form="normal", parameters=params, notes=tuple(notes))
 
 
+def _lemke_howson(A: np.ndarray, B: np.ndarray, label: int, max_pivots: int = MAX_PIVOTS):
+    """nashpy's Lemke-Howson path from *label* (``nashpy.algorithms.lemke_howson``, lexicographic pivoting),
+    abandoned after *max_pivots* pivots or when the tableau stops being finite (float pivoting overflows on
+    larger games, after which nashpy's own loop never ends)."""
+    import warnings
+    from itertools import cycle
+
+    from nashpy.linalg import create_col_tableau, create_row_tableau
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        col_tableau = create_col_tableau(A, True)
+        row_tableau = create_row_tableau(B, True)
+        tableaux = cycle((row_tableau, col_tableau) if label in row_tableau.non_basic_variables
+                         else (col_tableau, row_tableau))
+        full = col_tableau.labels
+        entering = label
+        for _ in range(max_pivots):
+            tableau = next(tableaux)
+            entering = tableau.pivot_and_drop_label(entering)
+            if col_tableau.non_basic_variables.union(row_tableau.non_basic_variables) == full:
+                return (row_tableau.to_strategy(col_tableau.non_basic_variables),
+                        col_tableau.to_strategy(row_tableau.non_basic_variables))
+            if not (np.isfinite(tableau._tableau).all()):
+                raise ArithmeticError("the pivoting overflowed")
+    raise ArithmeticError(f"no equilibrium after {max_pivots} pivots")
+
+
 # ----------------------------------------------------------------------- trees
-def _solve_tree(tree: GameTree, exact: bool, method: str, tol: float, params) -> EquilibriumSet:
+def _solve_tree(tree: GameTree, exact: bool, method: str, tol: float, params,
+                max_work: int | None = None) -> EquilibriumSet:
     if method not in TREE_METHODS:
         raise SolverError(f"unknown method {method!r} for a game tree", fix="use one of " + ", ".join(TREE_METHODS))
     tree.validate()
     if exact and not tree.is_exact:
         tree = _exact_tree(tree)
     if method == "nash":
-        nf = tree.to_normal_form()
-        res = _solve_normal(nf, exact, "auto", tol, params)
+        from .games.reduce import to_normal_form
+
+        try:
+            nf = to_normal_form(tree, max_profiles=max(1, MAX_WORK if max_work is None else int(max_work)))
+        except ValueError as exc:  # too many reduced strategies or profiles
+            raise SolverError(f"the reduced normal form is too large: {exc}", where="--method nash",
+                              fix="use --method subgame-perfect, or raise the budget with --max-work") from None
+        res = _solve_normal(nf, exact, "auto", tol, params, max_work)
         return EquilibriumSet(res.equilibria, method=res.method + " (reduced normal form)", exact=res.exact,
                               complete=res.complete, degenerate=res.degenerate, tolerance=res.tolerance,
                               players=res.players, actions=res.actions, form="normal", parameters=params,
                               notes=res.notes)
     from .solvers.subgame_perfect import expected_payoffs, outcome_distribution, regret, subgame_perfect
 
-    sol = subgame_perfect(tree, exact=exact, tol=tol)
+    try:
+        sol = subgame_perfect(tree, exact=exact, tol=tol, max_work=max_work)
+    except ValueError as exc:  # the solver's own caps: too many equilibria, strategies or profiles
+        raise SolverError(str(exc), where="--method subgame-perfect",
+                          fix="solve a smaller game, or fix parameters that make many ties") from None
     infosets = tree.infosets()
     actions = tuple(FrozenDict({h: s.actions for h, s in infosets.items() if s.player == i})
                     for i in range(tree.n_players))

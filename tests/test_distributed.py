@@ -126,7 +126,8 @@ def test_resume_solves_only_the_missing_chunks(territory, tree_serial, tmp_path,
     for i in (0, 5, 13):
         (ck / f"chunk-{i:08d}.parquet").unlink()
     (ck / ".chunk-00000005.parquet.abc123.part").write_bytes(b"half a chunk")  # as a SIGKILL leaves it
-    (tmp_path / ".out.parquet.xyz.part").write_bytes(b"half a file")
+    # a killed run's temporary of the output: its name carries the writer's PID, here one no process can have
+    (tmp_path / ".out.parquet.99999999.xyz.part").write_bytes(b"half a file")
     out.unlink()
     solved = []
     real = sweep_mod.solve_chunk
@@ -249,6 +250,10 @@ def test_checkpoint_folder_checks(territory, tmp_path):
     assert len(df) == 20
     # a chunk file of another sweep (or damaged) is named, with the fix
     shutil.copy(tmp_path / "ck" / "chunk-00000001.parquet", tmp_path / "ck" / "chunk-00000002.parquet")
+    with pytest.raises(OutputError, match=r"chunk-00000002.parquet: chunk 2 is damaged: its SHA-256 differs"):
+        sweep(territory, {"rho": "0.01:0.5:20"}, chunk_size=5, checkpoint=tmp_path / "ck", **SEQ)
+    # ... also when its checksum file came along: the chunk's own tag says which chunk it is
+    shutil.copy(tmp_path / "ck" / "chunk-00000001.parquet.sha256", tmp_path / "ck" / "chunk-00000002.parquet.sha256")
     with pytest.raises(OutputError, match=r"chunk-00000002.parquet: the file is not chunk 2 \(points \[10, 15\)\)"):
         sweep(territory, {"rho": "0.01:0.5:20"}, chunk_size=5, checkpoint=tmp_path / "ck", **SEQ)
 

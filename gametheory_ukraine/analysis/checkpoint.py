@@ -5,6 +5,7 @@ A checkpoint is a folder::
     DIR/manifest.json            what the sweep is (model and its file's SHA-256, form, scenario, design, the
                                  other parameters' values, exactness, engine, points, chunking, columns, version)
     DIR/chunk-00000000.parquet   the rows of chunk 0 (global point_id), one file per finished chunk
+    DIR/chunk-00000000.parquet.sha256   the SHA-256 of that file's bytes, written before the chunk is renamed
     DIR/chunk-00000001.parquet   ...
     DIR/.lock                    held (flock) by the run using the folder
 
@@ -13,8 +14,12 @@ any moment (SIGKILL included) leaves whole chunk files and at most some ``.chunk
 next run deletes: it loses only the chunks in flight. Running the same sweep again with the same folder resumes:
 the manifest is compared with the new plan (a changed model file, grid, design, scenario, parameter, engine,
 chunking or package version is refused with a message saying what differs), finished chunks are kept and only
-the missing ones are solved. The sweep's table (in memory or the output file) is assembled from the chunk files,
-in chunk order, only when every chunk is present, so it equals the serial sweep's row for row.
+the missing ones are solved. Every finished chunk's bytes are checked against its recorded SHA-256 when a run
+resumes and again when the table is assembled: a chunk damaged on disk (a flipped bit, a file rewritten by
+something else) is refused with the fix (delete it: the chunk is solved again), never read into the table. A
+refused folder is left as it was (no lock file, no folder created). The sweep's table (in memory or the output
+file) is assembled from the chunk files, in chunk order, only when every chunk is present, so it equals the
+serial sweep's row for row.
 
 :func:`chunk_tables` is what :func:`~gametheory_ukraine.analysis.sweep.sweep` and
 :func:`~gametheory_ukraine.analysis.sweep.sweep_to_file` run: the chunk tables of a plan, in order, computed
@@ -28,8 +33,16 @@ Examples
 >>> folder = pathlib.Path(tempfile.mkdtemp()) / "ckpt"
 >>> args = dict(form="sequential", scenario="baseline-2025", chunk_size=2)
 >>> df = sweep("territory", {"rho": "0.02:0.06:5"}, checkpoint=folder, **args)
->>> sorted(p.name for p in folder.iterdir())
-['.lock', 'chunk-00000000.parquet', 'chunk-00000001.parquet', 'chunk-00000002.parquet', 'manifest.json']
+>>> for name in sorted(p.name for p in folder.iterdir()):
+...     print(name)
+.lock
+chunk-00000000.parquet
+chunk-00000000.parquet.sha256
+chunk-00000001.parquet
+chunk-00000001.parquet.sha256
+chunk-00000002.parquet
+chunk-00000002.parquet.sha256
+manifest.json
 >>> again = sweep("territory", {"rho": "0.02:0.06:5"}, checkpoint=folder, **args)  # nothing left to solve
 >>> again.equals(df)
 True
@@ -64,10 +77,11 @@ __all__ = ["Checkpoint", "chunk_tables", "plan_manifest", "resume_seed", "chunk_
            "MANIFEST"]
 
 MANIFEST = "manifest.json"
-FORMAT = 1
+FORMAT = 2  # 2: chunks carry a .sha256 file
 _LOCK = ".lock"
 _CHUNK = re.compile(r"^chunk-(\d{8,})\.parquet$")
-_STALE = re.compile(r"^\.(chunk-\d{8,}\.parquet|manifest\.json)\..*\.part$")
+_STALE = re.compile(r"^\.(chunk-\d{8,}\.parquet(\.sha256)?|manifest\.json)\..*\.part$")
+_SUM = ".sha256"
 #: manifest keys that do not identify the sweep (informational only)
 _INFO_KEYS = ("model_path",)
 _CHUNK_META = b"gametheory_ukraine_chunk"
@@ -205,29 +219,32 @@ class Checkpoint:
         self.close()
 
     def open(self) -> None:
-        """Create or check the folder and take its lock (see the class docstring); :meth:`close` releases it."""
+        """Create or check the folder and take its lock (see the class docstring); :meth:`close` releases it.
+
+        A refusal leaves the folder as it was: no lock file or folder of this run stays behind.
+        """
         folder = self.folder
         if folder.exists() and not folder.is_dir():
             raise OutputError("is a file, not a folder", path=str(folder), where="--checkpoint",
                               fix="give a folder name for the checkpoint")
+        if folder.is_dir():
+            self._refuse_foreign()
+        created = [p for p in [folder, *folder.parents] if not p.exists()]
         try:
             folder.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise OutputError(f"cannot create the checkpoint folder: {exc.strerror or exc}", path=str(folder),
                               where="--checkpoint", fix="choose a folder you can write to") from None
-        if not os.access(folder, os.W_OK | os.X_OK):
-            raise OutputError("the checkpoint folder is not writable", path=str(folder), where="--checkpoint",
-                              fix="choose a folder you can write to")
-        self._lock()
+        lock_was_there = (folder / _LOCK).exists()
         try:
+            if not os.access(folder, os.W_OK | os.X_OK):
+                raise OutputError("the checkpoint folder is not writable", path=str(folder), where="--checkpoint",
+                                  fix="choose a folder you can write to")
+            self._lock()
             self._clean_stale()
             old = _read_manifest(folder)
             if old is None:
-                others = [e.name for e in os.scandir(folder) if e.name != _LOCK]
-                if others:
-                    raise OutputError(f"the folder holds files but no {MANIFEST} (e.g. {sorted(others)[0]!r}): it is "
-                                      "not a sweep checkpoint", path=str(folder), where="--checkpoint",
-                                      fix="give an empty or new folder")
+                self._refuse_foreign()
                 from ..output.files import write_text_atomic
 
                 write_text_atomic(folder / MANIFEST, json.dumps(self.manifest, indent=2, sort_keys=True) + "\n")
@@ -237,9 +254,28 @@ class Checkpoint:
                 raise OutputError(f"the checkpoint holds another sweep: {shown}", path=str(folder),
                                   fix=f"use a new checkpoint folder for this sweep, or delete {str(folder)!r} to "
                                       "start over")
+            else:
+                for i in sorted(self.done()):
+                    self.verify(i)
         except BaseException:
             self.close()
+            if not lock_was_there:
+                with contextlib.suppress(OSError):
+                    os.unlink(folder / _LOCK)
+            for p in created:  # innermost first; only if still empty
+                with contextlib.suppress(OSError):
+                    p.rmdir()
             raise
+
+    def _refuse_foreign(self) -> None:
+        """Refuse a folder with files but no manifest (before anything is created in it)."""
+        if (self.folder / MANIFEST).exists():
+            return
+        others = [e.name for e in os.scandir(self.folder) if e.name != _LOCK]
+        if others:
+            raise OutputError(f"the folder holds files but no {MANIFEST} (e.g. {sorted(others)[0]!r}): it is "
+                              "not a sweep checkpoint", path=str(self.folder), where="--checkpoint",
+                              fix="give an empty or new folder")
 
     def _lock(self) -> None:
         try:
@@ -302,14 +338,48 @@ class Checkpoint:
         tag = json.dumps({"chunk": i, "lo": lo, "hi": hi, "sweep": self.digest}).encode("utf-8")
         table = table.replace_schema_metadata({**(table.schema.metadata or {}), _CHUNK_META: tag})
         final = self.path(i)
-        with atomic_path(final) as tmp:
+        with atomic_path(final, sweep=False) as tmp:
             pq.write_table(table, tmp)
             fd = os.open(tmp, os.O_RDONLY)
             try:
                 os.fsync(fd)
             finally:
                 os.close(fd)
+            # the checksum is in place before the chunk: a chunk file is never there without it
+            digest = _file_sha256(tmp)
+            with atomic_path(self._sum_path(i), sweep=False) as sum_tmp:
+                sum_tmp.write_text(f"{digest}  {final.name}\n", encoding="ascii")
         return final
+
+    def _sum_path(self, i: int) -> Path:
+        return self.folder / (chunk_name(i) + _SUM)
+
+    def _recorded_sum(self, i: int) -> str | None:
+        try:
+            text = self._sum_path(i).read_text(encoding="ascii")
+        except (OSError, ValueError):
+            return None
+        digest = text.split(maxsplit=1)[0] if text.split() else ""
+        return digest if re.fullmatch(r"[0-9a-f]{64}", digest) else None
+
+    def _damaged(self, i: int, why: str) -> OutputError:
+        return OutputError(f"chunk {i} is damaged: {why}", path=str(self.path(i)),
+                           fix="delete this file and run the same sweep again: the chunk will be solved again")
+
+    def verify(self, i: int, data: bytes | None = None) -> None:
+        """Check chunk *i*'s bytes (read from its file unless given as *data*) against its recorded SHA-256.
+
+        Raises
+        ------
+        OutputError
+            No valid checksum file, or bytes that differ from the ones written (with the fix: delete the chunk).
+        """
+        recorded = self._recorded_sum(i)
+        if recorded is None:
+            raise self._damaged(i, f"its checksum file {chunk_name(i) + _SUM} is missing or unreadable")
+        actual = hashlib.sha256(data).hexdigest() if data is not None else _file_sha256(self.path(i))
+        if actual != recorded:
+            raise self._damaged(i, "its SHA-256 differs from the one recorded when it was written")
 
     def read(self, i: int) -> pd.DataFrame:
         """Chunk *i*'s table, checked to belong to this sweep and chunk.
@@ -325,10 +395,15 @@ class Checkpoint:
         lo, hi = self.plan.bounds(i)
         fix = "delete this file and run the same sweep again: the chunk will be solved again"
         try:
-            table = pq.read_table(path)
-            tag = json.loads((table.schema.metadata or {}).get(_CHUNK_META, b"{}"))
+            data = path.read_bytes()
         except FileNotFoundError:
             raise OutputError(f"chunk {i} is missing", path=str(path), fix="run the same sweep again") from None
+        self.verify(i, data)
+        try:
+            import pyarrow as pa
+
+            table = pq.read_table(pa.BufferReader(data))
+            tag = json.loads((table.schema.metadata or {}).get(_CHUNK_META, b"{}"))
         except Exception as exc:  # pyarrow raises several types for a damaged file
             raise OutputError(f"cannot read chunk {i}: {exc}", path=str(path), fix=fix) from None
         if tag != {"chunk": i, "lo": lo, "hi": hi, "sweep": self.digest}:
@@ -338,6 +413,14 @@ class Checkpoint:
         if list(frame.columns) != self.plan.columns:
             raise OutputError(f"chunk {i} has other columns than the sweep", path=str(path), fix=fix)
         return frame
+
+
+def _file_sha256(path: str | os.PathLike) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
 
 
 # ------------------------------------------------------------------------------------------ errors
@@ -454,8 +537,10 @@ def _direct_tables(plan: SweepPlan, *, workers: int, progress: bool | None,
 
     if executor is None:
         order = list(range(plan.n_chunks))
-        for _, frame in _labelled(plan, order, run_chunks(plan, workers=workers, progress=progress)):
-            yield frame
+        tables = run_chunks(plan, workers=workers, progress=progress)
+        with contextlib.closing(tables):  # closed at once (workers stopped) if the consumer stops early
+            for _, frame in _labelled(plan, order, tables):
+                yield frame
         return
     from .distributed import dask_chunks, dask_client
 
@@ -477,9 +562,10 @@ def _fill(ck: Checkpoint, *, workers: int, progress: bool | None, executor: Any)
     with _bar(plan, progress, done_points) as bar:
         if executor is None:
             tables = run_chunks(plan, workers=workers, progress=False, chunks=todo)
-            for i, frame in _labelled(plan, todo, tables):
-                ck.write(i, frame)
-                bar.update(_size(plan, i))
+            with contextlib.closing(tables):  # a failed write stops the workers at once
+                for i, frame in _labelled(plan, todo, tables):
+                    ck.write(i, frame)
+                    bar.update(_size(plan, i))
             return
         from .distributed import dask_chunks, dask_client
 
@@ -526,15 +612,11 @@ def _bar(plan: SweepPlan, progress: bool | None, initial: int):
 
 
 def _clean_output_parts(out: Path) -> None:
-    """Delete temporaries of *out* (``.NAME.*.part``, see :func:`~gametheory_ukraine.output.files.atomic_path`)
-    left by a run killed while writing it."""
-    folder = out.parent if str(out.parent) else Path(".")
-    prefix = f".{out.name}."
-    with contextlib.suppress(OSError):
-        for entry in os.scandir(folder):
-            if entry.name.startswith(prefix) and entry.name.endswith(".part") and entry.is_file():
-                with contextlib.suppress(FileNotFoundError):
-                    os.unlink(entry.path)
+    """Delete temporaries of *out* left by a run killed while writing it (only those whose writing process is
+    gone: :func:`~gametheory_ukraine.output.files.remove_stale_parts`)."""
+    from ..output.files import remove_stale_parts
+
+    remove_stale_parts(out)
 
 
 def count_done(folder: str | os.PathLike) -> int:

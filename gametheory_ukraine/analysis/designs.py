@@ -44,10 +44,19 @@ import pandas as pd
 from .._numbers import format_exact, to_exact
 from ..errors import ParameterError
 
-__all__ = ["design_slice", "Spec", "parse_spec", "as_spec", "design", "n_points", "METHODS", "SAMPLED_METHODS"]
+__all__ = ["design_slice", "Spec", "parse_spec", "as_spec", "design", "n_points", "METHODS", "SAMPLED_METHODS",
+           "MAX_POINTS", "MAX_POINTS_IN_MEMORY", "check_count", "check_points", "points_budget"]
 
 METHODS = ("grid", "lhs", "mc", "sobol")
 SAMPLED_METHODS = ("lhs", "mc", "sobol")
+
+#: Default budget of a streamed sweep's points (``gtu sweep --max-points``, ``max_points=``): a sweep writes its
+#: table chunk by chunk, so memory does not grow with the points, but time does (about 1-20 us a point on the
+#: batched engines, about 1 ms on the scalar one): 10**8 points are hours of work, not days.
+MAX_POINTS = 10**8
+#: Default budget of a design built whole in memory (Latin hypercube designs, which cannot be cut into chunks;
+#: about 100 bytes a point and parameter with scipy's temporaries, so 10**7 points stay near 1 GB).
+MAX_POINTS_IN_MEMORY = 10**7
 
 _SPEC_FIX = "write LO:HI:N (a grid of N points), LO:HI (a range to sample), V1,V2,... (listed values) " \
             "or V (one value), e.g. 0.01:0.5:101"
@@ -377,6 +386,58 @@ def n_points(ranges: Mapping[str, Any], *, method: str = "grid", samples: int | 
     return math.prod(s.size for s in specs.values())
 
 
+def points_budget(method: str, max_points: int | None, *, in_memory: bool = False) -> int:
+    """The points a design may have: *max_points* if given, else :data:`MAX_POINTS_IN_MEMORY` for designs built
+    whole in memory (Latin hypercube designs, and any design when *in_memory*) and :data:`MAX_POINTS` for the
+    others (streamed in chunks)."""
+    if max_points is not None:
+        return check_count(max_points, "max_points", option="--max-points")
+    return MAX_POINTS_IN_MEMORY if (method == "lhs" or in_memory) else MAX_POINTS
+
+
+def check_count(value: Any, name: str, *, option: str, minimum: int = 1) -> int:
+    """*value* as an int if it is a whole number >= *minimum*; else a :class:`ParameterError` naming *option*.
+
+    Examples
+    --------
+    >>> check_count(5, "max_points", option="--max-points")
+    5
+    """
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < minimum:
+        text = repr(value)
+        text = text if len(text) <= 60 else text[:30] + "…" + text[-29:]
+        raise ParameterError(f"{name}={text} is not a whole number >= {minimum}", where=option,
+                             fix=f"give a whole number >= {minimum}, e.g. {option} {max(minimum, 1000)}")
+    return int(value)
+
+
+def check_points(points: int, *, method: str, max_points: int | None, what: str = "the sweep",
+                 in_memory: bool = False) -> None:
+    """Refuse a design of more than the budget's points (:func:`points_budget`) before anything is built.
+
+    Raises
+    ------
+    ParameterError
+        With the number of points, the cap and the option that raises it.
+
+    Examples
+    --------
+    >>> check_points(10**12, method="grid", max_points=None)
+    Traceback (most recent call last):
+    ...
+    gametheory_ukraine.errors.ParameterError: --max-points: the sweep has 1,000,000,000,000 points, more than the \
+budget of 100,000,000 (fix: use fewer points, or raise the budget with --max-points 1000000000000 (max_points=))
+    """
+    cap = points_budget(method, max_points, in_memory=in_memory)
+    if points > cap:
+        whole = (method == "lhs" or in_memory) and max_points is None
+        kind = "this design is built whole in memory; " if whole else ""
+        raise ParameterError(f"{what} has {points:,} points, more than the budget of {cap:,}",
+                             where="--max-points",
+                             fix=f"{kind}use fewer points, or raise the budget with --max-points {points} "
+                                 "(max_points=)")
+
+
 def _qmc(cls, d: int, rng: np.random.Generator, **kw):
     try:  # scipy >= 1.15 names the generator ``rng``
         return cls(d, rng=rng, **kw)
@@ -396,7 +457,7 @@ def _unit_sample(method: str, d: int, samples: int, rng: np.random.Generator) ->
 
 
 def design(ranges: Mapping[str, Any], *, method: str = "grid", samples: int | None = None,
-           seed: int | None = None, exact: bool = False) -> pd.DataFrame:
+           seed: int | None = None, exact: bool = False, max_points: int | None = None) -> pd.DataFrame:
     """A table of parameter points: one row per point, one column per parameter (in the order given).
 
     Parameters
@@ -416,6 +477,9 @@ def design(ranges: Mapping[str, Any], *, method: str = "grid", samples: int | No
     exact : bool
         False: float64 columns (each grid value the float nearest the exact one). True: object columns of
         Fractions (grid points exact; sampled floats read as the shortest decimal that prints them).
+    max_points : int, optional
+        Budget of points (default :data:`MAX_POINTS_IN_MEMORY`: the table is built whole); a bigger design is
+        refused before anything is allocated.
 
     Returns
     -------
@@ -426,7 +490,8 @@ def design(ranges: Mapping[str, Any], *, method: str = "grid", samples: int | No
     Raises
     ------
     ParameterError
-        Unknown method, missing or bad *samples*, a bad seed, a spec the method cannot use.
+        Unknown method, missing or bad *samples*, a bad seed, a spec the method cannot use, more points than
+        *max_points*.
 
     Examples
     --------
@@ -446,6 +511,8 @@ def design(ranges: Mapping[str, Any], *, method: str = "grid", samples: int | No
     samples = _check_samples(method, samples)
     _check_seed(seed)
     specs = _specs(ranges, method)
+    check_points(samples if method != "grid" else math.prod(s.size for s in specs.values()), method=method,
+                 max_points=max_points, what="the design", in_memory=True)
     names = list(specs)
     columns: dict[str, Any] = {}
     used_seed = None

@@ -52,7 +52,7 @@ import pandas as pd
 from ..errors import GTUError, ParameterError, SolverError
 from .sweep_chunks import SweepPlan, solve_chunk
 
-__all__ = ["dask_client", "dask_chunks", "check_executor", "local_workers", "DASK_INSTALL"]
+__all__ = ["dask_client", "dask_chunks", "check_executor", "local_workers", "sigint_blocked", "DASK_INSTALL"]
 
 DASK_INSTALL = 'pip install "gametheory_ukraine[dask]"'
 _SCHEMES = ("tcp://", "tls://", "ws://", "wss://", "ucx://", "inproc://")
@@ -106,13 +106,20 @@ def dask_client(executor: Any) -> Iterator[Any]:
     if isinstance(executor, str):
         text = executor.strip()
         if text == "local":
-            cluster = distributed.LocalCluster(n_workers=local_workers(), threads_per_worker=1, processes=True,
-                                               dashboard_address=":0", silence_logs=logging.ERROR)
+            cluster = None
             try:
+                # the cluster's threads and worker processes never see Ctrl-C; their logs stay quiet (a chunk that
+                # fails or a worker that dies comes back to the sweep as an error; a cluster closed after Ctrl-C
+                # would otherwise print the workers' lost connections)
+                with sigint_blocked():
+                    cluster = distributed.LocalCluster(n_workers=local_workers(), threads_per_worker=1,
+                                                       processes=True, dashboard_address=":0",
+                                                       silence_logs=logging.CRITICAL)
                 with distributed.Client(cluster) as client:
                     yield client
             finally:
-                cluster.close()
+                if cluster is not None:
+                    cluster.close()
             return
         try:
             client = distributed.Client(text, timeout=_CONNECT_TIMEOUT)
@@ -127,6 +134,32 @@ def dask_client(executor: Any) -> Iterator[Any]:
         return
     with distributed.Client(executor) as client:  # a cluster object
         yield client
+
+
+@contextlib.contextmanager
+def sigint_blocked() -> Iterator[None]:
+    """Block SIGINT in this thread while local workers (a local cluster, a process pool) start.
+
+    Threads and processes started meanwhile inherit the blocked signal, so Ctrl-C (sent to the whole process group)
+    reaches only this process: it stops the sweep and the workers, and the worker processes do not print
+    tracebacks of their own. A Ctrl-C that arrives meanwhile is delivered when this block ends. Does nothing
+    outside the main thread or where signals cannot be blocked.
+    """
+    import signal
+    import threading
+
+    if not hasattr(signal, "pthread_sigmask") or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    with contextlib.suppress(Exception):  # started later, it would unblock SIGINT in this thread for good
+        from multiprocessing import resource_tracker
+
+        resource_tracker.ensure_running()
+    old = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, old)
 
 
 def check_executor(executor: Any):

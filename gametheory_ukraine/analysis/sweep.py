@@ -33,6 +33,7 @@ parameters, the values of all other parameters (exact, as text) and the package 
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 import numbers
@@ -47,12 +48,24 @@ import numpy as np
 import pandas as pd
 
 from .._version import __version__
-from ..errors import OutputError, ParameterError
-from .designs import SAMPLED_METHODS, Spec, _check_method, _check_samples, _check_seed, _fmt, _specs, as_spec, design
+from ..errors import ModelFileError, OutputError, ParameterError
+from .designs import (
+    SAMPLED_METHODS,
+    Spec,
+    _check_method,
+    _check_samples,
+    _check_seed,
+    _fmt,
+    _specs,
+    as_spec,
+    check_points,
+    design,
+)
 from .sweep_chunks import (
     CATEGORICAL_COLUMNS,
     SweepPlan,
     TableBuilder,
+    check_sweep_work,
     choose_engine,
     chunk_rows,
     concat_tables,
@@ -60,6 +73,7 @@ from .sweep_chunks import (
 )
 
 __all__ = ["sweep", "plan_sweep", "run_chunks", "sweep_to_file", "write_table", "cli", "estimate_size",
+           "worker_init", "check_apart", "check_model_unchanged",
            "TABLE_SUFFIXES"]
 
 TABLE_SUFFIXES = (".csv", ".parquet")
@@ -198,7 +212,8 @@ def sweep(model, values: Mapping[str, Any], *, form: str | None = None, scenario
           method: str = "grid", samples: int | None = None, seed: int | None = None, exact: bool = False,
           progress: bool | None = None, max_rows: int = 50_000_000, engine: str = "auto",
           workers: int = 1, chunk_size: int | None = None, executor: Any = None,
-          checkpoint: str | os.PathLike | None = None) -> pd.DataFrame:
+          checkpoint: str | os.PathLike | None = None, max_points: int | None = None,
+          max_work: int | None = None) -> pd.DataFrame:
     """Solve *model* at every point of a design; one row per (point, equilibrium).
 
     Parameters
@@ -247,6 +262,14 @@ def sweep(model, values: Mapping[str, Any], *, form: str | None = None, scenario
         (:mod:`gametheory_ukraine.analysis.checkpoint`): running the same sweep again resumes, solving only the
         missing chunks; another sweep with the same folder is refused. A sampled design without *seed* resumes
         with the checkpoint's seed. The table does not depend on it.
+    max_points : int, optional
+        Budget of the design's points, checked before anything is built or solved (default
+        :data:`~gametheory_ukraine.analysis.designs.MAX_POINTS`, 10**8; 10**7 for Latin hypercube designs,
+        which are built whole).
+    max_work : int, optional
+        Budget of the sweep's work, points x the game's size (nodes of a tree, cells x players of a normal form;
+        x 100 on the scalar engine), checked after one probe solve and before the others (default
+        :data:`~gametheory_ukraine.analysis.sweep_chunks.MAX_SWEEP_WORK`).
 
     Returns
     -------
@@ -281,7 +304,8 @@ def sweep(model, values: Mapping[str, Any], *, form: str | None = None, scenario
 
     seed = resume_seed(checkpoint, method, seed)
     plan, estimate = _plan(model, values, form=form, scenario=scenario, method=method, samples=samples, seed=seed,
-                           exact=exact, engine=engine, chunk_size=chunk_size, max_rows=max_rows, in_memory=True)
+                           exact=exact, engine=engine, chunk_size=chunk_size, max_rows=max_rows, in_memory=True,
+                           max_points=max_points, max_work=max_work)
     def check(total: int, done: int) -> None:
         if total > max_rows:
             raise _too_big(f"more than max_rows={max_rows:,} rows after {done} of {plan.n_chunks} chunks",
@@ -304,6 +328,7 @@ def sweep(model, values: Mapping[str, Any], *, form: str | None = None, scenario
             check(total, len(frames) + 1)
             frames.append(frame)
         df = concat_tables(frames)
+        check_model_unchanged(plan)
     df.attrs.update({**sweep_attrs(plan), "rows": len(df)})
     return df
 
@@ -331,7 +356,8 @@ def sweep_attrs(plan: SweepPlan) -> dict[str, Any]:
 
 def plan_sweep(model, values: Mapping[str, Any], *, form: str | None = None, scenario: str | None = None,
                method: str = "grid", samples: int | None = None, seed: int | None = None, exact: bool = False,
-               engine: str = "auto", chunk_size: int | None = None) -> SweepPlan:
+               engine: str = "auto", chunk_size: int | None = None, max_points: int | None = None,
+               max_work: int | None = None) -> SweepPlan:
     """Check a sweep's input and plan it in chunks, without solving it (one probe point fixes the columns).
 
     Takes the arguments of :func:`sweep` (without the in-memory limits). The plan is what
@@ -355,11 +381,12 @@ def plan_sweep(model, values: Mapping[str, Any], *, form: str | None = None, sce
         As :func:`sweep`.
     """
     return _plan(model, values, form=form, scenario=scenario, method=method, samples=samples, seed=seed,
-                 exact=exact, engine=engine, chunk_size=chunk_size, max_rows=None, in_memory=False)[0]
+                 exact=exact, engine=engine, chunk_size=chunk_size, max_rows=None, in_memory=False,
+                 max_points=max_points, max_work=max_work)[0]
 
 
 def _plan(model, values, *, form, scenario, method, samples, seed, exact, engine, chunk_size, max_rows,
-          in_memory: bool) -> tuple[SweepPlan, dict]:
+          in_memory: bool, max_points: int | None = None, max_work: int | None = None) -> tuple[SweepPlan, dict]:
     if isinstance(model, (str, os.PathLike)):
         from ..registry import load_model
 
@@ -390,6 +417,7 @@ def _plan(model, values, *, form, scenario, method, samples, seed, exact, engine
 
     points = samples if method in SAMPLED_METHODS else math.prod(s.size for s in varied.values())
     first = next(iter(varied), None)
+    check_points(points, method=method, max_points=max_points)
     if max_rows is not None and points > max_rows:
         raise _too_big(f"{points:,} points make at least {points:,} rows, more than max_rows={max_rows:,}",
                        points, points, max_rows, method, first)
@@ -399,6 +427,7 @@ def _plan(model, values, *, form, scenario, method, samples, seed, exact, engine
     corner = {name: s.first() for name, s in varied.items()}
     corner.update(fixed)
     corner = {k: (v if exact else float(v)) for k, v in corner.items()}
+    check_sweep_work(model, form, chosen, points, max_work=max_work)
     probe = _solve_point(model, form, scenario, corner, exact)
     pay_cols, prob_cols, where = _layout(probe)
     n_columns = 1 + len(model.parameters) + 3 + len(pay_cols) + len(prob_cols) + 2
@@ -420,7 +449,7 @@ def _plan(model, values, *, form, scenario, method, samples, seed, exact, engine
         used_seed = int(np.random.SeedSequence().entropy) if seed is None else int(seed)
     lhs = None
     if method == "lhs":
-        whole = design(varied, method=method, samples=samples, seed=used_seed, exact=exact)
+        whole = design(varied, method=method, samples=samples, seed=used_seed, exact=exact, max_points=points)
         lhs = {name: whole[name].to_numpy() for name in varied}
     plan = SweepPlan(model=model, form=form, scenario=scenario, method=method, samples=samples, seed=used_seed,
                      exact=bool(exact), engine=chosen, specs=tuple(varied.items()), base=tuple(base.items()),
@@ -466,14 +495,19 @@ def run_chunks(plan: SweepPlan, *, workers: int = 1, progress: bool | None = Non
         from collections import deque
         from concurrent.futures import ProcessPoolExecutor
 
+        from .distributed import sigint_blocked
+
         ctx = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(max_workers=int(workers), mp_context=ctx) as pool:
+        pool = ProcessPoolExecutor(max_workers=int(workers), mp_context=ctx, initializer=worker_init,
+                                   initargs=(os.getpid(),))
+        try:
             pending: deque = deque()
             it = iter(order)
-            for i in it:
-                pending.append((i, pool.submit(solve_chunk, plan, i)))
-                if len(pending) >= 2 * workers:
-                    break
+            with sigint_blocked():  # the worker processes start now: they never see Ctrl-C, this process does
+                for i in it:
+                    pending.append((i, pool.submit(solve_chunk, plan, i)))
+                    if len(pending) >= 2 * workers:
+                        break
             while pending:
                 i, fut = pending.popleft()
                 frame = fut.result()
@@ -482,6 +516,69 @@ def run_chunks(plan: SweepPlan, *, workers: int = 1, progress: bool | None = Non
                     pending.append((nxt, pool.submit(solve_chunk, plan, nxt)))
                 bar.update(plan.bounds(i)[1] - plan.bounds(i)[0])
                 yield frame
+        except BaseException:
+            # interrupted, terminated, a failing chunk or the consumer gone: stop the workers now rather than
+            # wait for the chunks they are solving
+            _stop_workers(pool)
+            raise
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
+
+
+def worker_init(parent: int) -> None:
+    """Initializer of the local worker processes of :func:`run_chunks`.
+
+    A worker ignores SIGINT (Ctrl-C reaches the whole process group: the parent alone decides, and stops the
+    workers; the parent also starts them with SIGINT blocked, so none arrives before this runs) and dies with
+    its parent: on Linux the kernel sends it SIGKILL when the parent ends
+    (``prctl(PR_SET_PDEATHSIG)``), elsewhere a watchdog thread notices the parent has gone (within a second).
+    With the workers gone, multiprocessing's resource tracker ends too.
+    """
+    import signal
+    import threading
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG = 1
+        except (OSError, AttributeError):  # pragma: no cover - no prctl: the watchdog does it
+            pass
+    if os.getppid() != parent:  # the parent died before the line above took effect
+        os._exit(1)
+
+    def watchdog() -> None:
+        import time
+
+        while os.getppid() == parent:
+            time.sleep(1.0)
+        os._exit(1)
+
+    threading.Thread(target=watchdog, name="gtu-parent-watchdog", daemon=True).start()
+
+
+def _stop_workers(pool) -> None:
+    """Kill the worker processes of a ProcessPoolExecutor at once (their chunks are lost, not waited for)."""
+    stop = getattr(pool, "terminate_workers", None)  # Python >= 3.14
+    if stop is not None:
+        stop()
+        return
+    procs = list((getattr(pool, "_processes", None) or {}).values())
+    for proc in procs:
+        with contextlib.suppress(Exception):
+            proc.kill()
+    for proc in procs:
+        with contextlib.suppress(Exception):
+            proc.join(5)
+    # A worker killed while sending a result leaves half a message in the result pipe, which the pool's manager
+    # thread would wait to complete for ever (this process holds a writing end too). With the workers gone,
+    # closing that end turns the wait into end-of-file: the pool then sees itself broken and shuts down.
+    writer = getattr(getattr(pool, "_result_queue", None), "_writer", None)
+    if writer is not None:
+        with contextlib.suppress(Exception):
+            writer.close()
 
 
 def _progress_bar(plan: SweepPlan, progress: bool | None):
@@ -537,7 +634,8 @@ def sweep_to_file(model, values: Mapping[str, Any], path: str | os.PathLike, *, 
                   scenario: str | None = None, method: str = "grid", samples: int | None = None,
                   seed: int | None = None, exact: bool = False, progress: bool | None = None, engine: str = "auto",
                   workers: int = 1, chunk_size: int | None = None, executor: Any = None,
-                  checkpoint: str | os.PathLike | None = None) -> tuple[Path, dict[str, Any]]:
+                  checkpoint: str | os.PathLike | None = None, max_points: int | None = None,
+                  max_work: int | None = None) -> tuple[Path, dict[str, Any]]:
     """Sweep straight to a ``.parquet`` or ``.csv`` file, chunk by chunk, in bounded memory.
 
     The path is checked before anything is solved; chunks are solved in order (serially or in *workers*
@@ -550,7 +648,8 @@ def sweep_to_file(model, values: Mapping[str, Any], path: str | os.PathLike, *, 
 
     Parameters
     ----------
-    model, values, form, scenario, method, samples, seed, exact, progress, engine, workers, chunk_size, executor
+    model, values, form, scenario, method, samples, seed, exact, progress, engine, workers, chunk_size, executor,
+    max_points, max_work
         As for :func:`sweep` (with *executor*, chunks are solved on Dask in any order and written in order).
     checkpoint : str or path-like, optional
         As for :func:`sweep`: finished chunks are kept in the folder, a rerun solves only the missing ones, and
@@ -574,13 +673,16 @@ def sweep_to_file(model, values: Mapping[str, Any], path: str | os.PathLike, *, 
     from .checkpoint import chunk_tables, resume_seed
 
     out = check_output_path(path, suffixes=TABLE_SUFFIXES)
+    if checkpoint is not None:
+        check_apart(out, checkpoint)
     plan = plan_sweep(model, values, form=form, scenario=scenario, method=method, samples=samples,
-                      seed=resume_seed(checkpoint, method, seed), exact=exact, engine=engine, chunk_size=chunk_size)
+                      seed=resume_seed(checkpoint, method, seed), exact=exact, engine=engine, chunk_size=chunk_size,
+                      max_points=max_points, max_work=max_work)
     attrs = sweep_attrs(plan)
     tables = chunk_tables(plan, workers=workers, progress=progress, executor=executor, checkpoint=checkpoint,
                           output=out)
     rows = 0
-    with atomic_path(out) as tmp:
+    with contextlib.closing(tables), atomic_path(out) as tmp:
         if out.suffix.lower() == ".csv":
             with open(tmp, "w", encoding="utf-8", newline="") as fh:
                 for k, frame in enumerate(tables):
@@ -603,8 +705,56 @@ def sweep_to_file(model, values: Mapping[str, Any], path: str | os.PathLike, *, 
             finally:
                 if writer is not None:
                     writer.close()
+        check_model_unchanged(plan)
     attrs["rows"] = rows
     return out, attrs
+
+
+def check_apart(out: Path, checkpoint: str | os.PathLike) -> None:
+    """Refuse an output file that is the checkpoint folder or lies inside it (before anything is solved).
+
+    Raises
+    ------
+    OutputError
+        Naming both paths and the fix.
+    """
+    target = Path(os.path.realpath(out))
+    folder = Path(os.path.realpath(checkpoint))
+    if target == folder or folder in target.parents:
+        raise OutputError(f"the output file {str(out)!r} would be the checkpoint folder or inside it",
+                          path=str(checkpoint), where="--checkpoint",
+                          fix="give the checkpoint its own folder, apart from the -o file (e.g. -o table.parquet "
+                              "--checkpoint table-chunks)")
+
+
+def check_model_unchanged(plan: SweepPlan) -> None:
+    """Refuse a sweep whose model file changed while it ran (its SHA-256 differs from the plan's).
+
+    Called when every chunk is solved, before the table gets its final name: local workers and Dask workers
+    load the model file themselves, so an edit during the run could mix two versions of the model.
+
+    Raises
+    ------
+    ModelFileError
+        The file changed or is gone (with the fix: run the sweep again).
+    """
+    import hashlib
+
+    model = plan.model
+    if not model.path or not model.sha256 or not os.path.isfile(model.path):
+        if model.path and model.sha256 and not os.path.exists(model.path):
+            raise ModelFileError("the model file was removed while the sweep ran", path=model.path,
+                                 fix="restore it and run the sweep again")
+        return
+    h = hashlib.sha256()
+    with open(model.path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    if h.hexdigest() != model.sha256:
+        raise ModelFileError("the model file changed while the sweep ran (its SHA-256 differs from the one the "
+                             "sweep started with); nothing was written", path=model.path,
+                             fix="run the sweep again when the file is final (results of two versions of a model "
+                                 "are never mixed)")
 
 
 def _stable_schema(schema, attrs: Mapping[str, Any]):
@@ -664,7 +814,8 @@ def cli(args) -> int:
     path, attrs = sweep_to_file(model, specs, out, form=args.form, scenario=args.scenario, method=args.method,
                                 samples=args.samples, seed=args.seed, exact=bool(args.exact), engine=engine,
                                 workers=getattr(args, "workers", 1) or 1, chunk_size=getattr(args, "chunk_size", None),
-                                executor=getattr(args, "dask", None), checkpoint=checkpoint)
+                                executor=getattr(args, "dask", None), checkpoint=checkpoint,
+                                max_points=getattr(args, "max_points", None), max_work=getattr(args, "max_work", None))
     seed = f", seed {attrs['seed']}" if attrs["seed"] is not None else ""
     n, rows = attrs["points"], attrs["rows"]
     resumed = ""

@@ -40,10 +40,18 @@ from ..errors import ParameterError, SolverError
 from .designs import design_slice
 
 __all__ = ["SweepPlan", "solve_chunk", "chunk_rows", "TableBuilder", "choose_engine", "concat_tables",
-           "CATEGORICAL_COLUMNS", "ENGINES"]
+           "CATEGORICAL_COLUMNS", "ENGINES", "MAX_SWEEP_WORK", "SCALAR_WEIGHT", "game_size", "check_sweep_work"]
 
 ENGINES = ("auto", "batched", "scalar")
 CATEGORICAL_COLUMNS = ("outcome", "outcome_key")
+
+#: Default budget of a sweep's work (``gtu sweep --max-work``, ``max_work=``): points x the game's size (nodes
+#: of a tree, cells x players of a normal form), x :data:`SCALAR_WEIGHT` on the scalar engine. The batched
+#: engines take about 0.1-1 us a unit, so 2 * 10**9 units are at most about half an hour.
+MAX_SWEEP_WORK = 2 * 10**9
+#: The scalar engine solves each point on its own (instantiate, solve, certify): about 1000 times the time of a
+#: batched unit (measured: about 1 ms a node of a tree).
+SCALAR_WEIGHT = 1000
 
 
 # ------------------------------------------------------------------------------------------- plan
@@ -179,6 +187,46 @@ def choose_engine(model, form: str, exact: bool, engine: str) -> str:
 
 
 _STRUCTURES: dict = {}
+
+
+def game_size(game) -> int:
+    """The size a sweep's work grows with: a tree's nodes, or a normal form's cells x players.
+
+    Examples
+    --------
+    >>> import gametheory_ukraine as gtu
+    >>> game_size(gtu.load_model("chain-store").symbolic("sequential"))
+    5
+    """
+    if hasattr(game, "infosets"):
+        return sum(1 for _ in game.nodes())
+    return math.prod(len(a) for a in game.actions) * len(game.actions)
+
+
+def check_sweep_work(model, form: str, engine: str, points: int, *, max_work: int | None = None) -> int:
+    """Estimate a sweep's work (points x :func:`game_size`, x :data:`SCALAR_WEIGHT` on the scalar engine) and
+    refuse it past *max_work* (default :data:`MAX_SWEEP_WORK`) before any point is solved; return the estimate.
+
+    Raises
+    ------
+    ParameterError
+        With the estimate, the budget and the options that lower the work or raise the budget.
+    """
+    from .designs import check_count
+
+    cap = MAX_SWEEP_WORK if max_work is None else check_count(max_work, "max_work", option="--max-work")
+    game = model.symbolic(form)
+    size = game_size(game)
+    weight = SCALAR_WEIGHT if engine == "scalar" else 1
+    work = int(points) * size * weight
+    if work > cap:
+        what = f"{size:,} nodes" if hasattr(game, "infosets") else f"{size:,} cells x players"
+        engine_note = f" x {weight} (scalar engine)" if weight > 1 else ""
+        raise ParameterError(f"the sweep's work is {points:,} points x {what}{engine_note} = {work:,} units, "
+                             f"more than the budget of {cap:,}", where="--max-work",
+                             fix=f"use fewer points (at most {max(1, cap // (size * weight)):,}), or raise the "
+                                 f"budget with --max-work {work} (max_work=)")
+    return work
 
 
 def _structure_for(plan: SweepPlan):

@@ -182,7 +182,8 @@ class NormalFormGame:
         for i, p in enumerate(self.payoffs):
             out = np.empty(p.shape, dtype=object if ex else float)
             for idx, v in np.ndenumerate(p):
-                out[idx] = numeric_value(v, subs, ex, what=f"payoff of {self.players[i]}")
+                profile = ", ".join(acts[a] for acts, a in zip(self.actions, idx))
+                out[idx] = numeric_value(v, subs, ex, what=f"payoff of {self.players[i]} at ({profile})")
             new.append(out)
         return NormalFormGame(self.players, self.actions, tuple(new), outcomes=self.outcomes, title=self.title)
 

@@ -2,18 +2,22 @@
 thresholds, draw the maps, and write a report (index.md, index.html, PNG figures, CSV tables).
 
 The report is built in a temporary folder beside the target and moved into place only when it is
-complete, so an interrupted run never leaves a half-written report under the final name. Its content
+complete, so an interrupted run never leaves a half-written report under the final name. The folder's
+``.gtu-report`` file is a manifest of every file the report wrote, with its SHA-256: an existing folder is
+replaced only when it provably is an earlier report (a valid manifest, every file in it still there and
+unchanged, nothing else present); any other non-empty folder is refused, and so is a symbolic link (a report
+never replaces a link, and never writes through one: give the folder it points to instead). Its content
 depends only on the model files and the package version (no timestamps), so the same inputs give
 byte-identical tables and text.
 """
 
 from __future__ import annotations
 
-import contextlib
+import hashlib
+import json
 import os
 import shutil
 import sys
-import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -23,7 +27,7 @@ from .._version import __version__
 from ..errors import OutputError
 from ..model import Model, _fmt
 from .document import Document
-from .files import check_parent
+from .files import atomic_path, check_parent, disk_error
 from .solution_report import _payoff_text
 
 __all__ = ["build_report", "cli", "FRAMEWORK_MODELS"]
@@ -38,12 +42,79 @@ def _say(msg: str, quiet: bool) -> None:
         print(msg, file=sys.stderr, flush=True)
 
 
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def _manifest(folder: Path) -> dict:
+    """The manifest of a finished report folder: every file in it (relative POSIX path -> SHA-256) and every
+    folder."""
+    files, folders = {}, []
+    for path in sorted(folder.rglob("*")):
+        rel = path.relative_to(folder).as_posix()
+        if path.is_dir():
+            folders.append(rel)
+        elif path.is_file() and rel != MARKER:
+            files[rel] = _sha256(path)
+    return {"package": "gametheory_ukraine", "command": "gtu report", "version": __version__, "files": files,
+            "folders": folders}
+
+
+def _not_an_earlier_report(out: Path) -> str | None:
+    """Why the non-empty folder *out* is not provably an earlier ``gtu report`` (None if it is)."""
+    marker = out / MARKER
+    if not marker.is_file() or marker.is_symlink():
+        return "is not a gtu report"
+    try:
+        data = json.loads(marker.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return f"has a {MARKER} file that is not a report's manifest"
+    files = data.get("files") if isinstance(data, dict) else None
+    folders = data.get("folders") if isinstance(data, dict) else None
+    if (not isinstance(data, dict) or data.get("package") != "gametheory_ukraine"
+            or data.get("command") != "gtu report" or not isinstance(files, dict)
+            or not isinstance(folders, list)):
+        return f"has a {MARKER} file that is not a report's manifest"
+    folders = {str(f) for f in folders}
+    seen = set()
+    for root, dirs, names in os.walk(out):
+        base = Path(root).relative_to(out)
+        for name in sorted(dirs):
+            rel = (base / name).as_posix()
+            if os.path.islink(os.path.join(root, name)) or rel not in folders:
+                return f"holds {rel}/, which the earlier report did not write"
+        for name in sorted(names):
+            rel = (base / name).as_posix()
+            if rel == MARKER:
+                continue
+            path = Path(root) / name
+            if rel not in files or path.is_symlink() or not path.is_file():
+                return f"holds {rel}, which the earlier report did not write"
+            if _sha256(path) != files[rel]:
+                return f"holds {rel}, changed since the earlier report wrote it"
+            seen.add(rel)
+    missing = sorted(set(files) - seen) + sorted(f"{f}/" for f in folders if not (out / f).is_dir())
+    if missing:
+        return f"lacks {missing[0]}, which the earlier report wrote"
+    return None
+
+
 def _prepare_target(out: Path) -> None:
+    """Refuse a target that is not a new or empty folder or an unchanged earlier report (see the module)."""
+    if out.is_symlink():
+        raise OutputError("is a symbolic link: a report never replaces a link nor writes through one",
+                          path=str(out), fix=f"give the folder it points to ({os.path.realpath(out)}) or a new name")
     if out.exists() and not out.is_dir():
         raise OutputError("exists and is not a folder", path=str(out), fix="choose a folder name")
-    if out.is_dir() and any(out.iterdir()) and not (out / MARKER).exists():
-        raise OutputError("the folder exists, is not empty and is not a gtu report", path=str(out),
-                          fix="choose a new or empty folder (an earlier gtu report there is replaced)")
+    if out.is_dir() and any(out.iterdir()):
+        why = _not_an_earlier_report(out)
+        if why is not None:
+            raise OutputError(f"the folder is not empty and {why}: only an unchanged earlier gtu report is "
+                              "replaced", path=str(out), fix="choose a new or empty folder, or move your files out")
     check_parent(out)
 
 
@@ -133,11 +204,9 @@ def build_report(out: str | os.PathLike, models: list[str] | None = None, *, qui
     _prepare_target(out)
     names = models or [m for m in FRAMEWORK_MODELS if m in list_models()]
     loaded = [load_model(n) for n in names]
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".part", dir=out.parent if str(out.parent) else "."))
-    try:
+    with atomic_path(out, folder=True) as tmp:
         (tmp / "figures").mkdir()
         (tmp / "tables").mkdir()
-        (tmp / MARKER).write_text(f"gametheory_ukraine {__version__}\n", encoding="utf-8")
         doc = Document("Game-theoretic scenario models of the 2025 Russia-Ukraine peace talks")
         doc.paragraph(
             f"Generated by gametheory_ukraine {__version__} (`gtu report`). Every equilibrium below is exact "
@@ -158,18 +227,28 @@ def build_report(out: str | os.PathLike, models: list[str] | None = None, *, qui
                            map_points, sweep_points)
         (tmp / "index.md").write_text(doc.markdown(), encoding="utf-8")
         (tmp / "index.html").write_text(doc.html(), encoding="utf-8")
+        (tmp / MARKER).write_text(json.dumps(_manifest(tmp), indent=1, sort_keys=True) + "\n", encoding="utf-8")
+        _move_into_place(tmp, out)
+    return out
+
+
+def _move_into_place(tmp: Path, out: Path) -> None:
+    """Put the finished report *tmp* at *out*, replacing an earlier report there (checked again now: files may
+    have been added while this one was built)."""
+    _prepare_target(out)
+    try:
         if out.exists():
-            old = out.with_name(f".{out.name}.old-{os.getpid()}")
+            old = out.with_name(f".{out.name}.{os.getpid()}.old.part")  # a temporary name remove_stale_parts knows
             os.replace(out, old)
             os.replace(tmp, out)
             shutil.rmtree(old, ignore_errors=True)
         else:
             os.replace(tmp, out)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            shutil.rmtree(tmp)
+    except OSError as exc:
+        err = disk_error(exc, out)
+        if err is not None:
+            raise err from None
         raise
-    return out
 
 
 def _model_section(doc, model, tmp, thresholds, sweep, write_table, plots, parameter_rows, map_points,

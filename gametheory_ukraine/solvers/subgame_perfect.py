@@ -416,8 +416,10 @@ class SPESolution:
 
 
 class _Solver:
-    def __init__(self, tree: GameTree, exact: bool, tol: float, max_equilibria: int) -> None:
+    def __init__(self, tree: GameTree, exact: bool, tol: float, max_equilibria: int,
+                 max_work: int | None = None) -> None:
         self.tree = tree
+        self.max_work = max_work
         self.exact = exact
         self.tol = tol
         self.max = max_equilibria
@@ -559,6 +561,11 @@ class _Solver:
         take = tuple(slice(None) if i in active else 0 for i in range(len(shape)))
         arrays = [np.asarray(game.payoffs[i][take]) for i in active]
         dims = "x".join(str(shape[i]) for i in active) or "1"
+        if len(active) >= 2:
+            from ..solving import check_work
+
+            check_work([shape[i] for i in active], "vertex-enumeration" if len(active) == 2 else
+                       "support-enumeration", self.max_work, where=f"subgame at {where!r}")
         if not active:
             eqs: list[tuple] = [()]
         elif len(active) == 1:
@@ -638,7 +645,7 @@ def _sort_key(behaviour: Mapping[str, tuple], order: list[str]) -> tuple:
 
 
 def subgame_perfect(tree: GameTree, *, exact: bool, tol: float = 1e-9,
-                    max_equilibria: int = 10000) -> SPESolution:
+                    max_equilibria: int = 10000, max_work: int | None = None) -> SPESolution:
     """Subgame-perfect equilibria by backward induction over subgames.
 
     Subgames are solved bottom-up (Selten 1965, 1975). A subgame whose root is
@@ -675,6 +682,10 @@ def subgame_perfect(tree: GameTree, *, exact: bool, tol: float = 1e-9,
     max_equilibria : int, default 10000
         More equilibria (or combinations of subgame equilibria) at any stage
         raise ``ValueError``.
+    max_work : int, optional
+        Work budget of each imperfect-information subgame's normal form
+        (:func:`gametheory_ukraine.solving.check_work`; default
+        :data:`gametheory_ukraine.solving.MAX_WORK`).
 
     Returns
     -------
@@ -685,8 +696,8 @@ def subgame_perfect(tree: GameTree, *, exact: bool, tol: float = 1e-9,
     Raises
     ------
     SolverError
-        If the tree has free parameters, or an imperfect-information subgame
-        lacks perfect recall.
+        If the tree has free parameters, an imperfect-information subgame
+        lacks perfect recall, or its normal form is past *max_work*.
     ValueError
         If the tree is malformed or there are more than *max_equilibria* equilibria.
 
@@ -719,7 +730,7 @@ def subgame_perfect(tree: GameTree, *, exact: bool, tol: float = 1e-9,
                           fix="call tree.instantiate(...) with values for them first")
     tree.validate()
     numeric = tree.instantiate({}, exact=exact)
-    solver = _Solver(numeric, exact, float(tol), max_equilibria)
+    solver = _Solver(numeric, exact, float(tol), max_equilibria, max_work)
     found = solver.solve(numeric.root)
     order = list(numeric.infosets())
     unique: dict[FrozenDict, tuple] = {}
