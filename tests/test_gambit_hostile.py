@@ -28,6 +28,7 @@ from gametheory_ukraine.io.gambit import (
     MAX_COMMENT_CHARS,
     MAX_DIGITS,
     MAX_ENTRIES,
+    MAX_EXPONENT,
     MAX_LABEL_CHARS,
     MAX_PLAYERS,
     efg_text,
@@ -141,12 +142,11 @@ def test_long_labels_and_comments_are_refused(tmp_path):
 def test_long_and_large_numbers_are_refused_with_a_digit_limit():
     head = 'NFG 1 R "t" { "A" } { 1 }\n'
     cases = {
-        "1" * 5000: "written with 5000 digits",
-        "1/" + "3" * 5000: "written with 5000 digits",
-        "1e9999": "10**9999",                           # loaded before, then the solve's output failed
-        "1e-9999": "10**-9999",
-        "1e99999999999": "exponent",                     # refused before as "expected a number"
-        "1" + "0" * 300 + "e200": "10**500",
+        "1" * 5000: "too long: the number has 5000 characters",   # Python's int-to-string limit is 4300
+        "1/" + "3" * 1001: "too long: the number has 1001 digits",
+        "1e9999": "too large: the exponent 9999 is beyond",       # loaded before, then the solve's output failed
+        "1e-9999": "too large: the exponent -9999 is beyond",
+        "1e99999999999": "too large: the exponent 99999999999",   # refused before as "expected a number"
         "1/0": "divides by zero",
     }
     for number, message in cases.items():
@@ -156,18 +156,19 @@ def test_long_and_large_numbers_are_refused_with_a_digit_limit():
         assert message in error.message and error.where == "line 2, column 1", (number, error)
         assert f"{MAX_DIGITS} digits" in error.fix or "denominator" in error.fix, error
         assert len(str(error)) < 400
+    assert parse_gambit(head + "1e1000\n").payoffs[0][0] == 10**1000
+    assert parse_gambit(head + "-1/" + "9" * MAX_DIGITS + "\n").payoffs[0][0] == Fraction(-1, 10**MAX_DIGITS - 1)
     # what our writer writes for the extreme floats still reads back exactly
     for value in (5e-324, 1.7976931348623157e308, -2.2250738585072014e-308, 0.1):
         game = NormalFormGame.from_arrays([[value]], [[0]], title="floats")
         assert parse_gambit(nfg_text(game)).payoffs[0][0, 0] == Fraction(repr(value))
-    assert parse_gambit(head + "0e99999\n").payoffs[0][0] == 0
     assert parse_gambit(head + "-1.5e-3\n").payoffs[0][0] == Fraction(-3, 2000)
 
 
 def test_sums_formed_while_reading_are_bounded_too(tmp_path):
-    # payoffs on a path add up: 20 coprime 300-digit denominators make a 6,000-digit one, past Python's
-    # int-to-string limit (the solve's output ended in an internal error)
-    base = 10**299
+    # payoffs on a path add up: 20 coprime 900-digit denominators make an 18,000-digit one, past Python's
+    # int-to-string limit of 4,300 digits (the solve's output ended in an internal error)
+    base = 10**899
     path = "".join(f'p "" 1 {k + 1} "" {{ "a" }} {k + 1} "" {{ 1/{base + 2 * k + 1}, 0 }}\n' for k in range(20))
     deep = EFG2 + path + 't "" 0\n'
     # chance probabilities with such denominators: the message printed their 6,000-digit sum
@@ -177,9 +178,9 @@ def test_sums_formed_while_reading_are_bounded_too(tmp_path):
     assert_all_clean(outcomes, seconds=5)
     for outcome in outcomes:
         line = _one_line(outcome)
-        assert f"would need more than {MAX_DIGITS} digits exactly" in line, line
-    # the second node's payoffs are the first sum past the limit; the chance node is refused as a whole
-    assert "line 3, column 1: the payoffs accumulated along the path" in outcomes[0].stderr
+        assert f"would need more than {MAX_DIGITS + MAX_EXPONENT} digits exactly" in line, line
+    # the third node's payoffs are the first sum past the limit; the chance node is refused as a whole
+    assert "line 4, column 1: the payoffs accumulated along the path" in outcomes[0].stderr
     assert "line 2, column 1: the sum of the chance probabilities" in outcomes[2].stderr
 
 
@@ -254,7 +255,7 @@ MALFORMED = [
     (NFG2 + " { 1 1 1 }\n1 2\n", "line 1, column 31", "more players"),
     (NFG2 + " { 2 2 }\n\n1 2 3\n", "line 3, column 1", "declares 4 strategy profiles"),
     (EFG2 + "x" * 100_000 + "\n", "line 2, column 1", "expected a node"),
-    (EFG2 + 'p "" 1 1 "' + "L" * 100_000 + '" { "a" } 0\nt "" 0\np "" 1 1 "other" { "a" } 0\nt "" 0\n',
+    (EFG2 + 'p "" 1 1 "' + "L" * 5_000 + '" { "a" } 0\nt "" 0\np "" 1 1 "other" { "a" } 0\nt "" 0\n',
      "line 4, column 1", "after the last node"),
     (EFG2 + 'c "" 1 "" { "a" 1/2, "b" 1/2 } 0\nt "" 0\nt "" 0\n', None, None),   # Gambit's commas are fine
     ("{" * 100_000, "line 1, column 1", "not a Gambit game file"),
@@ -307,9 +308,9 @@ def _valid_files() -> list[tuple[str, str]]:
 
 
 COUNTS = ["0", "-1", "999999999999", "4294967296", "1e3", "1.5", "x", "{", "}", '""', ",", ""]
-NUMBERS = ["1/0", "1e9999", "1e-9999", "9" * 5000, "1/" + "7" * 450, "0." + "0" * 500 + "1", "-", ".", "1/2/3", "1e",
-           "e5", "0x10", "nan", "inf", "1_000", "\u0661", "--1", "+1", "1,,2", ",", "1e+0400", "1" * 399 + "e1",
-           "123456789/987654321", "-0.000001e-390"]
+NUMBERS = ["1/0", "1e9999", "1e-9999", "9" * 5000, "1/" + "7" * 1001, "1e1000", "-1e-1000", "0." + "0" * 500 + "1",
+           "-", ".", "1/2/3", "1e", "e5", "0x10", "nan", "inf", "1_000", "\u0661", "--1", "+1", "1,,2", ",", "1e+0400",
+           "1" * 999 + "e1", "123456789/987654321", "-0.000001e-990"]
 TEXTS = ['"\x1b[2J"', '"\x00"', '"\ud800"', '"\x9b"', '"\x7f"', '"a\\"', '"', '"\\', "{", "}" * 50, "{" * 5000, "",
          '"' + "L" * 10_000 + '"', '"\u202e"', '"\t\n"']
 

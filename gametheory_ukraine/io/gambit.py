@@ -52,9 +52,11 @@ it with one line naming the file, the place, the estimate, the budget and how to
 * at most :data:`MAX_PLAYERS` players, :data:`MAX_DEPTH` moves on a path, :data:`MAX_GAMBIT_BYTES` bytes
   (a regular file only: devices, pipes and sockets are refused before they are opened), labels and
   titles of :data:`MAX_LABEL_CHARS` characters and a comment of :data:`MAX_COMMENT_CHARS`;
-* numbers of at most :data:`MAX_DIGITS` digits in numerator and denominator, checked on their text
-  before they are converted (``1e999999`` is refused, not computed), and the same for the sums formed
-  while reading (chance probabilities, payoffs accumulated along a path).
+* numbers within the limits of every number the package reads (:data:`MAX_DIGITS` digits in a
+  decimal's mantissa or each side of a fraction, exponents within ±``MAX_EXPONENT``), checked on their
+  text before they are converted (``1e999999`` is refused, not computed); sums formed while reading
+  (chance probabilities, payoffs accumulated along a path) are refused past the size of the largest
+  number that can be written.
 
 Labels, titles and comments are text: control characters (C0 but tab and line feed, DEL, C1) and
 surrogates are refused, so nothing from a file can drive a terminal; a Windows line end (CR LF)
@@ -89,7 +91,6 @@ import math
 import operator
 import os
 import re
-import stat
 from collections import Counter
 from collections.abc import Sequence
 from decimal import Decimal
@@ -99,11 +100,12 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import GTUError, ModelFileError, OutputError, ParameterError
+from .._numbers import MAX_DIGITS, MAX_EXPONENT, check_number_text
+from ..errors import GTUError, ModelFileError, OutputError, ParameterError, excerpt
 from ..games.normal_form import NormalFormGame
 from ..games.tree import Chance, Decision, GameTree, Terminal
 
-__all__ = ["SUFFIXES", "MAX_GAMBIT_BYTES", "MAX_ENTRIES", "MAX_PLAYERS", "MAX_DIGITS", "MAX_DEPTH",
+__all__ = ["SUFFIXES", "MAX_GAMBIT_BYTES", "MAX_ENTRIES", "MAX_PLAYERS", "MAX_DIGITS", "MAX_EXPONENT", "MAX_DEPTH",
            "MAX_LABEL_CHARS", "MAX_COMMENT_CHARS", "LABEL_MODES",
            "OptionalDependencyError",
            "nfg_text", "efg_text", "gambit_text", "write_gambit", "parse_gambit", "read_gambit", "load_gambit_model",
@@ -119,13 +121,12 @@ MAX_GAMBIT_BYTES = 64_000_000
 MAX_ENTRIES = 200_000
 #: Most players in a file read (a table has one dimension per player).
 MAX_PLAYERS = 32
-#: Longest label, title (characters) and comment read.
+#: Longest label or title read (characters).
 MAX_LABEL_CHARS = 10_000
+#: Longest comment read (characters).
 MAX_COMMENT_CHARS = 100_000
-#: Most digits in the numerator or denominator of a number read (a decimal's exponent included:
-#: ``1e400`` has 401), and of the sums formed while reading (chance probabilities, payoffs of
-#: outcomes on a path). Every float is written by :func:`write_gambit` in at most 330 digits.
-MAX_DIGITS = 400
+# Numbers are read within MAX_DIGITS and MAX_EXPONENT, the limits of every number the package reads
+# (gametheory_ukraine._numbers): every float is written by write_gambit in at most 330 digits.
 #: Deepest ``.efg`` tree read (moves on one path).
 MAX_DEPTH = 400
 
@@ -482,7 +483,7 @@ def write_gambit(game: NormalFormGame | GameTree, path: str | os.PathLike, *, ti
 # ===================================================================================================== reading
 # Every count in a file is checked against a budget while it is read, before anything of that size is
 # built: the players (MAX_PLAYERS), the payoff entries a table or a tree holds (max_entries), the digits of
-# every number (MAX_DIGITS). Tokens are read one at a time, so a large file costs nothing past the point
+# every number (MAX_DIGITS, MAX_EXPONENT). Tokens are read one at a time, so a large file costs nothing past the point
 # where it is refused.
 _TOKEN = re.compile(r'"(?:[^"\\]|\\.)*+"|[{}]|,|[^\s{}",]+|"', re.S)   # a lone '"' is an unclosed label
 _CLOSED = re.compile(r'(?:[^"]++|"(?:[^"\\]|\\.)*+")*+', re.S)          # the text before an unclosed '"'
@@ -491,9 +492,12 @@ _DECIMAL = re.compile(r"-?(?:(\d+)\.?(\d*)|\.(\d+))(?:[eE]([+-]?\d+))?\Z")
 _INTEGER = re.compile(r"\d{1,12}\Z")
 #: control characters (C0 but tab and line feed, DEL, C1) and surrogates, refused in every label
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
-_MAX_BITS = math.ceil(MAX_DIGITS * math.log2(10))
-_RAISE = ("pass a larger max_entries= to load_gambit_model or read_gambit (the command line's --max-size) "
-          "if the machine can hold and solve a game this large")
+#: the largest sum formed while reading: as large as the largest number that can be written
+_SUM_DIGITS = MAX_DIGITS + MAX_EXPONENT
+_MAX_BITS = math.ceil(_SUM_DIGITS * math.log2(10))
+#: how a refusal past the budget says to raise it
+_RAISE = ("pass a larger max_entries= to load_gambit_model or read_gambit if the machine can hold and solve "
+          "a game this large")
 
 
 def _unescape(content: str) -> str:
@@ -504,18 +508,9 @@ def _unescape(content: str) -> str:
 
 
 def _excerpt(text: str, limit: int = 60, quote: str = "'") -> str:
-    """*text* quoted for a message: non-printable characters escaped, at most about *limit* characters
-    (the middle elided with ``…``)."""
-    def shown(part: str) -> str:
-        return "".join(ch if ch.isprintable() else ch.encode("unicode_escape", "backslashreplace").decode("ascii")
-                       for ch in part)
-
-    if len(text) <= limit:
-        out = shown(text)
-        if len(out) <= limit:
-            return f"{quote}{out}{quote}"
-    half = limit // 2
-    return f"{quote}{shown(text[:half])[:half]}…{shown(text[-half:])[-half:]}{quote}"
+    """*text* quoted for a message: :func:`~gametheory_ukraine.errors.excerpt` (controls escaped, at most
+    *limit* characters, the middle elided with ``…``) between *quote* characters."""
+    return f"{quote}{excerpt(text, limit)}{quote}"
 
 
 def _budget(max_entries: int) -> int:
@@ -630,8 +625,9 @@ class _Tokens:
         return tok is not None and bool(_RATIONAL.match(tok) or _DECIMAL.match(tok))
 
     def number(self, what: str) -> Fraction:
-        """A rational (``-2/3``) or decimal (``0.05``, ``1.5e-3``), exact, at most :data:`MAX_DIGITS`
-        digits in its numerator and denominator (checked on the text, before converting it)."""
+        """A rational (``-2/3``) or decimal (``0.05``, ``1.5e-3``), exact, within the package's limits on
+        written numbers (:data:`MAX_DIGITS` digits, exponents within :data:`MAX_EXPONENT`), checked on
+        the text before converting it."""
         tok = self.peek()
         known = self._numbers.get(tok)
         if known is not None:  # files repeat their numbers: each distinct one is converted once
@@ -642,41 +638,23 @@ class _Tokens:
         if rational is None and decimal is None:
             self.fail(f"expected a number ({what}), found {self._shown()}",
                       fix="write numbers as integers, decimals (0.05) or fractions (2/3)")
-        digits_fix = f"write it with at most {MAX_DIGITS} digits in its numerator and its denominator"
-        if rational is not None:
-            longest = max(len(rational.group(1)), len(rational.group(2)))
-            if longest > MAX_DIGITS:
-                self.fail(f"the number {_excerpt(tok, 40)} ({what}) is too long: written with {longest} digits",
-                          fix=digits_fix)
-            if not rational.group(2).strip("0"):
-                self.fail(f"{_excerpt(tok, 40)} divides by zero ({what})",
-                          fix="give the fraction a non-zero denominator")
-        else:
-            whole, fraction, exponent = decimal.group(1) or "", decimal.group(2) or decimal.group(3) or "", \
-                decimal.group(4)
-            digits = whole + fraction
-            if len(digits) > MAX_DIGITS:
-                self.fail(f"the number {_excerpt(tok, 40)} ({what}) is too long: written with {len(digits)} "
-                          "digits", fix=digits_fix)
-            if exponent is not None:
-                if len(exponent.lstrip("+-").lstrip("0")) > 6:
-                    self.fail(f"expected a number of at most {MAX_DIGITS} digits ({what}), found "
-                              f"{_excerpt(tok, 40)}, whose exponent alone has {len(exponent.lstrip('+-'))} digits",
-                              fix=digits_fix)
-                shift = int(exponent) - len(fraction)
-                significant = len(digits.lstrip("0"))
-                if significant and (significant + shift > MAX_DIGITS or -shift > MAX_DIGITS):
-                    size = significant + shift - 1 if shift > 0 else shift
-                    self.fail(f"the number {_excerpt(tok, 40)} ({what}) is about 10**{size}, which needs more "
-                              f"than {MAX_DIGITS} digits exactly", fix=digits_fix)
+        try:  # the package's limits on written numbers, checked on the text before converting it
+            check_number_text(tok)
+        except ValueError as exc:
+            kind = "too large" if "exponent" in str(exc) else "too long"
+            self.fail(f"expected a number of at most {MAX_DIGITS} digits with an exponent within ±{MAX_EXPONENT} "
+                      f"({what}); {_excerpt(tok, 40)} is {kind}: {exc}",
+                      fix=f"write it with at most {MAX_DIGITS} digits and an exponent within ±{MAX_EXPONENT}")
+        if rational is not None and not rational.group(2).strip("0"):
+            self.fail(f"{_excerpt(tok, 40)} divides by zero ({what})", fix="give the fraction a non-zero denominator")
         value = self._numbers[tok] = Fraction(tok)
         self.skip()
         return value
 
     def bounded(self, value: Fraction, what: str, offset: int) -> Fraction:
-        """*value* (a sum formed while reading), refused past :data:`MAX_DIGITS` digits."""
+        """*value* (a sum formed while reading), refused past the digits of the largest written number."""
         if value.numerator.bit_length() > _MAX_BITS or value.denominator.bit_length() > _MAX_BITS:
-            self.fail(f"the {what} would need more than {MAX_DIGITS} digits exactly", offset,
+            self.fail(f"the {what} would need more than {_SUM_DIGITS} digits exactly", offset,
                       fix="use numbers with smaller denominators (this package computes exactly)")
         return value
 
@@ -1071,7 +1049,7 @@ def parse_gambit(text: str | bytes, path: str | os.PathLike = "<string>", *,
     ------
     ModelFileError
         Naming the file, the line and column, and the fix; also for a game past the budget, more
-        than :data:`MAX_PLAYERS` players, a number of more than :data:`MAX_DIGITS` digits, or a
+        than :data:`MAX_PLAYERS` players, a number past :data:`MAX_DIGITS` digits, or a
         control character in a label.
 
     Examples
@@ -1117,36 +1095,11 @@ def _parse(text: str | bytes, where: str, cap: int) -> tuple[NormalFormGame | Ga
 
 
 def _read_bytes(path: Path) -> bytes:
-    """The file's bytes: a regular file of at most :data:`MAX_GAMBIT_BYTES` bytes (checked before it is
-    opened, and again on the open file, which is opened without blocking and read to at most the limit)."""
-    def refuse(message: str, fix: str):
-        raise ModelFileError(message, path=str(path), fix=fix)
+    """The file's bytes: a regular file (refused before it is opened otherwise) of at most
+    :data:`MAX_GAMBIT_BYTES` bytes, of which at most one more is ever read."""
+    from ..registry import read_model_bytes
 
-    not_regular = ("not a regular file (a device, pipe or socket)",
-                   "give the path of a .nfg or .efg file")
-    try:
-        st = path.stat()
-        if stat.S_ISDIR(st.st_mode):
-            refuse("is a folder, not a file", "give the path of a .nfg or .efg file")
-        if not stat.S_ISREG(st.st_mode):
-            refuse(*not_regular)
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
-        with os.fdopen(fd, "rb") as handle:
-            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):  # replaced since the check above
-                refuse(*not_regular)
-            data = handle.read(MAX_GAMBIT_BYTES + 1)
-    except FileNotFoundError:
-        raise ModelFileError("no such file", path=str(path), fix="check the path") from None
-    except IsADirectoryError:
-        raise ModelFileError("is a folder, not a file", path=str(path),
-                             fix="give the path of a .nfg or .efg file") from None
-    except OSError as exc:
-        raise ModelFileError(f"cannot read the file ({exc.strerror})", path=str(path),
-                             fix="check the path and its permissions") from None
-    if len(data) > MAX_GAMBIT_BYTES:
-        refuse(f"file is larger than {MAX_GAMBIT_BYTES} bytes",
-               "this reader is meant for games small enough to solve exactly")
-    return data
+    return read_model_bytes(path, MAX_GAMBIT_BYTES)
 
 
 def _check_suffix(path: Path, game: NormalFormGame | GameTree) -> None:
