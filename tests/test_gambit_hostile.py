@@ -132,7 +132,7 @@ def test_long_labels_and_comments_are_refused(tmp_path):
     for outcome, (name, limit) in zip(outcomes, [("comment.nfg", MAX_COMMENT_CHARS), ("escapes.nfg", MAX_COMMENT_CHARS),
                                                  ("title.efg", MAX_LABEL_CHARS), ("player.nfg", MAX_LABEL_CHARS)]):
         line = _one_line(outcome)
-        assert f"{tmp_path / name}: line 1, column " in line and f"characters long, more than {limit}" in line, line
+        assert f"{tmp_path / name}: line 1, column " in line and f"characters, more than {limit}" in line, line
         assert f"shorten it to at most {limit} characters" in line and len(line) < 400, line
     text = 'NFG 1 R "' + "T" * MAX_LABEL_CHARS + '" { "A" } { 1 } "' + "c" * MAX_COMMENT_CHARS + '"\n1\n'
     assert len(parse_gambit(text).title) == MAX_LABEL_CHARS

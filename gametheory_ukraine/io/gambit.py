@@ -485,8 +485,12 @@ def write_gambit(game: NormalFormGame | GameTree, path: str | os.PathLike, *, ti
 # built: the players (MAX_PLAYERS), the payoff entries a table or a tree holds (max_entries), the digits of
 # every number (MAX_DIGITS, MAX_EXPONENT). Tokens are read one at a time, so a large file costs nothing past the point
 # where it is refused.
-_TOKEN = re.compile(r'"(?:[^"\\]|\\.)*+"|[{}]|,|[^\s{}",]+|"', re.S)   # a lone '"' is an unclosed label
-_CLOSED = re.compile(r'(?:[^"]++|"(?:[^"\\]|\\.)*+")*+', re.S)          # the text before an unclosed '"'
+# Tokens are found in a shadow of the text in which the escapes \\ and \" are replaced by two letters,
+# so a label is simply '"[^"]*"' (a regular expression with escapes keeps state for every escape it
+# passes: gigabytes for a 64 MB label) and an unclosed label is an odd number of quotes. Each token's
+# text is then taken from the real text at the same offsets. Outside labels, a backslash can only be
+# part of an invalid token, which is refused at the same place either way.
+_TOKEN = re.compile(r'"[^"]*"|[{}]|,|[^\s{}",]+')
 _RATIONAL = re.compile(r"-?(\d+)/(\d+)\Z")
 _DECIMAL = re.compile(r"-?(?:(\d+)\.?(\d*)|\.(\d+))(?:[eE]([+-]?\d+))?\Z")
 _INTEGER = re.compile(r"\d{1,12}\Z")
@@ -531,11 +535,11 @@ class _Tokens:
     def __init__(self, text: str, path: str) -> None:
         self.text = text
         self.path = path
-        closed = _CLOSED.match(text).end()
-        if closed < len(text):
-            self.fail("a quoted label is not closed", closed,
+        shadow = text.replace("\\\\", "ee").replace('\\"', "ee") if "\\" in text else text
+        if shadow.count('"') % 2:
+            self.fail("a quoted label is not closed", shadow.rfind('"'),
                       "add the closing double quote (write \\\" for a quote inside a label)")
-        self._tokens = _TOKEN.finditer(text)
+        self._tokens = _TOKEN.finditer(shadow)
         self._token: str | None = None
         self._offset = 0
         self._numbers: dict[str, Fraction] = {}
@@ -563,7 +567,8 @@ class _Tokens:
         if m is None:
             self._token, self._offset = None, len(self.text)
         else:
-            self._token, self._offset = m.group(), m.start()
+            start = m.start()
+            self._token, self._offset = self.text[start:m.end()], start
 
     def peek(self) -> str | None:
         return self._token
@@ -598,7 +603,7 @@ class _Tokens:
             self.fail(f"expected a quoted label ({what}), found {self._shown()}")
         raw, start = self.peek(), self.offset()
         if len(raw) - 2 > limit:
-            self.fail(f"the {what} is {len(raw) - 2} characters long, more than {limit}: "
+            self.fail(f"{what}: a label of {len(raw) - 2} characters, more than {limit}: "
                       f"{_excerpt(raw[1:-1])}", start, fix=f"shorten it to at most {limit} characters")
         bad = _CONTROL.search(raw, 1, len(raw) - 1)
         if bad is not None:
