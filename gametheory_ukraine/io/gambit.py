@@ -30,8 +30,8 @@ its catalog and on every file we write. We do not use it to load files because
   ``\\\\`` (an escaped backslash, as its own writer writes it) as three backslashes;
 * it refuses files that repeat a node label, which the format allows and our reader accepts;
 * it allocates the table an ``.nfg`` header declares before reading any payoff: a 50-byte file
-  declaring 100000 x 100000 strategies exhausts the memory (we check the declared size against
-  what the file holds first, and cap it at :data:`MAX_PROFILES`);
+  declaring 100000 x 100000 strategies exhausts the memory (we check every declared count against a
+  budget while it is read, before anything of that size is built: see "Budgets" below);
 * its errors name the line but not the file or the fix; ours are
   :class:`~gametheory_ukraine.errors.ModelFileError` like every other bad input;
 * ``gtu solve game.efg`` should work on a core install, without the extra.
@@ -41,6 +41,26 @@ executes anything from the file. Where Gambit 16.7 is strict (an outcome or info
 restated differently, an outcome used before its payoffs are given, probabilities not summing
 exactly to one) we are strict in the same way; where it silently ignores text after the last
 node of an ``.efg``, we refuse it, since it usually means a miscounted action list.
+
+Budgets. A file can declare far more than it holds, or more than can be solved: reading checks every
+count against a budget as soon as it is read, before anything of that size is built, and refuses past
+it with one line naming the file, the place, the estimate, the budget and how to raise it:
+
+* payoff entries, :data:`MAX_ENTRIES` by default (strategy profiles x players of an ``.nfg``, from its
+  header; tree nodes x players of an ``.efg``, from the action lists read so far); raise it with
+  ``max_entries=`` of :func:`load_gambit_model`, :func:`read_gambit` or :func:`parse_gambit`;
+* at most :data:`MAX_PLAYERS` players, :data:`MAX_DEPTH` moves on a path, :data:`MAX_GAMBIT_BYTES` bytes
+  (a regular file only: devices, pipes and sockets are refused before they are opened), labels and
+  titles of :data:`MAX_LABEL_CHARS` characters and a comment of :data:`MAX_COMMENT_CHARS`;
+* numbers within the limits of every number the package reads (:data:`MAX_DIGITS` digits in a
+  decimal's mantissa or each side of a fraction, exponents within ±``MAX_EXPONENT``), checked on their
+  text before they are converted (``1e999999`` is refused, not computed); sums formed while reading
+  (chance probabilities, payoffs accumulated along a path) are refused past the size of the largest
+  number that can be written.
+
+Labels, titles and comments are text: control characters (C0 but tab and line feed, DEL, C1) and
+surrogates are refused, so nothing from a file can drive a terminal; a Windows line end (CR LF)
+reads as a line end.
 
 Names. Our games need distinct, non-empty names where Gambit allows empty or repeated labels. A
 label that is non-empty and unique is kept; otherwise players become ``"Player 2"``, strategies
@@ -68,9 +88,9 @@ import hashlib
 import io
 import itertools
 import math
+import operator
 import os
 import re
-from bisect import bisect_right
 from collections import Counter
 from collections.abc import Sequence
 from decimal import Decimal
@@ -80,11 +100,14 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import GTUError, ModelFileError, OutputError
+from .._numbers import MAX_DIGITS, MAX_EXPONENT, check_number_text
+from ..errors import GTUError, ModelFileError, OutputError, ParameterError, excerpt
 from ..games.normal_form import NormalFormGame
 from ..games.tree import Chance, Decision, GameTree, Terminal
 
-__all__ = ["SUFFIXES", "MAX_GAMBIT_BYTES", "MAX_PROFILES", "MAX_DEPTH", "LABEL_MODES", "OptionalDependencyError",
+__all__ = ["SUFFIXES", "MAX_GAMBIT_BYTES", "MAX_ENTRIES", "MAX_PLAYERS", "MAX_DIGITS", "MAX_EXPONENT", "MAX_DEPTH",
+           "MAX_LABEL_CHARS", "MAX_COMMENT_CHARS", "LABEL_MODES",
+           "OptionalDependencyError",
            "nfg_text", "efg_text", "gambit_text", "write_gambit", "parse_gambit", "read_gambit", "load_gambit_model",
            "to_pygambit", "from_pygambit"]
 
@@ -92,8 +115,18 @@ __all__ = ["SUFFIXES", "MAX_GAMBIT_BYTES", "MAX_PROFILES", "MAX_DEPTH", "LABEL_M
 SUFFIXES = (".nfg", ".efg")
 #: Largest Gambit file read (bytes).
 MAX_GAMBIT_BYTES = 64_000_000
-#: Largest number of pure strategy profiles in an ``.nfg`` file read.
-MAX_PROFILES = 5_000_000
+#: Default budget of payoff entries in a file read: strategy profiles x players for an ``.nfg``,
+#: tree nodes x players for an ``.efg`` (a 300 x 300 table, a two-player tree of 100,000 nodes).
+#: Raised with ``max_entries=`` (:func:`load_gambit_model`, :func:`read_gambit`, :func:`parse_gambit`).
+MAX_ENTRIES = 200_000
+#: Most players in a file read (a table has one dimension per player).
+MAX_PLAYERS = 32
+#: Longest label or title read (characters).
+MAX_LABEL_CHARS = 10_000
+#: Longest comment read (characters).
+MAX_COMMENT_CHARS = 100_000
+# Numbers are read within MAX_DIGITS and MAX_EXPONENT, the limits of every number the package reads
+# (gametheory_ukraine._numbers): every float is written by write_gambit in at most 330 digits.
 #: Deepest ``.efg`` tree read (moves on one path).
 MAX_DEPTH = 400
 
@@ -448,41 +481,79 @@ def write_gambit(game: NormalFormGame | GameTree, path: str | os.PathLike, *, ti
 
 
 # ===================================================================================================== reading
-_TOKEN = re.compile(r'\s+|"(?:[^"\\]|\\.)*"|[{}]|,|[^\s{}",]+', re.S)
-_RATIONAL = re.compile(r"-?\d+/\d+\Z")
-_DECIMAL = re.compile(r"-?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d{1,4})?\Z")   # 1e99999999 would take forever
+# Every count in a file is checked against a budget while it is read, before anything of that size is
+# built: the players (MAX_PLAYERS), the payoff entries a table or a tree holds (max_entries), the digits of
+# every number (MAX_DIGITS, MAX_EXPONENT). Tokens are read one at a time, so a large file costs nothing past the point
+# where it is refused.
+# Tokens are found in a shadow of the text in which the escapes \\ and \" are replaced by two letters,
+# so a label is simply '"[^"]*"' (a regular expression with escapes keeps state for every escape it
+# passes: gigabytes for a 64 MB label) and an unclosed label is an odd number of quotes. Each token's
+# text is then taken from the real text at the same offsets. Outside labels, a backslash can only be
+# part of an invalid token, which is refused at the same place either way.
+_TOKEN = re.compile(r'"[^"]*"|[{}]|,|[^\s{}",]+')
+_RATIONAL = re.compile(r"-?(\d+)/(\d+)\Z")
+_DECIMAL = re.compile(r"-?(?:(\d+)\.?(\d*)|\.(\d+))(?:[eE]([+-]?\d+))?\Z")
 _INTEGER = re.compile(r"\d{1,12}\Z")
-_ESCAPE = re.compile(r"\\([\\\"])")
+#: control characters (C0 but tab and line feed, DEL, C1) and surrogates, refused in every label
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+#: the largest sum formed while reading: as large as the largest number that can be written
+_SUM_DIGITS = MAX_DIGITS + MAX_EXPONENT
+_MAX_BITS = math.ceil(_SUM_DIGITS * math.log2(10))
+#: how a refusal past the budget says to raise it
+_RAISE = ("pass a larger max_entries= to load_gambit_model or read_gambit if the machine can hold and solve "
+          "a game this large")
+
+
+def _unescape(content: str) -> str:
+    r"""A label's text from its quoted content: ``\\`` becomes ``\``, ``\"`` becomes ``"``, any other
+    backslash stays. String methods, not a regular-expression substitution (which took 50 s for the 32
+    million escapes a 64 MB label can hold); NUL, refused in labels before this, holds the place of ``\``."""
+    return content.replace("\\\\", "\0").replace('\\"', '"').replace("\0", "\\")
+
+
+def _excerpt(text: str, limit: int = 60, quote: str = "'") -> str:
+    """*text* quoted for a message: :func:`~gametheory_ukraine.errors.excerpt` (controls escaped, at most
+    *limit* characters, the middle elided with ``…``) between *quote* characters."""
+    return f"{quote}{excerpt(text, limit)}{quote}"
+
+
+def _budget(max_entries: int) -> int:
+    """*max_entries* as a positive int, or a :class:`ParameterError`."""
+    try:
+        cap = operator.index(max_entries) if not isinstance(max_entries, bool) else 0
+    except TypeError:
+        cap = 0
+    if cap < 1:
+        raise ParameterError(f"max_entries must be a positive whole number, not {_excerpt(repr(max_entries))}",
+                             where="max_entries", fix=f"use e.g. max_entries={MAX_ENTRIES}")
+    return cap
 
 
 class _Tokens:
-    """The tokens of a Gambit file with their offsets, and error reporting by line and column."""
+    """The tokens of a Gambit file, read one at a time, and error reporting by line and column."""
 
     def __init__(self, text: str, path: str) -> None:
         self.text = text
         self.path = path
-        self.newlines = [m.start() for m in re.finditer("\n", text)]
-        self.tokens: list[tuple[str, int]] = []
-        pos, end = 0, len(text)
-        while pos < end:
-            m = _TOKEN.match(text, pos)
-            if m is None:  # only an unterminated string gets here
-                self.fail("a quoted label is not closed", pos, "add the closing double quote (write \\\" for a "
-                          "quote inside a label)")
-            if not text[pos].isspace():
-                self.tokens.append((m.group(), pos))
-            pos = m.end()
-        self.i = 0
+        shadow = text.replace("\\\\", "ee").replace('\\"', "ee") if "\\" in text else text
+        if shadow.count('"') % 2:
+            self.fail("a quoted label is not closed", shadow.rfind('"'),
+                      "add the closing double quote (write \\\" for a quote inside a label)")
+        self._tokens = _TOKEN.finditer(shadow)
+        self._token: str | None = None
+        self._offset = 0
+        self._numbers: dict[str, Fraction] = {}
+        self.skip()
 
     # ------------------------------------------------------------------ errors
     def place(self, offset: int) -> str:
-        line = bisect_right(self.newlines, offset - 1) + 1
-        column = offset - (self.newlines[line - 2] + 1 if line > 1 else 0) + 1
+        line = self.text.count("\n", 0, offset) + 1
+        column = offset - (self.text.rfind("\n", 0, offset) + 1) + 1
         return f"line {line}, column {column}"
 
     def fail(self, message: str, offset: int | None = None, fix: str | None = None):
         if offset is None:
-            offset = self.tokens[self.i][1] if self.i < len(self.tokens) else len(self.text)
+            offset = self._offset
         if fix is None and offset >= len(self.text):
             fix = "the file ends too early: it is truncated or incomplete"
         raise ModelFileError(message, path=self.path, where=self.place(offset),
@@ -490,42 +561,58 @@ class _Tokens:
                                         "(https://gambitproject.readthedocs.io/en/latest/formats.html)")
 
     # ------------------------------------------------------------------ reading
-    @property
-    def remaining(self) -> int:
-        return len(self.tokens) - self.i
+    def skip(self) -> None:
+        """Move to the next token."""
+        m = next(self._tokens, None)
+        if m is None:
+            self._token, self._offset = None, len(self.text)
+        else:
+            start = m.start()
+            self._token, self._offset = self.text[start:m.end()], start
 
     def peek(self) -> str | None:
-        return self.tokens[self.i][0] if self.i < len(self.tokens) else None
+        return self._token
 
     def offset(self) -> int:
-        return self.tokens[self.i][1] if self.i < len(self.tokens) else len(self.text)
+        return self._offset
 
     def _shown(self) -> str:
         tok = self.peek()
-        if tok is None:
-            return "the end of the file"
-        return repr(tok if len(tok) <= 40 else tok[:37] + "...")
+        return "the end of the file" if tok is None else _excerpt(tok, 40)
 
     def take(self) -> str:
         tok = self.peek()
         if tok is None:
             self.fail("the file ends too early", fix="the file is truncated: write it again or complete it")
-        self.i += 1
+        self.skip()
         return tok
 
     def expect(self, literal: str, what: str) -> None:
         if self.peek() != literal:
             self.fail(f"expected {literal!r} ({what}), found {self._shown()}")
-        self.i += 1
+        self.skip()
 
     def is_string(self) -> bool:
         tok = self.peek()
         return tok is not None and tok.startswith('"')
 
-    def string(self, what: str) -> str:
+    def string(self, what: str, limit: int = MAX_LABEL_CHARS) -> str:
+        """A quoted label of at most *limit* characters: any text but control characters other than
+        tab and line feed."""
         if not self.is_string():
             self.fail(f"expected a quoted label ({what}), found {self._shown()}")
-        return _ESCAPE.sub(r"\1", self.take()[1:-1])
+        raw, start = self.peek(), self.offset()
+        if len(raw) - 2 > limit:
+            self.fail(f"{what}: a label of {len(raw) - 2} characters, more than {limit}: "
+                      f"{_excerpt(raw[1:-1])}", start, fix=f"shorten it to at most {limit} characters")
+        bad = _CONTROL.search(raw, 1, len(raw) - 1)
+        if bad is not None:
+            char = bad.group()
+            self.fail(f"control character U+{ord(char):04X} in the {what}: {_excerpt(raw[1:-1])}",
+                      start + bad.start(),
+                      fix="remove it: labels, titles and comments are printable text, tabs and line ends")
+        self.skip()
+        return _unescape(raw[1:-1]) if "\\" in raw else raw[1:-1]
 
     def integer(self, what: str, low: int = 0, high: int | None = None) -> int:
         tok = self.peek()
@@ -535,7 +622,7 @@ class _Tokens:
         if value < low or (high is not None and value > high):
             bound = f"between {low} and {high}" if high is not None else f"at least {low}"
             self.fail(f"{what} is {value}; it must be {bound}")
-        self.i += 1
+        self.skip()
         return value
 
     def is_number(self) -> bool:
@@ -543,18 +630,37 @@ class _Tokens:
         return tok is not None and bool(_RATIONAL.match(tok) or _DECIMAL.match(tok))
 
     def number(self, what: str) -> Fraction:
+        """A rational (``-2/3``) or decimal (``0.05``, ``1.5e-3``), exact, within the package's limits on
+        written numbers (:data:`MAX_DIGITS` digits, exponents within :data:`MAX_EXPONENT`), checked on
+        the text before converting it."""
         tok = self.peek()
-        if tok is None or not (_RATIONAL.match(tok) or _DECIMAL.match(tok)):
+        known = self._numbers.get(tok)
+        if known is not None:  # files repeat their numbers: each distinct one is converted once
+            self.skip()
+            return known
+        rational = _RATIONAL.match(tok) if tok is not None else None
+        decimal = None if rational or tok is None else _DECIMAL.match(tok)
+        if rational is None and decimal is None:
             self.fail(f"expected a number ({what}), found {self._shown()}",
                       fix="write numbers as integers, decimals (0.05) or fractions (2/3)")
-        try:
-            value = Fraction(tok)
-        except ZeroDivisionError:
-            self.fail(f"{tok} divides by zero ({what})", fix="give the fraction a non-zero denominator")
-        except ValueError:  # more digits than Python converts (sys.get_int_max_str_digits)
-            self.fail(f"a number with {len(tok)} characters ({what}) is too long",
-                      fix="write it with fewer digits")
-        self.i += 1
+        try:  # the package's limits on written numbers, checked on the text before converting it
+            check_number_text(tok)
+        except ValueError as exc:
+            kind = "too large" if "exponent" in str(exc) else "too long"
+            self.fail(f"expected a number of at most {MAX_DIGITS} digits with an exponent within ±{MAX_EXPONENT} "
+                      f"({what}); {_excerpt(tok, 40)} is {kind}: {exc}",
+                      fix=f"write it with at most {MAX_DIGITS} digits and an exponent within ±{MAX_EXPONENT}")
+        if rational is not None and not rational.group(2).strip("0"):
+            self.fail(f"{_excerpt(tok, 40)} divides by zero ({what})", fix="give the fraction a non-zero denominator")
+        value = self._numbers[tok] = Fraction(tok)
+        self.skip()
+        return value
+
+    def bounded(self, value: Fraction, what: str, offset: int) -> Fraction:
+        """*value* (a sum formed while reading), refused past the digits of the largest written number."""
+        if value.numerator.bit_length() > _MAX_BITS or value.denominator.bit_length() > _MAX_BITS:
+            self.fail(f"the {what} would need more than {_SUM_DIGITS} digits exactly", offset,
+                      fix="use numbers with smaller denominators (this package computes exactly)")
         return value
 
     def payoffs(self, n: int, what: str) -> tuple[Fraction, ...]:
@@ -563,27 +669,38 @@ class _Tokens:
         return self.payoff_body(n, what)
 
     def payoff_body(self, n: int, what: str) -> tuple[Fraction, ...]:
-        """The numbers of a payoff list up to and including its closing ``}``."""
-        out = []
+        """The numbers of a payoff list up to and including its closing ``}``; a comma may follow a number."""
+        out: list[Fraction] = []
+        comma_allowed = False
         while self.peek() != "}":
             if self.peek() == ",":
-                self.i += 1
+                if not comma_allowed:
+                    self.fail(f"a comma without a payoff before it ({what})", fix="separate payoffs by one comma")
+                comma_allowed = False
+                self.skip()
                 continue
-            if self.peek() is None or not self.is_number():
+            if self.peek() not in self._numbers and not self.is_number():
                 self.fail(f"expected a payoff or '}}' ({what}), found {self._shown()}")
+            if len(out) == n:
+                self.fail(f"{what} has {n + 1} payoffs for {n} players",
+                          fix="give one payoff per player, in the order of the player list")
             out.append(self.number(f"payoff in {what}"))
+            comma_allowed = True
         if len(out) != n:
             self.fail(f"{what} has {len(out)} payoffs for {n} players",
                       fix="give one payoff per player, in the order of the player list")
-        self.i += 1
+        self.skip()
         return tuple(out)
 
-    def string_list(self, what: str) -> list[str]:
+    def string_list(self, what: str, limit: int, too_many) -> list[str]:
+        """``{ "a" "b" ... }``; ``too_many(count, offset)`` is called (and must raise) past *limit* labels."""
         self.expect("{", f"start of the {what}")
         out = []
         while self.peek() != "}":
+            if len(out) == limit:
+                too_many(len(out) + 1, self.offset())
             out.append(self.string(what))
-        self.i += 1
+        self.skip()
         return out
 
     def header(self, kind: str, version: str) -> tuple[str, list[str]]:
@@ -595,18 +712,26 @@ class _Tokens:
                 self.fail(f"this is a Gambit {other} file, not {kind}", fix=f"name it .{suffix}")
             self.fail(f"not a Gambit {kind} file: it should start with '{kind} {version} R'",
                       fix=f"give a Gambit .{kind.lower()} file (a model file ends in .yaml)")
-        self.i += 1
+        self.skip()
         if self.peek() != version:
             self.fail(f"unsupported {kind} format version {self._shown()}", fix=f"use version {version}")
-        self.i += 1
+        self.skip()
         if self.peek() not in ("R", "D"):
             self.fail(f"expected 'R' or 'D' after the version, found {self._shown()}")
-        self.i += 1
-        title = self.string("the game's title")
-        players = self.string_list("player names")
+        self.skip()
+        title = self.string("game's title")
+
+        def too_many(count: int, offset: int):
+            self.fail(f"the game has more than {MAX_PLAYERS} players", offset,
+                      fix=f"this package reads games of at most {MAX_PLAYERS} players")
+
+        players = self.string_list("player names", MAX_PLAYERS, too_many)
         if not players:
             self.fail("the game has no players", fix="list at least one player name")
         return title, players
+
+    def comment(self) -> str:
+        return self.string("comment", MAX_COMMENT_CHARS) if self.is_string() else ""
 
     def end(self, what: str) -> None:
         if self.peek() is not None:
@@ -639,23 +764,49 @@ def _numbered(labels: Sequence[str]) -> list[str]:
     return _distinct(labels, [str(k + 1) for k in range(len(labels))])
 
 
-def _parse_nfg(tok: _Tokens) -> tuple[NormalFormGame, str]:
+def _entries_message(what: str, count: int, n: int, cap: int, at_least: bool = False) -> str:
+    least = "at least " if at_least else ""
+    return f"{least}{count} {what} x {n} players = {least}{count * n} payoff entries, more than the budget of {cap}"
+
+
+def _parse_nfg(tok: _Tokens, cap: int) -> tuple[NormalFormGame, str]:
     title, raw_players = tok.header("NFG", "1")
     players = _player_names(raw_players)
     n = len(players)
+    shape_start = tok.offset()
     tok.expect("{", "start of the strategy lists or of the numbers of strategies")
     if tok.is_number():  # payoff-list variant: { 3 2 }
         shape = []
         while tok.peek() != "}":
+            if len(shape) == n:
+                tok.fail(f"strategies are given for more players than the game has ({n})",
+                         fix="give one strategy list (or count) per player")
             shape.append(tok.integer("number of strategies", low=1))
-        tok.i += 1
-        strategies = [[str(k + 1) for k in range(m)] for m in shape]
+        tok.skip()
         outcome_variant = False
+        if len(shape) != n:
+            tok.fail(f"strategies are given for {len(shape)} players, but the game has {n}", shape_start,
+                     fix="give one strategy list (or count) per player")
+        # at most MAX_PLAYERS counts of at most 12 digits each: their exact product is cheap
+        n_profiles = math.prod(shape)
+        if n_profiles * n > cap:
+            tok.fail("the game declares " + _entries_message("strategy profiles", n_profiles, n, cap),
+                     shape_start, fix=_RAISE)
+        strategies = [[str(k + 1) for k in range(m)] for m in shape]
     else:
         strategies = []
         while tok.peek() == "{":
             start = tok.offset()
-            labels = tok.string_list("strategy labels")
+            if len(strategies) == n:
+                tok.fail(f"strategies are given for more players than the game has ({n})", start,
+                         fix="give one strategy list (or count) per player")
+            before = math.prod(len(s) for s in strategies)   # at most cap: checked for each list
+
+            def too_many(count: int, offset: int, before=before):
+                tok.fail("the strategy lists declare " + _entries_message("strategy profiles", before * count, n,
+                                                                           cap, at_least=True), offset, fix=_RAISE)
+
+            labels = tok.string_list("strategy labels", max(cap // (before * n), 0), too_many)
             if not labels:
                 tok.fail("a player has no strategies", start, fix="give each player at least one strategy")
             strategies.append(_numbered(labels))
@@ -665,32 +816,41 @@ def _parse_nfg(tok: _Tokens) -> tuple[NormalFormGame, str]:
     if len(shape) != n:
         tok.fail(f"strategies are given for {len(shape)} players, but the game has {n}",
                  fix="give one strategy list (or count) per player")
-    comment = tok.string("comment") if tok.is_string() else ""
+    comment = tok.comment()
     n_profiles = math.prod(shape)
-    need = n_profiles * n if not outcome_variant else n_profiles
-    if n_profiles > MAX_PROFILES or need > tok.remaining:
-        tok.fail(f"the game declares {n_profiles} strategy profiles, but the file holds only "
-                 f"{tok.remaining} more entries", fix="check the strategy counts in the header")
+    first = tok.offset()
+    profiles = [rev[::-1] for rev in itertools.product(*(range(m) for m in reversed(shape)))]
     pays = [np.empty(tuple(shape), dtype=object) for _ in range(n)]
     outcomes = np.full(tuple(shape), None, dtype=object)
-    profiles = [rev[::-1] for rev in itertools.product(*(range(m) for m in reversed(shape)))]
+
+    def short(read: int, unit: str):
+        tok.fail(f"the game declares {n_profiles} strategy profiles, but the file holds only {read} {unit}",
+                 first, fix="check the strategy counts in the header")
+
     if not outcome_variant:
-        for profile in profiles:
+        for number, profile in enumerate(profiles):
             what = "profile (" + ", ".join(strategies[i][a] for i, a in enumerate(profile)) + ")"
             for i in range(n):
                 if tok.peek() == ",":
-                    tok.i += 1
-                pays[i][profile] = tok.number(f"payoff of {players[i]} at {what}")
+                    tok.skip()
+                if tok.peek() is None:
+                    short(number * n + i, f"of its {n_profiles * n} payoffs")
+                pays[i][profile] = tok.number(f"payoff of {_excerpt(players[i], 30)} at {what}")
     else:
         tok.expect("{", "start of the outcome list")
         table: list[tuple[str | None, tuple[Fraction, ...]]] = []
         while tok.peek() == "{":
-            tok.i += 1
+            if (len(table) + 1) * n > cap:
+                tok.fail("the outcome list has " + _entries_message("outcomes", len(table) + 1, n, cap, True),
+                         fix=_RAISE)
+            tok.skip()
             label = tok.string(f"label of outcome {len(table) + 1} (may be \"\")")
             table.append((label or None, tok.payoff_body(n, f"outcome {len(table) + 1}")))
         tok.expect("}", "end of the outcome list")
         zero = tuple(Fraction(0) for _ in range(n))
-        for profile in profiles:
+        for number, profile in enumerate(profiles):
+            if tok.peek() is None:
+                short(number, "outcome numbers")
             k = tok.integer("outcome number of a profile (0 = no outcome)", low=0, high=len(table))
             label, values = table[k - 1] if k else (None, zero)
             for i in range(n):
@@ -703,30 +863,38 @@ def _parse_nfg(tok: _Tokens) -> tuple[NormalFormGame, str]:
     return game, comment
 
 
-def _parse_efg(tok: _Tokens) -> tuple[GameTree, str]:
+def _parse_efg(tok: _Tokens, cap: int) -> tuple[GameTree, str]:
     title, raw_players = tok.header("EFG", "2")
     players = _player_names(raw_players)
     n = len(players)
-    comment = tok.string("comment") if tok.is_string() else ""
+    comment = tok.comment()
     outcomes: dict[int, tuple[str, tuple[Fraction, ...]]] = {}
     infosets: dict[tuple[int, int], dict] = {}
     records: list[dict] = []
     # stack of (record index, children still to read, accumulated payoffs on the path to it)
     stack: list[list] = []
+    pending = 0  # children announced by action lists and not read yet: the tree has at least this many more
     zero = tuple(Fraction(0) for _ in range(n))
+
+    def too_large(nodes: int, offset: int):
+        tok.fail("the tree has " + _entries_message("nodes", nodes, n, cap, at_least=True), offset, fix=_RAISE)
+
     while True:
         if tok.peek() is None:
             if not records:
                 tok.fail("the file has no nodes", fix="add the root node (a line starting with p, c or t)")
             if stack:
-                tok.fail(f"the file ends before node {records[stack[-1][0]]['label'] or stack[-1][0] + 1!r} "
-                         f"has all its {len(records[stack[-1][0]]['actions'])} children",
+                top = records[stack[-1][0]]
+                tok.fail(f"the file ends before node {_excerpt(top['label']) if top['label'] else stack[-1][0] + 1} "
+                         f"has all its {len(top['actions'])} children",
                          fix="the file is truncated, or an action list is too long")
         start = tok.offset()
         kind = tok.take()
         if kind not in ("p", "c", "t"):
-            tok.fail(f"expected a node ('p', 'c' or 't'), found {kind!r}", start,
+            tok.fail(f"expected a node ('p', 'c' or 't'), found {_excerpt(kind, 40)}", start,
                      fix="each node starts with p (player), c (chance) or t (terminal)")
+        if len(records) + 1 + pending - (1 if stack else 0) > cap // n:
+            too_large(len(records) + 1 + pending - (1 if stack else 0), start)
         rec: dict[str, Any] = {"kind": kind, "offset": start, "label": tok.string("node label (may be \"\")")}
         if kind in ("p", "c"):
             if kind == "p":
@@ -738,20 +906,24 @@ def _parse_efg(tok: _Tokens) -> tuple[GameTree, str]:
             label = tok.string("information set label") if tok.is_string() else None
             known = infosets.get(key)
             if tok.peek() == "{":
-                tok.i += 1
+                tok.skip()
                 actions, probs = [], []
                 while tok.peek() != "}":
+                    nodes = len(records) + pending - (1 if stack else 0) + 2 + len(actions)
+                    if nodes > cap // n:
+                        too_large(nodes, tok.offset())
                     actions.append(tok.string("action label"))
                     if kind == "c":
-                        probs.append(tok.number(f"probability of action {actions[-1]!r}"))
+                        probs.append(tok.number(f"probability of action {_excerpt(actions[-1], 30)}"))
                         if tok.peek() == ",":
-                            tok.i += 1
-                tok.i += 1
+                            tok.skip()
+                tok.skip()
                 if not actions:
                     tok.fail("a node needs at least one action", start)
                 if known is not None and (known["actions"] != actions or known["probs"] != probs):
                     what = "probabilities" if known["actions"] == actions else "actions"
-                    tok.fail(f"information set {key[1]} of {'chance' if kind == 'c' else players[player]} is "
+                    tok.fail(f"information set {key[1]} of "
+                             f"{'chance' if kind == 'c' else _excerpt(players[player], 30)} is "
                              f"given other {what} here than at {tok.place(known['offset'])}", start,
                              fix="nodes of one information set have the same actions (and probabilities)")
             elif known is None:
@@ -762,14 +934,19 @@ def _parse_efg(tok: _Tokens) -> tuple[GameTree, str]:
                 if kind == "c":
                     if any(p < 0 for p in probs):
                         tok.fail("a chance probability is negative", start, fix="use probabilities in [0, 1]")
-                    if sum(probs) != 1:
-                        tok.fail(f"the chance probabilities sum to {sum(probs)}, not exactly 1", start,
+                    total = Fraction(0)
+                    for p in probs:
+                        total = tok.bounded(total + p, "sum of the chance probabilities", start)
+                    if total != 1:
+                        shown = _excerpt(str(total), quote="")
+                        tok.fail(f"the chance probabilities sum to {shown}, not exactly 1", start,
                                  fix="make them add up to 1 exactly (write 1/3, not 0.333)")
                 known = infosets[key] = {"label": label or "", "actions": actions, "probs": probs, "offset": start,
                                          "player": player, "number": key[1]}
             elif label and known["label"] and label != known["label"]:
-                tok.fail(f"information set {key[1]} is labelled {known['label']!r} at {tok.place(known['offset'])} "
-                         f"and {label!r} here", start, fix="use one label per information set")
+                tok.fail(f"information set {key[1]} is labelled {_excerpt(known['label'], 30)} at "
+                         f"{tok.place(known['offset'])} and {_excerpt(label, 30)} here", start,
+                         fix="use one label per information set")
             elif label and not known["label"]:
                 known["label"] = label
             rec.update(player=player, key=key, actions=actions, probs=probs)
@@ -792,7 +969,13 @@ def _parse_efg(tok: _Tokens) -> tuple[GameTree, str]:
             own = outcomes[number][1]
         else:
             rec["outcome"] = None
-        accumulated = tuple(a + b for a, b in zip(stack[-1][2], own)) if stack else own
+        if not stack or stack[-1][2] is zero:
+            accumulated = own
+        elif own is zero:
+            accumulated = stack[-1][2]
+        else:
+            accumulated = tuple(tok.bounded(a + b, "payoffs accumulated along the path to this node", start)
+                                for a, b in zip(stack[-1][2], own))
         rec["payoffs"] = accumulated
         rec["children"] = []
         index = len(records)
@@ -800,11 +983,13 @@ def _parse_efg(tok: _Tokens) -> tuple[GameTree, str]:
         if stack:
             records[stack[-1][0]]["children"].append(index)
             stack[-1][1] -= 1
+            pending -= 1
         if kind != "t":
             if len(stack) >= MAX_DEPTH:
                 tok.fail(f"the tree is deeper than {MAX_DEPTH} moves", start,
                          fix="this package solves trees by recursion; split or shorten the game")
             stack.append([index, len(rec["actions"]), accumulated])
+            pending += len(rec["actions"])
         while stack and stack[-1][1] == 0:
             stack.pop()
         if not stack:
@@ -845,7 +1030,8 @@ def _build_tree(records: list[dict], infosets: dict, players: list[str], title: 
     return tree
 
 
-def parse_gambit(text: str | bytes, path: str | os.PathLike = "<string>") -> NormalFormGame | GameTree:
+def parse_gambit(text: str | bytes, path: str | os.PathLike = "<string>", *,
+                 max_entries: int = MAX_ENTRIES) -> NormalFormGame | GameTree:
     """Parse the text of a Gambit ``.nfg`` or ``.efg`` file (told apart by its first word).
 
     Parameters
@@ -854,6 +1040,10 @@ def parse_gambit(text: str | bytes, path: str | os.PathLike = "<string>") -> Nor
         The file's contents (bytes are decoded as UTF-8).
     path : str, optional
         Named in error messages.
+    max_entries : int
+        Budget of payoff entries: strategy profiles x players for an ``.nfg``, tree nodes x players
+        for an ``.efg`` (default :data:`MAX_ENTRIES`). A file declaring more is refused while its
+        header or action lists are read, before anything of that size is built.
 
     Returns
     -------
@@ -863,7 +1053,9 @@ def parse_gambit(text: str | bytes, path: str | os.PathLike = "<string>") -> Nor
     Raises
     ------
     ModelFileError
-        Naming the file, the line and column, and the fix.
+        Naming the file, the line and column, and the fix; also for a game past the budget, more
+        than :data:`MAX_PLAYERS` players, a number past :data:`MAX_DIGITS` digits, or a
+        control character in a label.
 
     Examples
     --------
@@ -879,44 +1071,40 @@ def parse_gambit(text: str | bytes, path: str | os.PathLike = "<string>") -> Nor
     >>> [s.name for s in tree.infosets().values()]
     ['Entrant:1', 'Incumbent:1']
     """
-    return _parse(text, os.fspath(path))[0]
+    return _parse(text, os.fspath(path), _budget(max_entries))[0]
 
 
-def _parse(text: str | bytes, where: str) -> tuple[NormalFormGame | GameTree, str]:
+def _parse(text: str | bytes, where: str, cap: int) -> tuple[NormalFormGame | GameTree, str]:
     """The game and Gambit's comment."""
     if isinstance(text, bytes):
         try:
             text = text.decode("utf-8")
         except UnicodeDecodeError as exc:
-            raise ModelFileError(f"not UTF-8 text (byte {exc.start})", path=where,
+            line = text.count(b"\n", 0, exc.start) + 1
+            column = exc.start - (text.rfind(b"\n", 0, exc.start) + 1) + 1
+            raise ModelFileError(f"not UTF-8 text (byte {exc.start}: {text[exc.start:exc.start + 1]!r})",
+                                 path=where, where=f"line {line}, column {column}",
                                  fix="save the file as UTF-8 (or ASCII)") from None
     text = text.removeprefix("\ufeff")
+    if "\r\n" in text:  # a Windows line end is a line end (also inside a multi-line comment)
+        text = text.replace("\r\n", "\n")
     tok = _Tokens(text, where)
     first = tok.peek()
     if first == "NFG":
-        return _parse_nfg(tok)
+        return _parse_nfg(tok, cap)
     if first == "EFG":
-        return _parse_efg(tok)
+        return _parse_efg(tok, cap)
     tok.fail("not a Gambit game file: it should start with 'NFG 1 R' or 'EFG 2 R'",
              fix="give a Gambit .nfg or .efg file (model files end in .yaml)")
     raise AssertionError("unreachable")  # pragma: no cover
 
 
 def _read_bytes(path: Path) -> bytes:
-    try:
-        size = path.stat().st_size
-        if size > MAX_GAMBIT_BYTES:
-            raise ModelFileError(f"file is larger than {MAX_GAMBIT_BYTES} bytes", path=str(path),
-                                 fix="this reader is meant for games small enough to solve exactly")
-        return path.read_bytes()
-    except FileNotFoundError:
-        raise ModelFileError("no such file", path=str(path), fix="check the path") from None
-    except IsADirectoryError:
-        raise ModelFileError("is a folder, not a file", path=str(path),
-                             fix="give the path of a .nfg or .efg file") from None
-    except OSError as exc:
-        raise ModelFileError(f"cannot read the file ({exc.strerror})", path=str(path),
-                             fix="check the path and its permissions") from None
+    """The file's bytes: a regular file (refused before it is opened otherwise) of at most
+    :data:`MAX_GAMBIT_BYTES` bytes, of which at most one more is ever read."""
+    from ..registry import read_model_bytes
+
+    return read_model_bytes(path, MAX_GAMBIT_BYTES)
 
 
 def _check_suffix(path: Path, game: NormalFormGame | GameTree) -> None:
@@ -930,25 +1118,33 @@ def _check_suffix(path: Path, game: NormalFormGame | GameTree) -> None:
                              fix=f"rename it to {path.stem}{want}")
 
 
-def read_gambit(path: str | os.PathLike) -> NormalFormGame | GameTree:
+def read_gambit(path: str | os.PathLike, *, max_entries: int = MAX_ENTRIES) -> NormalFormGame | GameTree:
     """Read a Gambit ``.nfg`` file as a :class:`NormalFormGame` or an ``.efg`` file as a :class:`GameTree`.
 
     Payoffs and chance probabilities come out exact. See the module docstring for how empty or
     repeated labels are named.
 
+    Parameters
+    ----------
+    path : str or path-like
+        A regular file of at most :data:`MAX_GAMBIT_BYTES` bytes.
+    max_entries : int
+        Budget of payoff entries (see :func:`parse_gambit`; default :data:`MAX_ENTRIES`).
+
     Raises
     ------
     ModelFileError
-        Missing or unreadable file, a suffix that does not match the contents, or a malformed
-        file (naming the line and column and the fix).
+        Missing or unreadable file, not a regular file, a suffix that does not match the contents,
+        a game past the budget, or a malformed file (naming the line and column and the fix).
     """
     p = Path(path)
-    game = parse_gambit(_read_bytes(p), str(p))
+    cap = _budget(max_entries)
+    game = _parse(_read_bytes(p), str(p), cap)[0]
     _check_suffix(p, game)
     return game
 
 
-def load_gambit_model(path: str | os.PathLike):
+def load_gambit_model(path: str | os.PathLike, *, max_entries: int = MAX_ENTRIES):
     """A :class:`~gametheory_ukraine.model.Model` holding the game in a Gambit file.
 
     The model has no parameters and no scenarios, one form (``normal`` for ``.nfg``,
@@ -957,6 +1153,20 @@ def load_gambit_model(path: str | os.PathLike):
     Gambit's outcome labels. :meth:`Model.solve <gametheory_ukraine.model.Model.solve>` then
     gives every extreme equilibrium of a strategic form and the subgame-perfect equilibria of
     a tree.
+
+    Parameters
+    ----------
+    path : str or path-like
+        A regular file of at most :data:`MAX_GAMBIT_BYTES` bytes.
+    max_entries : int
+        Budget of payoff entries: strategy profiles x players for an ``.nfg``, tree nodes x players
+        for an ``.efg`` (default :data:`MAX_ENTRIES`); a file declaring more is refused before
+        anything of that size is built.
+
+    Raises
+    ------
+    ModelFileError
+        As :func:`read_gambit`.
 
     Examples
     --------
@@ -973,8 +1183,9 @@ def load_gambit_model(path: str | os.PathLike):
     from ..model import Model
 
     p = Path(path)
+    cap = _budget(max_entries)
     raw = _read_bytes(p)
-    game, comment = _parse(raw, str(p))
+    game, comment = _parse(raw, str(p), cap)
     _check_suffix(p, game)
     form = "sequential" if isinstance(game, GameTree) else "normal"
     title = game.title.strip() or p.stem
