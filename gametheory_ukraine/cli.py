@@ -180,16 +180,16 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _parse_params(items: Sequence[str]) -> dict[str, str]:
-    from .errors import ParameterError
+    from .errors import ParameterError, excerpt
 
     out: dict[str, str] = {}
     for item in items:
         name, sep, value = item.partition("=")
         name, value = name.strip(), value.strip()
         if not sep or not name or not value:
-            raise ParameterError(f"cannot read {item!r}", where="-p", fix="write -p NAME=VALUE, e.g. -p rho=0.05")
+            raise ParameterError(f"cannot read '{excerpt(item)}'", where="-p", fix="write -p NAME=VALUE, e.g. -p rho=0.05")
         if name in out:
-            raise ParameterError(f"parameter {name!r} is given twice", where="-p", fix="give it once")
+            raise ParameterError(f"parameter '{excerpt(name)}' is given twice", where="-p", fix="give it once")
         out[name] = value
     return out
 
