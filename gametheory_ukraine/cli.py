@@ -103,6 +103,8 @@ def build_parser() -> argparse.ArgumentParser:
                        help="grid points for the numeric scan (default 201)")
     p_thr.add_argument("--max-points", dest="max_points", type=budget, metavar="N",
                        help="budget of scan points (default 100,000)")
+    p_thr.add_argument("--max-work", dest="max_work", type=budget, metavar="N",
+                       help="budget of grid points x game size x 1000 (default 2,000,000,000)")
     p_thr.add_argument("--format", choices=("table", "json"), default="table")
 
     p_sweep = sub.add_parser("sweep", help="solve over a grid or a sampled design; write CSV or Parquet")
@@ -152,6 +154,8 @@ def build_parser() -> argparse.ArgumentParser:
                         help="seed for the Sobol design, 0 to 2**32-1 (default 0)")
     p_sens.add_argument("--max-points", dest="max_points", type=budget, metavar="N",
                         help="budget of Sobol evaluations N x (parameters + 2) (default 200,000)")
+    p_sens.add_argument("--max-work", dest="max_work", type=budget, metavar="N",
+                        help="budget of Sobol evaluations x game size x 1000 (default 2,000,000,000)")
     p_sens.add_argument("-p", "--param", action="append", default=[], metavar="NAME=VALUE",
                         help="fix a parameter value (repeatable)")
     p_sens.add_argument("--format", choices=("table", "json"), default="table")
@@ -166,7 +170,7 @@ def build_parser() -> argparse.ArgumentParser:
     p_exp.add_argument("-p", "--param", action="append", default=[], metavar="NAME=VALUE",
                        help="override a parameter (repeatable)")
     p_exp.add_argument("--max-nodes", dest="max_nodes", type=budget, metavar="N",
-                       help="budget of tree nodes in a png/svg picture (default 2,000); use --to efg for bigger trees")
+                       help="budget of tree nodes in a png/svg picture (default 1,000); use --to efg for bigger trees")
     p_exp.add_argument("-o", "--output", required=True, metavar="FILE", help="the file to write")
 
     p_rep = sub.add_parser("report", help="the main job: solve every model, form and scenario, find the "

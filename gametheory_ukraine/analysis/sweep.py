@@ -47,7 +47,7 @@ import numpy as np
 import pandas as pd
 
 from .._version import __version__
-from ..errors import OutputError, ParameterError
+from ..errors import OutputError, ParameterError, SolverError
 from .designs import (
     SAMPLED_METHODS,
     Spec,
@@ -68,6 +68,7 @@ from .sweep_chunks import (
     choose_engine,
     chunk_rows,
     concat_tables,
+    point_error,
     solve_chunk,
 )
 
@@ -425,7 +426,11 @@ def _plan(model, values, *, form, scenario, method, samples, seed, exact, engine
     corner.update(fixed)
     corner = {k: (v if exact else float(v)) for k, v in corner.items()}
     check_sweep_work(model, form, chosen, points, max_work=max_work)
-    probe = _solve_point(model, form, scenario, corner, exact)
+    try:
+        probe = _solve_point(model, form, scenario, corner, exact)
+    except (ParameterError, SolverError, TypeError, ValueError, ArithmeticError) as exc:
+        # a payoff undefined, infinite or complex at the first point
+        raise point_error(exc, {name: corner[name] for name in varied}) from None
     pay_cols, prob_cols, where = _layout(probe)
     n_columns = 1 + len(model.parameters) + 3 + len(pay_cols) + len(prob_cols) + 2
     if max_rows is not None:
