@@ -685,7 +685,12 @@ def cli(args) -> int:
     """
     from ..output.files import check_output_path
     from ..registry import load_model
+    from .designs import check_count
 
+    workers = check_count(getattr(args, "workers", 1), "workers", option="--workers")
+    chunk_size = getattr(args, "chunk_size", None)
+    if chunk_size is not None:
+        check_count(chunk_size, "chunk_size", option="--chunk-size")
     out = check_output_path(args.output, suffixes=TABLE_SUFFIXES)
     specs = _cli_specs(args.param)
     model = load_model(args.model)
@@ -697,7 +702,7 @@ def cli(args) -> int:
         before = count_done(checkpoint)
     path, attrs = sweep_to_file(model, specs, out, form=args.form, scenario=args.scenario, method=args.method,
                                 samples=args.samples, seed=args.seed, exact=bool(args.exact), engine=engine,
-                                workers=getattr(args, "workers", 1) or 1, chunk_size=getattr(args, "chunk_size", None),
+                                workers=workers, chunk_size=chunk_size,
                                 executor=getattr(args, "dask", None), checkpoint=checkpoint,
                                 max_points=getattr(args, "max_points", None), max_work=getattr(args, "max_work", None))
     seed = f", seed {attrs['seed']}" if attrs["seed"] is not None else ""
