@@ -33,8 +33,9 @@ def build_parser() -> argparse.ArgumentParser:
             text = text if len(text) <= 200 else text[:120] + "\u2026" + text[-79:]
             self.exit(2, f"gtu: error: {text} (fix: see '{self.prog} --help')\n")
 
-    def count(name: str, minimum: int, maximum: int | None = None):
-        """A ``type=`` reading a whole number in [minimum, maximum] (short text only: no huge parses)."""
+    def count(name: str):
+        """A ``type=`` reading a whole number of at most 40 digits (no huge parses); its range is checked by the
+        library function the command calls, which names the option and the fix."""
         def read(text: str) -> int:
             raw = str(text).strip().replace("_", "")
             shown = raw if len(raw) <= 40 else raw[:20] + "\u2026" + raw[-19:]
@@ -42,18 +43,13 @@ def build_parser() -> argparse.ArgumentParser:
                 raise argparse.ArgumentTypeError(f"{shown!r} is not a whole number")
             if len(raw) > 40:
                 raise argparse.ArgumentTypeError(f"{shown} has more than 40 digits")
-            value = int(raw)
-            if value < minimum:
-                raise argparse.ArgumentTypeError(f"{value} is below the minimum {minimum}")
-            if maximum is not None and value > maximum:
-                raise argparse.ArgumentTypeError(f"{value} is above the maximum {maximum}")
-            return value
+            return int(raw)
         read.__name__ = name.lstrip("-")
         return read
 
-    samples = count("--samples", 1)
-    seed = count("--seed", 0, 2**128 - 1)
-    budget = count("budget", 1)
+    samples = count("--samples")
+    seed = count("--seed")
+    budget = count("budget")
 
     parser = Parser(
         prog="gtu",
@@ -101,10 +97,12 @@ def build_parser() -> argparse.ArgumentParser:
     p_thr.add_argument("--scenario", help="a named scenario (default: parameter defaults)")
     p_thr.add_argument("-p", "--param-value", dest="param_values", action="append", default=[],
                        metavar="NAME=VALUE", help="fix another parameter (repeatable)")
-    p_thr.add_argument("--grid", type=count("--grid", 2), default=201,
+    p_thr.add_argument("--grid", type=count("--grid"), default=201,
                        help="grid points for the numeric scan (default 201)")
     p_thr.add_argument("--max-points", dest="max_points", type=budget, metavar="N",
                        help="budget of scan points (default 100,000)")
+    p_thr.add_argument("--max-work", dest="max_work", type=budget, metavar="N",
+                       help="budget of grid points x game size x 1000 (default 2,000,000,000)")
     p_thr.add_argument("--format", choices=("table", "json"), default="table")
 
     p_sweep = sub.add_parser("sweep", help="solve over a grid or a sampled design; write CSV or Parquet")
@@ -122,9 +120,9 @@ def build_parser() -> argparse.ArgumentParser:
     p_sweep.add_argument("--engine", choices=("auto", "batched", "scalar"), default="auto",
                          help="auto (default): batched for trees of perfect information and two-player normal "
                               "forms, scalar otherwise")
-    p_sweep.add_argument("--workers", type=count("--workers", 1, 1024), default=1,
+    p_sweep.add_argument("--workers", type=count("--workers"), default=1,
                          help="local processes (default 1); same output")
-    p_sweep.add_argument("--chunk-size", dest="chunk_size", type=count("--chunk-size", 1), metavar="N",
+    p_sweep.add_argument("--chunk-size", dest="chunk_size", type=count("--chunk-size"), metavar="N",
                          help="points per chunk (default: about 262,144 rows a chunk, 65,536 for trees, 256 points "
                               "on the scalar engine); same output")
     p_sweep.add_argument("--dask", metavar="local|tcp://HOST:PORT",
@@ -150,10 +148,12 @@ def build_parser() -> argparse.ArgumentParser:
     p_sens.add_argument("--measure", help="payoff:PLAYER or outcome:LABEL (default: the first player's payoff)")
     p_sens.add_argument("--params", help="comma-separated parameters to vary (default: all)")
     p_sens.add_argument("--samples", type=samples, default=256, help="Sobol base sample size N (default 256)")
-    p_sens.add_argument("--seed", type=count("--seed", 0, 2**32 - 1), default=0,
+    p_sens.add_argument("--seed", type=seed, default=0,
                         help="seed for the Sobol design, 0 to 2**32-1 (default 0)")
     p_sens.add_argument("--max-points", dest="max_points", type=budget, metavar="N",
                         help="budget of Sobol evaluations N x (parameters + 2) (default 200,000)")
+    p_sens.add_argument("--max-work", dest="max_work", type=budget, metavar="N",
+                        help="budget of Sobol evaluations x game size x 1000 (default 2,000,000,000)")
     p_sens.add_argument("-p", "--param", action="append", default=[], metavar="NAME=VALUE",
                         help="fix a parameter value (repeatable)")
     p_sens.add_argument("--format", choices=("table", "json"), default="table")
@@ -168,7 +168,7 @@ def build_parser() -> argparse.ArgumentParser:
     p_exp.add_argument("-p", "--param", action="append", default=[], metavar="NAME=VALUE",
                        help="override a parameter (repeatable)")
     p_exp.add_argument("--max-nodes", dest="max_nodes", type=budget, metavar="N",
-                       help="budget of tree nodes in a png/svg picture (default 2,000); use --to efg for bigger trees")
+                       help="budget of tree nodes in a png/svg picture (default 1,000); use --to efg for bigger trees")
     p_exp.add_argument("-o", "--output", required=True, metavar="FILE", help="the file to write")
 
     p_rep = sub.add_parser("report", help="the main job: solve every model, form and scenario, find the "
@@ -187,7 +187,8 @@ def _parse_params(items: Sequence[str]) -> dict[str, str]:
         name, sep, value = item.partition("=")
         name, value = name.strip(), value.strip()
         if not sep or not name or not value:
-            raise ParameterError(f"cannot read '{excerpt(item)}'", where="-p", fix="write -p NAME=VALUE, e.g. -p rho=0.05")
+            raise ParameterError(f"cannot read '{excerpt(item)}'", where="-p",
+                                 fix="write -p NAME=VALUE, e.g. -p rho=0.05")
         if name in out:
             raise ParameterError(f"parameter '{excerpt(name)}' is given twice", where="-p", fix="give it once")
         out[name] = value

@@ -57,6 +57,8 @@ import pandas as pd
 
 from .._numbers import to_exact
 from ..errors import ParameterError
+from .designs import check_count
+from .sweep_chunks import check_sweep_work
 
 __all__ = ["LOCAL_COLUMNS", "TORNADO_COLUMNS", "SOBOL_COLUMNS", "Measure", "parse_measure", "measure_at_points",
            "local_sensitivity", "tornado", "plot_tornado", "sobol_indices", "model_sobol", "cli"]
@@ -889,6 +891,9 @@ def sobol_indices(func: Callable[[np.ndarray], Any], problem: Mapping[str, Any],
                              fix="use a power of two, e.g. 64, 256 or 1024")
     if not 0 < conf_level < 1:
         raise ParameterError(f"confidence level {conf_level} is not in (0, 1)", fix="use e.g. 0.95")
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or not 0 <= seed < 2**32:
+        raise ParameterError(f"seed {seed!r} is not a whole number from 0 to 2**32-1", where="--seed",
+                             fix="give a seed such as --seed 0 (the default) or --seed 1")
     n, seed = int(n), int(seed)
     salib_problem = {"num_vars": d, "names": names, "bounds": bounds.tolist()}
     X = sobol_sample.sample(salib_problem, n, calc_second_order=calc_second_order, scramble=True, seed=seed)
@@ -949,10 +954,24 @@ def _rational_form(game) -> bool:
     return True
 
 
+#: Default budget of a Sobol' analysis's evaluations, N x (D + 2) (``gtu sensitivity --max-points``,
+#: ``max_points=``): the design's points are built in memory (about 1 kB each) and solved one by one (about
+#: 1 ms each for the framework models), so 200,000 points are about 200 MB and a few minutes.
+MAX_SOBOL_POINTS = 200_000
+
+
+def _sobol_evaluations(n: Any, d: int) -> int:
+    if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
+        raise ParameterError(f"the base sample size {n!r} is not a positive power of two", where="--samples",
+                             fix="use a power of two, e.g. 64, 256 or 1024")
+    return int(n) * (d + 2)
+
+
 def model_sobol(model, measure: str | Measure, *, form: str | None = None, scenario: str | None = None,
                 params: Sequence[str] | str | None = None, n: int = 256, seed: int = 0,
                 values: Mapping[str, Any] | None = None, exact: bool | None = None,
-                progress: bool | None = None) -> pd.DataFrame:
+                progress: bool | None = None, max_points: int | None = None,
+                max_work: int | None = None) -> pd.DataFrame:
     """Sobol' indices of an equilibrium measure over the parameters' ranges.
 
     The parameters *params* are uniform on their [low, high]; the others stay at the point (the
@@ -982,6 +1001,12 @@ def model_sobol(model, measure: str | Measure, *, form: str | None = None, scena
         parameters (no ``exp``, ``log``, ``sqrt``), floats otherwise.
     progress : bool, optional
         A progress bar on standard error; default: when standard error is a terminal.
+    max_points : int, optional
+        Budget of evaluations ``n * (D + 2)`` (default :data:`MAX_SOBOL_POINTS`), checked before the design is
+        built: the design and its points are held in memory (about 1 kB a point).
+    max_work : int, optional
+        Budget of evaluations x the game's size x 1000 (each a scalar solve; see
+        :func:`~gametheory_ukraine.analysis.sweep_chunks.check_sweep_work`).
 
     Returns
     -------
@@ -1006,6 +1031,15 @@ def model_sobol(model, measure: str | Measure, *, form: str | None = None, scena
     names = _chosen_params(model, form, params, values, exclude_fixed=True, need_range=True)
     pars = [model.parameters[name] for name in names]
     problem = {"names": names, "bounds": [[float(p.low), float(p.high)] for p in pars]}
+    evaluations = _sobol_evaluations(n, len(names))
+    cap = MAX_SOBOL_POINTS if max_points is None else check_count(max_points, "max_points", option="--max-points")
+    if evaluations > cap:
+        raise ParameterError(f"a Sobol' analysis with N={n:,} over {len(names)} parameters solves N x "
+                             f"({len(names)} + 2) = {evaluations:,} points, more than the budget of {cap:,}",
+                             where="--samples", fix=f"use a smaller --samples (a power of two), or raise the "
+                                                    f"budget with --max-points {evaluations} (max_points=)")
+    check_sweep_work(model, form, "scalar", evaluations, max_work=max_work, what="the Sobol' analysis's",
+                     points_option="--samples")
     if exact is None:
         exact = _rational_form(model.symbolic(form))
     show = sys.stderr.isatty() if progress is None else bool(progress)
@@ -1077,7 +1111,8 @@ def cli(args) -> int:
             raise ParameterError(f"--samples {args.samples} is not a positive number", where="--samples",
                                  fix="use a power of two, e.g. 256")
         df = model_sobol(model, measure, form=form, scenario=args.scenario, params=args.params,
-                         n=args.samples, seed=args.seed if args.seed is not None else 0, values=values)
+                         n=args.samples, seed=args.seed if args.seed is not None else 0, values=values,
+                         max_points=getattr(args, "max_points", None), max_work=getattr(args, "max_work", None))
         attrs = dict(df.attrs)
         df = df.reset_index()
         df.attrs.update(attrs)

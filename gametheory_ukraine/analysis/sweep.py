@@ -48,7 +48,7 @@ import numpy as np
 import pandas as pd
 
 from .._version import __version__
-from ..errors import ModelFileError, OutputError, ParameterError
+from ..errors import ModelFileError, OutputError, ParameterError, SolverError
 from .designs import (
     SAMPLED_METHODS,
     Spec,
@@ -69,6 +69,7 @@ from .sweep_chunks import (
     choose_engine,
     chunk_rows,
     concat_tables,
+    point_error,
     solve_chunk,
 )
 
@@ -428,7 +429,11 @@ def _plan(model, values, *, form, scenario, method, samples, seed, exact, engine
     corner.update(fixed)
     corner = {k: (v if exact else float(v)) for k, v in corner.items()}
     check_sweep_work(model, form, chosen, points, max_work=max_work)
-    probe = _solve_point(model, form, scenario, corner, exact)
+    try:
+        probe = _solve_point(model, form, scenario, corner, exact)
+    except (ParameterError, SolverError, TypeError, ValueError, ArithmeticError) as exc:
+        # a payoff undefined, infinite or complex at the first point
+        raise point_error(exc, {name: corner[name] for name in varied}) from None
     pay_cols, prob_cols, where = _layout(probe)
     n_columns = 1 + len(model.parameters) + 3 + len(pay_cols) + len(prob_cols) + 2
     if max_rows is not None:
@@ -801,7 +806,12 @@ def cli(args) -> int:
     """
     from ..output.files import check_output_path
     from ..registry import load_model
+    from .designs import check_count
 
+    workers = check_count(getattr(args, "workers", 1), "workers", option="--workers")
+    chunk_size = getattr(args, "chunk_size", None)
+    if chunk_size is not None:
+        check_count(chunk_size, "chunk_size", option="--chunk-size")
     out = check_output_path(args.output, suffixes=TABLE_SUFFIXES)
     specs = _cli_specs(args.param)
     model = load_model(args.model)
@@ -813,7 +823,7 @@ def cli(args) -> int:
         before = count_done(checkpoint)
     path, attrs = sweep_to_file(model, specs, out, form=args.form, scenario=args.scenario, method=args.method,
                                 samples=args.samples, seed=args.seed, exact=bool(args.exact), engine=engine,
-                                workers=getattr(args, "workers", 1) or 1, chunk_size=getattr(args, "chunk_size", None),
+                                workers=workers, chunk_size=chunk_size,
                                 executor=getattr(args, "dask", None), checkpoint=checkpoint,
                                 max_points=getattr(args, "max_points", None), max_work=getattr(args, "max_work", None))
     seed = f", seed {attrs['seed']}" if attrs["seed"] is not None else ""

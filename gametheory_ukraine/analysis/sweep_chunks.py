@@ -40,7 +40,8 @@ from ..errors import ParameterError, SolverError
 from .designs import design_slice
 
 __all__ = ["SweepPlan", "solve_chunk", "chunk_rows", "TableBuilder", "choose_engine", "concat_tables",
-           "CATEGORICAL_COLUMNS", "ENGINES", "MAX_SWEEP_WORK", "SCALAR_WEIGHT", "game_size", "check_sweep_work"]
+           "CATEGORICAL_COLUMNS", "ENGINES", "MAX_SWEEP_WORK", "SCALAR_WEIGHT", "game_size", "check_sweep_work",
+           "point_error"]
 
 ENGINES = ("auto", "batched", "scalar")
 CATEGORICAL_COLUMNS = ("outcome", "outcome_key")
@@ -203,7 +204,8 @@ def game_size(game) -> int:
     return math.prod(len(a) for a in game.actions) * len(game.actions)
 
 
-def check_sweep_work(model, form: str, engine: str, points: int, *, max_work: int | None = None) -> int:
+def check_sweep_work(model, form: str, engine: str, points: int, *, max_work: int | None = None,
+                     what: str = "the sweep's", option: str = "--max-work", points_option: str = "points") -> int:
     """Estimate a sweep's work (points x :func:`game_size`, x :data:`SCALAR_WEIGHT` on the scalar engine) and
     refuse it past *max_work* (default :data:`MAX_SWEEP_WORK`) before any point is solved; return the estimate.
 
@@ -220,13 +222,34 @@ def check_sweep_work(model, form: str, engine: str, points: int, *, max_work: in
     weight = SCALAR_WEIGHT if engine == "scalar" else 1
     work = int(points) * size * weight
     if work > cap:
-        what = f"{size:,} nodes" if hasattr(game, "infosets") else f"{size:,} cells x players"
+        size_text = f"{size:,} nodes" if hasattr(game, "infosets") else f"{size:,} cells x players"
         engine_note = f" x {weight} (scalar engine)" if weight > 1 else ""
-        raise ParameterError(f"the sweep's work is {points:,} points x {what}{engine_note} = {work:,} units, "
-                             f"more than the budget of {cap:,}", where="--max-work",
-                             fix=f"use fewer points (at most {max(1, cap // (size * weight)):,}), or raise the "
-                                 f"budget with --max-work {work} (max_work=)")
+        raise ParameterError(f"{what} work is {points:,} points x {size_text}{engine_note} = {work:,} units, "
+                             f"more than the budget of {cap:,}", where=option,
+                             fix=f"use fewer {points_option} (at most {max(1, cap // (size * weight)):,}), or raise "
+                                 f"the budget with {option} {work} (max_work=)")
     return work
+
+
+def point_error(exc, point: Mapping[str, Any]):
+    """*exc* (a :class:`~gametheory_ukraine.errors.GTUError`) restated for the sweep point *point* (the varied
+    parameters' values), so that a payoff undefined, infinite or complex at one point of a sweep names the values
+    that cause it; the sweep stops there (no row is written for a point that has no real payoffs)."""
+    from .._numbers import format_exact
+
+    if not isinstance(exc, (ParameterError, SolverError)):  # a value the solver could not take: complex, NaN
+        text = str(exc)
+        text = text if len(text) <= 80 else text[:40] + "\u2026" + text[-39:]
+        exc = ParameterError(f"a payoff or probability is not a finite real number ({type(exc).__name__}: {text})")
+
+    def show(v: Any) -> str:
+        text = repr(v) if isinstance(v, float) else format_exact(v) if not isinstance(v, str) else v
+        return text if len(text) <= 30 else text[:14] + "\u2026" + text[-15:]
+
+    where = ", ".join(f"{k}={show(v)}" for k, v in point.items())
+    return type(exc)(f"at the sweep point {where}: {exc.message}", path=exc.path, where=exc.where,
+                     fix=exc.fix or "narrow the swept ranges to values where every payoff and probability is a "
+                                    "finite real number")
 
 
 def _structure_for(plan: SweepPlan):
@@ -261,6 +284,17 @@ class _Rows:
     complete: np.ndarray       # (n,) bool
 
 
+def _check_finite(payoffs: np.ndarray, point: np.ndarray, cols: Mapping[str, np.ndarray]) -> None:
+    """Refuse a batched chunk with a payoff that is NaN or infinite (a log or sqrt of a negative value, a division
+    by zero at a point), naming the first such point's values."""
+    bad = ~np.isfinite(np.asarray(payoffs, dtype=float)).all(axis=1) if len(payoffs) else np.zeros(0, dtype=bool)
+    if bad.any():
+        p = int(point[int(np.argmax(bad))])
+        raise point_error(ParameterError("a payoff is not a finite real number (undefined, infinite or complex)"),
+                          {name: (arr[p].item() if isinstance(arr[p], np.generic) else arr[p])
+                           for name, arr in cols.items()})
+
+
 def _point_values(plan: SweepPlan, cols: Mapping[str, np.ndarray], p: int) -> dict[str, Any]:
     vals = dict(plan.base)
     for name, arr in cols.items():
@@ -279,8 +313,12 @@ def _scalar_rows(plan: SweepPlan, cols: Mapping[str, np.ndarray], n: int) -> _Ro
     n_eq = np.zeros(n, dtype=np.int64)
     complete = np.zeros(n, dtype=bool)
     for p in range(n):
-        res = sweep_module._solve_point(plan.model, plan.form, plan.scenario, _point_values(plan, cols, p),
-                                        plan.exact)
+        values = _point_values(plan, cols, p)
+        try:
+            res = sweep_module._solve_point(plan.model, plan.form, plan.scenario, values, plan.exact)
+        except (ParameterError, SolverError, TypeError, ValueError, ArithmeticError) as exc:
+            # e.g. a payoff undefined or complex at this point
+            raise point_error(exc, {name: values[name] for name in cols}) from None
         blocks.append(sweep_module._numeric_block(res, plan.where))
         n_eq[p] = len(res)
         complete[p] = bool(res.complete)
@@ -304,6 +342,7 @@ def _tree_rows(plan: SweepPlan, cols: Mapping[str, np.ndarray], n: int) -> _Rows
     params = {k: float(v) for k, v in plan.base if k in tree.parameters}
     params.update({k: np.asarray(v, dtype=float) for k, v in cols.items()})
     res = solve_tree_points(plan.model, plan.form, plan.scenario, params, exact=False, tol=plan.tol)
+    _check_finite(res.payoffs, res.point, cols)
     columns = [res.payoffs[:, i] for i in range(len(plan.pay_cols))]  # views; the table copies them once
     columns += [res.choices[:, res.infosets.index(h)] == a for _, h, a in plan.where]
     columns.append(res.regret)
@@ -324,6 +363,7 @@ def _bimatrix_rows(plan: SweepPlan, cols: Mapping[str, np.ndarray], n: int) -> _
         return spec.instantiate({k: float(v[p]) for k, v in params.items() if k}, exact=True).payoffs
 
     res = structured_equilibria(struct, params, exact_payoffs=exact_payoffs, tol=plan.tol)
+    _check_finite(res.payoffs, res.point, cols)
     columns = [res.payoffs[:, 0], res.payoffs[:, 1]]
     for i, _, a in plan.where:
         columns.append((res.x if i == 0 else res.y)[:, a])

@@ -76,7 +76,13 @@ from .._frozen import FrozenDict
 from .._numbers import to_exact
 from ..errors import ParameterError, SolverError
 from ..results import EquilibriumSet
+from .designs import check_count
 from .signature import equilibrium_signature, outcome_set
+from .sweep_chunks import check_sweep_work
+
+#: Default budget of the scan's grid points (``gtu thresholds --max-points``, ``max_points=``): each is one float
+#: solve (about 1 ms for the framework models), so 10**5 points are a minute or two.
+MAX_SCAN_POINTS = 100_000
 
 __all__ = ["Threshold", "ThresholdResult", "thresholds", "signature", "outcomes", "scan", "solve_point",
            "PointSolver", "format_table", "cli", "CLOSED_FORM", "NUMERIC"]
@@ -751,7 +757,7 @@ def _change(before: tuple[str, ...], after: tuple[str, ...]) -> str:
 
 def thresholds(model, param: str, *, form: str | None = None, scenario: str | None = None,
                over: tuple | None = None, values: Mapping[str, Any] | None = None, grid: int = 201,
-               xtol: float = 1e-12) -> ThresholdResult:
+               xtol: float = 1e-12, max_points: int | None = None, max_work: int | None = None) -> ThresholdResult:
     """Every value of *param* in *over* where the equilibrium set (or its outcome) changes.
 
     See the module docstring for the algorithm (scan, exact bisection, closed form from indifference
@@ -774,6 +780,13 @@ def thresholds(model, param: str, *, form: str | None = None, scenario: str | No
         Points of the float-mode scan (at least 2).
     xtol : float
         Width of the final bisection bracket.
+    max_points : int, optional
+        Budget of scan points (default :data:`MAX_SCAN_POINTS`); a bigger *grid* is refused before anything is
+        solved.
+    max_work : int, optional
+        Budget of the scan's work, *grid* x the game's size x 1000 (each point is a scalar solve; see
+        :func:`~gametheory_ukraine.analysis.sweep_chunks.check_sweep_work`), default
+        :data:`~gametheory_ukraine.analysis.sweep_chunks.MAX_SWEEP_WORK`.
 
     Returns
     -------
@@ -785,7 +798,7 @@ def thresholds(model, param: str, *, form: str | None = None, scenario: str | No
     ------
     ParameterError
         Unknown parameter, *param* also in *values*, an empty interval or one leaving [low, high],
-        ``grid < 2``, non-positive ``xtol``.
+        ``grid < 2``, a *grid* past *max_points* or *max_work*, non-positive ``xtol``.
 
     Examples
     --------
@@ -809,6 +822,12 @@ def thresholds(model, param: str, *, form: str | None = None, scenario: str | No
     lo, hi = _interval(model, param, over)
     if not isinstance(grid, int) or isinstance(grid, bool) or grid < 2:
         raise ParameterError(f"grid={grid!r} is too small", where="--grid", fix="use at least 2 points, e.g. 201")
+    cap = MAX_SCAN_POINTS if max_points is None else check_count(max_points, "max_points", option="--max-points")
+    if grid > cap:
+        raise ParameterError(f"a scan of {grid:,} grid points is more than the budget of {cap:,}", where="--grid",
+                             fix=f"use a smaller --grid (the bisection refines every change to xtol anyway), or "
+                                 f"raise the budget with --max-points {grid} (max_points=)")
+    check_sweep_work(model, form, "scalar", grid, max_work=max_work, what="the scan's", points_option="--grid points")
     if not xtol > 0:
         raise ParameterError(f"xtol={xtol!r} must be positive", fix="use e.g. 1e-12")
     xtol_f = to_exact(xtol)
@@ -918,7 +937,8 @@ def cli(args) -> int:
     values = _parse_params(getattr(args, "param_values", None) or [])
     result = thresholds(model, args.param, form=getattr(args, "form", None),
                         scenario=getattr(args, "scenario", None), over=over, values=values,
-                        grid=201 if getattr(args, "grid", None) is None else args.grid)
+                        grid=201 if getattr(args, "grid", None) is None else args.grid,
+                        max_points=getattr(args, "max_points", None), max_work=getattr(args, "max_work", None))
     if getattr(args, "format", "table") == "json":
         _emit(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
     else:

@@ -42,7 +42,7 @@ def _kind(game) -> str:
 
 
 def export(model, to: str, path, *, form: str | None = None, scenario: str | None = None,
-           exact: bool | None = None, **values: Any):
+           exact: bool | None = None, max_nodes: int | None = None, **values: Any):
     """Write *model*'s game of *form* at *scenario* (parameters *values* overridden) to *path* as *to*.
 
     Parameters
@@ -55,6 +55,10 @@ def export(model, to: str, path, *, form: str | None = None, scenario: str | Non
         As for :meth:`Model.game <gametheory_ukraine.model.Model.game>`.
     exact : bool, optional
         Exact numbers (the default when every value is exact).
+    max_nodes : int, optional
+        ``png``/``svg``: budget of the tree's nodes (default
+        :data:`~gametheory_ukraine.output.tree_drawing.MAX_PICTURE_NODES`), checked before anything is solved
+        or drawn.
     **values
         Parameter overrides.
 
@@ -66,7 +70,8 @@ def export(model, to: str, path, *, form: str | None = None, scenario: str | Non
     Raises
     ------
     ParameterError
-        Unknown format, or a format that does not fit the form (e.g. ``efg`` for a normal form).
+        Unknown format, a format that does not fit the form (e.g. ``efg`` for a normal form), a tree too big
+        for a picture.
     OutputError
         A bad or unwritable path.
     """
@@ -83,6 +88,10 @@ def export(model, to: str, path, *, form: str | None = None, scenario: str | Non
         raise ParameterError(f"--to {to} needs a {' or '.join(kinds)} form; {model.name} {form} is "
                              f"{_kind(symbolic)}", where="--form",
                              fix=(f"use --form {other[0]}" if other else "choose another format"))
+    if to in ("png", "svg"):
+        from .tree_drawing import check_picture_size
+
+        check_picture_size(symbolic, max_nodes)
     game = model.game(form, scenario, exact=exact, **values)
     if to in ("nfg", "efg"):
         from ..io.gambit import write_gambit
@@ -98,7 +107,7 @@ def export(model, to: str, path, *, form: str | None = None, scenario: str | Non
         given = ", ".join(f"{k}={v}" for k, v in values.items())
         title = (f"{model.title}\n{model.name}, " + (f"scenario {scenario}" if scenario else "parameter defaults")
                  + (f", {given}" if given else ""))
-        return save_tree(game, out, equilibrium=equilibrium, title=title)
+        return save_tree(game, out, equilibrium=equilibrium, title=title, max_nodes=max_nodes)
     from .files import write_text_atomic
     from .latex import payoff_table_latex
 
@@ -126,6 +135,7 @@ def cli(args) -> int:
     from ..registry import load_model
 
     model = load_model(args.model)
-    path = export(model, args.to, args.output, form=args.form, scenario=args.scenario, **_parse_params(args.param))
+    path = export(model, args.to, args.output, form=args.form, scenario=args.scenario,
+                  max_nodes=getattr(args, "max_nodes", None), **_parse_params(args.param))
     print(f"gtu export: {model.name} -> {path}", file=sys.stderr)
     return 0
