@@ -192,3 +192,19 @@ def test_a_compiled_tree_still_pickles():
     compiled_tree(tree)
     clone = pickle.loads(pickle.dumps(tree))
     assert clone == tree and not clone._cache
+
+
+def test_ties_between_payoffs_written_differently_are_certified_and_near_ties_are_not():
+    """a*(1+b) and a + a*b are one expression (a tie at every point, enumerated without an exact rescue);
+    a + a*b + 1/10**9 is not (its points are flagged for exact re-solving, never reported as a tie)."""
+    a, b = sympy.symbols("a b")
+    tree = GameTree(("A", "B"), Decision("r", 0, ("x", "y", "z"), (
+        Terminal("t1", (a * (1 + b), 0)), Terminal("t2", (a + a * b, 1)),
+        Terminal("t3", (a + a * b - sympy.Rational(1, 10**9), 2)))))
+    compiled = compiled_tree(tree)
+    bi = backward_induction(compiled, {"a": np.array([1.0, 2.0]), "b": np.array([0.5, 3.0])})
+    assert bi.flagged.all()  # t3 lies within the float band of t1 and t2 but is no exact tie
+    lone = GameTree(("A", "B"), Decision("r", 0, ("x", "y"), (
+        Terminal("t1", (a * (1 + b), 0)), Terminal("t2", (a + a * b, 1)))))
+    bi = backward_induction(compiled_tree(lone), {"a": np.array([1.0, 2.0]), "b": np.array([0.5, 3.0])})
+    assert bi.tied.all() and not bi.flagged.any()

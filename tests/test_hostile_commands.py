@@ -52,7 +52,7 @@ def nfg3(k: int) -> str:
 
 
 def binary_tree(depth: int) -> str:
-    """A perfect-information tree with 2**(depth+1) - 1 nodes, two players alternating."""
+    """A perfect-information tree with 2**(depth+1) - 1 nodes, two players alternating, no ties anywhere on [0, 2]."""
     lines = ["name: big-tree", "title: a big tree", "players: [A, B]", "parameters:",
              "  a: {symbol: a, default: 1, low: 0, high: 2, description: a payoff, source: hand-made for tests}",
              "forms:", "  sequential:", "    root: n1", "    nodes:"]
@@ -61,7 +61,7 @@ def binary_tree(depth: int) -> str:
             player = "A" if (k.bit_length() % 2) else "B"
             lines.append(f"      n{k}: {{player: {player}, actions: {{l: n{2 * k}, r: n{2 * k + 1}}}}}")
         else:
-            lines.append(f"      n{k}: {{payoffs: {{A: \"a*{k % 7}\", B: {k % 5}}}}}")
+            lines.append(f"      n{k}: {{payoffs: {{A: \"a*{k % 7}/1000 + {k}\", B: {(k * 7919) % 8209}}}}}")
     return "\n".join(lines) + "\n"
 
 

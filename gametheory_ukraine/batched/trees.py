@@ -73,7 +73,15 @@ def compiled_tree(tree: GameTree) -> CompiledTree:
 
 
 def _same_payoffs(compiled: CompiledTree) -> np.ndarray:
-    """bool (N, T, T): terminals t, u give player i identical payoffs as expressions (an exact tie everywhere)."""
+    """int (N, T): a class number per player and terminal; terminals t, u give player i identical payoffs as
+    expressions (an exact tie everywhere) when ``classes[i, t] == classes[i, u]``.
+
+    The cost is linear in the number of terminals (comparing every pair took hours on a tree of 8,191 nodes):
+    each distinct payoff expression is evaluated exactly at two fixed random rational points, and only
+    expressions with the same values there are compared symbolically (``cancel`` of their difference), so
+    equal values never certify a tie by themselves. An exact tie that ``cancel`` does not prove is left
+    uncertified, and the points where it matters are re-solved exactly, never mis-reported.
+    """
     key = "batched.same_payoffs"
     cache = compiled.tree._cache
     if key not in cache:
@@ -83,14 +91,35 @@ def _same_payoffs(compiled: CompiledTree) -> np.ndarray:
 
         terms = compiled.terminals
         n = compiled.tree.n_players
-        same = np.zeros((n, len(terms), len(terms)), dtype=bool)
+        exprs = [[_as_sympy(z.payoffs[i]) for z in terms] for i in range(n)]
+        symbols = sorted({s for row in exprs for e in row for s in e.free_symbols}, key=str)
+        rng = np.random.default_rng(0x5EED)  # a fixed, local stream: the classes never depend on global state
+        points = [{s: sympy.Rational(int(rng.integers(10**6, 10**7)), int(rng.integers(10**6, 10**7)))
+                   for s in symbols} for _ in range(2)]
+
+        def fingerprint(e):
+            values = tuple(e.xreplace(pt) for pt in points)
+            return values if all(v.is_Rational for v in values) else None  # None: compare symbolically
+
+        classes = np.zeros((n, len(terms)), dtype=np.int64)
         for i in range(n):
-            exprs = [_as_sympy(z.payoffs[i]) for z in terms]
-            for t, e in enumerate(exprs):
-                for u in range(t, len(terms)):
-                    d = e - exprs[u]
-                    same[i, t, u] = same[i, u, t] = bool(d == 0 or sympy.cancel(d) == 0)
-        cache[key] = same
+            of: dict = {}  # expression -> class
+            count = 0
+            buckets: dict = {}  # fingerprint -> [(representative, class)]
+            for t, e in enumerate(exprs[i]):
+                if e not in of:
+                    bucket = buckets.setdefault(fingerprint(e), [])
+                    for rep, c in bucket:
+                        d = e - rep
+                        if d == 0 or sympy.cancel(d) == 0:
+                            of[e] = c
+                            break
+                    else:
+                        of[e] = count
+                        count += 1
+                        bucket.append((e, of[e]))
+                classes[i, t] = of[e]
+        cache[key] = classes
     return cache[key]
 
 
@@ -219,8 +248,8 @@ def backward_induction(compiled: CompiledTree, params: Mapping[str, Any], *,
         near[rows, k] = False
         if near.any():
             tb = term[rows, k]
-            certified = (tb[:, None] >= 0) & (term >= 0) & same[node.player][np.maximum(tb, 0)[:, None],
-                                                                             np.maximum(term, 0)]
+            cls = same[node.player]
+            certified = (tb[:, None] >= 0) & (term >= 0) & (cls[np.maximum(tb, 0)][:, None] == cls[np.maximum(term, 0)])
             flagged |= (near & ~certified).any(axis=1)
             tied |= near.any(axis=1)
         choices[:, d_index[node.name]] = k
@@ -292,7 +321,7 @@ def _expand_point(compiled: CompiledTree, bi: BatchedBackwardInduction, p: int, 
                 gap = best - v
                 if certify and k != top and gap <= 2 * band:
                     a, b = combo[top][3], combo[k][3]
-                    if a < 0 or b < 0 or not same[i, a, b]:
+                    if a < 0 or b < 0 or same[i, a] != same[i, b]:
                         raise _Uncertified(node.name)
                 if gap <= band:
                     out.append(({**merged, d_index[node.infoset]: k}, combo[k][1], max(worst, gap), combo[k][3]))
