@@ -235,7 +235,6 @@ def cmd_solve(args) -> int:
     printed, so a bad argument for the third model prints nothing for the first two."""
     from .output import solution_report
     from .registry import load_model
-    from .solving import solve
 
     values = _parse_params(args.param)
     jobs = []
@@ -243,9 +242,8 @@ def cmd_solve(args) -> int:
         model = load_model(name)
         forms = list(model.forms) if args.form == "all" else [model._form_name(args.form)]
         for form in forms:
-            game = model.symbolic(form).instantiate(model.values(args.scenario, values), exact=args.exact)
-            result = solve(game, exact=args.exact, method=args.method, max_work=getattr(args, "max_work", None),
-                           parameters=model.values(args.scenario, values))
+            result = model.solve(form, args.scenario, exact=args.exact, method=args.method, max_work=args.max_work,
+                                 **values)
             jobs.append((model, form, result))
     if args.format == "json":
         docs = [solution_report.solution_to_dict(m, f, args.scenario, r) for m, f, r in jobs]

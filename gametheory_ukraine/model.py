@@ -179,14 +179,14 @@ class Model:
         return self.symbolic(form).instantiate(vals, exact=exact)
 
     def solve(self, form: str | None = None, scenario: str | None = None, *, exact: bool | None = None,
-              method: str = "auto", tol: float = 1e-9, **values: Any):
-        """Instantiate and solve; see :func:`gametheory_ukraine.solve`."""
+              method: str = "auto", tol: float = 1e-9, max_work: int | None = None, **values: Any):
+        """Instantiate and solve; see :func:`gametheory_ukraine.solve` (``max_work`` is its work budget)."""
         from .solving import solve
 
         vals = self.values(scenario, values)
         game = self.symbolic(form).instantiate(vals, exact=exact)
         used = {k: v for k, v in vals.items()}
-        return solve(game, exact=exact, method=method, tol=tol, parameters=used)
+        return solve(game, exact=exact, method=method, tol=tol, parameters=used, max_work=max_work)
 
     # ------------------------------------------------------------ analysis
     def thresholds(self, param: str, *, form: str | None = None, scenario: str | None = None,
