@@ -224,7 +224,7 @@ def test_a_sweep_point_with_undefined_payoffs_is_named(tmp_path):
     outcomes = run_gtu(cases, seconds=20)
     assert_all_clean(outcomes)
     complex_point, zero_point = (one_line(o) for o in outcomes)
-    assert "at the sweep point r=0.5:" in complex_point and "not a finite real number" in complex_point
+    assert "at the sweep point r=0.5:" in complex_point and "log(r - 1) is not a real number" in complex_point
     assert "at the sweep point r=1" in zero_point and "fix:" in zero_point
     assert sorted(p.name for p in tmp_path.iterdir()) == ["logm.yaml"]
 
