@@ -67,11 +67,15 @@ def build_parser() -> argparse.ArgumentParser:
     p_show = sub.add_parser("show", help="show a model: players, forms, parameters with sources, scenarios")
     p_show.add_argument("model", help="model name (see 'gtu list') or path to a .yaml model file or a Gambit "
                                       ".nfg/.efg game")
+    p_show.add_argument("--max-size", dest="max_size", type=budget, metavar="N",
+                        help="budget of payoff entries of a Gambit .nfg/.efg game (default 200,000)")
     p_show.add_argument("--format", choices=("table", "json", "latex"), default="table")
 
     p_solve = sub.add_parser("solve", help="compute the equilibria of one or more models' games")
     p_solve.add_argument("model", nargs="+",
                          help="model names (see 'gtu list') or paths to .yaml model files or Gambit .nfg/.efg games")
+    p_solve.add_argument("--max-size", dest="max_size", type=budget, metavar="N",
+                        help="budget of payoff entries of a Gambit .nfg/.efg game (default 200,000)")
     p_solve.add_argument("--form", help="normal, sequential, or all (default: each model's first form)")
     p_solve.add_argument("--scenario", help="a named scenario of the model (default: parameter defaults)")
     p_solve.add_argument("-p", "--param", action="append", default=[], metavar="NAME=VALUE",
@@ -91,6 +95,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p_thr = sub.add_parser("thresholds", help="critical values of a parameter where the equilibria change")
     p_thr.add_argument("model", help="model name or path")
+    p_thr.add_argument("--max-size", dest="max_size", type=budget, metavar="N",
+                        help="budget of payoff entries of a Gambit .nfg/.efg game (default 200,000)")
     p_thr.add_argument("--param", required=True, help="the parameter to vary, e.g. rho")
     p_thr.add_argument("--range", dest="range_", metavar="LO:HI", help="the interval to search (default [low, high])")
     p_thr.add_argument("--form", help="normal or sequential (default: the model's first form)")
@@ -107,6 +113,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p_sweep = sub.add_parser("sweep", help="solve over a grid or a sampled design; write CSV or Parquet")
     p_sweep.add_argument("model", help="model name or path")
+    p_sweep.add_argument("--max-size", dest="max_size", type=budget, metavar="N",
+                        help="budget of payoff entries of a Gambit .nfg/.efg game (default 200,000)")
     p_sweep.add_argument("-p", "--param", action="append", default=[], metavar="NAME=SPEC",
                          help="NAME=LO:HI:N (grid of N points), NAME=LO:HI (range for sampled designs), "
                               "NAME=V1,V2,... (listed values) or NAME=VALUE (fixed); repeatable")
@@ -142,6 +150,8 @@ def build_parser() -> argparse.ArgumentParser:
     p_sens = sub.add_parser("sensitivity", help="local (derivatives, elasticities, tornado) and global "
                                                 "(Sobol) sensitivity of equilibrium outcomes")
     p_sens.add_argument("model", help="model name or path")
+    p_sens.add_argument("--max-size", dest="max_size", type=budget, metavar="N",
+                        help="budget of payoff entries of a Gambit .nfg/.efg game (default 200,000)")
     p_sens.add_argument("--kind", choices=("local", "tornado", "sobol"), default="local")
     p_sens.add_argument("--form", help="normal or sequential (default: the model's first form)")
     p_sens.add_argument("--scenario", help="a named scenario (default: parameter defaults)")
@@ -161,6 +171,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p_exp = sub.add_parser("export", help="write a game to a file: Gambit .nfg/.efg, a tree picture, a LaTeX table")
     p_exp.add_argument("model", help="model name or path")
+    p_exp.add_argument("--max-size", dest="max_size", type=budget, metavar="N",
+                        help="budget of payoff entries of a Gambit .nfg/.efg game (default 200,000)")
     p_exp.add_argument("--to", required=True, choices=("nfg", "efg", "png", "svg", "latex"),
                        help="nfg/latex (normal form), efg/png/svg (sequential form)")
     p_exp.add_argument("--form", help="normal or sequential (default: the model's first form)")
@@ -220,7 +232,7 @@ def cmd_show(args) -> int:
     from .output import model_report
     from .registry import load_model
 
-    model = load_model(args.model)
+    model = load_model(args.model, max_entries=args.max_size)
     if args.format == "json":
         _emit(json.dumps(model_report.model_to_dict(model), indent=2, ensure_ascii=False))
     elif args.format == "latex":
@@ -239,7 +251,7 @@ def cmd_solve(args) -> int:
     values = _parse_params(args.param)
     jobs = []
     for name in args.model:
-        model = load_model(name)
+        model = load_model(name, max_entries=args.max_size)
         forms = list(model.forms) if args.form == "all" else [model._form_name(args.form)]
         for form in forms:
             result = model.solve(form, args.scenario, exact=args.exact, method=args.method, max_work=args.max_work,
@@ -356,6 +368,18 @@ def _stdout_fault_status(fault: StdoutFault, stream) -> int:
     return EXIT_USAGE
 
 
+def _signal_in_chain(exc: BaseException):
+    """``KeyboardInterrupt`` or :class:`Terminated` if one of them is the cause or context of *exc* (a signal
+    handler's exception raised while C code ran comes back as e.g. a ``SystemError`` around it), else None."""
+    seen = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        if isinstance(exc, (KeyboardInterrupt, Terminated)):
+            return type(exc) if isinstance(exc, Terminated) else KeyboardInterrupt
+        exc = exc.__cause__ or exc.__context__
+    return None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the ``gtu`` command; return the exit status.
 
@@ -394,6 +418,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:  # one clear line, never a traceback, for user errors
         from .errors import GTUError
         from .output.files import disk_error
+
+        signalled = _signal_in_chain(exc)
+        if signalled is not None:  # a signal's exception raised inside C code arrives wrapped (SystemError)
+            print("gtu: interrupted" if signalled is KeyboardInterrupt else "gtu: terminated", file=sys.stderr)
+            return 130 if signalled is KeyboardInterrupt else 143
 
         if isinstance(exc, OSError) and disk_error(exc, exc.filename or "an output file") is not None:
             exc = disk_error(exc, exc.filename or "an output file")

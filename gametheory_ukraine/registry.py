@@ -50,17 +50,17 @@ def list_models() -> list[str]:
 
 
 @lru_cache(maxsize=64)
-def _load_cached(path: str, mtime_ns: int, size: int) -> Model:
+def _load_cached(path: str, mtime_ns: int, size: int, max_entries: int | None = None) -> Model:
     if path.lower().endswith(_GAMBIT_SUFFIXES):
-        from .io.gambit import load_gambit_model
+        from .io.gambit import MAX_ENTRIES, load_gambit_model
 
-        return load_gambit_model(path)
+        return load_gambit_model(path, max_entries=MAX_ENTRIES if max_entries is None else max_entries)
     from .model_file import load_model_file
 
     return load_model_file(path)
 
 
-def load_model(name_or_path: str | os.PathLike) -> Model:
+def load_model(name_or_path: str | os.PathLike, *, max_entries: int | None = None) -> Model:
     """Load a model by name (``"chain-store"``) or from a file path.
 
     Parameters
@@ -71,6 +71,10 @@ def load_model(name_or_path: str | os.PathLike) -> Model:
         form, ``.efg`` extensive form; see
         :func:`~gametheory_ukraine.io.gambit.load_gambit_model`: no parameters,
         one form named ``normal`` or ``sequential``).
+    max_entries : int, optional
+        Budget of payoff entries of a Gambit game, checked before anything of that size is built (default
+        :data:`~gametheory_ukraine.io.gambit.MAX_ENTRIES`; ``gtu --max-size``). Model files are bounded by
+        their own limits instead.
 
     Returns
     -------
@@ -99,7 +103,7 @@ def load_model(name_or_path: str | os.PathLike) -> Model:
             entry = paths[text]
             with resources.as_file(entry) as real:
                 st = Path(real).stat()
-                return _load_cached(str(real), st.st_mtime_ns, st.st_size)
+                return _load_cached(str(real), st.st_mtime_ns, st.st_size, max_entries)
         if path.suffix and path.is_file():
             _unknown_suffix(text, path)
         raise ModelFileError(f"no model named {text!r}", where="model name",
@@ -108,7 +112,7 @@ def load_model(name_or_path: str | os.PathLike) -> Model:
     st = check_regular_file(text)
     if path.suffix and not text.lower().endswith(known):
         _unknown_suffix(text, path)
-    return _load_cached(str(path.resolve()), st.st_mtime_ns, st.st_size)
+    return _load_cached(str(path.resolve()), st.st_mtime_ns, st.st_size, max_entries)
 
 
 def _kind(mode: int) -> str:

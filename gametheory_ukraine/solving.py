@@ -46,8 +46,9 @@ def estimate_work(shape, method: str) -> tuple[int, str]:
     Units: vertex enumeration, ``C(m+n, m) x max(m, n)`` (the candidate bases of each best-response polytope
     times the size of their linear systems); support enumeration, 100 per support profile with two players
     (linear systems) and 30,000 with more (polynomial systems); pure equilibria and argmax, one per cell and
-    player / 1,000; Lemke-Howson, ``(m+n)**3`` (one path per label, each a few pivots of an (m+n)-row
-    tableau).
+    player / 1,000 plus a quarter per deviation check of the worst case (every cell an equilibrium, each checked
+    against ``sum(shape)`` deviations); Lemke-Howson, ``(m+n)**3`` (one path per label, each a few pivots of an
+    (m+n)-row tableau).
 
     Parameters
     ----------
@@ -81,8 +82,12 @@ def estimate_work(shape, method: str) -> tuple[int, str]:
     if method == "lemke-howson" and len(shape) == 2:
         k = sum(shape)
         return k**3, f"{k} labels x {k}**2 pivoting"
-    cells = math.prod(shape) * len(shape)
-    return cells // 1000, f"{count_text(cells)} cells x players / 1000"
+    cells = math.prod(shape)
+    # finding pure equilibria is vectorised (cells x players / 1000); certifying them is not: in the worst case
+    # (a constant game) every cell is an equilibrium, each checked against sum(shape) deviations exactly
+    checks = cells * sum(shape)
+    return cells * len(shape) // 1000 + checks // 4, (f"{count_text(cells)} cells x players / 1000 + up to "
+                                                      f"{count_text(checks)} deviation checks / 4")
 
 
 def count_text(n: int) -> str:

@@ -394,3 +394,18 @@ def test_fuzzed_gambit_files_end_cleanly(tmp_path):
     assert len(refused) > len(outcomes) // 2    # the generator does produce hostile files
     for outcome in refused:
         assert outcome.argv[1] in outcome.stderr, outcome.describe()
+
+
+def test_the_command_line_names_and_honours_max_size(tmp_path):
+    """Refused past the default budget with --max-size named as the fix; admitted with --max-size raised."""
+    side = 400  # 160,000 profiles x 2 players = 320,000 entries > MAX_ENTRIES
+    body = " ".join(f"{(i * 7 + j) % 5} {(i + 3 * j) % 4}" for j in range(side) for i in range(side))
+    path = tmp_path / "big.nfg"
+    path.write_text(NFG2 + f" {{ {side} {side} }}\n{body}\n", encoding="utf-8")
+    cases = [{"argv": ["show", str(path)]}, {"argv": ["show", str(path), "--max-size", "320000"]},
+             {"argv": ["show", str(path), "--max-size", "319999"]}]
+    refused, shown, short = run_gtu(cases, seconds=60)
+    line = _one_line(refused)
+    assert "320000 payoff entries" in line and f"budget of {MAX_ENTRIES}" in line and "--max-size" in line, line
+    assert shown.status == 0 and "big" in shown.stdout, shown.describe()
+    assert "budget of 319999" in _one_line(short)

@@ -1090,7 +1090,7 @@ def cli(args) -> int:
     from ..output.tables import text_table
     from ..registry import load_model
 
-    model = load_model(args.model)
+    model = load_model(args.model, max_entries=args.max_size)
     values = _parse_params(args.param or [])
     out_path = check_output_path(args.output, suffixes=(".csv",)) if args.output else None
     form = model._form_name(args.form)

@@ -653,8 +653,9 @@ def sweep_to_file(model, values: Mapping[str, Any], path: str | os.PathLike, *, 
 
     Parameters
     ----------
-    model, values, form, scenario, method, samples, seed, exact, progress, engine, workers, chunk_size, executor,
-    max_points, max_work
+    model, values, form, scenario, method, samples, seed, exact, progress, engine, workers, chunk_size
+        As for :func:`sweep`.
+    executor, max_points, max_work
         As for :func:`sweep` (with *executor*, chunks are solved on Dask in any order and written in order).
     checkpoint : str or path-like, optional
         As for :func:`sweep`: finished chunks are kept in the folder, a rerun solves only the missing ones, and
@@ -814,7 +815,7 @@ def cli(args) -> int:
         check_count(chunk_size, "chunk_size", option="--chunk-size")
     out = check_output_path(args.output, suffixes=TABLE_SUFFIXES)
     specs = _cli_specs(args.param)
-    model = load_model(args.model)
+    model = load_model(args.model, max_entries=args.max_size)
     engine = "scalar" if getattr(args, "exact", False) else getattr(args, "engine", "auto") or "auto"
     checkpoint = getattr(args, "checkpoint", None)
     if checkpoint is not None:

@@ -136,7 +136,10 @@ class SweepPlan:
         model = state.pop("model")
         import os
 
-        ref = ("path", model.path, model.sha256) if model.path and os.path.isfile(model.path) else ("model", model)
+        # a model file is reloaded by path (small pickles; its SHA-256 is checked); a Gambit game travels whole, so a
+        # worker never refuses a game the parent loaded under a raised --max-size
+        by_path = bool(model.path) and model.path.lower().endswith((".yaml", ".yml")) and os.path.isfile(model.path)
+        ref = ("path", model.path, model.sha256) if by_path else ("model", model)
         return (_rebuild_plan, (ref, state))
 
 

@@ -932,7 +932,7 @@ def cli(args) -> int:
     from ..cli import _emit, _parse_params
     from ..registry import load_model
 
-    model = load_model(args.model)
+    model = load_model(args.model, max_entries=args.max_size)
     over = _parse_range(getattr(args, "range_", None))
     values = _parse_params(getattr(args, "param_values", None) or [])
     result = thresholds(model, args.param, form=getattr(args, "form", None),

@@ -167,7 +167,8 @@ class CompiledNormalForm:
         out = np.empty((n, k, points))
         for i in range(n):
             _fill(out[i], values[i * k:(i + 1) * k],
-                  lambda j, i=i: f"payoff of {self.players[i]} at profile {np.unravel_index(j, self.shape)}")
+                  lambda j, i=i: f"payoff of {self.players[i]} at profile "
+                                         f"{tuple(int(k) for k in np.unravel_index(j, self.shape))}")
         # (points, n_1, ..., n_N) views of profile-major storage: each payoff entry is contiguous over points
         axes = (len(self.shape), *range(len(self.shape)))
         return tuple(out[i].reshape((*self.shape, points)).transpose(axes) for i in range(n))

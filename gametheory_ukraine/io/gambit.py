@@ -500,8 +500,8 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
 _SUM_DIGITS = MAX_DIGITS + MAX_EXPONENT
 _MAX_BITS = math.ceil(_SUM_DIGITS * math.log2(10))
 #: how a refusal past the budget says to raise it
-_RAISE = ("pass a larger max_entries= to load_gambit_model or read_gambit if the machine can hold and solve "
-          "a game this large")
+_RAISE = ("if the machine can hold and solve a game this large, raise the budget with gtu's --max-size N "
+          "(max_entries= of load_model, load_gambit_model or read_gambit)")
 
 
 def _unescape(content: str) -> str:

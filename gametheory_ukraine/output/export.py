@@ -134,7 +134,7 @@ def cli(args) -> int:
     from ..cli import _parse_params
     from ..registry import load_model
 
-    model = load_model(args.model)
+    model = load_model(args.model, max_entries=args.max_size)
     path = export(model, args.to, args.output, form=args.form, scenario=args.scenario,
                   max_nodes=getattr(args, "max_nodes", None), **_parse_params(args.param))
     print(f"gtu export: {model.name} -> {path}", file=sys.stderr)

@@ -41,8 +41,24 @@ def action_values(payoffs: Sequence[np.ndarray], profile: Sequence[Sequence], pl
         if j == player:
             continue
         sigma = np.asarray(profile[j], dtype=u.dtype if u.dtype != object else object)
+        if u.dtype == object:  # exact: only the support's terms (a pure strategy is one slice, no products)
+            support = np.flatnonzero(sigma != 0)
+            if len(support) == 1 and sigma[support[0]] == 1:
+                u = np.take(u, support[0], axis=j)
+                continue
+            u, sigma = np.take(u, support, axis=j), sigma[support]
         u = np.tensordot(u, sigma, axes=([j], [0]))
     return np.asarray(u)
+
+
+def _dot(values: np.ndarray, sigma: np.ndarray):
+    """``values . sigma``; exact (object) vectors only over the support of *sigma*."""
+    if values.dtype == object or sigma.dtype == object:
+        support = np.flatnonzero(sigma != 0)
+        if len(support) == 1 and sigma[support[0]] == 1:
+            return values[support[0]]
+        return np.dot(values[support], sigma[support]) if len(support) else 0
+    return np.dot(values, sigma)
 
 
 def expected_payoffs(payoffs: Sequence[np.ndarray], profile: Sequence[Sequence]) -> tuple:
@@ -51,7 +67,7 @@ def expected_payoffs(payoffs: Sequence[np.ndarray], profile: Sequence[Sequence])
     for i in range(len(payoffs)):
         vals = action_values(payoffs, profile, i)
         sigma = np.asarray(profile[i], dtype=vals.dtype if vals.dtype != object else object)
-        out.append(np.dot(vals, sigma))
+        out.append(_dot(vals, sigma))
     return tuple(out)
 
 
@@ -70,7 +86,7 @@ def regret(payoffs: Sequence[np.ndarray], profile: Sequence[Sequence]):
     for i in range(len(payoffs)):
         vals = action_values(payoffs, profile, i)
         sigma = np.asarray(profile[i], dtype=vals.dtype if vals.dtype != object else object)
-        gain = max(vals) - np.dot(vals, sigma)
+        gain = max(vals) - _dot(vals, sigma)
         if gain > worst:
             worst = gain
     return worst
