@@ -290,7 +290,8 @@ def sweep(model, values: Mapping[str, Any], *, form: str | None = None, scenario
     Examples
     --------
     Ukraine cedes all of Donbas only while rho <= 1/27 (models/README.md); its settlement value at rho = 0.02 is
-    (0.3 + 0.9 * 0.03 * 1.5) / (1 - 0.9 * 0.97) = 2.6811 (DESIGN.md section 5, hazard rho (1 + kappa) = 0.03):
+    (0.3 + 0.9 * 0.03 * 1.5) / (1 - 0.9 * 0.97) = 2.6811 (:func:`~gametheory_ukraine.relapse.settlement_value`,
+    hazard rho (1 + kappa) = 0.03):
 
     >>> import gametheory_ukraine as gtu
     >>> m = gtu.load_model("territory")

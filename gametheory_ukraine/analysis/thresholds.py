@@ -1,9 +1,8 @@
 """Critical parameter values where the equilibria of a model change (relapse-risk thresholds and others).
 
-DESIGN.md section 5: "sensitivity to relapse risk" means, among other things, the critical rho* where the
-equilibrium set changes, in closed form where sympy can find it. :func:`thresholds` finds every such value
-of one parameter over an interval, numerically everywhere and in closed form where an indifference
-condition of the game gives it.
+Sensitivity to relapse risk means, among other things, the critical rho* where the equilibrium set changes,
+in closed form where sympy can find it. :func:`thresholds` finds every such value of one parameter over an
+interval, numerically everywhere and in closed form where an indifference condition of the game gives it.
 
 Algorithm
 ---------

@@ -7,6 +7,5 @@ ties kept and near-ties re-solved on the exact scalar path, and builds the table
 :func:`gametheory_ukraine.analysis.sweep.sweep`; :mod:`.bimatrix` enumerates the equilibria of stacked
 two-player games, re-solving any point that may be degenerate on the exact scalar path.
 
-Status (issue 5 in progress): these agree with the scalar solvers point for point but are not yet the
-default path of sweeps.
+They agree with the scalar solvers point for point and are the default path of sweeps (``engine="auto"``).
 """

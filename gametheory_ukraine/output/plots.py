@@ -11,8 +11,8 @@ Sweep table schema (columns)
 ``n_equilibria``, ``outcome`` (label), ``payoff:<player>``, ``prob:<player>:<action>`` (normal form) or
 ``prob:<player>:<infoset>:<action>`` (sequential form), ``complete`` (bool).
 
-Readability (DESIGN.md section 7; issue 4, "readable in black and white and in colour")
----------------------------------------------------------------------------------------
+Readability: every figure reads in black and white and in colour
+----------------------------------------------------------------
 - Regions get a colour from Paul Tol's colour-blind-safe "light" palette (Tol 2021, *Colour Schemes*,
   SRON/EPS/TN/09-002) AND a distinct hatch pattern, and region boundaries are drawn as thin black lines.
 - Lines get a colour from the Okabe-Ito palette (Okabe & Ito 2008, *Color Universal Design*) AND a
