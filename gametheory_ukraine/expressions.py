@@ -151,16 +151,19 @@ def _check_int(value: int) -> None:
                               fix=_SMALLER)
 
 
-def _chain_children(node: ast.AST) -> list[ast.AST]:
-    """Operands of a flat sum or product whose top is *node* (without recursion)."""
+def _chain(node: ast.AST) -> tuple[list[ast.AST], list[ast.operator]]:
+    """Operands of a flat sum or product whose top is *node*, and the operators joining them (``ops[k]`` stands
+    before ``operands[k + 1]``), found without recursion."""
     group = _ADDITIVE if isinstance(node.op, _ADDITIVE) else _MULTIPLICATIVE
-    operands = []
+    operands, ops = [], []
     while isinstance(node, ast.BinOp) and isinstance(node.op, group):
         operands.append(node.right)
+        ops.append(node.op)
         node = node.left
     operands.append(node)
     operands.reverse()
-    return operands
+    ops.reverse()
+    return operands, ops
 
 
 def _check_shape(root: ast.AST) -> None:
@@ -175,7 +178,7 @@ def _check_shape(root: ast.AST) -> None:
         if depth > MAX_DEPTH:
             raise ExpressionError(f"expression is nested more than {MAX_DEPTH} levels deep", fix=_SMALLER)
         if isinstance(node, ast.BinOp) and isinstance(node.op, _ADDITIVE + _MULTIPLICATIVE):
-            children = _chain_children(node)
+            children = _chain(node)[0]
             count += len(children) - 2  # the chain's operations
         else:
             children = [c for c in ast.iter_child_nodes(node) if isinstance(c, ast.expr)]
@@ -228,28 +231,16 @@ class _Converter:
             known = excerpt(", ".join(sorted(self.symbols)) or "none", 200)
             raise ExpressionError(f"unknown name '{excerpt(node.id)}' (declared parameters: {known})")
         if isinstance(node, ast.BinOp) and isinstance(node.op, _ADDITIVE):
-            operands = _chain_children(node)
+            operands, ops = _chain(node)
             first, degree = self.convert(operands[0])
             terms = [first]
-            ops = []
-            inner = node
-            while isinstance(inner, ast.BinOp) and isinstance(inner.op, _ADDITIVE):
-                ops.append(inner.op)
-                inner = inner.left
-            ops.reverse()
             for op, operand in zip(ops, operands[1:]):
                 value, deg = self.convert(operand)
                 degree = max(degree, deg)
                 terms.append(value if isinstance(op, ast.Add) else -value)
             return (terms[0] if len(terms) == 1 else sympy.Add(*terms)), degree
         if isinstance(node, ast.BinOp) and isinstance(node.op, _MULTIPLICATIVE):
-            operands = _chain_children(node)
-            ops = []
-            inner = node
-            while isinstance(inner, ast.BinOp) and isinstance(inner.op, _MULTIPLICATIVE):
-                ops.append(inner.op)
-                inner = inner.left
-            ops.reverse()
+            operands, ops = _chain(node)
             result, degree = self.convert(operands[0])
             for op, operand in zip(ops, operands[1:]):
                 value, deg = self.convert(operand)
