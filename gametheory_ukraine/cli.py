@@ -380,6 +380,17 @@ def _signal_in_chain(exc: BaseException):
     return None
 
 
+def _forget_caught_interrupt() -> None:
+    """Clear CPython's record that a ``KeyboardInterrupt`` left an ``eval`` or ``exec`` of a string.
+
+    CPython keeps that record even when the interrupt is caught further up, and under ``python -m`` the
+    interpreter then ends itself by SIGINT once :func:`main` has returned, so the caller sees -2 instead of
+    status 130 (Python/pythonrun.c, ``run_eval_code_obj``; a Ctrl-C that lands while a deferred import defines
+    a namedtuple is such a case). The first step of evaluating any string is to reset the record.
+    """
+    eval("None")  # noqa: S307 - a constant string, evaluated only for the side effect above
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the ``gtu`` command; return the exit status.
 
@@ -408,6 +419,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 signal.signal(signal.SIGTERM, previous)
             sys.stdout = stdout
     except KeyboardInterrupt:
+        _forget_caught_interrupt()
         print("gtu: interrupted", file=sys.stderr)
         return 130
     except Terminated:
@@ -421,6 +433,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         signalled = _signal_in_chain(exc)
         if signalled is not None:  # a signal's exception raised inside C code arrives wrapped (SystemError)
+            _forget_caught_interrupt()
             print("gtu: interrupted" if signalled is KeyboardInterrupt else "gtu: terminated", file=sys.stderr)
             return 130 if signalled is KeyboardInterrupt else 143
 

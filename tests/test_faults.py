@@ -121,6 +121,23 @@ def test_ctrl_c_leaves_a_resumable_checkpoint(tmp_path):
         assert len(ck.read(min(done))) > 0
 
 
+def test_an_interrupt_inside_an_eval_of_a_string_still_ends_with_130(tmp_path):
+    # CPython records a KeyboardInterrupt that leaves eval/exec of a string (a namedtuple made during a
+    # deferred import is one) and, under ``python -m``, ends the process by SIGINT (-2) once main returns.
+    (tmp_path / "interrupted_in_eval.py").write_text(
+        "from gametheory_ukraine import cli\n"
+        "def interrupted(args):\n"
+        "    eval(\"exec('raise KeyboardInterrupt')\")\n"
+        "cli.COMMANDS['list'] = interrupted\n"
+        "raise SystemExit(cli.main(['list']))\n")
+    env = _env()
+    env["PYTHONPATH"] = os.pathsep.join([str(tmp_path), env["PYTHONPATH"]])
+    proc = subprocess.run([sys.executable, "-m", "interrupted_in_eval"], cwd=tmp_path, env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 130, proc.stderr[-3000:]
+    assert proc.stderr.strip().splitlines() == ["gtu: interrupted"]
+
+
 def test_sigterm_removes_temporaries_and_ends_with_143(tmp_path):
     proc = _start(BIG, tmp_path)
     try:

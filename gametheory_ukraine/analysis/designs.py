@@ -575,8 +575,6 @@ def design_slice(specs: Mapping[str, Spec], *, method: str, samples: int | None,
     >>> bool((part["a"] == whole["a"].to_numpy()[5:8]).all())
     True
     """
-    from scipy.stats import qmc
-
     n = hi - lo
     if method == "grid":
         shape = tuple(s.size for s in specs.values())
@@ -591,6 +589,8 @@ def design_slice(specs: Mapping[str, Spec], *, method: str, samples: int | None,
     rng = np.random.default_rng(seed)
     d = len(sampled)
     if method == "sobol":
+        from scipy.stats import qmc  # deferred: scipy.stats takes over a second to import
+
         gen = _qmc(qmc.Sobol, d, rng, scramble=True)
         if lo:
             gen.fast_forward(lo)
