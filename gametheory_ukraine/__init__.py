@@ -21,12 +21,12 @@ __all__ = [
 ]
 
 _LAZY = {
-    "load_model": "registry", "list_models": "registry", "solve": "solving",
+    "load_model": "modelling.registry", "list_models": "modelling.registry", "solve": "solvers.solving",
     "NormalFormGame": "games.normal_form", "GameTree": "games.tree", "Terminal": "games.tree",
-    "Decision": "games.tree", "Chance": "games.tree", "Model": "model", "Parameter": "model",
-    "Scenario": "model", "Equilibrium": "results", "EquilibriumSet": "results", "GTUError": "errors",
-    "ModelFileError": "errors", "ParameterError": "errors", "SolverError": "errors",
-    "parse_expression": "expressions",
+    "Decision": "games.tree", "Chance": "games.tree", "Model": "modelling.model", "Parameter": "modelling.model",
+    "Scenario": "modelling.model", "Equilibrium": "solvers.results", "EquilibriumSet": "solvers.results",
+    "GTUError": "core.errors", "ModelFileError": "core.errors", "ParameterError": "core.errors",
+    "SolverError": "core.errors", "parse_expression": "core.expressions",
 }
 
 

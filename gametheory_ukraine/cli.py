@@ -192,7 +192,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _parse_params(items: Sequence[str]) -> dict[str, str]:
-    from .errors import ParameterError, excerpt
+    from .core.errors import ParameterError, excerpt
 
     out: dict[str, str] = {}
     for item in items:
@@ -212,7 +212,7 @@ def _emit(text: str) -> None:
 
 
 def cmd_list(args) -> int:
-    from .registry import list_models, load_model
+    from .modelling.registry import list_models, load_model
 
     rows = []
     for name in list_models():
@@ -229,8 +229,8 @@ def cmd_list(args) -> int:
 
 
 def cmd_show(args) -> int:
+    from .modelling.registry import load_model
     from .output import model_report
-    from .registry import load_model
 
     model = load_model(args.model, max_entries=args.max_size)
     if args.format == "json":
@@ -245,8 +245,8 @@ def cmd_show(args) -> int:
 def cmd_solve(args) -> int:
     """Solve each model (and each form with ``--form all``); everything is computed before anything is
     printed, so a bad argument for the third model prints nothing for the first two."""
+    from .modelling.registry import load_model
     from .output import solution_report
-    from .registry import load_model
 
     values = _parse_params(args.param)
     jobs = []
@@ -428,7 +428,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except StdoutFault as fault:
         return _stdout_fault_status(fault, stdout)
     except Exception as exc:  # one clear line, never a traceback, for user errors
-        from .errors import GTUError
+        from .core.errors import GTUError
         from .output.files import disk_error
 
         signalled = _signal_in_chain(exc)

@@ -17,9 +17,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import gametheory_ukraine as gtu
-from gametheory_ukraine._numbers import to_exact
 from gametheory_ukraine.batched.structural import compile_structure, structured_equilibria
-from gametheory_ukraine.errors import SolverError
+from gametheory_ukraine.core.errors import SolverError
+from gametheory_ukraine.core.numbers import to_exact
 from gametheory_ukraine.games.normal_form import NormalFormGame
 from gametheory_ukraine.solvers.two_player import extreme_equilibria
 

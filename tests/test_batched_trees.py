@@ -10,12 +10,12 @@ import pytest
 import sympy
 
 import gametheory_ukraine as gtu
-from gametheory_ukraine.analysis.signature import outcome_key
 from gametheory_ukraine.analysis.sweep import sweep
 from gametheory_ukraine.batched.compile import compile_normal_form, compile_tree
 from gametheory_ukraine.batched.trees import backward_induction, compiled_tree, solve_tree_points
-from gametheory_ukraine.errors import ParameterError, SolverError
+from gametheory_ukraine.core.errors import ParameterError, SolverError
 from gametheory_ukraine.games.tree import Decision, GameTree, Terminal
+from gametheory_ukraine.solvers.signature import outcome_key
 
 FRAMEWORK = ("territory", "nato", "guarantees")
 

@@ -15,10 +15,10 @@ import gametheory_ukraine as gtu
 from gametheory_ukraine.analysis.designs import MAX_POINTS, design
 from gametheory_ukraine.analysis.sensitivity import model_sobol
 from gametheory_ukraine.analysis.thresholds import thresholds
-from gametheory_ukraine.errors import ParameterError, SolverError
+from gametheory_ukraine.core.errors import ParameterError, SolverError
 from gametheory_ukraine.io.gambit import write_gambit
 from gametheory_ukraine.output.tree_drawing import check_picture_size
-from gametheory_ukraine.solving import MAX_WORK, estimate_work
+from gametheory_ukraine.solvers.solving import MAX_WORK, estimate_work
 
 
 def tree_model(path, depth: int) -> str:

@@ -14,9 +14,9 @@ import pytest
 import sympy as sp
 
 import gametheory_ukraine as gtu
+from gametheory_ukraine.analysis.relapse import signing_threshold
 from gametheory_ukraine.games.reduce import to_normal_form
 from gametheory_ukraine.games.tree import Terminal
-from gametheory_ukraine.relapse import signing_threshold
 
 MODEL = gtu.load_model("guarantees")
 SCENARIOS = ["baseline-2025", "istanbul-2", "reassurance-force", "managed-freeze"]

@@ -13,8 +13,8 @@ import pytest
 import sympy as sp
 
 import gametheory_ukraine as gtu
+from gametheory_ukraine.analysis.relapse import expected_duration, settlement_value
 from gametheory_ukraine.games.tree import Terminal
-from gametheory_ukraine.relapse import expected_duration, settlement_value
 
 M = gtu.load_model("nato")
 SCENARIOS = ["baseline-2025", "istanbul-2", "reassurance-force", "managed-freeze"]

@@ -14,7 +14,7 @@ import pytest
 import sympy as sp
 
 import gametheory_ukraine as gtu
-from gametheory_ukraine import relapse
+from gametheory_ukraine.analysis import relapse
 
 SCENARIOS = ("baseline-2025", "istanbul-2", "reassurance-force", "managed-freeze")
 

@@ -29,7 +29,7 @@ from gametheory_ukraine.analysis import sweep as sweep_mod
 from gametheory_ukraine.analysis.checkpoint import Checkpoint
 from gametheory_ukraine.analysis.sweep import plan_sweep, sweep, sweep_to_file
 from gametheory_ukraine.cli import main
-from gametheory_ukraine.errors import GTUError, OutputError, ParameterError
+from gametheory_ukraine.core.errors import GTUError, OutputError, ParameterError
 
 SEQ = {"form": "sequential", "scenario": "baseline-2025"}
 TREE = {"rho": "0.01:0.5:2000"}  # 2,000 points of the territory tree (settlement for rho <= 1/27, then war)

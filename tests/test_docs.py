@@ -139,7 +139,7 @@ def test_docs_build_without_warnings(tmp_path):
     assert "1/27" in (out / "tutorials" / "01-quickstart.html").read_text(encoding="utf-8")
     # the reference covers the API; the how-to guides and explanation pages are there
     api = "".join(p.read_text(encoding="utf-8") for p in (out / "reference" / "api").glob("*.html"))
-    for name in ("gametheory_ukraine.relapse.settlement_value", "gametheory_ukraine.model.Model",
+    for name in ("gametheory_ukraine.analysis.relapse.settlement_value", "gametheory_ukraine.modelling.model.Model",
                  "gametheory_ukraine.analysis.thresholds.thresholds", "gametheory_ukraine.output.plots.outcome_map",
                  "gametheory_ukraine.cli.main"):
         assert f'id="{name}"' in api, name

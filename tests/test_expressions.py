@@ -7,7 +7,7 @@ from fractions import Fraction
 import pytest
 import sympy
 
-from gametheory_ukraine.expressions import ExpressionError, parse_expression
+from gametheory_ukraine.core.expressions import ExpressionError, parse_expression
 
 P = ["s_U", "delta", "rho", "W_U", "a"]
 

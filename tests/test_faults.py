@@ -25,7 +25,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from gametheory_ukraine.cli import main
-from gametheory_ukraine.errors import ModelFileError, OutputError
+from gametheory_ukraine.core.errors import ModelFileError, OutputError
 from gametheory_ukraine.output.report import build_report
 
 ROOT = Path(__file__).resolve().parent.parent

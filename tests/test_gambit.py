@@ -35,7 +35,7 @@ from hypothesis import strategies as st
 
 import gametheory_ukraine as gtu
 from gametheory_ukraine.cli import main
-from gametheory_ukraine.errors import ModelFileError, OutputError, ParameterError, SolverError
+from gametheory_ukraine.core.errors import ModelFileError, OutputError, ParameterError, SolverError
 from gametheory_ukraine.games.normal_form import NormalFormGame
 from gametheory_ukraine.games.reduce import reduced_strategies
 from gametheory_ukraine.games.tree import Chance, Decision, GameTree, Terminal

@@ -22,7 +22,7 @@ import pytest
 from bounded_gtu import assert_all_clean, run_gtu
 
 import gametheory_ukraine as gtu
-from gametheory_ukraine.errors import ModelFileError, ParameterError
+from gametheory_ukraine.core.errors import ModelFileError, ParameterError
 from gametheory_ukraine.games.normal_form import NormalFormGame
 from gametheory_ukraine.io.gambit import (
     MAX_COMMENT_CHARS,

@@ -14,11 +14,11 @@ import pytest
 import sympy
 from bounded_gtu import assert_all_clean, run_gtu
 
-from gametheory_ukraine import _numbers
-from gametheory_ukraine.errors import GTUError, ModelFileError, excerpt
-from gametheory_ukraine.expressions import MAX_DEPTH, ExpressionError, parse_expression
-from gametheory_ukraine.model_file import load_model_file
-from gametheory_ukraine.registry import load_model
+from gametheory_ukraine.core import numbers as _numbers
+from gametheory_ukraine.core.errors import GTUError, ModelFileError, excerpt
+from gametheory_ukraine.core.expressions import MAX_DEPTH, ExpressionError, parse_expression
+from gametheory_ukraine.modelling.model_file import load_model_file
+from gametheory_ukraine.modelling.registry import load_model
 
 
 def q(text: str) -> str:
@@ -151,7 +151,7 @@ def test_files_that_are_not_regular_are_refused_before_reading(tmp_path):
 
 
 def test_a_file_that_grows_is_never_read_past_the_limit(tmp_path, monkeypatch):
-    from gametheory_ukraine import registry
+    from gametheory_ukraine.modelling import registry
 
     path = tmp_path / "big.yaml"
     path.write_bytes(b"#" * 1000)

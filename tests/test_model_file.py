@@ -10,7 +10,7 @@ import sympy
 from conftest import MINIMAL
 
 import gametheory_ukraine as gtu
-from gametheory_ukraine.errors import ModelFileError
+from gametheory_ukraine.core.errors import ModelFileError
 from gametheory_ukraine.games.tree import Decision, Terminal
 
 TREE = """\

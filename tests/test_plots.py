@@ -16,7 +16,7 @@ import pytest
 from matplotlib.figure import Figure
 
 import gametheory_ukraine as gtu
-from gametheory_ukraine.errors import OutputError, ParameterError
+from gametheory_ukraine.core.errors import OutputError, ParameterError
 from gametheory_ukraine.output import plots
 
 SETTLE, WAR = "settlement on Russian terms", "war continues"

@@ -44,7 +44,7 @@ def analysis_dir() -> Path:
 def model_texts():
     sys.path.insert(0, str(ROOT))
     import gametheory_ukraine as gtu
-    from gametheory_ukraine.registry import bundled_models_dir
+    from gametheory_ukraine.modelling.registry import bundled_models_dir
 
     for entry in sorted(bundled_models_dir().iterdir(), key=lambda e: e.name):
         if not entry.name.endswith(".yaml"):

@@ -10,7 +10,7 @@ import sympy
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gametheory_ukraine import relapse
+from gametheory_ukraine.analysis import relapse
 
 
 def test_base_rates_from_literature():

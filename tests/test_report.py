@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from gametheory_ukraine.cli import main
-from gametheory_ukraine.errors import OutputError
+from gametheory_ukraine.core.errors import OutputError
 from gametheory_ukraine.output.report import build_report
 
 PNG = b"\x89PNG\r\n\x1a\n"

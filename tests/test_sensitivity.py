@@ -20,7 +20,7 @@ from SALib.test_functions import Ishigami
 import gametheory_ukraine as gtu
 from gametheory_ukraine.analysis import sensitivity as S
 from gametheory_ukraine.cli import main
-from gametheory_ukraine.errors import ParameterError
+from gametheory_ukraine.core.errors import ParameterError
 
 
 @pytest.fixture(scope="module")

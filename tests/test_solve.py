@@ -11,7 +11,7 @@ import pytest
 import sympy
 
 import gametheory_ukraine as gtu
-from gametheory_ukraine.errors import SolverError
+from gametheory_ukraine.core.errors import SolverError
 
 # von Stengel (2007), Algorithmic Game Theory ch. 3: a degenerate 3x2 game with 3 extreme equilibria.
 VS_A = [[3, 3], [2, 5], [0, 6]]

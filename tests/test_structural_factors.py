@@ -19,9 +19,9 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 import gametheory_ukraine as gtu
-from gametheory_ukraine._numbers import to_exact
 from gametheory_ukraine.batched.structural import MAX_FACTOR_PARAMETERS, compile_structure, structured_equilibria
-from gametheory_ukraine.errors import ParameterError, SolverError
+from gametheory_ukraine.core.errors import ParameterError, SolverError
+from gametheory_ukraine.core.numbers import to_exact
 from gametheory_ukraine.games.normal_form import NormalFormGame
 from gametheory_ukraine.solvers.two_player import extreme_equilibria
 

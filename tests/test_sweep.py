@@ -31,7 +31,7 @@ from gametheory_ukraine.analysis import sweep as sweep_mod
 from gametheory_ukraine.analysis.designs import Spec, as_spec, design, n_points, parse_spec
 from gametheory_ukraine.analysis.sweep import estimate_size, sweep, write_table
 from gametheory_ukraine.cli import main
-from gametheory_ukraine.errors import OutputError, ParameterError, SolverError
+from gametheory_ukraine.core.errors import OutputError, ParameterError, SolverError
 
 SETTLE, WAR = "settlement on Russian terms", "war continues"
 SEQ = {"form": "sequential", "scenario": "baseline-2025"}

@@ -22,7 +22,6 @@ import pytest
 import sympy as sp
 
 import gametheory_ukraine as gtu
-from gametheory_ukraine.analysis.signature import equilibrium_signature, outcome_set
 from gametheory_ukraine.analysis.thresholds import (
     CLOSED_FORM,
     NUMERIC,
@@ -32,7 +31,8 @@ from gametheory_ukraine.analysis.thresholds import (
     thresholds,
 )
 from gametheory_ukraine.cli import main
-from gametheory_ukraine.errors import ParameterError
+from gametheory_ukraine.core.errors import ParameterError
+from gametheory_ukraine.solvers.signature import equilibrium_signature, outcome_set
 
 TERRITORY = gtu.load_model("territory")
 NATO = gtu.load_model("nato")

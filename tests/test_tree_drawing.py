@@ -16,7 +16,7 @@ import pytest
 import sympy
 
 import gametheory_ukraine as gtu
-from gametheory_ukraine.errors import OutputError
+from gametheory_ukraine.core.errors import OutputError
 from gametheory_ukraine.games.tree import Chance, Decision, GameTree, Terminal
 from gametheory_ukraine.output.tree_drawing import PATH_COLOUR, draw_tree, save_tree
 

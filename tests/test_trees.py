@@ -17,8 +17,8 @@ import sympy
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from gametheory_ukraine._frozen import FrozenDict
-from gametheory_ukraine.errors import SolverError
+from gametheory_ukraine.core.errors import SolverError
+from gametheory_ukraine.core.frozen import FrozenDict
 from gametheory_ukraine.games.reduce import (
     has_perfect_recall,
     pure_strategies,

@@ -49,7 +49,7 @@ True
 >>> sweep("territory", {"rho": "0.02:0.07:5"}, checkpoint=folder, **args)
 Traceback (most recent call last):
 ...
-gametheory_ukraine.errors.OutputError: ...: the checkpoint holds another sweep: specs.rho is '0.02:0.06:5' in the
+gametheory_ukraine.core.errors.OutputError: ...: the checkpoint holds another sweep: specs.rho is '0.02:0.06:5' in the
 checkpoint, '0.02:0.07:5' now (fix: use a new checkpoint folder for this sweep, or delete ... to start over)
 """
 
@@ -69,7 +69,7 @@ from typing import Any
 import pandas as pd
 
 from .._version import __version__
-from ..errors import GTUError, OutputError, ParameterError, SolverError
+from ..core.errors import GTUError, OutputError, ParameterError, SolverError
 from .designs import SAMPLED_METHODS
 from .sweep_chunks import SweepPlan
 

@@ -9,7 +9,7 @@ A *spec* says which values one parameter takes in a sweep. On the command line i
 ``V``           one fixed value
 ==============  =====================================================================
 
-Numbers are read exactly (``0.05`` is 1/20, ``1/27`` is 1/27; :func:`gametheory_ukraine._numbers.to_exact`), so
+Numbers are read exactly (``0.05`` is 1/20, ``1/27`` is 1/27; :func:`gametheory_ukraine.core.numbers.to_exact`), so
 grid points are the exact rationals ``LO + k (HI - LO) / (N - 1)``; a float sweep uses the nearest float of each.
 
 :func:`design` turns a mapping ``name -> spec`` into a table of points (one row per point, one column per
@@ -41,8 +41,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .._numbers import format_exact, to_exact
-from ..errors import ParameterError
+from ..core.errors import ParameterError
+from ..core.numbers import format_exact, to_exact
 
 __all__ = ["design_slice", "Spec", "parse_spec", "as_spec", "design", "n_points", "METHODS", "SAMPLED_METHODS",
            "MAX_POINTS", "MAX_POINTS_IN_MEMORY", "check_count", "check_points", "points_budget"]
@@ -253,7 +253,7 @@ def parse_spec(text: str, *, where: str | None = None) -> Spec:
     >>> parse_spec("0.5:0.1:11")
     Traceback (most recent call last):
     ...
-    gametheory_ukraine.errors.ParameterError: the range 0.5:0.1 has LO > HI (fix: write the smaller value first: ...)
+    gametheory_ukraine.core.errors.ParameterError: the range 0.5:0.1 has LO > HI (fix: ...)
     """
     if not isinstance(text, str):
         raise ParameterError(f"{text!r} is not a spec", where=where, fix=_SPEC_FIX)
@@ -425,7 +425,7 @@ def check_points(points: int, *, method: str, max_points: int | None, what: str 
     >>> check_points(10**12, method="grid", max_points=None)
     Traceback (most recent call last):
     ...
-    gametheory_ukraine.errors.ParameterError: --max-points: the sweep has 1,000,000,000,000 points, more than the \
+    gametheory_ukraine.core.errors.ParameterError: --max-points: the sweep has 1,000,000,000,000 points, more than the \
 budget of 100,000,000 (fix: use fewer points, or raise the budget with --max-points 1000000000000 (max_points=))
     """
     cap = points_budget(method, max_points, in_memory=in_memory)

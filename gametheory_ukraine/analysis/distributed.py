@@ -32,7 +32,7 @@ how to install it):
 ...     pass
 Traceback (most recent call last):
 ...
-gametheory_ukraine.errors.ParameterError: --dask: unknown Dask executor 'my-laptop' (fix: ...)
+gametheory_ukraine.core.errors.ParameterError: --dask: unknown Dask executor 'my-laptop' (fix: ...)
 >>> local_workers() >= 1
 True
 """
@@ -49,7 +49,7 @@ from typing import Any
 
 import pandas as pd
 
-from ..errors import GTUError, ParameterError, SolverError
+from ..core.errors import GTUError, ParameterError, SolverError
 from .sweep_chunks import SweepPlan, solve_chunk
 
 __all__ = ["dask_client", "dask_chunks", "check_executor", "local_workers", "sigint_blocked", "DASK_INSTALL"]

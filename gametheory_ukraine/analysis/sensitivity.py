@@ -55,8 +55,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .._numbers import to_exact
-from ..errors import ParameterError
+from ..core.errors import ParameterError
+from ..core.numbers import to_exact
 from .designs import check_count
 from .sweep_chunks import check_sweep_work
 
@@ -1086,9 +1086,9 @@ def cli(args) -> int:
     """
     from .._version import __version__
     from ..cli import _emit, _parse_params
+    from ..modelling.registry import load_model
     from ..output.files import check_output_path, write_with
     from ..output.tables import text_table
-    from ..registry import load_model
 
     model = load_model(args.model, max_entries=args.max_size)
     values = _parse_params(args.param or [])

@@ -48,7 +48,7 @@ import numpy as np
 import pandas as pd
 
 from .._version import __version__
-from ..errors import ModelFileError, OutputError, ParameterError, SolverError
+from ..core.errors import ModelFileError, OutputError, ParameterError, SolverError
 from .designs import (
     SAMPLED_METHODS,
     Spec,
@@ -95,7 +95,7 @@ def _solve_point(model, form: str, scenario: str | None, values: Mapping[str, An
     -------
     EquilibriumSet
     """
-    from ..solving import solve
+    from ..solvers.solving import solve
 
     vals = model.values(scenario)
     vals.update(values)
@@ -290,7 +290,7 @@ def sweep(model, values: Mapping[str, Any], *, form: str | None = None, scenario
     Examples
     --------
     Ukraine cedes all of Donbas only while rho <= 1/27 (models/README.md); its settlement value at rho = 0.02 is
-    (0.3 + 0.9 * 0.03 * 1.5) / (1 - 0.9 * 0.97) = 2.6811 (:func:`~gametheory_ukraine.relapse.settlement_value`,
+    (0.3 + 0.9 * 0.03 * 1.5) / (1 - 0.9 * 0.97) = 2.6811 (:func:`~gametheory_ukraine.analysis.relapse.settlement_value`,
     hazard rho (1 + kappa) = 0.03):
 
     >>> import gametheory_ukraine as gtu
@@ -390,7 +390,7 @@ def plan_sweep(model, values: Mapping[str, Any], *, form: str | None = None, sce
 def _plan(model, values, *, form, scenario, method, samples, seed, exact, engine, chunk_size, max_rows,
           in_memory: bool, max_points: int | None = None, max_work: int | None = None) -> tuple[SweepPlan, dict]:
     if isinstance(model, (str, os.PathLike)):
-        from ..registry import load_model
+        from ..modelling.registry import load_model
 
         model = load_model(model)
     form = model._form_name(form)
@@ -804,10 +804,10 @@ def cli(args) -> int:
     (``local`` or a scheduler address), ``checkpoint`` (a folder). The table streams to the file chunk by chunk
     (:func:`sweep_to_file`), so memory stays bounded. With a checkpoint the summary line also says how many
     chunks were already there. Returns 0; user errors raise
-    :class:`~gametheory_ukraine.errors.GTUError` (the CLI prints one line and exits 2).
+    :class:`~gametheory_ukraine.core.errors.GTUError` (the CLI prints one line and exits 2).
     """
+    from ..modelling.registry import load_model
     from ..output.files import check_output_path
-    from ..registry import load_model
     from .designs import check_count
 
     workers = check_count(getattr(args, "workers", 1), "workers", option="--workers")

@@ -36,7 +36,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..errors import ParameterError, SolverError
+from ..core.errors import ParameterError, SolverError
 from .designs import design_slice
 
 __all__ = ["SweepPlan", "solve_chunk", "chunk_rows", "TableBuilder", "choose_engine", "concat_tables",
@@ -146,7 +146,7 @@ class SweepPlan:
 def _rebuild_plan(ref: tuple, state: dict) -> SweepPlan:
     if ref[0] == "model":
         return SweepPlan(model=ref[1], **state)
-    from ..registry import load_model
+    from ..modelling.registry import load_model
 
     _, path, sha = ref
     model = load_model(path)
@@ -235,10 +235,10 @@ def check_sweep_work(model, form: str, engine: str, points: int, *, max_work: in
 
 
 def point_error(exc, point: Mapping[str, Any]):
-    """*exc* (a :class:`~gametheory_ukraine.errors.GTUError`) restated for the sweep point *point* (the varied
+    """*exc* (a :class:`~gametheory_ukraine.core.errors.GTUError`) restated for the sweep point *point* (the varied
     parameters' values), so that a payoff undefined, infinite or complex at one point of a sweep names the values
     that cause it; the sweep stops there (no row is written for a point that has no real payoffs)."""
-    from .._numbers import format_exact
+    from ..core.numbers import format_exact
 
     if not isinstance(exc, (ParameterError, SolverError)):  # a value the solver could not take: complex, NaN
         text = str(exc)
@@ -309,8 +309,8 @@ def _point_values(plan: SweepPlan, cols: Mapping[str, np.ndarray], p: int) -> di
 
 
 def _scalar_rows(plan: SweepPlan, cols: Mapping[str, np.ndarray], n: int) -> _Rows:
+    from ..solvers.signature import outcome_key
     from . import sweep as sweep_module
-    from .signature import outcome_key
 
     blocks, outcomes, keys = [], [], []
     n_eq = np.zeros(n, dtype=np.int64)
@@ -388,7 +388,7 @@ def _bimatrix_outcomes(plan: SweepPlan, game, res) -> tuple[_Codes, _Codes]:
     """Outcome and outcome key of every row, as the scalar solver labels them (the distribution over the
     cells' labels): computed once per support pattern, and row by row only for rows solved exactly and for
     lotteries (whose text carries the probabilities)."""
-    from ..solving import describe_outcome
+    from ..solvers.solving import describe_outcome
 
     m, k = game.shape
     labels: list[str] = []

@@ -9,7 +9,7 @@ Algorithm
 1. **Scan.** Solve the game at ``grid`` evenly spaced values of the parameter over ``over`` (default its
    [low, high]; the interval must lie inside it), the other parameters at the scenario's values (or the
    defaults) plus ``values``, in float mode, and take the equilibrium signature at each point
-   (:func:`signature`: :func:`~gametheory_ukraine.analysis.signature.equilibrium_signature`, the outcome
+   (:func:`signature`: :func:`~gametheory_ukraine.solvers.signature.equilibrium_signature`, the outcome
    and supports of every equilibrium, with a lottery named by its outcomes without their probabilities,
    which move continuously). The per-point work is :class:`PointSolver` (payoffs compiled once) and
    :func:`scan`, which a batched engine replaces.
@@ -71,12 +71,12 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
-from .._frozen import FrozenDict
-from .._numbers import to_exact
-from ..errors import ParameterError, SolverError
-from ..results import EquilibriumSet
+from ..core.errors import ParameterError, SolverError
+from ..core.frozen import FrozenDict
+from ..core.numbers import to_exact
+from ..solvers.results import EquilibriumSet
+from ..solvers.signature import equilibrium_signature, outcome_set
 from .designs import check_count
-from .signature import equilibrium_signature, outcome_set
 from .sweep_chunks import check_sweep_work
 
 #: Default budget of the scan's grid points (``gtu thresholds --max-points``, ``max_points=``): each is one float
@@ -220,7 +220,7 @@ class PointSolver:
     :func:`solve_point`'s. A point the compiled game cannot evaluate (division by zero, an irrational
     value, a chance probability outside [0, 1]) goes through :func:`solve_point`, which reports it. A
     batched engine can replace this class: it must map (overrides, exact) to an
-    :class:`~gametheory_ukraine.results.EquilibriumSet`.
+    :class:`~gametheory_ukraine.solvers.results.EquilibriumSet`.
 
     Parameters
     ----------
@@ -239,7 +239,7 @@ class PointSolver:
         self.retries = 0
 
     def __call__(self, overrides: Mapping[str, Any], *, exact: bool) -> EquilibriumSet:
-        from ..solving import solve
+        from ..solvers.solving import solve
 
         vals = dict(self.base)
         for name, v in overrides.items():
@@ -266,14 +266,14 @@ class PointSolver:
 
 
 def signature(result: EquilibriumSet, tol: float = 1e-9) -> tuple:
-    """:func:`~gametheory_ukraine.analysis.signature.equilibrium_signature` (lotteries named by the
+    """:func:`~gametheory_ukraine.solvers.signature.equilibrium_signature` (lotteries named by the
     outcomes they mix, without their probabilities, so that a mixed strategy or chance probability that
     moves with the parameters is not a threshold at every point)."""
     return equilibrium_signature(result, tol)
 
 
 def outcomes(result: EquilibriumSet, tol: float = 1e-9) -> tuple[str, ...]:
-    """The sorted distinct outcomes of *result* (:func:`~gametheory_ukraine.analysis.signature.outcome_set`)."""
+    """The sorted distinct outcomes of *result* (:func:`~gametheory_ukraine.solvers.signature.outcome_set`)."""
     return outcome_set(result, tol)
 
 
@@ -375,7 +375,7 @@ class _CompiledGame:
 # ------------------------------------------------------------------------------------------ validation
 def _load(model):
     if isinstance(model, str):
-        from ..registry import load_model
+        from ..modelling.registry import load_model
 
         return load_model(model)
     return model
@@ -929,7 +929,7 @@ def cli(args) -> int:
     """``gtu thresholds MODEL --param P [--range lo:hi] [--form F] [--scenario S] [-p NAME=VALUE ...]
     [--grid N] [--format table|json]``: print the thresholds as a table or JSON."""
     from ..cli import _emit, _parse_params
-    from ..registry import load_model
+    from ..modelling.registry import load_model
 
     model = load_model(args.model, max_entries=args.max_size)
     over = _parse_range(getattr(args, "range_", None))

@@ -34,7 +34,7 @@ scalar solver, ``1 + (M - min M) / max|M|``, so that ``tol`` is relative to the 
 4. the number of equilibria found is even (a nondegenerate game has an odd number, [vS07]_ corollary 3.7).
 
 Flagged points are solved by ``extreme_equilibria(A_i, B_i, exact=True)`` on exact payoffs: by default the
-float entries read as the decimals they print as (:func:`~gametheory_ukraine._numbers.to_exact`), or the exact
+float entries read as the decimals they print as (:func:`~gametheory_ukraine.core.numbers.to_exact`), or the exact
 payoffs given by the ``exact_payoffs`` callback (e.g. a model's game at exact parameter values, so that a
 threshold such as ``rho = 1/27`` in ``territory``, a near-tie in floats, is solved as the exact tie it is).
 
@@ -309,7 +309,7 @@ def batched_equilibria(A: Any, B: Any, *, tol: float = 1e-9,
     exact_payoffs : callable, optional
         ``exact_payoffs(p) -> (A_p, B_p)``: exact payoff matrices (Fractions, ints, decimal strings) of
         point ``p``, used for flagged points. Default: the float entries read exactly with
-        :func:`~gametheory_ukraine._numbers.to_exact` (the scalar solver's reading of floats).
+        :func:`~gametheory_ukraine.core.numbers.to_exact` (the scalar solver's reading of floats).
     chunk : int, optional
         Points solved together (bounds temporary memory); default 65536 for 2 x 2 games, 4096 otherwise.
 
@@ -406,7 +406,7 @@ def batched_equilibria(A: Any, B: Any, *, tol: float = 1e-9,
 
 
 def _exact_matrix(M: Any) -> list[list[Fraction]]:
-    from .._numbers import to_exact
+    from ..core.numbers import to_exact
 
     return [[to_exact(v) for v in row] for row in np.asarray(M, dtype=object).tolist()]
 

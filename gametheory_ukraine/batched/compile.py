@@ -1,7 +1,7 @@
 """Compile a symbolic game once to numpy: payoffs (and chance probabilities) over arrays of parameter points.
 
 Every payoff and chance probability of a symbolic game is a sympy expression in named parameters
-(:mod:`gametheory_ukraine.expressions`). :func:`compile_normal_form` and :func:`compile_tree` call
+(:mod:`gametheory_ukraine.core.expressions`). :func:`compile_normal_form` and :func:`compile_tree` call
 ``sympy.lambdify`` (module ``"numpy"``, common subexpressions eliminated) *once* on all of a game's expressions,
 so evaluating a game at a million points is a handful of vectorised numpy operations instead of a million
 ``xreplace`` calls (Meurer et al. 2017, section 3.1 on ``lambdify``). The compiled objects keep the compiled
@@ -11,7 +11,7 @@ Conventions
 -----------
 ``params`` is a mapping from parameter name to a number or a 1-D array of shape ``(points,)`` (all arrays of the
 same length; numbers are broadcast). Parameters that the game does not use are ignored; a missing one raises
-:class:`~gametheory_ukraine.errors.ParameterError`. Constant payoffs are broadcast over the points. Results are
+:class:`~gametheory_ukraine.core.errors.ParameterError`. Constant payoffs are broadcast over the points. Results are
 float64. A non-finite payoff, or chance probabilities outside [0, 1] or not summing to 1 (tolerance 1e-9, as in
 :meth:`GameTree.instantiate <gametheory_ukraine.games.tree.GameTree.instantiate>`), raise ``ParameterError``
 naming the first offending point.
@@ -31,7 +31,7 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import ParameterError
+from ..core.errors import ParameterError
 from ..games.normal_form import NormalFormGame
 from ..games.tree import Chance, GameTree, Terminal
 

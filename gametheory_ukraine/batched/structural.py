@@ -84,7 +84,7 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import ParameterError, SolverError
+from ..core.errors import ParameterError, SolverError
 from ..games.normal_form import NormalFormGame
 from .bimatrix import BatchedBimatrix, _bilinear, _exact_matrix
 from .compile import CompiledNormalForm, _as_sympy, compile_normal_form, point_arrays
@@ -228,7 +228,7 @@ def _specialise(game: NormalFormGame, fixed: Mapping[str, Any]) -> tuple[NormalF
     """*game* with the parameters of *fixed* that it uses substituted exactly, and those values."""
     import sympy
 
-    from .._numbers import to_exact
+    from ..core.numbers import to_exact
 
     used = {k: to_exact(v) for k, v in fixed.items() if k in game.parameters}
     if not used:

@@ -5,7 +5,8 @@ by backward induction (Kuhn 1953; Selten 1965): a chance node takes expectations
 action that maximises the mover's continuation payoff. :func:`backward_induction` does this for all points at
 once (one numpy pass per node over arrays of shape (points, ...)), taking the first maximiser. Where some decision
 node has two actions within ``2 * tol * scale`` of each other for its mover (``scale`` = max(1, the largest
-``|terminal payoff|`` at the point), the scale used by :func:`gametheory_ukraine.solving.solve`) the point is either
+``|terminal payoff|`` at the point), the scale used by :func:`gametheory_ukraine.solvers.solving.solve`) the point
+is either
 
 * *tied*: each such pair leads to single terminals (no chance move below) whose payoffs to the mover are the same
   expression (e.g. "war continues" after each of Russia's demands in ``territory``), an exact tie at every
@@ -13,7 +14,7 @@ node has two actions within ``2 * tol * scale`` of each other for its mover (``s
 * *flagged*: any other near-tie, where the float answer can differ from the exact one.
 
 :func:`solve_tree_points` re-solves flagged points on the scalar path (``tree.instantiate(values, exact=...)``
-then :func:`gametheory_ukraine.solving.solve`, as ``model.solve(form, scenario, exact=True, ...)`` does), so its
+then :func:`gametheory_ukraine.solvers.solving.solve`, as ``model.solve(form, scenario, exact=True, ...)`` does), so its
 result is that of the scalar solver at every point; with ``resolve=False`` flagged points instead get every
 combination of actions tied within ``tol * scale``, each a separate equilibrium, as
 :func:`gametheory_ukraine.solvers.subgame_perfect.subgame_perfect` lists them.
@@ -54,7 +55,7 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import SolverError
+from ..core.errors import SolverError
 from ..games.reduce import outcome_label
 from ..games.tree import Chance, Decision, GameTree, Node, Terminal
 from .compile import CompiledTree, compile_tree, point_arrays
@@ -351,10 +352,10 @@ def _reach_one(compiled: CompiledTree, bi: BatchedBackwardInduction, p: int, cho
 
 # --------------------------------------------------------------------------------------- outcomes
 def _outcomes(compiled: CompiledTree, reach: np.ndarray, exact: bool, tol: float) -> tuple[list, list, np.ndarray]:
-    """Outcome labels and keys (as :func:`~gametheory_ukraine.solving.describe_outcome` and
-    :func:`~gametheory_ukraine.analysis.signature.outcome_key` give them in float mode) for reach probabilities
+    """Outcome labels and keys (as :func:`~gametheory_ukraine.solvers.solving.describe_outcome` and
+    :func:`~gametheory_ukraine.solvers.signature.outcome_key` give them in float mode) for reach probabilities
     of shape (rows, n_terminals); and a mask of rows whose outcome is a lottery."""
-    from ..solving import describe_outcome
+    from ..solvers.solving import describe_outcome
 
     labels: list[str] = []
     for z in compiled.terminals:
@@ -399,7 +400,7 @@ class TreePoints:
     outcome : list of str, length rows
         The outcome label (``describe_outcome``; lottery probabilities as the scalar path prints them).
     outcome_key : list of str, length rows
-        :func:`~gametheory_ukraine.analysis.signature.outcome_key`.
+        :func:`~gametheory_ukraine.solvers.signature.outcome_key`.
     regret : numpy.ndarray, float64, shape (rows,)
     complete : numpy.ndarray, bool, shape (points,)
     flagged : numpy.ndarray, bool, shape (points,)
@@ -427,7 +428,7 @@ class TreePoints:
 
 
 def _scalar_rows(result, infosets: tuple[str, ...]) -> list[tuple[tuple[int, ...], np.ndarray, str, str, float]]:
-    from ..analysis.signature import outcome_key
+    from ..solvers.signature import outcome_key
 
     out = []
     for eq in result.equilibria:
@@ -495,7 +496,7 @@ def solve_tree_points(model, form: str | None, scenario: str | None, params: Map
     ([1, 2, 1], ['settlement on Russian terms', 'settlement on Russian terms', 'war continues', 'war continues'], \
 [False, True, False])
     """
-    from ..solving import solve
+    from ..solvers.solving import solve
 
     tree = model.symbolic(form)
     _require_perfect_information(tree)

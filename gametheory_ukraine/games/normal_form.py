@@ -9,9 +9,9 @@ from typing import Any
 
 import numpy as np
 
-from .._numbers import as_exact_array, is_exact_number
-from ..errors import ParameterError
-from ._values import free_parameters, numeric_value, resolve_exactness, substitutions
+from ..core.errors import ParameterError
+from ..core.numbers import as_exact_array, is_exact_number
+from .values import free_parameters, numeric_value, resolve_exactness, substitutions
 
 __all__ = ["NormalFormGame"]
 

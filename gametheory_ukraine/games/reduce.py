@@ -25,8 +25,8 @@ from typing import Any
 
 import numpy as np
 
-from .._frozen import FrozenDict
-from .._numbers import to_exact
+from ..core.frozen import FrozenDict
+from ..core.numbers import to_exact
 from .normal_form import NormalFormGame
 from .tree import Decision, GameTree, Node, Terminal
 

@@ -6,8 +6,8 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..errors import ParameterError, excerpt
-from ._values import free_parameters, numeric_value, resolve_exactness, substitutions
+from ..core.errors import ParameterError, excerpt
+from .values import free_parameters, numeric_value, resolve_exactness, substitutions
 
 __all__ = ["Terminal", "Decision", "Chance", "Node", "GameTree", "InfoSet"]
 

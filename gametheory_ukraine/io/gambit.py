@@ -12,7 +12,7 @@ are how games move between tools. This module
   ``labels="exact"`` they are written verbatim (see :func:`write_gambit`);
 * reads both formats (both ``.nfg`` variants: payoff list and outcome list) back into our game
   classes, exactly: Gambit's decimals (``0.05``) become :class:`~fractions.Fraction` ``1/20``;
-* builds a :class:`~gametheory_ukraine.model.Model` from a file (:func:`load_gambit_model`), which
+* builds a :class:`~gametheory_ukraine.modelling.model.Model` from a file (:func:`load_gambit_model`), which
   :func:`gametheory_ukraine.load_model` uses for paths ending in ``.nfg`` or ``.efg``;
 * converts to and from :class:`pygambit.Game` (:func:`to_pygambit`, :func:`from_pygambit`), the only
   functions here that need the optional ``gambit`` extra.
@@ -33,7 +33,7 @@ its catalog and on every file we write. We do not use it to load files because
   declaring 100000 x 100000 strategies exhausts the memory (we check every declared count against a
   budget while it is read, before anything of that size is built: see "Budgets" below);
 * its errors name the line but not the file or the fix; ours are
-  :class:`~gametheory_ukraine.errors.ModelFileError` like every other bad input;
+  :class:`~gametheory_ukraine.core.errors.ModelFileError` like every other bad input;
 * ``gtu solve game.efg`` should work on a core install, without the extra.
 
 The formats are small (a tokenizer and two recursive-descent parsers, below). Reading never
@@ -100,8 +100,8 @@ from typing import Any
 
 import numpy as np
 
-from .._numbers import MAX_DIGITS, MAX_EXPONENT, check_number_text
-from ..errors import GTUError, ModelFileError, OutputError, ParameterError, excerpt
+from ..core.errors import GTUError, ModelFileError, OutputError, ParameterError, excerpt
+from ..core.numbers import MAX_DIGITS, MAX_EXPONENT, check_number_text
 from ..games.normal_form import NormalFormGame
 from ..games.tree import Chance, Decision, GameTree, Terminal
 
@@ -126,7 +126,7 @@ MAX_LABEL_CHARS = 10_000
 #: Longest comment read (characters).
 MAX_COMMENT_CHARS = 100_000
 # Numbers are read within MAX_DIGITS and MAX_EXPONENT, the limits of every number the package reads
-# (gametheory_ukraine._numbers): every float is written by write_gambit in at most 330 digits.
+# (gametheory_ukraine.core.numbers): every float is written by write_gambit in at most 330 digits.
 #: Deepest ``.efg`` tree read (moves on one path).
 MAX_DEPTH = 400
 
@@ -512,7 +512,7 @@ def _unescape(content: str) -> str:
 
 
 def _excerpt(text: str, limit: int = 60, quote: str = "'") -> str:
-    """*text* quoted for a message: :func:`~gametheory_ukraine.errors.excerpt` (controls escaped, at most
+    """*text* quoted for a message: :func:`~gametheory_ukraine.core.errors.excerpt` (controls escaped, at most
     *limit* characters, the middle elided with ``…``) between *quote* characters."""
     return f"{quote}{excerpt(text, limit)}{quote}"
 
@@ -1102,7 +1102,7 @@ def _parse(text: str | bytes, where: str, cap: int) -> tuple[NormalFormGame | Ga
 def _read_bytes(path: Path) -> bytes:
     """The file's bytes: a regular file (refused before it is opened otherwise) of at most
     :data:`MAX_GAMBIT_BYTES` bytes, of which at most one more is ever read."""
-    from ..registry import read_model_bytes
+    from ..modelling.registry import read_model_bytes
 
     return read_model_bytes(path, MAX_GAMBIT_BYTES)
 
@@ -1145,12 +1145,12 @@ def read_gambit(path: str | os.PathLike, *, max_entries: int = MAX_ENTRIES) -> N
 
 
 def load_gambit_model(path: str | os.PathLike, *, max_entries: int = MAX_ENTRIES):
-    """A :class:`~gametheory_ukraine.model.Model` holding the game in a Gambit file.
+    """A :class:`~gametheory_ukraine.modelling.model.Model` holding the game in a Gambit file.
 
     The model has no parameters and no scenarios, one form (``normal`` for ``.nfg``,
     ``sequential`` for ``.efg``), the file's stem as its name, Gambit's title as its title
     (the stem if empty) and Gambit's comment as its description. Outcome labels come from
-    Gambit's outcome labels. :meth:`Model.solve <gametheory_ukraine.model.Model.solve>` then
+    Gambit's outcome labels. :meth:`Model.solve <gametheory_ukraine.modelling.model.Model.solve>` then
     gives every extreme equilibrium of a strategic form and the subgame-perfect equilibria of
     a tree.
 
@@ -1179,8 +1179,8 @@ def load_gambit_model(path: str | os.PathLike, *, max_entries: int = MAX_ENTRIES
     >>> [e.outcome for e in m.solve()]
     ['entry accommodated']
     """
-    from .._frozen import FrozenDict
-    from ..model import Model
+    from ..core.frozen import FrozenDict
+    from ..modelling.model import Model
 
     p = Path(path)
     cap = _budget(max_entries)

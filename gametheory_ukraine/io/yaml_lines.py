@@ -14,7 +14,7 @@ from typing import Any
 
 import yaml
 
-from .._numbers import MAX_DIGITS, check_number_text
+from ..core.numbers import MAX_DIGITS, check_number_text
 
 __all__ = ["load_yaml_with_lines", "LineDict", "LineList", "MAX_MODEL_BYTES", "MAX_YAML_DEPTH",
            "UnsafeValueError", "CONTROL_CHARACTERS"]
@@ -152,7 +152,7 @@ def load_yaml_with_lines(text: str) -> Any:
     yaml.YAMLError
         For syntax errors, aliases, duplicate keys (with the position in ``problem_mark``);
         :class:`UnsafeValueError` for nesting deeper than :data:`MAX_YAML_DEPTH`, integers past
-        :data:`~gametheory_ukraine._numbers.MAX_DIGITS` digits, floats that are not finite or
+        :data:`~gametheory_ukraine.core.numbers.MAX_DIGITS` digits, floats that are not finite or
         outside the range of floats, and text with :data:`CONTROL_CHARACTERS`.
     """
     return yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader derives from SafeLoader

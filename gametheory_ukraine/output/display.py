@@ -1,8 +1,8 @@
 """Rich display in Jupyter: HTML and LaTeX for models, games, game trees and equilibrium sets.
 
-The ``_repr_html_`` and ``_repr_latex_`` methods of :class:`~gametheory_ukraine.model.Model`,
+The ``_repr_html_`` and ``_repr_latex_`` methods of :class:`~gametheory_ukraine.modelling.model.Model`,
 :class:`~gametheory_ukraine.games.normal_form.NormalFormGame`, :class:`~gametheory_ukraine.games.tree.GameTree`
-and :class:`~gametheory_ukraine.results.EquilibriumSet` call the functions here; they are pure functions of
+and :class:`~gametheory_ukraine.solvers.results.EquilibriumSet` call the functions here; they are pure functions of
 the objects, usable on their own (:func:`to_html`, :func:`to_latex`).
 
 Decisions
@@ -35,7 +35,7 @@ import textwrap
 import unicodedata
 from typing import Any
 
-from ..results import format_number
+from ..solvers.results import format_number
 from .latex import latex_number, math_text, payoff_array_latex
 
 __all__ = ["to_html", "to_latex", "model_html", "model_latex", "game_html", "game_latex", "tree_html",
@@ -129,7 +129,7 @@ def model_html(model) -> str:
     >>> "π<sub>US</sub>" in text and "Wallace (2025)" in text
     True
     """
-    from ..model import _fmt
+    from ..modelling.model import _fmt
     from .model_report import _form_summary
 
     parts = [f"<p><strong>{_e(model.name)}</strong>: {_e(model.title)}</p>"]
@@ -165,7 +165,7 @@ def model_latex(model) -> str:
     >>> text.startswith("$$") and r"\\text{o}\\_\\text{E}" in text and "c_E" in text
     True
     """
-    from ..model import _fmt
+    from ..modelling.model import _fmt
 
     head = [math_text(f"{model.name}: {model.title}"), math_text("Players: " + ", ".join(model.players))]
     rows = [[math_text(h) for h in ("Parameter", "Symbol", "Default", "Range", "Description", "Source")]]
@@ -328,7 +328,7 @@ def _result_header(result) -> list[str]:
              f"complete: {'yes' if result.complete else 'NO'}"
              + ("" if result.degenerate is None else f"; degenerate: {'yes' if result.degenerate else 'no'}")]
     if result.parameters:
-        from ..model import _fmt
+        from ..modelling.model import _fmt
 
         lines.append("parameters: " + ", ".join(f"{k}={_fmt(v)}" for k, v in result.parameters.items()))
     return lines
@@ -404,8 +404,8 @@ def to_latex(obj) -> str:
 def _dispatch(obj, on_model, on_game, on_tree, on_result) -> str:
     from ..games.normal_form import NormalFormGame
     from ..games.tree import GameTree
-    from ..model import Model
-    from ..results import EquilibriumSet
+    from ..modelling.model import Model
+    from ..solvers.results import EquilibriumSet
 
     for cls, fn in ((Model, on_model), (NormalFormGame, on_game), (GameTree, on_tree), (EquilibriumSet, on_result)):
         if isinstance(obj, cls):

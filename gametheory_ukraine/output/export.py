@@ -21,7 +21,7 @@ from __future__ import annotations
 import sys
 from typing import Any
 
-from ..errors import ParameterError
+from ..core.errors import ParameterError
 
 __all__ = ["FORMATS", "export", "cli"]
 
@@ -52,7 +52,7 @@ def export(model, to: str, path, *, form: str | None = None, scenario: str | Non
     path : str or path-like
         The output file; its suffix must match the format (see the module docstring).
     form, scenario : str, optional
-        As for :meth:`Model.game <gametheory_ukraine.model.Model.game>`.
+        As for :meth:`Model.game <gametheory_ukraine.modelling.model.Model.game>`.
     exact : bool, optional
         Exact numbers (the default when every value is exact).
     max_nodes : int, optional
@@ -99,7 +99,7 @@ def export(model, to: str, path, *, form: str | None = None, scenario: str | Non
         return write_gambit(game, out, title=f"{model.name} ({form}, {scenario or 'defaults'})",
                             comment=_provenance(model, form, scenario, values))
     if to in ("png", "svg"):
-        from ..solving import solve
+        from ..solvers.solving import solve
         from .tree_drawing import save_tree
 
         result = solve(game, exact=exact)
@@ -116,8 +116,8 @@ def export(model, to: str, path, *, form: str | None = None, scenario: str | Non
 
 def _provenance(model, form: str, scenario: str | None, values: dict[str, Any]) -> str:
     """Where an exported game came from: model, file hash, form, scenario, every parameter value, version."""
-    from .._numbers import format_exact
     from .._version import __version__
+    from ..core.numbers import format_exact
 
     lines = [f"{model.title}", f"Exported by gametheory_ukraine {__version__} from model {model.name!r}"
              + (f" (sha256 {model.sha256[:16]})" if model.sha256 else "")
@@ -132,7 +132,7 @@ def _provenance(model, form: str, scenario: str | None, values: dict[str, Any]) 
 def cli(args) -> int:
     """``gtu export MODEL --to FORMAT -o FILE [--form F] [--scenario S] [-p NAME=VALUE ...]``."""
     from ..cli import _parse_params
-    from ..registry import load_model
+    from ..modelling.registry import load_model
 
     model = load_model(args.model, max_entries=args.max_size)
     path = export(model, args.to, args.output, form=args.form, scenario=args.scenario,

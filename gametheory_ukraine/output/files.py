@@ -5,7 +5,7 @@ process's id is part of the name, so a later run can tell a temporary left by a 
 from one being written now, and delete only the former (:func:`remove_stale_parts`).
 
 A disk that fails while a file is written (full, over quota, read-only, an I/O error) ends in one
-:class:`~gametheory_ukraine.errors.OutputError` naming the file and the fix (:func:`disk_error`); the temporary
+:class:`~gametheory_ukraine.core.errors.OutputError` naming the file and the fix (:func:`disk_error`); the temporary
 is deleted and nothing appears under the final name.
 """
 
@@ -20,7 +20,7 @@ import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from ..errors import OutputError
+from ..core.errors import OutputError
 
 __all__ = ["check_output_path", "check_parent", "atomic_path", "write_text_atomic", "write_bytes_atomic",
            "write_with", "disk_error", "part_prefix", "remove_stale_parts", "pid_alive", "DISK_ERRNOS"]

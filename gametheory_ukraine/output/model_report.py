@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..games.normal_form import NormalFormGame
-from ..model import Model, _fmt
+from ..modelling.model import Model, _fmt
 from .tables import latex_escape, text_table
 
 __all__ = ["model_to_dict", "model_text", "parameters_latex", "parameter_rows"]

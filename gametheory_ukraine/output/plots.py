@@ -51,10 +51,10 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import PathPatch
 from matplotlib.path import Path as MplPath
 
-from .._numbers import to_exact
-from ..analysis.signature import outcome_key
-from ..errors import ParameterError
-from ..relapse import expected_duration, survival
+from ..analysis.relapse import expected_duration, survival
+from ..core.errors import ParameterError
+from ..core.numbers import to_exact
+from ..solvers.signature import outcome_key
 from .files import check_output_path, write_with
 
 __all__ = ["outcome_map", "outcome_map_data", "outcome_labels", "payoffs_vs", "probabilities_vs",
@@ -712,8 +712,8 @@ def survival_curves(rhos: Sequence[Any], *, years: int = 30, ax=None, title: str
                     figsize: tuple[float, float] | None = None) -> Figure:
     """Survival ``(1 - rho)**n`` of a settlement over *years* years, one curve per relapse risk *rho*.
 
-    Each curve is drawn at n = 0, 1, ..., years (:func:`gametheory_ukraine.relapse.survival`) with its own
-    colour, line style and marker; the expected duration ``1/rho`` (:func:`~gametheory_ukraine.relapse.
+    Each curve is drawn at n = 0, 1, ..., years (:func:`gametheory_ukraine.analysis.relapse.survival`) with its own
+    colour, line style and marker; the expected duration ``1/rho`` (:func:`~gametheory_ukraine.analysis.relapse.
     expected_duration`; Fortna 2004) is marked by a white-filled dot on the curve with a dotted drop line,
     and given in the legend (also when it lies beyond the plotted years).
 

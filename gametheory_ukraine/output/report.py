@@ -24,8 +24,8 @@ import numpy as np
 import pandas as pd
 
 from .._version import __version__
-from ..errors import OutputError
-from ..model import Model, _fmt
+from ..core.errors import OutputError
+from ..modelling.model import Model, _fmt
 from .document import Document
 from .files import atomic_path, check_parent, disk_error
 from .solution_report import _payoff_text
@@ -132,7 +132,7 @@ def _strategy_text(res, eq) -> str:
 
 
 def _num(v) -> str:
-    from ..results import format_number
+    from ..solvers.results import format_number
 
     return format_number(v, 4)
 
@@ -196,7 +196,7 @@ def build_report(out: str | os.PathLike, models: list[str] | None = None, *, qui
     """
     from ..analysis.sweep import sweep, write_table
     from ..analysis.thresholds import thresholds
-    from ..registry import list_models, load_model
+    from ..modelling.registry import list_models, load_model
     from . import plots
     from .model_report import parameter_rows
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from ..model import Model, _fmt
-from ..results import EquilibriumSet, format_number
+from ..modelling.model import Model, _fmt
+from ..solvers.results import EquilibriumSet, format_number
 from .tables import latex_escape, text_table
 
 __all__ = ["solution_to_dict", "solution_text", "solution_latex"]

@@ -81,7 +81,7 @@ def check_picture_size(tree, max_nodes: int | None = None) -> int:
     5
     """
     from ..analysis.designs import check_count
-    from ..errors import ParameterError
+    from ..core.errors import ParameterError
 
     cap = MAX_PICTURE_NODES if max_nodes is None else check_count(max_nodes, "max_nodes", option="--max-nodes")
     nodes = 0
@@ -107,7 +107,7 @@ def _number(value: Any) -> str:
         text = f"{float(value):.4g}"
         return "0" if text == "-0" else text
     try:
-        from .._numbers import to_exact
+        from ..core.numbers import to_exact
 
         exact = to_exact(value)
     except ValueError:
@@ -261,7 +261,7 @@ def _min_spacing(labels: list[_Label], points: list[tuple[frozenset, float, floa
 # ---------------------------------------------------------------------------------------- equilibrium
 def _behaviour(tree, equilibrium) -> dict[str, tuple]:
     """Information-set label -> probabilities over its actions, checked against *tree*."""
-    from ..results import Equilibrium, EquilibriumSet
+    from ..solvers.results import Equilibrium, EquilibriumSet
 
     if isinstance(equilibrium, EquilibriumSet):
         raise TypeError("draw_tree needs one equilibrium, not an EquilibriumSet: pass e.g. result[0]")

@@ -5,7 +5,7 @@ shape ``(n_1, ..., n_N)``: ``payoffs[i][a_1, ..., a_N]`` is player i's payoff
 when player j plays action ``a_j``. Two modes are supported:
 
 * exact -- object arrays of ints / :class:`fractions.Fraction` (anything
-  :func:`gametheory_ukraine._numbers.to_exact` accepts); results are exact;
+  :func:`gametheory_ukraine.core.numbers.to_exact` accepts); results are exact;
 * float -- float64 arrays; the payoffs are still converted exactly (through
   their shortest decimal representation) and the polynomial systems are solved
   exactly; only the reported probabilities are rounded to ``float``.
@@ -40,7 +40,7 @@ import numpy as np
 import sympy
 from sympy.polys.domains import QQ
 
-from gametheory_ukraine._numbers import as_exact_array
+from gametheory_ukraine.core.numbers import as_exact_array
 
 __all__ = ["NPlayerSolution", "pure_equilibria", "support_enumeration"]
 

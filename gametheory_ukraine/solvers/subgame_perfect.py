@@ -11,7 +11,7 @@ strategies by Kuhn's theorem (Kuhn 1953; perfect recall is required there).
 
 Behaviour profiles
 ------------------
-A behaviour profile is a :class:`~gametheory_ukraine._frozen.FrozenDict` mapping
+A behaviour profile is a :class:`~gametheory_ukraine.core.frozen.FrozenDict` mapping
 an information-set label to a tuple of probabilities, one per action of that
 information set (:class:`~fractions.Fraction` in exact mode, ``float``
 otherwise), keys in pre-order of first appearance. Every information set is
@@ -49,9 +49,9 @@ from typing import Any
 
 import numpy as np
 
-from .._frozen import FrozenDict
-from .._numbers import to_exact
-from ..errors import SolverError
+from ..core.errors import SolverError
+from ..core.frozen import FrozenDict
+from ..core.numbers import to_exact
 from ..games.reduce import has_perfect_recall, outcome_label, reduced_strategies, to_normal_form
 from ..games.tree import Chance, Decision, GameTree, Node, Terminal
 
@@ -562,7 +562,7 @@ class _Solver:
         arrays = [np.asarray(game.payoffs[i][take]) for i in active]
         dims = "x".join(str(shape[i]) for i in active) or "1"
         if len(active) >= 2:
-            from ..solving import check_work
+            from .solving import check_work
 
             check_work([shape[i] for i in active], "vertex-enumeration" if len(active) == 2 else
                        "support-enumeration", self.max_work, where=f"subgame at {where!r}")
@@ -684,8 +684,8 @@ def subgame_perfect(tree: GameTree, *, exact: bool, tol: float = 1e-9,
         raise ``ValueError``.
     max_work : int, optional
         Work budget of each imperfect-information subgame's normal form
-        (:func:`gametheory_ukraine.solving.check_work`; default
-        :data:`gametheory_ukraine.solving.MAX_WORK`).
+        (:func:`gametheory_ukraine.solvers.solving.check_work`; default
+        :data:`gametheory_ukraine.solvers.solving.MAX_WORK`).
 
     Returns
     -------

@@ -27,7 +27,7 @@ from typing import Any
 
 import numpy as np
 
-from .._numbers import to_exact
+from ..core.numbers import to_exact
 
 __all__ = ["BimatrixSolution", "extreme_equilibria"]
 
@@ -347,7 +347,7 @@ def extreme_equilibria(A: Any, B: Any, *, exact: bool, tol: float = 1e-9) -> Bim
     B : array_like, shape (m, n)
         Column player's payoffs.
     exact : bool
-        If True, entries are read exactly with :func:`~gametheory_ukraine._numbers.to_exact`
+        If True, entries are read exactly with :func:`~gametheory_ukraine.core.numbers.to_exact`
         (ints, Fractions, decimal strings; floats as the decimal they print as)
         and all arithmetic is exact rational arithmetic; the result is exact.
         If False, entries are converted to float64.

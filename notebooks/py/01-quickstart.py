@@ -39,7 +39,7 @@ import sympy
 from IPython.display import Math, display
 
 import gametheory_ukraine as gtu
-from gametheory_ukraine import relapse
+from gametheory_ukraine.analysis import relapse
 from gametheory_ukraine.output import plots
 
 gtu.__version__

@@ -37,7 +37,7 @@ import numpy as np
 import pandas as pd
 
 import gametheory_ukraine as gtu
-from gametheory_ukraine import relapse
+from gametheory_ukraine.analysis import relapse
 from gametheory_ukraine.analysis import sensitivity
 from gametheory_ukraine.output import plots
 

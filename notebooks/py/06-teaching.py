@@ -43,7 +43,7 @@ import yaml
 from ipywidgets import Dropdown, FloatSlider, HBox, Image, VBox
 
 import gametheory_ukraine as gtu
-from gametheory_ukraine import relapse
+from gametheory_ukraine.analysis import relapse
 from gametheory_ukraine.output.latex import payoff_table_latex
 from gametheory_ukraine.output.tree_drawing import save_tree
 

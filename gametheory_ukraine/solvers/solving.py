@@ -10,11 +10,11 @@ from typing import Any
 
 import numpy as np
 
-from ._frozen import FrozenDict
-from ._numbers import as_exact_array
-from .errors import SolverError
-from .games.normal_form import NormalFormGame
-from .games.tree import GameTree
+from ..core.errors import SolverError
+from ..core.frozen import FrozenDict
+from ..core.numbers import as_exact_array
+from ..games.normal_form import NormalFormGame
+from ..games.tree import GameTree
 from .results import Equilibrium, EquilibriumSet, format_number
 
 __all__ = ["solve", "NORMAL_FORM_METHODS", "TREE_METHODS", "MAX_WORK", "estimate_work", "check_work"]
@@ -126,7 +126,7 @@ def check_work(shape, method: str, max_work: int | None = None, *, where: str | 
     >>> check_work((12, 12), "vertex-enumeration")
     Traceback (most recent call last):
     ...
-    gametheory_ukraine.errors.SolverError: --max-work: solving the 12 x 12 game by vertex-enumeration needs ...
+    gametheory_ukraine.core.errors.SolverError: --max-work: solving the 12 x 12 game by vertex-enumeration needs ...
     """
     if max_work is None:
         cap = MAX_WORK
@@ -272,7 +272,7 @@ def _certify(value, exact: bool, tol: float, what: str):
 
 def _solve_normal(game: NormalFormGame, exact: bool, method: str, tol: float, params,
                   max_work: int | None = None) -> EquilibriumSet:
-    from .solvers.certificate import expected_payoffs, regret
+    from .certificate import expected_payoffs, regret
 
     if method not in NORMAL_FORM_METHODS:
         raise SolverError(f"unknown method {method!r} for a normal-form game",
@@ -294,7 +294,7 @@ def _solve_normal(game: NormalFormGame, exact: bool, method: str, tol: float, pa
     if method == "vertex-enumeration":
         if n != 2:
             raise SolverError("vertex enumeration is for two-player games", fix="use method='support-enumeration'")
-        from .solvers.two_player import extreme_equilibria
+        from .two_player import extreme_equilibria
 
         sol = extreme_equilibria(payoffs[0], payoffs[1], exact=exact, tol=tol)
         profiles = [tuple(pair) for pair in sol.equilibria]
@@ -304,7 +304,7 @@ def _solve_normal(game: NormalFormGame, exact: bool, method: str, tol: float, pa
             notes.append("some equilibria lie in a continuum: equilibria sharing a component index span "
                          "a convex set whose extreme points are listed")
     elif method in ("pure", "argmax"):
-        from .solvers.n_player import pure_equilibria
+        from .n_player import pure_equilibria
 
         profiles = []
         for pure in pure_equilibria(payoffs, tol=0 if exact else tol):
@@ -317,7 +317,7 @@ def _solve_normal(game: NormalFormGame, exact: bool, method: str, tol: float, pa
         else:
             notes.append("one player: the extreme optimal strategies are the pure maximisers")
     elif method == "support-enumeration":
-        from .solvers.n_player import support_enumeration
+        from .n_player import support_enumeration
 
         try:
             sol = support_enumeration(payoffs, exact=exact, tol=tol, max_supports=max(1, _support_profiles(shape)))
@@ -404,7 +404,7 @@ def _solve_tree(tree: GameTree, exact: bool, method: str, tol: float, params,
     if exact and not tree.is_exact:
         tree = _exact_tree(tree)
     if method == "nash":
-        from .games.reduce import to_normal_form
+        from ..games.reduce import to_normal_form
 
         try:
             nf = to_normal_form(tree, max_profiles=max(1, MAX_WORK if max_work is None else int(max_work)))
@@ -416,7 +416,7 @@ def _solve_tree(tree: GameTree, exact: bool, method: str, tol: float, params,
                               complete=res.complete, degenerate=res.degenerate, tolerance=res.tolerance,
                               players=res.players, actions=res.actions, form="normal", parameters=params,
                               notes=res.notes)
-    from .solvers.subgame_perfect import expected_payoffs, outcome_distribution, regret, subgame_perfect
+    from .subgame_perfect import expected_payoffs, outcome_distribution, regret, subgame_perfect
 
     try:
         sol = subgame_perfect(tree, exact=exact, tol=tol, max_work=max_work)
@@ -426,7 +426,7 @@ def _solve_tree(tree: GameTree, exact: bool, method: str, tol: float, params,
     infosets = tree.infosets()
     actions = tuple(FrozenDict({h: s.actions for h, s in infosets.items() if s.player == i})
                     for i in range(tree.n_players))
-    from .games.tree import Terminal
+    from ..games.tree import Terminal
 
     bound = 0.0 if exact else 4 * tol * _payoff_scale(
         [n.payoffs for n in tree.nodes() if isinstance(n, Terminal)] or [[0]])
@@ -447,8 +447,8 @@ def _solve_tree(tree: GameTree, exact: bool, method: str, tol: float, params,
 
 
 def _exact_tree(tree: GameTree) -> GameTree:
-    from ._numbers import to_exact
-    from .games.tree import Chance, Decision, Terminal
+    from ..core.numbers import to_exact
+    from ..games.tree import Chance, Decision, Terminal
 
     def conv(node):
         if isinstance(node, Terminal):

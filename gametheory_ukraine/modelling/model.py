@@ -8,11 +8,11 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
-from ._frozen import FrozenDict
-from ._numbers import format_exact, to_exact
-from .errors import ParameterError, excerpt
-from .games.normal_form import NormalFormGame
-from .games.tree import GameTree
+from ..core.errors import ParameterError, excerpt
+from ..core.frozen import FrozenDict
+from ..core.numbers import format_exact, to_exact
+from ..games.normal_form import NormalFormGame
+from ..games.tree import GameTree
 
 __all__ = ["Parameter", "Scenario", "Model"]
 
@@ -181,7 +181,7 @@ class Model:
     def solve(self, form: str | None = None, scenario: str | None = None, *, exact: bool | None = None,
               method: str = "auto", tol: float = 1e-9, max_work: int | None = None, **values: Any):
         """Instantiate and solve; see :func:`gametheory_ukraine.solve` (``max_work`` is its work budget)."""
-        from .solving import solve
+        from ..solvers.solving import solve
 
         vals = self.values(scenario, values)
         game = self.symbolic(form).instantiate(vals, exact=exact)
@@ -193,7 +193,7 @@ class Model:
                    over: tuple | None = None, **kw: Any):
         """Critical values of *param* where the equilibria change; see
         :func:`gametheory_ukraine.analysis.thresholds.thresholds`."""
-        from .analysis.thresholds import thresholds
+        from ..analysis.thresholds import thresholds
 
         return thresholds(self, param, form=form, scenario=scenario, over=over, **kw)
 
@@ -201,17 +201,17 @@ class Model:
               **kw: Any):
         """Solve over a grid or a sampled design of parameter values; see
         :func:`gametheory_ukraine.analysis.sweep.sweep`."""
-        from .analysis.sweep import sweep
+        from ..analysis.sweep import sweep
 
         return sweep(self, values, form=form, scenario=scenario, **kw)
 
     # ------------------------------------------------------------- display
     def _repr_html_(self) -> str:
-        from .output.display import model_html
+        from ..output.display import model_html
 
         return model_html(self)
 
     def _repr_latex_(self) -> str:
-        from .output.display import model_latex
+        from ..output.display import model_latex
 
         return model_latex(self)

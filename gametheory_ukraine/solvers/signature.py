@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..results import EquilibriumSet
+from .results import EquilibriumSet
 
 __all__ = ["equilibrium_signature", "outcome_set", "outcome_key"]
 

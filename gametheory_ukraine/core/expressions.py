@@ -19,8 +19,8 @@ from collections.abc import Iterable
 from fractions import Fraction
 from functools import cache
 
-from ._numbers import check_number_text
 from .errors import excerpt
+from .numbers import check_number_text
 
 __all__ = ["parse_expression", "ExpressionError", "ALLOWED_FUNCTIONS", "MAX_LENGTH", "MAX_DEPTH", "MAX_NODES",
            "MAX_POWER", "MAX_BITS", "MAX_DEGREE"]
@@ -101,7 +101,7 @@ def parse_expression(text: str | int | float, parameters: Iterable[str]):
         For syntax errors, unknown names, attribute access, calls of functions
         not in :data:`ALLOWED_FUNCTIONS`, or any other construct; for an expression
         longer than :data:`MAX_LENGTH`, nested deeper than :data:`MAX_DEPTH` or with more
-        than :data:`MAX_NODES` nodes; for numbers past :data:`~gametheory_ukraine._numbers.MAX_DIGITS`
+        than :data:`MAX_NODES` nodes; for numbers past :data:`~gametheory_ukraine.core.numbers.MAX_DIGITS`
         or :data:`MAX_BITS`, and powers past :data:`MAX_POWER` or :data:`MAX_DEGREE`.
 
     Examples
@@ -111,7 +111,7 @@ def parse_expression(text: str | int | float, parameters: Iterable[str]):
     >>> parse_expression("__import__('os').system('true')", [])
     Traceback (most recent call last):
     ...
-    gametheory_ukraine.expressions.ExpressionError: calls are limited to min, max, exp, log, sqrt, abs
+    gametheory_ukraine.core.expressions.ExpressionError: calls are limited to min, max, exp, log, sqrt, abs
     """
     import sympy
 

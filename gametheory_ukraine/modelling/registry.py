@@ -8,7 +8,7 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
-from .errors import ModelFileError
+from ..core.errors import ModelFileError
 from .model import Model
 
 __all__ = ["list_models", "load_model", "bundled_models_dir", "model_paths", "read_model_bytes",
@@ -52,7 +52,7 @@ def list_models() -> list[str]:
 @lru_cache(maxsize=64)
 def _load_cached(path: str, mtime_ns: int, size: int, max_entries: int | None = None) -> Model:
     if path.lower().endswith(_GAMBIT_SUFFIXES):
-        from .io.gambit import MAX_ENTRIES, load_gambit_model
+        from ..io.gambit import MAX_ENTRIES, load_gambit_model
 
         return load_gambit_model(path, max_entries=MAX_ENTRIES if max_entries is None else max_entries)
     from .model_file import load_model_file

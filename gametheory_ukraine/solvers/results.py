@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
-from ._frozen import FrozenDict
+from ..core.frozen import FrozenDict
 
 __all__ = ["Equilibrium", "EquilibriumSet", "format_number"]
 
@@ -135,7 +135,7 @@ class EquilibriumSet:
 
     def to_dict(self) -> dict:
         """A JSON-ready dict; exact numbers are strings such as ``"2/3"``, floats are numbers."""
-        from . import __version__
+        from .. import __version__
 
         def num(v):
             return _json_number(v, self.exact)
@@ -184,11 +184,11 @@ class EquilibriumSet:
         return "\n".join(lines)
 
     def _repr_html_(self) -> str:
-        from .output.display import equilibria_html
+        from ..output.display import equilibria_html
 
         return equilibria_html(self)
 
     def _repr_latex_(self) -> str:
-        from .output.display import equilibria_latex
+        from ..output.display import equilibria_latex
 
         return equilibria_latex(self)

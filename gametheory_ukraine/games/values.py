@@ -8,8 +8,8 @@ from typing import Any
 
 import numpy as np
 
-from .._numbers import is_exact_number, to_exact
-from ..errors import ParameterError, excerpt
+from ..core.errors import ParameterError, excerpt
+from ..core.numbers import is_exact_number, to_exact
 
 __all__ = ["is_symbolic_value", "resolve_exactness", "numeric_value", "free_parameters", "describe_point"]
 
@@ -79,7 +79,7 @@ def describe_point(value: Any, subs: dict) -> str:
     str
         ``"these parameter values"`` when *value* uses no parameter.
     """
-    from ..errors import excerpt
+    from ..core.errors import excerpt
 
     used = sorted(getattr(value, "free_symbols", ()), key=lambda s: s.name)
     parts = []
@@ -138,7 +138,7 @@ def numeric_value(value: Any, subs: dict, exact: bool, *, what: str = "expressio
     """
     import sympy
 
-    from ..errors import excerpt
+    from ..core.errors import excerpt
 
     if isinstance(value, sympy.Basic):
         if subs and not exact and value.has(sympy.exp):

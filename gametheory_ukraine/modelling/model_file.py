@@ -1,9 +1,9 @@
-"""Reading model files (YAML) into :class:`~gametheory_ukraine.model.Model` objects.
+"""Reading model files (YAML) into :class:`~gametheory_ukraine.modelling.model.Model` objects.
 
 The file format is documented in ``models/README.md``. Loading is pure data
 handling: YAML through a safe loader (no tags, no aliases), expressions through
-the :mod:`~gametheory_ukraine.expressions` whitelist. Every problem raises a
-:class:`~gametheory_ukraine.errors.ModelFileError` naming the file, the line and
+the :mod:`~gametheory_ukraine.core.expressions` whitelist. Every problem raises a
+:class:`~gametheory_ukraine.core.errors.ModelFileError` naming the file, the line and
 key path, and the fix.
 """
 
@@ -19,13 +19,13 @@ from typing import Any
 
 import numpy as np
 
-from ._frozen import FrozenDict
-from ._numbers import to_exact
-from .errors import ModelFileError, excerpt
-from .expressions import ExpressionError, parse_expression
-from .games.normal_form import NormalFormGame
-from .games.tree import Chance, Decision, GameTree, Terminal
-from .io.yaml_lines import MAX_MODEL_BYTES, LineDict, LineList, UnsafeValueError, load_yaml_with_lines
+from ..core.errors import ModelFileError, excerpt
+from ..core.expressions import ExpressionError, parse_expression
+from ..core.frozen import FrozenDict
+from ..core.numbers import to_exact
+from ..games.normal_form import NormalFormGame
+from ..games.tree import Chance, Decision, GameTree, Terminal
+from ..io.yaml_lines import MAX_MODEL_BYTES, LineDict, LineList, UnsafeValueError, load_yaml_with_lines
 from .model import Model, Parameter, Scenario
 
 __all__ = ["load_model_file", "parse_model", "FORM_NAMES", "MAX_TREE_DEPTH"]
@@ -228,7 +228,7 @@ def _check_forms_at_points(ctx: _Ctx, data: dict, forms: dict, parameters: dict,
     every scenario; chance probabilities must sum to 1 identically in the parameters."""
     import sympy
 
-    from .errors import ParameterError
+    from ..core.errors import ParameterError
 
     for fname, game in forms.items():
         if isinstance(game, GameTree):
