@@ -429,7 +429,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _stdout_fault_status(fault, stdout)
     except Exception as exc:  # one clear line, never a traceback, for user errors
         from .core.errors import GTUError
-        from .output.files import disk_error
+        from .core.files import disk_error
 
         signalled = _signal_in_chain(exc)
         if signalled is not None:  # a signal's exception raised inside C code arrives wrapped (SystemError)

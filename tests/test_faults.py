@@ -172,7 +172,7 @@ def test_sigkill_takes_the_workers_along_and_the_next_run_sweeps_the_temporary(t
 
 
 def test_only_provably_stale_temporaries_are_removed(tmp_path):
-    from gametheory_ukraine.output.files import remove_stale_parts
+    from gametheory_ukraine.core.files import remove_stale_parts
 
     dead = tmp_path / ".a.csv.99999999.abc123.part"  # no process can have this id
     dead.write_text("half")

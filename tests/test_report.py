@@ -93,7 +93,7 @@ def test_report_cli_bad_target(capsys, tmp_path):
 
 
 def test_written_files_have_ordinary_permissions(tmp_path):
-    from gametheory_ukraine.output.files import write_text_atomic
+    from gametheory_ukraine.core.files import write_text_atomic
 
     old = os.umask(0o022)
     try:

@@ -245,7 +245,7 @@ class Checkpoint:
             old = _read_manifest(folder)
             if old is None:
                 self._refuse_foreign()
-                from ..output.files import write_text_atomic
+                from ..core.files import write_text_atomic
 
                 write_text_atomic(folder / MANIFEST, json.dumps(self.manifest, indent=2, sort_keys=True) + "\n")
             elif _identity(old) != _identity(self.manifest):
@@ -331,7 +331,7 @@ class Checkpoint:
         import pyarrow as pa
         import pyarrow.parquet as pq
 
-        from ..output.files import atomic_path
+        from ..core.files import atomic_path
 
         lo, hi = self.plan.bounds(i)
         table = pa.Table.from_pandas(frame, preserve_index=False)
@@ -613,8 +613,8 @@ def _bar(plan: SweepPlan, progress: bool | None, initial: int):
 
 def _clean_output_parts(out: Path) -> None:
     """Delete temporaries of *out* left by a run killed while writing it (only those whose writing process is
-    gone: :func:`~gametheory_ukraine.output.files.remove_stale_parts`)."""
-    from ..output.files import remove_stale_parts
+    gone: :func:`~gametheory_ukraine.core.files.remove_stale_parts`)."""
+    from ..core.files import remove_stale_parts
 
     remove_stale_parts(out)
 

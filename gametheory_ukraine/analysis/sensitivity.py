@@ -1081,13 +1081,13 @@ def cli(args) -> int:
 
     *args* fields: ``model``, ``kind``, ``form``, ``scenario``, ``measure``, ``params``, ``samples``,
     ``seed``, ``param`` (list of ``NAME=VALUE``), ``format`` (``table`` or ``json``) and ``output``
-    (a ``.csv`` path, written atomically through :mod:`gametheory_ukraine.output.files`). The output path
+    (a ``.csv`` path, written atomically through :mod:`gametheory_ukraine.core.files`). The output path
     is checked before any work. With ``--kind local`` a ``--measure`` keeps that quantity's rows.
     """
     from .._version import __version__
     from ..cli import _emit, _parse_params
+    from ..core.files import check_output_path, write_with
     from ..modelling.registry import load_model
-    from ..output.files import check_output_path, write_with
     from ..output.tables import text_table
 
     model = load_model(args.model, max_entries=args.max_size)

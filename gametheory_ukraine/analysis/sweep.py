@@ -5,7 +5,7 @@ the number of points against ``max_rows``); solves one probe point to estimate t
 ``max_rows``, bytes against the memory available now) before the design is built; then solves every point with
 :func:`_solve_point` (one scalar solve per point today; a batched engine can replace that one function) and
 returns one row per (point, equilibrium). :func:`write_table` writes the table to ``.csv`` or ``.parquet``
-through :mod:`gametheory_ukraine.output.files` (path checked first, written under a temporary name, renamed when
+through :mod:`gametheory_ukraine.core.files` (path checked first, written under a temporary name, renamed when
 complete). :func:`cli` is ``gtu sweep``.
 
 Columns of the table, in order:
@@ -602,7 +602,7 @@ def _text(value: Any) -> str:
 def write_table(df: pd.DataFrame, path: str | os.PathLike) -> Path:
     """Write a sweep table to ``.csv`` or ``.parquet`` (by suffix), atomically.
 
-    The path is checked first (:func:`~gametheory_ukraine.output.files.check_output_path`); the file is written
+    The path is checked first (:func:`~gametheory_ukraine.core.files.check_output_path`); the file is written
     under a temporary name beside it and renamed when complete, so no half-written file ever has the final
     name. CSV: the columns only (every parameter is a column). Parquet: the columns with their dtypes, and
     ``df.attrs`` as JSON in the schema metadata under ``gametheory_ukraine`` and ``PANDAS_ATTRS`` (which
@@ -618,7 +618,7 @@ def write_table(df: pd.DataFrame, path: str | os.PathLike) -> Path:
     OutputError
         Another suffix, a missing or unwritable folder, a folder given as the file, no pyarrow for Parquet.
     """
-    from ..output.files import check_output_path, write_with
+    from ..core.files import check_output_path, write_with
 
     p = check_output_path(path, suffixes=TABLE_SUFFIXES)
     if p.suffix.lower() == ".csv":
@@ -676,7 +676,7 @@ def sweep_to_file(model, values: Mapping[str, Any], path: str | os.PathLike, *, 
     ParameterError, OutputError
         Bad input (before solving) or a bad path (before solving).
     """
-    from ..output.files import atomic_path, check_output_path
+    from ..core.files import atomic_path, check_output_path
     from .checkpoint import chunk_tables, resume_seed
 
     out = check_output_path(path, suffixes=TABLE_SUFFIXES)
@@ -806,8 +806,8 @@ def cli(args) -> int:
     chunks were already there. Returns 0; user errors raise
     :class:`~gametheory_ukraine.core.errors.GTUError` (the CLI prints one line and exits 2).
     """
+    from ..core.files import check_output_path
     from ..modelling.registry import load_model
-    from ..output.files import check_output_path
     from .designs import check_count
 
     workers = check_count(getattr(args, "workers", 1), "workers", option="--workers")

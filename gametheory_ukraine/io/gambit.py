@@ -469,7 +469,7 @@ def write_gambit(game: NormalFormGame | GameTree, path: str | os.PathLike, *, ti
     >>> read_gambit(out).payoffs[0].tolist()
     [[Fraction(3, 1), Fraction(0, 1)], [Fraction(5, 1), Fraction(1, 1)]]
     """
-    from ..output.files import check_output_path, write_text_atomic
+    from ..core.files import check_output_path, write_text_atomic
 
     want = ".efg" if isinstance(game, GameTree) else ".nfg"
     out = check_output_path(path, suffixes=SUFFIXES)

@@ -75,7 +75,7 @@ def export(model, to: str, path, *, form: str | None = None, scenario: str | Non
     OutputError
         A bad or unwritable path.
     """
-    from .files import check_output_path
+    from ..core.files import check_output_path
 
     if to not in FORMATS:
         raise ParameterError(f"unknown export format {to!r}", where="--to", fix="use one of " + ", ".join(FORMATS))
@@ -108,7 +108,7 @@ def export(model, to: str, path, *, form: str | None = None, scenario: str | Non
         title = (f"{model.title}\n{model.name}, " + (f"scenario {scenario}" if scenario else "parameter defaults")
                  + (f", {given}" if given else ""))
         return save_tree(game, out, equilibrium=equilibrium, title=title, max_nodes=max_nodes)
-    from .files import write_text_atomic
+    from ..core.files import write_text_atomic
     from .latex import payoff_table_latex
 
     return write_text_atomic(out, payoff_table_latex(game, caption=f"{model.name} ({scenario or 'defaults'})"))

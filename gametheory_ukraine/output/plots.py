@@ -53,9 +53,9 @@ from matplotlib.path import Path as MplPath
 
 from ..analysis.relapse import expected_duration, survival
 from ..core.errors import ParameterError
+from ..core.files import check_output_path, write_with
 from ..core.numbers import to_exact
 from ..solvers.signature import outcome_key
-from .files import check_output_path, write_with
 
 __all__ = ["outcome_map", "outcome_map_data", "outcome_labels", "payoffs_vs", "probabilities_vs",
            "survival_curves", "save_figure", "axis_labels", "region_styles", "OUTCOME_ORDER", "REGION_COLOURS",
@@ -788,7 +788,7 @@ def survival_curves(rhos: Sequence[Any], *, years: int = 30, ax=None, title: str
 def save_figure(fig: Figure, path: str | os.PathLike, *, dpi: float = 150) -> Path:
     """Write *fig* to *path* as PNG or SVG (by suffix), atomically, and close it; return the path.
 
-    The path is checked before rendering (:func:`~gametheory_ukraine.output.files.check_output_path`) and
+    The path is checked before rendering (:func:`~gametheory_ukraine.core.files.check_output_path`) and
     the file is written under a temporary name and renamed, so no half-written figure is ever left under
     the final name. Output is deterministic: PNG has no timestamp, SVG gets no date and fixed element ids.
     A PNG is ``round(width * dpi) x round(height * dpi)`` pixels.

@@ -25,9 +25,9 @@ import pandas as pd
 
 from .._version import __version__
 from ..core.errors import OutputError
+from ..core.files import atomic_path, check_parent, disk_error
 from ..modelling.model import Model, _fmt
 from .document import Document
-from .files import atomic_path, check_parent, disk_error
 from .solution_report import _payoff_text
 
 __all__ = ["build_report", "cli", "FRAMEWORK_MODELS"]

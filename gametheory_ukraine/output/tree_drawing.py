@@ -574,7 +574,7 @@ def save_tree(tree, path: str | os.PathLike, *, equilibrium=None, title: str | N
     >>> p.read_text().count('id="payoff:')
     3
     """
-    from .files import check_output_path
+    from ..core.files import check_output_path
     from .plots import save_figure
 
     p = check_output_path(path, suffixes=(".png", ".svg"))

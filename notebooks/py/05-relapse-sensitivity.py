@@ -37,8 +37,7 @@ import numpy as np
 import pandas as pd
 
 import gametheory_ukraine as gtu
-from gametheory_ukraine.analysis import relapse
-from gametheory_ukraine.analysis import sensitivity
+from gametheory_ukraine.analysis import relapse, sensitivity
 from gametheory_ukraine.output import plots
 
 pd.set_option("display.max_colwidth", 120)

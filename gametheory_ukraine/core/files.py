@@ -20,7 +20,7 @@ import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from ..core.errors import OutputError
+from .errors import OutputError
 
 __all__ = ["check_output_path", "check_parent", "atomic_path", "write_text_atomic", "write_bytes_atomic",
            "write_with", "disk_error", "part_prefix", "remove_stale_parts", "pid_alive", "DISK_ERRNOS"]
