@@ -170,7 +170,8 @@ def _plan_task(plan: SweepPlan) -> SweepPlan:
 
 
 def _solve_task(plan: SweepPlan, i: int) -> pd.DataFrame:
-    """One chunk on a worker: :func:`solve_chunk`, after the test hook :func:`_test_fault`."""
+    """One chunk on a worker: :func:`~gametheory_ukraine.analysis.sweep_chunks.solve_chunk`, after the test hook
+    :func:`_test_fault`."""
     _test_fault(i)
     return solve_chunk(plan, i)
 

@@ -108,9 +108,11 @@ def sweep(model, values: Mapping[str, Any], *, form: str | None = None, scenario
         always with ``exact=True``). All give the exact scalar solver's equilibria: the batched engines re-solve
         doubtful points (near-ties, threshold points) on the exact path.
     workers : int, default 1
-        Local processes to solve chunks in (see :func:`run_chunks`); the table does not depend on it.
+        Local processes to solve chunks in (see :func:`~gametheory_ukraine.analysis.executors.run_chunks`); the
+        table does not depend on it.
     chunk_size : int, optional
-        Points per chunk (see :func:`plan_sweep`); the table does not depend on it.
+        Points per chunk (see :func:`~gametheory_ukraine.analysis.sweep_plan.plan_sweep`); the table does not
+        depend on it.
     executor : str or distributed.Client or Dask cluster, optional
         Solve the chunks as Dask tasks (:mod:`gametheory_ukraine.analysis.distributed`): ``"local"`` (a
         ``LocalCluster`` sized to the machine), a scheduler address ``"tcp://HOST:PORT"``, a ``Client`` or a
@@ -128,7 +130,7 @@ def sweep(model, values: Mapping[str, Any], *, form: str | None = None, scenario
     max_work : int, optional
         Budget of the sweep's work, points x the game's size (nodes of a tree, cells x players of a normal form;
         x 100 on the scalar engine), checked after one probe solve and before the others (default
-        :data:`~gametheory_ukraine.analysis.sweep_chunks.MAX_SWEEP_WORK`).
+        :data:`~gametheory_ukraine.analysis.sweep_plan.MAX_SWEEP_WORK`).
 
     Returns
     -------
@@ -165,6 +167,7 @@ def sweep(model, values: Mapping[str, Any], *, form: str | None = None, scenario
                                          seed=seed, exact=exact, engine=engine, chunk_size=chunk_size,
                                          max_rows=max_rows, max_points=max_points, max_work=max_work)
     first = plan.specs[0][0] if plan.specs else None
+
     def check(total: int, done: int) -> None:
         if total > max_rows:
             raise too_big(f"more than max_rows={max_rows:,} rows after {done} of {plan.n_chunks} chunks",
@@ -215,16 +218,16 @@ def chunk_tables(plan: SweepPlan, *, workers: int = 1, progress: bool | None = N
     ----------
     plan : SweepPlan
     workers : int, default 1
-        Local processes (:func:`~gametheory_ukraine.analysis.sweep.run_chunks`); must be 1 with *executor*.
+        Local processes (:func:`~gametheory_ukraine.analysis.executors.run_chunks`); must be 1 with *executor*.
     progress : bool, optional
         A tqdm bar over points on stderr (None: only on a terminal, for more than 200 points).
     executor : str or distributed.Client or cluster, optional
         Solve the chunks on Dask (:func:`~gametheory_ukraine.analysis.distributed.dask_client`): ``"local"``, a
         scheduler address ``"tcp://HOST:PORT"``, a ``distributed.Client`` or a cluster object.
     checkpoint : str or path-like, optional
-        A checkpoint folder (:class:`Checkpoint`): finished chunks already there are kept, the missing ones are
-        solved (in any order) and written there, and the tables are read back from it, in order, only when every
-        chunk is present.
+        A checkpoint folder (:class:`~gametheory_ukraine.analysis.checkpoint.Checkpoint`): finished chunks
+        already there are kept, the missing ones are solved (in any order) and written there, and the tables are
+        read back from it, in order, only when every chunk is present.
     output : str or path-like, optional
         The output file to be written from the tables: temporaries of it left by a killed run are deleted
         (checkpoint runs only; call this before creating the output's own temporary file).
@@ -337,12 +340,12 @@ def sweep_to_file(model, values: Mapping[str, Any], path: str | os.PathLike, *, 
     """Sweep straight to a ``.parquet`` or ``.csv`` file, chunk by chunk, in bounded memory.
 
     The path is checked before anything is solved; chunks are solved in order (serially or in *workers*
-    processes, :func:`run_chunks`) and each is appended to a temporary file beside *path* (one Parquet row group
-    per chunk) that is renamed to *path* only when every chunk is written: no half-written file ever has the final
-    name. Memory holds a few chunks at a time, whatever the number of points. The file holds the rows of
-    ``write_table(sweep(...), path)`` for the same arguments (Parquet: the same columns and dtypes, and the same
-    ``attrs`` except ``rows``, which is known only at the end: it is the file's row count, also stored in the
-    footer under ``gametheory_ukraine_rows``).
+    processes, :func:`~gametheory_ukraine.analysis.executors.run_chunks`) and each is appended to a temporary file
+    beside *path* (one Parquet row group per chunk) that is renamed to *path* only when every chunk is written: no
+    half-written file ever has the final name. Memory holds a few chunks at a time, whatever the number of
+    points. The file holds the rows of ``write_table(sweep(...), path)`` for the same arguments (Parquet: the same
+    columns and dtypes, and the same ``attrs`` except ``rows``, which is known only at the end: it is the file's
+    row count, also stored in the footer under ``gametheory_ukraine_rows``).
 
     Parameters
     ----------
