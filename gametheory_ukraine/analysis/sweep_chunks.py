@@ -28,7 +28,7 @@ from ..batched.trees import solve_tree_points
 from ..core.errors import GTUError, ParameterError, SolverError
 from ..solvers.signature import outcome_key
 from ..solvers.solving import describe_outcome
-from . import sweep_points
+from . import sweep_points  # solve_point is looked up on its module when called (see sweep_points)
 from .sweep_plan import SweepPlan
 from .sweep_plan import check_sweep_work as check_sweep_work  # where the thresholds and sensitivity modules take it
 from .sweep_points import numeric_block, point_error

@@ -48,7 +48,7 @@ from ..core.errors import ParameterError, SolverError
 from ..core.numbers import format_exact
 from ..games.tree import GameTree
 from ..modelling.registry import load_model
-from . import sweep_points
+from . import sweep_points  # solve_point is looked up on its module when called (see sweep_points)
 from .designs import (
     SAMPLED_METHODS,
     Spec,
