@@ -25,7 +25,7 @@ from conftest import MINIMAL, ROOT
 
 import gametheory_ukraine as gtu
 from gametheory_ukraine.analysis import checkpoint as ckpt_mod
-from gametheory_ukraine.analysis import sweep as sweep_mod
+from gametheory_ukraine.analysis import executors
 from gametheory_ukraine.analysis.checkpoint import Checkpoint
 from gametheory_ukraine.analysis.sweep import plan_sweep, sweep, sweep_to_file
 from gametheory_ukraine.cli import main
@@ -130,13 +130,13 @@ def test_resume_solves_only_the_missing_chunks(territory, tree_serial, tmp_path,
     (tmp_path / ".out.parquet.99999999.xyz.part").write_bytes(b"half a file")
     out.unlink()
     solved = []
-    real = sweep_mod.solve_chunk
+    real = executors.solve_chunk
 
     def counting(plan, i):
         solved.append(i)
         return real(plan, i)
 
-    monkeypatch.setattr(sweep_mod, "solve_chunk", counting)
+    monkeypatch.setattr(executors, "solve_chunk", counting)
     sweep_to_file(territory, TREE, out, chunk_size=150, checkpoint=ck, **SEQ)
     assert solved == [0, 5, 13]
     after = stamps(ck)

@@ -325,11 +325,12 @@ def test_a_flipped_bit_in_a_chunk_is_refused(tmp_path, capsys):
 
 
 def test_a_model_edited_while_the_sweep_runs_is_refused(tmp_path, monkeypatch):
+    from gametheory_ukraine.analysis import executors
     from gametheory_ukraine.analysis import sweep as sweep_mod
 
     model = tmp_path / "territory.yaml"
     shutil.copy(MODEL, model)
-    real = sweep_mod.solve_chunk
+    real = executors.solve_chunk
 
     def edit_then_solve(plan, i):
         if i == 1:  # the user saves the model file while the sweep runs
@@ -337,7 +338,7 @@ def test_a_model_edited_while_the_sweep_runs_is_refused(tmp_path, monkeypatch):
                 fh.write("\n# edited\n")
         return real(plan, i)
 
-    monkeypatch.setattr(sweep_mod, "solve_chunk", edit_then_solve)
+    monkeypatch.setattr(executors, "solve_chunk", edit_then_solve)
     out = tmp_path / "a.csv"
     with pytest.raises(ModelFileError, match="changed while the sweep ran") as info:
         sweep_mod.sweep_to_file(str(model), {"rho": "0.02:0.06:9"}, out, chunk_size=3, workers=1, **dict(

@@ -27,7 +27,7 @@ import pandas as pd
 import pytest
 
 import gametheory_ukraine as gtu
-from gametheory_ukraine.analysis import sweep as sweep_mod
+from gametheory_ukraine.analysis import sweep_plan, sweep_points
 from gametheory_ukraine.analysis.designs import Spec, as_spec, design, n_points, parse_spec
 from gametheory_ukraine.analysis.sweep import estimate_size, sweep, write_table
 from gametheory_ukraine.cli import main
@@ -331,13 +331,13 @@ def test_sampled_sweep_against_the_hand_threshold(model):
 
 
 def test_a_point_without_equilibria_keeps_one_row(model, monkeypatch):
-    real = sweep_mod._solve_point
+    real = sweep_points.solve_point
 
     def none_at_the_middle(model_, form, scenario, values, exact):
         res = real(model_, form, scenario, values, exact)
         return dataclasses.replace(res, equilibria=()) if values["rho"] == 0.03 else res
 
-    monkeypatch.setattr(sweep_mod, "_solve_point", none_at_the_middle)
+    monkeypatch.setattr(sweep_points, "solve_point", none_at_the_middle)
     df = model.sweep({"rho": "0.01:0.05:3"}, engine="scalar", **SEQ)
     assert df["point_id"].tolist() == [0, 1, 2] and df["equilibrium"].tolist() == [0, -1, 0]
     assert df["n_equilibria"].tolist() == [1, 0, 1] and df["outcome"].isna().tolist() == [False, True, False]
@@ -366,7 +366,7 @@ def test_progress_bar_only_when_asked_or_on_a_terminal(model, capsys):
     ({"rho": "0.01:0.5:101"}, {"max_rows": 50}, "split the range of rho into 3 parts of at most 34 points"),
 ])
 def test_bad_sweeps_fail_before_solving(model, monkeypatch, values, kwargs, words):
-    monkeypatch.setattr(sweep_mod, "_solve_point", no_solving)
+    monkeypatch.setattr(sweep_points, "solve_point", no_solving)
     args = {**SEQ, **kwargs}
     with pytest.raises(ParameterError) as info:
         sweep(model, values, **args)
@@ -374,7 +374,7 @@ def test_bad_sweeps_fail_before_solving(model, monkeypatch, values, kwargs, word
 
 
 def test_memory_estimate_refuses_with_how_to_chunk(model, monkeypatch):
-    monkeypatch.setattr(sweep_mod, "_available_memory", lambda: 50_000)
+    monkeypatch.setattr(sweep_plan, "_available_memory", lambda: 50_000)
     rows, nbytes = estimate_size(101, 1, 31)
     assert (rows, nbytes) == (101, 101 * 31 * 16 + 101 * 100)  # 31 columns: 1 + 12 parameters + 3 + 2 + 11 + 2
     with pytest.raises(ParameterError) as info:
@@ -396,7 +396,7 @@ def test_memory_estimate_refuses_with_how_to_chunk(model, monkeypatch):
     (["-p", "rho=0.1", "-p", "rho=0.2"], "given twice"),
 ])
 def test_cli_bad_input_one_line_exit_2_no_file(tmp_path, capsys, monkeypatch, argv, words):
-    monkeypatch.setattr(sweep_mod, "_solve_point", no_solving)
+    monkeypatch.setattr(sweep_points, "solve_point", no_solving)
     out = tmp_path / "t.csv"
     code = main(["sweep", "territory", "--form", "sequential", *argv, "-o", str(out)])
     err = capsys.readouterr().err
@@ -413,7 +413,7 @@ def test_cli_bad_input_one_line_exit_2_no_file(tmp_path, capsys, monkeypatch, ar
 def test_cli_output_path_is_checked_before_solving(tmp_path, capsys, monkeypatch, name, words):
     (tmp_path / "a_file").write_text("x")
     (tmp_path / "d.csv").mkdir()
-    monkeypatch.setattr(sweep_mod, "_solve_point", no_solving)
+    monkeypatch.setattr(sweep_points, "solve_point", no_solving)
     code = main(["sweep", "territory", "-p", "rho=0.01:0.5:3", "-o", str(tmp_path / name)])
     err = capsys.readouterr().err
     assert code == 2 and words in err
@@ -423,7 +423,7 @@ def test_cli_output_path_is_checked_before_solving(tmp_path, capsys, monkeypatch
 
 
 def test_failure_half_way_leaves_no_file(tmp_path, capsys, monkeypatch):
-    real = sweep_mod._solve_point
+    real = sweep_points.solve_point
     calls = []
 
     def flaky(*a):
@@ -432,7 +432,7 @@ def test_failure_half_way_leaves_no_file(tmp_path, capsys, monkeypatch):
             raise SolverError("simulated failure at the sixth point", fix="none")
         return real(*a)
 
-    monkeypatch.setattr(sweep_mod, "_solve_point", flaky)
+    monkeypatch.setattr(sweep_points, "solve_point", flaky)
     out = tmp_path / "half.parquet"
     # --exact runs the scalar per-point path, where a failure can happen half-way
     code = main(["sweep", "territory", "-p", "rho=0.01:0.5:101", "--form", "sequential", "--exact", "-o", str(out)])

@@ -21,10 +21,10 @@ refused folder is left as it was (no lock file, no folder created). The sweep's 
 file) is assembled from the chunk files, in chunk order, only when every chunk is present, so it equals the
 serial sweep's row for row.
 
-:func:`chunk_tables` is what :func:`~gametheory_ukraine.analysis.sweep.sweep` and
-:func:`~gametheory_ukraine.analysis.sweep.sweep_to_file` run: the chunk tables of a plan, in order, computed
-serially, in local processes or on Dask (:mod:`gametheory_ukraine.analysis.distributed`), through a checkpoint
-or not.
+:class:`Checkpoint` is the store: it knows the files of a plan's chunks, not how they are solved.
+:func:`~gametheory_ukraine.analysis.sweep.sweep` and :func:`~gametheory_ukraine.analysis.sweep.sweep_to_file`
+fill it with the chunks an executor solves (serially, in local processes or on Dask) and read the table back
+from it.
 
 Examples
 --------
@@ -60,21 +60,20 @@ import hashlib
 import json
 import os
 import re
-import sys
-from collections.abc import Iterable, Iterator
-from concurrent.futures import BrokenExecutor
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 
 from .._version import __version__
-from ..core.errors import GTUError, OutputError, ParameterError, SolverError
+from ..core.errors import GTUError, OutputError
+from ..core.files import atomic_path, write_text_atomic
 from .designs import SAMPLED_METHODS
-from .sweep_chunks import SweepPlan
+from .sweep_plan import SweepPlan, sweep_attrs
 
-__all__ = ["Checkpoint", "chunk_tables", "plan_manifest", "resume_seed", "chunk_error", "chunk_name", "count_done",
-           "MANIFEST"]
+__all__ = ["Checkpoint", "plan_manifest", "resume_seed", "chunk_name", "count_done", "MANIFEST"]
 
 MANIFEST = "manifest.json"
 FORMAT = 2  # 2: chunks carry a .sha256 file
@@ -104,8 +103,6 @@ def plan_manifest(plan: SweepPlan) -> dict[str, Any]:
     ``parameters`` (every other parameter -> exact value as text), ``points``, ``chunk_size``, ``n_chunks``,
     ``columns``.
     """
-    from .sweep import sweep_attrs
-
     attrs = sweep_attrs(plan)
     return {"format": FORMAT, "package": attrs["package"], "version": __version__, "model": attrs["model"],
             "model_sha256": attrs["model_sha256"], "model_path": str(plan.model.path or ""),
@@ -245,8 +242,6 @@ class Checkpoint:
             old = _read_manifest(folder)
             if old is None:
                 self._refuse_foreign()
-                from ..core.files import write_text_atomic
-
                 write_text_atomic(folder / MANIFEST, json.dumps(self.manifest, indent=2, sort_keys=True) + "\n")
             elif _identity(old) != _identity(self.manifest):
                 diffs = _differences(old, self.manifest)
@@ -328,11 +323,6 @@ class Checkpoint:
 
     def write(self, i: int, frame: pd.DataFrame) -> Path:
         """Write chunk *i*'s table atomically (temporary name, fsync, rename); return its path."""
-        import pyarrow as pa
-        import pyarrow.parquet as pq
-
-        from ..core.files import atomic_path
-
         lo, hi = self.plan.bounds(i)
         table = pa.Table.from_pandas(frame, preserve_index=False)
         tag = json.dumps({"chunk": i, "lo": lo, "hi": hi, "sweep": self.digest}).encode("utf-8")
@@ -389,8 +379,6 @@ class Checkpoint:
         OutputError
             The file is missing, damaged, or from another sweep (with the fix: delete it and run again).
         """
-        import pyarrow.parquet as pq
-
         path = self.path(i)
         lo, hi = self.plan.bounds(i)
         fix = "delete this file and run the same sweep again: the chunk will be solved again"
@@ -400,8 +388,6 @@ class Checkpoint:
             raise OutputError(f"chunk {i} is missing", path=str(path), fix="run the same sweep again") from None
         self.verify(i, data)
         try:
-            import pyarrow as pa
-
             table = pq.read_table(pa.BufferReader(data))
             tag = json.loads((table.schema.metadata or {}).get(_CHUNK_META, b"{}"))
         except Exception as exc:  # pyarrow raises several types for a damaged file
@@ -421,202 +407,6 @@ def _file_sha256(path: str | os.PathLike) -> str:
         for block in iter(lambda: fh.read(1 << 20), b""):
             h.update(block)
     return h.hexdigest()
-
-
-# ------------------------------------------------------------------------------------------ errors
-def chunk_error(plan: SweepPlan, i: int, exc: BaseException) -> GTUError:
-    """The error to raise for chunk *i* failing with *exc*: the same class for a :class:`GTUError` (else a
-    :class:`SolverError`), its message prefixed with the chunk's point range ``[lo, hi)`` of the design and
-    the range of each varied parameter in it.
-
-    >>> from gametheory_ukraine.analysis.sweep import plan_sweep
-    >>> plan = plan_sweep("territory", {"rho": "0.01:0.05:5"}, form="sequential", scenario="baseline-2025",
-    ...                   chunk_size=2)
-    >>> print(chunk_error(plan, 1, ZeroDivisionError("division by zero")))
-    chunk 1 (points [2, 4) of the design; rho from 0.03 to 0.04) failed: ZeroDivisionError: division by zero
-    (fix: this may be a bug: please report it with the command you ran; in Python, the error's __cause__ holds
-    the traceback)
-    """
-    lo, hi = plan.bounds(i)
-    head = f"chunk {i} (points [{lo}, {hi}) of the design{_ranges(plan, i)})"
-    try:
-        from distributed import KilledWorker
-    except ImportError:  # pragma: no cover - dask is an optional extra
-        KilledWorker = ()  # noqa: N806
-    if KilledWorker and isinstance(exc, KilledWorker):
-        return SolverError(f"{head} was being solved by Dask workers that died, too many times (the scheduler's "
-                           "distributed.scheduler.allowed-failures)",
-                           fix="workers may run out of memory: use a smaller --chunk-size or give each worker more "
-                               "memory; finished chunks are kept with --checkpoint")
-    if isinstance(exc, GTUError):
-        return type(exc)(f"{head} failed: {exc.message}", path=exc.path, where=exc.where, fix=exc.fix)
-    return SolverError(f"{head} failed: {type(exc).__name__}: {exc}",
-                       fix="this may be a bug: please report it with the command you ran; in Python, the error's "
-                           "__cause__ holds the traceback")
-
-
-def _ranges(plan: SweepPlan, i: int) -> str:
-    """'; rho from 0.03 to 0.04' for the varied parameters in chunk *i* (empty if the design cannot be built)."""
-    try:
-        cols = plan.design(i)
-        parts = []
-        for name, arr in cols.items():
-            vals = [float(v) for v in arr]
-            parts.append(f"{name} from {min(vals):.6g} to {max(vals):.6g}")
-        return "; " + ", ".join(parts) if parts else ""
-    except Exception:  # only decoration of an error message
-        return ""
-
-
-# ------------------------------------------------------------------------------------------ running
-def _check_executor(workers: int, executor: Any) -> None:
-    if executor is None:
-        return
-    if workers != 1:
-        raise ParameterError(f"workers={workers} and a Dask executor were both given", where="--workers",
-                             fix="with --dask, size the Dask cluster instead (leave --workers at 1)")
-    from .distributed import check_executor
-
-    check_executor(executor)
-
-
-def chunk_tables(plan: SweepPlan, *, workers: int = 1, progress: bool | None = None, executor: Any = None,
-                 checkpoint: str | os.PathLike | None = None,
-                 output: str | os.PathLike | None = None) -> Iterator[pd.DataFrame]:
-    """The chunk tables of *plan*, in chunk order, however they are computed.
-
-    Without a checkpoint the chunks are solved as the returned iterator is consumed. With one, this call opens
-    the checkpoint and solves every missing chunk before it returns; the iterator then reads the chunk files in
-    order (and releases the folder's lock when exhausted or closed).
-
-    Parameters
-    ----------
-    plan : SweepPlan
-    workers : int, default 1
-        Local processes (:func:`~gametheory_ukraine.analysis.sweep.run_chunks`); must be 1 with *executor*.
-    progress : bool, optional
-        A tqdm bar over points on stderr (None: only on a terminal, for more than 200 points).
-    executor : str or distributed.Client or cluster, optional
-        Solve the chunks on Dask (:func:`~gametheory_ukraine.analysis.distributed.dask_client`): ``"local"``, a
-        scheduler address ``"tcp://HOST:PORT"``, a ``distributed.Client`` or a cluster object.
-    checkpoint : str or path-like, optional
-        A checkpoint folder (:class:`Checkpoint`): finished chunks already there are kept, the missing ones are
-        solved (in any order) and written there, and the tables are read back from it, in order, only when every
-        chunk is present.
-    output : str or path-like, optional
-        The output file to be written from the tables: temporaries of it left by a killed run are deleted
-        (checkpoint runs only; call this before creating the output's own temporary file).
-
-    Returns
-    -------
-    iterator of pandas.DataFrame
-        Chunk 0, 1, ... tables, as :func:`~gametheory_ukraine.analysis.sweep_chunks.solve_chunk` returns them.
-    """
-    _check_executor(workers, executor)
-    if checkpoint is None:
-        return _direct_tables(plan, workers=workers, progress=progress, executor=executor)
-    ck = Checkpoint(checkpoint, plan)
-    ck.open()
-    try:
-        if output is not None:
-            _clean_output_parts(Path(output))
-        _fill(ck, workers=workers, progress=progress, executor=executor)
-        left = ck.missing()
-        if left:  # pragma: no cover - every chunk was written above or raised
-            raise OutputError(f"{len(left)} chunks are missing (first: {left[0]})", path=str(ck.folder),
-                              fix="run the same sweep again")
-    except BaseException:
-        ck.close()
-        raise
-    return _read_tables(ck)
-
-
-def _direct_tables(plan: SweepPlan, *, workers: int, progress: bool | None,
-                   executor: Any) -> Iterator[pd.DataFrame]:
-    from .sweep import run_chunks
-
-    if executor is None:
-        order = list(range(plan.n_chunks))
-        tables = run_chunks(plan, workers=workers, progress=progress)
-        with contextlib.closing(tables):  # closed at once (workers stopped) if the consumer stops early
-            for _, frame in _labelled(plan, order, tables):
-                yield frame
-        return
-    from .distributed import dask_chunks, dask_client
-
-    with dask_client(executor) as client, _bar(plan, progress, 0) as bar:
-        for i, frame in dask_chunks(plan, client, range(plan.n_chunks), ordered=True):
-            bar.update(_size(plan, i))
-            yield frame
-
-
-def _fill(ck: Checkpoint, *, workers: int, progress: bool | None, executor: Any) -> None:
-    """Solve the chunks missing from *ck* and write each as it arrives."""
-    from .sweep import run_chunks
-
-    plan = ck.plan
-    todo = ck.missing()
-    if not todo:
-        return
-    done_points = plan.points - sum(_size(plan, i) for i in todo)
-    with _bar(plan, progress, done_points) as bar:
-        if executor is None:
-            tables = run_chunks(plan, workers=workers, progress=False, chunks=todo)
-            with contextlib.closing(tables):  # a failed write stops the workers at once
-                for i, frame in _labelled(plan, todo, tables):
-                    ck.write(i, frame)
-                    bar.update(_size(plan, i))
-            return
-        from .distributed import dask_chunks, dask_client
-
-        with dask_client(executor) as client:
-            for i, frame in dask_chunks(plan, client, todo, ordered=False):
-                ck.write(i, frame)
-                bar.update(_size(plan, i))
-
-
-def _read_tables(ck: Checkpoint) -> Iterator[pd.DataFrame]:
-    try:
-        for i in range(ck.plan.n_chunks):
-            yield ck.read(i)
-    finally:
-        ck.close()
-
-
-def _labelled(plan: SweepPlan, order: list[int], tables: Iterable[pd.DataFrame]) -> Iterator[tuple[int, Any]]:
-    """Pair in-order chunk tables with their indices; a failure is reported with its chunk's point range."""
-    it = iter(tables)
-    for i in order:
-        try:
-            frame = next(it)
-        except (MemoryError, BrokenExecutor):  # not the chunk's fault: say what happened, unlabelled
-            raise
-        except Exception as exc:  # GTUErrors keep their class; others become SolverErrors
-            raise chunk_error(plan, i, exc) from exc
-        yield i, frame
-
-
-def _size(plan: SweepPlan, i: int) -> int:
-    lo, hi = plan.bounds(i)
-    return hi - lo
-
-
-def _bar(plan: SweepPlan, progress: bool | None, initial: int):
-    from tqdm.auto import tqdm
-
-    from .sweep import _show_progress
-
-    return tqdm(total=plan.points, initial=initial, file=sys.stderr, unit="point",
-                disable=not _show_progress(progress, plan.points - initial), desc=f"{plan.model.name} {plan.form}",
-                dynamic_ncols=True)
-
-
-def _clean_output_parts(out: Path) -> None:
-    """Delete temporaries of *out* left by a run killed while writing it (only those whose writing process is
-    gone: :func:`~gametheory_ukraine.core.files.remove_stale_parts`)."""
-    from ..core.files import remove_stale_parts
-
-    remove_stale_parts(out)
 
 
 def count_done(folder: str | os.PathLike) -> int:

@@ -45,7 +45,8 @@ from ..core.errors import ParameterError
 from ..core.numbers import format_exact, to_exact
 
 __all__ = ["design_slice", "Spec", "parse_spec", "as_spec", "design", "n_points", "METHODS", "SAMPLED_METHODS",
-           "MAX_POINTS", "MAX_POINTS_IN_MEMORY", "check_count", "check_points", "points_budget"]
+           "MAX_POINTS", "MAX_POINTS_IN_MEMORY", "check_count", "check_points", "points_budget", "check_method",
+           "check_samples", "check_seed", "design_specs"]
 
 METHODS = ("grid", "lhs", "mc", "sobol")
 SAMPLED_METHODS = ("lhs", "mc", "sobol")
@@ -318,13 +319,23 @@ def as_spec(value: Any, *, where: str | None = None) -> Spec:
                          fix="give a spec string such as '0.01:0.5:101', a number, a (lo, hi) range or a list")
 
 
-def _check_method(method: str) -> None:
+def check_method(method: str) -> None:
+    """Refuse a design method that is not one of :data:`METHODS`.
+
+    >>> check_method("grid")
+    """
     if method not in METHODS:
         raise ParameterError(f"unknown design method {method!r}", where="--method",
                              fix="use one of " + ", ".join(METHODS))
 
 
-def _check_samples(method: str, samples: Any) -> int | None:
+def check_samples(method: str, samples: Any) -> int | None:
+    """The number of points of a *method* design, checked: None for grids (which take none), a whole number
+    >= 1 for sampled designs (a power of 2 for ``sobol``).
+
+    >>> check_samples("grid", None) is None, check_samples("sobol", 64)
+    (True, 64)
+    """
     if method == "grid":
         if samples is not None:
             raise ParameterError("--samples is for sampled designs, not grids", where="--samples",
@@ -344,13 +355,16 @@ def _check_samples(method: str, samples: Any) -> int | None:
     return samples
 
 
-def _check_seed(seed: Any) -> None:
+def check_seed(seed: Any) -> None:
+    """Refuse a seed that is neither None nor a whole number >= 0."""
     if seed is not None and (isinstance(seed, bool) or not isinstance(seed, numbers.Integral) or seed < 0):
         raise ParameterError(f"seed {seed!r} is not a whole number >= 0", where="--seed",
                              fix="give a seed such as --seed 1 (or none for a fresh one, recorded in the output)")
 
 
-def _specs(ranges: Mapping[str, Any], method: str) -> dict[str, Spec]:
+def design_specs(ranges: Mapping[str, Any], method: str) -> dict[str, Spec]:
+    """Name -> :class:`Spec` of *ranges* (:func:`as_spec` of each), checked to suit *method*: grids take grids,
+    listed and fixed values; sampled designs take ranges (at least one) and fixed values."""
     specs = {name: as_spec(v, where=name) for name, v in ranges.items()}
     for name, s in specs.items():
         if method == "grid" and s.kind == "range":
@@ -378,9 +392,9 @@ def n_points(ranges: Mapping[str, Any], *, method: str = "grid", samples: int | 
     >>> n_points({"rho": "0.01:0.5"}, method="lhs", samples=64)
     64
     """
-    _check_method(method)
-    samples = _check_samples(method, samples)
-    specs = _specs(ranges, method)
+    check_method(method)
+    samples = check_samples(method, samples)
+    specs = design_specs(ranges, method)
     if method != "grid":
         return samples
     return math.prod(s.size for s in specs.values())
@@ -507,10 +521,10 @@ def design(ranges: Mapping[str, Any], *, method: str = "grid", samples: int | No
     >>> d.shape, d.attrs["seed"], sorted((d["a"] * 4).astype(int))
     ((4, 2), 0, [0, 1, 2, 3])
     """
-    _check_method(method)
-    samples = _check_samples(method, samples)
-    _check_seed(seed)
-    specs = _specs(ranges, method)
+    check_method(method)
+    samples = check_samples(method, samples)
+    check_seed(seed)
+    specs = design_specs(ranges, method)
     check_points(samples if method != "grid" else math.prod(s.size for s in specs.values()), method=method,
                  max_points=max_points, what="the design", in_memory=True)
     names = list(specs)

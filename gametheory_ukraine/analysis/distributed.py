@@ -16,7 +16,7 @@ of the next one due: with a checkpoint, chunks are written in any order and the 
 Faults: a worker that dies while solving a chunk (killed, out of memory, its node lost) has the chunk rescheduled
 by the Dask scheduler, up to ``distributed.scheduler.allowed-failures`` times (default 3); then, and for a
 chunk that raises (bad parameter values, say), the sweep stops at once with an error naming the chunk's point
-range [lo, hi) of the design and the original message (:func:`~gametheory_ukraine.analysis.checkpoint.chunk_error`),
+range [lo, hi) of the design and the original message (:func:`~gametheory_ukraine.analysis.sweep_chunks.chunk_error`),
 and cancels the other tasks. Chunks finished before that are kept with a checkpoint.
 
 Dask is an optional extra: ``pip install "gametheory_ukraine[dask]"``. The workers need the package and the model
@@ -41,6 +41,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import multiprocessing
 import os
 import time
 import uuid
@@ -50,9 +51,11 @@ from typing import Any
 import pandas as pd
 
 from ..core.errors import GTUError, ParameterError, SolverError
-from .sweep_chunks import SweepPlan, solve_chunk
+from .executors import sigint_blocked
+from .sweep_chunks import chunk_error, chunk_label, solve_chunk
+from .sweep_plan import SweepPlan
 
-__all__ = ["dask_client", "dask_chunks", "check_executor", "local_workers", "sigint_blocked", "DASK_INSTALL"]
+__all__ = ["dask_client", "dask_chunks", "check_executor", "local_workers", "DASK_INSTALL", "ORDERED_AHEAD"]
 
 DASK_INSTALL = 'pip install "gametheory_ukraine[dask]"'
 _SCHEMES = ("tcp://", "tls://", "ws://", "wss://", "ucx://", "inproc://")
@@ -136,32 +139,6 @@ def dask_client(executor: Any) -> Iterator[Any]:
         yield client
 
 
-@contextlib.contextmanager
-def sigint_blocked() -> Iterator[None]:
-    """Block SIGINT in this thread while local workers (a local cluster, a process pool) start.
-
-    Threads and processes started meanwhile inherit the blocked signal, so Ctrl-C (sent to the whole process group)
-    reaches only this process: it stops the sweep and the workers, and the worker processes do not print
-    tracebacks of their own. A Ctrl-C that arrives meanwhile is delivered when this block ends. Does nothing
-    outside the main thread or where signals cannot be blocked.
-    """
-    import signal
-    import threading
-
-    if not hasattr(signal, "pthread_sigmask") or threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    with contextlib.suppress(Exception):  # started later, it would unblock SIGINT in this thread for good
-        from multiprocessing import resource_tracker
-
-        resource_tracker.ensure_running()
-    old = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
-    try:
-        yield
-    finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, old)
-
-
 def check_executor(executor: Any):
     """Check that *executor* is something :func:`dask_client` takes, without connecting; return the
     ``distributed`` module.
@@ -193,7 +170,8 @@ def _plan_task(plan: SweepPlan) -> SweepPlan:
 
 
 def _solve_task(plan: SweepPlan, i: int) -> pd.DataFrame:
-    """One chunk on a worker: :func:`solve_chunk`, after the test hook :func:`_test_fault`."""
+    """One chunk on a worker: :func:`~gametheory_ukraine.analysis.sweep_chunks.solve_chunk`, after the test hook
+    :func:`_test_fault`."""
     _test_fault(i)
     return solve_chunk(plan, i)
 
@@ -210,8 +188,6 @@ def _test_fault(i: int) -> None:
     chunk, _, marker = spec.partition(":")
     if not chunk.isdigit() or int(chunk) != i or not marker:
         return
-    import multiprocessing
-
     from distributed import get_worker
 
     try:
@@ -226,6 +202,17 @@ def _test_fault(i: int) -> None:
     except FileExistsError:
         return
     os._exit(70)
+
+
+def _task_error(plan: SweepPlan, i: int, exc: BaseException, distributed) -> Exception:
+    """The error for chunk *i*'s task failing with *exc*: workers that died too many times while solving it
+    (``KilledWorker``), or :func:`~gametheory_ukraine.analysis.sweep_chunks.chunk_error`."""
+    if isinstance(exc, distributed.KilledWorker):
+        return SolverError(f"{chunk_label(plan, i)} was being solved by Dask workers that died, too many times (the "
+                           "scheduler's distributed.scheduler.allowed-failures)",
+                           fix="workers may run out of memory: use a smaller --chunk-size or give each worker more "
+                               "memory; finished chunks are kept with --checkpoint")
+    return chunk_error(plan, i, exc)
 
 
 def dask_chunks(plan: SweepPlan, client: Any, chunks: Iterable[int], *,
@@ -250,12 +237,11 @@ def dask_chunks(plan: SweepPlan, client: Any, chunks: Iterable[int], *,
     Raises
     ------
     GTUError
-        A chunk that fails (:func:`~gametheory_ukraine.analysis.checkpoint.chunk_error`): its point range and the
-        original error. The other tasks are cancelled.
+        A chunk that fails (:func:`~gametheory_ukraine.analysis.sweep_chunks.chunk_error`): its point range and
+        the original error; a chunk whose workers died too many times, with what to do about it. The other tasks
+        are cancelled.
     """
     distributed = _distributed()
-    from .checkpoint import chunk_error
-
     order = list(chunks)
     if not order:
         return
@@ -292,7 +278,7 @@ def dask_chunks(plan: SweepPlan, client: Any, chunks: Iterable[int], *,
             i, _ = inflight.pop(fut.key)
             if fut.status != "finished":
                 if fut.status == "error":
-                    raise chunk_error(plan, i, fut.exception())
+                    raise _task_error(plan, i, fut.exception(), distributed)
                 raise SolverError(f"chunk {i} (points [{plan.bounds(i)[0]}, {plan.bounds(i)[1]}) of the design) "
                                   f"was {fut.status} by the Dask cluster",
                                   fix="check the scheduler and workers; finished chunks are kept with --checkpoint")

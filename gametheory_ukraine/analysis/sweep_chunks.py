@@ -1,266 +1,50 @@
-"""Sweeps in chunks: a picklable plan, one pure function per chunk, and the chunk's table.
+"""The chunk solver: one chunk of a sweep plan solved into its rows of the sweep table.
 
-A :class:`SweepPlan` holds everything a sweep needs (model, form, scenario, the design's specs and seed, the
-values of the other parameters, exactness, engine, chunk size, the table's columns) and nothing computed per
-point. :func:`solve_chunk` solves chunk ``i`` of a plan -- the design's rows ``i * chunk_size`` up to the next
-chunk -- and returns its rows of the sweep table, with global ``point_id``. It is a pure function of
-``(plan, i)``: serial runs, local processes and Dask workers call the same function and so produce the same rows,
-and chunks can be computed in any order and concatenated by index.
+:func:`solve_chunk` solves chunk ``i`` of a :class:`~gametheory_ukraine.analysis.sweep_plan.SweepPlan` -- the
+design's rows ``i * chunk_size`` up to the next chunk -- and returns its rows of the sweep table, with global
+``point_id``. It is a pure function of ``(plan, i)``: serial runs, local processes and Dask workers call the same
+function and so produce the same rows, and chunks can be computed in any order and concatenated by index
+(:func:`concat_tables`). :class:`TableBuilder` writes the rows of one or many chunks straight into the table's
+final columns; :func:`chunk_error` restates a chunk's failure with the chunk's point range.
 
-Pickling a plan sends the model *by file* when it was loaded from one: the receiving process loads the file (once
-per process: :func:`gametheory_ukraine.load_model` caches it, with its compiled games) and refuses to go on if the
-file's SHA-256 differs from the plan's, so a sweep never mixes results of two versions of a model.
-
-Engines (``plan.engine``), chosen by :func:`choose_engine`:
-
-``"tree"``
-    Float sweeps of perfect-information trees: batched backward induction
-    (:mod:`gametheory_ukraine.batched.trees`).
-``"bimatrix"``
-    Float sweeps of two-player normal forms: one exact solve per combinatorial type
-    (:mod:`gametheory_ukraine.batched.structural`), degenerate games included.
-``"scalar"``
-    One scalar solve per point (exact sweeps, N-player normal forms, imperfect-information trees).
-
-All engines give the exact scalar solver's equilibria (the batched ones re-solve doubtful points on it); see the
-agreement tests in ``tests/test_batched_*.py``.
+The plan's engine (:func:`~gametheory_ukraine.analysis.sweep_plan.choose_engine`) solves the chunk's points:
+batched backward induction for perfect-information trees (:mod:`gametheory_ukraine.batched.trees`), one exact
+solve per combinatorial type for two-player normal forms (:mod:`gametheory_ukraine.batched.structural`), or one
+scalar solve per point (:func:`~gametheory_ukraine.analysis.sweep_points.solve_point`). All engines give the exact
+scalar solver's equilibria (the batched ones re-solve doubtful points on it).
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from ..core.errors import ParameterError, SolverError
-from .designs import design_slice
+from ..batched.structural import compile_structure, structured_equilibria
+from ..batched.trees import solve_tree_points
+from ..core.errors import GTUError, ParameterError, SolverError
+from ..solvers.signature import outcome_key
+from ..solvers.solving import describe_outcome
+from . import sweep_points  # solve_point is looked up on its module when called (see sweep_points)
+from .sweep_plan import SweepPlan
+from .sweep_plan import check_sweep_work as check_sweep_work  # where the thresholds and sensitivity modules take it
+from .sweep_points import numeric_block, point_error
 
-__all__ = ["SweepPlan", "solve_chunk", "chunk_rows", "TableBuilder", "choose_engine", "concat_tables",
-           "CATEGORICAL_COLUMNS", "ENGINES", "MAX_SWEEP_WORK", "SCALAR_WEIGHT", "game_size", "check_sweep_work",
-           "point_error"]
+__all__ = ["solve_chunk", "chunk_rows", "TableBuilder", "concat_tables", "chunk_error", "chunk_label",
+           "CATEGORICAL_COLUMNS"]
 
-ENGINES = ("auto", "batched", "scalar")
 CATEGORICAL_COLUMNS = ("outcome", "outcome_key")
 
-#: Default budget of a sweep's work (``gtu sweep --max-work``, ``max_work=``): points x the game's size (nodes
-#: of a tree, cells x players of a normal form), x :data:`SCALAR_WEIGHT` on the scalar engine. The batched
-#: engines take about 0.1-1 us a unit, so 2 * 10**9 units are at most about half an hour.
-MAX_SWEEP_WORK = 2 * 10**9
-#: The scalar engine solves each point on its own (instantiate, solve, certify): about 1000 times the time of a
-#: batched unit (measured: about 1 ms a node of a tree).
-SCALAR_WEIGHT = 1000
-
-
-# ------------------------------------------------------------------------------------------- plan
-@dataclass(frozen=True, eq=False)
-class SweepPlan:
-    """Everything a sweep needs, nothing computed per point; see the module docstring.
-
-    Attributes
-    ----------
-    model : Model
-    form : str
-    scenario : str or None
-    method : str
-        ``grid``, ``lhs``, ``mc`` or ``sobol``.
-    samples : int or None
-    seed : int or None
-        The seed the design used (None for grids).
-    exact : bool
-    engine : {"tree", "bimatrix", "scalar"}
-    specs : tuple of (str, Spec)
-        The varied parameters, in order.
-    base : tuple of (str, value)
-        Every parameter's value apart from the varied ones (scenario, then fixed specs), exact.
-    points : int
-    chunk_size : int
-    pay_cols, prob_cols : tuple of str
-        The table's payoff and probability columns.
-    where : tuple
-        Where each probability column lives in a strategy: (player, infoset or None, action).
-    tol : float
-    lhs : dict, optional
-        The whole design's columns, for Latin hypercube designs (which cannot be cut).
-    """
-
-    model: Any
-    form: str
-    scenario: str | None
-    method: str
-    samples: int | None
-    seed: int | None
-    exact: bool
-    engine: str
-    specs: tuple
-    base: tuple
-    points: int
-    chunk_size: int
-    pay_cols: tuple
-    prob_cols: tuple
-    where: tuple
-    tol: float = 1e-9
-    lhs: Any = field(default=None, repr=False)
-
-    @property
-    def n_chunks(self) -> int:
-        return max(1, math.ceil(self.points / self.chunk_size))
-
-    def bounds(self, i: int) -> tuple[int, int]:
-        """Rows ``[lo, hi)`` of the design in chunk *i*."""
-        if not 0 <= i < self.n_chunks:
-            raise ParameterError(f"chunk {i} does not exist; the plan has {self.n_chunks}",
-                                 fix=f"use 0 <= i < {self.n_chunks}")
-        lo = i * self.chunk_size
-        return lo, min(self.points, lo + self.chunk_size)
-
-    def design(self, i: int) -> dict[str, np.ndarray]:
-        """The varied parameters' values in chunk *i*: name -> array of shape (hi - lo,)."""
-        lo, hi = self.bounds(i)
-        return design_slice(dict(self.specs), method=self.method, samples=self.samples, seed=self.seed, lo=lo,
-                            hi=hi, exact=self.exact, full=self.lhs)
-
-    @property
-    def columns(self) -> list[str]:
-        """The table's columns, in order."""
-        varied = [name for name, _ in self.specs]
-        others = [name for name in self.model.parameters if name not in varied]
-        return (["point_id", *varied, *others, "equilibrium", "n_equilibria", "outcome", "outcome_key",
-                 *self.pay_cols, *self.prob_cols, "regret", "complete"])
-
-    def __reduce__(self):
-        state = {f.name: getattr(self, f.name) for f in fields(self)}
-        model = state.pop("model")
-        import os
-
-        # a model file is reloaded by path (small pickles; its SHA-256 is checked); a Gambit game travels whole, so a
-        # worker never refuses a game the parent loaded under a raised --max-size
-        by_path = bool(model.path) and model.path.lower().endswith((".yaml", ".yml")) and os.path.isfile(model.path)
-        ref = ("path", model.path, model.sha256) if by_path else ("model", model)
-        return (_rebuild_plan, (ref, state))
-
-
-def _rebuild_plan(ref: tuple, state: dict) -> SweepPlan:
-    if ref[0] == "model":
-        return SweepPlan(model=ref[1], **state)
-    from ..modelling.registry import load_model
-
-    _, path, sha = ref
-    model = load_model(path)
-    if model.sha256 != sha:
-        raise ParameterError("the model file changed after the sweep was planned (its SHA-256 differs)",
-                             where=path, fix="plan the sweep again (results of two versions are never mixed)")
-    return SweepPlan(model=model, **state)
-
-
-def choose_engine(model, form: str, exact: bool, engine: str) -> str:
-    """The engine of a sweep: ``"tree"``, ``"bimatrix"`` or ``"scalar"`` (see the module docstring).
-
-    Raises
-    ------
-    ParameterError
-        An unknown *engine*, or ``engine="batched"`` for a game no batched engine solves.
-    """
-    from ..batched.structural import check_structured
-    from ..games.tree import GameTree
-
-    if engine not in ENGINES:
-        raise ParameterError(f"unknown engine {engine!r}", fix="use 'auto', 'batched' or 'scalar'")
-    if engine == "scalar" or (engine == "auto" and exact):
-        return "scalar"
-    game = model.symbolic(form)
-    if isinstance(game, GameTree):
-        if game.perfect_information:
-            return "tree"
-        reason = "a tree with imperfect information"
-    elif len(game.players) == 2:
-        try:
-            check_structured(game)
-            return "bimatrix"
-        except SolverError as exc:
-            reason = str(exc)
-    else:
-        reason = f"a {len(game.players)}-player normal form"
-    if engine == "batched":
-        raise ParameterError(f"no batched engine for {model.name} {form}: {reason}",
-                             fix="use engine='auto' or 'scalar'")
-    return "scalar"
-
-
 _STRUCTURES: dict = {}
-
-
-def game_size(game) -> int:
-    """The size a sweep's work grows with: a tree's nodes, or a normal form's cells x players.
-
-    Examples
-    --------
-    >>> import gametheory_ukraine as gtu
-    >>> game_size(gtu.load_model("chain-store").symbolic("sequential"))
-    5
-    """
-    if hasattr(game, "infosets"):
-        return sum(1 for _ in game.nodes())
-    return math.prod(len(a) for a in game.actions) * len(game.actions)
-
-
-def check_sweep_work(model, form: str, engine: str, points: int, *, max_work: int | None = None,
-                     what: str = "the sweep's", option: str = "--max-work", points_option: str = "points") -> int:
-    """Estimate a sweep's work (points x :func:`game_size`, x :data:`SCALAR_WEIGHT` on the scalar engine) and
-    refuse it past *max_work* (default :data:`MAX_SWEEP_WORK`) before any point is solved; return the estimate.
-
-    Raises
-    ------
-    ParameterError
-        With the estimate, the budget and the options that lower the work or raise the budget.
-    """
-    from .designs import check_count
-
-    cap = MAX_SWEEP_WORK if max_work is None else check_count(max_work, "max_work", option="--max-work")
-    game = model.symbolic(form)
-    size = game_size(game)
-    weight = SCALAR_WEIGHT if engine == "scalar" else 1
-    work = int(points) * size * weight
-    if work > cap:
-        size_text = f"{size:,} nodes" if hasattr(game, "infosets") else f"{size:,} cells x players"
-        engine_note = f" x {weight} (scalar engine)" if weight > 1 else ""
-        raise ParameterError(f"{what} work is {points:,} points x {size_text}{engine_note} = {work:,} units, "
-                             f"more than the budget of {cap:,}", where=option,
-                             fix=f"use fewer {points_option} (at most {max(1, cap // (size * weight)):,}), or raise "
-                                 f"the budget with {option} {work} (max_work=)")
-    return work
-
-
-def point_error(exc, point: Mapping[str, Any]):
-    """*exc* (a :class:`~gametheory_ukraine.core.errors.GTUError`) restated for the sweep point *point* (the varied
-    parameters' values), so that a payoff undefined, infinite or complex at one point of a sweep names the values
-    that cause it; the sweep stops there (no row is written for a point that has no real payoffs)."""
-    from ..core.numbers import format_exact
-
-    if not isinstance(exc, (ParameterError, SolverError)):  # a value the solver could not take: complex, NaN
-        text = str(exc)
-        text = text if len(text) <= 80 else text[:40] + "\u2026" + text[-39:]
-        exc = ParameterError(f"a payoff or probability is not a finite real number ({type(exc).__name__}: {text})")
-
-    def show(v: Any) -> str:
-        text = repr(v) if isinstance(v, float) else format_exact(v) if not isinstance(v, str) else v
-        return text if len(text) <= 30 else text[:14] + "\u2026" + text[-15:]
-
-    where = ", ".join(f"{k}={show(v)}" for k, v in point.items())
-    return type(exc)(f"at the sweep point {where}: {exc.message}", path=exc.path, where=exc.where,
-                     fix=exc.fix or "narrow the swept ranges to values where every payoff and probability is a "
-                                    "finite real number")
 
 
 def _structure_for(plan: SweepPlan):
     """The compiled structure of a plan's two-player normal form with the plan's other parameters fixed: once
     per process, model version and set of fixed values (every chunk of a sweep shares it, and with it the
     combinatorial types already solved)."""
-    from ..batched.structural import compile_structure
-
     model, form = plan.model, plan.form
     game = model.symbolic(form)
     varied = {name for name, _ in plan.specs}
@@ -309,20 +93,17 @@ def _point_values(plan: SweepPlan, cols: Mapping[str, np.ndarray], p: int) -> di
 
 
 def _scalar_rows(plan: SweepPlan, cols: Mapping[str, np.ndarray], n: int) -> _Rows:
-    from ..solvers.signature import outcome_key
-    from . import sweep as sweep_module
-
     blocks, outcomes, keys = [], [], []
     n_eq = np.zeros(n, dtype=np.int64)
     complete = np.zeros(n, dtype=bool)
     for p in range(n):
         values = _point_values(plan, cols, p)
         try:
-            res = sweep_module._solve_point(plan.model, plan.form, plan.scenario, values, plan.exact)
+            res = sweep_points.solve_point(plan.model, plan.form, plan.scenario, values, plan.exact)
         except (ParameterError, SolverError, TypeError, ValueError, ArithmeticError) as exc:
             # e.g. a payoff undefined or complex at this point
             raise point_error(exc, {name: values[name] for name in cols}) from None
-        blocks.append(sweep_module._numeric_block(res, plan.where))
+        blocks.append(numeric_block(res, plan.where))
         n_eq[p] = len(res)
         complete[p] = bool(res.complete)
         outcomes.extend(eq.outcome for eq in res.equilibria)
@@ -339,8 +120,6 @@ def _scalar_rows(plan: SweepPlan, cols: Mapping[str, np.ndarray], n: int) -> _Ro
 
 
 def _tree_rows(plan: SweepPlan, cols: Mapping[str, np.ndarray], n: int) -> _Rows:
-    from ..batched.trees import solve_tree_points
-
     tree = plan.model.symbolic(plan.form)
     params = {k: float(v) for k, v in plan.base if k in tree.parameters}
     params.update({k: np.asarray(v, dtype=float) for k, v in cols.items()})
@@ -353,8 +132,6 @@ def _tree_rows(plan: SweepPlan, cols: Mapping[str, np.ndarray], n: int) -> _Rows
 
 
 def _bimatrix_rows(plan: SweepPlan, cols: Mapping[str, np.ndarray], n: int) -> _Rows:
-    from ..batched.structural import structured_equilibria
-
     struct = _structure_for(plan)
     spec = struct.specialised
     # the structure has every parameter but the varied ones substituted: its parameters are varied ones
@@ -388,8 +165,6 @@ def _bimatrix_outcomes(plan: SweepPlan, game, res) -> tuple[_Codes, _Codes]:
     """Outcome and outcome key of every row, as the scalar solver labels them (the distribution over the
     cells' labels): computed once per support pattern, and row by row only for rows solved exactly and for
     lotteries (whose text carries the probabilities)."""
-    from ..solvers.solving import describe_outcome
-
     m, k = game.shape
     labels: list[str] = []
     cell = np.empty((m, k), dtype=np.int64)
@@ -556,7 +331,7 @@ def solve_chunk(plan: SweepPlan, i: int) -> pd.DataFrame:
     Examples
     --------
     >>> import gametheory_ukraine as gtu
-    >>> from gametheory_ukraine.analysis.sweep import plan_sweep
+    >>> from gametheory_ukraine.analysis.sweep_plan import plan_sweep
     >>> plan = plan_sweep("territory", {"rho": "0.01:0.05:5"}, form="sequential", scenario="baseline-2025",
     ...                   chunk_size=2)
     >>> plan.n_chunks, plan.engine
@@ -594,3 +369,44 @@ def concat_tables(frames: list[pd.DataFrame]) -> pd.DataFrame:
         else:
             data[col] = np.concatenate([f[col].to_numpy() for f in frames])
     return pd.DataFrame(data, copy=False)
+
+
+# ------------------------------------------------------------------------------------------ errors
+def chunk_label(plan: SweepPlan, i: int) -> str:
+    """'chunk 1 (points [2, 4) of the design; rho from 0.03 to 0.04)': chunk *i*, its point range ``[lo, hi)`` of
+    the design and the range of each varied parameter in it (left out if the design cannot be built)."""
+    lo, hi = plan.bounds(i)
+    return f"chunk {i} (points [{lo}, {hi}) of the design{_ranges(plan, i)})"
+
+
+def chunk_error(plan: SweepPlan, i: int, exc: BaseException) -> GTUError:
+    """The error to raise for chunk *i* failing with *exc*: the same class for a :class:`GTUError` (else a
+    :class:`SolverError`), its message prefixed with :func:`chunk_label`.
+
+    >>> from gametheory_ukraine.analysis.sweep_plan import plan_sweep
+    >>> plan = plan_sweep("territory", {"rho": "0.01:0.05:5"}, form="sequential", scenario="baseline-2025",
+    ...                   chunk_size=2)
+    >>> print(chunk_error(plan, 1, ZeroDivisionError("division by zero")))
+    chunk 1 (points [2, 4) of the design; rho from 0.03 to 0.04) failed: ZeroDivisionError: division by zero
+    (fix: this may be a bug: please report it with the command you ran; in Python, the error's __cause__ holds
+    the traceback)
+    """
+    head = chunk_label(plan, i)
+    if isinstance(exc, GTUError):
+        return type(exc)(f"{head} failed: {exc.message}", path=exc.path, where=exc.where, fix=exc.fix)
+    return SolverError(f"{head} failed: {type(exc).__name__}: {exc}",
+                       fix="this may be a bug: please report it with the command you ran; in Python, the error's "
+                           "__cause__ holds the traceback")
+
+
+def _ranges(plan: SweepPlan, i: int) -> str:
+    """'; rho from 0.03 to 0.04' for the varied parameters in chunk *i* (empty if the design cannot be built)."""
+    try:
+        cols = plan.design(i)
+        parts = []
+        for name, arr in cols.items():
+            vals = [float(v) for v in arr]
+            parts.append(f"{name} from {min(vals):.6g} to {max(vals):.6g}")
+        return "; " + ", ".join(parts) if parts else ""
+    except Exception:  # only decoration of an error message
+        return ""

@@ -1,0 +1,215 @@
+"""Executors of sweep plans in this machine: serially, or in local worker processes.
+
+:func:`run_chunks` solves the chunks of a :class:`~gametheory_ukraine.analysis.sweep_plan.SweepPlan` with
+:func:`~gametheory_ukraine.analysis.sweep_chunks.solve_chunk` and yields their tables in chunk order, in this
+process or in a pool of worker processes (at most ``2 * workers`` chunks in flight, so memory stays bounded);
+the table does not depend on the number of workers. :func:`serial_rows` is the serial executor for a table built
+in memory (each chunk's rows before they become a table). :func:`labelled` pairs in-order results with their
+chunk indices and restates a failure with its chunk's point range
+(:func:`~gametheory_ukraine.analysis.sweep_chunks.chunk_error`).
+
+The worker processes are started fresh (``spawn``) with SIGINT blocked (:func:`sigint_blocked`), ignore it
+(:func:`worker_init`: Ctrl-C reaches the whole process group, and only the parent decides) and die with their
+parent. The Dask executor is :mod:`gametheory_ukraine.analysis.distributed`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import multiprocessing
+import numbers
+import os
+import signal
+import sys
+import threading
+import time
+from collections import deque
+from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import BrokenExecutor, ProcessPoolExecutor
+from multiprocessing import resource_tracker
+from typing import Any
+
+import pandas as pd
+
+from ..core.errors import ParameterError
+from .sweep_chunks import chunk_error, chunk_rows, solve_chunk
+from .sweep_plan import SweepPlan
+
+__all__ = ["run_chunks", "serial_rows", "labelled", "worker_init", "sigint_blocked", "progress_bar",
+           "show_progress"]
+
+
+def show_progress(progress: bool | None, points: int) -> bool:
+    """Whether to show a progress bar over *points* points: *progress* if given, else only when stderr is a
+    terminal and there are more than 200 points."""
+    if progress is not None:
+        return bool(progress)
+    try:
+        return bool(sys.stderr.isatty()) and points > 200
+    except (AttributeError, ValueError):
+        return False
+
+
+def progress_bar(plan: SweepPlan, progress: bool | None, initial: int = 0):
+    """A tqdm bar on stderr over the points of *plan*, *initial* of them already done (shown as
+    :func:`show_progress` says, for the points left)."""
+    from tqdm.auto import tqdm
+
+    return tqdm(total=plan.points, initial=initial, file=sys.stderr, unit="point",
+                disable=not show_progress(progress, plan.points - initial), desc=f"{plan.model.name} {plan.form}",
+                dynamic_ncols=True)
+
+
+def serial_rows(plan: SweepPlan, progress: bool | None) -> Iterator[tuple]:
+    """Chunk by chunk in this process: ``(lo, cols, rows)`` of
+    :func:`~gametheory_ukraine.analysis.sweep_chunks.chunk_rows`, with a progress bar."""
+    with progress_bar(plan, progress) as bar:
+        for i in range(plan.n_chunks):
+            part = chunk_rows(plan, i)
+            bar.update(plan.chunk_points(i))
+            yield part
+
+
+def run_chunks(plan: SweepPlan, *, workers: int = 1, progress: bool | None = None,
+               chunks: Sequence[int] | None = None) -> Iterator[pd.DataFrame]:
+    """Solve the chunks of *plan* in order, serially or in *workers* local processes; yield their tables in
+    chunk order (so the result does not depend on *workers*).
+
+    Parameters
+    ----------
+    plan : SweepPlan
+    workers : int, default 1
+        Processes to use (1: this process). Each worker process is started fresh (``spawn``), loads the model
+        file once and checks its SHA-256 against the plan; at most ``2 * workers`` chunks are in flight, so
+        memory stays bounded however many chunks there are.
+    progress : bool, optional
+        A tqdm bar over points on stderr (None: only on a terminal, for more than 200 points).
+    chunks : sequence of int, optional
+        Which chunks (default: all, in order).
+
+    Yields
+    ------
+    pandas.DataFrame
+        One chunk's rows (:func:`~gametheory_ukraine.analysis.sweep_chunks.solve_chunk`).
+    """
+    if isinstance(workers, bool) or not isinstance(workers, numbers.Integral) or workers < 1:
+        raise ParameterError(f"workers={workers!r} is not a whole number >= 1", fix="give e.g. workers=2")
+    order = list(range(plan.n_chunks)) if chunks is None else list(chunks)
+    with progress_bar(plan, progress) as bar:
+        if workers == 1 or len(order) <= 1:
+            for i in order:
+                frame = solve_chunk(plan, i)
+                bar.update(plan.chunk_points(i))
+                yield frame
+            return
+        ctx = multiprocessing.get_context("spawn")
+        pool = ProcessPoolExecutor(max_workers=int(workers), mp_context=ctx, initializer=worker_init,
+                                   initargs=(os.getpid(),))
+        try:
+            pending: deque = deque()
+            it = iter(order)
+            with sigint_blocked():  # the worker processes start now: they never see Ctrl-C, this process does
+                for i in it:
+                    pending.append((i, pool.submit(solve_chunk, plan, i)))
+                    if len(pending) >= 2 * workers:
+                        break
+            while pending:
+                i, fut = pending.popleft()
+                frame = fut.result()
+                nxt = next(it, None)
+                if nxt is not None:
+                    pending.append((nxt, pool.submit(solve_chunk, plan, nxt)))
+                bar.update(plan.chunk_points(i))
+                yield frame
+        except BaseException:
+            # interrupted, terminated, a failing chunk or the consumer gone: stop the workers now rather than
+            # wait for the chunks they are solving
+            _stop_workers(pool)
+            raise
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
+
+
+def worker_init(parent: int) -> None:
+    """Initializer of the local worker processes of :func:`run_chunks`.
+
+    A worker ignores SIGINT (Ctrl-C reaches the whole process group: the parent alone decides, and stops the
+    workers; the parent also starts them with SIGINT blocked, so none arrives before this runs) and dies with
+    its parent: on Linux the kernel sends it SIGKILL when the parent ends
+    (``prctl(PR_SET_PDEATHSIG)``), elsewhere a watchdog thread notices the parent has gone (within a second).
+    With the workers gone, multiprocessing's resource tracker ends too.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG = 1
+        except (OSError, AttributeError):  # pragma: no cover - no prctl: the watchdog does it
+            pass
+    if os.getppid() != parent:  # the parent died before the line above took effect
+        os._exit(1)
+
+    def watchdog() -> None:
+        while os.getppid() == parent:
+            time.sleep(1.0)
+        os._exit(1)
+
+    threading.Thread(target=watchdog, name="gtu-parent-watchdog", daemon=True).start()
+
+
+def _stop_workers(pool) -> None:
+    """Kill the worker processes of a ProcessPoolExecutor at once (their chunks are lost, not waited for)."""
+    stop = getattr(pool, "terminate_workers", None)  # Python >= 3.14
+    if stop is not None:
+        stop()
+        return
+    procs = list((getattr(pool, "_processes", None) or {}).values())
+    for proc in procs:
+        with contextlib.suppress(Exception):
+            proc.kill()
+    for proc in procs:
+        with contextlib.suppress(Exception):
+            proc.join(5)
+    # A worker killed while sending a result leaves half a message in the result pipe, which the pool's manager
+    # thread would wait to complete for ever (this process holds a writing end too). With the workers gone,
+    # closing that end turns the wait into end-of-file: the pool then sees itself broken and shuts down.
+    writer = getattr(getattr(pool, "_result_queue", None), "_writer", None)
+    if writer is not None:
+        with contextlib.suppress(Exception):
+            writer.close()
+
+
+@contextlib.contextmanager
+def sigint_blocked() -> Iterator[None]:
+    """Block SIGINT in this thread while local workers (a local cluster, a process pool) start.
+
+    Threads and processes started meanwhile inherit the blocked signal, so Ctrl-C (sent to the whole process group)
+    reaches only this process: it stops the sweep and the workers, and the worker processes do not print
+    tracebacks of their own. A Ctrl-C that arrives meanwhile is delivered when this block ends. Does nothing
+    outside the main thread or where signals cannot be blocked.
+    """
+    if not hasattr(signal, "pthread_sigmask") or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    with contextlib.suppress(Exception):  # started later, it would unblock SIGINT in this thread for good
+        resource_tracker.ensure_running()
+    old = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, old)
+
+
+def labelled(plan: SweepPlan, order: list[int], tables: Iterable[Any]) -> Iterator[tuple[int, Any]]:
+    """Pair in-order chunk results with their indices; a failure is reported with its chunk's point range."""
+    it = iter(tables)
+    for i in order:
+        try:
+            frame = next(it)
+        except (MemoryError, BrokenExecutor):  # not the chunk's fault: say what happened, unlabelled
+            raise
+        except Exception as exc:  # GTUErrors keep their class; others become SolverErrors
+            raise chunk_error(plan, i, exc) from exc
+        yield i, frame
