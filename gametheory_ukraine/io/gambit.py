@@ -302,7 +302,7 @@ def nfg_text(game: NormalFormGame, *, title: str | None = None, comment: str = "
     """
     if not isinstance(game, NormalFormGame):
         raise OutputError(f"an .nfg file holds a normal-form game, not a {type(game).__name__}",
-                          fix="write a game tree as .efg, or pass tree.to_normal_form()")
+                          fix="write a game tree as .efg, or pass games.reduce.to_normal_form(tree)")
     if game.kind == "symbolic":
         raise OutputError(f"the game has free parameters {', '.join(game.parameters)}",
                           fix="instantiate it first, e.g. model.game(form, scenario)")
