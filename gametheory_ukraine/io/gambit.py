@@ -243,11 +243,8 @@ def _number(value: Any, what: str) -> str:
     if getattr(value, "free_symbols", None):
         raise OutputError(f"{what} is symbolic ({value})",
                           fix="instantiate the game first, e.g. model.game(form, scenario) or game.instantiate(...)")
-    try:
-        if isinstance(value, sympy.Rational):
-            return str(Fraction(int(value.p), int(value.q)))
-    except ImportError:  # pragma: no cover - sympy is a core dependency
-        pass
+    if isinstance(value, sympy.Rational):
+        return str(Fraction(int(value.p), int(value.q)))
     raise OutputError(f"{what} is {value!r}, not a rational number or a float",
                       fix="Gambit files hold rationals and decimals only; solve or round such games in Python")
 
