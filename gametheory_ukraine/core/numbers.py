@@ -163,7 +163,9 @@ def format_value(value: Any) -> str:
 
     Examples
     --------
-    >>> format_value(Fraction(1, 20)), format_value(Fraction(1, 3 ** 80))
-    ('0.05', '1/1477...')
+    >>> format_value(Fraction(1, 20)), format_value(Fraction(2, 3))
+    ('0.05', '2/3')
+    >>> format_value(Fraction(1, 3 ** 200))
+    '1/265613988875874769338781322…092490901302182994384699044001'
     """
     return excerpt(format_exact(value))
