@@ -57,12 +57,14 @@ def _normal_arrays(model, rho: np.ndarray):
 
 def sweep_rate(model, form: str, n: int, workers: int, repeat: int = 3) -> tuple[float, float, float, str, int]:
     """(best rate, best seconds, first run's seconds, engine, rows) of *repeat* runs of the same sweep."""
+    from gametheory_ukraine.analysis.sweep import sweep
+
     spec = f"0.01:0.5:{n}"
-    model.sweep({"rho": "0.01:0.5:11"}, form=form, scenario=SCENARIO)  # compile once (not timed)
+    sweep(model, {"rho": "0.01:0.5:11"}, form=form, scenario=SCENARIO)  # compile once (not timed)
     times = []
     for _ in range(repeat):
         t0 = time.perf_counter()
-        df = model.sweep({"rho": spec}, form=form, scenario=SCENARIO, workers=workers)
+        df = sweep(model, {"rho": spec}, form=form, scenario=SCENARIO, workers=workers)
         times.append(time.perf_counter() - t0)
         engine, rows = df.attrs["engine"], len(df)
         del df

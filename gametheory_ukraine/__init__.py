@@ -5,6 +5,9 @@ The public API is imported lazily so that ``gtu --help`` starts fast::
     import gametheory_ukraine as gtu
     model = gtu.load_model("chain-store")
     result = gtu.solve(model.game("sequential"))
+    found = gtu.thresholds(model, "c_I", form="sequential")      # where the equilibria change
+    table = gtu.sweep(model, {"c_I": "0:4:5"}, form="sequential")  # one row per point and equilibrium
+    figure = gtu.draw_tree(model.game("sequential"), equilibrium=result[0])
 """
 
 from __future__ import annotations
@@ -17,7 +20,8 @@ from ._version import __version__
 __all__ = [
     "__version__", "load_model", "list_models", "solve", "NormalFormGame", "GameTree", "Terminal",
     "Decision", "Chance", "Model", "Parameter", "Scenario", "Equilibrium", "EquilibriumSet",
-    "GTUError", "ModelFileError", "ParameterError", "SolverError", "parse_expression",
+    "GTUError", "ModelFileError", "ParameterError", "SolverError", "parse_expression", "thresholds", "sweep",
+    "draw_tree",
 ]
 
 _LAZY = {
@@ -26,7 +30,8 @@ _LAZY = {
     "Decision": "games.tree", "Chance": "games.tree", "Model": "modelling.model", "Parameter": "modelling.model",
     "Scenario": "modelling.model", "Equilibrium": "solvers.results", "EquilibriumSet": "solvers.results",
     "GTUError": "core.errors", "ModelFileError": "core.errors", "ParameterError": "core.errors",
-    "SolverError": "core.errors", "parse_expression": "core.expressions",
+    "SolverError": "core.errors", "parse_expression": "core.expressions", "thresholds": "analysis.thresholds",
+    "sweep": "analysis.sweep", "draw_tree": "output.tree_drawing",
 }
 
 

@@ -135,8 +135,8 @@ def test_normal_form_sweep_table_equals_the_scalar_sweep(name, scenario, values)
     """The sweep's default engine for two-player normal forms gives the scalar path's table: same rows, labels,
     components; probabilities and payoffs to 1e-9. The grids straddle thresholds (1/27, 1/3, d = 1)."""
     model = gtu.load_model(name)
-    batched = model.sweep(values, form="normal", scenario=scenario, chunk_size=16)
-    exact = model.sweep(values, form="normal", scenario=scenario, exact=True)
+    batched = gtu.sweep(model, values, form="normal", scenario=scenario, chunk_size=16)
+    exact = gtu.sweep(model, values, form="normal", scenario=scenario, exact=True)
     assert batched.attrs["engine"] == "bimatrix" and exact.attrs["engine"] == "scalar"
     assert list(batched.columns) == list(exact.columns)
     cols = [c for c in exact.columns if c != "regret"]

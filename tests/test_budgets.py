@@ -100,10 +100,10 @@ def test_unbounded_designs_are_refused_at_once(tmp_path):
 def test_python_api_budgets_raise_and_can_be_raised():
     model = gtu.load_model("territory")
     with pytest.raises(ParameterError, match=r"1,000,000,000,000 points.*--max-points"):
-        model.sweep({"rho": "0.01:0.5:1000000000000"}, form="sequential")
+        gtu.sweep(model, {"rho": "0.01:0.5:1000000000000"}, form="sequential")
     with pytest.raises(ParameterError, match=r"3 points, more than the budget of 2"):
-        model.sweep({"rho": "0.01:0.5:3"}, form="sequential", max_points=2)
-    df = model.sweep({"rho": "0.01:0.5:3"}, form="sequential", max_points=3)
+        gtu.sweep(model, {"rho": "0.01:0.5:3"}, form="sequential", max_points=2)
+    df = gtu.sweep(model, {"rho": "0.01:0.5:3"}, form="sequential", max_points=3)
     assert sorted(df["point_id"].unique()) == [0, 1, 2]
     with pytest.raises(ParameterError, match="the design has 20,000,000 points"):
         design({"a": "0:1:20000000"})

@@ -14,6 +14,7 @@ import sympy as sp
 
 import gametheory_ukraine as gtu
 from gametheory_ukraine.analysis.relapse import expected_duration, settlement_value
+from gametheory_ukraine.games.reduce import to_normal_form
 from gametheory_ukraine.games.tree import Terminal
 
 M = gtu.load_model("nato")
@@ -64,7 +65,7 @@ def test_stated_normal_form_is_the_strategic_form_of_the_tree():
     """Both forms are the same strategic situation: the stated 4 x 4 normal form equals the reduced normal
     form of the tree, payoff by payoff (symbolically) and outcome label by outcome label."""
     stated = M.symbolic("normal")
-    tree_nf = M.symbolic("sequential").to_normal_form()
+    tree_nf = to_normal_form(M.symbolic("sequential"))
     # stated Russia plan -> (answer to a pledge, answer to the NATO path) as labelled in the tree
     russia = {"settle only on a neutrality pledge": "moscow_after_pledge:settle, moscow_after_path:fight on",
               "settle either way": "moscow_after_pledge:settle, moscow_after_path:settle",

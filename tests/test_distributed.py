@@ -106,14 +106,14 @@ def test_dask_equals_serial_on_a_tree(client, territory, tree_serial, tmp_path):
 
 def test_dask_equals_serial_on_a_normal_form_by_scheduler_address(cluster):
     m = gtu.load_model("chain-store")
-    serial = m.sweep(NORMAL, form="normal", chunk_size=37)
+    serial = gtu.sweep(m, NORMAL, form="normal", chunk_size=37)
     assert serial.attrs["engine"] == "bimatrix" and set(serial["n_equilibria"]) == {2, 3}
-    on_dask = m.sweep(NORMAL, form="normal", chunk_size=37, executor=cluster.scheduler_address)
+    on_dask = gtu.sweep(m, NORMAL, form="normal", chunk_size=37, executor=cluster.scheduler_address)
     pd.testing.assert_frame_equal(on_dask, serial)
     # a sampled (Sobol) design, with the scalar solver in exact arithmetic
     kw = dict(form="normal", method="sobol", samples=64, seed=11, chunk_size=10, exact=True)
     sobol = {"c_I": "0:4", "d": "0:3"}
-    pd.testing.assert_frame_equal(m.sweep(sobol, executor=cluster, **kw), m.sweep(sobol, **kw))
+    pd.testing.assert_frame_equal(gtu.sweep(m, sobol, executor=cluster, **kw), gtu.sweep(m, sobol, **kw))
 
 
 # ---------------------------------------------------------------------------------- checkpoints
@@ -261,13 +261,13 @@ def test_checkpoint_folder_checks(territory, tmp_path):
 def test_a_sampled_design_without_seed_resumes_with_the_checkpoints_seed(tmp_path):
     m = gtu.load_model("chain-store")
     kw = dict(form="normal", method="mc", samples=40, chunk_size=8, checkpoint=tmp_path / "ck")
-    first = m.sweep({"c_I": "0:4", "d": "0:3"}, **kw)
+    first = gtu.sweep(m, {"c_I": "0:4", "d": "0:3"}, **kw)
     (tmp_path / "ck" / "chunk-00000003.parquet").unlink()
-    again = m.sweep({"c_I": "0:4", "d": "0:3"}, **kw)
+    again = gtu.sweep(m, {"c_I": "0:4", "d": "0:3"}, **kw)
     pd.testing.assert_frame_equal(again, first)
     assert again.attrs["seed"] == first.attrs["seed"]
     with pytest.raises(OutputError, match="seed is"):
-        m.sweep({"c_I": "0:4", "d": "0:3"}, seed=first.attrs["seed"] + 1, **kw)
+        gtu.sweep(m, {"c_I": "0:4", "d": "0:3"}, seed=first.attrs["seed"] + 1, **kw)
 
 
 # ----------------------------------------------------------------------------------------- faults

@@ -1,9 +1,10 @@
 """The bundled models ship inside the wheel and load by name from a wheel install and from an editable
-install alike, run from outside the source tree."""
+install alike, run from outside the source tree, and from a plain checkout that is not installed at all."""
 
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -23,10 +24,10 @@ def _pip(*args, cwd=None):
     return proc
 
 
-def _probe(python, cwd, env=None):
+def _probe(python, cwd, env=None, flags=()):
     import json
 
-    proc = subprocess.run([python, "-c", PROBE], cwd=cwd, capture_output=True, text=True, timeout=300,
+    proc = subprocess.run([python, *flags, "-c", PROBE], cwd=cwd, capture_output=True, text=True, timeout=300,
                           env=env)
     assert proc.returncode == 0, proc.stderr[-4000:]
     return json.loads(proc.stdout)
@@ -59,4 +60,27 @@ def test_editable_install_loads_models_from_the_source_tree(tmp_path):
     out = _probe(python, cwd=tmp_path)
     assert out["file"] == str(ROOT / "gametheory_ukraine" / "__init__.py")
     assert out["model"] == str(ROOT / "models" / "chain-store.yaml")
+    assert "chain-store" in out["names"] and out["spe"] == "entry accommodated"
+
+
+def test_plain_checkout_loads_the_top_level_models_folder(tmp_path):
+    """A checkout that is not installed has no package ``gametheory_ukraine.models`` (only an install maps the
+    top-level ``models/`` folder to it): run from its top folder, it lists and loads the models of that folder."""
+    clone = tmp_path / "clone"
+    skip = shutil.ignore_patterns("__pycache__", "*.pyc")
+    shutil.copytree(ROOT / "gametheory_ukraine", clone / "gametheory_ukraine", ignore=skip)
+    shutil.copytree(ROOT / "models", clone / "models", ignore=skip)
+    # -S: no site module, so no .pth file runs and an editable install of the package (an import hook that maps
+    # gametheory_ukraine.models to the source tree) cannot stand in for the copy; the dependencies come from this
+    # interpreter's path, after the copy (the current folder comes first on sys.path)
+    path = [p for p in sys.path if p and Path(p).is_dir()]
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PYTHON") and k != "GTU_MODEL_PATH"}
+    env["PYTHONPATH"] = os.pathsep.join(path)
+    listed = subprocess.run([sys.executable, "-S", "-m", "gametheory_ukraine", "list"], cwd=clone, env=env,
+                            capture_output=True, text=True, timeout=300)
+    assert listed.returncode == 0, listed.stderr[-4000:]
+    assert "chain-store" in listed.stdout and "territory" in listed.stdout
+    out = _probe(sys.executable, cwd=clone, env=env, flags=("-S",))
+    assert out["file"] == str(clone / "gametheory_ukraine" / "__init__.py")
+    assert out["model"] == str(clone / "models" / "chain-store.yaml")
     assert "chain-store" in out["names"] and out["spe"] == "entry accommodated"

@@ -420,8 +420,8 @@ def test_a_sweep_of_a_parameter_the_normal_form_does_not_use_keeps_every_point()
     """x_prewar enters no payoff of territory's normal form: the batched sweep still has a row set per point,
     equal to the exact scalar sweep's (5 points x 6 equilibria at baseline-2025)."""
     t = gtu.load_model("territory")
-    batched = t.sweep({"x_prewar": "0.1:0.5:5"}, form="normal", scenario="baseline-2025")
-    exact = t.sweep({"x_prewar": "0.1:0.5:5"}, form="normal", scenario="baseline-2025", exact=True)
+    batched = gtu.sweep(t, {"x_prewar": "0.1:0.5:5"}, form="normal", scenario="baseline-2025")
+    exact = gtu.sweep(t, {"x_prewar": "0.1:0.5:5"}, form="normal", scenario="baseline-2025", exact=True)
     assert batched.attrs["engine"] == "bimatrix" and len(batched) == len(exact) == 30
     cols = [c for c in exact.columns if c != "regret"]
     pd.testing.assert_frame_equal(batched[cols], exact[cols], check_exact=False, rtol=0, atol=1e-9)

@@ -270,7 +270,7 @@ def test_write_table_to_both_formats(tmp_path, df101):
 # --------------------------------------------------------------------------------- other sweeps
 def test_two_parameter_grid_sweep_against_hand_thresholds(model):
     """rho* = 1/(18 (1 + kappa)): 1/18 = 0.0556 (kappa 0), 1/27 = 0.037 (kappa 1/2), 1/36 = 0.0278 (kappa 1)."""
-    df = model.sweep({"rho": "0.01:0.05:3", "kappa": "0,0.5,1"}, **SEQ)
+    df = gtu.sweep(model, {"rho": "0.01:0.05:3", "kappa": "0,0.5,1"}, **SEQ)
     assert len(df) == 9 and df["point_id"].tolist() == list(range(9))
     assert df["rho"].tolist() == [0.01] * 3 + [0.03] * 3 + [0.05] * 3 and df["kappa"].tolist() == [0, 0.5, 1] * 3
     for _, row in df.iterrows():
@@ -282,7 +282,7 @@ def test_two_parameter_grid_sweep_against_hand_thresholds(model):
 
 
 def test_exact_sweep_finds_the_tie_at_one_27th(model):
-    df = model.sweep({"rho": "1/30,1/27,1/25"}, exact=True, **SEQ)
+    df = gtu.sweep(model, {"rho": "1/30,1/27,1/25"}, exact=True, **SEQ)
     assert df["point_id"].tolist() == [0, 1, 1, 2] and df["n_equilibria"].tolist() == [1, 2, 2, 1]
     assert df["equilibrium"].tolist() == [0, 0, 1, 0]
     assert df["outcome"].tolist() == [SETTLE, SETTLE, WAR, WAR]
@@ -295,7 +295,7 @@ def test_normal_form_rows_per_equilibrium(model):
     """Below rho* the normal form has the Donbas deal and war; in the mixed equilibria Russia settles after a
     cession with the probability q that leaves Ukraine indifferent: q V_U + (1 - q) W'_U = W_U, so
     q = (2.5 - 1.5)/(V_U - 1.5)."""
-    df = model.sweep({"rho": "0.03,0.2"}, form="normal", scenario="baseline-2025")
+    df = gtu.sweep(model, {"rho": "0.03,0.2"}, form="normal", scenario="baseline-2025")
     direct = [model.solve("normal", "baseline-2025", rho=r) for r in (0.03, 0.2)]
     assert df["n_equilibria"].tolist() == [len(direct[0])] * len(direct[0]) + [len(direct[1])] * len(direct[1])
     assert len(df) == len(direct[0]) + len(direct[1])
@@ -316,17 +316,17 @@ def test_normal_form_rows_per_equilibrium(model):
 
 
 def test_sampled_sweep_against_the_hand_threshold(model):
-    df = model.sweep({"rho": (0.01, 0.5), "kappa": "0.5"}, method="lhs", samples=16, seed=0, **SEQ)
+    df = gtu.sweep(model, {"rho": (0.01, 0.5), "kappa": "0.5"}, method="lhs", samples=16, seed=0, **SEQ)
     assert len(df) == 16 and df.attrs["seed"] == 0 and df.attrs["samples"] == 16 and df.attrs["varied"] == ["rho"]
     assert (df["kappa"] == 0.5).all() and df.attrs["parameters"]["kappa"] == "0.5"
     pd.testing.assert_series_equal(df["rho"], design({"rho": (0.01, 0.5)}, method="lhs", samples=16, seed=0)["rho"])
     expected = np.where(df["rho"] <= 1 / 27, SETTLE, WAR)
     assert df["outcome"].tolist() == expected.tolist() and SETTLE in expected and WAR in expected
-    again = model.sweep({"rho": (0.01, 0.5)}, method="lhs", samples=16, seed=0, **SEQ)
+    again = gtu.sweep(model, {"rho": (0.01, 0.5)}, method="lhs", samples=16, seed=0, **SEQ)
     pd.testing.assert_frame_equal(df, again)
-    fresh = model.sweep({"rho": (0.01, 0.5)}, method="mc", samples=4, **SEQ)
+    fresh = gtu.sweep(model, {"rho": (0.01, 0.5)}, method="mc", samples=4, **SEQ)
     assert isinstance(fresh.attrs["seed"], int)
-    redo = model.sweep({"rho": (0.01, 0.5)}, method="mc", samples=4, seed=fresh.attrs["seed"], **SEQ)
+    redo = gtu.sweep(model, {"rho": (0.01, 0.5)}, method="mc", samples=4, seed=fresh.attrs["seed"], **SEQ)
     pd.testing.assert_frame_equal(fresh, redo)
 
 
@@ -338,17 +338,17 @@ def test_a_point_without_equilibria_keeps_one_row(model, monkeypatch):
         return dataclasses.replace(res, equilibria=()) if values["rho"] == 0.03 else res
 
     monkeypatch.setattr(sweep_points, "solve_point", none_at_the_middle)
-    df = model.sweep({"rho": "0.01:0.05:3"}, engine="scalar", **SEQ)
+    df = gtu.sweep(model, {"rho": "0.01:0.05:3"}, engine="scalar", **SEQ)
     assert df["point_id"].tolist() == [0, 1, 2] and df["equilibrium"].tolist() == [0, -1, 0]
     assert df["n_equilibria"].tolist() == [1, 0, 1] and df["outcome"].isna().tolist() == [False, True, False]
     assert df["payoff:Russia"].isna().tolist() == [False, True, False]
 
 
 def test_progress_bar_only_when_asked_or_on_a_terminal(model, capsys):
-    model.sweep({"rho": "0.01:0.05:3"}, progress=True, engine="scalar", **SEQ)
+    gtu.sweep(model, {"rho": "0.01:0.05:3"}, progress=True, engine="scalar", **SEQ)
     err = capsys.readouterr().err
     assert "3/3" in err and "100%" in err
-    model.sweep({"rho": "0.01:0.05:3"}, **SEQ)  # stderr is not a terminal under pytest
+    gtu.sweep(model, {"rho": "0.01:0.05:3"}, **SEQ)  # stderr is not a terminal under pytest
     assert capsys.readouterr().err == ""
 
 
@@ -474,12 +474,12 @@ def test_cli_sampled_design_prints_its_seed(tmp_path, capsys):
 def test_batched_and_scalar_engines_give_the_same_table(model):
     """Sweeps of perfect-information trees run on the batched engine by default; the scalar path gives the
     same rows (payoffs up to float rounding), on a grid that straddles rho* = 1/27."""
-    batched = model.sweep({"rho": "0.01:0.1:46", "kappa": "0:1:5"}, **SEQ)
-    scalar = model.sweep({"rho": "0.01:0.1:46", "kappa": "0:1:5"}, engine="scalar", **SEQ)
+    batched = gtu.sweep(model, {"rho": "0.01:0.1:46", "kappa": "0:1:5"}, **SEQ)
+    scalar = gtu.sweep(model, {"rho": "0.01:0.1:46", "kappa": "0:1:5"}, engine="scalar", **SEQ)
     assert batched.attrs["engine"] == "tree" and scalar.attrs["engine"] == "scalar"
     pd.testing.assert_frame_equal(batched, scalar, check_exact=False, rtol=1e-12, atol=1e-12)
     with pytest.raises(ParameterError, match="3-player normal form"):
-        gtu.load_model("guarantees").sweep({"rho": "0.01:0.1:3"}, form="normal", engine="batched")
+        gtu.sweep(gtu.load_model("guarantees"), {"rho": "0.01:0.1:3"}, form="normal", engine="batched")
 
 
 @pytest.mark.parametrize(("method", "samples"), [("grid", None), ("sobol", 256), ("mc", 300), ("lhs", 200)])

@@ -124,16 +124,16 @@ def test_nato_audience_cost_threshold_and_credible_pledge():
     2.306 at the baseline; with a = 2, iff rho <= rho_c = ((p + c_U - x)/(m - a) - (1 - delta))/delta = 1/18.
     At the baseline no rho in the range changes the outcome."""
     delta, rho, p, c_U, x, m, a = S("delta", "rho", "p", "c_U", "x", "m", "a")
-    res = NATO.thresholds("a", form="sequential", scenario="baseline-2025", grid=101)
+    res = gtu.thresholds(NATO, "a", form="sequential", scenario="baseline-2025", grid=101)
     (t,) = res.thresholds
     assert t.exact == Fraction(4983, 2161) and round(t.value, 3) == 2.306
     assert same(t.expression, m - (p + c_U - x) / (1 - delta * (1 - rho)))
     assert t.change == "war continues -> settlement on Russian terms"
-    (t,) = NATO.thresholds("rho", form="sequential", values={"a": 2}, grid=51).thresholds
+    (t,) = gtu.thresholds(NATO, "rho", form="sequential", values={"a": 2}, grid=51).thresholds
     assert t.exact == Fraction(1, 18)
     assert same(t.expression, ((p + c_U - x) / (m - a) - (1 - delta)) / delta)
     assert t.change == "settlement on Russian terms -> war continues"
-    assert NATO.thresholds("rho", form="sequential", grid=51).thresholds == ()
+    assert gtu.thresholds(NATO, "rho", form="sequential", grid=51).thresholds == ()
 
 
 def test_change_at_the_end_of_the_range_is_a_note_not_a_threshold():
@@ -435,7 +435,7 @@ def test_each_framework_model_has_a_closed_form_rho_threshold_matching_a_sweep(n
     from gametheory_ukraine.analysis.sweep import sweep
 
     model = gtu.load_model(name)
-    res = model.thresholds("rho", form=form, scenario=scenario, grid=101 if form == "normal" else 201)
+    res = gtu.thresholds(model, "rho", form=form, scenario=scenario, grid=101 if form == "normal" else 201)
     (thr,) = [t for t in res.thresholds if t.exact == exact_value]
     assert thr.method == "closed form" and thr.expression is not None
     values = {k: sp.Rational(str(v)) for k, v in model.values(scenario).items() if k != "rho"}

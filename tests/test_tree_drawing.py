@@ -267,7 +267,7 @@ def test_drawing_into_given_axes_and_the_method():
     assert draw_tree(tree, ax=ax, title="") is fig
     assert tuple(fig.get_size_inches()) == (3, 2)
     assert len(texts(fig, "payoff:")) == 3 and not texts(fig, "title")
-    via_method = tree.draw(gtu.solve(tree)[0], title="custom")
+    via_method = draw_tree(tree, equilibrium=gtu.solve(tree)[0], title="custom")
     assert texts(via_method, "title")[0].get_text() == "custom"
     assert len(lines(via_method, "edge-path:")) == 2
 

@@ -57,7 +57,10 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["BatchedBimatrix", "batched_equilibria"]
+from ..core.numbers import to_exact
+from ..solvers.two_player import extreme_equilibria
+
+__all__ = ["BatchedBimatrix", "batched_equilibria", "exact_matrix", "bilinear"]
 
 # Points solved together: bounds the temporary arrays (~ chunk * candidates * (m + n) floats). The closed
 # 2 x 2 form is fastest on long vectors; the general path on chunks that stay in cache.
@@ -377,20 +380,18 @@ def batched_equilibria(A: Any, B: Any, *, tol: float = 1e-9,
 
     flagged_points = np.flatnonzero(flagged)
     if len(flagged_points):
-        from ..solvers.two_player import extreme_equilibria
-
         fb_point, fb_x, fb_y, fb_pay, fb_comp = [], [], [], [], []
         for p in flagged_points.tolist():
             Ae, Be = exact_payoffs(p) if exact_payoffs is not None else (A[p].tolist(), B[p].tolist())
             sol = extreme_equilibria(Ae, Be, exact=True)
             degenerate[p] = sol.degenerate
-            Ex = _exact_matrix(Ae)
-            Ey = _exact_matrix(Be)
+            Ex = exact_matrix(Ae)
+            Ey = exact_matrix(Be)
             for (xe, ye), comp in zip(sol.equilibria, sol.components):
                 fb_point.append(p)
                 fb_x.append([float(v) for v in xe])
                 fb_y.append([float(v) for v in ye])
-                fb_pay.append([float(_bilinear(xe, Ex, ye)), float(_bilinear(xe, Ey, ye))])
+                fb_pay.append([float(bilinear(xe, Ex, ye)), float(bilinear(xe, Ey, ye))])
                 fb_comp.append(comp)
             counts[p] = len(sol.equilibria)
         point = np.concatenate([point, np.array(fb_point, dtype=np.int64)])
@@ -405,11 +406,12 @@ def batched_equilibria(A: Any, B: Any, *, tol: float = 1e-9,
                            components=components, flagged=flagged, degenerate=degenerate)
 
 
-def _exact_matrix(M: Any) -> list[list[Fraction]]:
-    from ..core.numbers import to_exact
-
+def exact_matrix(M: Any) -> list[list[Fraction]]:
+    """*M* (an array or nested lists of numbers) as nested lists of Fractions."""
     return [[to_exact(v) for v in row] for row in np.asarray(M, dtype=object).tolist()]
 
 
-def _bilinear(x, M, y) -> Fraction:
+def bilinear(x, M, y) -> Fraction:
+    """``x . M . y`` in exact arithmetic: a player's expected payoff at the mixed strategies *x* and *y*
+    (terms with a zero probability skipped)."""
     return sum((x[i] * M[i][j] * y[j] for i in range(len(x)) for j in range(len(y)) if x[i] and y[j]), Fraction(0))

@@ -30,20 +30,21 @@ from fractions import Fraction
 from typing import Any
 
 import numpy as np
+import sympy
 
 from ..core.errors import ParameterError
 from ..games.normal_form import NormalFormGame
 from ..games.tree import Chance, GameTree, Terminal
 
-__all__ = ["CompiledNormalForm", "CompiledTree", "compile_normal_form", "compile_tree", "point_arrays"]
+__all__ = ["CompiledNormalForm", "CompiledTree", "compile_normal_form", "compile_tree", "point_arrays", "as_sympy"]
 
 _PROB_TOL = 1e-9
 
 
 # ------------------------------------------------------------------------------------------ helpers
-def _as_sympy(value: Any):
-    import sympy
-
+def as_sympy(value: Any):
+    """A payoff or probability as a sympy number: sympy values as they are, Fractions and ints exactly, floats
+    with 17 significant digits (so they round-trip)."""
     if isinstance(value, sympy.Basic):
         return value
     if isinstance(value, Fraction):
@@ -57,9 +58,7 @@ def _as_sympy(value: Any):
 
 def _lambdify(exprs: Sequence[Any]) -> tuple[tuple[str, ...], Callable[..., list]]:
     """Parameter names (sorted) and one numpy function of them returning every expression, in order."""
-    import sympy
-
-    exprs = [_as_sympy(e) for e in exprs]
+    exprs = [as_sympy(e) for e in exprs]
     symbols: dict[str, Any] = {}
     for e in exprs:
         for s in e.free_symbols:

@@ -83,11 +83,16 @@ from itertools import combinations
 from typing import Any
 
 import numpy as np
+import sympy
+from sympy import QQ
+from sympy.polys.polyerrors import PolynomialError
 
 from ..core.errors import ParameterError, SolverError
+from ..core.numbers import to_exact
 from ..games.normal_form import NormalFormGame
-from .bimatrix import BatchedBimatrix, _bilinear, _exact_matrix
-from .compile import CompiledNormalForm, _as_sympy, compile_normal_form, point_arrays
+from ..solvers.two_player import extreme_equilibria
+from .bimatrix import BatchedBimatrix, bilinear, exact_matrix
+from .compile import CompiledNormalForm, as_sympy, compile_normal_form, point_arrays
 
 __all__ = ["StructuredBimatrix", "compile_structure", "structured_equilibria", "check_structured",
            "MAX_FACTOR_PARAMETERS"]
@@ -212,8 +217,6 @@ class StructuredBimatrix:
 def check_structured(game: NormalFormGame) -> None:
     """Raise :class:`SolverError` unless *game* suits :func:`compile_structure` (two players, no piecewise
     payoffs). Cheap: nothing is compiled."""
-    import sympy
-
     if len(game.players) != 2:
         raise SolverError(f"the structured engine is for two-player games, not {len(game.players)}",
                           fix="use the scalar path for N-player games")
@@ -226,10 +229,6 @@ def check_structured(game: NormalFormGame) -> None:
 
 def _specialise(game: NormalFormGame, fixed: Mapping[str, Any]) -> tuple[NormalFormGame, tuple]:
     """*game* with the parameters of *fixed* that it uses substituted exactly, and those values."""
-    import sympy
-
-    from ..core.numbers import to_exact
-
     used = {k: to_exact(v) for k, v in fixed.items() if k in game.parameters}
     if not used:
         return game, ()
@@ -309,10 +308,6 @@ def _factor_structure(game: NormalFormGame) -> tuple[tuple[str, ...], int, Calla
     that is not identically zero, computed in the field Q(parameters); the number of identically-zero minors;
     one numpy function of the parameters returning the factors' values then their absolute-value bounds.
     None if the payoffs are not rational functions with exact coefficients of few enough parameters."""
-    import sympy
-    from sympy import QQ
-    from sympy.polys.polyerrors import PolynomialError
-
     names = game.parameters
     if len(names) > MAX_FACTOR_PARAMETERS:
         return None
@@ -326,7 +321,7 @@ def _factor_structure(game: NormalFormGame) -> tuple[tuple[str, ...], int, Calla
             conv = K.from_expr
         else:
             conv = QQ.from_sympy
-        els = [conv(_as_sympy(v)) for v in values]
+        els = [conv(as_sympy(v)) for v in values]
     except (PolynomialError, ValueError, TypeError, ArithmeticError):
         return None
     m, n = game.shape
@@ -367,8 +362,6 @@ def _random_point(names, rng: np.random.Generator) -> dict[str, Fraction]:
 def _minor_structure(game: NormalFormGame) -> tuple[tuple, tuple, int]:
     """Minors mode: the minors that are not identically zero (exact evaluation at three seeded random rational
     points), one per class of constant multiples, and the number of identically-zero ones."""
-    import sympy
-
     exprs = [sympy.sympify(v) if not isinstance(v, (Fraction, int, float)) else v
              for p in game.payoffs for v in np.asarray(p, dtype=object).flat]
     m, n = game.shape
@@ -546,8 +539,6 @@ class _Structure:
 
 
 def _structure(Ae: list[list[Fraction]], Be: list[list[Fraction]]) -> _Structure:
-    from ..solvers.two_player import extreme_equilibria
-
     sol = extreme_equilibria(Ae, Be, exact=True)
     m, n = len(Ae), len(Ae[0])
     At = [[Ae[i][j] for i in range(m)] for j in range(n)]
@@ -812,7 +803,7 @@ def structured_equilibria(struct: StructuredBimatrix, params: Mapping[str, Any],
             Ae, Be = exact_payoffs(p)
         else:
             Ae, Be = A[p].tolist(), B[p].tolist()
-        return _exact_matrix(Ae), _exact_matrix(Be)
+        return exact_matrix(Ae), exact_matrix(Be)
 
     pieces: list[_Piece] = []
     ok = np.flatnonzero(~flagged)
@@ -860,8 +851,6 @@ def _cached_structure(struct: StructuredBimatrix, key: np.ndarray, exact: Callab
 def _assemble(P: int, m: int, n: int, pieces: list[_Piece], flagged: np.ndarray,
               exact_at: Callable) -> BatchedBimatrix:
     """One flat table: the pieces' equilibria and the flagged points' exact ones, written by point."""
-    from ..solvers.two_player import extreme_equilibria
-
     counts = np.zeros(P, dtype=np.int64)
     degenerate = np.zeros(P, dtype=bool)
     for piece in pieces:
@@ -918,7 +907,7 @@ def _assemble(P: int, m: int, n: int, pieces: list[_Piece], flagged: np.ndarray,
         for k, ((xe, ye), c) in enumerate(zip(sol.equilibria, sol.components)):
             X[:, lo + k] = [float(v) for v in xe]
             Y[:, lo + k] = [float(v) for v in ye]
-            pay[:, lo + k] = (float(_bilinear(xe, Ae, ye)), float(_bilinear(xe, Be, ye)))
+            pay[:, lo + k] = (float(bilinear(xe, Ae, ye)), float(bilinear(xe, Be, ye)))
             comp[lo + k] = c
     return BatchedBimatrix(counts=counts, offsets=offsets, point=point, x=X.T, y=Y.T, payoffs=pay.T,
                            components=comp, flagged=flagged, degenerate=degenerate, regret=regret,

@@ -54,11 +54,14 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+import sympy
 
 from ..core.errors import SolverError
 from ..games.reduce import outcome_label
 from ..games.tree import Chance, Decision, GameTree, Node, Terminal
-from .compile import CompiledTree, compile_tree, point_arrays
+from ..solvers.signature import outcome_key
+from ..solvers.solving import describe_outcome, solve
+from .compile import CompiledTree, as_sympy, compile_tree, point_arrays
 
 __all__ = ["BatchedBackwardInduction", "TreePoints", "compiled_tree", "backward_induction", "solve_tree_points"]
 
@@ -86,13 +89,9 @@ def _same_payoffs(compiled: CompiledTree) -> np.ndarray:
     key = "batched.same_payoffs"
     cache = compiled.tree._cache
     if key not in cache:
-        import sympy
-
-        from .compile import _as_sympy
-
         terms = compiled.terminals
         n = compiled.tree.n_players
-        exprs = [[_as_sympy(z.payoffs[i]) for z in terms] for i in range(n)]
+        exprs = [[as_sympy(z.payoffs[i]) for z in terms] for i in range(n)]
         symbols = sorted({s for row in exprs for e in row for s in e.free_symbols}, key=str)
         rng = np.random.default_rng(0x5EED)  # a fixed, local stream: the classes never depend on global state
         points = [{s: sympy.Rational(int(rng.integers(10**6, 10**7)), int(rng.integers(10**6, 10**7)))
@@ -294,11 +293,11 @@ def _expand_point(compiled: CompiledTree, bi: BatchedBackwardInduction, p: int, 
     band = tol * bi.scale[p]
     same = _same_payoffs(compiled)
 
-    def solve(node: Node) -> list[tuple[dict, np.ndarray, float, int]]:
+    def equilibria_below(node: Node) -> list[tuple[dict, np.ndarray, float, int]]:
         if isinstance(node, Terminal):
             t = t_index[node.name]
             return [({}, pay[t], 0.0, t)]
-        subs = [solve(c) for c in node.children]
+        subs = [equilibria_below(c) for c in node.children]
         if int(np.prod([len(s) for s in subs], dtype=object)) > max_equilibria:
             raise ValueError(f"more than max_equilibria={max_equilibria} combinations at {node.name!r}")
         out = []
@@ -328,7 +327,7 @@ def _expand_point(compiled: CompiledTree, bi: BatchedBackwardInduction, p: int, 
                     out.append(({**merged, d_index[node.infoset]: k}, combo[k][1], max(worst, gap), combo[k][3]))
         return out
 
-    found = [(tuple(beh[k] for k in range(len(bi.infosets))), v, r) for beh, v, r, _ in solve(tree.root)]
+    found = [(tuple(beh[k] for k in range(len(bi.infosets))), v, r) for beh, v, r, _ in equilibria_below(tree.root)]
     return sorted(found, key=lambda item: item[0])
 
 
@@ -355,8 +354,6 @@ def _outcomes(compiled: CompiledTree, reach: np.ndarray, exact: bool, tol: float
     """Outcome labels and keys (as :func:`~gametheory_ukraine.solvers.solving.describe_outcome` and
     :func:`~gametheory_ukraine.solvers.signature.outcome_key` give them in float mode) for reach probabilities
     of shape (rows, n_terminals); and a mask of rows whose outcome is a lottery."""
-    from ..solvers.solving import describe_outcome
-
     labels: list[str] = []
     for z in compiled.terminals:
         if outcome_label(z) not in labels:
@@ -428,8 +425,6 @@ class TreePoints:
 
 
 def _scalar_rows(result, infosets: tuple[str, ...]) -> list[tuple[tuple[int, ...], np.ndarray, str, str, float]]:
-    from ..solvers.signature import outcome_key
-
     out = []
     for eq in result.equilibria:
         beh: dict = {}
@@ -496,8 +491,6 @@ def solve_tree_points(model, form: str | None, scenario: str | None, params: Map
     ([1, 2, 1], ['settlement on Russian terms', 'settlement on Russian terms', 'war continues', 'war continues'], \
 [False, True, False])
     """
-    from ..solvers.solving import solve
-
     tree = model.symbolic(form)
     _require_perfect_information(tree)
     compiled = compiled_tree(tree)

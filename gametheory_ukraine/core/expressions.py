@@ -19,6 +19,8 @@ from collections.abc import Iterable
 from fractions import Fraction
 from functools import cache
 
+import sympy
+
 from .errors import excerpt
 from .numbers import check_number_text
 
@@ -74,8 +76,6 @@ _SMALLER = (f"write a smaller expression: at most {MAX_LENGTH} characters, {MAX_
 
 @cache
 def _functions():
-    import sympy
-
     return {"min": sympy.Min, "max": sympy.Max, "exp": sympy.exp, "log": sympy.log,
             "sqrt": sympy.sqrt, "abs": sympy.Abs}
 
@@ -113,8 +113,6 @@ def parse_expression(text: str | int | float, parameters: Iterable[str]):
     ...
     gametheory_ukraine.core.expressions.ExpressionError: calls are limited to min, max, exp, log, sqrt, abs
     """
-    import sympy
-
     if isinstance(text, bool):
         raise ExpressionError("true/false is not a number")
     if isinstance(text, int):
@@ -198,8 +196,6 @@ class _Converter:
         self.symbols = symbols
 
     def literal(self, node: ast.Constant):
-        import sympy
-
         value = node.value
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise ExpressionError(f"only numbers are allowed as constants, not {excerpt(repr(value))}")
@@ -219,8 +215,6 @@ class _Converter:
         return sympy.Rational(frac.numerator, frac.denominator)
 
     def convert(self, node: ast.AST):
-        import sympy
-
         if isinstance(node, ast.Constant):
             return self.literal(node), 0
         if isinstance(node, ast.Name):
@@ -309,6 +303,4 @@ class _Converter:
 
 
 def _half():
-    import sympy
-
     return sympy.Rational(1, 2)

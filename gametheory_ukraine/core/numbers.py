@@ -13,6 +13,9 @@ from fractions import Fraction
 from typing import Any
 
 import numpy as np
+import sympy
+
+from .errors import excerpt
 
 __all__ = ["Number", "to_exact", "is_exact_number", "to_float", "as_exact_array", "as_float_array", "format_exact",
            "MAX_DIGITS", "MAX_EXPONENT", "check_number_text"]
@@ -66,12 +69,7 @@ def is_exact_number(value: Any) -> bool:
         return False
     if isinstance(value, (int, Fraction, np.integer)):
         return True
-    try:  # sympy is imported lazily by callers that need it
-        import sympy
-
-        return isinstance(value, sympy.Rational)
-    except ImportError:  # pragma: no cover - sympy is a core dependency
-        return False
+    return isinstance(value, sympy.Rational)
 
 
 def to_exact(value: Any) -> Fraction:
@@ -104,8 +102,6 @@ def to_exact(value: Any) -> Fraction:
             raise ValueError(f"{value!r} is not a finite number")
         return Fraction(repr(float(value)))
     if isinstance(value, str):
-        from .errors import excerpt
-
         text = value.strip()
         try:
             check_number_text(text)
@@ -115,15 +111,10 @@ def to_exact(value: Any) -> Fraction:
             return Fraction(text)
         except (ValueError, ZeroDivisionError):
             raise ValueError(f"{excerpt(text)!r} is not a number (write e.g. 0.05, 1/20 or 5e-2)") from None
-    try:
-        import sympy
-
-        if isinstance(value, sympy.Rational):
-            return Fraction(int(value.p), int(value.q))
-        if isinstance(value, sympy.Basic):
-            raise ValueError(f"{value} is not rational")
-    except ImportError:  # pragma: no cover
-        pass
+    if isinstance(value, sympy.Rational):
+        return Fraction(int(value.p), int(value.q))
+    if isinstance(value, sympy.Basic):
+        raise ValueError(f"{value} is not rational")
     if isinstance(value, numbers.Rational):
         return Fraction(value.numerator, value.denominator)
     raise ValueError(f"{value!r} is not a number")
@@ -164,3 +155,17 @@ def format_exact(value: Any) -> str:
         if Fraction(repr(as_float)) == value:
             return repr(as_float)
     return str(value)
+
+
+def format_value(value: Any) -> str:
+    """:func:`format_exact`, cut to a short printable excerpt (:func:`~gametheory_ukraine.core.errors.excerpt`):
+    a parameter value as messages, tables and reports show it.
+
+    Examples
+    --------
+    >>> format_value(Fraction(1, 20)), format_value(Fraction(2, 3))
+    ('0.05', '2/3')
+    >>> format_value(Fraction(1, 3 ** 200))
+    '1/265613988875874769338781322…092490901302182994384699044001'
+    """
+    return excerpt(format_exact(value))

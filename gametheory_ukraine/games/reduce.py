@@ -24,6 +24,7 @@ import itertools
 from typing import Any
 
 import numpy as np
+import sympy
 
 from ..core.frozen import FrozenDict
 from ..core.numbers import to_exact
@@ -323,8 +324,6 @@ def to_normal_form(tree: GameTree, reduced: bool = True, *, max_profiles: int = 
     pays = [np.empty(shape, dtype=object) for _ in range(n)]
     outcomes = np.empty(shape, dtype=object)
     if kind == "symbolic":
-        import sympy
-
         zero: Any = sympy.Integer(0)
     else:
         zero = 0
@@ -355,8 +354,6 @@ def to_normal_form(tree: GameTree, reduced: bool = True, *, max_profiles: int = 
                 arr[k] = to_exact(v)
             arrays.append(arr)
     else:
-        import sympy
-
         arrays = [np.vectorize(sympy.sympify, otypes=[object])(p) for p in pays]
     actions = tuple(strategy_labels(tree, strategies[i], i) for i in range(n))
     return NormalFormGame(tree.players, actions, tuple(arrays), outcomes=outcomes,

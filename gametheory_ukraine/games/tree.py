@@ -6,6 +6,8 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from sympy import Basic
+
 from ..core.errors import ParameterError, excerpt
 from .values import free_parameters, numeric_value, resolve_exactness, substitutions
 
@@ -98,7 +100,10 @@ class GameTree:
     -----
     Payoffs and chance probabilities are symbolic (sympy), exact (Fraction) or
     float, like :class:`~gametheory_ukraine.games.normal_form.NormalFormGame`.
-    The constructor stores; :meth:`validate` checks the structure.
+    The constructor stores; :meth:`validate` checks the structure. The tree's (reduced) normal form is
+    ``to_normal_form(tree)`` (:func:`gametheory_ukraine.games.reduce.to_normal_form`) and its picture is
+    ``draw_tree(tree)`` (:func:`gametheory_ukraine.output.tree_drawing.draw_tree`): functions of the layers that
+    build on trees, not methods, so that this module depends on nothing above it.
     """
 
     players: tuple[str, ...]
@@ -181,8 +186,6 @@ class GameTree:
         ValueError
             With the offending node named.
         """
-        from sympy import Basic
-
         seen_names: set[str] = set()
         seen_ids: set[int] = set()
         n = len(self.players)
@@ -276,12 +279,6 @@ class GameTree:
 
         return GameTree(self.players, conv(self.root), self.title)
 
-    def to_normal_form(self, reduced: bool = True):
-        """The (reduced) normal form of this tree; see :func:`~gametheory_ukraine.games.reduce.to_normal_form`."""
-        from .reduce import to_normal_form
-
-        return to_normal_form(self, reduced=reduced)
-
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, GameTree):
             return NotImplemented
@@ -299,17 +296,6 @@ class GameTree:
         return f"<GameTree{name} {n_nodes} nodes {self.kind} players={list(self.players)}>"
 
     # ------------------------------------------------------------- display
-    def draw(self, equilibrium=None, ax=None, **kw: Any):
-        """Draw the tree with matplotlib; see :func:`~gametheory_ukraine.output.tree_drawing.draw_tree`.
-
-        Returns
-        -------
-        matplotlib.figure.Figure
-        """
-        from ..output.tree_drawing import draw_tree
-
-        return draw_tree(self, equilibrium=equilibrium, ax=ax, **kw)
-
     def _repr_html_(self) -> str:
         from ..output.display import tree_html
 

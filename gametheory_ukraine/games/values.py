@@ -7,6 +7,7 @@ from fractions import Fraction
 from typing import Any
 
 import numpy as np
+import sympy
 
 from ..core.errors import ParameterError, excerpt
 from ..core.numbers import is_exact_number, to_exact
@@ -47,8 +48,6 @@ def resolve_exactness(values: Mapping[str, Any], exact: bool | None) -> bool:
 
 def substitutions(values: Mapping[str, Any], exact: bool) -> dict:
     """Map sympy Symbols to sympy numbers for ``xreplace``."""
-    import sympy
-
     subs = {}
     for name, value in values.items():
         try:
@@ -79,8 +78,6 @@ def describe_point(value: Any, subs: dict) -> str:
     str
         ``"these parameter values"`` when *value* uses no parameter.
     """
-    from ..core.errors import excerpt
-
     used = sorted(getattr(value, "free_symbols", ()), key=lambda s: s.name)
     parts = []
     for sym in used:
@@ -104,8 +101,6 @@ def _bounded_exponentials(result: Any, what: str, shown: str, at: str) -> Any:
 
     Inner exponentials are looked at first, so each argument evaluated here is bounded.
     """
-    import sympy
-
     exps = sorted(result.atoms(sympy.exp), key=lambda e: e.count(sympy.exp))
     if not exps:
         return result
@@ -136,10 +131,6 @@ def numeric_value(value: Any, subs: dict, exact: bool, *, what: str = "expressio
         not a real number (``log`` or ``sqrt`` of a negative number), or not finite; the
         message names the parameter values that cause it (see :func:`describe_point`).
     """
-    import sympy
-
-    from ..core.errors import excerpt
-
     if isinstance(value, sympy.Basic):
         if subs and not exact and value.has(sympy.exp):
             # sympy evaluates exp of a Float at once, to as many digits as its exponent needs

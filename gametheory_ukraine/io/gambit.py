@@ -91,6 +91,7 @@ import math
 import operator
 import os
 import re
+import unicodedata
 from collections import Counter
 from collections.abc import Sequence
 from decimal import Decimal
@@ -99,11 +100,16 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import sympy
 
 from ..core.errors import GTUError, ModelFileError, OutputError, ParameterError, excerpt
+from ..core.files import check_output_path, write_text_atomic
+from ..core.frozen import FrozenDict
 from ..core.numbers import MAX_DIGITS, MAX_EXPONENT, check_number_text
+from ..core.reading import read_model_bytes
 from ..games.normal_form import NormalFormGame
 from ..games.tree import Chance, Decision, GameTree, Terminal
+from ..modelling.model import Model
 
 __all__ = ["SUFFIXES", "MAX_GAMBIT_BYTES", "MAX_ENTRIES", "MAX_PLAYERS", "MAX_DIGITS", "MAX_EXPONENT", "MAX_DEPTH",
            "MAX_LABEL_CHARS", "MAX_COMMENT_CHARS", "LABEL_MODES",
@@ -159,8 +165,6 @@ _PUNCTUATION = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201a": "'", "\u20
 def _ascii(text: str) -> str:
     """Printable-ASCII transliteration: typographic quotes and dashes mapped, accents dropped, other
     characters replaced by ``?``; a backslash becomes ``/`` (Gambit's reader garbles ``\\\\``)."""
-    import unicodedata
-
     decomposed = unicodedata.normalize("NFKD", str(text).translate(_PUNCTUATION))
     out = []
     for ch in decomposed:
@@ -239,13 +243,8 @@ def _number(value: Any, what: str) -> str:
     if getattr(value, "free_symbols", None):
         raise OutputError(f"{what} is symbolic ({value})",
                           fix="instantiate the game first, e.g. model.game(form, scenario) or game.instantiate(...)")
-    try:
-        import sympy
-
-        if isinstance(value, sympy.Rational):
-            return str(Fraction(int(value.p), int(value.q)))
-    except ImportError:  # pragma: no cover - sympy is a core dependency
-        pass
+    if isinstance(value, sympy.Rational):
+        return str(Fraction(int(value.p), int(value.q)))
     raise OutputError(f"{what} is {value!r}, not a rational number or a float",
                       fix="Gambit files hold rationals and decimals only; solve or round such games in Python")
 
@@ -302,7 +301,7 @@ def nfg_text(game: NormalFormGame, *, title: str | None = None, comment: str = "
     """
     if not isinstance(game, NormalFormGame):
         raise OutputError(f"an .nfg file holds a normal-form game, not a {type(game).__name__}",
-                          fix="write a game tree as .efg, or pass tree.to_normal_form()")
+                          fix="write a game tree as .efg, or pass games.reduce.to_normal_form(tree)")
     if game.kind == "symbolic":
         raise OutputError(f"the game has free parameters {', '.join(game.parameters)}",
                           fix="instantiate it first, e.g. model.game(form, scenario)")
@@ -469,8 +468,6 @@ def write_gambit(game: NormalFormGame | GameTree, path: str | os.PathLike, *, ti
     >>> read_gambit(out).payoffs[0].tolist()
     [[Fraction(3, 1), Fraction(0, 1)], [Fraction(5, 1), Fraction(1, 1)]]
     """
-    from ..core.files import check_output_path, write_text_atomic
-
     want = ".efg" if isinstance(game, GameTree) else ".nfg"
     out = check_output_path(path, suffixes=SUFFIXES)
     if out.suffix.lower() != want:
@@ -1102,8 +1099,6 @@ def _parse(text: str | bytes, where: str, cap: int) -> tuple[NormalFormGame | Ga
 def _read_bytes(path: Path) -> bytes:
     """The file's bytes: a regular file (refused before it is opened otherwise) of at most
     :data:`MAX_GAMBIT_BYTES` bytes, of which at most one more is ever read."""
-    from ..modelling.registry import read_model_bytes
-
     return read_model_bytes(path, MAX_GAMBIT_BYTES)
 
 
@@ -1179,9 +1174,6 @@ def load_gambit_model(path: str | os.PathLike, *, max_entries: int = MAX_ENTRIES
     >>> [e.outcome for e in m.solve()]
     ['entry accommodated']
     """
-    from ..core.frozen import FrozenDict
-    from ..modelling.model import Model
-
     p = Path(path)
     cap = _budget(max_entries)
     raw = _read_bytes(p)

@@ -10,9 +10,10 @@ from typing import Any
 
 from ..core.errors import ParameterError, excerpt
 from ..core.frozen import FrozenDict
-from ..core.numbers import format_exact, to_exact
+from ..core.numbers import format_value, to_exact
 from ..games.normal_form import NormalFormGame
 from ..games.tree import GameTree
+from ..solvers import solving
 
 __all__ = ["Parameter", "Scenario", "Model"]
 
@@ -47,13 +48,14 @@ class Parameter:
         """Raise :class:`ParameterError` if *value* lies outside [low, high]."""
         if not self.low <= value <= self.high:
             raise ParameterError(
-                f"{self.name}={_fmt(value)} is outside its range [{_fmt(self.low)}, {_fmt(self.high)}]",
+                f"{self.name}={format_value(value)} is outside its range "
+                f"[{format_value(self.low)}, {format_value(self.high)}]",
                 where=where or None,
-                fix=f"choose {self.name} between {_fmt(self.low)} and {_fmt(self.high)}")
+                fix=f"choose {self.name} between {format_value(self.low)} and {format_value(self.high)}")
 
 
-def _fmt(value: Any) -> str:
-    return excerpt(format_exact(value))
+# the old private name, kept until every caller imports core.numbers.format_value
+_fmt = format_value
 
 
 @dataclass(frozen=True)
@@ -151,8 +153,8 @@ class Model:
             except (ValueError, TypeError) as exc:
                 if "too large" in str(exc):
                     p = self.parameters[name]
-                    raise ParameterError(f"{name}={exc}", fix=f"choose {name} between {_fmt(p.low)} and "
-                                                              f"{_fmt(p.high)}") from None
+                    raise ParameterError(f"{name}={exc}", fix=f"choose {name} between {format_value(p.low)} and "
+                                                              f"{format_value(p.high)}") from None
                 raise ParameterError(f"{name}={excerpt(repr(raw))} is not a number ({exc})",
                                      fix="give a number such as 0.05 or 1/20") from None
             self.parameters[name].check(exact_value)
@@ -180,30 +182,16 @@ class Model:
 
     def solve(self, form: str | None = None, scenario: str | None = None, *, exact: bool | None = None,
               method: str = "auto", tol: float = 1e-9, max_work: int | None = None, **values: Any):
-        """Instantiate and solve; see :func:`gametheory_ukraine.solve` (``max_work`` is its work budget)."""
-        from ..solvers.solving import solve
+        """Instantiate and solve; see :func:`gametheory_ukraine.solve` (``max_work`` is its work budget).
 
+        Thresholds and sweeps build on solving and live in the analysis layer, as functions of a model:
+        ``gtu.thresholds(model, param, ...)`` (:func:`gametheory_ukraine.analysis.thresholds.thresholds`) and
+        ``gtu.sweep(model, values, ...)`` (:func:`gametheory_ukraine.analysis.sweep.sweep`).
+        """
         vals = self.values(scenario, values)
         game = self.symbolic(form).instantiate(vals, exact=exact)
         used = {k: v for k, v in vals.items()}
-        return solve(game, exact=exact, method=method, tol=tol, parameters=used, max_work=max_work)
-
-    # ------------------------------------------------------------ analysis
-    def thresholds(self, param: str, *, form: str | None = None, scenario: str | None = None,
-                   over: tuple | None = None, **kw: Any):
-        """Critical values of *param* where the equilibria change; see
-        :func:`gametheory_ukraine.analysis.thresholds.thresholds`."""
-        from ..analysis.thresholds import thresholds
-
-        return thresholds(self, param, form=form, scenario=scenario, over=over, **kw)
-
-    def sweep(self, values: Mapping[str, Any], *, form: str | None = None, scenario: str | None = None,
-              **kw: Any):
-        """Solve over a grid or a sampled design of parameter values; see
-        :func:`gametheory_ukraine.analysis.sweep.sweep`."""
-        from ..analysis.sweep import sweep
-
-        return sweep(self, values, form=form, scenario=scenario, **kw)
+        return solving.solve(game, exact=exact, method=method, tol=tol, parameters=used, max_work=max_work)
 
     # ------------------------------------------------------------- display
     def _repr_html_(self) -> str:

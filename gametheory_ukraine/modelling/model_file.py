@@ -18,11 +18,14 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import sympy
+import yaml
 
-from ..core.errors import ModelFileError, excerpt
+from ..core.errors import ModelFileError, ParameterError, excerpt
 from ..core.expressions import ExpressionError, parse_expression
 from ..core.frozen import FrozenDict
 from ..core.numbers import to_exact
+from ..core.reading import read_model_bytes
 from ..games.normal_form import NormalFormGame
 from ..games.tree import Chance, Decision, GameTree, Terminal
 from ..io.yaml_lines import MAX_MODEL_BYTES, LineDict, LineList, UnsafeValueError, load_yaml_with_lines
@@ -226,10 +229,6 @@ def parse_model(data: Any, path: str = "<model>", sha256: str = "") -> Model:
 def _check_forms_at_points(ctx: _Ctx, data: dict, forms: dict, parameters: dict, scenarios: dict) -> None:
     """Every form must give finite payoffs and valid chance probabilities at the defaults and in
     every scenario; chance probabilities must sum to 1 identically in the parameters."""
-    import sympy
-
-    from ..core.errors import ParameterError
-
     for fname, game in forms.items():
         if isinstance(game, GameTree):
             for node in game.nodes():
@@ -461,10 +460,6 @@ def load_model_file(path: str | os.PathLike) -> Model:
     ModelFileError
         If the file cannot be read, is not YAML, or does not describe a valid model.
     """
-    import yaml
-
-    from .registry import read_model_bytes
-
     p = Path(path)
     raw = read_model_bytes(p, MAX_MODEL_BYTES)
     try:

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import os
-import stat
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
 from ..core.errors import ModelFileError
+from ..core.reading import check_regular_file, read_model_bytes
+from ..io.gambit import MAX_ENTRIES, load_gambit_model
 from .model import Model
+from .model_file import load_model_file
 
+# check_regular_file and read_model_bytes live in core.reading (the file formats read through them too); they are
+# re-exported here, where they were first defined
 __all__ = ["list_models", "load_model", "bundled_models_dir", "model_paths", "read_model_bytes",
            "check_regular_file"]
 
@@ -19,9 +23,22 @@ _SUFFIXES = (".yaml", ".yml")
 _GAMBIT_SUFFIXES = (".nfg", ".efg")
 
 
+#: The top-level ``models/`` folder of a source checkout, beside the package folder
+_CHECKOUT_MODELS = Path(__file__).resolve().parents[2] / "models"
+
+
 def bundled_models_dir():
-    """The folder of the models shipped with the package (a Traversable)."""
-    return resources.files("gametheory_ukraine.models")
+    """The folder of the models shipped with the package (a Traversable).
+
+    Installed (a wheel, or editable), the models are the package ``gametheory_ukraine.models`` (``setup.cfg`` maps
+    the top-level ``models/`` folder to it). A plain checkout that is not installed (run with the checkout on
+    ``sys.path``, e.g. ``python -m gametheory_ukraine`` from its top folder) has no such package: its top-level
+    ``models/`` folder is used instead.
+    """
+    try:
+        return resources.files("gametheory_ukraine.models")
+    except ModuleNotFoundError:
+        return _CHECKOUT_MODELS
 
 
 def model_paths() -> dict[str, object]:
@@ -52,11 +69,7 @@ def list_models() -> list[str]:
 @lru_cache(maxsize=64)
 def _load_cached(path: str, mtime_ns: int, size: int, max_entries: int | None = None) -> Model:
     if path.lower().endswith(_GAMBIT_SUFFIXES):
-        from ..io.gambit import MAX_ENTRIES, load_gambit_model
-
         return load_gambit_model(path, max_entries=MAX_ENTRIES if max_entries is None else max_entries)
-    from .model_file import load_model_file
-
     return load_model_file(path)
 
 
@@ -113,94 +126,6 @@ def load_model(name_or_path: str | os.PathLike, *, max_entries: int | None = Non
     if path.suffix and not text.lower().endswith(known):
         _unknown_suffix(text, path)
     return _load_cached(str(path.resolve()), st.st_mtime_ns, st.st_size, max_entries)
-
-
-def _kind(mode: int) -> str:
-    if stat.S_ISDIR(mode):
-        return "a folder"
-    if stat.S_ISFIFO(mode):
-        return "a named pipe (FIFO)"
-    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        return "a device"
-    if stat.S_ISSOCK(mode):
-        return "a socket"
-    return "not a file"
-
-
-def check_regular_file(path: str | os.PathLike) -> os.stat_result:
-    """``os.stat`` of *path* (following symlinks); refuse anything but a regular file.
-
-    A device (``/dev/zero``, ``/dev/urandom``), a named pipe, a socket or a folder -- or a symlink
-    to one -- is refused before it is opened, so reading a model can neither block nor run forever.
-
-    Raises
-    ------
-    ModelFileError
-        For a missing path or one that is not a regular file.
-    """
-    try:
-        st = os.stat(path)
-    except FileNotFoundError:
-        raise ModelFileError("no such file", path=str(path), fix="check the path") from None
-    except OSError as exc:
-        raise ModelFileError(f"cannot read the file ({exc.strerror})", path=str(path),
-                             fix="check the path and its permissions") from None
-    if not stat.S_ISREG(st.st_mode):
-        raise ModelFileError(f"not a regular file: {_kind(st.st_mode)}", path=str(path),
-                             fix="give the path of a model file (.yaml) or a Gambit game (.nfg, .efg)")
-    return st
-
-
-def read_model_bytes(path: str | os.PathLike, limit: int) -> bytes:
-    """The bytes of the regular file *path*, refused past *limit* bytes without reading more.
-
-    The file is opened non-blocking and checked with ``fstat`` after opening too (it may have been
-    replaced since :func:`check_regular_file`); at most ``limit + 1`` bytes are ever read.
-
-    Parameters
-    ----------
-    path : str or path-like
-        The file.
-    limit : int
-        The largest size accepted, in bytes.
-
-    Returns
-    -------
-    bytes
-
-    Raises
-    ------
-    ModelFileError
-        For a file that is missing, unreadable, not a regular file or larger than *limit*.
-    """
-    check_regular_file(path)
-    try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
-                     | getattr(os, "O_NOCTTY", 0))
-    except OSError as exc:
-        raise ModelFileError(f"cannot read the file ({exc.strerror})", path=str(path),
-                             fix="check the path and its permissions") from None
-    try:
-        st = os.fstat(fd)
-        if not stat.S_ISREG(st.st_mode):
-            raise ModelFileError(f"not a regular file: {_kind(st.st_mode)}", path=str(path),
-                                 fix="give the path of a model file (.yaml) or a Gambit game (.nfg, .efg)")
-        chunks, total = [], 0
-        while total <= limit:
-            chunk = os.read(fd, min(1 << 20, limit + 1 - total))
-            if not chunk:
-                break
-            chunks.append(chunk)
-            total += len(chunk)
-    except OSError as exc:
-        raise ModelFileError(f"cannot read the file ({exc.strerror})", path=str(path),
-                             fix="check the path and its permissions") from None
-    finally:
-        os.close(fd)
-    if total > limit:
-        raise ModelFileError(f"file is larger than {limit} bytes", path=str(path),
-                             fix="model files are small text files: check that this is the right file")
-    return b"".join(chunks)
 
 
 def _unknown_suffix(text: str, path: Path) -> None:

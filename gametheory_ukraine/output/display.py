@@ -35,8 +35,15 @@ import textwrap
 import unicodedata
 from typing import Any
 
-from ..solvers.results import format_number
-from .latex import latex_number, math_text, payoff_array_latex
+from ..core.numbers import format_value
+from ..games.normal_form import NormalFormGame
+from ..games.tree import Chance, GameTree, Terminal
+from ..modelling.model import Model
+from ..solvers.results import EquilibriumSet, format_number
+from .latex import latex_number, math_text, payoff_array_latex, table_slices
+from .model_report import form_summary
+from .solution_report import payoff_text, strategy_text
+from .tree_drawing import draw_tree
 
 __all__ = ["to_html", "to_latex", "model_html", "model_latex", "game_html", "game_latex", "tree_html",
            "tree_latex", "equilibria_html", "equilibria_latex", "MAX_PICTURE_NODES"]
@@ -129,24 +136,22 @@ def model_html(model) -> str:
     >>> "π<sub>US</sub>" in text and "Wallace (2025)" in text
     True
     """
-    from ..modelling.model import _fmt
-    from .model_report import _form_summary
-
     parts = [f"<p><strong>{_e(model.name)}</strong>: {_e(model.title)}</p>"]
     if model.description:
         parts.append(f"<p {_NOTE}>{_e(model.description)}</p>")
     parts.append(f"<p><strong>Players:</strong> {_e(', '.join(model.players))}</p>")
     parts.append("<p><strong>Forms:</strong></p><ul>" + "".join(
-        f"<li><code>{_e(name)}</code>: {_e(_form_summary(game))}</li>" for name, game in model.forms.items())
+        f"<li><code>{_e(name)}</code>: {_e(form_summary(game))}</li>" for name, game in model.forms.items())
         + "</ul>")
-    rows = [[f"<code>{_e(p.name)}</code>", _symbol_html(p.symbol), _e(_fmt(p.default)),
-             f"[{_e(_fmt(p.low))}, {_e(_fmt(p.high))}]", _e(p.description), _e(p.source)]
+    rows = [[f"<code>{_e(p.name)}</code>", _symbol_html(p.symbol), _e(format_value(p.default)),
+             f"[{_e(format_value(p.low))}, {_e(format_value(p.high))}]", _e(p.description), _e(p.source)]
             for p in model.parameters.values()]
     parts.append(f"<p><strong>Parameters</strong> ({len(rows)})</p>")
     parts.append(_table(["name", "symbol", "default", "range", "description", "source"], rows))
     if model.scenarios:
         rows = [[f"<code>{_e(s.name)}</code>",
-                 _e(", ".join(f"{k}={_fmt(v)}" for k, v in s.values.items()) or "(defaults)"), _e(s.description)]
+                 _e(", ".join(f"{k}={format_value(v)}" for k, v in s.values.items()) or "(defaults)"),
+                 _e(s.description)]
                 for s in model.scenarios.values()]
         parts += ["<p><strong>Scenarios</strong></p>", _table(["scenario", "values", "description"], rows)]
     if model.path:
@@ -165,8 +170,6 @@ def model_latex(model) -> str:
     >>> text.startswith("$$") and r"\\text{o}\\_\\text{E}" in text and "c_E" in text
     True
     """
-    from ..modelling.model import _fmt
-
     head = [math_text(f"{model.name}: {model.title}"), math_text("Players: " + ", ".join(model.players))]
     rows = [[math_text(h) for h in ("Parameter", "Symbol", "Default", "Range", "Description", "Source")]]
     for p in model.parameters.values():
@@ -177,7 +180,7 @@ def model_latex(model) -> str:
     if model.scenarios:
         srows = [[math_text(h) for h in ("Scenario", "Values", "Description")]]
         srows += [[math_text(s.name),
-                   math_text(", ".join(f"{k}={_fmt(v)}" for k, v in s.values.items()) or "(defaults)"),
+                   math_text(", ".join(f"{k}={format_value(v)}" for k, v in s.values.items()) or "(defaults)"),
                    _wrapped_text_latex(s.description, 60)] for s in model.scenarios.values()]
         blocks.append(_rows_latex(srows, "lll"))
     return _math("\\begin{array}{l}\n" + " \\\\[0.5em]\n".join(blocks) + "\n\\end{array}")
@@ -194,8 +197,6 @@ def game_html(game) -> str:
     >>> "-c_E, -c_I" in text and "entry fought" in text
     True
     """
-    from .latex import _others
-
     dims = "×".join(str(n) for n in game.shape)
     roles = (f"{game.players[0]} chooses the row" if game.n_players == 1 else
              f"{game.players[0]} chooses the row, {game.players[1]} the column")
@@ -203,7 +204,7 @@ def game_html(game) -> str:
              f"<p {_NOTE}>normal form, {dims}, {_e(game.kind)} payoffs; {_e(roles)}; each cell: payoffs of "
              f"({_e(', '.join(game.players))})"
              + (f"; parameters: {_e(', '.join(game.parameters))}" if game.kind == "symbolic" else "") + "</p>"]
-    for others in _others(game):
+    for others in table_slices(game):
         fixed = [game.actions[i].index(a) for i, (_, a) in zip(range(2, game.n_players), others)]
         if others:
             parts.append("<p>" + _e(", ".join(f"{p} plays {a}" for p, a in others)) + ":</p>")
@@ -233,8 +234,6 @@ def game_latex(game) -> str:
 # -------------------------------------------------------------------------------------------------- trees
 def _plays(tree) -> list[tuple[Any, list[str]]]:
     """(terminal, the moves leading to it) for every terminal node, in tree order."""
-    from ..games.tree import Chance, Terminal
-
     out: list[tuple[Any, list[str]]] = []
     stack: list[tuple[Any, list[str]]] = [(tree.root, [])]
     while stack:
@@ -267,8 +266,6 @@ def _tree_summary(tree) -> str:
 def _svg(tree) -> str:
     """The drawing of *tree* as inline SVG (text kept as text, no XML prologue)."""
     import matplotlib
-
-    from .tree_drawing import draw_tree
 
     fig = draw_tree(tree)
     buf = io.StringIO()
@@ -328,9 +325,7 @@ def _result_header(result) -> list[str]:
              f"complete: {'yes' if result.complete else 'NO'}"
              + ("" if result.degenerate is None else f"; degenerate: {'yes' if result.degenerate else 'no'}")]
     if result.parameters:
-        from ..modelling.model import _fmt
-
-        lines.append("parameters: " + ", ".join(f"{k}={_fmt(v)}" for k, v in result.parameters.items()))
+        lines.append("parameters: " + ", ".join(f"{k}={format_value(v)}" for k, v in result.parameters.items()))
     return lines
 
 
@@ -345,8 +340,6 @@ def equilibria_html(result) -> str:
     >>> "3 equilibria" in text and "Incumbent: fight 1/2, acquiesce 1/2" in text
     True
     """
-    from .solution_report import _payoff_text, _strategy_text
-
     head = _result_header(result)
     parts = [f"<p><strong>{_e(head[0])}</strong></p>"] + [f"<p {_NOTE}>{_e(line)}</p>" for line in head[1:]]
     if result.notes:
@@ -354,8 +347,8 @@ def equilibria_html(result) -> str:
     rows = []
     for k, eq in enumerate(result.equilibria):
         index = str(k) + (f" <small>(component {eq.component})</small>" if result.has_continuum else "")
-        rows.append([index, "<br>".join(_e(s) for s in _strategy_text(result, eq)),
-                     "<br>".join(f"{_e(p)}: {_e(_payoff_text(v))}" for p, v in zip(result.players, eq.payoffs)),
+        rows.append([index, "<br>".join(_e(s) for s in strategy_text(result, eq)),
+                     "<br>".join(f"{_e(p)}: {_e(payoff_text(v))}" for p, v in zip(result.players, eq.payoffs)),
                      _e(eq.outcome or ""), _e(format_number(eq.regret))])
     if rows:
         parts.append(_table(["#", "strategies", "payoffs", "outcome", "regret"], rows))
@@ -372,11 +365,9 @@ def equilibria_latex(result) -> str:
     >>> r"\\tfrac{1}{2}" not in text and r"\\text{Incumbent: fight 1/2, acquiesce 1/2}" in text
     True
     """
-    from .solution_report import _strategy_text
-
     rows = [[math_text(h) for h in ("#", "strategies", *result.players, "outcome", "regret")]]
     for k, eq in enumerate(result.equilibria):
-        rows.append([str(k), _stack_latex([math_text(s) for s in _strategy_text(result, eq)]),
+        rows.append([str(k), _stack_latex([math_text(s) for s in strategy_text(result, eq)]),
                      *(latex_number(v) for v in eq.payoffs), math_text(eq.outcome or ""), latex_number(eq.regret)])
     lines = [math_text(line) for line in _result_header(result)]
     lines += [math_text("note: " + n) for n in result.notes]
@@ -402,11 +393,6 @@ def to_latex(obj) -> str:
 
 
 def _dispatch(obj, on_model, on_game, on_tree, on_result) -> str:
-    from ..games.normal_form import NormalFormGame
-    from ..games.tree import GameTree
-    from ..modelling.model import Model
-    from ..solvers.results import EquilibriumSet
-
     for cls, fn in ((Model, on_model), (NormalFormGame, on_game), (GameTree, on_tree), (EquilibriumSet, on_result)):
         if isinstance(obj, cls):
             return fn(obj)

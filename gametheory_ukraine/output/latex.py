@@ -21,10 +21,11 @@ from fractions import Fraction
 from typing import Any
 
 import numpy as np
+import sympy
 
 from .tables import latex_escape
 
-__all__ = ["payoff_table_latex", "payoff_array_latex", "latex_number", "math_text", "payoff_rows"]
+__all__ = ["payoff_table_latex", "payoff_array_latex", "latex_number", "math_text", "payoff_rows", "table_slices"]
 
 _MATH_SPECIAL = {"&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_", "{": r"\{", "}": r"\}",
                  "~": r"\sim", "^": r"\hat{}", "\\": r"\backslash"}
@@ -51,10 +52,6 @@ def latex_number(value: Any) -> str:
     if isinstance(value, (float, np.floating)):
         return _latex_float(float(value))
     if not isinstance(value, Fraction):
-        try:
-            import sympy
-        except ImportError:  # pragma: no cover - sympy is a core dependency
-            return str(value)
         if isinstance(value, sympy.Rational):
             value = Fraction(int(value.p), int(value.q))
         elif isinstance(value, sympy.Basic):
@@ -108,8 +105,9 @@ def math_text(text: str) -> str:
     return "".join(out)
 
 
-def _others(game) -> list[tuple[tuple[str, str], ...] | tuple[()]]:
-    """One entry per table: the (player, action) choices of players 3..N (one empty entry for N <= 2)."""
+def table_slices(game) -> list[tuple[tuple[str, str], ...] | tuple[()]]:
+    """The tables a payoff array is shown in, one entry per table: the (player, action) choices of players 3..N
+    that fix it (one empty entry for N <= 2)."""
     rest = range(2, game.n_players)
     return [tuple((game.players[i], game.actions[i][a]) for i, a in zip(rest, combo))
             for combo in itertools.product(*(range(len(game.actions[i])) for i in rest))]
@@ -192,7 +190,7 @@ def payoff_table_latex(game, *, caption: str | None = None) -> str:
     \\hline
     \\end{tabular}
     """
-    slices = _others(game)
+    slices = table_slices(game)
     tables = [payoff_rows(game, others) for others in slices]
     players = list(game.players)
     roles = (f"{players[0]} chooses the row" if len(players) == 1 else
@@ -236,7 +234,7 @@ def payoff_array_latex(game) -> str:
     \\end{array}
     """
     parts = []
-    for others in _others(game):
+    for others in table_slices(game):
         rows = payoff_rows(game, others, label=math_text)
         body = [f"\\begin{{array}}{{l|{'c' * (len(rows[0]) - 1)}}}", " & ".join(rows[0]) + r" \\", r"\hline"]
         body += [" & ".join(row) + r" \\" for row in rows[1:]]

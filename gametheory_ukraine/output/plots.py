@@ -35,11 +35,8 @@ from __future__ import annotations
 
 import itertools
 import math
-import os
-import sys
 from collections.abc import Mapping, Sequence
 from fractions import Fraction
-from pathlib import Path
 from typing import Any
 
 import matplotlib
@@ -53,9 +50,9 @@ from matplotlib.path import Path as MplPath
 
 from ..analysis.relapse import expected_duration, survival
 from ..core.errors import ParameterError
-from ..core.files import check_output_path, write_with
 from ..core.numbers import to_exact
 from ..solvers.signature import outcome_key
+from .figures import save_figure
 
 __all__ = ["outcome_map", "outcome_map_data", "outcome_labels", "payoffs_vs", "probabilities_vs",
            "survival_curves", "save_figure", "axis_labels", "region_styles", "OUTCOME_ORDER", "REGION_COLOURS",
@@ -80,7 +77,6 @@ OUTCOME_ORDER = ("war continues", "settlement on Russian terms", "compromise set
 _RESERVED = {"point_id", "equilibrium", "n_equilibria", "outcome", "outcome_key", "complete"}
 _NO_EQ = "no equilibrium found"
 _DEFAULT_SIZE = (7.0, 5.0)
-_SUFFIXES = (".png", ".svg")
 # hatch lines in dark grey; matplotlib < 3.10 takes the hatch colour from the (zero-width) edge
 _HATCH_INK = ({"hatchcolor": "0.2", "edgecolor": "none"} if hasattr(PathPatch, "set_hatchcolor")
               else {"edgecolor": "0.2"})
@@ -785,43 +781,3 @@ def survival_curves(rhos: Sequence[Any], *, years: int = 30, ax=None, title: str
 
 
 # ---------------------------------------------------------------------------------------------- saving
-def save_figure(fig: Figure, path: str | os.PathLike, *, dpi: float = 150) -> Path:
-    """Write *fig* to *path* as PNG or SVG (by suffix), atomically, and close it; return the path.
-
-    The path is checked before rendering (:func:`~gametheory_ukraine.core.files.check_output_path`) and
-    the file is written under a temporary name and renamed, so no half-written figure is ever left under
-    the final name. Output is deterministic: PNG has no timestamp, SVG gets no date and fixed element ids.
-    A PNG is ``round(width * dpi) x round(height * dpi)`` pixels.
-
-    Raises
-    ------
-    OutputError
-        A suffix other than .png / .svg, a missing or unwritable folder.
-    ValueError
-        *dpi* not positive.
-
-    Examples
-    --------
-    >>> import tempfile, pathlib
-    >>> p = save_figure(survival_curves([0.1], years=5), pathlib.Path(tempfile.mkdtemp()) / "s.png", dpi=50)
-    >>> p.read_bytes()[:8] == b"\\x89PNG\\r\\n\\x1a\\n"
-    True
-    """
-    if not dpi or dpi <= 0:
-        raise ValueError(f"dpi must be positive, got {dpi!r}")
-    p = check_output_path(path, suffixes=_SUFFIXES)
-    fmt = p.suffix.lower()[1:]
-    metadata: dict[str, Any] = {"Date": None} if fmt == "svg" else {}
-
-    def writer(tmp: Path) -> None:
-        with matplotlib.rc_context({"svg.hashsalt": "gametheory_ukraine", "text.usetex": False}):
-            fig.savefig(tmp, format=fmt, dpi=dpi, metadata=metadata)
-
-    try:
-        write_with(p, writer)
-    finally:
-        pyplot = sys.modules.get("matplotlib.pyplot")
-        if pyplot is not None:  # a pyplot-managed figure is released; our own figures need nothing
-            pyplot.close(fig)
-    return p
-

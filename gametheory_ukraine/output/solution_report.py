@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from ..modelling.model import Model, _fmt
+from ..core.numbers import format_value
+from ..modelling.model import Model
 from ..solvers.results import EquilibriumSet, format_number
 from .tables import latex_escape, text_table
 
-__all__ = ["solution_to_dict", "solution_text", "solution_latex"]
+__all__ = ["solution_to_dict", "solution_text", "solution_latex", "payoff_text", "strategy_text"]
 
 
 def solution_to_dict(model: Model, form: str, scenario: str | None, result: EquilibriumSet) -> dict:
@@ -19,7 +20,7 @@ def solution_to_dict(model: Model, form: str, scenario: str | None, result: Equi
             "model_sha256": model.sha256}
 
 
-def _payoff_text(value) -> str:
+def payoff_text(value) -> str:
     """Exact payoff, with a decimal beside a fraction whose denominator makes it hard to read."""
     text = format_number(value)
     if isinstance(value, Fraction) and value.denominator > 12:
@@ -27,7 +28,9 @@ def _payoff_text(value) -> str:
     return text
 
 
-def _strategy_text(result: EquilibriumSet, eq) -> list[str]:
+def strategy_text(result: EquilibriumSet, eq) -> list[str]:
+    """One line per player (normal form) or per player and information set (trees): the actions played with
+    positive probability, each with its probability unless it is played for sure."""
     parts = []
     for player, strat in result.strategy_dict(eq).items():
         if result.form == "normal":
@@ -40,21 +43,26 @@ def _strategy_text(result: EquilibriumSet, eq) -> list[str]:
     return parts
 
 
+# the old private names, kept until every caller imports the public ones
+_payoff_text = payoff_text
+_strategy_text = strategy_text
+
+
 def solution_text(model: Model, form: str, scenario: str | None, result: EquilibriumSet) -> str:
     """Header with method and flags, then one row per equilibrium."""
     mode = "exact" if result.exact else f"float (tolerance {result.tolerance:g})"
     head = [f"{model.name} [{form}] scenario: {scenario or '(parameter defaults)'}",
             f"method: {result.method}, {mode}; complete: {'yes' if result.complete else 'NO'}"
             + ("" if result.degenerate is None else f"; degenerate: {'yes' if result.degenerate else 'no'}"),
-            "parameters: " + ", ".join(f"{k}={_fmt(v)}" for k, v in result.parameters.items())]
+            "parameters: " + ", ".join(f"{k}={format_value(v)}" for k, v in result.parameters.items())]
     shown = result.notes if len(result.notes) <= 3 else result.notes[:2]
     head += [f"note: {n}" for n in shown]
     if len(shown) < len(result.notes):
         head.append(f"note: ... and {len(result.notes) - len(shown)} more notes (--format json lists them all)")
     rows = []
     for k, eq in enumerate(result.equilibria):
-        rows.append([str(k), "\n".join(_strategy_text(result, eq)),
-                     "\n".join(f"{p}: {_payoff_text(v)}" for p, v in zip(result.players, eq.payoffs)),
+        rows.append([str(k), "\n".join(strategy_text(result, eq)),
+                     "\n".join(f"{p}: {payoff_text(v)}" for p, v in zip(result.players, eq.payoffs)),
                      eq.outcome or "", format_number(eq.regret)])
     table = text_table(["#", "strategies", "payoffs", "outcome", "regret"], rows, widths={1: 72, 3: 40})
     count = f"{len(result)} equilibri{'um' if len(result) == 1 else 'a'}"
@@ -69,7 +77,7 @@ def solution_latex(model: Model, form: str, scenario: str | None, result: Equili
              "\\# & Strategies & " + " & ".join(latex_escape(p) for p in result.players) + r" & Outcome \\",
              r"\hline"]
     for k, eq in enumerate(result.equilibria):
-        strat = "; ".join(latex_escape(s) for s in _strategy_text(result, eq))
+        strat = "; ".join(latex_escape(s) for s in strategy_text(result, eq))
         pays = " & ".join(f"${format_number(v)}$" for v in eq.payoffs)
         lines.append(f"{k} & {strat} & {pays} & {latex_escape(eq.outcome or '')} \\\\")
     lines += [r"\hline", r"\end{tabular}"]

@@ -44,6 +44,15 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+import sympy
+
+from ..analysis.designs import check_count
+from ..core.errors import ParameterError
+from ..core.files import check_output_path
+from ..core.numbers import to_exact
+from ..games.tree import Chance, Decision, Terminal
+from ..solvers.results import Equilibrium, EquilibriumSet
+from .figures import save_figure
 
 __all__ = ["draw_tree", "save_tree", "check_picture_size", "MAX_PICTURE_NODES", "PATH_COLOUR", "PLAYER_COLOURS"]
 
@@ -80,9 +89,6 @@ def check_picture_size(tree, max_nodes: int | None = None) -> int:
     >>> check_picture_size(gtu.load_model("chain-store").symbolic("sequential"))
     5
     """
-    from ..analysis.designs import check_count
-    from ..core.errors import ParameterError
-
     cap = MAX_PICTURE_NODES if max_nodes is None else check_count(max_nodes, "max_nodes", option="--max-nodes")
     nodes = 0
     for _ in tree.nodes():
@@ -100,15 +106,11 @@ def check_picture_size(tree, max_nodes: int | None = None) -> int:
 def _number(value: Any) -> str:
     """A payoff or probability in few characters: ``5/2``, ``≈1.823`` for long fractions, sympy's text."""
     if getattr(value, "free_symbols", None):
-        import sympy
-
         return sympy.sstr(value)
     if isinstance(value, (float, np.floating)):
         text = f"{float(value):.4g}"
         return "0" if text == "-0" else text
     try:
-        from ..core.numbers import to_exact
-
         exact = to_exact(value)
     except ValueError:
         return str(value)
@@ -181,8 +183,6 @@ class _Label:
 
 def _positions(tree) -> tuple[dict[int, float], dict[int, int], list]:
     """Horizontal position (leaf units) and depth of every node; terminals in tree order."""
-    from ..games.tree import Terminal
-
     xs: dict[int, float] = {}
     depth: dict[int, int] = {}
     leaves: list = []
@@ -206,8 +206,6 @@ def _edge_points(tree, xs, depth, level: float) -> list[tuple[frozenset, float, 
 
     An edge may touch its own action label and the mover labels at its two ends (drawn on a white halo).
     """
-    from ..games.tree import Terminal
-
     points = []
     for node in tree.nodes():
         if isinstance(node, Terminal):
@@ -261,8 +259,6 @@ def _min_spacing(labels: list[_Label], points: list[tuple[frozenset, float, floa
 # ---------------------------------------------------------------------------------------- equilibrium
 def _behaviour(tree, equilibrium) -> dict[str, tuple]:
     """Information-set label -> probabilities over its actions, checked against *tree*."""
-    from ..solvers.results import Equilibrium, EquilibriumSet
-
     if isinstance(equilibrium, EquilibriumSet):
         raise TypeError("draw_tree needs one equilibrium, not an EquilibriumSet: pass e.g. result[0]")
     if not isinstance(equilibrium, Equilibrium):
@@ -286,8 +282,6 @@ def _behaviour(tree, equilibrium) -> dict[str, tuple]:
 
 def _edge_kinds(tree, behaviour: dict[str, tuple] | None) -> dict[tuple[int, int], str]:
     """(id(node), action index) -> "edge", "edge-chosen" (equilibrium choice off the path) or "edge-path"."""
-    from ..games.tree import Decision, Terminal
-
     kinds: dict[tuple[int, int], str] = {}
 
     def visit(node, reached: bool) -> None:
@@ -313,8 +307,6 @@ def _edge_kinds(tree, behaviour: dict[str, tuple] | None) -> dict[tuple[int, int
 
 # -------------------------------------------------------------------------------------------- labels
 def _labels(tree, xs, depth, leaves, behaviour, level: float, measure: _Measure, key_mode: bool) -> list[_Label]:
-    from ..games.tree import Chance, Decision, Terminal
-
     labels: list[_Label] = []
 
     def add(gid, text, a, dx, y, ha, va, kind, **style):
@@ -368,8 +360,6 @@ def _labels(tree, xs, depth, leaves, behaviour, level: float, measure: _Measure,
 
 def _key_texts(tree, leaves, width_in: float, measure: _Measure) -> list[tuple[str, str]]:
     """(gid, text) of the key of symbolic payoffs, wrapped to *width_in* inches."""
-    import sympy
-
     char = measure.size("abcdefghijklmnopqrstuvwxyz0123456789 +-*/()", _FONT["key"])[0] / 43
     chars = max(40, int(width_in / char))
     out = []
@@ -422,7 +412,6 @@ def draw_tree(tree, *, equilibrium=None, ax=None, title: str | None = None):
     from matplotlib.figure import Figure
     from matplotlib.lines import Line2D
 
-    from ..games.tree import Chance, Decision, Terminal
 
     behaviour = _behaviour(tree, equilibrium) if equilibrium is not None else None
     measure = _Measure()
@@ -574,9 +563,6 @@ def save_tree(tree, path: str | os.PathLike, *, equilibrium=None, title: str | N
     >>> p.read_text().count('id="payoff:')
     3
     """
-    from ..core.files import check_output_path
-    from .plots import save_figure
-
     p = check_output_path(path, suffixes=(".png", ".svg"))
     check_picture_size(tree, max_nodes)
     fig = draw_tree(tree, equilibrium=equilibrium, title=title)

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
+from .._version import __version__
 from ..core.frozen import FrozenDict
 
 __all__ = ["Equilibrium", "EquilibriumSet", "format_number"]
@@ -135,8 +136,6 @@ class EquilibriumSet:
 
     def to_dict(self) -> dict:
         """A JSON-ready dict; exact numbers are strings such as ``"2/3"``, floats are numbers."""
-        from .. import __version__
-
         def num(v):
             return _json_number(v, self.exact)
 

@@ -2,152 +2,38 @@
 
 from __future__ import annotations
 
-import math
-import numbers
+import itertools
+import warnings
 from collections.abc import Mapping
 from fractions import Fraction
+from itertools import cycle
 from typing import Any
 
 import numpy as np
+import sympy
 
 from ..core.errors import SolverError
 from ..core.frozen import FrozenDict
-from ..core.numbers import as_exact_array
+from ..core.numbers import as_exact_array, to_exact
 from ..games.normal_form import NormalFormGame
-from ..games.tree import GameTree
+from ..games.reduce import to_normal_form
+from ..games.tree import Chance, Decision, GameTree, Terminal
+from . import certificate
+from .budget import MAX_WORK, check_work, estimate_work, support_profiles
+from .n_player import pure_equilibria, support_enumeration
 from .results import Equilibrium, EquilibriumSet, format_number
+from .subgame_perfect import expected_payoffs, outcome_distribution, regret, subgame_perfect
+from .two_player import extreme_equilibria
 
+# the work budget (MAX_WORK, estimate_work, check_work) lives in .budget, below this module and the solvers it
+# calls; it is re-exported here, where callers of solve() look for it
 __all__ = ["solve", "NORMAL_FORM_METHODS", "TREE_METHODS", "MAX_WORK", "estimate_work", "check_work"]
 
 NORMAL_FORM_METHODS = ("auto", "vertex-enumeration", "support-enumeration", "pure", "lemke-howson")
 TREE_METHODS = ("auto", "subgame-perfect", "nash")
 
-#: Default work budget of one solve (``gtu solve --max-work``, ``solve(max_work=)``), in the units of
-#: :func:`estimate_work`; measured on a 2-core machine, every solve within it takes at most about 20 s
-#: (a 10 x 10 bimatrix game by vertex enumeration: 1.8 M units, 4-20 s; 11 x 11: 7.8 M units, refused).
-MAX_WORK = 2_000_000
 #: Lemke-Howson paths longer than this many pivots are abandoned (float pivoting can cycle or overflow).
 MAX_PIVOTS = 10_000
-# units per support profile of support enumeration: linear systems (two players), polynomial systems (more)
-_SUPPORT_WEIGHT_2 = 100
-_SUPPORT_WEIGHT_N = 30_000
-
-
-def _support_profiles(shape) -> int:
-    count = 1
-    for k in shape:
-        count *= 2**int(k) - 1
-    return count
-
-
-def estimate_work(shape, method: str) -> tuple[int, str]:
-    """Estimated work of solving a normal form of *shape* (actions per player) with *method*.
-
-    Units: vertex enumeration, ``C(m+n, m) x max(m, n)`` (the candidate bases of each best-response polytope
-    times the size of their linear systems); support enumeration, 100 per support profile with two players
-    (linear systems) and 30,000 with more (polynomial systems); pure equilibria and argmax, one per cell and
-    player / 1,000 plus a quarter per deviation check of the worst case (every cell an equilibrium, each checked
-    against ``sum(shape)`` deviations); Lemke-Howson, ``(m+n)**3`` (one path per label, each a few pivots of an
-    (m+n)-row tableau).
-
-    Parameters
-    ----------
-    shape : sequence of int
-        Actions per player.
-    method : str
-        A resolved method (not ``"auto"``).
-
-    Returns
-    -------
-    (int, str)
-        The estimate and what it counts.
-
-    Examples
-    --------
-    >>> estimate_work((10, 10), "vertex-enumeration")
-    (1847560, '184,756 candidate bases x 10')
-    >>> estimate_work((2, 2, 3), "support-enumeration")[0]
-    1890000
-    """
-    shape = tuple(int(k) for k in shape)
-    if method == "vertex-enumeration" and len(shape) == 2:
-        m, n = shape
-        bases = math.comb(m + n, m)
-        return bases * max(m, n), f"{count_text(bases)} candidate bases x {max(m, n)}"
-    if method == "support-enumeration" and len(shape) >= 2:
-        count = _support_profiles(shape)
-        weight = _SUPPORT_WEIGHT_2 if len(shape) == 2 else _SUPPORT_WEIGHT_N
-        kind = "linear" if len(shape) == 2 else "polynomial"
-        return count * weight, f"{count_text(count)} support profiles x {weight:,} ({kind} systems)"
-    if method == "lemke-howson" and len(shape) == 2:
-        k = sum(shape)
-        return k**3, f"{k} labels x {k}**2 pivoting"
-    cells = math.prod(shape)
-    # finding pure equilibria is vectorised (cells x players / 1000); certifying them is not: in the worst case
-    # (a constant game) every cell is an equilibrium, each checked against sum(shape) deviations exactly
-    checks = cells * sum(shape)
-    return cells * len(shape) // 1000 + checks // 4, (f"{count_text(cells)} cells x players / 1000 + up to "
-                                                      f"{count_text(checks)} deviation checks / 4")
-
-
-def count_text(n: int) -> str:
-    """*n* with thousands separators, or ``about 10^K`` when it has more than 15 digits (never converting a
-    huge integer to text in full).
-
-    Examples
-    --------
-    >>> count_text(1234567), count_text(10**40 + 1)
-    ('1,234,567', 'about 10^40')
-    """
-    n = int(n)
-    if abs(n) < 10**15:
-        return f"{n:,}"
-    digits = int(n.bit_length() * math.log10(2))
-    if 10 ** (digits + 1) <= n:
-        digits += 1
-    return f"about 10^{digits}"
-
-
-def _shape_text(shape) -> str:
-    return " x ".join(str(int(k)) for k in shape)
-
-
-def check_work(shape, method: str, max_work: int | None = None, *, where: str | None = None) -> int:
-    """Refuse a solve whose :func:`estimate_work` exceeds *max_work* (default :data:`MAX_WORK`) before it
-    starts; return the estimate.
-
-    Raises
-    ------
-    SolverError
-        With the estimate, the budget, the option that raises it and a method that would be feasible.
-
-    Examples
-    --------
-    >>> check_work((12, 12), "vertex-enumeration")
-    Traceback (most recent call last):
-    ...
-    gametheory_ukraine.core.errors.SolverError: --max-work: solving the 12 x 12 game by vertex-enumeration needs ...
-    """
-    if max_work is None:
-        cap = MAX_WORK
-    elif isinstance(max_work, bool) or not isinstance(max_work, numbers.Integral) or max_work < 1:
-        raise SolverError(f"max_work={max_work!r} is not a whole number >= 1", where="--max-work",
-                          fix=f"give e.g. --max-work {MAX_WORK}")
-    else:
-        cap = int(max_work)
-    work, what = estimate_work(shape, method)
-    if work <= cap:
-        return work
-    feasible = [alt for alt in ("pure", "lemke-howson") if alt != method
-                and (alt == "pure" or len(shape) == 2) and estimate_work(shape, alt)[0] <= cap]
-    labels = {"pure": "--method pure (pure equilibria only)",
-              "lemke-howson": "--method lemke-howson (some equilibria, in floats)"}
-    hint = " or ".join(labels[alt] for alt in feasible) if feasible else "a smaller game"
-    raise_it = (f"raise the budget with --max-work {work} (max_work=)" if work < 10**15
-                else "no budget makes this method feasible")
-    raise SolverError(f"solving the {_shape_text(shape)} game by {method} needs {count_text(work)} units of work "
-                      f"({what}), more than the budget of {cap:,}", where=where or "--max-work",
-                      fix=f"use {hint}; or {raise_it}")
 
 
 def solve(game: NormalFormGame | GameTree, *, exact: bool | None = None, method: str = "auto",
@@ -223,8 +109,6 @@ def _payoff_arrays(game: NormalFormGame, exact: bool) -> tuple[np.ndarray, ...]:
 def _outcome_distribution(game: NormalFormGame, profile) -> dict:
     dist: dict = {}
     supports = [[a for a, p in enumerate(s) if p != 0] for s in profile]
-    import itertools
-
     for pure in itertools.product(*supports):
         prob = 1
         for i, a in enumerate(pure):
@@ -258,8 +142,6 @@ def _certify(value, exact: bool, tol: float, what: str):
                 raise SolverError(f"internal error: {what} has regret {value} (please report this game)")
             return Fraction(0)
         # algebraic numbers from polynomial solving: certify numerically at high precision
-        import sympy
-
         val = sympy.N(value, 50)
         if abs(val) > sympy.Float("1e-40"):
             raise SolverError(f"internal error: {what} has regret {val} (please report this game)")
@@ -272,8 +154,6 @@ def _certify(value, exact: bool, tol: float, what: str):
 
 def _solve_normal(game: NormalFormGame, exact: bool, method: str, tol: float, params,
                   max_work: int | None = None) -> EquilibriumSet:
-    from .certificate import expected_payoffs, regret
-
     if method not in NORMAL_FORM_METHODS:
         raise SolverError(f"unknown method {method!r} for a normal-form game",
                           fix="use one of " + ", ".join(NORMAL_FORM_METHODS))
@@ -294,7 +174,6 @@ def _solve_normal(game: NormalFormGame, exact: bool, method: str, tol: float, pa
     if method == "vertex-enumeration":
         if n != 2:
             raise SolverError("vertex enumeration is for two-player games", fix="use method='support-enumeration'")
-        from .two_player import extreme_equilibria
 
         sol = extreme_equilibria(payoffs[0], payoffs[1], exact=exact, tol=tol)
         profiles = [tuple(pair) for pair in sol.equilibria]
@@ -304,8 +183,6 @@ def _solve_normal(game: NormalFormGame, exact: bool, method: str, tol: float, pa
             notes.append("some equilibria lie in a continuum: equilibria sharing a component index span "
                          "a convex set whose extreme points are listed")
     elif method in ("pure", "argmax"):
-        from .n_player import pure_equilibria
-
         profiles = []
         for pure in pure_equilibria(payoffs, tol=0 if exact else tol):
             profiles.append(tuple(tuple((1 if exact else 1.0) if a == k else (0 if exact else 0.0)
@@ -317,10 +194,8 @@ def _solve_normal(game: NormalFormGame, exact: bool, method: str, tol: float, pa
         else:
             notes.append("one player: the extreme optimal strategies are the pure maximisers")
     elif method == "support-enumeration":
-        from .n_player import support_enumeration
-
         try:
-            sol = support_enumeration(payoffs, exact=exact, tol=tol, max_supports=max(1, _support_profiles(shape)))
+            sol = support_enumeration(payoffs, exact=exact, tol=tol, max_supports=max(1, support_profiles(shape)))
         except ValueError as exc:  # a solver's own cap
             raise SolverError(str(exc), fix="use --method pure, or a smaller game") from None
         profiles = [tuple(p) for p in sol.equilibria]
@@ -353,8 +228,8 @@ def _solve_normal(game: NormalFormGame, exact: bool, method: str, tol: float, pa
     bound = 4 * tol * _payoff_scale(payoffs) if not exact else 0.0
     equilibria = []
     for k, prof in enumerate(profiles):
-        r = _certify(regret(payoffs, prof), exact, bound, f"equilibrium {k}")
-        pays = tuple(expected_payoffs(payoffs, prof))
+        r = _certify(certificate.regret(payoffs, prof), exact, bound, f"equilibrium {k}")
+        pays = tuple(certificate.expected_payoffs(payoffs, prof))
         if not exact:
             pays = tuple(float(v) for v in pays)
         dist = _outcome_distribution(game, prof)
@@ -371,9 +246,7 @@ def _lemke_howson(A: np.ndarray, B: np.ndarray, label: int, max_pivots: int = MA
     """nashpy's Lemke-Howson path from *label* (``nashpy.algorithms.lemke_howson``, lexicographic pivoting),
     abandoned after *max_pivots* pivots or when the tableau stops being finite (float pivoting overflows on
     larger games, after which nashpy's own loop never ends)."""
-    import warnings
-    from itertools import cycle
-
+    # deferred: nashpy imports scipy.optimize and networkx (about 1 s), which only this method needs
     from nashpy.linalg import create_col_tableau, create_row_tableau
 
     with warnings.catch_warnings():
@@ -404,8 +277,6 @@ def _solve_tree(tree: GameTree, exact: bool, method: str, tol: float, params,
     if exact and not tree.is_exact:
         tree = _exact_tree(tree)
     if method == "nash":
-        from ..games.reduce import to_normal_form
-
         try:
             nf = to_normal_form(tree, max_profiles=max(1, MAX_WORK if max_work is None else int(max_work)))
         except ValueError as exc:  # too many reduced strategies or profiles
@@ -416,8 +287,6 @@ def _solve_tree(tree: GameTree, exact: bool, method: str, tol: float, params,
                               complete=res.complete, degenerate=res.degenerate, tolerance=res.tolerance,
                               players=res.players, actions=res.actions, form="normal", parameters=params,
                               notes=res.notes)
-    from .subgame_perfect import expected_payoffs, outcome_distribution, regret, subgame_perfect
-
     try:
         sol = subgame_perfect(tree, exact=exact, tol=tol, max_work=max_work)
     except ValueError as exc:  # the solver's own caps: too many equilibria, strategies or profiles
@@ -426,8 +295,6 @@ def _solve_tree(tree: GameTree, exact: bool, method: str, tol: float, params,
     infosets = tree.infosets()
     actions = tuple(FrozenDict({h: s.actions for h, s in infosets.items() if s.player == i})
                     for i in range(tree.n_players))
-    from ..games.tree import Terminal
-
     bound = 0.0 if exact else 4 * tol * _payoff_scale(
         [n.payoffs for n in tree.nodes() if isinstance(n, Terminal)] or [[0]])
     equilibria = []
@@ -447,9 +314,6 @@ def _solve_tree(tree: GameTree, exact: bool, method: str, tol: float, params,
 
 
 def _exact_tree(tree: GameTree) -> GameTree:
-    from ..core.numbers import to_exact
-    from ..games.tree import Chance, Decision, Terminal
-
     def conv(node):
         if isinstance(node, Terminal):
             return Terminal(node.name, tuple(to_exact(v) for v in node.payoffs), node.outcome)

@@ -48,12 +48,15 @@ from fractions import Fraction
 from typing import Any
 
 import numpy as np
+import sympy
 
 from ..core.errors import SolverError
 from ..core.frozen import FrozenDict
 from ..core.numbers import to_exact
 from ..games.reduce import has_perfect_recall, outcome_label, reduced_strategies, to_normal_form
 from ..games.tree import Chance, Decision, GameTree, Node, Terminal
+from . import n_player, two_player
+from .budget import check_work
 
 __all__ = ["SPESolution", "subgame_perfect", "expected_payoffs", "reach_probabilities",
            "outcome_distribution", "subgame_roots", "regret"]
@@ -377,7 +380,6 @@ def regret(tree: GameTree, behaviour: Mapping[str, tuple], *, subgames: Iterable
         for i in movers:
             gap = _best_response_value(root, behaviour, i, perfect) - base[i]
             if hasattr(gap, "free_symbols"):  # sympy algebraic numbers (3-player subgames)
-                import sympy
 
                 gap = sympy.simplify(gap)
             if gap > worst:
@@ -562,8 +564,6 @@ class _Solver:
         arrays = [np.asarray(game.payoffs[i][take]) for i in active]
         dims = "x".join(str(shape[i]) for i in active) or "1"
         if len(active) >= 2:
-            from .solving import check_work
-
             check_work([shape[i] for i in active], "vertex-enumeration" if len(active) == 2 else
                        "support-enumeration", self.max_work, where=f"subgame at {where!r}")
         if not active:
@@ -577,16 +577,12 @@ class _Solver:
                 self.note(f"subgame at {where!r}: {self.tree.players[active[0]]} is indifferent among "
                           f"{len(chosen)} reduced strategies; each is listed (mixtures are optimal too)")
         elif len(active) == 2:
-            from . import two_player
-
             res = two_player.extreme_equilibria(arrays[0], arrays[1], exact=self.exact, tol=self.tol)
             eqs = [tuple(eq) for eq in res.equilibria]
             if res.has_continuum:
                 self.note(f"subgame at {where!r} (reduced normal form {dims}) has continua of equilibria; "
                           "only their extreme points are listed")
         else:
-            from . import n_player
-
             res = n_player.support_enumeration(arrays, exact=self.exact, tol=self.tol)
             eqs = [tuple(eq) for eq in res.equilibria]
             if not res.complete:
@@ -627,7 +623,6 @@ class _Solver:
             return float(value)
         if isinstance(value, (int, Fraction)):
             return Fraction(value)
-        import sympy
 
         simple = sympy.simplify(value)
         return self.number(simple) if simple.is_Rational else simple
@@ -684,8 +679,8 @@ def subgame_perfect(tree: GameTree, *, exact: bool, tol: float = 1e-9,
         raise ``ValueError``.
     max_work : int, optional
         Work budget of each imperfect-information subgame's normal form
-        (:func:`gametheory_ukraine.solvers.solving.check_work`; default
-        :data:`gametheory_ukraine.solvers.solving.MAX_WORK`).
+        (:func:`gametheory_ukraine.solvers.budget.check_work`; default
+        :data:`gametheory_ukraine.solvers.budget.MAX_WORK`).
 
     Returns
     -------

@@ -106,7 +106,7 @@ result.strategy_dict(eq)
 # The tree, with the equilibrium path drawn thick:
 
 # %%
-territory.game("sequential", "baseline-2025").draw(equilibrium=eq, title="territory, baseline-2025")
+gtu.draw_tree(territory.game("sequential", "baseline-2025"), equilibrium=eq, title="territory, baseline-2025")
 
 # %% [markdown]
 # **Normal form.** The same game as a 4 × 4 table of plans. The solver enumerates *every* extreme Nash
@@ -131,7 +131,7 @@ low[0].outcome, [float(v) for v in low[0].payoffs]
 # and solves the indifference condition with sympy:
 
 # %%
-found = territory.thresholds("rho", form="sequential", scenario="baseline-2025")
+found = gtu.thresholds(territory, "rho", form="sequential", scenario="baseline-2025")
 t = found[0]
 t.exact, t.change
 
@@ -147,7 +147,7 @@ display(Math(r"\rho^* = " + sympy.latex(t.expression) + r" = " + sympy.latex(sym
 # A sweep solves the game on a grid and returns a tidy table, one row per (point, equilibrium):
 
 # %%
-sweep = territory.sweep({"rho": "0.01:0.5:99"}, form="sequential", scenario="baseline-2025")
+sweep = gtu.sweep(territory, {"rho": "0.01:0.5:99"}, form="sequential", scenario="baseline-2025")
 sweep[["rho", "outcome", "payoff:Russia", "payoff:Ukraine"]].head()
 
 # %%

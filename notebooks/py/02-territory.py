@@ -95,7 +95,7 @@ def outcome_runs(df, param):
 
 # %%
 baseline = model.solve("sequential", "baseline-2025")
-model.game("sequential", "baseline-2025").draw(equilibrium=baseline[0], title="territory, baseline-2025")
+gtu.draw_tree(model.game("sequential", "baseline-2025"), equilibrium=baseline[0], title="territory, baseline-2025")
 
 # %% [markdown]
 # The normal form is the tree's reduced strategic form: Russia's plans against Ukraine's four monotone
@@ -141,7 +141,7 @@ equilibria_table(model)
 # %%
 rows = []
 for scenario in model.scenarios:
-    for t in model.thresholds("rho", form="sequential", scenario=scenario):
+    for t in gtu.thresholds(model, "rho", form="sequential", scenario=scenario):
         rows.append({"scenario": scenario, "rho*": str(t.exact), "value": round(t.value, 4), "change": t.change,
                      "closed form": str(t.expression)})
 thresholds = pd.DataFrame(rows)
@@ -151,7 +151,7 @@ thresholds
 # The first one is where Ukraine stops ceding Donbas:
 
 # %%
-t = model.thresholds("rho", form="sequential", scenario="baseline-2025")[0]
+t = gtu.thresholds(model, "rho", form="sequential", scenario="baseline-2025")[0]
 display(Math(r"\rho^* = " + sympy.latex(t.expression) + r" = " + sympy.latex(sympy.Rational(t.exact))))
 
 # %% [markdown]
@@ -161,11 +161,11 @@ display(Math(r"\rho^* = " + sympy.latex(t.expression) + r" = " + sympy.latex(sym
 # stays war over the whole range:
 
 # %%
-sweep = model.sweep({"rho": "0.01:0.5:99"}, form="sequential", scenario="baseline-2025")
+sweep = gtu.sweep(model, {"rho": "0.01:0.5:99"}, form="sequential", scenario="baseline-2025")
 outcome_runs(sweep, "rho")
 
 # %%
-found = model.thresholds("rho", form="sequential", scenario="baseline-2025")
+found = gtu.thresholds(model, "rho", form="sequential", scenario="baseline-2025")
 plots.payoffs_vs(sweep, "rho", thresholds=found.thresholds, labels=labels,
                  title="territory, baseline-2025: SPE payoffs against rho")
 
@@ -174,9 +174,9 @@ plots.payoffs_vs(sweep, "rho", thresholds=found.thresholds, labels=labels,
 # from $8/99$ on a relapse-prone pause pays Russia, which offers the swap.
 
 # %%
-freeze = model.sweep({"rho": "0.01:0.5:99"}, form="sequential", scenario="managed-freeze")
+freeze = gtu.sweep(model, {"rho": "0.01:0.5:99"}, form="sequential", scenario="managed-freeze")
 display(outcome_runs(freeze, "rho"))
-plots.payoffs_vs(freeze, "rho", thresholds=model.thresholds("rho", form="sequential", scenario="managed-freeze"),
+plots.payoffs_vs(freeze, "rho", thresholds=gtu.thresholds(model, "rho", form="sequential", scenario="managed-freeze"),
                  labels=labels, title="territory, managed-freeze: SPE payoffs against rho")
 
 # %% [markdown]

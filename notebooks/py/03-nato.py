@@ -86,7 +86,7 @@ def outcome_runs(df, param):
 
 # %%
 baseline = model.solve("sequential", "baseline-2025")
-model.game("sequential", "baseline-2025").draw(equilibrium=baseline[0], title="nato, baseline-2025")
+gtu.draw_tree(model.game("sequential", "baseline-2025"), equilibrium=baseline[0], title="nato, baseline-2025")
 
 # %% [markdown]
 # The normal form is the tree's strategic form: Moscow's four plans ("settle only on a neutrality pledge" is
@@ -117,7 +117,7 @@ equilibria_table(model)
 # audience cost of at least $a^*$:
 
 # %%
-a_star = model.thresholds("a", form="sequential", scenario="baseline-2025")[0]
+a_star = gtu.thresholds(model, "a", form="sequential", scenario="baseline-2025")[0]
 display(Math(r"a^* = " + sympy.latex(a_star.expression) + rf" \approx {a_star.value:.3f} > a = 0.5"))
 
 # %% [markdown]
@@ -131,7 +131,7 @@ display(Math(r"a^* = " + sympy.latex(a_star.expression) + rf" \approx {a_star.va
 # At the baseline they do not move at all: there is no threshold in $[0.01, 0.5]$.
 
 # %%
-baseline_thresholds = model.thresholds("rho", form="sequential", scenario="baseline-2025")
+baseline_thresholds = gtu.thresholds(model, "rho", form="sequential", scenario="baseline-2025")
 len(baseline_thresholds), baseline_thresholds.over
 
 # %% [markdown]
@@ -141,13 +141,13 @@ len(baseline_thresholds), baseline_thresholds.over
 # the outcome turns from a settlement on Russian terms into war at $\rho_c$.
 
 # %%
-costly = model.thresholds("rho", form="sequential", scenario="baseline-2025", values={"a": 2})
+costly = gtu.thresholds(model, "rho", form="sequential", scenario="baseline-2025", values={"a": 2})
 t = costly[0]
 display(Math(r"\rho_c = " + sympy.latex(t.expression) + " = " + sympy.latex(sympy.Rational(t.exact))))
 t.change
 
 # %%
-sweep_a = model.sweep({"rho": "0.01:0.5:99", "a": 2}, form="sequential", scenario="baseline-2025")
+sweep_a = gtu.sweep(model, {"rho": "0.01:0.5:99", "a": 2}, form="sequential", scenario="baseline-2025")
 display(outcome_runs(sweep_a, "rho"))
 plots.payoffs_vs(sweep_a, "rho", thresholds=costly, labels=labels, title="nato, a = 2: SPE payoffs against rho")
 
@@ -158,12 +158,12 @@ plots.payoffs_vs(sweep_a, "rho", thresholds=costly, labels=labels, title="nato, 
 # freeze at $\rho_s$.
 
 # %%
-steady = model.thresholds("rho", form="sequential", scenario="baseline-2025", values={"pi_US": "0.03"})
+steady = gtu.thresholds(model, "rho", form="sequential", scenario="baseline-2025", values={"pi_US": "0.03"})
 t = steady[0]
 display(Math(r"\rho_s = " + sympy.latex(t.expression) + " = " + sympy.latex(sympy.Rational(t.exact))))
 
 # %%
-sweep_pi = model.sweep({"rho": "0.01:0.5:99", "pi_US": 0.03}, form="sequential", scenario="baseline-2025")
+sweep_pi = gtu.sweep(model, {"rho": "0.01:0.5:99", "pi_US": 0.03}, form="sequential", scenario="baseline-2025")
 display(outcome_runs(sweep_pi, "rho"))
 plots.payoffs_vs(sweep_pi, "rho", thresholds=steady, labels=labels,
                  title="nato, pi_US = 0.03: SPE payoffs against rho")

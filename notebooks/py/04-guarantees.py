@@ -92,7 +92,7 @@ def outcome_runs(df, param):
 
 # %%
 baseline = model.solve("sequential", "baseline-2025")
-model.game("sequential", "baseline-2025").draw(equilibrium=baseline[0], title="guarantees, baseline-2025")
+gtu.draw_tree(model.game("sequential", "baseline-2025"), equilibrium=baseline[0], title="guarantees, baseline-2025")
 
 # %% [markdown]
 # The stated normal form (Ukraine 2 × Russia 2 × Europe 3) is the tree's reduced normal form, with expected
@@ -133,7 +133,7 @@ equilibria_table(model)
 
 # %%
 pd.DataFrame([{"scenario": s, "thresholds in rho (sequential form)":
-               len(model.thresholds("rho", form="sequential", scenario=s))} for s in model.scenarios])
+               len(gtu.thresholds(model, "rho", form="sequential", scenario=s))} for s in model.scenarios])
 
 # %% [markdown]
 # The normal form is another matter. Its non-credible "settlement holds" equilibria survive only while
@@ -141,7 +141,7 @@ pd.DataFrame([{"scenario": s, "thresholds in rho (sequential form)":
 # Ukraine than today's, is far enough away:
 
 # %%
-normal = model.thresholds("rho", form="normal", scenario="baseline-2025", grid=41)
+normal = gtu.thresholds(model, "rho", form="normal", scenario="baseline-2025", grid=41)
 t = normal[0]
 display(Math(r"\rho = " + sympy.latex(t.expression) + " = " + sympy.latex(sympy.Rational(t.exact))))
 t.change
@@ -155,11 +155,11 @@ t.change
 # guarantor answering it). So the settlement holds only in a window:
 
 # %%
-partial = model.thresholds("rho", form="sequential", scenario="baseline-2025", values={"q": "1/2"})
+partial = gtu.thresholds(model, "rho", form="sequential", scenario="baseline-2025", values={"q": "1/2"})
 pd.DataFrame([{"rho": str(t.exact), "value": round(t.value, 4), "change": t.change} for t in partial])
 
 # %%
-sweep = model.sweep({"rho": "0.01:0.5:99", "q": 0.5}, form="sequential", scenario="baseline-2025")
+sweep = gtu.sweep(model, {"rho": "0.01:0.5:99", "q": 0.5}, form="sequential", scenario="baseline-2025")
 display(outcome_runs(sweep, "rho"))
 plots.payoffs_vs(sweep, "rho", thresholds=partial, labels=labels,
                  title="guarantees, q = 1/2: SPE payoffs against rho")

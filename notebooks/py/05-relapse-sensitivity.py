@@ -90,7 +90,7 @@ delta = Fraction(9, 10)
 rows = []
 for name, model in models.items():
     for scenario in model.scenarios:
-        found = model.thresholds("rho", form="sequential", scenario=scenario)
+        found = gtu.thresholds(model, "rho", form="sequential", scenario=scenario)
         for t in found:
             rows.append({"model": name, "scenario": scenario, "rho*": str(t.exact), "value": f"{t.value:.4f}",
                          "change": t.change, "closed form": str(t.expression)})
@@ -123,7 +123,7 @@ plots.outcome_map(grid, "rho", "a", labels=plots.axis_labels(nato), curves=[("a*
 
 # %%
 territory = models["territory"]
-sweep = territory.sweep({"rho": "0.01:0.1:41", "kappa": "0:1:21"}, form="sequential", scenario="baseline-2025")
+sweep = gtu.sweep(territory, {"rho": "0.01:0.1:41", "kappa": "0:1:21"}, form="sequential", scenario="baseline-2025")
 plots.outcome_map(sweep, "rho", "kappa", labels=plots.axis_labels(territory),
                   title="territory, baseline-2025: SPE outcome")
 

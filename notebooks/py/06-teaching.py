@@ -74,7 +74,7 @@ chain.game("normal")
 
 # %% tags=["solution"]
 spe = chain.solve("sequential")
-chain.game("sequential").draw(equilibrium=spe[0], title="chain store: the subgame-perfect equilibrium")
+gtu.draw_tree(chain.game("sequential"), equilibrium=spe[0], title="chain store: the subgame-perfect equilibrium")
 
 # %% [markdown] tags=["solution"]
 # (b) and (c) The normal form has two pure equilibria, (enter, acquiesce) and (stay out, fight), and a
@@ -153,7 +153,7 @@ sympy.factor(rho_star), rho_star.subs(defaults)
 
 # %% tags=["solution"]
 territory = gtu.load_model("territory")
-found = territory.thresholds("rho", form="sequential", scenario="baseline-2025")
+found = gtu.thresholds(territory, "rho", form="sequential", scenario="baseline-2025")
 found[0].exact, found[0].change
 
 # %% [markdown] tags=["solution"]
@@ -177,7 +177,7 @@ def show_equilibrium(rho=0.129, scenario="baseline-2025", ax=None):
     title = f"{scenario}, rho = {float(rho):.3f}: {eq.outcome} ({payoffs})"
     if len(result) > 1:
         title += f" [{len(result)} SPE: a tie]"
-    return territory.game("sequential", scenario, rho=rho).draw(equilibrium=eq, ax=ax, title=title)
+    return gtu.draw_tree(territory.game("sequential", scenario, rho=rho), equilibrium=eq, ax=ax, title=title)
 
 
 # The picture is an Image widget redrawn whenever the slider or the menu changes. (`ipywidgets.interact` would
@@ -254,7 +254,7 @@ variant = gtu.load_model(variant_file)
 variant.solve("sequential")
 
 # %% tags=["solution"]
-variant.thresholds("a", form="sequential")[0].exact
+gtu.thresholds(variant, "a", form="sequential")[0].exact
 
 # %% [markdown]
 # ## For the slides: a LaTeX table and a picture of the tree
