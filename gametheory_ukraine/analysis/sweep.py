@@ -155,7 +155,7 @@ def sweep(model, values: Mapping[str, Any], *, form: str | None = None, scenario
 
     >>> import gametheory_ukraine as gtu
     >>> m = gtu.load_model("territory")
-    >>> df = m.sweep({"rho": "0.02:0.06:3"}, form="sequential", scenario="baseline-2025")
+    >>> df = sweep(m, {"rho": "0.02:0.06:3"}, form="sequential", scenario="baseline-2025")
     >>> df[["point_id", "rho", "outcome", "payoff:Ukraine"]].round(4)
        point_id   rho                      outcome  payoff:Ukraine
     0         0  0.02  settlement on Russian terms          2.6811

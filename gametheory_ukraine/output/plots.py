@@ -321,7 +321,7 @@ def outcome_map(df: pd.DataFrame, x: str, y: str, *, title: str | None = None,
     Parameters
     ----------
     df : pandas.DataFrame
-        Sweep table (module docstring), e.g. from :func:`outcome_map_data` or ``model.sweep``; only the
+        Sweep table (module docstring), e.g. from :func:`outcome_map_data` or ``gtu.sweep(model, ...)``; only the
         columns *x*, *y*, ``outcome`` (and ``point_id`` if present) are used.
     x, y : str
         Parameters on the horizontal and vertical axes.
