@@ -17,8 +17,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--models", help="comma-separated model names (default: the framework models)")
 
 
-def _progress(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
+def _progress(model: str) -> None:
+    print(f"gtu report: {model}", file=sys.stderr, flush=True)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -190,7 +190,7 @@ def build_report(out: str | os.PathLike, models: list[str] | None = None, *,
     models : list of str, optional
         Model names; default: the framework models (territory, nato, guarantees) that are available.
     progress : callable, optional
-        Called with a line such as ``"gtu report: territory"`` as each model's section begins.
+        Called with each model's name as its section begins.
     map_points : int
         Grid points per axis of the outcome maps.
     sweep_points : int
@@ -219,7 +219,7 @@ def build_report(out: str | os.PathLike, models: list[str] | None = None, *,
                   "(0.05: 40 % failing within 10 years; 0.129: half within 5 years; 0.3).")
         for model in loaded:
             if progress is not None:
-                progress(f"gtu report: {model.name}")
+                progress(model.name)
             _model_section(doc, model, tmp, map_points, sweep_points)
         (tmp / "index.md").write_text(doc.markdown(), encoding="utf-8")
         (tmp / "index.html").write_text(doc.html(), encoding="utf-8")
