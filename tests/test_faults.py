@@ -383,7 +383,7 @@ def _report(out: Path):
 
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(report, "_model_section", lambda *a, **k: None)
-        return build_report(out, ["territory"], quiet=True)
+        return build_report(out, ["territory"])
 
 
 @pytest.fixture(scope="module")

@@ -17,7 +17,7 @@ PNG = b"\x89PNG\r\n\x1a\n"
 @pytest.fixture(scope="module")
 def territory_report(tmp_path_factory):
     out = tmp_path_factory.mktemp("rep") / "report"
-    build_report(out, ["territory"], quiet=True, map_points=9, sweep_points=21)
+    build_report(out, ["territory"], map_points=9, sweep_points=21)
     return out
 
 
@@ -55,7 +55,7 @@ def test_report_content_matches_the_model(territory_report):
 
 
 def test_report_is_reproducible(territory_report, tmp_path):
-    again = build_report(tmp_path / "again", ["territory"], quiet=True, map_points=9, sweep_points=21)
+    again = build_report(tmp_path / "again", ["territory"], map_points=9, sweep_points=21)
     for rel in ("index.md", "index.html", "tables/territory-thresholds.csv", "tables/territory-equilibria.csv",
                 "tables/territory-rho-sweep.csv"):
         assert (again / rel).read_bytes() == (territory_report / rel).read_bytes(), rel
@@ -66,10 +66,10 @@ def test_report_refuses_a_foreign_folder_and_leaves_nothing(tmp_path):
     target.mkdir()
     (target / "thesis.tex").write_text("precious")
     with pytest.raises(OutputError, match="not a gtu report"):
-        build_report(target, ["territory"], quiet=True, map_points=5, sweep_points=5)
+        build_report(target, ["territory"], map_points=5, sweep_points=5)
     assert sorted(os.listdir(tmp_path)) == ["mine"] and (target / "thesis.tex").read_text() == "precious"
     with pytest.raises(OutputError, match="does not exist"):
-        build_report(tmp_path / "no" / "such" / "dir", ["territory"], quiet=True)
+        build_report(tmp_path / "no" / "such" / "dir", ["territory"])
 
 
 def test_report_failure_midway_leaves_no_partial_folder(tmp_path, monkeypatch):
@@ -80,7 +80,7 @@ def test_report_failure_midway_leaves_no_partial_folder(tmp_path, monkeypatch):
 
     monkeypatch.setattr(report, "_model_section", boom)
     with pytest.raises(RuntimeError):
-        build_report(tmp_path / "rep", ["territory"], quiet=True)
+        build_report(tmp_path / "rep", ["territory"])
     assert os.listdir(tmp_path) == []
 
 

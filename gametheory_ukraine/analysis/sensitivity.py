@@ -43,8 +43,8 @@ References
 
 from __future__ import annotations
 
+import difflib
 import itertools
-import json
 import math
 import sys
 from collections.abc import Callable, Mapping, Sequence
@@ -54,14 +54,21 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import sympy
 
+from .._version import __version__
 from ..core.errors import ParameterError
 from ..core.numbers import to_exact
+from ..games.normal_form import NormalFormGame
+from ..games.reduce import outcome_label
+from ..games.tree import Chance, GameTree, Terminal
+from ..solvers.subgame_perfect import expected_payoffs, outcome_distribution
 from .designs import check_count
 from .sweep_chunks import check_sweep_work
 
 __all__ = ["LOCAL_COLUMNS", "TORNADO_COLUMNS", "SOBOL_COLUMNS", "Measure", "parse_measure", "measure_at_points",
-           "local_sensitivity", "tornado", "plot_tornado", "sobol_indices", "model_sobol", "cli"]
+           "local_sensitivity", "tornado", "plot_tornado", "sobol_indices", "model_sobol", "KINDS", "Sensitivity",
+           "sensitivity"]
 
 LOCAL_COLUMNS = ("param", "quantity", "value", "derivative", "elasticity", "expression", "method")
 TORNADO_COLUMNS = ("param", "low", "high", "measure_at_low", "measure_at_high", "base", "swing")
@@ -112,10 +119,6 @@ class Measure:
 
 def _outcome_labels(game) -> list[str]:
     """Every outcome label an equilibrium of the (symbolic or numeric) game can report."""
-    from ..games.normal_form import NormalFormGame
-    from ..games.reduce import outcome_label
-    from ..games.tree import Terminal
-
     labels: list[str] = []
     if isinstance(game, NormalFormGame):
         labels = [_profile_label(game, profile) for profile in game.profiles()]
@@ -232,8 +235,6 @@ def _chosen_params(model, form: str, params: Sequence[str] | str | None, fixed: 
             raise ParameterError("no parameter to vary", where="--params", fix="name at least one, e.g. rho")
         for name in params:
             if name not in model.parameters:
-                import difflib
-
                 close = difflib.get_close_matches(name, list(model.parameters), n=1)
                 hint = f"did you mean {close[0]!r}? " if close else ""
                 raise ParameterError(f"model {model.name!r} has no parameter {name!r}", where="--params",
@@ -306,16 +307,12 @@ def _is_pure(eq) -> bool:
 
 # ================================================================================ local: closed form
 def _sym(value: Any):
-    import sympy
-
     if isinstance(value, Fraction):
         return sympy.Rational(value.numerator, value.denominator)
     return sympy.sympify(value)
 
 
 def _subs(point: Mapping[str, Fraction]) -> dict:
-    import sympy
-
     return {sympy.Symbol(k): sympy.Rational(v.numerator, v.denominator) for k, v in point.items()}
 
 
@@ -355,8 +352,6 @@ def _mixture(other_sym: np.ndarray, other_num: np.ndarray, own: Sequence[int], o
         ``{action: probability}`` on *own* and the other player's payoff ``u``; None when the conditions
         do not determine the mixture or do not reproduce it at the point.
     """
-    import sympy
-
     k = len(own)
     rows_num = [[Fraction(1)] * k + [Fraction(0)]]
     rows_sym = [[sympy.Integer(1)] * k + [sympy.Integer(0)]]
@@ -394,18 +389,12 @@ def _profile_label(game, profile: tuple) -> str:
 def _closed_form(model, form: str, result, eq, point: Mapping[str, Fraction],
                  keys: Sequence[tuple]) -> tuple[dict | None, str]:
     """Sympy expressions of every quantity *key* of equilibrium *eq*, or (None, why not)."""
-    import sympy
-
-    from ..games.tree import GameTree
-
     symbolic = model.symbolic(form)
     subs = _subs(point)
     exprs: dict[tuple, Any] = {}
     if isinstance(symbolic, GameTree):
         if not _is_pure(eq):
             return None, "the equilibrium mixes at an information set (an imperfect-information subgame)"
-        from ..solvers.subgame_perfect import expected_payoffs, outcome_distribution
-
         behaviour = {h: ps for s in eq.strategies for h, ps in s.items()}
         pays = expected_payoffs(symbolic, behaviour)
         dist = {str(k): v for k, v in outcome_distribution(symbolic, behaviour).items()}
@@ -465,8 +454,6 @@ def _as_number(value: Any) -> Fraction | float:
     if isinstance(value, (int, np.integer)) and not isinstance(value, bool):
         return Fraction(int(value))
     try:
-        import sympy
-
         if isinstance(value, sympy.Basic):
             value = sympy.sympify(value)
             if value.is_Rational:
@@ -634,8 +621,6 @@ def local_sensitivity(model, *, form: str | None = None, scenario: str | None = 
     """
     if method not in ("auto", SYMBOLIC, FINITE_DIFFERENCE):
         raise ParameterError(f"unknown method {method!r}", fix="use auto, symbolic or finite difference")
-    import sympy
-
     form = model._form_name(form)
     point = _point(model, scenario, values)
     names = _chosen_params(model, form, params, values, exclude_fixed=False, need_range=False)
@@ -937,9 +922,6 @@ def _sample_value(x: float, low: Fraction, high: Fraction) -> Any:
 
 def _rational_form(game) -> bool:
     """True if every payoff and chance probability of the symbolic *game* is a rational function."""
-    from ..games.normal_form import NormalFormGame
-    from ..games.tree import Chance, Terminal
-
     if isinstance(game, NormalFormGame):
         values = [v for p in game.payoffs for v in p.flat]
     else:
@@ -1061,11 +1043,9 @@ def model_sobol(model, measure: str | Measure, *, form: str | None = None, scena
     return df
 
 
-# =============================================================================================== CLI
-def _cell(value: Any) -> str:
-    if isinstance(value, float):
-        return "nan" if math.isnan(value) else f"{value:.6g}"
-    return str(value)
+# ====================================================================================== one analysis
+#: The kinds of :func:`sensitivity`.
+KINDS = ("local", "tornado", "sobol")
 
 
 def _json_value(value: Any) -> Any:
@@ -1076,74 +1056,120 @@ def _json_value(value: Any) -> Any:
     return value
 
 
-def cli(args) -> int:
-    """``gtu sensitivity MODEL [--kind local|tornado|sobol] ...``: print the table, optionally write CSV.
+@dataclass(frozen=True, eq=False)
+class Sensitivity:
+    """One sensitivity analysis of a model, as :func:`sensitivity` returns it.
 
-    *args* fields: ``model``, ``kind``, ``form``, ``scenario``, ``measure``, ``params``, ``samples``,
-    ``seed``, ``param`` (list of ``NAME=VALUE``), ``format`` (``table`` or ``json``) and ``output``
-    (a ``.csv`` path, written atomically through :mod:`gametheory_ukraine.core.files`). The output path
-    is checked before any work. With ``--kind local`` a ``--measure`` keeps that quantity's rows.
+    Attributes
+    ----------
+    model, form : str
+    scenario : str or None
+    kind : str
+        ``"local"``, ``"tornado"`` or ``"sobol"``.
+    measure : Measure or None
+        The measure (tornado and Sobol'; for ``"local"`` only when one was asked for).
+    values : dict
+        The fixed parameter values, as given.
+    table : pandas.DataFrame
+        :func:`local_sensitivity`'s, :func:`tornado`'s or :func:`model_sobol`'s table (Sobol': the parameter
+        names as the column ``param``), with their ``attrs``.
+    notes : tuple of str
+        What the table needs to be read right: the equilibrium taken, the measure, notes of the analysis.
     """
-    from .._version import __version__
-    from ..cli import _emit, _parse_params
-    from ..core.files import check_output_path, write_with
-    from ..modelling.registry import load_model
-    from ..output.tables import text_table
 
-    model = load_model(args.model, max_entries=args.max_size)
-    values = _parse_params(args.param or [])
-    out_path = check_output_path(args.output, suffixes=(".csv",)) if args.output else None
-    form = model._form_name(args.form)
-    kind = args.kind or "local"
-    measure = parse_measure(model, form, args.measure) if (args.measure or kind != "local") else None
-    footer: list[str] = []
-    if kind == "local":
-        df = local_sensitivity(model, form=form, scenario=args.scenario, params=args.params, values=values)
-        if measure is not None:
-            df = df[df["quantity"] == measure.text].reset_index(drop=True)
-        footer += [f"equilibrium {df.attrs['equilibrium']} of {df.attrs['n_equilibria']}: {df.attrs['outcome']}"]
-        footer += list(df.attrs.get("notes", []))
-    elif kind == "tornado":
-        df = tornado(model, measure, form=form, scenario=args.scenario, params=args.params, values=values)
-        footer.append(f"measure: {measure.text}, the mean over the equilibria at each point")
-    elif kind == "sobol":
-        if args.samples is None or args.samples < 1:
-            raise ParameterError(f"--samples {args.samples} is not a positive number", where="--samples",
-                                 fix="use a power of two, e.g. 256")
-        df = model_sobol(model, measure, form=form, scenario=args.scenario, params=args.params,
-                         n=args.samples, seed=args.seed if args.seed is not None else 0, values=values,
-                         max_points=getattr(args, "max_points", None), max_work=getattr(args, "max_work", None))
-        attrs = dict(df.attrs)
-        df = df.reset_index()
-        df.attrs.update(attrs)
-        footer.append(f"measure: {measure.text}, the mean over the equilibria at each point; "
-                      f"{attrs['n_points']} points solved, {attrs['n_multiple']} with several equilibria")
-        if attrs.get("note"):
-            footer.append(attrs["note"])
-    else:
-        raise ParameterError(f"unknown kind {kind!r}", where="--kind", fix="use local, tornado or sobol")
+    model: str
+    form: str
+    scenario: str | None
+    kind: str
+    measure: Measure | None
+    values: dict
+    table: pd.DataFrame
+    notes: tuple[str, ...]
 
-    if out_path is not None:
-        write_with(out_path, lambda tmp: df.to_csv(tmp, index=False))
-    if args.format == "json":
-        doc = {"model": model.name, "form": form, "scenario": args.scenario, "kind": kind,
-               "measure": measure.text if measure is not None else None,
-               "values": {k: str(v) for k, v in values.items()},
+    def to_dict(self) -> dict:
+        """A JSON-ready dict: ``model``, ``form``, ``scenario``, ``kind``, ``measure`` (its text or None),
+        ``values`` (as text), ``rows`` (one dict per row of the table, NaN as None), ``notes``, the package
+        ``version`` and, where the table records them, ``n``, ``seed``, ``n_points``, ``n_multiple``,
+        ``equilibrium``, ``n_equilibria`` and ``outcome``."""
+        df = self.table
+        doc = {"model": self.model, "form": self.form, "scenario": self.scenario, "kind": self.kind,
+               "measure": self.measure.text if self.measure is not None else None,
+               "values": {k: str(v) for k, v in self.values.items()},
                "rows": [{k: _json_value(v) for k, v in row.items()} for row in df.to_dict(orient="records")],
-               "notes": footer, "version": __version__}
+               "notes": list(self.notes), "version": __version__}
         for key in ("n", "seed", "n_points", "n_multiple", "equilibrium", "n_equilibria", "outcome"):
             if key in df.attrs:
                 doc[key] = _json_value(df.attrs[key])
-        _emit(json.dumps(doc, indent=2, ensure_ascii=False))
+        return doc
+
+
+def sensitivity(model, kind: str = "local", *, form: str | None = None, scenario: str | None = None,
+                measure: str | Measure | None = None, params: Sequence[str] | str | None = None,
+                values: Mapping[str, Any] | None = None, samples: int | None = 256, seed: int | None = 0,
+                max_points: int | None = None, max_work: int | None = None) -> Sensitivity:
+    """One analysis of *kind*: :func:`local_sensitivity`, :func:`tornado` or :func:`model_sobol`, with the notes
+    that go with its table (what ``gtu sensitivity`` shows).
+
+    Parameters
+    ----------
+    model : Model
+    kind : {"local", "tornado", "sobol"}
+    form, scenario : str, optional
+    measure : str or Measure, optional
+        Tornado and Sobol': default the first player's payoff. Local: keep only that quantity's rows.
+    params : sequence of str or comma-separated str, optional
+        The parameters to vary (default: see each analysis).
+    values : mapping, optional
+        Fixed parameter values.
+    samples, seed : int
+        Sobol': the base sample size N (a power of two) and the seed (None: 0).
+    max_points, max_work : int, optional
+        Sobol': the budgets of :func:`model_sobol`.
+
+    Returns
+    -------
+    Sensitivity
+
+    Raises
+    ------
+    ParameterError
+        An unknown kind, a bad measure, parameter or value, a Sobol' sample size below 1 or past the budgets.
+
+    Examples
+    --------
+    >>> import gametheory_ukraine as gtu
+    >>> res = sensitivity(gtu.load_model("chain-store"), "tornado", form="sequential", params="d")
+    >>> res.table[["param", "swing"]].values.tolist(), res.notes
+    ([['d', 9.0]], ('measure: payoff:Entrant, the mean over the equilibria at each point',))
+    """
+    values = dict(values or {})
+    form = model._form_name(form)
+    kind = kind or "local"
+    measure = parse_measure(model, form, measure) if (measure or kind != "local") else None
+    notes: list[str] = []
+    if kind == "local":
+        df = local_sensitivity(model, form=form, scenario=scenario, params=params, values=values)
+        if measure is not None:
+            df = df[df["quantity"] == measure.text].reset_index(drop=True)
+        notes += [f"equilibrium {df.attrs['equilibrium']} of {df.attrs['n_equilibria']}: {df.attrs['outcome']}"]
+        notes += list(df.attrs.get("notes", []))
+    elif kind == "tornado":
+        df = tornado(model, measure, form=form, scenario=scenario, params=params, values=values)
+        notes.append(f"measure: {measure.text}, the mean over the equilibria at each point")
+    elif kind == "sobol":
+        if samples is None or samples < 1:
+            raise ParameterError(f"--samples {samples} is not a positive number", where="--samples",
+                                 fix="use a power of two, e.g. 256")
+        df = model_sobol(model, measure, form=form, scenario=scenario, params=params, n=samples,
+                         seed=seed if seed is not None else 0, values=values, max_points=max_points,
+                         max_work=max_work)
+        attrs = dict(df.attrs)
+        df = df.reset_index()
+        df.attrs.update(attrs)
+        notes.append(f"measure: {measure.text}, the mean over the equilibria at each point; "
+                     f"{attrs['n_points']} points solved, {attrs['n_multiple']} with several equilibria")
+        if attrs.get("note"):
+            notes.append(attrs["note"])
     else:
-        head = f"{model.name} ({form}" + (f", {args.scenario}" if args.scenario else "") + f"): {kind} sensitivity"
-        widths = {list(df.columns).index("expression"): 48} if "expression" in df.columns else None
-        cells = [[_cell(v) for v in row] for row in df.itertuples(index=False)]
-        if widths:  # long derivative expressions: the table shows their start, CSV and JSON the whole text
-            k = next(iter(widths))
-            for row in cells:
-                if len(row[k]) > 3 * widths[k]:
-                    row[k] = row[k][:3 * widths[k] - 3] + "..."
-        table = text_table(list(df.columns), cells, widths=widths)
-        _emit("\n".join([head, "", table, ""] + footer + ([f"written: {out_path}"] if out_path else [])))
-    return 0
+        raise ParameterError(f"unknown kind {kind!r}", where="--kind", fix="use local, tornado or sobol")
+    return Sensitivity(model.name, form, scenario, kind, measure, values, df, tuple(notes))

@@ -8,7 +8,7 @@ on an executor (serially, in local processes: :mod:`gametheory_ukraine.analysis.
 equilibrium) (each chunk solved by :mod:`gametheory_ukraine.analysis.sweep_chunks`). :func:`sweep_to_file`
 streams the same rows to a file chunk by chunk; :func:`write_table` writes a table to ``.csv`` or ``.parquet``
 through :mod:`gametheory_ukraine.core.files` (path checked first, written under a temporary name, renamed when
-complete). :func:`cli` is ``gtu sweep``.
+complete).
 
 Columns of the table, in order:
 
@@ -38,9 +38,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-import math
 import os
-import sys
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -52,7 +50,6 @@ import pyarrow.parquet as pq
 from ..core.errors import ModelFileError, OutputError, ParameterError
 from ..core.files import atomic_path, check_output_path, remove_stale_parts, write_with
 from .checkpoint import Checkpoint, resume_seed
-from .designs import Spec
 from .distributed import check_executor, dask_chunks, dask_client
 from .executors import labelled, progress_bar, run_chunks, serial_rows
 from .executors import worker_init as worker_init
@@ -60,7 +57,7 @@ from .sweep_chunks import CATEGORICAL_COLUMNS, TableBuilder, concat_tables
 from .sweep_plan import SweepPlan, plan_in_memory, plan_sweep, sweep_attrs, too_big
 from .sweep_plan import estimate_size as estimate_size
 
-__all__ = ["sweep", "sweep_to_file", "write_table", "chunk_tables", "cli", "check_apart", "check_model_unchanged",
+__all__ = ["sweep", "sweep_to_file", "write_table", "chunk_tables", "check_apart", "check_model_unchanged",
            "TABLE_SUFFIXES"]
 
 TABLE_SUFFIXES = (".csv", ".parquet")
@@ -461,65 +458,3 @@ def _stable_schema(schema, attrs: Mapping[str, Any]):
     blob = json.dumps(dict(attrs), sort_keys=True, default=str).encode("utf-8")
     meta.update({b"gametheory_ukraine": blob, b"PANDAS_ATTRS": blob})
     return pa.schema(fields, metadata=meta)
-
-
-# --------------------------------------------------------------------------------------------- CLI
-def _cli_specs(items) -> dict[str, Spec]:
-    from .designs import parse_spec
-
-    out: dict[str, Spec] = {}
-    for item in items:
-        name, sep, text = item.partition("=")
-        name, text = name.strip(), text.strip()
-        if not sep or not name or not text:
-            raise ParameterError(f"cannot read {item!r}", where="-p",
-                                 fix="write -p NAME=SPEC, e.g. -p rho=0.01:0.5:101")
-        if name in out:
-            raise ParameterError(f"parameter {name!r} is given twice", where="-p", fix="give it once")
-        out[name] = parse_spec(text, where=f"-p {item}")
-    return out
-
-
-def cli(args) -> int:
-    """``gtu sweep MODEL -p NAME=SPEC ... [--method M --samples N --seed S] [--form F] [--scenario S] [--exact]
-    -o FILE.csv|FILE.parquet``: check the output path, sweep, write the table, print one summary line to stderr.
-
-    *args* has the fields ``model``, ``param`` (list of ``NAME=SPEC``), ``method``, ``samples``, ``seed``,
-    ``form``, ``scenario``, ``exact``, ``output`` and optionally ``engine``, ``workers``, ``chunk_size``, ``dask``
-    (``local`` or a scheduler address), ``checkpoint`` (a folder). The table streams to the file chunk by chunk
-    (:func:`sweep_to_file`), so memory stays bounded. With a checkpoint the summary line also says how many
-    chunks were already there. Returns 0; user errors raise
-    :class:`~gametheory_ukraine.core.errors.GTUError` (the CLI prints one line and exits 2).
-    """
-    from ..core.files import check_output_path
-    from ..modelling.registry import load_model
-    from .designs import check_count
-
-    workers = check_count(getattr(args, "workers", 1), "workers", option="--workers")
-    chunk_size = getattr(args, "chunk_size", None)
-    if chunk_size is not None:
-        check_count(chunk_size, "chunk_size", option="--chunk-size")
-    out = check_output_path(args.output, suffixes=TABLE_SUFFIXES)
-    specs = _cli_specs(args.param)
-    model = load_model(args.model, max_entries=args.max_size)
-    engine = "scalar" if getattr(args, "exact", False) else getattr(args, "engine", "auto") or "auto"
-    checkpoint = getattr(args, "checkpoint", None)
-    if checkpoint is not None:
-        from .checkpoint import count_done
-
-        before = count_done(checkpoint)
-    path, attrs = sweep_to_file(model, specs, out, form=args.form, scenario=args.scenario, method=args.method,
-                                samples=args.samples, seed=args.seed, exact=bool(args.exact), engine=engine,
-                                workers=workers, chunk_size=chunk_size,
-                                executor=getattr(args, "dask", None), checkpoint=checkpoint,
-                                max_points=getattr(args, "max_points", None), max_work=getattr(args, "max_work", None))
-    seed = f", seed {attrs['seed']}" if attrs["seed"] is not None else ""
-    n, rows = attrs["points"], attrs["rows"]
-    resumed = ""
-    if checkpoint is not None:
-        total = max(1, math.ceil(n / attrs["chunk_size"]))
-        resumed = f"; checkpoint {checkpoint}: {before:,} of {total:,} chunks were there, {total - before:,} solved now"
-    print(f"gtu sweep: {attrs['model']} {attrs['form']}: {n:,} point{'s' * (n != 1)}, "
-          f"{rows:,} row{'s' * (rows != 1)}{seed} -> {path}{resumed}", file=sys.stderr)
-    return 0
-

@@ -65,17 +65,27 @@ from __future__ import annotations
 
 import difflib
 import itertools
-import json
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
+import numpy as np
+import sympy as sp
+from sympy.printing.pycode import PythonCodePrinter
+
+from .._version import __version__
 from ..core.errors import ParameterError, SolverError
 from ..core.frozen import FrozenDict
-from ..core.numbers import to_exact
+from ..core.numbers import format_exact, to_exact
+from ..games.normal_form import NormalFormGame
+from ..games.tree import Chance, Decision, GameTree, Terminal
+from ..modelling.registry import load_model
 from ..solvers.results import EquilibriumSet
 from ..solvers.signature import equilibrium_signature, outcome_set
+from ..solvers.solving import solve
+from ..solvers.subgame_perfect import expected_payoffs, subgame_roots
 from .designs import check_count
 from .sweep_chunks import check_sweep_work
 
@@ -84,7 +94,7 @@ from .sweep_chunks import check_sweep_work
 MAX_SCAN_POINTS = 100_000
 
 __all__ = ["Threshold", "ThresholdResult", "thresholds", "signature", "outcomes", "scan", "solve_point",
-           "PointSolver", "format_table", "cli", "CLOSED_FORM", "NUMERIC"]
+           "PointSolver", "range_bound", "CLOSED_FORM", "NUMERIC"]
 
 CLOSED_FORM = "closed form"
 NUMERIC = "numeric (root finding)"
@@ -190,8 +200,6 @@ class ThresholdResult:
         [{"value", "exact", "expression", "method", "before", "after", "change"}], "notes"}`` plus the
         fixed ``parameters`` (exact ones as strings such as ``"1/20"``), ``grid`` and the package
         ``version``."""
-        from .. import __version__
-
         return {"param": self.param, "model": self.model, "form": self.form, "scenario": self.scenario,
                 "range": [float(self.over[0]), float(self.over[1])],
                 "thresholds": [t.to_dict() for t in self.thresholds],
@@ -239,8 +247,6 @@ class PointSolver:
         self.retries = 0
 
     def __call__(self, overrides: Mapping[str, Any], *, exact: bool) -> EquilibriumSet:
-        from ..solvers.solving import solve
-
         vals = dict(self.base)
         for name, v in overrides.items():
             self.model.parameters[name].check(to_exact(v))
@@ -286,22 +292,19 @@ def scan(solver: PointSolver, param: str, points: Sequence[Fraction]) -> list[tu
     return [signature(solver({param: float(x)}, exact=False)) for x in points]
 
 
+class _FractionPrinter(PythonCodePrinter):
+    """Prints rationals as ``Fraction(p, q)``, so that a compiled game computes exactly."""
+
+    def _print_Rational(self, expr):
+        return f"Fraction({expr.p}, {expr.q})"
+
+    _print_Half = _print_Rational
+
+
 class _CompiledGame:
     """A symbolic game compiled to a function of the parameter values that returns a numeric instance."""
 
     def __init__(self, game, exact: bool) -> None:
-        import sympy as sp
-        from sympy.printing.pycode import PythonCodePrinter
-
-        from ..games.normal_form import NormalFormGame
-        from ..games.tree import Chance, Terminal
-
-        class _FractionPrinter(PythonCodePrinter):
-            def _print_Rational(self, expr):
-                return f"Fraction({expr.p}, {expr.q})"
-
-            _print_Half = _print_Rational
-
         self.game, self.exact = game, exact
         self.names = tuple(game.parameters)
         self.normal = isinstance(game, NormalFormGame)
@@ -323,8 +326,6 @@ class _CompiledGame:
             self.func = sp.lambdify(args, exprs, modules="math", cse=True)
 
     def _numbers(self, vals: Mapping[str, Any]) -> list | None:
-        import math
-
         try:
             if self.exact:
                 raw = self.func(*(to_exact(vals[n]) for n in self.names))
@@ -337,11 +338,6 @@ class _CompiledGame:
 
     def __call__(self, vals: Mapping[str, Any]):
         """The numeric game at *vals*, or None when the compiled game cannot evaluate it."""
-        import numpy as np
-
-        from ..games.normal_form import NormalFormGame
-        from ..games.tree import Chance, Decision, GameTree, Terminal
-
         flat = self._numbers(vals)
         if flat is None:
             return None
@@ -375,8 +371,6 @@ class _CompiledGame:
 # ------------------------------------------------------------------------------------------ validation
 def _load(model):
     if isinstance(model, str):
-        from ..modelling.registry import load_model
-
         return load_model(model)
     return model
 
@@ -389,7 +383,20 @@ def _check_param(model, param: str) -> None:
                              fix=hint + "known parameters: " + ", ".join(model.parameters))
 
 
-def _exact_number(raw: Any, what: str) -> Fraction:
+def range_bound(raw: Any, what: str) -> Fraction:
+    """*raw* (a number or a string such as ``"1/20"``) read exactly as an end of a range, *what* naming it
+    (``"range start"``, ``"range end"``) in the error.
+
+    Raises
+    ------
+    ParameterError
+        *raw* is not a number.
+
+    Examples
+    --------
+    >>> range_bound("1/20", "range start"), range_bound(0.5, "range end")
+    (Fraction(1, 20), Fraction(1, 2))
+    """
     try:
         return to_exact(raw)
     except (ValueError, TypeError):
@@ -407,24 +414,15 @@ def _interval(model, param: str, over: Any) -> tuple[Fraction, Fraction]:
         except (TypeError, ValueError):
             raise ParameterError(f"range {over!r} is not a pair (lo, hi)", where="--range",
                                  fix="give two numbers, e.g. over=(0.01, 0.5) or --range 0.01:0.5") from None
-        lo, hi = _exact_number(raw_lo, "range start"), _exact_number(raw_hi, "range end")
+        lo, hi = range_bound(raw_lo, "range start"), range_bound(raw_hi, "range end")
+    low, high = format_exact(par.low), format_exact(par.high)
     if not lo < hi:
-        raise ParameterError(f"the range {param}={_fmt(lo)}:{_fmt(hi)} is empty (lo must be below hi)",
-                             where="--range", fix=f"give lo < hi inside [{_fmt(par.low)}, {_fmt(par.high)}]")
+        raise ParameterError(f"the range {param}={format_exact(lo)}:{format_exact(hi)} is empty (lo must be below hi)",
+                             where="--range", fix=f"give lo < hi inside [{low}, {high}]")
     if lo < par.low or hi > par.high:
-        raise ParameterError(f"the range {_fmt(lo)}:{_fmt(hi)} leaves {param}'s range "
-                             f"[{_fmt(par.low)}, {_fmt(par.high)}]", where="--range",
-                             fix=f"choose lo and hi between {_fmt(par.low)} and {_fmt(par.high)}")
+        raise ParameterError(f"the range {format_exact(lo)}:{format_exact(hi)} leaves {param}'s range [{low}, {high}]",
+                             where="--range", fix=f"choose lo and hi between {low} and {high}")
     return lo, hi
-
-
-def _fmt(x: Any) -> str:
-    if isinstance(x, Fraction):
-        if x.denominator == 1:
-            return str(x.numerator)
-        f = float(x)
-        return repr(f) if Fraction(repr(f)) == x else str(x)
-    return str(x)
 
 
 # ------------------------------------------------------------------------------------------- refinement
@@ -448,10 +446,6 @@ class _Context:
 def _is_rational_game(game) -> bool:
     """True if every payoff and probability is a rational function of the parameters (exact solving works);
     min, max and abs keep rationals rational."""
-    import sympy as sp
-
-    from ..games.tree import Chance, Terminal
-
     if hasattr(game, "infosets"):
         exprs = [v for node in game.nodes() if isinstance(node, (Terminal, Chance))
                  for v in (node.payoffs if isinstance(node, Terminal) else node.probabilities)]
@@ -505,14 +499,10 @@ def _merge(brackets: list[tuple[Fraction, Fraction]], xtol: Fraction) -> list[tu
 
 # ------------------------------------------------------------------------------------------ closed form
 def _sym(name: str):
-    import sympy as sp
-
     return sp.Symbol(name)
 
 
 def _subs(vals: Mapping[str, Any]) -> dict:
-    import sympy as sp
-
     out = {}
     for name, v in vals.items():
         f = to_exact(v)
@@ -539,9 +529,6 @@ def _merged_profile(eq) -> dict:
 
 def _tree_candidates(tree, below: EquilibriumSet, above: EquilibriumSet) -> list[tuple[Any, str]]:
     """Indifference expressions at the information sets whose play changes (see the module docstring)."""
-    from ..games.tree import Terminal
-    from ..solvers.subgame_perfect import expected_payoffs, subgame_roots
-
     infos = tree.infosets()
     roots = set(subgame_roots(tree))
     parent: dict[str, str] = {}
@@ -589,8 +576,6 @@ def _tree_candidates(tree, below: EquilibriumSet, above: EquilibriumSet) -> list
 
 def _normal_candidates(game, below: EquilibriumSet, above: EquilibriumSet) -> list[tuple[Any, str]]:
     """Pure-deviation payoff differences and, for two players, mixed-strategy conditions."""
-    import sympy as sp
-
     out: list[tuple[Any, str]] = []
     seen: set = set()
 
@@ -625,8 +610,6 @@ def _normal_candidates(game, below: EquilibriumSet, above: EquilibriumSet) -> li
 def _mixed_conditions(game, supports: tuple[tuple[int, ...], ...]) -> list[tuple[Any, str]]:
     """For a 2-player support pair of equal size: each player's mix solved from the other's indifference;
     conditions: a probability on the support is 0, or an outside action earns the same as the support."""
-    import sympy as sp
-
     out: list[tuple[Any, str]] = []
     A, B = game.payoffs
     for i in range(2):  # player i is indifferent on its support; j = 1 - i mixes
@@ -659,8 +642,6 @@ def _mixed_conditions(game, supports: tuple[tuple[int, ...], ...]) -> list[tuple
 
 def _roots(expr, param: str, cache: dict) -> list:
     """Roots for *param* of the numerator of *expr* (cached); [] when too hard."""
-    import sympy as sp
-
     if expr in cache:
         return cache[expr]
     sym = _sym(param)
@@ -688,8 +669,6 @@ def _closed_form(candidates: list[tuple[Any, str]], param: str, lo: Fraction, hi
                  others: dict, cache: dict):
     """The simplest root of a candidate that matches the bracket [lo, hi]: (expression, exact value or
     None, value, description), or None."""
-    import sympy as sp
-
     sym = _sym(param)
     mid = (lo + hi) / 2
     ends = [{**others, sym: sp.Rational(x.numerator, x.denominator)} for x in (lo, mid, hi)]
@@ -729,8 +708,6 @@ def _tidy(expr):
     """The shortest (by :func:`sympy.count_ops`) of: the simplified expression, its factored form, and its
     partial fractions in each symbol of the denominator with every term factored (when the denominator has
     at most two symbols: :func:`sympy.apart` is slow on larger ones)."""
-    import sympy as sp
-
     simple = sp.simplify(expr)
     forms = [sp.factor(simple), simple]
     denominator = sp.denom(sp.together(simple)).free_symbols
@@ -869,8 +846,8 @@ def thresholds(model, param: str, *, form: str | None = None, scenario: str | No
     for a, b in brackets:
         if a <= lo or b >= hi:
             end = lo if a <= lo else hi
-            notes.append(f"the equilibria at the end point {param}={_fmt(end)} differ from those just inside "
-                         "the range (a tie at the end point); not listed as a threshold")
+            notes.append(f"the equilibria at the end point {param}={format_exact(end)} differ from those just "
+                         "inside the range (a tie at the end point); not listed as a threshold")
             continue
         below, above = ctx.exact(max(lo, a - xtol_f)), ctx.exact(min(hi, b + xtol_f))
         if signature(below) == signature(above):
@@ -895,51 +872,3 @@ def thresholds(model, param: str, *, form: str | None = None, scenario: str | No
     parameters = FrozenDict({k: v for k, v in fixed.items() if k != param})
     return ThresholdResult(model.name, param, form, scenario, (float(lo), float(hi)), parameters,
                            tuple(sorted(found, key=lambda t: t.value)), grid, tuple(notes))
-
-
-# -------------------------------------------------------------------------------------------------- CLI
-def _parse_range(text: str | None) -> tuple[Fraction, Fraction] | None:
-    if text is None:
-        return None
-    lo, sep, hi = str(text).partition(":")
-    if not sep or not lo.strip() or not hi.strip() or ":" in hi:
-        raise ParameterError(f"cannot read the range {text!r}", where="--range",
-                             fix="write LO:HI, e.g. --range 0.01:0.5 or --range 1/100:1/2")
-    return _exact_number(lo.strip(), "range start"), _exact_number(hi.strip(), "range end")
-
-
-def format_table(result: ThresholdResult) -> str:
-    """A readable text table of *result*."""
-    from ..output.tables import text_table
-
-    head = (f"{result.model} ({result.form}" + (f", {result.scenario}" if result.scenario else "")
-            + f"): thresholds in {result.param} over [{result.over[0]:g}, {result.over[1]:g}]")
-    if not result.thresholds:
-        body = f"no change of the equilibria in this range (grid {result.grid})"
-    else:
-        rows = [[f"{t.value:.6g}", str(t.exact) if t.exact is not None else "",
-                 str(t.expression) if t.expression is not None else "(numeric)", t.change]
-                for t in result.thresholds]
-        body = text_table(["value", "exact", "closed form", "change"], rows, widths={2: 60, 3: 60})
-    fixed = ", ".join(f"{k}={_fmt(v)}" for k, v in result.parameters.items())
-    return "\n".join([head, "", body, "", f"other parameters: {fixed}"] + [f"note: {n}" for n in result.notes])
-
-
-def cli(args) -> int:
-    """``gtu thresholds MODEL --param P [--range lo:hi] [--form F] [--scenario S] [-p NAME=VALUE ...]
-    [--grid N] [--format table|json]``: print the thresholds as a table or JSON."""
-    from ..cli import _emit, _parse_params
-    from ..modelling.registry import load_model
-
-    model = load_model(args.model, max_entries=args.max_size)
-    over = _parse_range(getattr(args, "range_", None))
-    values = _parse_params(getattr(args, "param_values", None) or [])
-    result = thresholds(model, args.param, form=getattr(args, "form", None),
-                        scenario=getattr(args, "scenario", None), over=over, values=values,
-                        grid=201 if getattr(args, "grid", None) is None else args.grid,
-                        max_points=getattr(args, "max_points", None), max_work=getattr(args, "max_work", None))
-    if getattr(args, "format", "table") == "json":
-        _emit(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
-    else:
-        _emit(format_table(result))
-    return 0

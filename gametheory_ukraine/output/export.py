@@ -1,4 +1,4 @@
-"""``gtu export``: one model's game, at a scenario and parameter values, to a file for another tool.
+"""One model's game, at a scenario and parameter values, to a file for another tool (``gtu export``).
 
 Formats (``--to``), each written atomically (never a half-written file under the final name):
 
@@ -12,18 +12,25 @@ format     forms       writer
 ``latex``  normal      the payoff table as a LaTeX ``tabular`` (:mod:`gametheory_ukraine.output.latex`)
 =========  ==========  =====================================================================================
 
-The writers live in their own modules and are imported only when used, so ``gtu --help`` stays fast and the
-core package works without the optional ``gambit`` extra.
+The writers live in their own modules; pygambit, the optional ``gambit`` extra, is not needed to write Gambit
+files.
 """
 
 from __future__ import annotations
 
-import sys
 from typing import Any
 
+from .._version import __version__
 from ..core.errors import ParameterError
+from ..core.files import check_output_path, write_text_atomic
+from ..core.numbers import format_exact
+from ..games.tree import GameTree
+from ..io.gambit import write_gambit
+from ..solvers.solving import solve
+from .latex import payoff_table_latex
+from .tree_drawing import check_picture_size, save_tree
 
-__all__ = ["FORMATS", "export", "cli"]
+__all__ = ["FORMATS", "export"]
 
 #: format -> (forms it accepts, file suffixes)
 FORMATS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
@@ -36,8 +43,6 @@ FORMATS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
 
 
 def _kind(game) -> str:
-    from ..games.tree import GameTree
-
     return "sequential" if isinstance(game, GameTree) else "normal"
 
 
@@ -75,8 +80,6 @@ def export(model, to: str, path, *, form: str | None = None, scenario: str | Non
     OutputError
         A bad or unwritable path.
     """
-    from ..core.files import check_output_path
-
     if to not in FORMATS:
         raise ParameterError(f"unknown export format {to!r}", where="--to", fix="use one of " + ", ".join(FORMATS))
     kinds, suffixes = FORMATS[to]
@@ -89,36 +92,23 @@ def export(model, to: str, path, *, form: str | None = None, scenario: str | Non
                              f"{_kind(symbolic)}", where="--form",
                              fix=(f"use --form {other[0]}" if other else "choose another format"))
     if to in ("png", "svg"):
-        from .tree_drawing import check_picture_size
-
         check_picture_size(symbolic, max_nodes)
     game = model.game(form, scenario, exact=exact, **values)
     if to in ("nfg", "efg"):
-        from ..io.gambit import write_gambit
-
         return write_gambit(game, out, title=f"{model.name} ({form}, {scenario or 'defaults'})",
                             comment=_provenance(model, form, scenario, values))
     if to in ("png", "svg"):
-        from ..solvers.solving import solve
-        from .tree_drawing import save_tree
-
         result = solve(game, exact=exact)
         equilibrium = result.equilibria[0] if len(result) else None
         given = ", ".join(f"{k}={v}" for k, v in values.items())
         title = (f"{model.title}\n{model.name}, " + (f"scenario {scenario}" if scenario else "parameter defaults")
                  + (f", {given}" if given else ""))
         return save_tree(game, out, equilibrium=equilibrium, title=title, max_nodes=max_nodes)
-    from ..core.files import write_text_atomic
-    from .latex import payoff_table_latex
-
     return write_text_atomic(out, payoff_table_latex(game, caption=f"{model.name} ({scenario or 'defaults'})"))
 
 
 def _provenance(model, form: str, scenario: str | None, values: dict[str, Any]) -> str:
     """Where an exported game came from: model, file hash, form, scenario, every parameter value, version."""
-    from .._version import __version__
-    from ..core.numbers import format_exact
-
     lines = [f"{model.title}", f"Exported by gametheory_ukraine {__version__} from model {model.name!r}"
              + (f" (sha256 {model.sha256[:16]})" if model.sha256 else "")
              + f", form {form!r}, scenario {scenario or '(parameter defaults)'}."]
@@ -127,15 +117,3 @@ def _provenance(model, form: str, scenario: str | None, values: dict[str, Any]) 
         lines.append("Parameters: " + ", ".join(f"{k}={format_exact(v) if not isinstance(v, float) else repr(v)}"
                                                  for k, v in full.items()))
     return "\n".join(lines)
-
-
-def cli(args) -> int:
-    """``gtu export MODEL --to FORMAT -o FILE [--form F] [--scenario S] [-p NAME=VALUE ...]``."""
-    from ..cli import _parse_params
-    from ..modelling.registry import load_model
-
-    model = load_model(args.model, max_entries=args.max_size)
-    path = export(model, args.to, args.output, form=args.form, scenario=args.scenario,
-                  max_nodes=getattr(args, "max_nodes", None), **_parse_params(args.param))
-    print(f"gtu export: {model.name} -> {path}", file=sys.stderr)
-    return 0

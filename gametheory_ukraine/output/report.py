@@ -17,29 +17,33 @@ import hashlib
 import json
 import os
 import shutil
-import sys
+from collections.abc import Callable
+from fractions import Fraction
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import sympy
 
 from .._version import __version__
-from ..core.errors import OutputError
+from ..analysis.sweep import sweep, write_table
+from ..analysis.thresholds import thresholds
+from ..core.errors import OutputError, excerpt
 from ..core.files import atomic_path, check_parent, disk_error
-from ..modelling.model import Model, _fmt
+from ..core.numbers import format_exact
+from ..modelling.model import Model
+from ..modelling.registry import list_models, load_model
+from ..solvers.results import format_number
+from . import plots
 from .document import Document
+from .model_report import parameter_rows
 from .solution_report import _payoff_text
 
-__all__ = ["build_report", "cli", "FRAMEWORK_MODELS"]
+__all__ = ["build_report", "FRAMEWORK_MODELS"]
 
 FRAMEWORK_MODELS = ("territory", "nato", "guarantees")
 MARKER = ".gtu-report"
 _SHARED = {"delta", "rho", "p", "c_R", "c_U"}
-
-
-def _say(msg: str, quiet: bool) -> None:
-    if not quiet:
-        print(msg, file=sys.stderr, flush=True)
 
 
 def _sha256(path: Path) -> str:
@@ -132,8 +136,6 @@ def _strategy_text(res, eq) -> str:
 
 
 def _num(v) -> str:
-    from ..solvers.results import format_number
-
     return format_number(v, 4)
 
 
@@ -169,8 +171,6 @@ def _map_axis(model: Model, thr_results) -> str:
 
 def _threshold_curve(model, scenario, y_name, expression, ys):
     """rho*(y) from a closed-form threshold, with the other parameters at the scenario values."""
-    import sympy
-
     vals = model.values(scenario)
     subs = {sympy.Symbol(k): sympy.Rational(str(v)) for k, v in vals.items() if k != y_name}
     f = sympy.lambdify(sympy.Symbol(y_name), expression.xreplace(subs), "numpy")
@@ -179,8 +179,8 @@ def _threshold_curve(model, scenario, y_name, expression, ys):
     return xs
 
 
-def build_report(out: str | os.PathLike, models: list[str] | None = None, *, quiet: bool = False,
-                 map_points: int = 31, sweep_points: int = 99) -> Path:
+def build_report(out: str | os.PathLike, models: list[str] | None = None, *,
+                 progress: Callable[[str], None] | None = None, map_points: int = 31, sweep_points: int = 99) -> Path:
     """Write the report into folder *out* (replacing an earlier gtu report there); return its path.
 
     Parameters
@@ -189,17 +189,13 @@ def build_report(out: str | os.PathLike, models: list[str] | None = None, *, qui
         Target folder; created (atomically) if absent.
     models : list of str, optional
         Model names; default: the framework models (territory, nato, guarantees) that are available.
+    progress : callable, optional
+        Called with each model's name as its section begins.
     map_points : int
         Grid points per axis of the outcome maps.
     sweep_points : int
         Points of the rho sweeps behind the payoff plots and CSV tables.
     """
-    from ..analysis.sweep import sweep, write_table
-    from ..analysis.thresholds import thresholds
-    from ..modelling.registry import list_models, load_model
-    from . import plots
-    from .model_report import parameter_rows
-
     out = Path(out)
     _prepare_target(out)
     names = models or [m for m in FRAMEWORK_MODELS if m in list_models()]
@@ -222,9 +218,9 @@ def build_report(out: str | os.PathLike, models: list[str] | None = None, *, qui
         doc.image("figures/survival.png", "Survival of a settlement for several yearly relapse risks rho "
                   "(0.05: 40 % failing within 10 years; 0.129: half within 5 years; 0.3).")
         for model in loaded:
-            _say(f"gtu report: {model.name}", quiet)
-            _model_section(doc, model, tmp, thresholds, sweep, write_table, plots, parameter_rows,
-                           map_points, sweep_points)
+            if progress is not None:
+                progress(model.name)
+            _model_section(doc, model, tmp, map_points, sweep_points)
         (tmp / "index.md").write_text(doc.markdown(), encoding="utf-8")
         (tmp / "index.html").write_text(doc.html(), encoding="utf-8")
         (tmp / MARKER).write_text(json.dumps(_manifest(tmp), indent=1, sort_keys=True) + "\n", encoding="utf-8")
@@ -251,8 +247,7 @@ def _move_into_place(tmp: Path, out: Path) -> None:
         raise
 
 
-def _model_section(doc, model, tmp, thresholds, sweep, write_table, plots, parameter_rows, map_points,
-                   sweep_points) -> None:
+def _model_section(doc, model, tmp, map_points, sweep_points) -> None:
     name = model.name
     doc.heading(f"{model.title} (`{name}`)", 2)
     if model.description:
@@ -265,7 +260,7 @@ def _model_section(doc, model, tmp, thresholds, sweep, write_table, plots, param
         tmp / "tables" / f"{name}-parameters.csv", index=False)
     if model.scenarios:
         doc.table(["scenario", "values", "description"],
-                  [[s.name, ", ".join(f"{k}={_fmt(v)}" for k, v in s.values.items()) or "(defaults)",
+                  [[s.name, ", ".join(f"{k}={excerpt(format_exact(v))}" for k, v in s.values.items()) or "(defaults)",
                     " ".join(s.description.split())] for s in model.scenarios.values()])
     # equilibria
     doc.heading("Equilibria by form and scenario", 3)
@@ -343,18 +338,8 @@ def _model_section(doc, model, tmp, thresholds, sweep, write_table, plots, param
 
 
 def _frac(text):
-    from fractions import Fraction
-
     return Fraction(text)
 
 
 def _outcomes_at(model, form, scenario) -> list[str]:
     return sorted({eq.outcome for eq in model.solve(form, scenario)})
-
-
-def cli(args) -> int:
-    """``gtu report [-o DIR] [--models a,b]``."""
-    models = [m.strip() for m in args.models.split(",") if m.strip()] if args.models else None
-    out = build_report(args.output, models)
-    print(f"gtu report: wrote {out / 'index.md'} and {out / 'index.html'}", file=sys.stderr)
-    return 0

@@ -1,0 +1,59 @@
+"""``gtu solve``: the equilibria of one or more models' games, as a table, JSON or LaTeX."""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+from .common import add_max_size, emit, parse_params, whole_number
+
+__all__ = ["HELP", "add_arguments", "run"]
+
+HELP = "compute the equilibria of one or more models' games"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("model", nargs="+",
+                        help="model names (see 'gtu list') or paths to .yaml model files or Gambit .nfg/.efg games")
+    add_max_size(parser)
+    parser.add_argument("--form", help="normal, sequential, or all (default: each model's first form)")
+    parser.add_argument("--scenario", help="a named scenario of the model (default: parameter defaults)")
+    parser.add_argument("-p", "--param", action="append", default=[], metavar="NAME=VALUE",
+                        help="override a parameter, e.g. -p rho=0.05 or -p rho=1/20 (repeatable)")
+    mode = parser.add_mutually_exclusive_group()
+    mode.add_argument("--exact", dest="exact", action="store_const", const=True, default=None,
+                      help="exact rational arithmetic (the default when all values are exact decimals)")
+    mode.add_argument("--float", dest="exact", action="store_const", const=False,
+                      help="floating-point arithmetic")
+    parser.add_argument("--method", default="auto",
+                        help="solver: auto, vertex-enumeration, support-enumeration, pure, lemke-howson "
+                             "(normal form); auto, subgame-perfect, nash (sequential)")
+    parser.add_argument("--format", choices=("table", "json", "latex"), default="table")
+    parser.add_argument("--max-work", dest="max_work", type=whole_number("budget"), metavar="N",
+                        help="work budget of a solve (default 2,000,000 units, about 20 s at most): a bigger "
+                             "game is refused before solving, naming a method that fits")
+
+
+def run(args: argparse.Namespace) -> int:
+    """Solve each model (and each form with ``--form all``); everything is computed before anything is
+    printed, so a bad argument for the third model prints nothing for the first two."""
+    from ..modelling.registry import load_model
+    from ..output import solution_report
+
+    values = parse_params(args.param)
+    jobs = []
+    for name in args.model:
+        model = load_model(name, max_entries=args.max_size)
+        forms = list(model.forms) if args.form == "all" else [model._form_name(args.form)]
+        for form in forms:
+            result = model.solve(form, args.scenario, exact=args.exact, method=args.method, max_work=args.max_work,
+                                 **values)
+            jobs.append((model, form, result))
+    if args.format == "json":
+        docs = [solution_report.solution_to_dict(m, f, args.scenario, r) for m, f, r in jobs]
+        emit(json.dumps(docs[0] if len(docs) == 1 else docs, indent=2, ensure_ascii=False))
+    elif args.format == "latex":
+        emit("\n\n".join(solution_report.solution_latex(m, f, args.scenario, r) for m, f, r in jobs))
+    else:
+        emit("\n\n".join(solution_report.solution_text(m, f, args.scenario, r) for m, f, r in jobs))
+    return 0

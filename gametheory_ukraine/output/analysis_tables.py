@@ -1,0 +1,60 @@
+"""Analysis results as text for the terminal: thresholds (``gtu thresholds``) and sensitivity (``gtu sensitivity``)."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from ..core.numbers import format_exact
+from .tables import text_table
+
+__all__ = ["thresholds_text", "sensitivity_text"]
+
+
+def thresholds_text(result) -> str:
+    """A readable text table of a :class:`~gametheory_ukraine.analysis.thresholds.ThresholdResult`: a heading,
+    one row per threshold (value, exact value, closed form, what changes), the other parameters and the notes.
+
+    Examples
+    --------
+    >>> import gametheory_ukraine as gtu
+    >>> from gametheory_ukraine.analysis.thresholds import thresholds
+    >>> res = thresholds(gtu.load_model("territory"), "rho", form="sequential", scenario="baseline-2025", grid=21)
+    >>> print(thresholds_text(res).splitlines()[0])
+    territory (sequential, baseline-2025): thresholds in rho over [0.01, 0.5]
+    """
+    head = (f"{result.model} ({result.form}" + (f", {result.scenario}" if result.scenario else "")
+            + f"): thresholds in {result.param} over [{result.over[0]:g}, {result.over[1]:g}]")
+    if not result.thresholds:
+        body = f"no change of the equilibria in this range (grid {result.grid})"
+    else:
+        rows = [[f"{t.value:.6g}", str(t.exact) if t.exact is not None else "",
+                 str(t.expression) if t.expression is not None else "(numeric)", t.change]
+                for t in result.thresholds]
+        body = text_table(["value", "exact", "closed form", "change"], rows, widths={2: 60, 3: 60})
+    fixed = ", ".join(f"{k}={format_exact(v)}" for k, v in result.parameters.items())
+    return "\n".join([head, "", body, "", f"other parameters: {fixed}"] + [f"note: {n}" for n in result.notes])
+
+
+def _cell(value: Any) -> str:
+    if isinstance(value, float):
+        return "nan" if math.isnan(value) else f"{value:.6g}"
+    return str(value)
+
+
+def sensitivity_text(result, written: str | None = None) -> str:
+    """A readable text table of a :class:`~gametheory_ukraine.analysis.sensitivity.Sensitivity`: a heading, the
+    table (long derivative expressions cut: CSV and JSON keep the whole text) and the notes, then
+    ``written: FILE`` if the table was also written to *written*."""
+    df = result.table
+    head = (f"{result.model} ({result.form}" + (f", {result.scenario}" if result.scenario else "")
+            + f"): {result.kind} sensitivity")
+    widths = {list(df.columns).index("expression"): 48} if "expression" in df.columns else None
+    cells = [[_cell(v) for v in row] for row in df.itertuples(index=False)]
+    if widths:  # long derivative expressions: the table shows their start, CSV and JSON the whole text
+        k = next(iter(widths))
+        for row in cells:
+            if len(row[k]) > 3 * widths[k]:
+                row[k] = row[k][:3 * widths[k] - 3] + "..."
+    table = text_table(list(df.columns), cells, widths=widths)
+    return "\n".join([head, "", table, ""] + list(result.notes) + ([f"written: {written}"] if written else []))
