@@ -64,7 +64,7 @@ from ..games.reduce import outcome_label
 from ..games.tree import Chance, GameTree, Terminal
 from ..solvers.subgame_perfect import expected_payoffs, outcome_distribution
 from .designs import check_count
-from .sweep_chunks import check_sweep_work
+from .sweep_plan import check_sweep_work
 
 __all__ = ["LOCAL_COLUMNS", "TORNADO_COLUMNS", "SOBOL_COLUMNS", "Measure", "parse_measure", "measure_at_points",
            "local_sensitivity", "tornado", "plot_tornado", "sobol_indices", "model_sobol", "KINDS", "Sensitivity",
@@ -159,7 +159,7 @@ def parse_measure(model, form: str | None, measure: str | Measure | None) -> Mea
     if kind == "outcome" and sep:
         labels = _outcome_labels(model.symbolic(form))
         if name not in labels:
-            raise ParameterError(f"form {model._form_name(form)!r} of model {model.name!r} has no outcome {name!r}",
+            raise ParameterError(f"form {model.form_name(form)!r} of model {model.name!r} has no outcome {name!r}",
                                  where="--measure", fix="use outcome:LABEL with one of " + "; ".join(labels))
         return Measure(f"outcome:{name}", "outcome", label=name)
     raise ParameterError(f"cannot read the measure {measure!r}", where="--measure",
@@ -621,7 +621,7 @@ def local_sensitivity(model, *, form: str | None = None, scenario: str | None = 
     """
     if method not in ("auto", SYMBOLIC, FINITE_DIFFERENCE):
         raise ParameterError(f"unknown method {method!r}", fix="use auto, symbolic or finite difference")
-    form = model._form_name(form)
+    form = model.form_name(form)
     point = _point(model, scenario, values)
     names = _chosen_params(model, form, params, values, exclude_fixed=False, need_range=False)
     result = model.solve(form, scenario, exact=True, **point)
@@ -705,7 +705,7 @@ def tornado(model, measure: str | Measure, *, form: str | None = None, scenario:
     [['d', 1.0, 10.0, 9.0], ['o_E', 2.0, 10.0, 8.0], ['m', 2.0, 2.0, 0.0], ['c_E', 2.0, 2.0, 0.0],
      ['c_I', 2.0, 2.0, 0.0]]
     """
-    form = model._form_name(form)
+    form = model.form_name(form)
     spec = parse_measure(model, form, measure)
     point = _point(model, scenario, values)
     names = _chosen_params(model, form, params, values, exclude_fixed=True, need_range=True)
@@ -988,7 +988,7 @@ def model_sobol(model, measure: str | Measure, *, form: str | None = None, scena
         built: the design and its points are held in memory (about 1 kB a point).
     max_work : int, optional
         Budget of evaluations x the game's size x 1000 (each a scalar solve; see
-        :func:`~gametheory_ukraine.analysis.sweep_chunks.check_sweep_work`).
+        :func:`~gametheory_ukraine.analysis.sweep_plan.check_sweep_work`).
 
     Returns
     -------
@@ -1007,7 +1007,7 @@ def model_sobol(model, measure: str | Measure, *, form: str | None = None, scena
     >>> df[["S1", "ST"]].round(1).values.tolist(), df.attrs["n_points"]
     ([[0.4, 0.6], [0.4, 0.6]], 1024)
     """
-    form = model._form_name(form)
+    form = model.form_name(form)
     spec = parse_measure(model, form, measure)
     point = _point(model, scenario, values)
     names = _chosen_params(model, form, params, values, exclude_fixed=True, need_range=True)
@@ -1143,7 +1143,7 @@ def sensitivity(model, kind: str = "local", *, form: str | None = None, scenario
     ([['d', 9.0]], ('measure: payoff:Entrant, the mean over the equilibria at each point',))
     """
     values = dict(values or {})
-    form = model._form_name(form)
+    form = model.form_name(form)
     kind = kind or "local"
     measure = parse_measure(model, form, measure) if (measure or kind != "local") else None
     notes: list[str] = []

@@ -30,7 +30,6 @@ from ..solvers.signature import outcome_key
 from ..solvers.solving import describe_outcome
 from . import sweep_points  # solve_point is looked up on its module when called (see sweep_points)
 from .sweep_plan import SweepPlan
-from .sweep_plan import check_sweep_work as check_sweep_work  # where the thresholds and sensitivity modules take it
 from .sweep_points import numeric_block, point_error
 
 __all__ = ["solve_chunk", "chunk_rows", "TableBuilder", "concat_tables", "chunk_error", "chunk_label",

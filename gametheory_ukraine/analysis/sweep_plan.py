@@ -395,7 +395,7 @@ def _plan(model, values, *, form, scenario, method, samples, seed, exact, engine
           in_memory: bool, max_points: int | None = None, max_work: int | None = None) -> tuple[SweepPlan, int]:
     if isinstance(model, (str, os.PathLike)):
         model = load_model(model)
-    form = model._form_name(form)
+    form = model.form_name(form)
     base = model.values(scenario)  # also checks the scenario
     if not isinstance(values, Mapping):
         raise ParameterError(f"values must map parameter names to values, not {type(values).__name__}",

@@ -87,7 +87,7 @@ from ..solvers.signature import equilibrium_signature, outcome_set
 from ..solvers.solving import solve
 from ..solvers.subgame_perfect import expected_payoffs, subgame_roots
 from .designs import check_count
-from .sweep_chunks import check_sweep_work
+from .sweep_plan import check_sweep_work
 
 #: Default budget of the scan's grid points (``gtu thresholds --max-points``, ``max_points=``): each is one float
 #: solve (about 1 ms for the framework models), so 10**5 points are a minute or two.
@@ -761,8 +761,8 @@ def thresholds(model, param: str, *, form: str | None = None, scenario: str | No
         solved.
     max_work : int, optional
         Budget of the scan's work, *grid* x the game's size x 1000 (each point is a scalar solve; see
-        :func:`~gametheory_ukraine.analysis.sweep_chunks.check_sweep_work`), default
-        :data:`~gametheory_ukraine.analysis.sweep_chunks.MAX_SWEEP_WORK`.
+        :func:`~gametheory_ukraine.analysis.sweep_plan.check_sweep_work`), default
+        :data:`~gametheory_ukraine.analysis.sweep_plan.MAX_SWEEP_WORK`.
 
     Returns
     -------
@@ -789,7 +789,7 @@ def thresholds(model, param: str, *, form: str | None = None, scenario: str | No
     """
     model = _load(model)
     _check_param(model, param)
-    form = model._form_name(form)
+    form = model.form_name(form)
     values = dict(values or {})
     if param in values:
         raise ParameterError(f"{param!r} is the parameter being varied and cannot also be fixed",

@@ -44,7 +44,7 @@ def run(args: argparse.Namespace) -> int:
     jobs = []
     for name in args.model:
         model = load_model(name, max_entries=args.max_size)
-        forms = list(model.forms) if args.form == "all" else [model._form_name(args.form)]
+        forms = list(model.forms) if args.form == "all" else [model.form_name(args.form)]
         for form in forms:
             result = model.solve(form, args.scenario, exact=args.exact, method=args.method, max_work=args.max_work,
                                  **values)

@@ -1185,7 +1185,7 @@ def load_gambit_model(path: str | os.PathLike, *, max_entries: int = MAX_ENTRIES
                      "form): no parameters, no scenarios."}
     return Model(p.stem, title, comment.strip(), tuple(game.players), FrozenDict(), FrozenDict(),
                  FrozenDict({form: game}), path=str(p), sha256=hashlib.sha256(raw).hexdigest(),
-                 _meta=FrozenDict(meta))
+                 meta=FrozenDict(meta))
 
 
 # ===================================================================================================== pygambit

@@ -54,10 +54,6 @@ class Parameter:
                 fix=f"choose {self.name} between {format_value(self.low)} and {format_value(self.high)}")
 
 
-# the old private name, kept until every caller imports core.numbers.format_value
-_fmt = format_value
-
-
 @dataclass(frozen=True)
 class Scenario:
     """A named set of parameter overrides, with what it represents."""
@@ -96,19 +92,20 @@ class Model:
     forms: FrozenDict
     path: str = ""
     sha256: str = ""
-    _meta: FrozenDict = field(default_factory=FrozenDict, repr=False)
+    meta: FrozenDict = field(default_factory=FrozenDict, repr=False)
 
     @property
     def form_differences(self) -> str:
         """Why the normal form's Nash outcomes differ from the sequential form's, if the file says so."""
-        return str(self._meta.get("form_differences", "") or "")
+        return str(self.meta.get("form_differences", "") or "")
 
     def __repr__(self) -> str:
         return (f"<Model {self.name!r}: {len(self.players)} players, {len(self.parameters)} parameters, "
                 f"forms {list(self.forms)}, scenarios {list(self.scenarios)}>")
 
     # --------------------------------------------------------- parameters
-    def _form_name(self, form: str | None) -> str:
+    def form_name(self, form: str | None) -> str:
+        """The name of *form*, checked against the model's forms; ``None`` means the first (the file's order)."""
         if form is None:
             return next(iter(self.forms))
         if form not in self.forms:
@@ -164,7 +161,7 @@ class Model:
     # --------------------------------------------------------------- games
     def symbolic(self, form: str | None = None) -> NormalFormGame | GameTree:
         """The symbolic game of *form* (default: the first form in the file)."""
-        return self.forms[self._form_name(form)]
+        return self.forms[self.form_name(form)]
 
     def game(self, form: str | None = None, scenario: str | None = None, *, exact: bool | None = None,
              **values: Any) -> NormalFormGame | GameTree:

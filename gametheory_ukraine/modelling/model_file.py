@@ -223,7 +223,7 @@ def parse_model(data: Any, path: str = "<model>", sha256: str = "") -> Model:
     meta = {k: data[k] for k in ("references", "findings", "notes", "form_differences") if k in data}
     return Model(name, title.strip(), description.strip(), players, FrozenDict(parameters),
                  FrozenDict(scenarios), FrozenDict(forms), path=str(path), sha256=sha256,
-                 _meta=FrozenDict(meta))
+                 meta=FrozenDict(meta))
 
 
 def _check_forms_at_points(ctx: _Ctx, data: dict, forms: dict, parameters: dict, scenarios: dict) -> None:

@@ -84,7 +84,7 @@ def export(model, to: str, path, *, form: str | None = None, scenario: str | Non
         raise ParameterError(f"unknown export format {to!r}", where="--to", fix="use one of " + ", ".join(FORMATS))
     kinds, suffixes = FORMATS[to]
     out = check_output_path(path, suffixes=suffixes)
-    form = model._form_name(form)
+    form = model.form_name(form)
     symbolic = model.symbolic(form)
     if _kind(symbolic) not in kinds:
         other = [f for f in model.forms if _kind(model.symbolic(f)) in kinds]

@@ -37,7 +37,7 @@ from ..solvers.results import format_number
 from . import plots
 from .document import Document
 from .model_report import parameter_rows
-from .solution_report import _payoff_text
+from .solution_report import payoff_text
 
 __all__ = ["build_report", "FRAMEWORK_MODELS"]
 
@@ -276,7 +276,7 @@ def _model_section(doc, model, tmp, map_points, sweep_points) -> None:
     first = {(r["form"], r["scenario"]): r for r in rows if r["equilibrium"] == 0}
     doc.table(["form", "scenario", "equilibria", "complete", "outcomes", "payoffs (equilibrium 0)"],
               [[f, s, v["n"], "yes" if v["complete"] else "no", "; ".join(v["outcomes"]),
-                ", ".join(f"{c[7:]} {_payoff_text(_frac(first[(f, s)][c]))}" for c in pay_cols)]
+                ", ".join(f"{c[7:]} {payoff_text(_frac(first[(f, s)][c]))}" for c in pay_cols)]
                for (f, s), v in summary.items()])
     doc.paragraph(f"All equilibria with their strategies: tables/{name}-equilibria.csv.")
     # thresholds
@@ -330,7 +330,7 @@ def _model_section(doc, model, tmp, map_points, sweep_points) -> None:
     plots.save_figure(fig, tmp / "figures" / f"{name}-payoffs-rho.png")
     doc.image(f"figures/{name}-payoffs-rho.png",
               f"Equilibrium payoffs of {name} ({form} form, {scenario or 'defaults'}) against rho; dashed: thresholds.")
-    findings = model._meta.get("findings")
+    findings = model.meta.get("findings")
     if findings:
         doc.heading("Findings recorded in the model file", 3)
         items = findings if isinstance(findings, list) else [findings]

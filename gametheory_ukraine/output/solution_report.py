@@ -43,11 +43,6 @@ def strategy_text(result: EquilibriumSet, eq) -> list[str]:
     return parts
 
 
-# the old private names, kept until every caller imports the public ones
-_payoff_text = payoff_text
-_strategy_text = strategy_text
-
-
 def solution_text(model: Model, form: str, scenario: str | None, result: EquilibriumSet) -> str:
     """Header with method and flags, then one row per equilibrium."""
     mode = "exact" if result.exact else f"float (tolerance {result.tolerance:g})"
