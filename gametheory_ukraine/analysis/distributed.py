@@ -180,7 +180,7 @@ def _test_fault(i: int) -> None:
     """Test hook, not an API. With ``GTU_TEST_KILL_WORKER="I:MARKER"`` in a Dask worker process's environment,
     the worker solving chunk *I* exits abruptly (``os._exit``, as a SIGKILL or the out-of-memory killer would
     end it) if the file *MARKER* does not exist yet -- creating it first, so only the first attempt dies.
-    Used by ``tests/test_distributed.py`` to check that a dead worker's chunk is retried. Never acts outside a
+    The test suite uses it to check that a dead worker's chunk is retried. Never acts outside a
     Dask worker running in a child process."""
     spec = os.environ.get("GTU_TEST_KILL_WORKER")
     if not spec:
