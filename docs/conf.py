@@ -214,6 +214,7 @@ class GtuModules(Directive):
                 wanted.append(arg)
             else:
                 raise self.error(f"{arg} is not a public module of the package")
+        wanted = list(dict.fromkeys(wanted))  # a module named and matched by a pattern is shown once
         env = self.state.document.settings.env
         if not hasattr(env, "gtu_documented"):
             env.gtu_documented = {}
