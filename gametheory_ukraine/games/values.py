@@ -140,27 +140,33 @@ def numeric_value(value: Any, subs: dict, exact: bool, *, what: str = "expressio
                                      for k, v in subs.items()})
         else:
             result = value.xreplace(subs) if subs else value
-        shown = excerpt(value, 80)
+        # the excerpt and the point are written only for a message: printing a large expression costs more than
+        # evaluating it
         if result.free_symbols:
             missing = ", ".join(sorted(s.name for s in result.free_symbols))
-            raise ParameterError(f"{what} {shown} needs a value for {missing}",
+            raise ParameterError(f"{what} {excerpt(value, 80)} needs a value for {missing}",
                                  fix=f"pass {missing} as a parameter value")
-        at = describe_point(value, subs)
         if result.has(sympy.zoo, sympy.nan, sympy.oo, -sympy.oo):
-            raise ParameterError(f"{what} {shown} is undefined (division by zero?) at {at}",
-                                 fix="change the expression or the parameter values")
+            raise ParameterError(f"{what} {excerpt(value, 80)} is undefined (division by zero?) at "
+                                 f"{describe_point(value, subs)}", fix="change the expression or the parameter values")
         if exact and result.is_Rational:
             return Fraction(int(result.p), int(result.q))
-        result = _bounded_exponentials(result, what, shown, at)
+        if result.has(sympy.exp):
+            result = _bounded_exponentials(result, what, excerpt(value, 80), describe_point(value, subs))
         number = result.evalf(17)
         if number.is_real is not True or not number.is_Number:
-            raise ParameterError(f"{what} {shown} is not a real number at {at} ({excerpt(number, 40)})",
+            raise ParameterError(f"{what} {excerpt(value, 80)} is not a real number at {describe_point(value, subs)} "
+                                 f"({excerpt(number, 40)})",
                                  fix="keep log and sqrt arguments non-negative over the parameter ranges")
         if exact:
             # irrational (e.g. sqrt): keep float semantics but say so via caller
-            raise ParameterError(f"{what} {shown} is not rational at these values ({excerpt(result, 40)})",
+            raise ParameterError(f"{what} {excerpt(value, 80)} is not rational at these values ({excerpt(result, 40)})",
                                  fix="solve with exact=False")
         out = float(number)
+        if not np.isfinite(out):
+            raise ParameterError(f"{what} {excerpt(value, 80)} is not finite at {describe_point(value, subs)}",
+                                 fix="change the expression or the parameter values")
+        return out
     else:
         if exact:
             return to_exact(value)
