@@ -140,6 +140,8 @@ def numeric_value(value: Any, subs: dict, exact: bool, *, what: str = "expressio
                                      for k, v in subs.items()})
         else:
             result = value.xreplace(subs) if subs else value
+        if not exact and result.is_Float and np.isfinite(out := float(result)):
+            return out  # the common case of a float sweep: a plain finite number, nothing left to check
         # the excerpt and the point are written only for a message: printing a large expression costs more than
         # evaluating it
         if result.free_symbols:
