@@ -1,6 +1,6 @@
 """Sphinx configuration of the gametheory_ukraine documentation.
 
-Build (warnings are errors, as in CI, ``tests/test_docs.py``)::
+Build (warnings are errors, as in the test suite)::
 
     python -m sphinx -W --keep-going -b html docs docs/_build/html
 

@@ -4,12 +4,14 @@ install alike, run from outside the source tree, and from a plain checkout that 
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
 import zipfile
 from pathlib import Path
 
+import pytest
 from conftest import ROOT
 
 PROBE = ("import gametheory_ukraine as g, json; m = g.load_model('chain-store'); "
@@ -33,10 +35,34 @@ def _probe(python, cwd, env=None, flags=()):
     return json.loads(proc.stdout)
 
 
-def test_wheel_contains_models_and_loads_them_by_name(tmp_path):
-    dist = tmp_path / "dist"
-    _pip("wheel", "--no-deps", "-q", "-w", str(dist), str(ROOT))
-    (wheel,) = dist.glob("gametheory_ukraine-*.whl")
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory) -> Path:
+    # built from a copy without build/: setuptools keeps modules of earlier builds there and would ship them
+    source = tmp_path_factory.mktemp("source") / "gametheory_ukraine"
+    shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns(
+        "build", "dist", ".git", ".venv", "*.egg-info", "__pycache__", ".hypothesis", "gtu-report", "docs"))
+    dist = tmp_path_factory.mktemp("dist")
+    _pip("wheel", "--no-deps", "-q", "-w", str(dist), str(source))
+    (built,) = dist.glob("gametheory_ukraine-*.whl")
+    return built
+
+
+#: what a shipped file may not cite: the developers' working notes, the test files and issue numbers
+UNSHIPPED = re.compile(r"DESIGN\.md|LITERATURE\.md|\.\./shared|shared/analysis|tests/test_\w*|\b[Ii]ssues? #?\d+")
+
+
+def test_wheel_cites_only_what_it_ships(wheel):
+    with zipfile.ZipFile(wheel) as zf:
+        names = zf.namelist()
+        assert "gametheory_ukraine/models/references.bib" in names
+        found = []
+        for name in names:
+            text = zf.read(name).decode("utf-8", errors="replace")
+            found += [f"{name}: {m.group()!r}" for m in UNSHIPPED.finditer(text)]
+    assert found == [], "\n".join(found)
+
+
+def test_wheel_contains_models_and_loads_them_by_name(tmp_path, wheel):
     names = zipfile.ZipFile(wheel).namelist()
     shipped = {Path(n).name for n in names if n.startswith("gametheory_ukraine/models/")}
     on_disk = {p.name for p in (ROOT / "models").glob("*.yaml")}
