@@ -27,7 +27,8 @@ import gametheory_ukraine as gtu
 from gametheory_ukraine.analysis import checkpoint as ckpt_mod
 from gametheory_ukraine.analysis import executors
 from gametheory_ukraine.analysis.checkpoint import Checkpoint
-from gametheory_ukraine.analysis.sweep import plan_sweep, sweep, sweep_to_file
+from gametheory_ukraine.analysis.sweep import sweep, sweep_to_file
+from gametheory_ukraine.analysis.sweep_plan import plan_sweep
 from gametheory_ukraine.cli import main
 from gametheory_ukraine.core.errors import GTUError, OutputError, ParameterError
 

@@ -107,7 +107,7 @@ def test_ctrl_c_ends_with_one_line_and_status_130(tmp_path, extra):
 
 def test_ctrl_c_leaves_a_resumable_checkpoint(tmp_path):
     from gametheory_ukraine.analysis.checkpoint import Checkpoint
-    from gametheory_ukraine.analysis.sweep import plan_sweep
+    from gametheory_ukraine.analysis.sweep_plan import plan_sweep
 
     argv = ["sweep", "territory", "-p", "rho=0.01:0.5:2000000", "-o", "a.parquet", "--checkpoint", "ck",
             "--chunk-size", "10000"]

@@ -29,7 +29,8 @@ import pytest
 import gametheory_ukraine as gtu
 from gametheory_ukraine.analysis import sweep_plan, sweep_points
 from gametheory_ukraine.analysis.designs import Spec, as_spec, design, n_points, parse_spec
-from gametheory_ukraine.analysis.sweep import estimate_size, sweep, write_table
+from gametheory_ukraine.analysis.sweep import sweep, write_table
+from gametheory_ukraine.analysis.sweep_plan import estimate_size
 from gametheory_ukraine.cli import main
 from gametheory_ukraine.core.errors import OutputError, ParameterError, SolverError
 

@@ -52,10 +52,8 @@ from ..core.files import atomic_path, check_output_path, remove_stale_parts, wri
 from .checkpoint import Checkpoint, resume_seed
 from .distributed import check_executor, dask_chunks, dask_client
 from .executors import labelled, progress_bar, run_chunks, serial_rows
-from .executors import worker_init as worker_init
 from .sweep_chunks import CATEGORICAL_COLUMNS, TableBuilder, concat_tables
 from .sweep_plan import SweepPlan, plan_in_memory, plan_sweep, sweep_attrs, too_big
-from .sweep_plan import estimate_size as estimate_size
 
 __all__ = ["sweep", "sweep_to_file", "write_table", "chunk_tables", "check_apart", "check_model_unchanged",
            "TABLE_SUFFIXES"]

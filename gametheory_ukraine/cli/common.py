@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 
 from ..core.errors import ParameterError, excerpt
 
-__all__ = ["whole_number", "add_max_size", "parse_params", "emit"]
+__all__ = ["assignments", "whole_number", "add_max_size", "parse_params", "emit"]
 
 
 def whole_number(name: str) -> Callable[[str], int]:
@@ -36,30 +36,44 @@ def add_max_size(parser: argparse.ArgumentParser) -> None:
                         help="budget of payoff entries of a Gambit .nfg/.efg game (default 200,000)")
 
 
+def assignments(items: Sequence[str], *, value: str = "VALUE",
+                example: str = "rho=0.05") -> Iterator[tuple[str, str, str]]:
+    """Each ``-p NAME=VALUE`` item as (name, value, the item as given), in order and one at a time, so that a
+    caller that reads each value reports the first bad item first.
+
+    Raises
+    ------
+    ParameterError
+        An item that is not ``NAME=VALUE`` (*value* names the right-hand side in the fix, *example* shows one),
+        or a name given twice.
+    """
+    seen: set[str] = set()
+    for item in items:
+        name, sep, text = item.partition("=")
+        name, text = name.strip(), text.strip()
+        if not sep or not name or not text:
+            raise ParameterError(f"cannot read '{excerpt(item)}'", where="-p",
+                                 fix=f"write -p NAME={value}, e.g. -p {example}")
+        if name in seen:
+            raise ParameterError(f"parameter '{excerpt(name)}' is given twice", where="-p", fix="give it once")
+        seen.add(name)
+        yield name, text, item
+
+
 def parse_params(items: Sequence[str]) -> dict[str, str]:
     """``["rho=0.05", "p=1/2"]`` as ``{"rho": "0.05", "p": "1/2"}``, the values as given (the library reads them).
 
     Raises
     ------
     ParameterError
-        An item that is not ``NAME=VALUE``, or a name given twice.
+        As :func:`assignments`.
 
     Examples
     --------
     >>> parse_params(["rho=0.05", " p = 1/2 "])
     {'rho': '0.05', 'p': '1/2'}
     """
-    out: dict[str, str] = {}
-    for item in items:
-        name, sep, value = item.partition("=")
-        name, value = name.strip(), value.strip()
-        if not sep or not name or not value:
-            raise ParameterError(f"cannot read '{excerpt(item)}'", where="-p",
-                                 fix="write -p NAME=VALUE, e.g. -p rho=0.05")
-        if name in out:
-            raise ParameterError(f"parameter '{excerpt(name)}' is given twice", where="-p", fix="give it once")
-        out[name] = value
-    return out
+    return {name: text for name, text, _ in assignments(items)}
 
 
 def emit(text: str) -> None:

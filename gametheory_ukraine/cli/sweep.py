@@ -5,12 +5,10 @@ from __future__ import annotations
 import argparse
 import math
 import sys
-from collections.abc import Iterator, Sequence
 
-from ..core.errors import ParameterError
-from .common import add_max_size, whole_number
+from .common import add_max_size, assignments, whole_number
 
-__all__ = ["HELP", "add_arguments", "spec_items", "run"]
+__all__ = ["HELP", "add_arguments", "run"]
 
 HELP = "solve over a grid or a sampled design; write CSV or Parquet"
 
@@ -53,28 +51,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("-o", "--output", required=True, metavar="FILE", help="FILE.csv or FILE.parquet")
 
 
-def spec_items(items: Sequence[str]) -> Iterator[tuple[str, str, str]]:
-    """Each ``-p NAME=SPEC`` item as (name, spec text, the item as given), in order, the library reading each spec
-    before the next item is looked at.
-
-    Raises
-    ------
-    ParameterError
-        An item that is not ``NAME=SPEC``, or a name given twice.
-    """
-    seen: set[str] = set()
-    for item in items:
-        name, sep, text = item.partition("=")
-        name, text = name.strip(), text.strip()
-        if not sep or not name or not text:
-            raise ParameterError(f"cannot read {item!r}", where="-p",
-                                 fix="write -p NAME=SPEC, e.g. -p rho=0.01:0.5:101")
-        if name in seen:
-            raise ParameterError(f"parameter {name!r} is given twice", where="-p", fix="give it once")
-        seen.add(name)
-        yield name, text, item
-
-
 def run(args: argparse.Namespace) -> int:
     """Check the output path, sweep (streaming the table to the file chunk by chunk, so memory stays bounded),
     print one summary line to standard error; with a checkpoint the line also says how many chunks were already
@@ -90,7 +66,8 @@ def run(args: argparse.Namespace) -> int:
     if chunk_size is not None:
         check_count(chunk_size, "chunk_size", option="--chunk-size")
     out = check_output_path(args.output, suffixes=TABLE_SUFFIXES)
-    specs = {name: parse_spec(text, where=f"-p {item}") for name, text, item in spec_items(args.param)}
+    items = assignments(args.param, value="SPEC", example="rho=0.01:0.5:101")
+    specs = {name: parse_spec(text, where=f"-p {item}") for name, text, item in items}
     model = load_model(args.model, max_entries=args.max_size)
     engine = "scalar" if args.exact else args.engine or "auto"
     checkpoint = args.checkpoint
