@@ -8,6 +8,7 @@ import re
 import shutil
 import subprocess
 import sys
+import sysconfig
 import zipfile
 from pathlib import Path
 
@@ -78,8 +79,15 @@ def test_wheel_contains_models_and_loads_them_by_name(tmp_path, wheel):
 
 def test_editable_install_loads_models_from_the_source_tree(tmp_path):
     venv = tmp_path / "venv"
-    subprocess.run([sys.executable, "-m", "venv", "--system-site-packages", str(venv)], check=True, timeout=300)
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=300)
     python = str(venv / "bin" / "python")
+    # the dependencies from the environment running the tests, without its own gametheory_ukraine: a .pth line
+    # puts a folder on sys.path without running the .pth files (the editable-install hook) inside it.
+    # (--system-site-packages would reach the base interpreter's packages, which need not have numpy.)
+    site = subprocess.run([python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+                          capture_output=True, text=True, check=True, timeout=60).stdout.strip()
+    ours = {sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]}
+    (Path(site) / "test-dependencies.pth").write_text("\n".join(sorted(ours)) + "\n", encoding="utf-8")
     proc = subprocess.run([python, "-m", "pip", "--disable-pip-version-check", "install", "--no-deps", "-q",
                            "-e", str(ROOT)], capture_output=True, text=True, timeout=900)
     assert proc.returncode == 0, proc.stderr[-4000:]
