@@ -81,6 +81,9 @@ class Model:
         The file it was loaded from.
     sha256 : str
         Hash of the file's bytes.
+    meta : FrozenDict
+        What the file says besides the game: ``references``, ``findings``, ``notes``, ``form_differences``
+        (text) and ``claims`` (see :attr:`claims`).
     """
 
     name: str
@@ -98,6 +101,15 @@ class Model:
     def form_differences(self) -> str:
         """Why the normal form's Nash outcomes differ from the sequential form's, if the file says so."""
         return str(self.meta.get("form_differences", "") or "")
+
+    @property
+    def claims(self) -> FrozenDict:
+        """The claims of the analysis this model expresses: claim id -> how (the file's ``claims:`` key).
+
+        The ids are those of the bundled claims table (``claims.yaml``; ``gtu claims`` prints it), e.g.
+        ``"S9"``; empty if the file declares none.
+        """
+        return self.meta.get("claims", FrozenDict())
 
     def __repr__(self) -> str:
         return (f"<Model {self.name!r}: {len(self.players)} players, {len(self.parameters)} parameters, "

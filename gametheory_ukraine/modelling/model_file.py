@@ -31,7 +31,7 @@ from ..games.tree import Chance, Decision, GameTree, Terminal
 from ..io.yaml_lines import MAX_MODEL_BYTES, LineDict, LineList, UnsafeValueError, load_yaml_with_lines
 from .model import Model, Parameter, Scenario
 
-__all__ = ["load_model_file", "parse_model", "FORM_NAMES", "MAX_TREE_DEPTH"]
+__all__ = ["load_model_file", "parse_model", "FORM_NAMES", "MAX_TREE_DEPTH", "CLAIM_ID_RE"]
 
 #: Deepest game tree a model file may describe (moves on the longest path from the root); the
 #: solvers and drawings walk trees recursively.
@@ -40,6 +40,8 @@ MAX_TREE_DEPTH = 200
 FORM_NAMES = ("normal", "sequential")
 _NAME_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _MODEL_NAME_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+#: A claim's id: S (Stanovaya 2025) or W (Wallace 2025) and its number, as in the bundled ``claims.yaml``
+CLAIM_ID_RE = re.compile(r"^[SW][0-9]+$")
 
 
 class _Ctx:
@@ -117,7 +119,7 @@ def parse_model(data: Any, path: str = "<model>", sha256: str = "") -> Model:
     if not isinstance(data, dict):
         ctx.fail("a model file must be a mapping with keys name, title, players, parameters, forms", "top level", 1)
     _check_keys(ctx, data, {"name", "title", "description", "players", "parameters", "scenarios", "forms",
-                            "references", "findings", "notes", "form_differences"}, "")
+                            "references", "findings", "notes", "form_differences", "claims"}, "")
     name = _req(ctx, data, "name", "", str)
     if not _MODEL_NAME_RE.match(name):
         ctx.fail(f"model name {name!r} must be lower-case letters, digits, '-' or '_'", "name", _line(data, "name"))
@@ -221,9 +223,35 @@ def parse_model(data: Any, path: str = "<model>", sha256: str = "") -> Model:
             ctx.fail(f"unknown form {fname!r}", where, _line(raw_forms, fname), fix="use 'normal' or 'sequential'")
     _check_forms_at_points(ctx, data, forms, parameters, scenarios)
     meta = {k: data[k] for k in ("references", "findings", "notes", "form_differences") if k in data}
+    if "claims" in data:
+        meta["claims"] = _parse_claims(ctx, data)
     return Model(name, title.strip(), description.strip(), players, FrozenDict(parameters),
                  FrozenDict(scenarios), FrozenDict(forms), path=str(path), sha256=sha256,
                  meta=FrozenDict(meta))
+
+
+def _parse_claims(ctx: _Ctx, data: dict) -> FrozenDict:
+    """The top-level ``claims:`` mapping, claim id -> how this model expresses the claim (one paragraph of text).
+
+    Only the ids' form is checked here (a model loads without the claims table); ``gtu claims`` checks that each
+    id is in the bundled ``claims.yaml``.
+    """
+    raw = data["claims"]
+    if not isinstance(raw, dict) or not raw:
+        ctx.fail("claims must be a mapping claim id -> how the model expresses it", "claims", _line(data, "claims"),
+                 fix="write e.g. 'claims: {S9: \"every settlement may relapse, with hazard rho\"}' or drop the key")
+    out = {}
+    for cid, how in raw.items():
+        where = f"claims.{cid}"
+        if not isinstance(cid, str) or not CLAIM_ID_RE.match(cid):
+            ctx.fail(f"{excerpt(repr(cid))} is not a claim id", where, _line(raw, cid),
+                     fix="use the ids of the claims table: S1 ... S12 (Stanovaya 2025), W1 ... W5 (Wallace 2025); "
+                         "see 'gtu claims'")
+        if not isinstance(how, str) or not how.strip():
+            ctx.fail("say how the model expresses the claim (a non-empty text)", where, _line(raw, cid),
+                     fix="e.g. 'the relapse hazard rho of every settlement'")
+        out[cid] = " ".join(how.split())
+    return FrozenDict(out)
 
 
 def _check_forms_at_points(ctx: _Ctx, data: dict, forms: dict, parameters: dict, scenarios: dict) -> None:

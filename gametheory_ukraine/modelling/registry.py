@@ -16,12 +16,16 @@ from .model_file import load_model_file
 # check_regular_file and read_model_bytes live in core.reading (the file formats read through them too); they are
 # re-exported here, where they were first defined
 __all__ = ["list_models", "load_model", "bundled_models_dir", "model_paths", "read_model_bytes",
-           "check_regular_file"]
+           "check_regular_file", "NOT_MODELS"]
 
 _SUFFIXES = (".yaml", ".yml")
 #: Gambit games (strategic form, extensive form), read by :mod:`gametheory_ukraine.io.gambit`
 _GAMBIT_SUFFIXES = (".nfg", ".efg")
 
+
+#: Data files of the bundled models folder that are not models (no ``name:``): the claims table (read by
+#: :mod:`gametheory_ukraine.modelling.claims`). The registry does not list them.
+NOT_MODELS = frozenset({"claims.yaml"})
 
 #: The top-level ``models/`` folder of a source checkout, beside the package folder
 _CHECKOUT_MODELS = Path(__file__).resolve().parents[2] / "models"
@@ -46,16 +50,19 @@ def model_paths() -> dict[str, object]:
 
     The search path is the folders in the ``GTU_MODEL_PATH`` environment variable
     (``os.pathsep``-separated), then the bundled models. The first file named
-    ``NAME.yaml`` wins.
+    ``NAME.yaml`` wins. The bundled folder's data files that are not models (:data:`NOT_MODELS`) are skipped.
     """
     found: dict[str, object] = {}
     extra = [Path(p) for p in os.environ.get("GTU_MODEL_PATH", "").split(os.pathsep) if p]
-    for folder in [*extra, bundled_models_dir()]:
+    bundled = bundled_models_dir()
+    for folder in [*extra, bundled]:
         try:
             entries = sorted(folder.iterdir(), key=lambda e: e.name)
         except (OSError, FileNotFoundError):
             continue
         for entry in entries:
+            if folder is bundled and entry.name in NOT_MODELS:
+                continue
             if entry.name.endswith(_SUFFIXES) and entry.is_file():
                 found.setdefault(entry.name.rsplit(".", 1)[0], entry)
     return found
