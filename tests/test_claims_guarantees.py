@@ -127,6 +127,7 @@ def test_baseline_spe_is_unique_war_continues():
     assert eq.payoffs == (5, Fraction(5, 2), 0)
 
 
+@pytest.mark.claim("guarantees", "S10")
 @pytest.mark.parametrize("scenario, russia", [("baseline-2025", "re-attack"), ("istanbul-2", "comply"),
                                               ("reassurance-force", "re-attack"), ("managed-freeze", "re-attack")])
 def test_scenarios(scenario, russia):
@@ -140,6 +141,7 @@ def test_scenarios(scenario, russia):
     assert eq.outcome == "war continues"
 
 
+@pytest.mark.claim("guarantees", "S9")
 def test_relapse_is_endogenous():
     """S9 + the design: subgame-perfect play sets the first-year collapse probability of a signed settlement.
 
@@ -154,6 +156,7 @@ def test_relapse_is_endogenous():
 
 
 # ------------------------------------------------------------------------------------------- claims
+@pytest.mark.claim("guarantees", "S11")
 @pytest.mark.parametrize("scenario", SCENARIOS)
 def test_S11_guarantor_acquiesces_after_a_re_attack_in_every_spe(scenario):
     """S11. Stanovaya (2025): "With the West resolutely refusing to directly fight Russia on Ukraine's side
@@ -166,6 +169,7 @@ def test_S11_guarantor_acquiesces_after_a_re_attack_in_every_spe(scenario):
         assert chosen["Europe"] == "acquiesce"
 
 
+@pytest.mark.claim("guarantees", "S11")
 def test_S11_the_threat_to_fight_is_nash_but_not_subgame_perfect():
     """S11, chain-store logic (Selten 1978): Europe's threat of troops (or of calling in US air support)
     sustains a Nash equilibrium in which the settlement holds, but no SPE, because the threat is not
@@ -176,6 +180,7 @@ def test_S11_the_threat_to_fight_is_nash_but_not_subgame_perfect():
     assert {eq.outcome for eq in spe()} == {"war continues"}
 
 
+@pytest.mark.claim("guarantees", "S3")
 def test_S3_under_the_veto_the_guarantee_deters_nothing():
     """S3. Stanovaya (2025): "Then, in the event of a new escalation, each guarantor would have the right to
     veto decisions." and the army cap: "Russia also expects such guarantees to be accompanied by a radical
@@ -199,6 +204,7 @@ def test_S3_under_the_veto_the_guarantee_deters_nothing():
     assert at(w_after, "istanbul-2") < at(w_after) < at((1 - p - c_U) / (1 - delta))
 
 
+@pytest.mark.claim("guarantees", "S4")
 def test_S4_reassurance_force_is_a_weak_tripwire():
     """S4. Stanovaya (2025): "These "reassurance forces" will not be intended to fight Russia and essentially
     amount to moral support for Kyiv, as well as some limited practical functions like in-country training."
@@ -224,6 +230,7 @@ def test_S4_reassurance_force_is_a_weak_tripwire():
     assert above["Europe"] == "air support only" and eq_above.outcome == "settlement holds"
 
 
+@pytest.mark.claim("guarantees", "S5")
 def test_S5_us_backstop_probability_sets_the_deterrence_threshold():
     """S5. Stanovaya (2025): "Air support is likely, though Trump and his team have not specified what
     exactly that support would mean in practice." and "The United States will also ask for additional
@@ -248,6 +255,7 @@ def test_S5_us_backstop_probability_sets_the_deterrence_threshold():
     assert at(Q_STAR, "reassurance-force") < at(Q_STAR) < at(Q_STAR, "managed-freeze")
 
 
+@pytest.mark.claim("guarantees", "S8")
 def test_S8_europe_is_decorative():
     """S8. Stanovaya (2025): "Europe's role in the negotiation format is largely decorative. It has neither
     the military nor financial resources to bring about any rapid change to the situation on the
@@ -272,6 +280,7 @@ def test_S8_europe_is_decorative():
     assert "settlement holds" in {eq.outcome for eq in MODEL.solve("normal")}
 
 
+@pytest.mark.claim("guarantees", "S1")
 def test_S1_russia_cannot_be_defeated_and_escalation_risk_makes_the_guarantee_incredible():
     """S1. Stanovaya (2025): "The first is Trump's firm belief that Russia, as a nuclear power, cannot be
     defeated on the battlefield, which means that Ukraine cannot win through military means." and "...
@@ -386,6 +395,7 @@ def test_signed_then_re_attacked_needs_an_interval_of_kappa_empty_at_the_default
     assert eq.outcome == "re-attack unanswered"
 
 
+@pytest.mark.claim("guarantees", "S12")
 @pytest.mark.parametrize("scenario", SCENARIOS)
 def test_S12_no_winners(scenario):
     """S12. Stanovaya (2025): "Tactically, the parties may win but, strategically, there can be no winners."

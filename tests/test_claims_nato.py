@@ -123,6 +123,7 @@ def test_baseline_and_scenario_outcomes():
 
 
 # ------------------------------------------------------------------------------------------ claims
+@pytest.mark.claim("nato", "W1")
 def test_W1_russia_demands_neutrality_but_the_pledge_is_not_credible_at_baseline():
     """W1 (Wallace 2025): "Russia continues to demand that Ukraine relinquish control over Donbas, renounce
     ambitions to join NATO, and prevent Western troops from being deployed to its territory."
@@ -148,6 +149,7 @@ def test_W1_russia_demands_neutrality_but_the_pledge_is_not_credible_at_baseline
     assert any(eq.strategies[0][demand] == 1 and eq.outcome == "settlement on Russian terms" for eq in nash)
 
 
+@pytest.mark.claim("nato", "W1")
 def test_W1_a_Nash_threat_that_is_not_subgame_perfect():
     """W1's demand as a threat: in the managed-freeze scenario the normal form has a Nash equilibrium in which
     Moscow's plan "settle only on a neutrality pledge" makes Kyiv pledge (and later renege), but the threat
@@ -158,6 +160,7 @@ def test_W1_a_Nash_threat_that_is_not_subgame_perfect():
     assert spe_outcomes("managed-freeze") == {"managed freeze"}
 
 
+@pytest.mark.claim("nato", "S6")
 def test_S6_russias_penalty_for_nato_in_ukraine():
     """S6 (Stanovaya 2025): "the Russian Foreign Ministry said again that there can be no NATO troops on
     Ukrainian territory without Russia's participation."
@@ -189,6 +192,7 @@ def test_S6_russias_penalty_for_nato_in_ukraine():
     assert spe_outcomes("reassurance-force", a=5, f=f_rf + F(1, 100)) == {"war continues"}
 
 
+@pytest.mark.claim("nato", "W5")
 def test_S5_W5_a_fickle_us_makes_moscow_fight_unless_it_walks_away():
     """S5 (Stanovaya 2025): "Air support is likely, though Trump and his team have not specified what exactly
     that support would mean in practice." W5 (Wallace 2025): "Trump’s equivocal position makes Washington a
@@ -210,6 +214,7 @@ def test_S5_W5_a_fickle_us_makes_moscow_fight_unless_it_walks_away():
     assert spe_outcomes("managed-freeze") == {"managed freeze"}
 
 
+@pytest.mark.claim("nato", "S9")
 def test_S9_relapse_settlements_are_prologues_and_relapse_risk_erodes_the_pledge():
     """S9 (Stanovaya 2025): "But it will most likely be doomed to repeat the fate of previous accords between
     Moscow and Kyiv, like the Minsk agreements: rather than settling the conflict once and for all, it may
@@ -232,6 +237,7 @@ def test_S9_relapse_settlements_are_prologues_and_relapse_risk_erodes_the_pledge
     assert sp.simplify(sp.diff(a_star, rho) - delta * (p + c_U - x) / D**2) == 0   # > 0 when p + c_U > x
 
 
+@pytest.mark.claim("nato", "S12")
 def test_S12_no_side_ends_above_its_pre_war_value():
     """S12 (Stanovaya 2025): "Tactically, the parties may win but, strategically, there can be no winners."
 

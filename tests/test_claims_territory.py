@@ -61,6 +61,7 @@ def hand_rho_star(v):
 
 
 # ------------------------------------------------------------------------------------------- W1
+@pytest.mark.claim("territory", "W1")
 def test_w1_baseline_war_with_an_empty_bargaining_range(model):
     """W1 (Wallace 2025): "Russia continues to demand that Ukraine relinquish control over Donbas, renounce
     ambitions to join NATO, and prevent Western troops from being deployed to its territory." and "Zelensky,
@@ -91,6 +92,7 @@ def test_w1_baseline_war_with_an_empty_bargaining_range(model):
     assert pure_outcomes(model.solve("normal", "baseline-2025")) == {"war continues"}
 
 
+@pytest.mark.claim("territory", "W1")
 def test_w1_finding_the_split_alone_is_inside_fearons_range(model):
     """W1 finding (model file, findings[0]): as a one-off split the Donbas demand lies inside Fearon's range
     (p - c_R, p + c_U) = (0.5, 0.75) (LITERATURE.md validation game 1); the range over the menu is emptied
@@ -103,6 +105,7 @@ def test_w1_finding_the_split_alone_is_inside_fearons_range(model):
 
 
 # ------------------------------------------------------------------------------------------- S7
+@pytest.mark.claim("territory", "S7")
 def test_s7_istanbul_2_same_war_weaker_ukraine(model):
     """S7 (Stanovaya 2025): "The Ukrainian leadership is therefore now being drawn into a negotiating format
     that can be termed “Istanbul 2” — the same demands, not counting the new territorial claims, the same place,
@@ -123,6 +126,7 @@ def test_s7_istanbul_2_same_war_weaker_ukraine(model):
 
 
 # ------------------------------------------------------------------------------------------- S9
+@pytest.mark.claim("territory", "S9")
 @pytest.mark.parametrize("scenario", SCENARIOS)
 def test_s9_every_settlement_is_valued_with_the_minsk_relapse_formula(model, syms, scenario):
     """S9 (Stanovaya 2025): "But it will most likely be doomed to repeat the fate of previous accords between
@@ -158,6 +162,7 @@ def test_s9_every_settlement_is_valued_with_the_minsk_relapse_formula(model, sym
 
 
 # ------------------------------------------------------------------------------------------ S10
+@pytest.mark.claim("territory", "S10")
 def test_s10_relapse_rises_with_the_concession_and_turns_a_deal_into_war(model):
     """S10 (Stanovaya 2025): "The first is that Putin flatly refuses to understand that it is not the West that
     prevents Ukraine from becoming “friendly” to Moscow, but that Ukrainian society and elites will never accept
@@ -186,6 +191,7 @@ def test_s10_relapse_rises_with_the_concession_and_turns_a_deal_into_war(model):
 
 
 # ------------------------------------------------------------------------------------------- W4
+@pytest.mark.claim("territory", "W4")
 def test_w4_ukraine_fights_on_exactly_when_war_beats_the_deal(model):
     """W4 (Wallace 2025): "Unless those two positions shift, any micro-deal risks being temporary, vulnerable to
     collapse the moment one side believes it can achieve more on the battlefield than at the negotiating table."
@@ -219,6 +225,7 @@ def test_w4_ukraine_fights_on_exactly_when_war_beats_the_deal(model):
     assert checked >= 30
 
 
+@pytest.mark.claim("territory", "W4")
 def test_w4_russia_continues_the_offensive_from_the_ceded_belt(model):
     """W4 and strategic territory (Fearon 1995): where the Donbas split is worth less to Russia than fighting on
     from the ceded belt (x_D < p + dp_belt - c_R at dp_erosion = 0), Russia's plan after a cession is to
@@ -242,6 +249,7 @@ def test_w4_russia_continues_the_offensive_from_the_ceded_belt(model):
 
 
 # ------------------------------------------------------------------------------------------ S12
+@pytest.mark.claim("territory", "S12")
 @pytest.mark.parametrize("scenario", SCENARIOS)
 def test_s12_finding_ukraine_below_prewar_russia_not(model, scenario):
     """S12 (Stanovaya 2025): "Tactically, the parties may win but, strategically, there can be no winners."
@@ -266,6 +274,8 @@ def test_s12_finding_ukraine_below_prewar_russia_not(model, scenario):
 
 
 # ---------------------------------------------------------------------------- rho threshold (closed form)
+@pytest.mark.claim("territory", "S9")
+@pytest.mark.claim("territory", "W1")
 def test_rho_threshold_for_ceding_donbas_closed_form_and_solver(model, syms):
     """How the equilibrium changes with rho (S9, S10, W1). Hand derivation: Ukraine cedes all of Donbas iff
     V_U(D) >= W_U, i.e. rho <= rho* = (1 - delta)(p + c_U - x_D) / (delta (1 + kappa)(dp_belt + dp_erosion)),
@@ -294,6 +304,7 @@ def test_rho_threshold_for_ceding_donbas_closed_form_and_solver(model, syms):
     assert below.payoffs[1] > war_values(v)[1] and below.payoffs[0] > war_values(v)[0]
 
 
+@pytest.mark.claim("territory", "W5")
 def test_managed_freeze_finding_swap_threshold(model, syms):
     """W5 / managed freeze (Wallace 2025): "Moscow understands these divisions and will likely exploit them,
     pushing for a ‘managed freeze’ that cements the status quo while eroding Western unity."
@@ -321,6 +332,7 @@ def test_managed_freeze_finding_swap_threshold(model, syms):
     assert [eq.outcome for eq in model.solve("sequential", "managed-freeze")] == ["compromise settlement"]
 
 
+@pytest.mark.claim("territory", "S4")
 def test_reassurance_force_finding_no_deal(model):
     """Stanovaya (2025): "These “reassurance forces” will not be intended to fight Russia and essentially amount
     to moral support for Kyiv, as well as some limited practical functions like in-country training."
