@@ -20,9 +20,9 @@ def claims_text(rows: Sequence[dict]) -> str:
     >>> row = {"id": "S9", "source": "stanovaya2025", "paraphrase": "Deals relapse.", "quote": "Minsk.",
     ...        "modelled_by": [{"model": "nato", "how": "rho"}], "not_modelled": None}
     >>> print(claims_text([row]))
-    claim  what it says                                  how the models express it
-    -----  --------------------------------------------  ---------------------------------------------
-    S9     Deals relapse.                                nato: rho
+    claim  what it says              how the models express it
+    -----  ------------------------  -------------------------
+    S9     Deals relapse.            nato: rho
            “Minsk.” (stanovaya2025)
     """
     body = []
