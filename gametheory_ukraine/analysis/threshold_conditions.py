@@ -81,7 +81,7 @@ def _bounds(expr, box: Mapping) -> object:
     subs = {s: (AccumBounds(*box[s]) if box[s][0] < box[s][1] else box[s][0]) for s in expr.free_symbols}
     try:
         return expr.xreplace(subs)
-    except (TypeError, ValueError, ZeroDivisionError):
+    except (TypeError, ValueError, ZeroDivisionError, AttributeError, NotImplementedError):
         return None
 
 
@@ -101,7 +101,7 @@ def _sign_of_bounds(value) -> int | None:
         if not v.is_real:
             return None
         return 1 if v > 0 else -1 if v < 0 else 0
-    except TypeError:
+    except (TypeError, ValueError, AttributeError, NotImplementedError):
         return None
 
 

@@ -44,6 +44,18 @@ Algorithm
    shortest), with its exact value when rational; otherwise the threshold is ``"numeric (root finding)"``
    at the midpoint of the final bracket.
 
+4. **Conditions.** A closed form carries the conditions under which its direction holds
+   (:mod:`~gametheory_ukraine.analysis.threshold_conditions`): solving the indifference condition for the
+   parameter divides by the slope of its numerator at the root (for A*x + B, by A) and carries the sign of
+   its denominator; each factor of those whose sign is not fixed on the declared parameter box becomes a
+   sympy-printed condition such as ``"dp_belt + dp_erosion > 0"`` (oriented as at the model's parameter
+   defaults), a factor that may only not vanish becomes ``"... != 0"``. The conditions are evaluated at the
+   point: a threshold whose conditions fail there is not reported as if they held: ``conditions_hold`` is
+   False, the failing ones are listed, and the direction (which action the indifference condition favours
+   below and above) is derived from the signs at the point, saying when the inequality is reversed with
+   respect to where the conditions hold. (The threshold itself and ``before``/``after`` are read from solves
+   and hold at the point either way.)
+
 What changes (``before`` and ``after``, the sorted outcome labels) is read from solves just below and just
 above (``xtol`` beyond the bracket), so a tie at the threshold itself, where the solver reports the
 equilibria of both sides, does not blur it.
@@ -150,6 +162,8 @@ class Threshold:
         Whether every condition holds at the evaluated point; None for a numeric threshold. When False, the
         threshold is still a change of the equilibria here (*change*), but the closed form's direction is
         not the one stated where the conditions hold: *direction* gives the one that holds here.
+    conditions_failing : tuple of str
+        The conditions that fail at the evaluated point.
     indifference : str or None
         The indifference condition the closed form solves, e.g. ``"Ukraine at 'U': 'accept' vs 'reject'"``
         (the first compared with the second).
@@ -173,6 +187,7 @@ class Threshold:
     change: str
     conditions: tuple[str, ...] = ()
     conditions_hold: bool | None = None
+    conditions_failing: tuple[str, ...] = ()
     indifference: str | None = None
     direction: str | None = None
     sign_above: int | None = None
@@ -184,7 +199,8 @@ class Threshold:
                 "expression": None if self.expression is None else str(self.expression),
                 "method": self.method, "before": list(self.before), "after": list(self.after),
                 "change": self.change, "conditions": list(self.conditions),
-                "conditions_hold": self.conditions_hold, "indifference": self.indifference,
+                "conditions_hold": self.conditions_hold, "conditions_failing": list(self.conditions_failing),
+                "indifference": self.indifference,
                 "direction": self.direction, "sign_above": self.sign_above}
 
 
@@ -228,7 +244,9 @@ class ThresholdResult:
 
     def to_dict(self) -> dict:
         """A JSON-ready dict: ``{"param", "model", "form", "scenario", "range": [lo, hi], "thresholds":
-        [{"value", "exact", "expression", "method", "before", "after", "change"}], "notes"}`` plus the
+        [{"value", "exact", "expression", "method", "before", "after", "change", "conditions",
+        "conditions_hold", "conditions_failing", "indifference", "direction", "sign_above"}], "notes"}`` (see
+        :class:`Threshold`) plus the
         fixed ``parameters`` (exact ones as strings such as ``"1/20"``), ``grid`` and the package
         ``version``."""
         return {"param": self.param, "model": self.model, "form": self.form, "scenario": self.scenario,
@@ -823,7 +841,9 @@ def thresholds(model, param: str, *, form: str | None = None, scenario: str | No
     -------
     ThresholdResult
         ``thresholds`` sorted by value; each with its closed form if found, the outcome labels just
-        below and just above, and what changes.
+        below and just above, what changes, and for a closed form the conditions under which its direction
+        holds, whether they hold at the point, and the direction there (a threshold whose conditions fail is
+        flagged, with the direction that holds there, never reported as if they held).
 
     Raises
     ------
@@ -841,6 +861,8 @@ def thresholds(model, param: str, *, form: str | None = None, scenario: str | No
     ...                  grid=21)
     >>> [(str(t.exact), t.method, t.change) for t in res.thresholds]
     [('1/27', 'closed form', 'settlement on Russian terms -> war continues')]
+    >>> res.thresholds[0].conditions, res.thresholds[0].conditions_hold
+    (('dp_belt + dp_erosion > 0',), True)
     """
     model = _load(model)
     _check_param(model, param)
@@ -924,7 +946,8 @@ def thresholds(model, param: str, *, form: str | None = None, scenario: str | No
             point = {**others, _sym(param): sp.Rational((a + b).numerator, 2 * (a + b).denominator)}
             cond = derive(indifference, param, expr, box=box, reference=reference, point=point)
             found.append(Threshold(param, value, exact, expr, CLOSED_FORM, before, after, _change(before, after),
-                                   conditions=cond.conditions, conditions_hold=cond.hold, indifference=where,
+                                   conditions=cond.conditions, conditions_hold=cond.hold,
+                                   conditions_failing=cond.failing, indifference=where,
                                    direction=_direction(param, positive, cond), sign_above=cond.sign_above))
     if solver.retries:
         notes.append(f"{solver.retries} float solve(s) next to a tie failed the solver's certificate at tolerance "
