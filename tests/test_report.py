@@ -101,3 +101,45 @@ def test_written_files_have_ordinary_permissions(tmp_path):
     finally:
         os.umask(old)
     assert (path.stat().st_mode & 0o777) == 0o644
+
+
+def test_report_prints_the_conditions_of_the_closed_forms(territory_report):
+    """Territory's rho* divides by dp_belt + dp_erosion (models/README.md), positive at the baseline."""
+    thr = pd.read_csv(territory_report / "tables" / "territory-thresholds.csv", dtype=str, keep_default_na=False)
+    base = thr[(thr["form"] == "sequential") & (thr["scenario"] == "baseline-2025")]
+    assert list(base["conditions"]) == ["dp_belt + dp_erosion > 0"]
+    assert "dp_belt + dp_erosion > 0" in (territory_report / "index.md").read_text()
+
+
+SIGNS = """\
+name: signs
+title: A threshold whose direction turns on a sign
+players: [Row, Col]
+parameters:
+  rho: {default: 0.1, low: 0.01, high: 0.5, description: hazard, source: "hand-made for tests"}
+  b: {default: 0.1, low: 0.02, high: 0.15, description: a gain, source: "hand-made for tests"}
+  e: {default: 0, low: -0.05, high: 0.05, description: a shift of either sign, source: "hand-made for tests"}
+  c: {default: 0.01, low: -0.1, high: 0.1, description: a cost, source: "hand-made for tests"}
+scenarios:
+  rearmed: {description: "e below -b", values: {b: 0.02, e: -0.05, c: -0.01}}
+forms:
+  normal:
+    actions: {Row: [U, D], Col: [L]}
+    payoffs:
+      - {play: {Row: U, Col: L}, payoffs: {Row: "(b + e)*rho - c", Col: 0}, outcome: up}
+      - {play: {Row: D, Col: L}, payoffs: {Row: 0, Col: 0}, outcome: down}
+"""
+
+
+def test_report_marks_a_condition_that_fails_and_gives_the_direction_there(write_model, tmp_path):
+    """By hand: U - D = (b + e) rho - c, so U iff rho > c/(b + e) where b + e > 0 (true at the defaults); in
+    scenario rearmed (the only one the report solves) b + e = -0.03 and rho* = 1/3 with the inequality
+    reversed (U iff rho < rho*)."""
+    out = build_report(tmp_path / "rep", [str(write_model(SIGNS, "signs.yaml"))], map_points=5, sweep_points=11)
+    thr = pd.read_csv(out / "tables" / "signs-thresholds.csv", dtype=str, keep_default_na=False)
+    rows = {r["scenario"]: r for _, r in thr.iterrows()}
+    assert rows["rearmed"]["exact"] == "1/3" and rows["rearmed"]["what changes"] == "up -> down"
+    assert rows["rearmed"]["conditions"].startswith("b + e > 0 (fails here). Here: Row prefers 'U' to 'D'")
+    assert "iff rho < rho* here" in rows["rearmed"]["conditions"]
+    md = (out / "index.md").read_text()
+    assert "b + e > 0 (fails here)" in md and "reversed" in md

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 from fractions import Fraction
 
 import numpy as np
@@ -384,7 +385,10 @@ def test_cli_json_schema(capsys):
                                                                           "baseline-2025")
     assert doc["range"] == [0.01, 0.5]
     (t,) = doc["thresholds"]
-    assert set(t) == {"value", "exact", "expression", "method", "before", "after", "change"}
+    assert set(t) == {"value", "exact", "expression", "method", "before", "after", "change", "conditions",
+                      "conditions_hold", "conditions_failing", "indifference", "direction", "sign_above"}
+    assert [as_positive(c) for c in t["conditions"]] == [as_positive("dp_belt + dp_erosion > 0")]
+    assert t["conditions_hold"] is True and t["conditions_failing"] == []
     assert t["exact"] == "1/27" and abs(t["value"] - 1 / 27) < 1e-15 and t["method"] == "closed form"
     assert t["before"] == ["settlement on Russian terms"] and t["after"] == ["war continues"]
     names = {n: sp.Symbol(n) for n in TERRITORY.parameters}
@@ -446,3 +450,178 @@ def test_each_framework_model_has_a_closed_form_rho_threshold_matching_a_sweep(n
     below = {outs[i] for i, r in enumerate(grid) if r < float(exact_value)}
     above = {outs[i] for i, r in enumerate(grid) if r > float(exact_value)}
     assert below == {thr.before} and above == {thr.after}
+
+
+# --------------------------------------------------------------------------- conditions on the closed forms
+# Names of the bundled models' parameters that the tests below use (the models' files may rename them).
+GUARANTEES_PI = "pi_US"      # the chance the US flies air support
+NATO_PI = "pi_US"            # the chance Washington backs accession
+
+
+def as_positive(condition: str):
+    """A condition string read with sympy, as (kind, expression): ("> 0", e) for e > 0 (an "a < b" becomes
+    b - a > 0), ("!= 0", e) up to sign, (">= 0", e); e expanded, so equivalent texts compare equal."""
+    names = {n: sp.Symbol(n) for n in ("beta", "gamma", "lambda", "pi")}
+    if "!=" in condition:
+        lhs, rhs = condition.split("!=")
+        e = sp.expand(sp.sympify(lhs, locals=names) - sp.sympify(rhs, locals=names))
+        return "!= 0", (-e if e.could_extract_minus_sign() else e)
+    rel = sp.sympify(condition, locals=names)
+    if isinstance(rel, (sp.StrictGreaterThan, sp.StrictLessThan)):
+        e = rel.lhs - rel.rhs if isinstance(rel, sp.StrictGreaterThan) else rel.rhs - rel.lhs
+        return "> 0", sp.expand(e)
+    assert isinstance(rel, sp.GreaterThan), condition
+    return ">= 0", sp.expand(rel.lhs - rel.rhs)
+
+
+SIGNS = """\
+name: signs
+title: A threshold whose direction turns on a sign
+players: [Row, Col]
+parameters:
+  rho: {default: 0.1, low: 0.01, high: 0.5, description: hazard, source: "hand-made for tests"}
+  b: {default: 0.1, low: 0.02, high: 0.15, description: a gain, source: "hand-made for tests"}
+  e: {default: 0, low: -0.05, high: 0.05, description: a shift of either sign, source: "hand-made for tests"}
+  c: {default: 0.01, low: -0.1, high: 0.1, description: a cost, source: "hand-made for tests"}
+  d: {default: 0.9, low: 0.8, high: 0.98, description: a discount factor, source: "hand-made for tests"}
+  k: {default: 0.5, low: 0, high: 1, description: a premium, source: "hand-made for tests"}
+scenarios:
+  rearmed: {description: "e below -b", values: {b: 0.02, e: -0.05, c: -0.01}}
+forms:
+  normal:
+    actions: {Row: [U, D], Col: [L]}
+    payoffs:
+      - {play: {Row: U, Col: L}, payoffs: {Row: "((1 + k)*(b + e)*rho - c)/(1 - d*(1 - rho))", Col: 0}, outcome: up}
+      - {play: {Row: D, Col: L}, payoffs: {Row: 0, Col: 0}, outcome: down}
+"""
+
+
+def _row_plays_up(model, scenario, rho) -> bool:
+    (eq,) = model.solve("normal", scenario, rho=rho).equilibria
+    return eq.outcome == "up"
+
+
+def test_conditions_of_a_closed_form_are_the_signs_of_what_it_divides_by(write_model):
+    """By hand: U - D = ((1 + k)(b + e) rho - c)/(1 - d(1 - rho)); solving U >= D for rho divides by
+    (1 + k)(b + e) and by the denominator. On the box 1 + k >= 1 and 1 - d(1 - rho) >= 1 - 0.98 > 0, so the
+    one condition left is b + e > 0 (b + e ranges over [-0.03, 0.2]): U iff rho > rho* = c/((1 + k)(b + e))."""
+    model = gtu.load_model(write_model(SIGNS))
+    rho, b, e, c, k, d = S("rho", "b", "e", "c", "k", "d")
+    u = ((1 + k) * (b + e) * rho - c) / (1 - d * (1 - rho))
+    (root,) = sp.solve(sp.numer(sp.together(u)), rho)
+    (t,) = thresholds(model, "rho", grid=21).thresholds
+    assert same(t.expression, root) and t.exact == Fraction(1, 15)
+    assert [as_positive(x) for x in t.conditions] == [as_positive("b + e > 0")]
+    assert t.conditions_hold is True and t.conditions_failing == ()
+    # the direction: by hand d(U - D)/d rho at rho* has the sign of (1 + k)(b + e) > 0 at the defaults
+    assert t.sign_above == 1 and t.direction.endswith("iff rho > rho*") and "'U' to 'D'" in t.direction
+    assert not _row_plays_up(model, None, t.exact - Fraction(1, 10**6))
+    assert _row_plays_up(model, None, t.exact + Fraction(1, 10**6))
+
+
+def test_where_a_condition_fails_the_direction_is_reversed_not_reported_as_holding(write_model):
+    """Scenario rearmed: b + e = 0.02 - 0.05 < 0, c = -0.01: rho* = -0.01/(1.5 * -0.03) = 2/9 (by hand), and
+    the inequality solved for rho flips: U iff rho < rho*. Brute force on both sides agrees."""
+    model = gtu.load_model(write_model(SIGNS))
+    (t,) = thresholds(model, "rho", scenario="rearmed", grid=21).thresholds
+    assert t.exact == Fraction(2, 9)
+    (cond,) = t.conditions
+    point = {sp.Symbol(n): sp.Rational(str(v)) for n, v in model.values("rearmed").items()}
+    assert sp.sympify(cond).xreplace(point) == sp.false      # evaluated independently: b + e > 0 fails here
+    assert t.conditions_hold is False and t.conditions_failing == (cond,)
+    assert t.sign_above == -1 and "iff rho < rho* here" in t.direction and "reversed" in t.direction
+    eps = Fraction(1, 10**6)
+    assert _row_plays_up(model, "rearmed", t.exact - eps) and not _row_plays_up(model, "rearmed", t.exact + eps)
+    assert (t.before, t.after) == (("up",), ("down",))
+    doc = t.to_dict()
+    assert doc["conditions_hold"] is False and doc["conditions"] == [cond]
+
+
+def test_conditions_on_the_box_interval_arithmetic():
+    """on_box decides signs on the whole box (1 - d(1 - r) > 0, (1 + k)(b + e) undecided) and derive()
+    keeps a factor of even multiplicity that can vanish as "!= 0" (U = x/h**2 - 1: x* = h**2, dividing by
+    h**2, which is 0 at h = 0 inside [-1, 1])."""
+    from gametheory_ukraine.analysis.threshold_conditions import derive, on_box
+
+    r, d, k, b, e, x, h = S("r", "d", "k", "b", "e", "x", "h")
+    q = sp.Rational
+    box = {r: (q(1, 100), q(1, 2)), d: (q(4, 5), q(49, 50)), k: (0, 1), b: (q(1, 50), q(3, 20)),
+           e: (q(-1, 20), q(1, 20)), x: (0, 2), h: (-1, 1)}
+    assert on_box(1 - d * (1 - r), box) == 1 and on_box(d * (r - 1), box) == -1
+    assert on_box((1 + k) * (b + e), box) is None and on_box(b + e + q(1, 50), box) is None
+    assert on_box(b + e + q(1, 10), box) == 1
+    c = derive(x / h**2 - 1, "x", h**2, box=box, reference={x: 1, h: q(1, 2)}, point={x: q(1, 4), h: q(1, 2)})
+    assert [as_positive(s) for s in c.conditions] == [as_positive("h != 0")] and c.hold and c.sign_above == 1
+
+
+def test_territory_rho_star_conditions_and_a_point_where_they_fail():
+    """Territory's rho* for ceding Donbas divides by delta (1 + kappa)(dp_belt + dp_erosion) (models/README.md);
+    on the box delta, 1 + kappa > 0 but dp_belt + dp_erosion ranges over [-0.03, 0.2]. At dp_belt = 0.02,
+    dp_erosion = -0.05 (with p + c_U < x_D, so rho* > 0) the condition fails, and the reported direction
+    there matches the exact solves on both sides of the threshold."""
+    delta, p, c_U, x_D, kappa, dp_belt, dp_erosion = S("delta", "p", "c_U", "x_D", "kappa", "dp_belt",
+                                                       "dp_erosion")
+    hand = (1 - delta) * (p + c_U - x_D) / (delta * (1 + kappa) * (dp_belt + dp_erosion))
+    values = dict(delta="0.82", p="0.4", c_R="0.1", c_U="0.02", x_D="0.55", x_F="0.55", sigma="0.5", kappa=1,
+                  dp_belt="0.02", dp_erosion="-0.05")
+    res = thresholds(TERRITORY, "rho", form="sequential", values=values, grid=41)
+    (t,) = [t for t in res.thresholds if t.expression is not None and same(t.expression, hand)]
+    point = {sp.Symbol(k): sp.Rational(v) for k, v in values.items()}
+    assert t.exact == hand.xreplace(point)                      # (1 - .82)(-.13)/(.82 * 2 * -.03) = 39/82
+    sign = as_positive("dp_belt + dp_erosion > 0")
+    assert sign in [as_positive(c) for c in t.conditions]
+    assert t.conditions_hold is False and [as_positive(c) for c in t.conditions_failing] == [sign]
+    # brute force: Ukraine's choice at the information set named in the indifference condition, both sides
+    label, first = re.match(r".* at '(.+)': '(.+)' vs '.+'$", t.indifference).groups()
+    for x, above in ((t.exact - Fraction(1, 10**6), False), (t.exact + Fraction(1, 10**6), True)):
+        res_x = TERRITORY.solve("sequential", None, exact=True, rho=x, **values)
+        plays_first = {_plays(TERRITORY, eq, label, first) for eq in res_x.equilibria}
+        assert plays_first == {(t.sign_above == 1) == above}
+    # the same model at the defaults: the condition holds
+    (t0,) = [t for t in thresholds(TERRITORY, "rho", form="sequential", grid=41).thresholds if same(t.expression, hand)]
+    assert t0.conditions_hold is True and sign in [as_positive(c) for c in t0.conditions]
+
+
+def _plays(model, eq, label, action) -> bool:
+    """Whether equilibrium *eq* of *model*'s sequential form plays *action* for sure at information set *label*."""
+    actions = list(model.symbolic("sequential").infosets()[label].actions)
+    (probs,) = [s[label] for s in eq.strategies if label in s]
+    return probs[actions.index(action)] == 1
+
+
+def test_guarantees_q_star_needs_g_t_plus_pi_g_a_positive():
+    """q* = (1-delta)(1-rho) tau/((1-delta+delta rho)(1 - v)(g_T + pi g_A)) (tests of the guarantees claims):
+    g_T + pi g_A is 0 at g_T = 0, pi g_A = 0 inside the box, and 1 - v is 0 at v = 1; 1 - delta + delta rho > 0
+    on the box. Both hold at the defaults."""
+    (t,) = thresholds(GUARANTEES, "q", form="sequential", grid=41).thresholds
+    g_T, g_A, pi, v = S("g_T", "g_A", GUARANTEES_PI, "v")
+    conds = [as_positive(c) for c in t.conditions]
+    assert as_positive(f"g_T + {GUARANTEES_PI}*g_A > 0") in conds
+    assert set(conds) <= {as_positive(f"g_T + {GUARANTEES_PI}*g_A > 0"), as_positive("1 - v > 0")}
+    assert t.conditions_hold is True
+
+
+def test_nato_rho_c_needs_m_above_a_and_reverses_below():
+    """rho_c = ((p + c_U - x)/(m - a) - (1 - delta))/delta divides by m - a (models/README.md): the condition
+    m - a > 0 holds at a = 2 (m = 3) and fails at a = 3, m = 1, where rho_c = 13/180 (by hand: ((0.4 + 0.02
+    - 0.75)/(-2) - 0.1)/0.9) and keeping the pledge is preferred iff rho > rho_c."""
+    (t,) = thresholds(NATO, "rho", form="sequential", values={"a": 2}, grid=51).thresholds
+    assert as_positive("m - a > 0") in [as_positive(c) for c in t.conditions] and t.conditions_hold is True
+    values = {"a": 3, "m": 1, "p": "0.4", "c_U": "0.02", "x": "0.75"}
+    (t,) = thresholds(NATO, "rho", form="sequential", values=values, grid=51).thresholds
+    assert t.exact == Fraction(13, 180)
+    assert t.conditions_hold is False and [as_positive(c) for c in t.conditions_failing] == [as_positive("m - a > 0")]
+    label, first = re.match(r".* at '(.+)': '(.+)' vs '.+'$", t.indifference).groups()
+    for x, above in ((t.exact - Fraction(1, 10**6), False), (t.exact + Fraction(1, 10**6), True)):
+        res_x = NATO.solve("sequential", None, exact=True, rho=x, **values)
+        assert {_plays(NATO, eq, label, first) for eq in res_x.equilibria} == {(t.sign_above == 1) == above}
+
+
+def test_table_and_report_show_the_conditions(write_model, tmp_path, capsys):
+    path = write_model(SIGNS, "signs.yaml")
+    assert main(["thresholds", str(path), "--param", "rho", "--scenario", "rearmed", "--grid", "21"]) == 0
+    out = capsys.readouterr().out
+    assert "conditions" in out and "b + e > 0 (fails here)" in out and "reversed" in out
+    assert main(["thresholds", str(path), "--param", "rho", "--grid", "21"]) == 0
+    out = capsys.readouterr().out
+    assert "b + e > 0" in out and "fails here" not in out

@@ -44,6 +44,18 @@ Algorithm
    shortest), with its exact value when rational; otherwise the threshold is ``"numeric (root finding)"``
    at the midpoint of the final bracket.
 
+4. **Conditions.** A closed form carries the conditions under which its direction holds
+   (:mod:`~gametheory_ukraine.analysis.threshold_conditions`): solving the indifference condition for the
+   parameter divides by the slope of its numerator at the root (for A*x + B, by A) and carries the sign of
+   its denominator; each factor of those whose sign is not fixed on the declared parameter box becomes a
+   sympy-printed condition such as ``"dp_belt + dp_erosion > 0"`` (oriented as at the model's parameter
+   defaults), a factor that may only not vanish becomes ``"... != 0"``. The conditions are evaluated at the
+   point: a threshold whose conditions fail there is not reported as if they held: ``conditions_hold`` is
+   False, the failing ones are listed, and the direction (which action the indifference condition favours
+   below and above) is derived from the signs at the point, saying when the inequality is reversed with
+   respect to where the conditions hold. (The threshold itself and ``before``/``after`` are read from solves
+   and hold at the point either way.)
+
 What changes (``before`` and ``after``, the sorted outcome labels) is read from solves just below and just
 above (``xtol`` beyond the bracket), so a tie at the threshold itself, where the solver reports the
 equilibria of both sides, does not blur it.
@@ -88,6 +100,7 @@ from ..solvers.solving import solve
 from ..solvers.subgame_perfect import expected_payoffs, subgame_roots
 from .designs import check_count
 from .sweep_plan import check_sweep_work
+from .threshold_conditions import box_of, derive
 
 #: Default budget of the scan's grid points (``gtu thresholds --max-points``, ``max_points=``): each is one float
 #: solve (about 1 ms for the framework models), so 10**5 points are a minute or two.
@@ -137,7 +150,31 @@ class Threshold:
     before, after : tuple of str
         The sorted outcome labels of the equilibria just below and just above.
     change : str
-        ``"war continues -> settlement on Russian terms"``, or ``"equilibrium set changes (same outcomes)"``.
+        ``"war continues -> settlement on Russian terms"``, or ``"equilibrium set changes (same outcomes)"``
+        (read from solves on both sides, so true at the evaluated point whatever the conditions say).
+    conditions : tuple of str
+        For a closed form: the conditions under which its direction holds, sympy-printed (the signs of what
+        solving the indifference condition for *param* divides by, e.g. ``"dp_belt + dp_erosion > 0"``, and
+        what must not vanish), oriented as at the model's parameter defaults; those that hold on the whole
+        declared parameter box are left out (see
+        :mod:`~gametheory_ukraine.analysis.threshold_conditions`). Empty for a numeric threshold.
+    conditions_hold : bool or None
+        Whether every condition holds at the evaluated point; None for a numeric threshold. When False, the
+        threshold is still a change of the equilibria here (*change*), but the closed form's direction is
+        not the one stated where the conditions hold: *direction* gives the one that holds here.
+    conditions_failing : tuple of str
+        The conditions that fail at the evaluated point.
+    indifference : str or None
+        The indifference condition the closed form solves, e.g. ``"Ukraine at 'U': 'accept' vs 'reject'"``
+        (the first compared with the second).
+    direction : str or None
+        When the first is preferred, derived from the sign of what the inequality is divided by at the
+        evaluated point, e.g. ``"Ukraine prefers 'accept' to 'reject' at 'U' iff rho < rho*"``; when
+        conditions fail, it names them and says whether the inequality is reversed with respect to where they
+        hold.
+    sign_above : int or None
+        +1 or -1: the sign of the indifference condition (first minus second) just above the threshold at
+        the evaluated point; None when it does not change sign there or for a numeric threshold.
     """
 
     param: str
@@ -148,13 +185,23 @@ class Threshold:
     before: tuple[str, ...]
     after: tuple[str, ...]
     change: str
+    conditions: tuple[str, ...] = ()
+    conditions_hold: bool | None = None
+    conditions_failing: tuple[str, ...] = ()
+    indifference: str | None = None
+    direction: str | None = None
+    sign_above: int | None = None
 
     def to_dict(self) -> dict:
-        """JSON-ready: ``exact`` as ``"1/27"`` or None, ``expression`` as sympy's text or None."""
+        """JSON-ready: ``exact`` as ``"1/27"`` or None, ``expression`` as sympy's text or None,
+        ``conditions`` a list of strings."""
         return {"value": float(self.value), "exact": None if self.exact is None else str(self.exact),
                 "expression": None if self.expression is None else str(self.expression),
                 "method": self.method, "before": list(self.before), "after": list(self.after),
-                "change": self.change}
+                "change": self.change, "conditions": list(self.conditions),
+                "conditions_hold": self.conditions_hold, "conditions_failing": list(self.conditions_failing),
+                "indifference": self.indifference,
+                "direction": self.direction, "sign_above": self.sign_above}
 
 
 @dataclass(frozen=True)
@@ -197,7 +244,9 @@ class ThresholdResult:
 
     def to_dict(self) -> dict:
         """A JSON-ready dict: ``{"param", "model", "form", "scenario", "range": [lo, hi], "thresholds":
-        [{"value", "exact", "expression", "method", "before", "after", "change"}], "notes"}`` plus the
+        [{"value", "exact", "expression", "method", "before", "after", "change", "conditions",
+        "conditions_hold", "conditions_failing", "indifference", "direction", "sign_above"}], "notes"}`` (see
+        :class:`Threshold`) plus the
         fixed ``parameters`` (exact ones as strings such as ``"1/20"``), ``grid`` and the package
         ``version``."""
         return {"param": self.param, "model": self.model, "form": self.form, "scenario": self.scenario,
@@ -527,8 +576,9 @@ def _merged_profile(eq) -> dict:
     return prof
 
 
-def _tree_candidates(tree, below: EquilibriumSet, above: EquilibriumSet) -> list[tuple[Any, str]]:
-    """Indifference expressions at the information sets whose play changes (see the module docstring)."""
+def _tree_candidates(tree, below: EquilibriumSet, above: EquilibriumSet) -> list[tuple[Any, str, str]]:
+    """Indifference expressions at the information sets whose play changes (see the module docstring), each
+    with its description and what its being positive means."""
     infos = tree.infosets()
     roots = set(subgame_roots(tree))
     parent: dict[str, str] = {}
@@ -543,7 +593,7 @@ def _tree_candidates(tree, below: EquilibriumSet, above: EquilibriumSet) -> list
         p = _pure(prof)
         if p is not None and p not in pure:
             pure.append(p)
-    out: list[tuple[Any, str]] = []
+    out: list[tuple[Any, str, str]] = []
     seen: set = set()
     for label, info in infos.items():
         played_b = {prof.get(label) for prof in profiles_b}
@@ -569,21 +619,23 @@ def _tree_candidates(tree, below: EquilibriumSet, above: EquilibriumSet) -> list
                 if diff in seen:
                     continue
                 seen.add(diff)
-                out.append((diff, f"{tree.players[player]} at {label!r}: {info.actions[k1]!r} vs "
-                                   f"{info.actions[k2]!r}"))
+                name = tree.players[player]
+                out.append((diff, f"{name} at {label!r}: {info.actions[k1]!r} vs {info.actions[k2]!r}",
+                            f"{name} prefers {info.actions[k1]!r} to {info.actions[k2]!r} at {label!r}"))
     return out
 
 
-def _normal_candidates(game, below: EquilibriumSet, above: EquilibriumSet) -> list[tuple[Any, str]]:
-    """Pure-deviation payoff differences and, for two players, mixed-strategy conditions."""
-    out: list[tuple[Any, str]] = []
+def _normal_candidates(game, below: EquilibriumSet, above: EquilibriumSet) -> list[tuple[Any, str, str]]:
+    """Pure-deviation payoff differences and, for two players, mixed-strategy conditions, each with its
+    description and what its being positive means."""
+    out: list[tuple[Any, str, str]] = []
     seen: set = set()
 
-    def add(expr, where):
+    def add(expr, where, positive):
         expr = sp.sympify(expr)
         if expr.free_symbols and expr not in seen:
             seen.add(expr)
-            out.append((expr, where))
+            out.append((expr, where, positive))
 
     n = game.n_players
     shape = game.shape
@@ -593,8 +645,11 @@ def _normal_candidates(game, below: EquilibriumSet, above: EquilibriumSet) -> li
             for a1, a2 in itertools.combinations(range(shape[i]), 2):
                 idx1 = b[:i] + (a1,) + b[i:]
                 idx2 = b[:i] + (a2,) + b[i:]
+                against = ", ".join(repr(game.actions[j][k]) for j, k in zip((j for j in range(n) if j != i), b))
                 add(game.payoffs[i][idx1] - game.payoffs[i][idx2],
-                    f"{game.players[i]}: {game.actions[i][a1]!r} vs {game.actions[i][a2]!r}")
+                    f"{game.players[i]}: {game.actions[i][a1]!r} vs {game.actions[i][a2]!r}",
+                    f"{game.players[i]} prefers {game.actions[i][a1]!r} to {game.actions[i][a2]!r} against "
+                    f"({against})")
     if n == 2:
         supports = set()
         for eq in list(below) + list(above):
@@ -602,15 +657,15 @@ def _normal_candidates(game, below: EquilibriumSet, above: EquilibriumSet) -> li
             if any(len(x) > 1 for x in s) and len(s[0]) == len(s[1]):
                 supports.add(s)
         for s in sorted(supports):
-            for expr, where in _mixed_conditions(game, s):
-                add(expr, where)
+            for expr, where, positive in _mixed_conditions(game, s):
+                add(expr, where, positive)
     return out
 
 
-def _mixed_conditions(game, supports: tuple[tuple[int, ...], ...]) -> list[tuple[Any, str]]:
+def _mixed_conditions(game, supports: tuple[tuple[int, ...], ...]) -> list[tuple[Any, str, str]]:
     """For a 2-player support pair of equal size: each player's mix solved from the other's indifference;
     conditions: a probability on the support is 0, or an outside action earns the same as the support."""
-    out: list[tuple[Any, str]] = []
+    out: list[tuple[Any, str, str]] = []
     A, B = game.payoffs
     for i in range(2):  # player i is indifferent on its support; j = 1 - i mixes
         j = 1 - i
@@ -632,11 +687,14 @@ def _mixed_conditions(game, supports: tuple[tuple[int, ...], ...]) -> list[tuple
             continue
         mix = [sp.together(sol[0][y]) for y in ys]
         for y, b in zip(mix, s_j):
-            out.append((y, f"{game.players[j]}'s probability of {game.actions[j][b]!r} in a mixed equilibrium"))
+            what = f"{game.players[j]}'s probability of {game.actions[j][b]!r} in a mixed equilibrium"
+            out.append((y, what, what + " is positive"))
         for a in range(game.shape[i]):
             if a not in s_i:
                 out.append((pay(a, mix) - pay(s_i[0], mix),
-                            f"{game.players[i]}: {game.actions[i][a]!r} against the mixed equilibrium"))
+                            f"{game.players[i]}: {game.actions[i][a]!r} against the mixed equilibrium",
+                            f"{game.players[i]} prefers {game.actions[i][a]!r} to its mixed-equilibrium "
+                            "support"))
     return out
 
 
@@ -665,16 +723,17 @@ def _roots(expr, param: str, cache: dict) -> list:
     return roots
 
 
-def _closed_form(candidates: list[tuple[Any, str]], param: str, lo: Fraction, hi: Fraction,
+def _closed_form(candidates: list[tuple[Any, str, str]], param: str, lo: Fraction, hi: Fraction,
                  others: dict, cache: dict):
     """The simplest root of a candidate that matches the bracket [lo, hi]: (expression, exact value or
-    None, value, description), or None."""
+    None, value, the candidate), or None."""
     sym = _sym(param)
     mid = (lo + hi) / 2
     ends = [{**others, sym: sp.Rational(x.numerator, x.denominator)} for x in (lo, mid, hi)]
     tol_abs = MATCH_RTOL * max(1.0, abs(float(mid)))
     matches = []
-    for expr, where in candidates:
+    for candidate in candidates:
+        expr = candidate[0]
         try:
             v_lo, v_mid, v_hi = (complex(expr.xreplace(e).evalf(30)) for e in ends)
         except (TypeError, ValueError, ZeroDivisionError):
@@ -694,14 +753,14 @@ def _closed_form(candidates: list[tuple[Any, str]], param: str, lo: Fraction, hi
                 continue
             x = num.real
             if float(lo) - tol_abs <= x <= float(hi) + tol_abs:
-                matches.append((abs(x - float(mid)) > tol_abs, sp.count_ops(root), root, val, x, where))
+                matches.append((abs(x - float(mid)) > tol_abs, sp.count_ops(root), root, val, x, candidate))
     if not matches:
         return None
     # within 1e-9 of the refined value first (always so for exact bisection to xtol <= 1e-9; a float-mode
     # bracket around a tie window can be wider), then the simplest
-    _, _, root, val, x, where = min(matches, key=lambda t: t[:2])
+    _, _, root, val, x, candidate = min(matches, key=lambda t: t[:2])
     exact = Fraction(int(val.p), int(val.q)) if getattr(val, "is_Rational", False) else None
-    return _tidy(root), exact, (float(exact) if exact is not None else x), where
+    return _tidy(root), exact, (float(exact) if exact is not None else x), candidate
 
 
 def _tidy(expr):
@@ -721,6 +780,20 @@ def _tidy(expr):
 
 
 # ----------------------------------------------------------------------------------------------- driver
+def _direction(param: str, positive: str, cond) -> str:
+    """The direction text of a closed-form threshold (see :class:`Threshold`)."""
+    if cond.sign_above is None:
+        return f"{positive}: the condition touches 0 at {param}* without changing sign (no direction)"
+    text = f"{positive} iff {param} {'>' if cond.sign_above == 1 else '<'} {param}*"
+    if cond.hold:
+        return text
+    failing = ", ".join(cond.failing)
+    if cond.reversed:
+        return (f"{text} here, where {failing} fails: the inequality solved for {param} is reversed with respect "
+                "to where the conditions hold")
+    return f"{text} here, where {failing} fails (the failing signs cancel: the same direction as where they hold)"
+
+
 def _change(before: tuple[str, ...], after: tuple[str, ...]) -> str:
     if before == after:
         return "equilibrium set changes (same outcomes)"
@@ -768,7 +841,9 @@ def thresholds(model, param: str, *, form: str | None = None, scenario: str | No
     -------
     ThresholdResult
         ``thresholds`` sorted by value; each with its closed form if found, the outcome labels just
-        below and just above, and what changes.
+        below and just above, what changes, and for a closed form the conditions under which its direction
+        holds, whether they hold at the point, and the direction there (a threshold whose conditions fail is
+        flagged, with the direction that holds there, never reported as if they held).
 
     Raises
     ------
@@ -786,6 +861,8 @@ def thresholds(model, param: str, *, form: str | None = None, scenario: str | No
     ...                  grid=21)
     >>> [(str(t.exact), t.method, t.change) for t in res.thresholds]
     [('1/27', 'closed form', 'settlement on Russian terms -> war continues')]
+    >>> res.thresholds[0].conditions, res.thresholds[0].conditions_hold
+    (('dp_belt + dp_erosion > 0',), True)
     """
     model = _load(model)
     _check_param(model, param)
@@ -842,6 +919,7 @@ def thresholds(model, param: str, *, form: str | None = None, scenario: str | No
 
     others = _subs({k: v for k, v in fixed.items() if k != param})
     cache: dict = {}
+    box, reference = box_of(model), _subs(model.values(None))
     found: list[Threshold] = []
     for a, b in brackets:
         if a <= lo or b >= hi:
@@ -864,8 +942,13 @@ def thresholds(model, param: str, *, form: str | None = None, scenario: str | No
             found.append(Threshold(param, float((a + b) / 2), None, None, NUMERIC, before, after,
                                    _change(before, after)))
         else:
-            expr, exact, value, _ = hit
-            found.append(Threshold(param, value, exact, expr, CLOSED_FORM, before, after, _change(before, after)))
+            expr, exact, value, (indifference, where, positive) = hit
+            point = {**others, _sym(param): sp.Rational((a + b).numerator, 2 * (a + b).denominator)}
+            cond = derive(indifference, param, expr, box=box, reference=reference, point=point)
+            found.append(Threshold(param, value, exact, expr, CLOSED_FORM, before, after, _change(before, after),
+                                   conditions=cond.conditions, conditions_hold=cond.hold,
+                                   conditions_failing=cond.failing, indifference=where,
+                                   direction=_direction(param, positive, cond), sign_above=cond.sign_above))
     if solver.retries:
         notes.append(f"{solver.retries} float solve(s) next to a tie failed the solver's certificate at tolerance "
                      f"1e-9 and were repeated at {RETRY_TOL:g}")

@@ -8,12 +8,14 @@ from typing import Any
 from ..core.numbers import format_exact
 from .tables import text_table
 
-__all__ = ["thresholds_text", "sensitivity_text"]
+__all__ = ["thresholds_text", "sensitivity_text", "conditions_text"]
 
 
 def thresholds_text(result) -> str:
     """A readable text table of a :class:`~gametheory_ukraine.analysis.thresholds.ThresholdResult`: a heading,
-    one row per threshold (value, exact value, closed form, what changes), the other parameters and the notes.
+    one row per threshold (value, exact value, closed form, what changes, the conditions under which the closed
+    form's direction holds), the direction of each closed form at the evaluated point, the other parameters and
+    the notes.
 
     Examples
     --------
@@ -25,15 +27,41 @@ def thresholds_text(result) -> str:
     """
     head = (f"{result.model} ({result.form}" + (f", {result.scenario}" if result.scenario else "")
             + f"): thresholds in {result.param} over [{result.over[0]:g}, {result.over[1]:g}]")
+    directions = []
     if not result.thresholds:
         body = f"no change of the equilibria in this range (grid {result.grid})"
     else:
         rows = [[f"{t.value:.6g}", str(t.exact) if t.exact is not None else "",
-                 str(t.expression) if t.expression is not None else "(numeric)", t.change]
+                 str(t.expression) if t.expression is not None else "(numeric)", t.change, conditions_text(t)]
                 for t in result.thresholds]
-        body = text_table(["value", "exact", "closed form", "change"], rows, widths={2: 60, 3: 60})
+        body = text_table(["value", "exact", "closed form", "change", "conditions"], rows,
+                          widths={2: 50, 3: 40, 4: 40})
+        directions = [f"direction at {result.param}* = {t.value:.6g}: {t.direction}"
+                      for t in result.thresholds if t.direction]
     fixed = ", ".join(f"{k}={format_exact(v)}" for k, v in result.parameters.items())
-    return "\n".join([head, "", body, "", f"other parameters: {fixed}"] + [f"note: {n}" for n in result.notes])
+    return "\n".join([head, "", body, ""] + directions + [f"other parameters: {fixed}"]
+                     + [f"note: {n}" for n in result.notes])
+
+
+def conditions_text(threshold) -> str:
+    """The conditions of a :class:`~gametheory_ukraine.analysis.thresholds.Threshold` as one cell: joined by
+    ``"; "``, each failing one marked ``"(fails here)"``; ``"none (holds on the whole box)"`` for a closed form
+    without conditions, ``""`` for a numeric threshold.
+
+    Examples
+    --------
+    >>> from gametheory_ukraine.analysis.thresholds import Threshold
+    >>> t = Threshold("rho", 0.4, None, None, "closed form", ("a",), ("b",), "a -> b",
+    ...               conditions=("b > 0", "c != 0"), conditions_hold=False, conditions_failing=("b > 0",))
+    >>> conditions_text(t)
+    'b > 0 (fails here); c != 0'
+    """
+    if threshold.conditions_hold is None:
+        return ""
+    if not threshold.conditions:
+        return "none (holds on the whole box)"
+    failing = set(threshold.conditions_failing)
+    return "; ".join(c + (" (fails here)" if c in failing else "") for c in threshold.conditions)
 
 
 def _cell(value: Any) -> str:

@@ -35,6 +35,7 @@ from ..modelling.model import Model
 from ..modelling.registry import list_models, load_model
 from ..solvers.results import format_number
 from . import plots
+from .analysis_tables import conditions_text
 from .document import Document
 from .model_report import parameter_rows
 from .solution_report import payoff_text
@@ -292,16 +293,24 @@ def _model_section(doc, model, tmp, map_points, sweep_points) -> None:
             res = thresholds(model, "rho", form=form, scenario=scenario, grid=101 if form == "normal" else 201)
             thr_results.append(res)
             for t in res.thresholds:
+                conditions = conditions_text(t)
+                if t.conditions_hold is False and t.direction:
+                    conditions += f". Here: {t.direction}"
                 thr_rows.append([form, scenario or "(defaults)", f"{t.value:.6g}",
                                  "" if t.exact is None else str(t.exact),
-                                 "" if t.expression is None else str(t.expression), t.method, t.change])
+                                 "" if t.expression is None else str(t.expression), t.method, t.change,
+                                 conditions])
             if not res.thresholds:
                 lo, hi = res.over
                 thr_rows.append([form, scenario or "(defaults)", "none", "", "", "",
                                  f"no change for rho in [{lo:g}, {hi:g}]: " + "; ".join(_outcomes_at(model, form,
-                                                                                                  scenario))])
-    headers = ["form", "scenario", "rho*", "exact", "closed form", "method", "what changes"]
+                                                                                                  scenario)), ""])
+    headers = ["form", "scenario", "rho*", "exact", "closed form", "method", "what changes", "conditions"]
     doc.table(headers, thr_rows)
+    doc.paragraph("Conditions: where each closed form's direction holds, i.e. the signs of what solving its "
+                  "indifference condition for rho divides by, and what must not vanish (those true on the whole "
+                  "declared parameter box are left out). A condition that fails at the scenario's values is "
+                  "marked \"fails here\", and the direction that holds there is given instead.")
     pd.DataFrame(thr_rows, columns=headers).to_csv(tmp / "tables" / f"{name}-thresholds.csv", index=False)
     # maps and curves (sequential form, baseline)
     form = "sequential" if "sequential" in model.forms else next(iter(model.forms))
