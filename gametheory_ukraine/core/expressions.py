@@ -419,7 +419,8 @@ class _Converter:
                     raise ExpressionError(f"{excerpt(node.func.id)!r} is a parameter, not a function: it cannot be "
                                           "called")
                 raise ExpressionError("calls are limited to " + ", ".join(ALLOWED_FUNCTIONS)
-                                      + (" and the definitions with arguments" if self.definitions else ""))
+                                      + (" and the definitions with arguments" if self.definitions else ""),
+                                      unknown=node.func.id if isinstance(node.func, ast.Name) else None)
             converted = [self.convert(a) for a in node.args]
             args = [c[0] for c in converted]
             degree = max((c[1] for c in converted), default=0)

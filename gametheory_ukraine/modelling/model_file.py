@@ -26,7 +26,7 @@ import yaml
 from ..core.errors import ModelFileError, ParameterError, excerpt
 from ..core.expressions import ALLOWED_FUNCTIONS, Definition, ExpressionError, parse_definition, parse_expression
 from ..core.frozen import FrozenDict
-from ..core.numbers import to_exact
+from ..core.numbers import format_value, to_exact
 from ..core.reading import read_model_bytes
 from ..games.normal_form import NormalFormGame
 from ..games.tree import Chance, Decision, GameTree, Terminal
@@ -185,6 +185,7 @@ class _Loading:
     def __init__(self, budget: int) -> None:
         self.budget = budget
         self.done: dict[str, _Shared] = {}
+        self.misses: list[str] = []  # files looked for beside an including file and not found
 
 
 def _include_names(ctx: _Ctx, data: dict) -> list[tuple[str, int | None]]:
@@ -209,11 +210,12 @@ def _include_names(ctx: _Ctx, data: dict) -> list[tuple[str, int | None]]:
     return items
 
 
-def _find_include(ctx: _Ctx, name: str, base: Path, line: int | None):
+def _find_include(ctx: _Ctx, name: str, base: Path, line: int | None, loading: _Loading):
     """``<base>/<name>.yaml``, else the bundled models folder's; a Traversable."""
     beside = base / f"{name}.yaml"
     if beside.is_file():
         return beside
+    loading.misses.append(str(beside))
     bundled = bundled_models_dir() / f"{name}.yaml"
     if bundled.is_file():
         return bundled
@@ -225,7 +227,7 @@ def _resolve_includes(ctx: _Ctx, data: dict, base: Path, chain: list[tuple[str, 
     """The scope the includes of *data* give it (read, checked and merged)."""
     shared = _Shared()
     for name, line in _include_names(ctx, data):
-        entry = _find_include(ctx, name, base, line)
+        entry = _find_include(ctx, name, base, line, loading)
         with resources.as_file(entry) as real:
             key = str(Path(real).resolve())
             if key in (k for _n, k in chain):
@@ -443,8 +445,8 @@ def _own_scope(ctx: _Ctx, data: dict, shared: _Shared, owner: str | None) -> _Sh
         for pname, value in sc.values.items():
             p = scope.parameters[pname]
             if not p.low <= value <= p.high:
-                ctx.fail(f"scenario {sname!r} sets {pname}={excerpt(value)}, outside the range "
-                         f"[{excerpt(p.low)}, {excerpt(p.high)}] this file gives it", f"parameters.{pname}",
+                ctx.fail(f"scenario {sname!r} sets {pname}={format_value(value)}, outside the range "
+                         f"[{format_value(p.low)}, {format_value(p.high)}] this file gives it", f"parameters.{pname}",
                          _line(raw_params, pname), fix=f"widen the range, or set the value here: scenarios: {sname}: "
                                                        f"{{override: \"reason\", values: {{{pname}: ...}}}}")
     return scope
@@ -584,6 +586,7 @@ def parse_model(data: Any, path: str = "<model>", sha256: str = "", *, _loading:
                                            shared_from=scope.definition_from[n])
                                 for n, d in scope.definitions.items())
     meta["included_files"] = tuple((n, *scope.files[n]) for n in scope.includes)
+    meta["include_misses"] = tuple(loading.misses)
     if scope.includes and sha256:
         combined = hashlib.sha256(sha256.encode())
         for n in scope.includes:

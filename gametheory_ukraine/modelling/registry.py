@@ -89,6 +89,8 @@ def _load(path: str, st: os.stat_result, max_entries: int | None) -> Model:
             now = None
         if now is None or (now.st_mtime_ns, now.st_size) != (mtime_ns, size):
             return load_model_file(path)
+    if any(os.path.exists(missing) for missing in model.meta.get("include_misses", ())):
+        return load_model_file(path)  # a calibration file now beside the model takes the bundled one's place
     return model
 
 
