@@ -15,7 +15,14 @@ from bounded_gtu import assert_all_clean, run_gtu
 import gametheory_ukraine as gtu
 from gametheory_ukraine.cli import main
 from gametheory_ukraine.core.errors import ModelFileError
-from gametheory_ukraine.core.expressions import MAX_EXPANDED, ExpressionError, parse_definition, parse_expression
+from gametheory_ukraine.core.expressions import (
+    MAX_EXPANDED,
+    MAX_EXPANDED_TOTAL,
+    ExpressionError,
+    expression_size,
+    parse_definition,
+    parse_expression,
+)
 from gametheory_ukraine.modelling import model_file
 
 CAL = """\
@@ -348,6 +355,25 @@ def test_definitions_that_double_in_size_are_refused_at_the_limit(folder, with_a
             "line 18 (forms.normal.payoffs[0].payoffs.A)", f"more than {MAX_EXPANDED} parts")
 
 
+def _many_cells(cells, define):
+    lines = ["name: wide", "title: Wide", "players: [A, B]", "parameters:"]
+    lines += [f"  {n}: {{default: 1, low: 0, high: 2, description: d, source: s}}" for n in ("rho", "p", "c_R")]
+    lines += ["define:", define.rstrip("\n"), "forms:", "  normal:",
+              f"    actions: {{A: [{', '.join(f'a{i}' for i in range(cells))}], B: [b]}}", "    payoffs:"]
+    for i in range(cells):
+        lines += [f"      - play: {{A: a{i}, B: b}}", f"        payoffs: {{A: \"d7 + {i}\", B: 0}}"]
+    return "\n".join(lines) + "\n"
+
+
+def test_a_large_definition_in_many_cells_is_refused_by_the_total(folder):
+    ok = gtu.load_model(str(folder("wide.yaml", _many_cells(3, _doubling(8)))))
+    size = expression_size(ok.symbolic().payoffs[0][0, 0])
+    assert 500 < size <= MAX_EXPANDED  # each cell on its own is within the limit ...
+    cells = MAX_EXPANDED_TOTAL // size + 5  # ... but not this many of them
+    refused(folder("wide.yaml", _many_cells(cells, _doubling(8))), "wide.yaml: line",
+            f"more than {MAX_EXPANDED_TOTAL} parts together")
+
+
 # The Russian payoffs of two cells of the territory model's normal form as that file wrote them out in full
 # (demand all of Donbas and settle / cede all of Donbas; limited swap / accept a limited swap) ...
 TERRITORY_FULL = {
@@ -438,7 +464,8 @@ def test_bad_includes_and_definitions_end_with_one_line_from_gtu_show(folder):
     folder("b.yaml", _calibration("b", "a"))
     bad = {"cycle.yaml": model(include="a"), "path.yaml": model(include="../etc/passwd"),
            "recursive.yaml": model(define="  U: U\n"), "doubling.yaml": model(define=_doubling(60)),
-           "args.yaml": model(payoff_a="settle(" * 30 + "1, 1, 1" + "), 1, 1" * 29 + ")")}
+           "args.yaml": model(payoff_a="settle(" * 30 + "1, 1, 1" + "), 1, 1" * 29 + ")"),
+           "wide.yaml": _many_cells(3000, _doubling(8))}
     cases = [{"argv": ["show", str(folder(name, text))]} for name, text in bad.items()]
     outcomes = run_gtu(cases, seconds=10)
     assert_all_clean(outcomes, seconds=10)

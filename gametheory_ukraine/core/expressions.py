@@ -29,6 +29,7 @@ from .numbers import check_number_text
 
 __all__ = ["parse_expression", "parse_definition", "Definition", "ExpressionError", "ALLOWED_FUNCTIONS",
            "MAX_LENGTH", "MAX_DEPTH", "MAX_NODES", "MAX_POWER", "MAX_BITS", "MAX_DEGREE", "MAX_EXPANDED",
+           "MAX_EXPANDED_TOTAL",
            "expression_size"]
 
 ALLOWED_FUNCTIONS = ("min", "max", "exp", "log", "sqrt", "abs")
@@ -60,6 +61,11 @@ MAX_DEGREE = 1024
 #: expanded: about 25 times the largest payoff of the bundled models written out in full, so a chain of
 #: definitions that doubles at each step is refused long before it fills the memory.
 MAX_EXPANDED = 2000
+
+#: Most parts of all the payoffs and probabilities of one model file together once its definitions are expanded
+#: (about 60 times the bundled models' largest total): a short payoff calling a large definition in every cell of a
+#: large game is refused before it costs more than a file written out in full would.
+MAX_EXPANDED_TOTAL = 100_000
 
 _ADDITIVE = (ast.Add, ast.Sub)
 _MULTIPLICATIVE = (ast.Mult, ast.Div)
@@ -137,11 +143,12 @@ def expression_size(expr, limit: int | None = None) -> int:
     >>> expression_size(sympy.Symbol("a") + 1)
     3
     """
-    count = 0
-    for _ in sympy.preorder_traversal(expr):
+    count, stack = 0, [expr]
+    while stack:
         count += 1
         if limit is not None and count > limit:
             break
+        stack.extend(stack.pop().args)
     return count
 
 

@@ -24,7 +24,15 @@ import sympy
 import yaml
 
 from ..core.errors import ModelFileError, ParameterError, excerpt
-from ..core.expressions import ALLOWED_FUNCTIONS, Definition, ExpressionError, parse_definition, parse_expression
+from ..core.expressions import (
+    ALLOWED_FUNCTIONS,
+    MAX_EXPANDED_TOTAL,
+    Definition,
+    ExpressionError,
+    expression_size,
+    parse_definition,
+    parse_expression,
+)
 from ..core.frozen import FrozenDict
 from ..core.numbers import format_value, to_exact
 from ..core.reading import read_model_bytes
@@ -62,9 +70,20 @@ MAX_TOTAL_BYTES = MAX_MODEL_BYTES
 class _Ctx:
     """Where we are in the file, for error messages."""
 
-    def __init__(self, path: str) -> None:
+    def __init__(self, path: str, counted: list | None = None) -> None:
         self.path = path
         self.definitions: dict = {}
+        # parts of the expressions read so far with their definitions expanded, one count for a model and all it
+        # includes (a one-item list, shared); counted where definitions are in play
+        self.counted = counted if counted is not None else [0]
+
+    def count(self, expr, where: str, line: int | None) -> None:
+        """Add the size of *expr* to the count; refuse past :data:`MAX_EXPANDED_TOTAL`."""
+        self.counted[0] += expression_size(expr, MAX_EXPANDED_TOTAL - self.counted[0])
+        if self.counted[0] > MAX_EXPANDED_TOTAL:
+            self.fail(f"the expressions of this model and the files it includes have more than {MAX_EXPANDED_TOTAL} "
+                      "parts together once definitions are expanded", where, line,
+                      fix="use fewer cells or smaller definitions")
 
     def fail(self, message: str, where: str, line: int | None = None, fix: str | None = None):
         where = excerpt(where, 160)
@@ -123,11 +142,14 @@ def _one_line(ctx: _Ctx, value: Any, where: str, line: int | None) -> None:
 
 def _expr(ctx: _Ctx, value: Any, params: list[str], where: str, line: int | None):
     try:
-        return parse_expression(value, params, ctx.definitions)
+        result = parse_expression(value, params, ctx.definitions)
     except ExpressionError as exc:
         ctx.fail(f"bad expression {excerpt(repr(value))}: {exc}", where, line,
                  fix=exc.fix or "use numbers, declared parameter names, definitions, + - * / ** and "
-                                   "min/max/exp/log/sqrt/abs")
+                                "min/max/exp/log/sqrt/abs")
+    if ctx.definitions:  # a short text may stand for a large expression: count what it expands to
+        ctx.count(result, where, line)
+    return result
 
 
 class _Shared:
@@ -184,6 +206,7 @@ class _Loading:
 
     def __init__(self, budget: int) -> None:
         self.budget = budget
+        self.counted = [0]  # parts of expressions with definitions expanded (see _Ctx.count)
         self.done: dict[str, _Shared] = {}
         self.misses: list[str] = []  # files looked for beside an including file and not found
 
@@ -275,7 +298,7 @@ def _load_calibration(parent: _Ctx, path: Path, name: str, line: int | None, cha
                       loading: _Loading) -> _Shared:
     raw, data = _read_yaml(path, loading.budget, MAX_TOTAL_BYTES)
     loading.budget -= len(raw)
-    ctx = _Ctx(str(path))
+    ctx = _Ctx(str(path), loading.counted)
     if not isinstance(data, dict) or "calibration" not in data:
         is_model = isinstance(data, dict) and "name" in data
         what = "a model file (it has 'name:')" if is_model else "not a calibration file"
@@ -511,6 +534,7 @@ def _definitions(ctx: _Ctx, data: dict, scope: _Shared, owner: str | None) -> No
             ctx.fail(f"bad expression {excerpt(repr(value))}: {exc}", where, line,
                      fix=exc.fix or "use numbers, parameter names, earlier definitions, + - * / ** and "
                                     "min/max/exp/log/sqrt/abs")
+        ctx.count(definition.body, where, line)
         scope.definitions[name] = definition
         scope.definition_from[name] = owner
 
@@ -548,6 +572,7 @@ def parse_model(data: Any, path: str = "<model>", sha256: str = "", *, _loading:
     # ------------------------------------ includes, parameters, definitions, scenarios
     here = Path(path)
     loading = _loading or _Loading(MAX_TOTAL_BYTES)
+    ctx.counted = loading.counted
     shared = _resolve_includes(ctx, data, here.parent, [(here.stem, str(here.resolve()))], loading)
     scope = _own_scope(ctx, data, shared, None)
     pnames = list(scope.parameters)
