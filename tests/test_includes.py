@@ -275,9 +275,13 @@ def test_included_bytes_count_against_one_budget(folder, monkeypatch):
 
 def test_a_changed_calibration_is_read_again(folder):
     path = folder("m.yaml", model())
-    assert gtu.load_model(str(path)).parameters["p"].default == Fraction(6, 10)
+    before = gtu.load_model(str(path))
+    assert before.parameters["p"].default == Fraction(6, 10)
     folder("cal.yaml", CAL.replace("default: 0.6", "default: 0.55"))
-    assert gtu.load_model(str(path)).parameters["p"].default == Fraction(11, 20)
+    after = gtu.load_model(str(path))
+    assert after.parameters["p"].default == Fraction(11, 20)
+    # the model's hash covers what it includes: results stamped with it tell the two apart
+    assert after.sha256 != before.sha256 and len(after.sha256) == 64
 
 
 # ------------------------------------------------------------------ definitions
