@@ -359,6 +359,15 @@ def test_definitions_that_double_in_size_are_refused_at_the_limit(folder, with_a
             "line 18 (forms.normal.payoffs[0].payoffs.A)", f"more than {MAX_EXPANDED} parts")
 
 
+@pytest.mark.parametrize("payoff", ["f(f(f(9**64)))", "f(f(f(f(f(2)))))", "g(g(g(g(g(x)))))"])
+def test_numbers_put_into_definitions_stay_bounded(payoff):
+    f = parse_definition("f", ["a"], "a**64", [])
+    g = parse_definition("g", ["a"], "a**8*x", ["x"])
+    with pytest.raises(ExpressionError, match="bits|total power"):
+        parse_expression(payoff, ["x"], {"f": f, "g": g})
+    assert parse_expression("f(2)", [], {"f": f}) == 2 ** 64
+
+
 def _many_cells(cells, define):
     lines = ["name: wide", "title: Wide", "players: [A, B]", "parameters:"]
     lines += [f"  {n}: {{default: 1, low: 0, high: 2, description: d, source: s}}" for n in ("rho", "p", "c_R")]

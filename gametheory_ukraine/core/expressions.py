@@ -336,6 +336,11 @@ class _Converter:
                                   f"{given}", fix=f"write {usage}")
         converted = [self.convert(a) for a in args]
         self.expanded = True
+        for value, _ in converted:
+            # putting a number in computes its powers at once (a**64 with a = 9**64): bound them as a written power
+            if value.is_Rational and _bits(value) * max(1, d.degree) > MAX_BITS:
+                raise ExpressionError(f"{name}({excerpt(value)}, ...) would compute numbers of about "
+                                      f"{_bits(value) * d.degree} bits, more than {MAX_BITS}", fix=_SMALLER)
         degree = d.degree * max([1, *(c[1] for c in converted)])
         if degree > MAX_DEGREE:
             raise ExpressionError(f"the expression's total power of the parameters may exceed {MAX_DEGREE}",
