@@ -9,7 +9,7 @@ from .common import emit
 
 __all__ = ["HELP", "add_arguments", "run"]
 
-HELP = "list the available models"
+HELP = "list the available models (calibration files, which models include, are not listed)"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

@@ -1,4 +1,5 @@
-"""``gtu show``: a model's players, forms, parameters with their sources, and scenarios."""
+"""``gtu show``: a model's players, forms, parameters with their sources, scenarios, and what it takes from
+calibration files (includes, each parameter's origin, overrides) and its named definitions."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from .common import add_max_size, emit
 
 __all__ = ["HELP", "add_arguments", "run"]
 
-HELP = "show a model: players, forms, parameters with sources, scenarios"
+HELP = "show a model: players, forms, parameters with sources, scenarios, includes, overrides, definitions"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
