@@ -44,13 +44,14 @@ def analysis_dir() -> Path:
 def model_texts():
     sys.path.insert(0, str(ROOT))
     import gametheory_ukraine as gtu
-    from gametheory_ukraine.modelling.model_file import is_calibration_file
-    from gametheory_ukraine.modelling.registry import bundled_models_dir
+    from gametheory_ukraine.modelling.registry import bundled_models_dir, model_paths
 
-    for entry in sorted(bundled_models_dir().iterdir(), key=lambda e: e.name):
-        if not entry.name.endswith(".yaml") or is_calibration_file(entry):
-            continue  # a calibration file's parameters are checked in the models that include them
-        model = gtu.load_model(entry.name[:-5])
+    # the registry's models (calibration files and the claims table are not models; a calibration's parameters
+    # and scenarios are checked in the models that include them)
+    for name, path in sorted(model_paths().items()):
+        if path.parent != bundled_models_dir() or not path.name.endswith(".yaml"):
+            continue
+        model = gtu.load_model(name)
         for p in model.parameters.values():
             yield f"{model.name}: parameter {p.name}", p.source + " " + p.description
         for s in model.scenarios.values():
