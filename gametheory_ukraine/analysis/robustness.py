@@ -15,10 +15,11 @@ for shares near 0 or 1, where the normal approximation does not.
 **Drivers.** Sobol' indices (Sobol' 2001) of each outcome's indicator (1 where the point's outcome is that
 outcome, else 0) over the same box: S1, the share of the indicator's variance that one parameter explains alone,
 and ST, the share it takes part in, interactions included. A parameter with ST near 0 does not decide the
-outcome anywhere in the box. The design is Saltelli's extension of a scrambled Sobol' sequence with base size
-N, the largest power of two not above ``samples`` (N (D + 2) points for D parameters), solved on the same engines;
-the estimators are SALib's, through :func:`~gametheory_ukraine.analysis.sensitivity.sobol_indices`. With two
-outcomes the indicators are complements and their indices are equal.
+outcome anywhere in the box. The design is Saltelli's (2002) extension of a scrambled Sobol' sequence with base
+size N (N (D + 2) points for D parameters; by default the largest power of two not above ``samples``), solved on
+the same engines; the estimators are SALib's, through
+:func:`~gametheory_ukraine.analysis.sensitivity.sobol_indices`. With two outcomes the indicators are complements
+and their indices are equal.
 
 **The outcome of a point** is the sorted set of distinct outcomes of its equilibria
 (:func:`~gametheory_ukraine.solvers.signature.outcome_set`: each equilibrium's ``outcome_key``, the sweep table's
@@ -29,6 +30,15 @@ have measure zero in the box, so almost every point of a tree has one outcome.
 
 Everything is reproducible: the sample and the Sobol' design come from ``seed`` alone (no global random state).
 The work is estimated and refused past a budget before anything but one probe point is solved.
+
+References
+----------
+- E. B. Wilson (1927), "Probable inference, the law of succession, and statistical inference", *Journal of the
+  American Statistical Association* 22(158), pp. 209-212.
+- I. M. Sobol' (2001), "Global sensitivity indices for nonlinear mathematical models and their Monte
+  Carlo estimates", *Mathematics and Computers in Simulation* 55, pp. 271-280.
+- A. Saltelli (2002), "Making best use of model evaluations to compute sensitivity indices",
+  *Computer Physics Communications* 145(2), pp. 280-297.
 """
 
 from __future__ import annotations
@@ -163,14 +173,13 @@ class Robustness:
 
 # ------------------------------------------------------------------------------------------ statistics
 def wilson_interval(count: int, n: int, confidence: float = CONFIDENCE) -> tuple[float, float]:
-    """The Wilson score interval (Wilson 1927) of a binomial share *count* / *n*.
+    """The Wilson score interval (Wilson 1927) of a binomial share *count* / *n* at the *confidence* level.
 
     Examples
     --------
-    Agresti & Coull (1998), Table 1's example: 0 successes of 20 at 95 % give [0, 0.1611]:
+    5 of 10 at 95 % (z = 1.96): centre (0.5 + z²/20) / (1 + z²/10) = 0.5, half-width
+    z √(0.025 + z²/400) / (1 + z²/10) = 0.2634:
 
-    >>> [round(v, 4) for v in wilson_interval(0, 20)]
-    [0.0, 0.1611]
     >>> [round(v, 4) for v in wilson_interval(5, 10)]
     [0.2366, 0.7634]
     """
