@@ -44,6 +44,7 @@ References
 from __future__ import annotations
 
 import math
+import warnings
 from dataclasses import dataclass
 from statistics import NormalDist
 from typing import Any
@@ -359,7 +360,7 @@ def robustness(model, *, form: str | None = None, scenario: str | None = None, s
     outcomes = tuple(OutcomeShare(o, int(counts[o]), samples, int(counts[o]) / samples,
                                   *wilson_interval(int(counts[o]), samples)) for o in order)
 
-    # the outcome at the point itself: the probe of a plan over the box solves the corner, so solve it directly
+    # the outcome at the point itself, on the engine that solves the design
     plan = plan_sweep(model, ranges, form=form, scenario=scenario, method="mc", samples=sobol_points, seed=seed,
                       **budget)
     base_cols = {name: np.array([float(model.values(scenario)[name])]) for name in varied}
@@ -375,6 +376,21 @@ def robustness(model, *, form: str | None = None, scenario: str | None = None, s
         return np.zeros(len(X))  # the indices are computed below, once per outcome, from the same outcomes
 
     problem = {"names": varied, "bounds": [[float(p.low), float(p.high)] for p in pars]}
+    with warnings.catch_warnings():
+        # a rare outcome's indicator is constant on some of the design's blocks, which SALib warns about; its
+        # indices are still the estimates (near 0 where the outcome never appears)
+        warnings.filterwarnings("ignore", message="Constant values encountered", category=UserWarning)
+        drivers = _drivers(solve_design, problem, sobol_n, seed, order, varied, design_outcomes)
+    return Robustness(model=model.name, form=form, scenario=scenario, samples=samples, seed=seed,
+                      parameters=tuple(varied), held={k: str(v) for k, v in held.items()}, baseline=baseline,
+                      outcomes=outcomes, drivers=tuple(drivers), sobol_n=sobol_n, sobol_points=sobol_points,
+                      engine=plan.engine, points=points)
+
+
+def _drivers(solve_design, problem: dict, sobol_n: int, seed: int, order: list, varied: list,
+             design_outcomes: list) -> list[Driver]:
+    """Solve Saltelli's design once (through *solve_design*, which fills *design_outcomes*), then the Sobol'
+    indices of each outcome's indicator, the parameters of each by ST, largest first."""
     sobol_indices(solve_design, problem, n=sobol_n, seed=seed)
     at = np.concatenate(design_outcomes)
     drivers: list[Driver] = []
@@ -384,8 +400,4 @@ def robustness(model, *, form: str | None = None, scenario: str | None = None, s
         df = sobol_indices(lambda X, y=indicator: y, problem, n=sobol_n, seed=seed)
         ranked = sorted(varied, key=lambda name: (-float(df.loc[name, "ST"]), varied.index(name)))
         drivers += [Driver(o, name, float(df.loc[name, "S1"]), float(df.loc[name, "ST"])) for name in ranked]
-
-    return Robustness(model=model.name, form=form, scenario=scenario, samples=samples, seed=seed,
-                      parameters=tuple(varied), held={k: str(v) for k, v in held.items()}, baseline=baseline,
-                      outcomes=outcomes, drivers=tuple(drivers), sobol_n=sobol_n, sobol_points=sobol_points,
-                      engine=plan.engine, points=points)
+    return drivers
