@@ -10,7 +10,7 @@ from .common import add_max_size, emit, whole_number
 
 __all__ = ["HELP", "add_arguments", "run"]
 
-HELP = "share of the parameter box giving each equilibrium outcome (95% CI) and the parameters that decide it"
+HELP = "share of the parameter box giving each equilibrium outcome, with confidence intervals; what decides it"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
