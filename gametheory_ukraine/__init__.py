@@ -7,6 +7,7 @@ The public API is imported lazily so that ``gtu --help`` starts fast::
     result = gtu.solve(model.game("sequential"))
     found = gtu.thresholds(model, "c_I", form="sequential")      # where the equilibria change
     table = gtu.sweep(model, {"c_I": "0:4:5"}, form="sequential")  # one row per point and equilibrium
+    robust = gtu.robustness(model, form="sequential")              # each outcome's share of the box, drivers
     figure = gtu.draw_tree(model.game("sequential"), equilibrium=result[0])
 """
 
@@ -21,7 +22,7 @@ __all__ = [
     "__version__", "load_model", "list_models", "solve", "NormalFormGame", "GameTree", "Terminal",
     "Decision", "Chance", "Model", "Parameter", "Scenario", "Equilibrium", "EquilibriumSet",
     "GTUError", "ModelFileError", "ParameterError", "SolverError", "parse_expression", "thresholds", "sweep",
-    "draw_tree",
+    "robustness", "draw_tree",
 ]
 
 _LAZY = {
@@ -31,7 +32,7 @@ _LAZY = {
     "Scenario": "modelling.model", "Equilibrium": "solvers.results", "EquilibriumSet": "solvers.results",
     "GTUError": "core.errors", "ModelFileError": "core.errors", "ParameterError": "core.errors",
     "SolverError": "core.errors", "parse_expression": "core.expressions", "thresholds": "analysis.thresholds",
-    "sweep": "analysis.sweep", "draw_tree": "output.tree_drawing",
+    "sweep": "analysis.sweep", "robustness": "analysis.robustness", "draw_tree": "output.tree_drawing",
 }
 
 

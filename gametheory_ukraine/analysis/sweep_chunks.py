@@ -32,7 +32,7 @@ from . import sweep_points  # solve_point is looked up on its module when called
 from .sweep_plan import SweepPlan
 from .sweep_points import numeric_block, point_error
 
-__all__ = ["solve_chunk", "chunk_rows", "TableBuilder", "concat_tables", "chunk_error", "chunk_label",
+__all__ = ["solve_chunk", "chunk_rows", "solve_columns", "TableBuilder", "concat_tables", "chunk_error", "chunk_label",
            "CATEGORICAL_COLUMNS"]
 
 CATEGORICAL_COLUMNS = ("outcome", "outcome_key")
@@ -343,6 +343,31 @@ def solve_chunk(plan: SweepPlan, i: int) -> pd.DataFrame:
     lo, cols, rows = chunk_rows(plan, i)
     builder = TableBuilder(plan, len(rows.point))
     builder.append(lo, cols, rows)
+    return builder.frame()
+
+
+def solve_columns(plan: SweepPlan, cols: Mapping[str, np.ndarray]) -> pd.DataFrame:
+    """Rows of the sweep table at explicit points: *cols* maps each of the plan's varied parameters to its values
+    at the points (arrays of one length, inside the plan's ranges), solved by the plan's engine as a chunk is.
+
+    For designs a sweep cannot describe (e.g. Saltelli's, :mod:`gametheory_ukraine.analysis.robustness`);
+    ``point_id`` is the row of *cols*. Call it with at most ``plan.chunk_size`` points at a time to keep the
+    engine's temporaries within the plan's bounds.
+
+    Raises
+    ------
+    ParameterError
+        If *cols* does not give exactly the plan's varied parameters, all of one length.
+    """
+    varied = [name for name, _ in plan.specs]
+    lengths = {len(np.asarray(v)) for v in cols.values()}
+    if sorted(cols) != sorted(varied) or len(lengths) != 1:
+        raise ParameterError(f"explicit points must give each of {', '.join(varied)} once, all of one length",
+                             fix="pass one array per varied parameter of the plan")
+    cols = {name: cols[name] for name in varied}
+    rows = _ENGINE_ROWS[plan.engine](plan, cols, lengths.pop())
+    builder = TableBuilder(plan, len(rows.point))
+    builder.append(0, cols, rows)
     return builder.frame()
 
 

@@ -1,4 +1,5 @@
-"""Analysis results as text for the terminal: thresholds (``gtu thresholds``) and sensitivity (``gtu sensitivity``)."""
+"""Analysis results as text for the terminal: thresholds (``gtu thresholds``), sensitivity (``gtu sensitivity``) and
+robustness (``gtu robustness``)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from typing import Any
 from ..core.numbers import format_exact
 from .tables import text_table
 
-__all__ = ["thresholds_text", "sensitivity_text", "conditions_text"]
+__all__ = ["thresholds_text", "sensitivity_text", "conditions_text", "robustness_text"]
 
 
 def thresholds_text(result) -> str:
@@ -86,3 +87,34 @@ def sensitivity_text(result, written: str | None = None) -> str:
                 row[k] = row[k][:3 * widths[k] - 3] + "..."
     table = text_table(list(df.columns), cells, widths=widths)
     return "\n".join([head, "", table, ""] + list(result.notes) + ([f"written: {written}"] if written else []))
+
+
+def robustness_text(result, *, top: int = 5) -> str:
+    """A readable text of a :class:`~gametheory_ukraine.analysis.robustness.Robustness`: a heading, one row per
+    outcome (share and 95 % interval, the outcome at the point itself marked), then for each outcome its *top*
+    drivers by ST (the JSON output lists every parameter), and the notes.
+
+    Examples
+    --------
+    >>> import gametheory_ukraine as gtu
+    >>> from gametheory_ukraine.analysis.robustness import robustness
+    >>> res = robustness(gtu.load_model("chain-store"), form="sequential", samples=64, seed=0)
+    >>> print(robustness_text(res).splitlines()[0])
+    chain-store (sequential): robustness over 5 parameters, 64 sampled points, seed 0
+    """
+    head = (f"{result.model} ({result.form}" + (f", {result.scenario}" if result.scenario else "")
+            + f"): robustness over {len(result.parameters)} parameters, {result.samples:,} sampled points, "
+              f"seed {result.seed}")
+    rows = [[o.outcome + ("  (at the point)" if o.outcome == result.baseline else ""), f"{o.share:.3f}",
+             f"[{o.ci_low:.3f}, {o.ci_high:.3f}]"] for o in result.outcomes]
+    if result.baseline not in {o.outcome for o in result.outcomes}:
+        rows.append([result.baseline + "  (at the point)", "0.000", "(not in the sample)"])
+    shares = text_table(["outcome", "share", "95% CI (Wilson)"], rows, widths={0: 70})
+    driver_rows = []
+    for o in result.outcomes:
+        ranked = [d for d in result.drivers if d.outcome == o.outcome][:top]
+        for k, d in enumerate(ranked):
+            driver_rows.append([o.outcome if k == 0 else "", d.parameter, f"{d.S1:.3f}", f"{d.ST:.3f}"])
+    drivers = text_table(["outcome", "parameter", "S1", "ST"], driver_rows, widths={0: 50})
+    return "\n".join([head, "", shares, "", f"drivers (Sobol' indices of each outcome's indicator, top {top} by ST):",
+                      "", drivers, ""] + [f"note: {n}" for n in result.notes])
