@@ -44,11 +44,12 @@ def analysis_dir() -> Path:
 def model_texts():
     sys.path.insert(0, str(ROOT))
     import gametheory_ukraine as gtu
+    from gametheory_ukraine.modelling.model_file import is_calibration_file
     from gametheory_ukraine.modelling.registry import bundled_models_dir
 
     for entry in sorted(bundled_models_dir().iterdir(), key=lambda e: e.name):
-        if not entry.name.endswith(".yaml"):
-            continue
+        if not entry.name.endswith(".yaml") or is_calibration_file(entry):
+            continue  # a calibration file's parameters are checked in the models that include them
         model = gtu.load_model(entry.name[:-5])
         for p in model.parameters.values():
             yield f"{model.name}: parameter {p.name}", p.source + " " + p.description
