@@ -155,13 +155,14 @@ def check_S6(model) -> list[str]:
     if not fo < f_rf < fk:
         bad.append(f"reassurance-force f = {f_rf} not between {fo} and {fk}")
     # with a pledge that would be kept, the force makes Moscow refuse the open path but not the pledge
-    (eq,) = model.solve("sequential", "reassurance-force", a=5)
-    if (plan(model, eq, 0, "moscow_after_pledge"), plan(model, eq, 0, "moscow_after_path")) != ("settle", "fight on"):
-        bad.append("reassurance-force, a = 5: Moscow does not refuse (only) the open path")
+    for eq in model.solve("sequential", "reassurance-force", a=5):
+        if (plan(model, eq, 0, "moscow_after_pledge"), plan(model, eq, 0, "moscow_after_path")) != ("settle",
+                                                                                                  "fight on"):
+            bad.append("reassurance-force, a = 5: Moscow does not refuse (only) the open path")
     for f_val, want in [(fk - eps, "settle"), (fk + eps, "fight on")]:
-        (eq,) = model.solve("sequential", "reassurance-force", a=5, f=f_val)
-        if plan(model, eq, 0, "moscow_after_pledge") != want:
-            bad.append(f"f = {f_val}: Moscow's answer to a kept pledge is not {want}")
+        for eq in model.solve("sequential", "reassurance-force", a=5, f=f_val):
+            if plan(model, eq, 0, "moscow_after_pledge") != want:
+                bad.append(f"f = {f_val}: Moscow's answer to a kept pledge is not {want}")
     return bad
 
 
@@ -175,6 +176,8 @@ def check_S9(model) -> list[str]:
     if eq.outcome != OPEN:
         return [f"the window point's SPE is {eq.outcome}"]
     vals = model.values("baseline-2025", over)
+    if "kappa" not in vals:
+        return ["the Donbas deal's hazard does not depend on kappa"]
     hz = vals["rho"] * (1 + vals["kappa"])
     h_eff = hz + (1 - hz) * vals["pi_accession"]
     wc_r = at(model, Wc_R, **over)
