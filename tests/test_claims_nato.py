@@ -300,8 +300,9 @@ def own_backward_induction(pt):
 
 def test_baseline_robustness_share_by_own_backward_induction():
     """The baseline outcome holds in most of the box: at 400 random points (seed 20251, each parameter
-    uniform on [low, high], drawn in alphabetical order, rounded to 4 decimals) the solver's SPE outcome equals an independent backward
-    induction on the hand-derived payoffs, and the war continues at 371 of them (the model's findings)."""
+    uniform on [low, high], drawn in alphabetical order, rounded to 4 decimals) the solver's SPE outcome
+    equals an independent backward induction on the hand-derived payoffs, and the war continues at 371 of
+    them (the model's findings)."""
     rng = random.Random(20251)
     names = sorted(n for n in M.parameters if n != "x_prewar")
     wars = 0
