@@ -1,324 +1,378 @@
-"""Claims of DESIGN.md section 3 encoded by the ``nato`` model (Ukraine not joining NATO), as tests.
+"""Claims of the analysis encoded by the ``nato`` model (Ukraine not joining NATO), as tests.
 
-Each test states its claim (id and quote) and checks what the model's equilibria say about it. The
-thresholds are derived by hand in closed form, checked against sympy on the model's own symbolic payoffs,
-and then checked against the solver just below and just above the threshold, in both forms.
+Each claim has a check function that takes a loaded model and returns the list of ways in which the model
+fails the claim (empty: the claim holds). The test on the shipped model asserts an empty list; a mutation
+test writes a copy of the model file with one change that breaks the claim (a payoff's sign, a default, a
+term removed) and asserts that the same check reports a failure. The thresholds are derived here, by hand,
+in closed form from the calibration's formulas (independently of the model file's definitions), and
+compared with the exact solver on both sides.
 """
 
 from __future__ import annotations
 
+import itertools
+import random
 from fractions import Fraction as F
+from pathlib import Path
 
 import pytest
 import sympy as sp
 
 import gametheory_ukraine as gtu
-from gametheory_ukraine.analysis.relapse import expected_duration, settlement_value
+from gametheory_ukraine.analysis.relapse import settlement_value
 from gametheory_ukraine.games.reduce import to_normal_form
-from gametheory_ukraine.games.tree import Terminal
 
+MODEL_FILE = Path(gtu.__file__).resolve().parent.parent / "models" / "nato.yaml"
 M = gtu.load_model("nato")
 SCENARIOS = ["baseline-2025", "istanbul-2", "reassurance-force", "managed-freeze"]
-S = {name: sp.Symbol(name) for name in M.parameters}
-delta, rho, p, c_R, c_U, x = (S[n] for n in ("delta", "rho", "p", "c_R", "c_U", "x"))
-pi_US, m, tau, a, k, f = (S[n] for n in ("pi_US", "m", "tau", "a", "k", "f"))
-W_R = (p - c_R) / (1 - delta)                  # Fearon war values, present value in years of the stake
-W_U = (1 - p - c_U) / (1 - delta)
-D = 1 - delta * (1 - rho)                      # denominator of the relapse formula
+WAR = "war continues"
+TERMS, BROKEN = "settlement on Russian terms", "settlement, pledge broken"
+UNUSED, OPEN = "settlement, NATO path unused", "settlement, NATO path open"
+
+# --------------------------------------------------------------- the game derived by hand (sympy)
+S = {n: sp.Symbol(n) for n in ("delta", "rho", "p", "c_R", "c_U", "x_D", "kappa", "dp_belt", "dp_erosion",
+                               "pi_accession", "m", "tau", "a", "k", "f", "x_prewar")}
+delta, rho, p, c_R, c_U, x_D, kappa = (S[n] for n in ("delta", "rho", "p", "c_R", "c_U", "x_D", "kappa"))
+dp, pi, m, tau, a, k, f = (S["dp_belt"] + S["dp_erosion"], S["pi_accession"], S["m"], S["tau"], S["a"],
+                           S["k"], S["f"])
+h = rho * (1 + kappa)                                        # hazard of the Donbas deal
+W_R, W_U = (p - c_R) / (1 - delta), (1 - p - c_U) / (1 - delta)
+Wc_R, Wc_U = (p + dp - c_R) / (1 - delta), (1 - p - dp - c_U) / (1 - delta)
 
 
-def terminal(name: str) -> tuple:
-    """Symbolic payoffs (Russia, Ukraine) of a terminal of the sequential form."""
-    return next(n.payoffs for n in M.symbolic("sequential").nodes() if isinstance(n, Terminal) and n.name == name)
+def hand_exposed(s, w, extra):
+    """A deal paying s that relapses at h into w and, each year it survives, ends with chance pi in a war
+    worth w + extra: the relapse value with the competing hazards written out year by year."""
+    return (s + delta * h * w + delta * (1 - h) * pi * (w + extra)) / (1 - delta * (1 - h) * (1 - pi))
 
 
-def at(expr, **over):
-    """Exact value of a sympy expression at the baseline with overrides."""
-    vals = M.values("baseline-2025", over)
-    return sp.nsimplify(sp.sympify(expr).subs({S[n]: sp.Rational(v.numerator, v.denominator)
-                                              for n, v in vals.items()}))
+HAND = {  # terminal -> (Russia, Ukraine)
+    "war_rejected": (W_R, W_U), "war_after_path": (W_R, W_U), "war_after_pledge": (W_R, W_U - k),
+    "neutral_settlement": (settlement_value(x_D, Wc_R, h, delta) - f * tau,
+                           settlement_value(1 - x_D, Wc_U, h, delta) - k),
+    "pledge_broken": (hand_exposed(x_D, Wc_R, -tau) - f * tau, hand_exposed(1 - x_D, Wc_U, m - a) - k),
+    "path_unused": (settlement_value(x_D, Wc_R, h, delta) - f * tau, settlement_value(1 - x_D, Wc_U, h, delta)),
+    "path_open": (hand_exposed(x_D, Wc_R, -tau) - f * tau, hand_exposed(1 - x_D, Wc_U, m)),
+}
+# thresholds derived by hand (see the model's findings)
+A_STAR = m - (p + dp + c_U - x_D) / (1 - delta * (1 - h))
+PI_U = (x_D - p - c_U + delta * h * dp / (1 - delta)) / (delta * (1 - h) * (m - dp / (1 - delta)))
+PI_R = (x_D - p + c_R + delta * h * dp / (1 - delta)) / (delta * (1 - h) * (tau - dp / (1 - delta)))
+RHO_C = ((p + dp + c_U - x_D) / (m - a) - (1 - delta)) / (delta * (1 + kappa))
+W1_POINT = {"x_D": F(55, 100), "pi_accession": F(1, 5), "k": 0, "a": 5}
 
 
-def spe_outcomes(scenario: str = "baseline-2025", **over) -> set[str]:
-    return {eq.outcome for eq in M.solve("sequential", scenario, **over)}
+def at(model, expr, scenario="baseline-2025", **over):
+    """Exact value of a hand-derived expression at a scenario of *model* with overrides."""
+    vals = model.values(scenario, over)
+    return F(str(sp.nsimplify(expr.subs({S[n]: sp.Rational(v.numerator, v.denominator)
+                                          for n, v in vals.items() if n in S}))))
 
 
-def nash_pure_outcomes(scenario: str = "baseline-2025", **over) -> set[str]:
-    return {eq.outcome for eq in M.solve("normal", scenario, **over) if len(eq.outcome_distribution) == 1}
+def spe(model, scenario="baseline-2025", **over):
+    return {eq.outcome for eq in model.solve("sequential", scenario, **over)}
 
 
-def plan(eq, player: int, infoset: str) -> str:
-    """The pure action an equilibrium plays at *infoset* (tree equilibria)."""
-    infosets = M.symbolic("sequential").infosets()
-    probs = eq.strategies[player][infoset]
-    (action,) = [act for act, q in zip(infosets[infoset].actions, probs) if q == 1]
-    return action
+def pure_nash(model, scenario="baseline-2025", **over):
+    return {eq.outcome for eq in model.solve("normal", scenario, **over) if len(eq.outcome_distribution) == 1}
 
 
-def frac(expr) -> F:
-    r = sp.Rational(sp.nsimplify(expr))
-    return F(int(r.p), int(r.q))
+def plan(model, eq, player, infoset):
+    infosets = model.symbolic("sequential").infosets()
+    (act,) = [x for x, q in zip(infosets[infoset].actions, eq.strategies[player][infoset]) if q == 1]
+    return act
 
 
-# ----------------------------------------------------------------------------- structure of the model
-def test_stated_normal_form_is_the_strategic_form_of_the_tree():
-    """Both forms are the same strategic situation: the stated 4 x 4 normal form equals the reduced normal
-    form of the tree, payoff by payoff (symbolically) and outcome label by outcome label."""
-    stated = M.symbolic("normal")
-    tree_nf = to_normal_form(M.symbolic("sequential"))
-    # stated Russia plan -> (answer to a pledge, answer to the NATO path) as labelled in the tree
+def mutated(tmp_path, old, new, count=1):
+    """A copy of the model file with *old* replaced by *new* (exactly *count* times), loaded."""
+    text = MODEL_FILE.read_text(encoding="utf-8")
+    assert text.count(old) == count, (old, text.count(old))
+    path = tmp_path / "nato.yaml"
+    path.write_text(text.replace(old, new), encoding="utf-8")
+    return gtu.load_model(path)
+
+
+# ------------------------------------------------------------------------------- claim checks
+def check_W1(model) -> list[str]:
+    """W1: Russia demands Donbas and neutrality; the bargaining range is empty at the baseline, and the
+    demand "settle only on a neutrality pledge" is met exactly where the pledge would be kept."""
+    bad = []
+    res = model.solve("sequential", "baseline-2025")
+    if {eq.outcome for eq in res} != {WAR} or any(plan(model, eq, 1, "kyiv") != "reject Russia's terms" for eq in res):
+        bad.append("baseline: Kyiv does not reject Russia's terms")
+    best_u = max(at(model, HAND[t][1]) for t in ("neutral_settlement", "pledge_broken", "path_unused", "path_open"))
+    if not best_u < at(model, W_U):
+        bad.append("baseline: some version of Russia's terms beats the war for Kyiv (range not empty)")
+    for eq in model.solve("sequential", "baseline-2025", **W1_POINT):
+        if eq.outcome != TERMS or (plan(model, eq, 0, "moscow_after_pledge"),
+                                   plan(model, eq, 0, "moscow_after_path")) != ("settle", "fight on"):
+            bad.append(f"credible pledge: {eq.outcome}, not the demand met")
+    if at(model, A_STAR, **W1_POINT) > 5 or at(model, A_STAR, **{**W1_POINT, "a": F(1, 2)}) < F(1, 2):
+        bad.append("the W1 point does not separate a credible from an incredible pledge")
+    if spe(model, **{**W1_POINT, "a": F(1, 2)}) != {WAR}:
+        bad.append("an incredible pledge still gets the settlement")
+    demand = model.symbolic("normal").actions[0].index("settle only on a neutrality pledge")
+    if not any(eq.strategies[0][demand] == 1 and eq.outcome == TERMS
+               for eq in model.solve("normal", "baseline-2025", **W1_POINT)):
+        bad.append("normal form: the demand plan is not a Nash plan meeting the demand")
+    return bad
+
+
+def check_S5_W5(model) -> list[str]:
+    """S5/W5: the fickle US (pi_accession) decides, through a window: war below pi_U* (Kyiv rejects), a
+    settlement with the NATO path open between pi_U* and pi_R*, war above pi_R* (Moscow refuses)."""
+    bad = []
+    pu, pr = at(model, PI_U), at(model, PI_R)
+    base = model.values("baseline-2025")["pi_accession"]
+    if not base < pu < pr <= F(1, 5):
+        return [f"window not (baseline < pi_U* < pi_R* <= 0.2): {base}, {pu}, {pr}"]
+    eps = F(1, 1000)
+    for pi_val, want in [(0, WAR), (base, WAR), (pu - eps, WAR), (pu + eps, OPEN), (pr - eps, OPEN), (pr + eps, WAR),
+                         (F(1, 5), WAR)]:
+        if spe(model, pi_accession=pi_val) != {want}:
+            bad.append(f"pi_accession = {pi_val}: SPE {spe(model, pi_accession=pi_val)}, not {want}")
+        if want not in pure_nash(model, pi_accession=pi_val):
+            bad.append(f"pi_accession = {pi_val}: {want} not a pure Nash outcome")
+    return bad
+
+
+def check_S6(model) -> list[str]:
+    """S6: Russia's cost of NATO in Ukraine. tau decides whether Moscow accepts an open NATO path, and a
+    NATO-country force (f*tau) makes Moscow refuse the open path, then even a kept pledge."""
+    bad = []
+    (tau_star,) = sp.solve(sp.Eq(HAND["path_open"][0].subs(f, 0), W_R), tau)
+    ts = at(model, tau_star, **{**W1_POINT, "pi_accession": F(1, 20)})
+    eps = F(1, 100)
+    if not (model.parameters["tau"].low < ts < model.parameters["tau"].high):
+        return [f"tau* = {ts} outside tau's range"]
+    over = {**W1_POINT, "pi_accession": F(1, 20), "a": F(1, 2)}
+    if spe(model, **over, tau=ts - eps) != {OPEN} or spe(model, **over, tau=ts + eps) != {WAR}:
+        bad.append(f"tau*: {spe(model, **over, tau=ts - eps)} / {spe(model, **over, tau=ts + eps)}")
+    (f_open,) = sp.solve(sp.Eq(HAND["path_open"][0], W_R), f)
+    (f_kept,) = sp.solve(sp.Eq(HAND["neutral_settlement"][0], W_R), f)
+    fo, fk = at(model, f_open, "reassurance-force"), at(model, f_kept, "reassurance-force")
+    f_rf = model.values("reassurance-force")["f"]
+    if not fo < f_rf < fk:
+        bad.append(f"reassurance-force f = {f_rf} not between {fo} and {fk}")
+    # with a pledge that would be kept, the force makes Moscow refuse the open path but not the pledge
+    for eq in model.solve("sequential", "reassurance-force", a=5):
+        if (plan(model, eq, 0, "moscow_after_pledge"), plan(model, eq, 0, "moscow_after_path")) != ("settle",
+                                                                                                  "fight on"):
+            bad.append("reassurance-force, a = 5: Moscow does not refuse (only) the open path")
+    for f_val, want in [(fk - eps, "settle"), (fk + eps, "fight on")]:
+        for eq in model.solve("sequential", "reassurance-force", a=5, f=f_val):
+            if plan(model, eq, 0, "moscow_after_pledge") != want:
+                bad.append(f"f = {f_val}: Moscow's answer to a kept pledge is not {want}")
+    return bad
+
+
+def check_S9(model) -> list[str]:
+    """S9: settlements are prologues to another war. Every settlement's value is the relapse value at the
+    Donbas deal's hazard rho*(1 + kappa); an open NATO path raises the yearly collapse risk to
+    h + (1 - h)*pi_accession; and relapse risk erodes the pledge (a* rises with rho)."""
+    bad = []
+    over = {"pi_accession": F(1, 10)}                       # inside the window: the open-path settlement
+    (eq,) = model.solve("sequential", "baseline-2025", **over)
+    if eq.outcome != OPEN:
+        return [f"the window point's SPE is {eq.outcome}"]
+    vals = model.values("baseline-2025", over)
+    if "kappa" not in vals:
+        return ["the Donbas deal's hazard does not depend on kappa"]
+    hz = vals["rho"] * (1 + vals["kappa"])
+    h_eff = hz + (1 - hz) * vals["pi_accession"]
+    wc_r = at(model, Wc_R, **over)
+    w_mix = (hz * wc_r + (1 - hz) * vals["pi_accession"] * (wc_r - vals["tau"])) / h_eff
+    if eq.payoffs[0] != settlement_value(vals["x_D"], w_mix, h_eff, vals["delta"]):
+        bad.append(f"Russia's settlement payoff {eq.payoffs[0]} is not the relapse value at hazard {h_eff}")
+    (eq,) = model.solve("sequential", "baseline-2025", **W1_POINT)
+    vals = model.values("baseline-2025", W1_POINT)
+    if eq.payoffs[0] != settlement_value(vals["x_D"], at(model, Wc_R, **W1_POINT), hz, vals["delta"]):
+        bad.append("a kept pledge is not valued at the Donbas deal's hazard")
+    if not sp.simplify(sp.diff(A_STAR, rho) - delta * (1 + kappa) * (p + dp + c_U - x_D)
+                       / (1 - delta * (1 - h)) ** 2) == 0:
+        bad.append("hand derivative of a*")
+    lo, hi = at(model, A_STAR, rho=F(1, 100)), at(model, A_STAR, rho=F(1, 2))
+    if not lo < hi:
+        bad.append("a* does not rise with rho")
+    return bad
+
+
+def check_S12(model) -> list[str]:
+    """S12 ("strategically, there can be no winners"), as the model finds it with the calibration's
+    x_prewar: every equilibrium of every scenario leaves Ukraine below its pre-war value, and Russia above
+    its own, except where x_prewar > p - c_R (then the claim holds for both)."""
+    bad = []
+    for scenario in SCENARIOS:
+        vals = model.values(scenario)
+        v0_r, v0_u = vals["x_prewar"] / (1 - vals["delta"]), (1 - vals["x_prewar"]) / (1 - vals["delta"])
+        for form in ("normal", "sequential"):
+            for eq in model.solve(form, scenario):
+                if not eq.payoffs[1] < v0_u:
+                    bad.append(f"{scenario}/{form}: Ukraine not below its pre-war value")
+                if not eq.payoffs[0] > v0_r:
+                    bad.append(f"{scenario}/{form}: Russia not above its pre-war value")
+    border = at(model, p - c_R)                               # Russia's yearly war value
+    for x0, russia_below in [(border - F(1, 100), False), (border + F(1, 100), True)]:
+        (eq,) = model.solve("sequential", "baseline-2025", x_prewar=x0)
+        vals = model.values("baseline-2025", {"x_prewar": x0})
+        if (eq.payoffs[0] < x0 / (1 - vals["delta"])) is not russia_below:
+            bad.append(f"x_prewar = {x0}: Russia's side of S12 wrong")
+    return bad
+
+
+# ------------------------------------------------------------------------------ structure tests
+def test_terminal_payoffs_equal_the_hand_derivation():
+    """Every terminal of the tree equals the game derived by hand from the calibration's formulas."""
+    for node in M.symbolic("sequential").nodes():
+        if node.name in HAND:
+            for got, want in zip(node.payoffs, HAND[node.name]):
+                assert sp.simplify(got - want) == 0, node.name
+
+
+def test_stated_normal_form_is_the_reduced_strategic_form_of_the_tree():
+    """The stated 5 x 4 form is the tree's reduced normal form, payoff by payoff and label by label."""
+    stated, tree_nf = M.symbolic("normal"), to_normal_form(M.symbolic("sequential"))
     russia = {"settle only on a neutrality pledge": "moscow_after_pledge:settle, moscow_after_path:fight on",
               "settle either way": "moscow_after_pledge:settle, moscow_after_path:settle",
               "fight on either way": "moscow_after_pledge:fight on, moscow_after_path:fight on",
               "settle only if Kyiv keeps its NATO path": "moscow_after_pledge:fight on, moscow_after_path:settle"}
-    ukraine = {"neutrality pledge, kept": "kyiv:neutrality pledge, kyiv_pledge_test:keep the pledge",
-               "neutrality pledge, renege if the US backs accession":
-                   "kyiv:neutrality pledge, kyiv_pledge_test:renege if the US backs accession",
-               "keep NATO path, never seek accession": "kyiv:keep NATO path, kyiv_path_test:never seek accession",
-               "keep NATO path, seek accession if the US backs it":
-                   "kyiv:keep NATO path, kyiv_path_test:seek accession if the US backs it"}
-    for r, r_label in enumerate(stated.actions[0]):
-        for u, u_label in enumerate(stated.actions[1]):
-            tr = tree_nf.actions[0].index(russia[r_label])
-            tu = tree_nf.actions[1].index(ukraine[u_label])
-            assert stated.outcome((r, u)) == tree_nf.outcome((tr, tu)), (r_label, u_label)
-            for i in range(2):
-                assert sp.simplify(stated.payoffs[i][r, u] - tree_nf.payoffs[i][tr, tu]) == 0, (r_label, u_label, i)
+    pledge, path = "kyiv:cede Donbas with a neutrality pledge", "kyiv:cede Donbas, keep NATO path"
+    ukraine = {"reject Russia's terms": "kyiv:reject Russia's terms",
+               "cede Donbas with a neutrality pledge, kept": f"{pledge}, kyiv_pledge_test:keep the pledge",
+               "cede Donbas with a neutrality pledge, renege if the US backs accession":
+                   f"{pledge}, kyiv_pledge_test:renege if the US backs accession",
+               "cede Donbas, keep NATO path, never seek accession": f"{path}, kyiv_path_test:never seek accession",
+               "cede Donbas, keep NATO path, seek accession if the US backs it":
+                   f"{path}, kyiv_path_test:seek accession if the US backs it"}
+    assert len(tree_nf.actions[0]) == 4 and len(tree_nf.actions[1]) == 5
+    for (r, rl), (u, ul) in itertools.product(enumerate(stated.actions[0]), enumerate(stated.actions[1])):
+        tr, tu = tree_nf.actions[0].index(russia[rl]), tree_nf.actions[1].index(ukraine[ul])
+        assert stated.outcome((r, u)) == tree_nf.outcome((tr, tu)), (rl, ul)
+        for i in range(2):
+            assert sp.simplify(stated.payoffs[i][r, u] - tree_nf.payoffs[i][tr, tu]) == 0, (rl, ul, i)
 
 
-def test_every_settlement_is_valued_with_the_relapse_formula():
-    """Relapse built in: a kept settlement is V = (s + delta*rho*W)/(1 - delta*(1 - rho)); a settlement that
-    Kyiv would break in the year Washington backs accession is the same formula with the endogenous hazard
-    rho_eff = rho + (1 - rho)*pi_US and the war after it worth W + m - a (Ukraine) or W - tau (Russia)."""
-    rho_eff = rho + (1 - rho) * pi_US
-    for name, extra_u in [("neutral_settlement", -k), ("compromise", 0)]:
-        r_pay, u_pay = terminal(name)
-        assert sp.simplify(r_pay - (settlement_value(x, W_R, rho, delta) - f * tau)) == 0
-        assert sp.simplify(u_pay - (settlement_value(1 - x, W_U, rho, delta) + extra_u)) == 0
-    for name, cost, extra_u in [("pledge_broken", a, -k), ("freeze", 0, 0)]:
-        r_pay, u_pay = terminal(name)
-        w_r = (rho * W_R + (1 - rho) * pi_US * (W_R - tau)) / rho_eff
-        w_u = (rho * W_U + (1 - rho) * pi_US * (W_U + m - cost)) / rho_eff
-        assert sp.simplify(r_pay - (settlement_value(x, w_r, rho_eff, delta) - f * tau)) == 0
-        assert sp.simplify(u_pay - (settlement_value(1 - x, w_u, rho_eff, delta) + extra_u)) == 0
+def _pure_nash_outcomes(game):
+    A, B = game.payoffs
+    return {game.outcome((r, c)) for r, c in itertools.product(range(A.shape[0]), range(A.shape[1]))
+            if A[r, c] == max(A[:, c]) and B[r, c] == max(B[r, :])}
+
+
+def test_stated_normal_form_has_the_trees_pure_nash_outcomes_on_random_points():
+    """At 200 random points of the parameter box the stated normal form and the tree's reduced normal
+    form have the same pure Nash outcome sets (brute force over all cells)."""
+    rng = random.Random(15)
+    names = sorted(n for n in M.parameters if n != "x_prewar")
+    for _ in range(200):
+        pt = {n: F(round(M.parameters[n].low + (M.parameters[n].high - M.parameters[n].low) * rng.random(), 4))
+              for n in names}
+        assert _pure_nash_outcomes(M.game("normal", **pt)) == _pure_nash_outcomes(
+            to_normal_form(M.game("sequential", **pt))), pt
 
 
 @pytest.mark.parametrize("scenario", SCENARIOS)
-def test_subgame_perfect_equilibrium_is_unique_in_every_scenario(scenario):
-    """Defaults were chosen so that no backward-induction step ties: one SPE per scenario."""
+def test_every_shared_scenario_is_war_and_kyiv_never_cedes_donbas(scenario):
+    """War continues in every shared scenario, in both forms. Kyiv rejects Russia's terms in an SPE, and in
+    no SPE does it reach a settlement; under reassurance-force Moscow would fight the NATO path, so Kyiv is
+    indifferent between rejecting and offering it (two SPE, the same war)."""
     res = M.solve("sequential", scenario)
-    assert len(res) == 1 and res[0].regret == 0 and res.complete
+    assert {eq.outcome for eq in res} == {WAR}
+    assert "reject Russia's terms" in {plan(M, eq, 1, "kyiv") for eq in res}
+    assert len(res) == (2 if scenario == "reassurance-force" else 1)
+    assert WAR in pure_nash(M, scenario)
 
 
-def test_baseline_and_scenario_outcomes():
-    """The headline results, in both forms: war at baseline, under Istanbul-2 terms and with a reassurance
-    force; Moscow's managed freeze when Washington walks away."""
-    expected = {"baseline-2025": "war continues", "istanbul-2": "war continues",
-                "reassurance-force": "war continues", "managed-freeze": "managed freeze"}
-    for scenario, outcome in expected.items():
-        assert spe_outcomes(scenario) == {outcome}
-        assert outcome in nash_pure_outcomes(scenario)
-    eq = M.solve("sequential", "baseline-2025")[0]
-    assert eq.payoffs == (F(5), F(5, 2))          # W_R = 0.5/0.1, W_U = 0.25/0.1
+LABEL = {"war_rejected": WAR, "war_after_pledge": WAR, "war_after_path": WAR, "neutral_settlement": TERMS,
+         "pledge_broken": BROKEN, "path_unused": UNUSED, "path_open": OPEN}
 
 
-# ------------------------------------------------------------------------------------------ claims
+def own_backward_induction(pt):
+    """The SPE outcome by backward induction on the hand-derived payoffs (ties broken as in the text:
+    keep / never seek on a tie, settle on a tie; no ties occur at random points)."""
+    v = {t: [sp.Rational(str(e.subs({S[n]: sp.Rational(str(pt[n])) for n in pt}))) for e in pay]
+         for t, pay in HAND.items()}
+    kp = "neutral_settlement" if v["neutral_settlement"][1] >= v["pledge_broken"][1] else "pledge_broken"
+    mp = kp if v[kp][0] >= v["war_after_pledge"][0] else "war_after_pledge"
+    kq = "path_unused" if v["path_unused"][1] >= v["path_open"][1] else "path_open"
+    mq = kq if v[kq][0] >= v["war_after_path"][0] else "war_after_path"
+    return LABEL[max(["war_rejected", mp, mq], key=lambda t: v[t][1])]
+
+
+def test_baseline_robustness_share_by_own_backward_induction():
+    """The baseline outcome holds in most of the box: at 400 random points (seed 20251, each parameter
+    uniform on [low, high], drawn in alphabetical order, rounded to 4 decimals) the solver's SPE outcome
+    equals an independent backward induction on the hand-derived payoffs, and the war continues at 371 of
+    them (the model's findings)."""
+    rng = random.Random(20251)
+    names = sorted(n for n in M.parameters if n != "x_prewar")
+    wars = 0
+    for _ in range(400):
+        pt = {n: F(round(M.parameters[n].low + (M.parameters[n].high - M.parameters[n].low) * rng.random(), 4))
+              .limit_denominator(10000) for n in names}
+        got = spe(M, **pt)
+        assert got == {own_backward_induction(pt)}, pt
+        wars += got == {WAR}
+    assert wars == 371
+
+
+# ---------------------------------------------------------------------------------- claim tests
 @pytest.mark.claim("nato", "W1")
-def test_W1_russia_demands_neutrality_but_the_pledge_is_not_credible_at_baseline():
+def test_W1_the_bargaining_range_over_russias_terms_is_empty_and_the_demand_needs_a_credible_pledge():
     """W1 (Wallace 2025): "Russia continues to demand that Ukraine relinquish control over Donbas, renounce
-    ambitions to join NATO, and prevent Western troops from being deployed to its territory."
-
-    The model expresses the demand as Moscow's conditional plan "settle only on a neutrality pledge", which
-    is its subgame-perfect plan whenever the pledge is credible (a >= a*). At the baseline a = 0.5 < a* =
-    2.31: Kyiv would renege in the year Washington backs accession, so Moscow fights on after the pledge
-    too, and the bargaining range over NATO is empty (W1: "possibly empty bargaining range at baseline")."""
-    (eq,) = M.solve("sequential", "baseline-2025")
-    assert plan(eq, 1, "kyiv_pledge_test") == "renege if the US backs accession"
-    assert plan(eq, 0, "moscow_after_pledge") == "fight on"
-    assert plan(eq, 0, "moscow_after_path") == "fight on"
-    assert eq.outcome == "war continues"
-    # with a pledge that would be kept, the demand is exactly Moscow's plan, and it is met
-    (eq,) = M.solve("sequential", "baseline-2025", a=5)
-    assert plan(eq, 1, "kyiv_pledge_test") == "keep the pledge"
-    assert (plan(eq, 0, "moscow_after_pledge"), plan(eq, 0, "moscow_after_path")) == ("settle", "fight on")
-    assert plan(eq, 1, "kyiv") == "neutrality pledge"
-    assert eq.outcome == "settlement on Russian terms"
-    # in the normal form the same plan appears by its name
-    nash = M.solve("normal", "baseline-2025", a=5)
-    demand = M.symbolic("normal").actions[0].index("settle only on a neutrality pledge")
-    assert any(eq.strategies[0][demand] == 1 and eq.outcome == "settlement on Russian terms" for eq in nash)
-
-
-@pytest.mark.claim("nato", "W1")
-def test_W1_a_Nash_threat_that_is_not_subgame_perfect():
-    """W1's demand as a threat: in the managed-freeze scenario the normal form has a Nash equilibrium in which
-    Moscow's plan "settle only on a neutrality pledge" makes Kyiv pledge (and later renege), but the threat
-    to fight on against the NATO path is not credible, so the only SPE is the managed freeze (the chain-store
-    logic, Selten 1978)."""
-    nash = M.solve("normal", "managed-freeze")
-    assert {"settlement, then relapse", "managed freeze"} <= {eq.outcome for eq in nash}
-    assert spe_outcomes("managed-freeze") == {"managed freeze"}
-
-
-@pytest.mark.claim("nato", "S6")
-def test_S6_russias_penalty_for_nato_in_ukraine():
-    """S6 (Stanovaya 2025): "the Russian Foreign Ministry said again that there can be no NATO troops on
-    Ukrainian territory without Russia's participation."
-
-    (a) Moscow settles with a Kyiv that would seek accession iff x - (p - c_R) >= delta*(1 - rho)*pi_US*tau,
-    i.e. iff tau <= tau* = (x - p + c_R)/(delta*(1 - rho)*pi_US) (= 2.5513 at baseline < tau = 5).
-    (b) A NATO-country force charged f*tau blocks even a credible neutrality deal iff
-    f*tau > (x - p + c_R)/(1 - delta*(1 - rho)): with the reassurance force Moscow fights on a pledge that
-    would be kept, where without it Moscow settles."""
-    freeze_r, _ = terminal("freeze")
-    war_r, _ = terminal("war_after_path")
-    (tau_star,) = sp.solve(sp.Eq(freeze_r.subs(f, 0), war_r), tau)
-    assert sp.simplify(tau_star - (x - p + c_R) / (delta * (1 - rho) * pi_US)) == 0
-    t = frac(at(tau_star))
-    assert t == F(20000, 7839)                  # 0.1/(0.9*0.871*0.05) = 2.5513
-    assert spe_outcomes(tau=t - F(1, 100)) == {"managed freeze"}
-    assert spe_outcomes(tau=t + F(1, 100)) == {"war continues"}
-    assert "managed freeze" in nash_pure_outcomes(tau=t - F(1, 100))
-    assert "managed freeze" not in nash_pure_outcomes(tau=t + F(1, 100))
-    # (b) the force: the closed form, then the solver
-    neutral_r, _ = terminal("neutral_settlement")
-    (f_star,) = sp.solve(sp.Eq(neutral_r, war_r), f)
-    assert sp.simplify(f_star - (x - p + c_R) / (D * tau)) == 0
-    f_rf = frac(at(f_star, rho="0.093"))
-    assert f_rf < F(1, 4)                       # the scenario's f = 0.25 lies above the threshold
-    assert spe_outcomes("baseline-2025", a=5) == {"settlement on Russian terms"}
-    assert spe_outcomes("reassurance-force", a=5) == {"war continues"}
-    assert spe_outcomes("reassurance-force", a=5, f=f_rf - F(1, 100)) == {"settlement on Russian terms"}
-    assert spe_outcomes("reassurance-force", a=5, f=f_rf + F(1, 100)) == {"war continues"}
+    ambitions to join NATO, and prevent Western troops from being deployed to its territory." """
+    assert check_W1(M) == []
 
 
 @pytest.mark.claim("nato", "W5")
-def test_S5_W5_a_fickle_us_makes_moscow_fight_unless_it_walks_away():
-    """S5 (Stanovaya 2025): "Air support is likely, though Trump and his team have not specified what exactly
-    that support would mean in practice." W5 (Wallace 2025): "Trump’s equivocal position makes Washington a
-    fickle guarantor of any deal." and Moscow pushes "a ‘managed freeze’ that cements the status quo".
+def test_W5_the_fickle_us_decides_through_a_window_of_pi_accession():
+    """W5 (Wallace 2025): "Trump’s equivocal position makes Washington a fickle guarantor of any deal." """
+    assert check_S5_W5(M) == []
 
-    pi_US, the yearly chance that Washington backs accession, decides whether Moscow accepts a settlement
-    that leaves the NATO path open: iff pi_US <= pi* = (x - p + c_R)/(delta*(1 - rho)*tau) (= 0.0255 at
-    baseline). The baseline pi_US = 0.05 lies above (war); the managed-freeze scenario's 0.02 below."""
-    freeze_r, _ = terminal("freeze")
-    war_r, _ = terminal("war_after_path")
-    (pi_star,) = sp.solve(sp.Eq(freeze_r.subs(f, 0), war_r), pi_US)
-    assert sp.simplify(pi_star - (x - p + c_R) / (delta * (1 - rho) * tau)) == 0
-    ps = frac(at(pi_star))
-    assert F(2, 100) < ps < F(5, 100)
-    assert spe_outcomes(pi_US=ps - F(1, 1000)) == {"managed freeze"}
-    assert spe_outcomes(pi_US=ps + F(1, 1000)) == {"war continues"}
-    assert "managed freeze" in nash_pure_outcomes(pi_US=ps - F(1, 1000))
-    assert "managed freeze" not in nash_pure_outcomes(pi_US=ps + F(1, 1000))
-    assert spe_outcomes("managed-freeze") == {"managed freeze"}
+
+@pytest.mark.claim("nato", "S6")
+def test_S6_russias_cost_of_nato_in_ukraine():
+    """S6 (Stanovaya 2025): "the Russian Foreign Ministry said again that there can be no NATO troops on
+    Ukrainian territory without Russia's participation." """
+    assert check_S6(M) == []
 
 
 @pytest.mark.claim("nato", "S9")
-def test_S9_relapse_settlements_are_prologues_and_relapse_risk_erodes_the_pledge():
-    """S9 (Stanovaya 2025): "But it will most likely be doomed to repeat the fate of previous accords between
-    Moscow and Kyiv, like the Minsk agreements: rather than settling the conflict once and for all, it may
-    serve as a prologue to another war sometime down the road."
-
-    (a) The only settlement reached in any scenario (the managed freeze) collapses at the yearly rate
-    rho + (1 - rho)*pi_US, above the exogenous rho: Kyiv's plan to seek accession is an endogenous relapse.
-    (b) The credibility threshold a* = m - (p + c_U - x)/(1 - delta*(1 - rho)) rises with rho: the more
-    Minsk-like the settlement, the less a neutrality pledge is worth keeping."""
-    (eq,) = M.solve("sequential", "managed-freeze")
-    assert eq.outcome == "managed freeze"
-    vals = M.values("managed-freeze")
-    rho_eff = vals["rho"] + (1 - vals["rho"]) * vals["pi_US"]
-    assert rho_eff > vals["rho"]
-    assert expected_duration(rho_eff) < expected_duration(vals["rho"])
-    assert round(float(expected_duration(rho_eff)), 2) == 6.83
-    neutral_u, broken_u = terminal("neutral_settlement")[1], terminal("pledge_broken")[1]
-    (a_star,) = sp.solve(sp.Eq(neutral_u, broken_u), a)
-    assert sp.simplify(a_star - (m - (p + c_U - x) / D)) == 0
-    assert sp.simplify(sp.diff(a_star, rho) - delta * (p + c_U - x) / D**2) == 0   # > 0 when p + c_U > x
+def test_S9_settlements_are_prologues_to_another_war():
+    """S9 (Stanovaya 2025): "rather than settling the conflict once and for all, it may serve as a prologue
+    to another war sometime down the road." """
+    assert check_S9(M) == []
 
 
 @pytest.mark.claim("nato", "S12")
-def test_S12_no_side_ends_above_its_pre_war_value():
-    """S12 (Stanovaya 2025): "Tactically, the parties may win but, strategically, there can be no winners."
-
-    Pre-war values: q0/(1 - delta) for Russia and (1 - q0)/(1 - delta) for Ukraine (peace at the 2014-2022
-    split, no war costs). Every equilibrium, both forms, at the baseline and in every scenario, leaves both
-    sides strictly below them. For the baseline outcome (war) this holds iff p - c_R < q0 < p + c_U, i.e.
-    iff the pre-war split lay in Fearon's bargaining range (0.50, 0.75); q0 has no number in the analysis
-    (default 0.6 = p), so the claim is reproduced under that stated assumption."""
-    for scenario in SCENARIOS:
-        vals = M.values(scenario)
-        pre_r = vals["q0"] / (1 - vals["delta"])
-        pre_u = (1 - vals["q0"]) / (1 - vals["delta"])
-        for form in ("normal", "sequential"):
-            for eq in M.solve(form, scenario):
-                assert eq.payoffs[0] < pre_r and eq.payoffs[1] < pre_u, (scenario, form, eq.outcome)
-    # the boundary, by hand: at the baseline the war gives Russia 5 and Ukraine 2.5
-    (eq,) = M.solve("sequential", "baseline-2025")
-    lo, hi = F(1, 2), F(3, 4)                   # p - c_R and p + c_U
-    assert eq.payoffs == (lo / F(1, 10), (1 - hi) / F(1, 10))
-    for q0, holds in [(lo, False), (lo + F(1, 100), True), (hi - F(1, 100), True), (hi, False)]:
-        vals = M.values("baseline-2025", q0=q0)
-        below = (eq.payoffs[0] < vals["q0"] / (1 - vals["delta"])
-                 and eq.payoffs[1] < (1 - vals["q0"]) / (1 - vals["delta"]))
-        assert below is holds, q0
+def test_S12_no_winners_holds_for_ukraine_and_fails_for_russia():
+    """S12 (Stanovaya 2025): "Tactically, the parties may win but, strategically, there can be no winners." """
+    assert check_S12(M) == []
 
 
-# ------------------------------------------------------------------- thresholds in rho and in a
-def test_rho_threshold_for_a_credible_pledge():
-    """How the outcome changes with rho. The pledge is credible iff rho <= rho_c =
-    ((p + c_U - x)/(m - a) - (1 - delta))/delta (for m > a). At the baseline a = 0.5, rho_c < 0: no relapse
-    risk makes the pledge credible, and the war continues for every rho in [0.01, 0.5]. With a = 2,
-    rho_c = (0.15 - 0.1)/0.9 = 1/18: below it a settlement on Russian terms, above it war; at rho_c itself
-    Kyiv is indifferent and the solver reports both."""
-    neutral_u, broken_u = terminal("neutral_settlement")[1], terminal("pledge_broken")[1]
-    sols = [r for r in sp.solve(sp.Eq(neutral_u, broken_u), rho) if r != 1]   # rho = 1: no settlement years
-    hand = ((p + c_U - x) / (m - a) - (1 - delta)) / delta
-    assert len(sols) == 1 and sp.simplify(sols[0] - hand) == 0
-    assert at(hand) < 0                                        # baseline: never credible
-    for r in ("0.01", "0.05", "0.129", "0.2", "0.3", "0.5"):
-        assert spe_outcomes(rho=r) == {"war continues"}
-        assert nash_pure_outcomes(rho=r) == {"war continues"}
-    rc = frac(at(hand, a=2))
-    assert rc == F(1, 18)
-    eps = F(1, 1000)
-    assert spe_outcomes(a=2, rho=rc - eps) == {"settlement on Russian terms"}
-    assert spe_outcomes(a=2, rho=rc + eps) == {"war continues"}
-    assert spe_outcomes(a=2, rho=rc) == {"settlement on Russian terms", "war continues"}
-    assert "settlement on Russian terms" in nash_pure_outcomes(a=2, rho=rc - eps)
-    assert "settlement on Russian terms" not in nash_pure_outcomes(a=2, rho=rc + eps)
+# ------------------------------------------------------------------------------- mutation tests
+MUTATIONS = [
+    # (claim check, old text, new text, count): each change breaks the claim
+    (check_W1, "broken_U: exposed(1 - x_D, Wc_U, m - a) - k", "broken_U: exposed(1 - x_D, Wc_U, m) - k", 1),
+    (check_W1, "  x_D:\n", "  x_D:\n    override: test\n    default: 0.55\n", 0),
+    (check_S5_W5, "open_R: exposed(x_D, Wc_R, -tau) - force_R", "open_R: exposed(x_D, Wc_R, tau) - force_R", 1),
+    (check_S5_W5, "open_U: exposed(1 - x_D, Wc_U, m)", "open_U: exposed(1 - x_D, Wc_U, -m)", 1),
+    (check_S6, "force_R: f*tau", "force_R: 0*f*tau", 1),
+    (check_S6, "reassurance-force:\n    values: {f: 0.25}", "reassurance-force:\n    values: {f: 0.1}", 1),
+    (check_S9, "h_D: rho*(1 + kappa)", "h_D: rho", 1),
+    (check_S12, "W_R\", Ukraine: \"W_U\"}", "W_R - 3\", Ukraine: \"W_U\"}", None),
+]
 
 
-def test_audience_cost_threshold_at_baseline_rho():
-    """The audience cost that makes the pledge credible at the baseline rho = 0.129:
-    a* = m - (p + c_U - x)/(1 - delta*(1 - rho)) = 3 - 0.15/0.2161 = 2.3059. Below it war, above it a
-    settlement on Russian terms, in both forms."""
-    a_star = frac(at(m - (p + c_U - x) / D))
-    assert a_star == 3 - F(15, 100) / F(2161, 10000)
-    eps = F(1, 100)
-    assert spe_outcomes(a=a_star - eps) == {"war continues"}
-    assert spe_outcomes(a=a_star + eps) == {"settlement on Russian terms"}
-    assert "settlement on Russian terms" not in nash_pure_outcomes(a=a_star - eps)
-    assert "settlement on Russian terms" in nash_pure_outcomes(a=a_star + eps)
-
-
-def test_rho_threshold_for_moscow_to_accept_an_open_nato_path():
-    """The other effect of rho, which points the opposite way: Moscow accepts a settlement with a Kyiv that
-    would seek accession iff rho >= rho_s = 1 - (x - p + c_R)/(delta*pi_US*tau). A relapse back into the same
-    war costs Moscow nothing compared with fighting now, and it cuts short the years in which Washington
-    might back accession. At the baseline rho_s = 5/9 > 0.5 (war throughout the range); with pi_US = 0.03,
-    rho_s = 7/27: war below, managed freeze above."""
-    freeze_r, war_r = terminal("freeze")[0], terminal("war_after_path")[0]
-    (rs,) = sp.solve(sp.Eq(freeze_r.subs(f, 0), war_r), rho)
-    hand = 1 - (x - p + c_R) / (delta * pi_US * tau)
-    assert sp.simplify(rs - hand) == 0
-    assert frac(at(hand)) == F(5, 9)
-    r_s = frac(at(hand, pi_US="0.03"))
-    assert r_s == F(7, 27)
-    eps = F(1, 100)
-    assert spe_outcomes(pi_US="0.03", rho=r_s - eps) == {"war continues"}
-    assert spe_outcomes(pi_US="0.03", rho=r_s + eps) == {"managed freeze"}
-    assert "managed freeze" not in nash_pure_outcomes(pi_US="0.03", rho=r_s - eps)
-    assert "managed freeze" in nash_pure_outcomes(pi_US="0.03", rho=r_s + eps)
-
-
+@pytest.mark.parametrize("check, old, new, count", MUTATIONS,
+                         ids=[f"{c.__name__}-{i}" for i, (c, *_rest) in enumerate(MUTATIONS)])
+def test_claim_checks_fail_on_a_mutated_model(tmp_path, check, old, new, count):
+    """Each claim check reports a failure on a copy of the model file changed so that the claim breaks."""
+    text = MODEL_FILE.read_text(encoding="utf-8")
+    if count == 0:                                           # a parameter added with an override
+        path = tmp_path / "nato.yaml"
+        path.write_text(text.replace("\nparameters:\n", "\nparameters:\n  x_D:\n    override: \"mutation: a "
+                                     "lower Donbas share\"\n    default: 0.55\n"), encoding="utf-8")
+        model = gtu.load_model(path)
+    else:
+        model = mutated(tmp_path, old, new, text.count(old) if count is None else count)
+    assert check(model) != []

@@ -95,7 +95,7 @@ def test_model_html_has_every_parameter_with_its_source(name):
 
 def test_model_html_symbols_and_escaping():
     text = gtu.load_model("nato")._repr_html_()
-    assert "π<sub>US</sub>" in text and "<td" in text
+    assert "π<sub>N</sub>" in text and "<td" in text
     assert "τ" in text and "\\tau" not in text
     assert "Stanovaya (2025): &quot;" in text        # quotes in sources are escaped
 
@@ -214,7 +214,7 @@ def test_equilibria_html():
 def test_equilibria_html_trees_and_floats():
     tree_result = gtu.load_model("nato").solve("sequential")
     text = check_html(tree_result._repr_html_())
-    assert "Russia @ moscow_after_path: fight on" in text and "subgame-perfect" in text
+    assert "Ukraine @ kyiv: reject Russia" in text and "subgame-perfect" in text
     floats = gtu.load_model("chain-store").solve("normal", exact=False)
     text = check_html(floats._repr_html_())
     assert "float (tolerance 1e-09)" in text

@@ -121,20 +121,24 @@ def test_nato_rho_s_is_seven_27ths_with_pi_us_003(nato_rho):
 
 
 def test_nato_audience_cost_threshold_and_credible_pledge():
-    """models/README.md (nato): the pledge is credible iff a >= a* = m - (p + c_U - x)/(1 - delta(1 - rho)),
-    2.306 at the baseline; with a = 2, iff rho <= rho_c = ((p + c_U - x)/(m - a) - (1 - delta))/delta = 1/18.
-    At the baseline no rho in the range changes the outcome."""
-    delta, rho, p, c_U, x, m, a = S("delta", "rho", "p", "c_U", "x", "m", "a")
-    res = gtu.thresholds(NATO, "a", form="sequential", scenario="baseline-2025", grid=101)
+    """models/nato.yaml, findings (3): the pledge is credible iff a >= a* = m - G/(1 - delta*(1 - h_D)) with
+    G = p + dp_belt + dp_erosion + c_U - x_D and h_D = rho*(1 + kappa). Where Moscow refuses the open
+    path and Kyiv prefers a kept pledge to war (x_D = 0.55, pi_accession = 0.2, k = 0), a* = 3 - 0.3/0.27415
+    = 10449/5483 decides between war and a settlement on Russian terms; with a = 2 < m the direction in
+    rho is "credible iff rho <= rho_c", rho_c = (G/(m - a) - (1 - delta))/(delta*(1 + kappa)) = 4/27."""
+    delta, rho, p, c_U, x_D, m, a, kappa, db, de = S("delta", "rho", "p", "c_U", "x_D", "m", "a", "kappa",
+                                                     "dp_belt", "dp_erosion")
+    point = {"x_D": Fraction(55, 100), "pi_accession": Fraction(1, 5), "k": 0}
+    g = p + db + de + c_U - x_D
+    res = gtu.thresholds(NATO, "a", form="sequential", scenario="baseline-2025", values=point, grid=101)
     (t,) = res.thresholds
-    assert t.exact == Fraction(4983, 2161) and round(t.value, 3) == 2.306
-    assert same(t.expression, m - (p + c_U - x) / (1 - delta * (1 - rho)))
+    assert t.exact == 3 - Fraction(3, 10) / (1 - Fraction(9, 10) * (1 - Fraction(129, 1000) * Fraction(3, 2)))
+    assert same(t.expression, m - g / (1 - delta * (1 - rho * (1 + kappa))))
     assert t.change == "war continues -> settlement on Russian terms"
-    (t,) = gtu.thresholds(NATO, "rho", form="sequential", values={"a": 2}, grid=51).thresholds
-    assert t.exact == Fraction(1, 18)
-    assert same(t.expression, ((p + c_U - x) / (m - a) - (1 - delta)) / delta)
+    t = gtu.thresholds(NATO, "rho", form="sequential", values={**point, "a": 2}, grid=201).thresholds[0]
+    assert t.exact == Fraction(4, 27)
+    assert same(t.expression, (g / (m - a) - (1 - delta)) / (delta * (1 + kappa)))
     assert t.change == "settlement on Russian terms -> war continues"
-    assert gtu.thresholds(NATO, "rho", form="sequential", grid=51).thresholds == ()
 
 
 def test_change_at_the_end_of_the_range_is_a_note_not_a_threshold():
@@ -336,8 +340,8 @@ def test_transcendental_threshold_in_closed_form_with_float_bisection(write_mode
 
 
 def test_parameter_outside_the_payoffs_has_no_threshold():
-    """nato's q0 (the pre-war split) is used by the S12 claim only, not in any payoff."""
-    res = thresholds(NATO, "q0", form="sequential")
+    """nato's x_prewar (the pre-war split) is used by the S12 claim only, not in any payoff."""
+    res = thresholds(NATO, "x_prewar", form="sequential")
     assert res.thresholds == () and "does not enter" in res.notes[0]
 
 
