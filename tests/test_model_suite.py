@@ -14,9 +14,12 @@ import pytest
 import gametheory_ukraine as gtu
 from gametheory_ukraine.games.normal_form import NormalFormGame
 from gametheory_ukraine.games.tree import Chance, GameTree, Terminal
+from gametheory_ukraine.modelling.model_file import is_calibration_file
 from gametheory_ukraine.modelling.registry import bundled_models_dir
 
-BUNDLED = sorted(p.name.rsplit(".", 1)[0] for p in bundled_models_dir().iterdir() if p.name.endswith(".yaml"))
+# calibration files (shared parameters, scenarios and definitions that models include) are not models
+BUNDLED = sorted(p.name.rsplit(".", 1)[0] for p in bundled_models_dir().iterdir()
+                 if p.name.endswith(".yaml") and not is_calibration_file(p))
 
 
 def test_there_are_bundled_models():

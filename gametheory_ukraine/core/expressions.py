@@ -6,7 +6,9 @@ node by node into sympy through a whitelist. Nothing is ever passed to
 
 Allowed: numbers, the names of declared parameters, ``+ - * / **``, unary
 minus, parentheses, and the functions ``min``, ``max``, ``exp``, ``log``,
-``sqrt`` and ``abs``.
+``sqrt`` and ``abs``. A model file's named definitions (:class:`Definition`, made by
+:func:`parse_definition`) are expanded where they are used: a name without arguments
+stands for its expression, a definition with arguments is called like a function.
 """
 
 from __future__ import annotations
@@ -15,7 +17,8 @@ import ast
 import math
 import re
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from fractions import Fraction
 from functools import cache
 
@@ -24,8 +27,9 @@ import sympy
 from .errors import excerpt
 from .numbers import check_number_text
 
-__all__ = ["parse_expression", "ExpressionError", "ALLOWED_FUNCTIONS", "MAX_LENGTH", "MAX_DEPTH", "MAX_NODES",
-           "MAX_POWER", "MAX_BITS", "MAX_DEGREE"]
+__all__ = ["parse_expression", "parse_definition", "Definition", "ExpressionError", "ALLOWED_FUNCTIONS",
+           "MAX_LENGTH", "MAX_DEPTH", "MAX_NODES", "MAX_POWER", "MAX_BITS", "MAX_DEGREE", "MAX_EXPANDED",
+           "expression_size"]
 
 ALLOWED_FUNCTIONS = ("min", "max", "exp", "log", "sqrt", "abs")
 
@@ -52,6 +56,11 @@ MAX_BITS = 4096
 #: ``x**64 * y**64`` is 128): bounds the size of the exact number a parameter value turns into.
 MAX_DEGREE = 1024
 
+#: Most parts (sympy nodes: numbers, symbols, operations) of an expression once its named definitions are
+#: expanded: about 25 times the largest payoff of the bundled models written out in full, so a chain of
+#: definitions that doubles at each step is refused long before it fills the memory.
+MAX_EXPANDED = 2000
+
 _ADDITIVE = (ast.Add, ast.Sub)
 _MULTIPLICATIVE = (ast.Mult, ast.Div)
 
@@ -63,11 +72,15 @@ class ExpressionError(ValueError):
     ----------
     fix : str or None
         What to do about it, when it is not the generic advice about the whitelist.
+
+    unknown : str or None
+        The unknown name, when that is the problem.
     """
 
-    def __init__(self, message: str, fix: str | None = None) -> None:
+    def __init__(self, message: str, fix: str | None = None, unknown: str | None = None) -> None:
         super().__init__(message)
         self.fix = fix
+        self.unknown = unknown
 
 
 _SMALLER = (f"write a smaller expression: at most {MAX_LENGTH} characters, {MAX_DEPTH} levels of nesting, "
@@ -80,7 +93,103 @@ def _functions():
             "sqrt": sympy.sqrt, "abs": sympy.Abs}
 
 
-def parse_expression(text: str | int | float, parameters: Iterable[str]):
+@dataclass(frozen=True)
+class Definition:
+    """A named definition of a model file, ready to be expanded (see :func:`parse_definition`).
+
+    Attributes
+    ----------
+    name : str
+        The name it is used by.
+    args : tuple of str
+        Its argument names (empty for a plain named expression).
+    expression : str
+        The expression as written.
+    body : sympy.Expr
+        The expression over the parameters and one ``sympy.Dummy`` per argument (:attr:`dummies`), its
+        definitions already expanded.
+    dummies : tuple of sympy.Dummy
+        The arguments' stand-ins in :attr:`body` (they cannot clash with a parameter of the same name).
+    degree : int
+        An upper bound of the body's total power in the parameters and the arguments.
+    """
+
+    name: str
+    args: tuple
+    expression: str
+    body: object
+    dummies: tuple
+    degree: int
+
+    def expand(self, arguments: tuple = ()):
+        """The body with *arguments* (sympy expressions) put in for the argument names."""
+        if not self.args:
+            return self.body
+        return self.body.xreplace(dict(zip(self.dummies, arguments)))
+
+
+def expression_size(expr, limit: int | None = None) -> int:
+    """Parts of a sympy expression (nodes of its tree: numbers, symbols, operations), counted up to *limit* + 1.
+
+    Examples
+    --------
+    >>> import sympy
+    >>> expression_size(sympy.Symbol("a") + 1)
+    3
+    """
+    count = 0
+    for _ in sympy.preorder_traversal(expr):
+        count += 1
+        if limit is not None and count > limit:
+            break
+    return count
+
+
+def _check_expanded(expr, what: str) -> None:
+    if expression_size(expr, MAX_EXPANDED) > MAX_EXPANDED:
+        raise ExpressionError(f"{what} has more than {MAX_EXPANDED} parts once its definitions are expanded",
+                              fix="use fewer or smaller definitions: an expression built from definitions may have "
+                                  f"at most {MAX_EXPANDED} parts (sympy nodes) when written out")
+
+
+def parse_definition(name: str, args: Iterable[str], text: str | int | float, parameters: Iterable[str],
+                     definitions: Mapping[str, Definition] | None = None) -> Definition:
+    """Parse the body of a named definition into a :class:`Definition`.
+
+    Parameters
+    ----------
+    name : str
+        The definition's name (checked by the caller).
+    args : iterable of str
+        Its argument names: they may be used in *text* and stand for what a call passes.
+    text : str or number
+        The expression.
+    parameters : iterable of str
+        The parameter names it may use.
+    definitions : mapping of str to Definition, optional
+        The earlier definitions it may use.
+
+    Raises
+    ------
+    ExpressionError
+        As :func:`parse_expression`; also when the body, expanded, has more than :data:`MAX_EXPANDED` parts.
+
+    Examples
+    --------
+    >>> settle = parse_definition("settle", ["s", "h"], "s/(1 - d*(1 - h))", ["d"])
+    >>> parse_expression("settle(1, r)", ["d", "r"], {"settle": settle})
+    1/(-d*(1 - r) + 1)
+    """
+    args = tuple(args)
+    dummies = tuple(sympy.Dummy(a) for a in args)
+    body, degree = _parse(text, parameters, definitions or {}, dict(zip(args, dummies)))
+    _check_expanded(body, f"definition {name!r}")
+    expression = text if isinstance(text, str) else repr(text)
+    return Definition(name, args, expression.strip(), body, dummies, degree)
+
+
+def parse_expression(text: str | int | float, parameters: Iterable[str],
+                     definitions: Mapping[str, Definition] | None = None):
     """Parse *text* into a sympy expression over the declared *parameters*.
 
     Parameters
@@ -90,6 +199,8 @@ def parse_expression(text: str | int | float, parameters: Iterable[str]):
         are read exactly (``0.1`` is 1/10).
     parameters : iterable of str
         The names that may appear.
+    definitions : mapping of str to Definition, optional
+        Named definitions that may appear (see :func:`parse_definition`), expanded in the result.
 
     Returns
     -------
@@ -102,7 +213,8 @@ def parse_expression(text: str | int | float, parameters: Iterable[str]):
         not in :data:`ALLOWED_FUNCTIONS`, or any other construct; for an expression
         longer than :data:`MAX_LENGTH`, nested deeper than :data:`MAX_DEPTH` or with more
         than :data:`MAX_NODES` nodes; for numbers past :data:`~gametheory_ukraine.core.numbers.MAX_DIGITS`
-        or :data:`MAX_BITS`, and powers past :data:`MAX_POWER` or :data:`MAX_DEGREE`.
+        or :data:`MAX_BITS`, and powers past :data:`MAX_POWER` or :data:`MAX_DEGREE`; for unknown definitions,
+        calls with the wrong number of arguments, and expansions past :data:`MAX_EXPANDED` parts.
 
     Examples
     --------
@@ -113,16 +225,21 @@ def parse_expression(text: str | int | float, parameters: Iterable[str]):
     ...
     gametheory_ukraine.core.expressions.ExpressionError: calls are limited to min, max, exp, log, sqrt, abs
     """
+    return _parse(text, parameters, definitions or {}, {})[0]
+
+
+def _parse(text, parameters: Iterable[str], definitions: Mapping[str, Definition], local: dict):
+    """(expression, degree bound) of *text*; *local* maps argument names to their stand-ins."""
     if isinstance(text, bool):
         raise ExpressionError("true/false is not a number")
     if isinstance(text, int):
         _check_int(text)
-        return sympy.Integer(text)
+        return sympy.Integer(text), 0
     if isinstance(text, float):
         if not math.isfinite(text):
             raise ExpressionError(f"{text!r} is not a finite number")
         frac = Fraction(repr(text))
-        return sympy.Rational(frac.numerator, frac.denominator)
+        return sympy.Rational(frac.numerator, frac.denominator), 0
     if not isinstance(text, str):
         raise ExpressionError(f"expected a number or an expression string, got {type(text).__name__}")
     if len(text) > MAX_LENGTH:
@@ -137,10 +254,14 @@ def parse_expression(text: str | int | float, parameters: Iterable[str]):
     _check_shape(tree.body)
     names = set(parameters)
     symbols = {name: sympy.Symbol(name) for name in names}
-    result = _Converter(source, symbols).convert(tree.body)[0]
+    symbols.update(local)
+    converter = _Converter(source, symbols, definitions)
+    result, degree = converter.convert(tree.body)
     if result.has(sympy.zoo, sympy.nan, sympy.oo, -sympy.oo):
-        raise ExpressionError(f"the expression is undefined ({result}): a division by zero?")
-    return result
+        raise ExpressionError(f"the expression is undefined ({excerpt(result, 200)}): a division by zero?")
+    if converter.expanded:
+        _check_expanded(result, "the expression")
+    return result, degree
 
 
 def _check_int(value: int) -> None:
@@ -191,9 +312,30 @@ def _bits(number) -> int:
 class _Converter:
     """ast -> sympy through the whitelist; returns (expression, degree in the parameters)."""
 
-    def __init__(self, source: str, symbols: dict) -> None:
+    def __init__(self, source: str, symbols: dict, definitions: Mapping[str, Definition] | None = None) -> None:
         self.source = source
         self.symbols = symbols
+        self.definitions = definitions or {}
+        self.expanded = False  # whether a definition was used (then the result's size is checked)
+
+    def definition(self, node: ast.AST, name: str, args: list):
+        """A use of the definition *name*: its expansion and the degree bound."""
+        d = self.definitions[name]
+        if len(args) != len(d.args):
+            usage = f"{name}({', '.join(d.args)})" if d.args else name
+            given = f"called with {len(args)} argument{'s' * (len(args) != 1)}" if isinstance(node, ast.Call) \
+                else "used without arguments"
+            raise ExpressionError(f"definition {name!r} takes {len(d.args)} argument{'s' * (len(d.args) != 1)}, "
+                                  f"{given}", fix=f"write {usage}")
+        converted = [self.convert(a) for a in args]
+        self.expanded = True
+        degree = d.degree * max([1, *(c[1] for c in converted)])
+        if degree > MAX_DEGREE:
+            raise ExpressionError(f"the expression's total power of the parameters may exceed {MAX_DEGREE}",
+                                  fix=_SMALLER)
+        result = d.expand(tuple(c[0] for c in converted))
+        _check_expanded(result, f"the use of {name!r}")
+        return result, degree
 
     def literal(self, node: ast.Constant):
         value = node.value
@@ -220,10 +362,14 @@ class _Converter:
         if isinstance(node, ast.Name):
             if node.id in self.symbols:
                 return self.symbols[node.id], 1
+            if node.id in self.definitions:
+                return self.definition(node, node.id, [])
             if node.id in ALLOWED_FUNCTIONS:
                 raise ExpressionError(f"function {node.id!r} must be called, e.g. {node.id}(x)")
             known = excerpt(", ".join(sorted(self.symbols)) or "none", 200)
-            raise ExpressionError(f"unknown name '{excerpt(node.id)}' (declared parameters: {known})")
+            defined = excerpt(", ".join(self.definitions), 200)
+            raise ExpressionError(f"unknown name '{excerpt(node.id)}' (declared parameters: {known}"
+                                  + (f"; definitions: {defined})" if defined else ")"), unknown=node.id)
         if isinstance(node, ast.BinOp) and isinstance(node.op, _ADDITIVE):
             operands, ops = _chain(node)
             first, degree = self.convert(operands[0])
@@ -264,10 +410,17 @@ class _Converter:
                 return operand, degree
             raise ExpressionError(f"operator {type(node.op).__name__} is not allowed")
         if isinstance(node, ast.Call):
-            if not isinstance(node.func, ast.Name) or node.func.id not in ALLOWED_FUNCTIONS:
-                raise ExpressionError("calls are limited to " + ", ".join(ALLOWED_FUNCTIONS))
             if node.keywords:
                 raise ExpressionError("keyword arguments are not allowed")
+            if isinstance(node.func, ast.Name) and node.func.id in self.definitions:
+                return self.definition(node, node.func.id, node.args)
+            if not isinstance(node.func, ast.Name) or node.func.id not in ALLOWED_FUNCTIONS:
+                if isinstance(node.func, ast.Name) and node.func.id in self.symbols:
+                    raise ExpressionError(f"{excerpt(node.func.id)!r} is a parameter, not a function: it cannot be "
+                                          "called")
+                raise ExpressionError("calls are limited to " + ", ".join(ALLOWED_FUNCTIONS)
+                                      + (" and the definitions with arguments" if self.definitions else ""),
+                                      unknown=node.func.id if isinstance(node.func, ast.Name) else None)
             converted = [self.convert(a) for a in node.args]
             args = [c[0] for c in converted]
             degree = max((c[1] for c in converted), default=0)

@@ -80,7 +80,11 @@ class Model:
     path : str
         The file it was loaded from.
     sha256 : str
-        Hash of the file's bytes.
+        Hash of the file's bytes (with included calibration files: of its hash and theirs).
+    meta : FrozenDict
+        What else the file says, kept as it is (``references``, ``findings``, ``notes``, ``form_differences``),
+        and what its includes and definitions gave it (see :attr:`includes`, :attr:`shared_from`,
+        :attr:`overrides`, :attr:`definitions`).
     """
 
     name: str
@@ -98,6 +102,28 @@ class Model:
     def form_differences(self) -> str:
         """Why the normal form's Nash outcomes differ from the sequential form's, if the file says so."""
         return str(self.meta.get("form_differences", "") or "")
+
+    @property
+    def includes(self) -> tuple[str, ...]:
+        """The calibration files the model includes, directly or through another, each after those it includes."""
+        return tuple(self.meta.get("includes", ()))
+
+    @property
+    def shared_from(self) -> FrozenDict:
+        """Parameter name -> the calibration it comes from (``None`` for the model's own)."""
+        return self.meta.get("shared_from") or FrozenDict({name: None for name in self.parameters})
+
+    @property
+    def overrides(self) -> tuple[FrozenDict, ...]:
+        """Each shared parameter or scenario value the model (or a calibration on the way) replaces:
+        ``{"parameter" or "scenario": name, "reason": ..., "by": model or calibration name}``."""
+        return tuple(self.meta.get("overrides", ()))
+
+    @property
+    def definitions(self) -> tuple[FrozenDict, ...]:
+        """The named definitions the payoffs could use: ``{"name", "args", "expression", "shared_from"}`` each, the
+        included ones first. Already expanded in :attr:`forms`."""
+        return tuple(self.meta.get("definitions", ()))
 
     def __repr__(self) -> str:
         return (f"<Model {self.name!r}: {len(self.players)} players, {len(self.parameters)} parameters, "

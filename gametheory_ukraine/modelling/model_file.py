@@ -13,7 +13,9 @@ import hashlib
 import itertools
 import os
 import re
+from dataclasses import replace
 from fractions import Fraction
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -22,16 +24,18 @@ import sympy
 import yaml
 
 from ..core.errors import ModelFileError, ParameterError, excerpt
-from ..core.expressions import ExpressionError, parse_expression
+from ..core.expressions import ALLOWED_FUNCTIONS, Definition, ExpressionError, parse_definition, parse_expression
 from ..core.frozen import FrozenDict
-from ..core.numbers import to_exact
+from ..core.numbers import format_value, to_exact
 from ..core.reading import read_model_bytes
 from ..games.normal_form import NormalFormGame
 from ..games.tree import Chance, Decision, GameTree, Terminal
 from ..io.yaml_lines import MAX_MODEL_BYTES, LineDict, LineList, UnsafeValueError, load_yaml_with_lines
+from .bundled import bundled_models_dir
 from .model import Model, Parameter, Scenario
 
-__all__ = ["load_model_file", "parse_model", "FORM_NAMES", "MAX_TREE_DEPTH"]
+__all__ = ["load_model_file", "parse_model", "is_calibration_file", "FORM_NAMES", "MAX_TREE_DEPTH",
+           "MAX_INCLUDE_DEPTH", "MAX_TOTAL_BYTES"]
 
 #: Deepest game tree a model file may describe (moves on the longest path from the root); the
 #: solvers and drawings walk trees recursively.
@@ -40,6 +44,19 @@ MAX_TREE_DEPTH = 200
 FORM_NAMES = ("normal", "sequential")
 _NAME_RE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _MODEL_NAME_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+_DEFINE_RE = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_]*)\s*(?:\((.*)\))?\s*$", re.S)
+_CALIBRATION_LINE = re.compile(r"^calibration\s*:", re.M)
+_NAME_LINE = re.compile(r"^name\s*:", re.M)
+_MODEL_KEYS = {"name", "title", "description", "players", "parameters", "scenarios", "forms", "references", "findings",
+               "notes", "form_differences", "include", "define"}
+_CALIBRATION_KEYS = {"calibration", "title", "description", "units", "parameters", "scenarios", "define", "include",
+                     "references", "notes"}
+
+#: Deepest chain of includes (a model including a calibration that includes another ... counts each step).
+MAX_INCLUDE_DEPTH = 4
+
+#: Most bytes of a model file and every file it includes, together.
+MAX_TOTAL_BYTES = MAX_MODEL_BYTES
 
 
 class _Ctx:
@@ -47,6 +64,7 @@ class _Ctx:
 
     def __init__(self, path: str) -> None:
         self.path = path
+        self.definitions: dict = {}
 
     def fail(self, message: str, where: str, line: int | None = None, fix: str | None = None):
         where = excerpt(where, 160)
@@ -105,19 +123,410 @@ def _one_line(ctx: _Ctx, value: Any, where: str, line: int | None) -> None:
 
 def _expr(ctx: _Ctx, value: Any, params: list[str], where: str, line: int | None):
     try:
-        return parse_expression(value, params)
+        return parse_expression(value, params, ctx.definitions)
     except ExpressionError as exc:
         ctx.fail(f"bad expression {excerpt(repr(value))}: {exc}", where, line,
-                 fix=exc.fix or "use numbers, declared parameter names, + - * / ** and min/max/exp/log/sqrt/abs")
+                 fix=exc.fix or "use numbers, declared parameter names, definitions, + - * / ** and "
+                                   "min/max/exp/log/sqrt/abs")
 
 
-def parse_model(data: Any, path: str = "<model>", sha256: str = "") -> Model:
-    """Build a :class:`Model` from parsed YAML (see :func:`load_model_file`)."""
+class _Shared:
+    """What a file's includes give it: parameters, scenarios and definitions, each with the calibration it comes
+    from, the overrides made on the way, and the included files."""
+
+    def __init__(self) -> None:
+        self.parameters: dict[str, Parameter] = {}
+        self.param_from: dict[str, str | None] = {}
+        self.scenarios: dict[str, Scenario] = {}
+        self.scenario_from: dict[str, str | None] = {}
+        self.definitions: dict[str, Definition] = {}
+        self.definition_from: dict[str, str | None] = {}
+        self.overrides: list[dict] = []
+        self.includes: list[str] = []             # calibration names, each after the ones it includes
+        self.files: dict[str, tuple] = {}         # calibration name -> (path, sha256, mtime_ns, size)
+
+    def merge(self, ctx: _Ctx, other: _Shared, line: int | None) -> None:
+        """Add a sibling include's scope; the same name from two different declarations is refused."""
+        for kind, mine, theirs, src_mine, src_theirs in (
+                ("parameter", self.parameters, other.parameters, self.param_from, other.param_from),
+                ("definition", self.definitions, other.definitions, self.definition_from, other.definition_from)):
+            for name, value in theirs.items():
+                if name in mine and mine[name] is not value:
+                    ctx.fail(f"{kind} {name!r} is declared both in {src_mine[name]!r} and in {src_theirs[name]!r}",
+                             "include", line, fix="declare it in one calibration file only, or include one file from "
+                                                  "the other and override it there")
+                mine.setdefault(name, value)
+                src_mine.setdefault(name, src_theirs[name])
+        for name, sc in other.scenarios.items():
+            if name not in self.scenarios:
+                self.scenarios[name] = sc
+                self.scenario_from[name] = other.scenario_from[name]
+                continue
+            values = dict(self.scenarios[name].values)
+            for pname, value in sc.values.items():
+                if pname in values and values[pname] != value:
+                    ctx.fail(f"scenario {name!r} gives {pname} two values, in {self.scenario_from[name]!r} and in "
+                             f"{other.scenario_from[name]!r}", "include", line,
+                             fix="set it in one calibration file only")
+                values[pname] = value
+            self.scenarios[name] = Scenario(name, self.scenarios[name].description, FrozenDict(values))
+        for override in other.overrides:
+            if override not in self.overrides:
+                self.overrides.append(override)
+        for name in other.includes:
+            if name not in self.includes:
+                self.includes.append(name)
+        self.files.update(other.files)
+
+
+class _Loading:
+    """State of one load: the bytes left of the budget and the calibration files already read."""
+
+    def __init__(self, budget: int) -> None:
+        self.budget = budget
+        self.done: dict[str, _Shared] = {}
+        self.misses: list[str] = []  # files looked for beside an including file and not found
+
+
+def _include_names(ctx: _Ctx, data: dict) -> list[tuple[str, int | None]]:
+    raw = data.get("include")
+    line = _line(data, "include")
+    if raw is None:
+        return []
+    items = [(raw, line)] if isinstance(raw, str) else [(v, _line(raw, i)) for i, v in enumerate(raw)] \
+        if isinstance(raw, list) else None
+    if not items:
+        ctx.fail("include must be a calibration name or a list of names", "include", line,
+                 fix="write e.g. 'include: calibration-2025'")
+    seen = set()
+    for name, nline in items:
+        if not isinstance(name, str) or not _MODEL_NAME_RE.match(name):
+            ctx.fail(f"include {excerpt(repr(name))} is not a calibration name", "include", nline,
+                     fix="give the bare name of a calibration file in the models folder or beside this file "
+                         "(lower-case letters, digits, '-', '_'; no path, no suffix, no URL)")
+        if name in seen:
+            ctx.fail(f"{name!r} is included twice", "include", nline, fix="list it once")
+        seen.add(name)
+    return items
+
+
+def _find_include(ctx: _Ctx, name: str, base: Path, line: int | None, loading: _Loading):
+    """``<base>/<name>.yaml``, else the bundled models folder's; a Traversable."""
+    beside = base / f"{name}.yaml"
+    if beside.is_file():
+        return beside
+    loading.misses.append(str(beside))
+    bundled = bundled_models_dir() / f"{name}.yaml"
+    if bundled.is_file():
+        return bundled
+    ctx.fail(f"no calibration file {name + '.yaml'!r} beside this file or among the bundled models", "include", line,
+             fix="check the name, or put the calibration file in the same folder as this file")
+
+
+def _resolve_includes(ctx: _Ctx, data: dict, base: Path, chain: list[tuple[str, str]], loading: _Loading) -> _Shared:
+    """The scope the includes of *data* give it (read, checked and merged)."""
+    shared = _Shared()
+    for name, line in _include_names(ctx, data):
+        entry = _find_include(ctx, name, base, line, loading)
+        with resources.as_file(entry) as real:
+            key = str(Path(real).resolve())
+            if key in (k for _n, k in chain):
+                names = " -> ".join([n for n, _k in chain] + [name])
+                ctx.fail(f"include cycle: {names}", "include", line, fix="remove one of these includes")
+            if len(chain) > MAX_INCLUDE_DEPTH:
+                names = " -> ".join([n for n, _k in chain] + [name])
+                ctx.fail(f"includes are nested more than {MAX_INCLUDE_DEPTH} levels deep ({names})", "include",
+                         line, fix="include the deeper calibration files directly")
+            if key not in loading.done:
+                loading.done[key] = _load_calibration(ctx, Path(real), name, line, [*chain, (name, key)], loading)
+        shared.merge(ctx, loading.done[key], line)
+    return shared
+
+
+def _read_yaml(path: Path, limit: int, total: int | None = None) -> tuple[bytes, Any]:
+    """The bytes and the parsed YAML of *path*, at most *limit* bytes (*total*: the budget it counts against)."""
+    try:
+        raw = read_model_bytes(path, limit)
+    except ModelFileError as exc:
+        if total is None or not exc.message.startswith("file is larger"):
+            raise
+        raise ModelFileError(f"a model and the files it includes may hold at most {total} bytes together",
+                             path=str(path), fix="include smaller files") from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ModelFileError(f"not UTF-8 text (byte {exc.start})", path=str(path),
+                             fix="save the file as UTF-8") from None
+    try:
+        return raw, load_yaml_with_lines(text)
+    except UnsafeValueError as exc:
+        mark = exc.problem_mark
+        raise ModelFileError(exc.problem, path=str(path), where=f"line {mark.line + 1}, column {mark.column + 1}",
+                             fix=exc.fix) from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else None
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise ModelFileError(f"not valid YAML: {excerpt(problem, 200)}", path=str(path), where=where,
+                             fix="fix the YAML syntax there (indentation, quoting, colons)") from None
+
+
+def _load_calibration(parent: _Ctx, path: Path, name: str, line: int | None, chain: list,
+                      loading: _Loading) -> _Shared:
+    raw, data = _read_yaml(path, loading.budget, MAX_TOTAL_BYTES)
+    loading.budget -= len(raw)
+    ctx = _Ctx(str(path))
+    if not isinstance(data, dict) or "calibration" not in data:
+        is_model = isinstance(data, dict) and "name" in data
+        what = "a model file (it has 'name:')" if is_model else "not a calibration file"
+        parent.fail(f"include {name!r} ({path}) is {what}", "include", line,
+                    fix="include only calibration files: their top level has 'calibration: NAME'")
+    _check_keys(ctx, data, _CALIBRATION_KEYS, "")
+    calname = _req(ctx, data, "calibration", "", str)
+    if calname != name:
+        ctx.fail(f"calibration {excerpt(repr(calname))} is in a file named {name + '.yaml'!r}", "calibration",
+                 _line(data, "calibration"), fix=f"write 'calibration: {name}' (a calibration is named like its file)")
+    for key in ("title", "description", "units"):
+        if key in data and not isinstance(data[key], str):
+            ctx.fail(f"{key} must be text", key, _line(data, key))
+    _one_line(ctx, data.get("title"), "title", _line(data, "title"))
+    shared = _resolve_includes(ctx, data, path.parent, chain, loading)
+    scope = _own_scope(ctx, data, shared, name)
+    st = os.stat(path)
+    scope.files[name] = (str(path), hashlib.sha256(raw).hexdigest(), st.st_mtime_ns, st.st_size)
+    scope.includes.append(name)
+    return scope
+
+
+def _parameter(ctx: _Ctx, pname: Any, spec: Any, where: str, line: int | None,
+               base: Parameter | None = None) -> Parameter:
+    """One parameter's spec; with *base* (a shared parameter) an override: the fields given replace base's."""
+    if not isinstance(pname, str) or not _NAME_RE.match(pname):
+        ctx.fail(f"parameter name {pname!r} must be an identifier (letters, digits, _)", where, line)
+    if pname in ALLOWED_FUNCTIONS:
+        ctx.fail(f"parameter name {pname!r} is a function name", where, line, fix="rename the parameter")
+    if not isinstance(spec, dict):
+        ctx.fail("expected a mapping with symbol, default, low, high, description, source", where, line)
+    keys = {"symbol", "default", "low", "high", "description", "source", "unit"}
+    _check_keys(ctx, spec, keys | ({"override"} if base is not None else set()), where)
+    if base is not None:
+        reason = _req(ctx, spec, "override", where, str)
+        if not reason.strip():
+            ctx.fail("the override's reason is empty", f"{where}.override", _line(spec, "override"),
+                     fix="say why this model departs from the shared value")
+        fields: dict[str, Any] = {k: _number(ctx, spec, k, where) for k in ("default", "low", "high") if k in spec}
+        for key in ("symbol", "description", "source"):
+            if key in spec:
+                if not isinstance(spec[key], str) or not spec[key].strip():
+                    ctx.fail(f"{key} must be non-empty text", f"{where}.{key}", _line(spec, key))
+                fields[key] = spec[key].strip()
+        default, low, high = (fields.get(k, getattr(base, k)) for k in ("default", "low", "high"))
+    else:
+        default, low, high = (_number(ctx, spec, k, where) for k in ("default", "low", "high"))
+    if low > high:
+        ctx.fail(f"low ({excerpt(low)}) is greater than high ({excerpt(high)})", f"{where}.low",
+                 _line(spec, "low"), fix="swap them")
+    if not low <= default <= high:
+        ctx.fail(f"default {excerpt(default)} lies outside [low, high] = [{excerpt(low)}, {excerpt(high)}]",
+                 f"{where}.default", _line(spec, "default"), fix="widen the range or change the default")
+    if base is not None:
+        return replace(base, **fields)
+    source = _req(ctx, spec, "source", where, str,
+                  fix="every parameter needs a source: a quote from the analysis or a citation")
+    if not source.strip():
+        ctx.fail("source is empty", f"{where}.source", _line(spec, "source"),
+                 fix="quote the analysis or cite the literature")
+    desc = _req(ctx, spec, "description", where, str)
+    symbol = spec.get("symbol", pname)
+    if not isinstance(symbol, str):
+        ctx.fail("symbol must be text", f"{where}.symbol", _line(spec, "symbol"))
+    return Parameter(pname, symbol, default, low, high, desc.strip(), source.strip())
+
+
+def _own_scope(ctx: _Ctx, data: dict, shared: _Shared, owner: str | None) -> _Shared:
+    """*shared* with the file's own parameters, definitions and scenarios added (*owner*: the calibration's name,
+    None for a model)."""
+    scope = _Shared()
+    scope.includes = list(shared.includes)
+    scope.files = dict(shared.files)
+    scope.overrides = list(shared.overrides)
+    by = owner or data.get("name")
+    # -------------------------------------------------------------- parameters
+    raw_params = data.get("parameters", LineDict()) or LineDict()
+    if not isinstance(raw_params, dict):
+        ctx.fail("parameters must be a mapping name -> {symbol, default, low, high, description, source}",
+                 "parameters", _line(data, "parameters"))
+    scope.parameters, scope.param_from = dict(shared.parameters), dict(shared.param_from)
+    for pname, spec in raw_params.items():
+        where, line = f"parameters.{pname}", _line(raw_params, pname)
+        base = shared.parameters.get(pname) if isinstance(pname, str) else None
+        if base is not None and not (isinstance(spec, dict) and "override" in spec):
+            cal = shared.param_from[pname]
+            ctx.fail(f"parameter {pname!r} is already declared in calibration {cal!r} ({shared.files[cal][0]})",
+                     where, line, fix="remove it here to use the shared one, or add 'override: \"reason\"' to its "
+                                      "spec to replace the fields given here")
+        if base is None and isinstance(spec, dict) and "override" in spec:
+            ctx.fail(f"nothing to override: no included file declares parameter {pname!r}", f"{where}.override",
+                     _line(spec, "override"), fix="remove 'override' (or include the calibration that declares it)")
+        if isinstance(pname, str) and pname in shared.definitions:
+            ctx.fail(f"parameter {pname!r} clashes with the definition {pname!r} of calibration "
+                     f"{shared.definition_from[pname]!r}", where, line, fix="rename the parameter")
+        scope.parameters[pname] = _parameter(ctx, pname, spec, where, line, base)
+        if base is not None:
+            scope.overrides.append({"parameter": pname, "reason": spec["override"].strip(), "by": by})
+        else:
+            scope.param_from[pname] = owner
+    # ------------------------------------------------------------- definitions
+    scope.definitions, scope.definition_from = dict(shared.definitions), dict(shared.definition_from)
+    _definitions(ctx, data, scope, owner)
+    # --------------------------------------------------------------- scenarios
+    raw_sc = data.get("scenarios", LineDict()) or LineDict()
+    if not isinstance(raw_sc, dict):
+        ctx.fail("scenarios must be a mapping name -> {description, values}", "scenarios", _line(data, "scenarios"))
+    scope.scenarios, scope.scenario_from = dict(shared.scenarios), dict(shared.scenario_from)
+    for sname, spec in raw_sc.items():
+        where, line = f"scenarios.{sname}", _line(raw_sc, sname)
+        inherited = shared.scenarios.get(sname)
+        if not isinstance(spec, dict):
+            ctx.fail("expected a mapping with description and values", where, line)
+        _check_keys(ctx, spec, {"description", "values", "source"} | ({"override"} if inherited else set()), where)
+        if inherited is None:
+            sdesc = _req(ctx, spec, "description", where, str).strip()
+            values: dict[str, Fraction] = {}
+        else:
+            sdesc = spec.get("description", inherited.description)
+            if not isinstance(sdesc, str):
+                ctx.fail("description must be text", f"{where}.description", _line(spec, "description"))
+            sdesc = sdesc.strip()
+            values = dict(inherited.values)
+        svals = spec.get("values", LineDict()) or LineDict()
+        if not isinstance(svals, dict):
+            ctx.fail("values must be a mapping parameter -> number", f"{where}.values", _line(spec, "values"))
+        shared_set = []
+        for pname, raw in svals.items():
+            vwhere = f"{where}.values.{pname}"
+            if pname not in scope.parameters:
+                ctx.fail(f"unknown parameter {pname!r}", vwhere, _line(svals, pname),
+                         fix="declare it under parameters or fix the name")
+            try:
+                if isinstance(raw, bool):
+                    raise ValueError
+                value = to_exact(raw)
+            except (ValueError, TypeError) as exc:
+                ctx.fail(str(exc) if isinstance(raw, str) else f"{excerpt(repr(raw))} is not a number", vwhere,
+                         _line(svals, pname), fix="write e.g. 0.05 or 1/20 (quoted)")
+            p = scope.parameters[pname]
+            if not p.low <= value <= p.high:
+                ctx.fail(f"{pname}={excerpt(value)} is outside [{excerpt(p.low)}, {excerpt(p.high)}]", vwhere,
+                         _line(svals, pname), fix="change the value or the parameter's range")
+            if inherited is not None and pname in shared.parameters:
+                shared_set.append(pname)
+            values[pname] = value
+        if inherited is not None:
+            if shared_set and "override" not in spec:
+                ctx.fail(f"scenario {sname!r} of calibration {shared.scenario_from[sname]!r} would get a new value "
+                         f"for the shared parameter {shared_set[0]!r}", f"{where}.values.{shared_set[0]}",
+                         _line(svals, shared_set[0]), fix="add 'override: \"reason\"' to the scenario, or set only "
+                                                          "this file's own parameters in a shared scenario")
+            if "override" in spec:
+                reason = spec["override"]
+                if not isinstance(reason, str) or not reason.strip():
+                    ctx.fail("the override's reason must be non-empty text", f"{where}.override",
+                             _line(spec, "override"), fix="say why this model departs from the shared scenario")
+                if not shared_set:
+                    ctx.fail(f"nothing to override: scenario {sname!r} sets no shared parameter here",
+                             f"{where}.override", _line(spec, "override"), fix="remove 'override'")
+                scope.overrides.append({"scenario": sname, "reason": reason.strip(), "by": by})
+        else:
+            scope.scenario_from[sname] = owner
+        scope.scenarios[sname] = Scenario(str(sname), sdesc, FrozenDict(values))
+    # shared scenario values must lie in the (possibly overridden) ranges of this file
+    for sname, sc in scope.scenarios.items():
+        for pname, value in sc.values.items():
+            p = scope.parameters[pname]
+            if not p.low <= value <= p.high:
+                ctx.fail(f"scenario {sname!r} sets {pname}={format_value(value)}, outside the range "
+                         f"[{format_value(p.low)}, {format_value(p.high)}] this file gives it", f"parameters.{pname}",
+                         _line(raw_params, pname), fix=f"widen the range, or set the value here: scenarios: {sname}: "
+                                                       f"{{override: \"reason\", values: {{{pname}: ...}}}}")
+    return scope
+
+
+def _definitions(ctx: _Ctx, data: dict, scope: _Shared, owner: str | None) -> None:
+    """Parse the file's ``define:`` mapping into *scope* (in order; each may use the ones before it)."""
+    raw = data.get("define", LineDict()) or LineDict()
+    if not isinstance(raw, dict):
+        ctx.fail("define must be a mapping NAME: expression (or \"NAME(arg, ...)\": expression)", "define",
+                 _line(data, "define"), fix="write e.g. define: {W_R: (p - c_R)/(1 - delta)}")
+    heads: list[tuple[Any, str, tuple, int | None]] = []
+    for key in raw:
+        where, line = f"define.{key}", _line(raw, key)
+        match = _DEFINE_RE.match(key) if isinstance(key, str) else None
+        if match is None:
+            ctx.fail(f"definition {excerpt(repr(key))} is neither a name nor NAME(arg, ...)", where, line,
+                     fix="write NAME: expression or \"NAME(a, b)\": expression, names being identifiers")
+        name, arglist = match.group(1), match.group(2)
+        args: tuple = ()
+        if arglist is not None:
+            args = tuple(a.strip() for a in arglist.split(","))
+            if args == ("",):
+                ctx.fail(f"definition {name!r} has empty parentheses", where, line,
+                         fix=f"write {name} without parentheses for a definition without arguments")
+            for a in args:
+                if not _NAME_RE.match(a):
+                    ctx.fail(f"argument name {excerpt(repr(a))} of {name!r} is not an identifier", where, line,
+                             fix="use letters, digits and _ for argument names, separated by commas")
+            if len(set(args)) != len(args):
+                ctx.fail(f"definition {name!r} names an argument twice", where, line, fix="give each argument "
+                                                                                         "its own name")
+        heads.append((key, name, args, line))
+    later = {name: line for _key, name, _args, line in heads}
+    for key, name, args, line in heads:
+        where = f"define.{key}"
+        later.pop(name, None)
+        for what, ident in [("definition", name)] + [("argument", a) for a in args]:
+            clash = ("a function name" if ident in ALLOWED_FUNCTIONS
+                     else f"the parameter {ident!r}" if ident in scope.parameters
+                     else f"the definition {ident!r}" + (
+                         f" of calibration {scope.definition_from[ident]!r}" if scope.definition_from[ident] != owner
+                         else " above") if ident in scope.definitions
+                     else f"the definition {ident!r} it belongs to" if what == "argument" and ident == name
+                     else None)
+            if clash:
+                ctx.fail(f"{what} name {ident!r} clashes with {clash}", where, line, fix=f"rename the {what}")
+        value = raw[key]
+        if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+            ctx.fail(f"definition {name!r} must be an expression", where, line,
+                     fix="write an expression such as (p - c_R)/(1 - delta)")
+        try:
+            definition = parse_definition(name, args, value, scope.parameters, scope.definitions)
+        except ExpressionError as exc:
+            if exc.unknown == name:
+                ctx.fail(f"definition {name!r} uses itself: definitions cannot be recursive", where, line,
+                         fix="write it out without referring to itself")
+            if exc.unknown in later:
+                ctx.fail(f"definition {name!r} uses {exc.unknown!r} before it is defined (line {later[exc.unknown]})",
+                         where, line, fix=f"move {exc.unknown!r} above {name!r}: a definition may use only the ones "
+                                          "before it")
+            ctx.fail(f"bad expression {excerpt(repr(value))}: {exc}", where, line,
+                     fix=exc.fix or "use numbers, parameter names, earlier definitions, + - * / ** and "
+                                    "min/max/exp/log/sqrt/abs")
+        scope.definitions[name] = definition
+        scope.definition_from[name] = owner
+
+
+def parse_model(data: Any, path: str = "<model>", sha256: str = "", *, _loading: _Loading | None = None) -> Model:
+    """Build a :class:`Model` from parsed YAML (see :func:`load_model_file`).
+
+    Included calibration files (``include:``) are looked up beside *path*, then among the bundled models.
+    """
     ctx = _Ctx(path)
     if not isinstance(data, dict):
         ctx.fail("a model file must be a mapping with keys name, title, players, parameters, forms", "top level", 1)
-    _check_keys(ctx, data, {"name", "title", "description", "players", "parameters", "scenarios", "forms",
-                            "references", "findings", "notes", "form_differences"}, "")
+    if "calibration" in data and "name" not in data:
+        ctx.fail("this is a calibration file, not a model", "calibration", _line(data, "calibration"),
+                 fix="include it from a model file ('include: NAME'); load, solve and show models")
+    _check_keys(ctx, data, _MODEL_KEYS, "")
     name = _req(ctx, data, "name", "", str)
     if not _MODEL_NAME_RE.match(name):
         ctx.fail(f"model name {name!r} must be lower-case letters, digits, '-' or '_'", "name", _line(data, "name"))
@@ -136,75 +545,13 @@ def parse_model(data: Any, path: str = "<model>", sha256: str = "") -> Model:
         _one_line(ctx, player, f"players[{i}]", _line(players, i))
     players = tuple(players)
 
-    # -------------------------------------------------------------- parameters
-    raw_params = data.get("parameters", LineDict()) or LineDict()
-    if not isinstance(raw_params, dict):
-        ctx.fail("parameters must be a mapping name -> {symbol, default, low, high, description, source}",
-                 "parameters", _line(data, "parameters"))
-    parameters: dict[str, Parameter] = {}
-    for pname, spec in raw_params.items():
-        where = f"parameters.{pname}"
-        line = _line(raw_params, pname)
-        if not isinstance(pname, str) or not _NAME_RE.match(pname):
-            ctx.fail(f"parameter name {pname!r} must be an identifier (letters, digits, _)", where, line)
-        if pname in ("min", "max", "exp", "log", "sqrt", "abs"):
-            ctx.fail(f"parameter name {pname!r} is a function name", where, line, fix="rename the parameter")
-        if not isinstance(spec, dict):
-            ctx.fail("expected a mapping with symbol, default, low, high, description, source", where, line)
-        _check_keys(ctx, spec, {"symbol", "default", "low", "high", "description", "source", "unit"}, where)
-        default, low, high = (_number(ctx, spec, k, where) for k in ("default", "low", "high"))
-        if low > high:
-            ctx.fail(f"low ({excerpt(low)}) is greater than high ({excerpt(high)})", f"{where}.low", _line(spec, "low"),
-                     fix="swap them")
-        if not low <= default <= high:
-            ctx.fail(f"default {excerpt(default)} lies outside [low, high] = [{excerpt(low)}, {excerpt(high)}]",
-                     f"{where}.default", _line(spec, "default"), fix="widen the range or change the default")
-        source = _req(ctx, spec, "source", where, str,
-                      fix="every parameter needs a source: a quote from the analysis or a citation")
-        if not source.strip():
-            ctx.fail("source is empty", f"{where}.source", _line(spec, "source"),
-                     fix="quote the analysis or cite the literature")
-        desc = _req(ctx, spec, "description", where, str)
-        symbol = spec.get("symbol", pname)
-        if not isinstance(symbol, str):
-            ctx.fail("symbol must be text", f"{where}.symbol", _line(spec, "symbol"))
-        parameters[pname] = Parameter(pname, symbol, default, low, high, desc.strip(), source.strip())
-    pnames = list(parameters)
-
-    # --------------------------------------------------------------- scenarios
-    raw_sc = data.get("scenarios", LineDict()) or LineDict()
-    if not isinstance(raw_sc, dict):
-        ctx.fail("scenarios must be a mapping name -> {description, values}", "scenarios", _line(data, "scenarios"))
-    scenarios: dict[str, Scenario] = {}
-    for sname, spec in raw_sc.items():
-        where = f"scenarios.{sname}"
-        line = _line(raw_sc, sname)
-        if not isinstance(spec, dict):
-            ctx.fail("expected a mapping with description and values", where, line)
-        _check_keys(ctx, spec, {"description", "values", "source"}, where)
-        sdesc = _req(ctx, spec, "description", where, str)
-        svals = spec.get("values", LineDict()) or LineDict()
-        if not isinstance(svals, dict):
-            ctx.fail("values must be a mapping parameter -> number", f"{where}.values", _line(spec, "values"))
-        values = {}
-        for pname, raw in svals.items():
-            vwhere = f"{where}.values.{pname}"
-            if pname not in parameters:
-                ctx.fail(f"unknown parameter {pname!r}", vwhere, _line(svals, pname),
-                         fix="declare it under parameters or fix the name")
-            try:
-                if isinstance(raw, bool):
-                    raise ValueError
-                value = to_exact(raw)
-            except (ValueError, TypeError) as exc:
-                ctx.fail(str(exc) if isinstance(raw, str) else f"{excerpt(repr(raw))} is not a number", vwhere,
-                         _line(svals, pname), fix="write e.g. 0.05 or 1/20 (quoted)")
-            p = parameters[pname]
-            if not p.low <= value <= p.high:
-                ctx.fail(f"{pname}={excerpt(value)} is outside [{excerpt(p.low)}, {excerpt(p.high)}]", vwhere,
-                         _line(svals, pname), fix="change the value or the parameter's range")
-            values[pname] = value
-        scenarios[sname] = Scenario(str(sname), sdesc.strip(), FrozenDict(values))
+    # ------------------------------------ includes, parameters, definitions, scenarios
+    here = Path(path)
+    loading = _loading or _Loading(MAX_TOTAL_BYTES)
+    shared = _resolve_includes(ctx, data, here.parent, [(here.stem, str(here.resolve()))], loading)
+    scope = _own_scope(ctx, data, shared, None)
+    pnames = list(scope.parameters)
+    ctx.definitions = scope.definitions
 
     # ------------------------------------------------------------------- forms
     raw_forms = _req(ctx, data, "forms", "", dict)
@@ -219,8 +566,32 @@ def parse_model(data: Any, path: str = "<model>", sha256: str = "") -> Model:
             forms[fname] = _parse_tree(ctx, spec, players, pnames, title, where)
         else:
             ctx.fail(f"unknown form {fname!r}", where, _line(raw_forms, fname), fix="use 'normal' or 'sequential'")
+
+    # ------------------------------------- shared parameters the model does not use are dropped
+    used = {n for game in forms.values() for n in game.parameters}
+    for dname, definition in scope.definitions.items():
+        if scope.definition_from[dname] is None:
+            used |= {str(s) for s in definition.body.free_symbols if not isinstance(s, sympy.Dummy)}
+    parameters = {n: p for n, p in scope.parameters.items() if scope.param_from[n] is None or n in used}
+    scenarios = {n: Scenario(sc.name, sc.description, FrozenDict({k: v for k, v in sc.values.items()
+                                                                   if k in parameters}))
+                 for n, sc in scope.scenarios.items()}
     _check_forms_at_points(ctx, data, forms, parameters, scenarios)
     meta = {k: data[k] for k in ("references", "findings", "notes", "form_differences") if k in data}
+    meta["includes"] = tuple(scope.includes)
+    meta["shared_from"] = FrozenDict({n: scope.param_from[n] for n in parameters})
+    meta["overrides"] = tuple(FrozenDict(o) for o in scope.overrides
+                              if "scenario" in o or o["parameter"] in parameters)
+    meta["definitions"] = tuple(FrozenDict(name=d.name, args=tuple(d.args), expression=d.expression,
+                                           shared_from=scope.definition_from[n])
+                                for n, d in scope.definitions.items())
+    meta["included_files"] = tuple((n, *scope.files[n]) for n in scope.includes)
+    meta["include_misses"] = tuple(loading.misses)
+    if scope.includes and sha256:
+        combined = hashlib.sha256(sha256.encode())
+        for n in scope.includes:
+            combined.update(f"\n{n} {scope.files[n][1]}".encode())
+        sha256 = combined.hexdigest()
     return Model(name, title.strip(), description.strip(), players, FrozenDict(parameters),
                  FrozenDict(scenarios), FrozenDict(forms), path=str(path), sha256=sha256,
                  meta=FrozenDict(meta))
@@ -453,31 +824,23 @@ def _parse_tree(ctx: _Ctx, spec: Any, players: tuple, pnames: list, title: str, 
 
 
 def load_model_file(path: str | os.PathLike) -> Model:
-    """Load and validate one model file.
+    """Load and validate one model file, with the calibration files it includes.
 
     Raises
     ------
     ModelFileError
-        If the file cannot be read, is not YAML, or does not describe a valid model.
+        If the file (or a file it includes) cannot be read, is not YAML, or does not describe a valid model.
     """
     p = Path(path)
-    raw = read_model_bytes(p, MAX_MODEL_BYTES)
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise ModelFileError(f"not UTF-8 text (byte {exc.start})", path=str(p), fix="save the file as UTF-8") from None
-    try:
-        data = load_yaml_with_lines(text)
-    except UnsafeValueError as exc:
-        mark = exc.problem_mark
-        raise ModelFileError(exc.problem, path=str(p), where=f"line {mark.line + 1}, column {mark.column + 1}",
-                             fix=exc.fix) from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else None
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise ModelFileError(f"not valid YAML: {excerpt(problem, 200)}", path=str(p), where=where,
-                             fix="fix the YAML syntax there (indentation, quoting, colons)") from None
-    return parse_model(data, str(p), hashlib.sha256(raw).hexdigest())
+    raw, data = _read_yaml(p, MAX_MODEL_BYTES)
+    return parse_model(data, str(p), hashlib.sha256(raw).hexdigest(), _loading=_Loading(MAX_TOTAL_BYTES - len(raw)))
 
 
+def is_calibration_file(path: str | os.PathLike) -> bool:
+    """Whether the YAML file *path* is a calibration file (top-level ``calibration:`` and no ``name:``), read
+    without parsing it (at most :data:`MAX_MODEL_BYTES` bytes; unreadable files are not calibration files)."""
+    try:
+        text = read_model_bytes(path, MAX_MODEL_BYTES).decode("utf-8", "replace")
+    except ModelFileError:
+        return False
+    return bool(_CALIBRATION_LINE.search(text)) and not _NAME_LINE.search(text)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -10,8 +11,9 @@ from pathlib import Path
 from ..core.errors import ModelFileError
 from ..core.reading import check_regular_file, read_model_bytes
 from ..io.gambit import MAX_ENTRIES, load_gambit_model
+from .bundled import bundled_models_dir
 from .model import Model
-from .model_file import load_model_file
+from .model_file import is_calibration_file, load_model_file
 
 # check_regular_file and read_model_bytes live in core.reading (the file formats read through them too); they are
 # re-exported here, where they were first defined
@@ -19,26 +21,29 @@ __all__ = ["list_models", "load_model", "bundled_models_dir", "model_paths", "re
            "check_regular_file"]
 
 _SUFFIXES = (".yaml", ".yml")
+_NAME_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 #: Gambit games (strategic form, extensive form), read by :mod:`gametheory_ukraine.io.gambit`
 _GAMBIT_SUFFIXES = (".nfg", ".efg")
 
 
-#: The top-level ``models/`` folder of a source checkout, beside the package folder
-_CHECKOUT_MODELS = Path(__file__).resolve().parents[2] / "models"
+def _search_path() -> list:
+    extra = [Path(p) for p in os.environ.get("GTU_MODEL_PATH", "").split(os.pathsep) if p]
+    return [*extra, bundled_models_dir()]
 
 
-def bundled_models_dir():
-    """The folder of the models shipped with the package (a Traversable).
+@lru_cache(maxsize=256)
+def _is_calibration(path: str, mtime_ns: int, size: int) -> bool:
+    return is_calibration_file(path)
 
-    Installed (a wheel, or editable), the models are the package ``gametheory_ukraine.models`` (``setup.cfg`` maps
-    the top-level ``models/`` folder to it). A plain checkout that is not installed (run with the checkout on
-    ``sys.path``, e.g. ``python -m gametheory_ukraine`` from its top folder) has no such package: its top-level
-    ``models/`` folder is used instead.
-    """
-    try:
-        return resources.files("gametheory_ukraine.models")
-    except ModuleNotFoundError:
-        return _CHECKOUT_MODELS
+
+def _calibration(entry) -> bool:
+    """Whether the YAML file *entry* is a calibration file (included by models, not a model itself)."""
+    with resources.as_file(entry) as real:
+        try:
+            st = Path(real).stat()
+        except OSError:
+            return False
+        return _is_calibration(str(real), st.st_mtime_ns, st.st_size)
 
 
 def model_paths() -> dict[str, object]:
@@ -46,18 +51,19 @@ def model_paths() -> dict[str, object]:
 
     The search path is the folders in the ``GTU_MODEL_PATH`` environment variable
     (``os.pathsep``-separated), then the bundled models. The first file named
-    ``NAME.yaml`` wins.
+    ``NAME.yaml`` wins. Calibration files (top-level ``calibration:``, included by models) are not models and
+    are left out.
     """
     found: dict[str, object] = {}
-    extra = [Path(p) for p in os.environ.get("GTU_MODEL_PATH", "").split(os.pathsep) if p]
-    for folder in [*extra, bundled_models_dir()]:
+    for folder in _search_path():
         try:
             entries = sorted(folder.iterdir(), key=lambda e: e.name)
         except (OSError, FileNotFoundError):
             continue
         for entry in entries:
-            if entry.name.endswith(_SUFFIXES) and entry.is_file():
-                found.setdefault(entry.name.rsplit(".", 1)[0], entry)
+            name = entry.name.rsplit(".", 1)[0]
+            if entry.name.endswith(_SUFFIXES) and name not in found and entry.is_file() and not _calibration(entry):
+                found[name] = entry
     return found
 
 
@@ -71,6 +77,21 @@ def _load_cached(path: str, mtime_ns: int, size: int, max_entries: int | None = 
     if path.lower().endswith(_GAMBIT_SUFFIXES):
         return load_gambit_model(path, max_entries=MAX_ENTRIES if max_entries is None else max_entries)
     return load_model_file(path)
+
+
+def _load(path: str, st: os.stat_result, max_entries: int | None) -> Model:
+    """The model of *path*, from the cache while neither it nor a file it includes has changed."""
+    model = _load_cached(path, st.st_mtime_ns, st.st_size, max_entries)
+    for _name, included, _sha, mtime_ns, size in model.meta.get("included_files", ()):
+        try:
+            now = os.stat(included)
+        except OSError:
+            now = None
+        if now is None or (now.st_mtime_ns, now.st_size) != (mtime_ns, size):
+            return load_model_file(path)
+    if any(os.path.exists(missing) for missing in model.meta.get("include_misses", ())):
+        return load_model_file(path)  # a calibration file now beside the model takes the bundled one's place
+    return model
 
 
 def load_model(name_or_path: str | os.PathLike, *, max_entries: int | None = None) -> Model:
@@ -115,17 +136,23 @@ def load_model(name_or_path: str | os.PathLike, *, max_entries: int | None = Non
         if text in paths:
             entry = paths[text]
             with resources.as_file(entry) as real:
-                st = Path(real).stat()
-                return _load_cached(str(real), st.st_mtime_ns, st.st_size, max_entries)
+                return _load(str(real), Path(real).stat(), max_entries)
         if path.suffix and path.is_file():
             _unknown_suffix(text, path)
+        for folder in _search_path() if _NAME_RE.match(text) else []:
+            entry = folder / f"{text}.yaml"
+            if entry.is_file() and _calibration(entry):
+                raise ModelFileError(f"{text!r} is a calibration file (shared parameters, scenarios and "
+                                     "definitions), not a model", where="model name",
+                                     fix="give a model that includes it ('include: " + text + "'); 'gtu list' lists "
+                                         "the models")
         raise ModelFileError(f"no model named {text!r}", where="model name",
                              fix="use one of " + ", ".join(sorted(paths))
                                  + ", or give a path to a .yaml model file or a Gambit .nfg/.efg game")
     st = check_regular_file(text)
     if path.suffix and not text.lower().endswith(known):
         _unknown_suffix(text, path)
-    return _load_cached(str(path.resolve()), st.st_mtime_ns, st.st_size, max_entries)
+    return _load(str(path.resolve()), st, max_entries)
 
 
 def _unknown_suffix(text: str, path: Path) -> None:
