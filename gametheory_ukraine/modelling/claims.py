@@ -174,8 +174,8 @@ def claims_table(claims: tuple[Claim, ...] | None = None, models: list[str] | No
     Examples
     --------
     >>> rows = claims_table()
-    >>> [m["model"] for m in rows[8]["modelled_by"]][:2], rows[8]["id"]
-    (['guarantees', 'nato'], 'S9')
+    >>> rows[11]["id"], [m["model"] for m in rows[11]["modelled_by"]]
+    ('S12', ['guarantees', 'nato', 'territory'])
     """
     claims = load_claims() if claims is None else claims
     by_id = {c.id: c for c in claims}
