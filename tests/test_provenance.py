@@ -1,6 +1,7 @@
 """Every sentence a model quotes from the analysis is in the article, verbatim.
 
-Quotes are found in parameter sources and descriptions and in scenario descriptions: a
+Quotes are found in parameter sources and descriptions, in scenario descriptions and in the claims table
+(``models/claims.yaml``): a
 double-quoted passage of at least 25 characters that follows a mention of ``Stanovaya (2025)`` or
 ``Wallace (2025)`` (also written ``Wallace 2025``) is attributed to the nearest such mention
 before it. Passages split by an ellipsis are checked piece by piece.
@@ -56,6 +57,12 @@ def model_texts():
             yield f"{model.name}: parameter {p.name}", p.source + " " + p.description
         for s in model.scenarios.values():
             yield f"{model.name}: scenario {s.name}", s.description
+    # the claims table's quotes (its source is a bibliography key; the quote field has no quote marks)
+    from gametheory_ukraine.modelling.claims import load_claims
+
+    authors = {"stanovaya2025": "Stanovaya (2025)", "wallace2025": "Wallace (2025)"}
+    for claim in load_claims():
+        yield f"claims.yaml: {claim.id}", f'{authors[claim.source]}: "{claim.quote}"'
 
 
 def extract_quotes(text: str) -> list[tuple[str, str]]:
