@@ -8,6 +8,10 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 
+# A 3-player game with symbolic payoffs and a stated 3-player normal form (Ukraine 2 x Russia 2 x Europe 3): the
+# previous version of the guarantees model, kept as a test fixture. Load it with gtu.load_model(THREE_PLAYER).
+THREE_PLAYER = ROOT / "tests" / "data" / "three-player-guarantee.yaml"
+
 
 @pytest.fixture
 def write_model(tmp_path):

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 import pytest
 import sympy
+from conftest import THREE_PLAYER
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -123,7 +124,7 @@ def test_piecewise_payoffs_and_more_players_are_refused():
     with pytest.raises(SolverError, match="min, max or abs"):
         compile_structure(NormalFormGame.from_arrays([[sympy.Max(a, 1), 0], [0, 1]], [[1, 0], [0, 1]]))
     with pytest.raises(SolverError, match="two-player"):
-        compile_structure(gtu.load_model("guarantees").symbolic("normal"))
+        compile_structure(gtu.load_model(THREE_PLAYER).symbolic("normal"))
 
 
 @pytest.mark.parametrize(("name", "scenario", "values"), [
@@ -146,12 +147,12 @@ def test_normal_form_sweep_table_equals_the_scalar_sweep(name, scenario, values)
 
 # ------------------------------------------------------------------------------ N-player pure equilibria
 def test_batched_pure_equilibria_of_the_three_player_form_agree_with_the_scalar_pure_solver():
-    """guarantees' 2 x 2 x 3 normal form at 200 random points (and at the scenarios): the same pure equilibria
-    as ``solve(..., method="pure", exact=True)``."""
+    """The 3-player fixture's 2 x 2 x 3 normal form (the previous guarantees model) at 200 random points (and at
+    its scenarios): the same pure equilibria as ``solve(..., method="pure", exact=True)``."""
     from gametheory_ukraine.batched.compile import compile_normal_form
     from gametheory_ukraine.batched.n_player import batched_pure_equilibria
 
-    model = gtu.load_model("guarantees")
+    model = gtu.load_model(THREE_PLAYER)
     game = model.symbolic("normal")
     rng = np.random.default_rng(11)
     points = [{k: to_exact(float(rng.uniform(float(p.low), float(p.high)))) for k, p in model.parameters.items()}

@@ -8,12 +8,14 @@ import numpy as np
 import pandas as pd
 import pytest
 import sympy
+from conftest import THREE_PLAYER
 
 import gametheory_ukraine as gtu
 from gametheory_ukraine.analysis.sweep import sweep
 from gametheory_ukraine.batched.compile import compile_normal_form, compile_tree
 from gametheory_ukraine.batched.trees import backward_induction, compiled_tree, solve_tree_points
 from gametheory_ukraine.core.errors import ParameterError, SolverError
+from gametheory_ukraine.core.numbers import to_exact
 from gametheory_ukraine.games.tree import Decision, GameTree, Terminal
 from gametheory_ukraine.solvers.signature import outcome_key
 
@@ -58,29 +60,41 @@ def test_random_points_agree_with_exact_scalar_solver(name):
         _assert_agree(model, None, res, p, {k: float(v[p]) for k, v in pts.items()})
 
 
-# (model, scenario, extra fixed values, rho at a threshold, SPE count there) -- models/README.md, `gtu thresholds`
+# (model, scenario, extra fixed values, parameter, its value at a threshold, SPE count there) -- models/README.md,
+# `gtu thresholds`. The guarantees model's baseline does not move with rho (Russia re-attacks or rejects whatever
+# the relapse risk); it flips in dp_erosion = e. Derived by hand from its payoffs at the baseline (x_F = 2/5,
+# p = 3/5, c_R = 1/10, c_U = 3/20, delta = 9/10, tau_F = 1/20): Moscow accepts the bare deal to re-attack it iff
+# x_F + delta*(p + e - c_R)/(1 - delta) >= (p - c_R)/(1 - delta), i.e. e >= (1 - delta)*(p - c_R - x_F)/delta = 1/90,
+# where Kyiv's four moves give 2.75, 2.5, 2.5, 2.5 and Moscow's tie over the bare deal doubles the fight-on ties:
+# 1 + 3 = 4 equilibria. Kyiv signs a deal it foresees re-attacked iff (1 - x_F) + delta*(1 - p - e - c_U)/(1 - delta)
+# >= (1 - p - c_U)/(1 - delta), i.e. e <= (1 - delta)*(p + c_U - x_F)/delta = 7/180, where the bare deal, the
+# force (accepted to be re-attacked since e > 1/60) and fighting on all give Kyiv 5/2: 3 equilibria.
+# The fixture (the previous guarantees model) keeps its rho thresholds at q = 1/2: 2/9 and 1/16.
 THRESHOLDS = [
-    ("territory", "baseline-2025", {}, F(1, 27), 2),
-    ("territory", "managed-freeze", {}, F(2, 81), 2),
-    ("territory", "managed-freeze", {}, F(8, 99), 2),
-    ("nato", "istanbul-2", {}, F(1, 3), None),
-    ("nato", "baseline-2025", {"a": 2}, F(1, 18), 2),
-    ("guarantees", "baseline-2025", {"q": F(1, 2)}, F(2, 9), 2),
-    ("guarantees", "baseline-2025", {"q": F(1, 2)}, F(1, 16), 2),
+    ("territory", "baseline-2025", {}, "rho", F(1, 27), 2),
+    ("territory", "managed-freeze", {}, "rho", F(2, 81), 2),
+    ("territory", "managed-freeze", {}, "rho", F(8, 99), 2),
+    ("nato", "istanbul-2", {}, "rho", F(1, 3), None),
+    ("nato", "baseline-2025", {"a": 2}, "rho", F(1, 18), 2),
+    ("guarantees", "baseline-2025", {}, "dp_erosion", F(1, 90), 4),
+    ("guarantees", "baseline-2025", {}, "dp_erosion", F(7, 180), 3),
+    (THREE_PLAYER, "baseline-2025", {"q": F(1, 2)}, "rho", F(2, 9), 2),
+    (THREE_PLAYER, "baseline-2025", {"q": F(1, 2)}, "rho", F(1, 16), 2),
 ]
 
 
-@pytest.mark.parametrize(("name", "scenario", "extra", "rho", "count"), THRESHOLDS)
-def test_threshold_points_agree(name, scenario, extra, rho, count):
+@pytest.mark.parametrize(("name", "scenario", "extra", "parameter", "value", "count"), THRESHOLDS)
+def test_threshold_points_agree(name, scenario, extra, parameter, value, count):
     model = gtu.load_model(name)
-    rhos = [rho, rho - F(1, 10**6), rho + F(1, 10**6), F(1, 100), F(1, 2)]
-    params = {"rho": np.array(rhos, dtype=object), **extra}
+    spec = model.parameters[parameter]
+    values = [value, value - F(1, 10**6), value + F(1, 10**6), to_exact(spec.low), to_exact(spec.high)]
+    params = {parameter: np.array(values, dtype=object), **extra}
     res = solve_tree_points(model, "sequential", scenario, params, exact=True)
     assert res.flagged[0] and res.rescued[0]
     if count is not None:
         assert res.n_equilibria[0] == count
-    for p, r in enumerate(rhos):
-        _assert_agree(model, scenario, res, p, {"rho": r, **extra})
+    for p, v in enumerate(values):
+        _assert_agree(model, scenario, res, p, {parameter: v, **extra})
 
 
 def test_ties_kept_without_rescue_match_scalar_order():
@@ -99,8 +113,9 @@ def test_ties_kept_without_rescue_match_scalar_order():
 
 
 def test_lottery_outcomes_agree():
-    """guarantees: Ukraine signs and Russia re-attacks, so the outcome is a lottery over the guarantor's answer."""
-    model = gtu.load_model("guarantees")
+    """The 3-player fixture (the previous guarantees model): Ukraine signs and Russia re-attacks, so the outcome is
+    a lottery over the guarantor's answer."""
+    model = gtu.load_model(THREE_PLAYER)
     vals = {"delta": 0.8, "rho": 0.06, "p": 0.78, "c_R": 0.13, "c_U": 0.37, "x": 0.65, "dp_after": 0.1, "g_T": 0.05,
             "g_A": 0.03, "pi_US": 0.02, "q": 0.76, "v": 0.34, "c_E": 0.19, "c_A": 0.19, "nu": 0.1, "a_E": 4}
     ref = _scalar(model, None, vals, exact=False)
@@ -126,7 +141,8 @@ def test_table_equals_scalar_sweep(name, scenario):
 
 
 def test_table_with_fixed_value_equals_sweep():
-    model = gtu.load_model("guarantees")
+    """The fixture at q = 1/2: the settlement holds for rho in (1/16, 2/9), the war continues outside."""
+    model = gtu.load_model(THREE_PLAYER)
     ref = sweep(model, {"rho": "0.01:0.5:21", "q": 0.5}, form="sequential", scenario="baseline-2025",
                 engine="scalar")
     mine = sweep(model, {"rho": "0.01:0.5:21", "q": 0.5}, form="sequential", scenario="baseline-2025",
@@ -138,20 +154,25 @@ def test_table_with_fixed_value_equals_sweep():
 
 # ------------------------------------------------------------------------------------------ compile
 def test_compiled_payoffs_equal_instantiated_games():
-    for name in FRAMEWORK:
+    """Every framework model's tree and every stated normal form (the fixture's has three players)."""
+    normal_forms = 0
+    for name in (*FRAMEWORK, THREE_PLAYER):
         model = gtu.load_model(name)
         pts = _random_points(model, 5, seed=1)
         pay, probs = compiled_tree(model.symbolic("sequential")).evaluate(pts)
-        nf = compile_normal_form(model.symbolic("normal")).payoffs(pts)
+        nf = compile_normal_form(model.symbolic("normal")).payoffs(pts) if "normal" in model.forms else None
+        normal_forms += nf is not None
         for p in range(5):
             vals = {k: float(v[p]) for k, v in pts.items()}
             tree = model.game("sequential", exact=False, **vals)
             terms = [z for z in tree.nodes() if isinstance(z, Terminal)]
             np.testing.assert_allclose(pay[p], [z.payoffs for z in terms], rtol=1e-12, atol=1e-12)
-            game = model.game("normal", exact=False, **vals)
-            for i, arr in enumerate(nf):
-                np.testing.assert_allclose(arr[p], game.payoffs[i], rtol=1e-12, atol=1e-12)
+            if nf is not None:
+                game = model.game("normal", exact=False, **vals)
+                for i, arr in enumerate(nf):
+                    np.testing.assert_allclose(arr[p], game.payoffs[i], rtol=1e-12, atol=1e-12)
         assert all(pr.shape[0] == 5 for pr in probs)
+    assert normal_forms >= 2
 
 
 def test_compile_errors_and_broadcasting():

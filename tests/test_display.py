@@ -10,6 +10,7 @@ from html.parser import HTMLParser
 
 import pytest
 import sympy
+from conftest import THREE_PLAYER
 
 import gametheory_ukraine as gtu
 from gametheory_ukraine.games.normal_form import NormalFormGame
@@ -128,7 +129,7 @@ def test_game_html_exact_values_in_the_right_cells():
 def test_game_html_symbolic_and_n_players():
     sym = check_html(gtu.load_model("chain-store").symbolic("normal")._repr_html_())
     assert "-c_E, -c_I" in sym and "symbolic payoffs" in sym and "parameters: c_E, c_I, d, m, o_E" in sym
-    game = gtu.load_model("guarantees").game("normal")
+    game = gtu.load_model(THREE_PLAYER).game("normal")
     raw = game._repr_html_()
     text = check_html(raw)
     assert raw.count("<table") == 3
@@ -142,7 +143,7 @@ def test_game_latex():
     assert r"\text{enter} & -\tfrac{1}{2}, 0 & 2, 2 \\" in exact
     sym = check_latex(gtu.load_model("chain-store").symbolic("normal")._repr_latex_())
     assert "- c_{E}, - c_{I}" in sym
-    three = check_latex(gtu.load_model("guarantees").game("normal")._repr_latex_())
+    three = check_latex(gtu.load_model(THREE_PLAYER).game("normal")._repr_latex_())
     assert three.count(r"\begin{array}{l|cc}") == 3 and r"\text{Europe plays troops}" in three
     floats = check_latex(gtu.load_model("chain-store").game("normal", exact=False)._repr_latex_())
     assert "1, 5" in floats and "tfrac" not in floats
@@ -191,7 +192,7 @@ def test_large_trees_are_shown_without_a_picture(monkeypatch):
 
 
 def test_tree_latex_lists_every_play():
-    tree = gtu.load_model("guarantees").game("sequential")
+    tree = gtu.load_model(THREE_PLAYER).game("sequential")
     body = check_latex(tree._repr_latex_())
     n_terminals = sum(1 for n in tree.nodes() if isinstance(n, Terminal))
     assert len(re.findall(r"^\d+ & ", body, flags=re.M)) == n_terminals
@@ -239,12 +240,13 @@ def test_dispatch():
 
 # ------------------------------------------------------------------------------------------------ reprs
 def test_plain_reprs_stay_short():
-    model = gtu.load_model("guarantees")
-    for obj in (model, model.game("normal"), model.game("sequential"), model.symbolic("sequential")):
-        text = repr(obj)
-        assert "\n" not in text and len(text) < 200 and "<table" not in text
-    result = model.solve("sequential")
-    assert len(repr(result).splitlines()) == 1 + len(result)
+    for model in (gtu.load_model("guarantees"), gtu.load_model(THREE_PLAYER)):
+        objects = [model] + [model.game(form) for form in model.forms] + [model.symbolic(form) for form in model.forms]
+        for obj in objects:
+            text = repr(obj)
+            assert "\n" not in text and len(text) < 200 and "<table" not in text
+        result = model.solve("sequential")
+        assert len(repr(result).splitlines()) == 1 + len(result)
 
 
 # ---------------------------------------------------------------------------------------------- Jupyter

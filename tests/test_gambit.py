@@ -30,6 +30,7 @@ from pathlib import Path
 import numpy as np
 import pygambit as gbt
 import pytest
+from conftest import THREE_PLAYER
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -54,6 +55,10 @@ from gametheory_ukraine.solvers.certificate import regret
 FRAMEWORK = ("territory", "nato", "guarantees")
 SCENARIOS = ("baseline-2025", "istanbul-2", "reassurance-force", "managed-freeze")
 FORMATS = {"normal": "nfg", "sequential": "efg"}
+#: the framework models and the 3-player fixture (a file, loaded by path) with their forms: a model that states no
+#: normal form (guarantees: its tree's reduced normal form is too big to state) has only its tree here
+MODEL_FORMS = [pytest.param(source, form, id=f"{form}-{gtu.load_model(source).name}")
+               for source in (*FRAMEWORK, THREE_PLAYER) for form in FORMATS if form in gtu.load_model(source).forms]
 CATALOG = files("pygambit") / "catalog_data"
 CATALOG_FILES = sorted(str(p.relative_to(CATALOG)) for suffix in ("*.nfg", "*.efg") for p in CATALOG.rglob(suffix))
 #: catalog games with an absent-minded player (an information set twice on one path): we refuse them
@@ -294,10 +299,10 @@ def our_pure_spe(result) -> set:
 
 
 # ============================================================================= export: Gambit reads what we write
-@pytest.mark.parametrize("name", FRAMEWORK)
-@pytest.mark.parametrize("form", ["normal", "sequential"])
-def test_export_is_read_by_gambit_with_the_same_game(name, form, tmp_path):
-    model = gtu.load_model(name)
+@pytest.mark.parametrize(("source", "form"), MODEL_FORMS)
+def test_export_is_read_by_gambit_with_the_same_game(source, form, tmp_path):
+    model = gtu.load_model(source)
+    name = model.name
     path = export(model, FORMATS[form], tmp_path / f"{name}.{FORMATS[form]}", form=form, scenario="baseline-2025")
     ours = model.game(form, "baseline-2025", exact=True)
     gm = gambit_read(path)
@@ -542,12 +547,11 @@ def test_load_model_from_a_gambit_file(tmp_path):
         model.solve(scenario="baseline-2025")
 
 
-@pytest.mark.parametrize("name", FRAMEWORK)
 @pytest.mark.parametrize("scenario", SCENARIOS)
-@pytest.mark.parametrize("form", ["normal", "sequential"])
-def test_round_trip_model_file_load_solve(tmp_path, name, scenario, form):
-    model = gtu.load_model(name)
-    path = export(model, FORMATS[form], tmp_path / f"{name}.{FORMATS[form]}", form=form, scenario=scenario)
+@pytest.mark.parametrize(("source", "form"), MODEL_FORMS)
+def test_round_trip_model_file_load_solve(tmp_path, source, form, scenario):
+    model = gtu.load_model(source)
+    path = export(model, FORMATS[form], tmp_path / f"{model.name}.{FORMATS[form]}", form=form, scenario=scenario)
     loaded = gtu.load_model(path)
     direct, again = model.solve(form, scenario), loaded.solve()
     assert again.form == direct.form and again.method == direct.method and again.complete == direct.complete
@@ -801,17 +805,22 @@ def run(capsys, *argv):
     return code, out, err
 
 
-@pytest.mark.parametrize("name", FRAMEWORK)
-def test_cli_export_both_forms_then_solve_the_files(capsys, tmp_path, name):
-    for form, suffix in FORMATS.items():
+@pytest.mark.parametrize("source", (*FRAMEWORK, THREE_PLAYER), ids=lambda s: Path(s).stem)
+def test_cli_export_both_forms_then_solve_the_files(capsys, tmp_path, source):
+    """Every form the model states (a model without a stated normal form exports its tree only)."""
+    model = gtu.load_model(source)
+    name, forms = model.name, [form for form in FORMATS if form in model.forms]
+    assert "sequential" in forms
+    for form in forms:
+        suffix = FORMATS[form]
         path = tmp_path / f"{name}-{form}.{suffix}"
-        code, _, err = run(capsys, "export", name, "--to", suffix, "--form", form, "--scenario", "baseline-2025",
+        code, _, err = run(capsys, "export", source, "--to", suffix, "--form", form, "--scenario", "baseline-2025",
                            "-o", path)
         assert code == 0 and f"{name} -> {path}" in err and path.is_file()
         code, out, _ = run(capsys, "solve", path, "--format", "json")
         assert code == 0
         from_file = json.loads(out)
-        code, out, _ = run(capsys, "solve", name, "--form", form, "--scenario", "baseline-2025", "--format", "json")
+        code, out, _ = run(capsys, "solve", source, "--form", form, "--scenario", "baseline-2025", "--format", "json")
         direct = json.loads(out)
         assert from_file["model"] == f"{name}-{form}" and from_file["form"] == form
         assert from_file["equilibria"] == direct["equilibria"] and from_file["complete"] == direct["complete"]

@@ -15,6 +15,7 @@ from fractions import Fraction
 
 import numpy as np
 import pytest
+from conftest import THREE_PLAYER
 from scipy.stats import binomtest
 
 import gametheory_ukraine as gtu
@@ -111,8 +112,9 @@ def test_a_scenario_holds_its_values_and_the_brute_force_agrees():
     assert res.baseline == _exact_outcome(model, form, scenario, {})
 
 
-def test_guarantees_normal_form_runs_on_its_engine():
-    model = gtu.load_model("guarantees")
+def test_a_three_player_normal_form_runs_on_its_engine():
+    """The 3-player fixture (the previous guarantees model; no framework model states a 3-player normal form)."""
+    model = gtu.load_model(THREE_PLAYER)
     res = robustness(model, form="normal", samples=12, seed=0, sobol_samples=2)
     X = res.points[list(res.parameters)].to_numpy().tolist()
     assert res.points["outcome"].tolist() == [_exact_outcome(model, "normal", None, dict(zip(res.parameters, r)))
@@ -227,7 +229,7 @@ def test_budgets_refuse_before_solving():
     with pytest.raises(ParameterError, match="budget"):
         robustness(model, form="sequential", samples=4096, max_work=1000)
     with pytest.raises(ParameterError, match="--max-work"):
-        robustness(gtu.load_model("guarantees"), form="normal", samples=4096)  # the scalar engine: refused
+        robustness(gtu.load_model(THREE_PLAYER), form="normal", samples=4096)  # the scalar engine: refused
     for bad in ({"samples": 1}, {"samples": 2.5}, {"seed": -1}, {"seed": 2**32}, {"sobol_samples": 3},
                 {"sobol_samples": 1}, {"form": "extensive"}, {"scenario": "nowhere"}):
         with pytest.raises(ParameterError):

@@ -13,7 +13,7 @@ from fractions import Fraction
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import MINIMAL
+from conftest import MINIMAL, THREE_PLAYER
 from numpy.testing import assert_allclose
 from SALib.test_functions import Ishigami
 
@@ -141,9 +141,10 @@ def test_degenerate_chain_store_extreme_mixed_equilibrium_by_hand(chain):
 
 
 def test_pure_equilibria_of_three_players_are_symbolic():
-    """guarantees (three players), normal form: its equilibria are pure, so payoffs are the payoff expressions
-    at the profile. At the war profile Russia gets W_R = (p - c_R)/(1 - delta): dW_R/dp = 10."""
-    model = gtu.load_model("guarantees")
+    """The 3-player fixture (the previous guarantees model), normal form: its equilibria are pure, so payoffs are
+    the payoff expressions at the profile. At the war profile Russia gets W_R = (p - c_R)/(1 - delta): dW_R/dp =
+    10 at delta = 0.9."""
+    model = gtu.load_model(THREE_PLAYER)
     res = model.solve("normal")
     k = next(i for i, eq in enumerate(res) if eq.outcome == "war continues")
     df = S.local_sensitivity(model, form="normal", equilibrium=k, params=["p"])

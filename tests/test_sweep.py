@@ -25,6 +25,7 @@ from fractions import Fraction
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import THREE_PLAYER
 
 import gametheory_ukraine as gtu
 from gametheory_ukraine.analysis import sweep_plan, sweep_points
@@ -480,7 +481,7 @@ def test_batched_and_scalar_engines_give_the_same_table(model):
     assert batched.attrs["engine"] == "tree" and scalar.attrs["engine"] == "scalar"
     pd.testing.assert_frame_equal(batched, scalar, check_exact=False, rtol=1e-12, atol=1e-12)
     with pytest.raises(ParameterError, match="3-player normal form"):
-        gtu.sweep(gtu.load_model("guarantees"), {"rho": "0.01:0.1:3"}, form="normal", engine="batched")
+        gtu.sweep(gtu.load_model(THREE_PLAYER), {"rho": "0.01:0.1:3"}, form="normal", engine="batched")
 
 
 @pytest.mark.parametrize(("method", "samples"), [("grid", None), ("sobol", 256), ("mc", 300), ("lhs", 200)])

@@ -14,6 +14,7 @@ matplotlib.use("Agg")  # pyplot is only imported to check that drawing leaves it
 import numpy as np
 import pytest
 import sympy
+from conftest import THREE_PLAYER
 
 import gametheory_ukraine as gtu
 from gametheory_ukraine.core.errors import OutputError
@@ -191,8 +192,10 @@ def test_symbolic_trees_list_their_payoffs_in_a_key():
     for leaf in terminals:
         for player, value in zip(tree.players, leaf.payoffs):
             assert f"{player}: {sympy.sstr(value)}" in joined
-    # chance probabilities stay symbolic on the edges
-    assert any(t.get_text().endswith("(1 - v)") for t in texts(fig, "action:"))
+    # chance probabilities stay symbolic on the edges (the guarantor is soft with probability 1 - q, the US stays
+    # out with probability 1 - pi_air)
+    edges = [t.get_text() for t in texts(fig, "action:")]
+    assert any(e.endswith("(1 - q)") for e in edges) and any(e.endswith("(1 - pi_air)") for e in edges)
 
 
 def test_small_symbolic_payoffs_stand_under_the_nodes():
@@ -251,8 +254,9 @@ def test_labels_never_overlap(name):
 
 
 def test_the_figure_grows_with_the_tree():
+    """chain-store's 5 nodes against the 3-player fixture's 18 (the previous guarantees model)."""
     small = draw_tree(gtu.load_model("chain-store").game("sequential"))
-    large = draw_tree(gtu.load_model("guarantees").game("sequential"))
+    large = draw_tree(gtu.load_model(THREE_PLAYER).game("sequential"))
     (w1, h1), (w2, h2) = small.get_size_inches(), large.get_size_inches()
     assert w2 > 2 * w1 and h2 > h1
     assert w2 < 40 and h2 < 20

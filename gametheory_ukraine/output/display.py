@@ -133,7 +133,7 @@ def model_html(model) -> str:
     --------
     >>> import gametheory_ukraine as gtu
     >>> text = model_html(gtu.load_model("nato"))
-    >>> "π<sub>US</sub>" in text and "Wallace (2025)" in text
+    >>> "π<sub>N</sub>" in text and "Wallace (2025)" in text
     True
     """
     parts = [f"<p><strong>{_e(model.name)}</strong>: {_e(model.title)}</p>"]
