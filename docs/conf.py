@@ -136,12 +136,16 @@ def _plain_citations(app, what, name, obj, options, lines) -> None:
 
 # ----------------------------------------------------------------------------------- ambiguous 'shape'
 class _DropAmbiguousShape(logging.Filter):
-    """NumPy-style types such as ``array, shape (n, m)`` make Sphinx look up a class called ``shape``; two
-    classes have a ``shape`` attribute, so the lookup is ambiguous. The word is plain text there: drop only
-    that warning."""
+    """NumPy-style types such as ``array, shape (n, m)`` or ``shape (points, ...)`` make Sphinx look up a class
+    called ``shape`` (or ``points``); two classes have an attribute of that name (``shape``; ``points``: the
+    sweep plan and the robustness result), so the lookup is ambiguous. The words are plain text there: drop
+    only those warnings."""
+
+    WORDS = ("shape", "points")
 
     def filter(self, record: logging.LogRecord) -> bool:
-        return "more than one target found for cross-reference 'shape'" not in record.getMessage()
+        message = record.getMessage()
+        return not any(f"more than one target found for cross-reference '{w}'" in message for w in self.WORDS)
 
 
 # ------------------------------------------------------------------------------------ gtu --help output

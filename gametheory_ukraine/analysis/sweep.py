@@ -439,7 +439,20 @@ def check_model_unchanged(plan: SweepPlan) -> None:
     with open(model.path, "rb") as fh:
         for block in iter(lambda: fh.read(1 << 20), b""):
             h.update(block)
-    if h.hexdigest() != model.sha256:
+    digest = h.hexdigest()
+    included = model.meta.get("included_files", ()) if model.meta else ()
+    if included:
+        # a model that includes calibration files carries the loader's combined digest (its own file's, then
+        # each included file's by name): recompute it from the files as they are now
+        combined = hashlib.sha256(digest.encode())
+        for name, inc_path, *_ in included:
+            try:
+                with open(inc_path, "rb") as fh:
+                    combined.update(f"\n{name} {hashlib.sha256(fh.read()).hexdigest()}".encode())
+            except OSError:
+                combined.update(f"\n{name} (gone)".encode())
+        digest = combined.hexdigest()
+    if digest != model.sha256:
         raise ModelFileError("the model file changed while the sweep ran (its SHA-256 differs from the one the "
                              "sweep started with); nothing was written", path=model.path,
                              fix="run the sweep again when the file is final (results of two versions of a model "

@@ -15,20 +15,25 @@
 # ---
 
 # %% [markdown]
-# # NATO: a neutrality pledge as a commitment problem
+# # NATO: a neutrality pledge on Russia's terms
 #
-# The second point of the framework is "Ukraine not joining NATO" (Stanovaya 2025). Russia demands that
-# Ukraine "renounce ambitions to join NATO" (Wallace 2025), and the United States is "a fickle guarantor"
-# whose stance "appears to change with the wind" (Wallace 2025). Can Kyiv promise neutrality credibly, and
-# what does the relapse risk $\rho$ do to that promise?
+# The second point of the framework is "Ukraine not joining NATO" (Stanovaya 2025). Russia bundles it with
+# territory: it demands that Ukraine "relinquish control over Donbas, renounce ambitions to join NATO, and
+# prevent Western troops from being deployed to its territory" (Wallace 2025), and the United States is "a
+# fickle guarantor" whose stance "appears to change with the wind" (Wallace 2025). Can Kyiv promise
+# neutrality credibly, is the promise what stands between the two sides, and what does the relapse risk
+# $\rho$ do?
 #
-# This notebook shows the `nato` model: the game, its sources, the equilibria in every scenario and how
-# they move with $\rho$.
+# This notebook shows the `nato` model: the game, its sources (most of them shared with the other framework
+# models through the calibration file `calibration-2025`), the equilibria in every scenario, the thresholds in
+# the US hazard, the audience cost and $\rho$ with the conditions under which they hold, and how robust the
+# baseline is over the whole parameter box.
 
 # %%
 # %matplotlib inline
 import textwrap
 
+import numpy as np
 import pandas as pd
 import sympy
 import yaml
@@ -38,12 +43,16 @@ import gametheory_ukraine as gtu
 from gametheory_ukraine.output import plots
 
 pd.set_option("display.max_colwidth", None)
+SEED = 20251     # the robustness sample below is drawn from this seed: the notebook gives the same numbers each run
 model = gtu.load_model("nato")
 labels = plots.axis_labels(model)
+baseline_values = model.values("baseline-2025")
 
 
 # %% [markdown]
-# The same two helpers as in the territory notebook:
+# Three helpers: a table of equilibria per scenario and form, the stretches of a sweep over which the
+# equilibrium outcomes stay the same, and a closed-form threshold as a function of one other parameter (the
+# rest at the baseline), for the curves on the outcome maps.
 
 # %%
 def equilibria_table(model, forms=("sequential", "normal")):
@@ -73,24 +82,35 @@ def outcome_runs(df, param):
     return pd.DataFrame(runs)
 
 
+def curve(threshold, free, xs):
+    """A threshold's closed form as a function of the parameter `free`, the others at the baseline."""
+    fixed = {sympy.Symbol(k): sympy.nsimplify(v) for k, v in baseline_values.items() if k != free}
+    f = sympy.lambdify(sympy.Symbol(free), threshold.expression.subs(fixed), "numpy")
+    return np.asarray([float(f(x)) for x in xs])
+
+
 # %% [markdown]
 # ## 1. The game
 #
-# Kyiv moves first: **neutrality pledge** or **keep NATO path**. Moscow sees the move and **settles** or
-# **fights on**. A settlement pays Russia $x$ a year and falls back into the same war with probability
-# $\rho$ a year. While it holds, Washington may back Ukraine's accession (probability $\pi_{US}$ a year);
-# in that year Kyiv keeps its word or reneges (after a pledge) or seeks accession (on the NATO path).
-# Accession is worth $m$ to Ukraine and costs Russia $\tau$, and Russia attacks again; breaking a pledge
-# costs Kyiv the audience cost $a$ (Fearon 1997). So reneging is a relapse the model produces itself: it
-# raises the yearly collapse risk from $\rho$ to $\rho + (1-\rho)\pi_{US}$.
+# Kyiv moves first: it **rejects Russia's terms** (the war continues), or **cedes Donbas** (Russia's share
+# $x_D$ a year) with a **neutrality pledge** or with its **NATO path kept**. Moscow sees which and **settles**
+# or **fights on**. The Donbas deal collapses with the calibration's hazard $h_D = \rho(1+\kappa)$ (a
+# capitulation is likelier to unravel) into a war fought at Russia's odds $p + \Delta p_B + \Delta p_E$ (the
+# fortified belt is gone). While it holds, Washington may back Ukraine's accession, with probability
+# $\pi_N$ (`pi_accession`) a year; Kyiv then keeps its word or reneges (after a pledge) or seeks accession
+# (on the NATO path). Accession is worth $m$ to Ukraine and costs Russia $\tau$, and Russia attacks again;
+# breaking a pledge costs Kyiv the audience cost $a$ (Fearon 1997). So reneging is a relapse the model
+# produces itself: the yearly collapse risk rises from $h_D$ to $h_D + (1-h_D)\pi_N$.
 
 # %%
 baseline = model.solve("sequential", "baseline-2025")
 gtu.draw_tree(model.game("sequential", "baseline-2025"), equilibrium=baseline[0], title="nato, baseline-2025")
 
 # %% [markdown]
-# The normal form is the tree's strategic form: Moscow's four plans ("settle only on a neutrality pledge" is
-# W1's demand) against Kyiv's four. At the baseline:
+# The payoffs are written with named definitions (`gtu show nato` lists them): `settle(s, h, W)` is the
+# calibration's relapse value, and `exposed(s, W, A)` the model's own, a deal that may also end in an
+# accession war. The normal form is the tree's reduced strategic form: Moscow's four plans ("settle only on a
+# neutrality pledge" is W1's demand) against Kyiv's five. At the baseline:
 
 # %%
 model.game("normal", "baseline-2025")
@@ -99,8 +119,10 @@ model.game("normal", "baseline-2025")
 # ## 2. Sources
 #
 # Every number is traced: a quote from the analysis, a citation with the number it gives, or the statement
-# that nobody gives one (then the range is wide, and the sweeps below cover it). The model's display lists
-# the parameters with their ranges and sources, and the scenarios with what each represents:
+# that nobody gives one (then the range is wide, and the sweeps below cover it). The parameters the framework
+# models share ($\delta$, $\rho$, $p$, the war costs, $x_D$, $\kappa$, $\Delta p_B$, $\Delta p_E$, the pre-war
+# share and $\pi_N$) come from the calibration, with one default, range and source for all three models; the
+# display says which:
 
 # %%
 model
@@ -112,81 +134,132 @@ model
 equilibria_table(model)
 
 # %% [markdown]
-# At the baseline the pledge is cheap talk: Kyiv would renege as soon as Washington backs accession, so
-# Moscow fights on whatever Kyiv says, and the war continues. The pledge would be credible only with an
-# audience cost of at least $a^*$:
+# In every scenario the war continues, and not over NATO: **Kyiv rejects Russia's terms**. Moscow would settle
+# on any of them, but even their best version for Kyiv (the Donbas cession with the NATO path kept and used if
+# Washington backs accession) is worth less to Ukraine than fighting on. The relapse of a capitulation into a
+# war without the fortified belt costs Kyiv more than the split is worth. (With the reassurance force Moscow
+# would fight the open path, and Kyiv is indifferent between rejecting and offering it: two subgame-perfect
+# equilibria, one outcome.)
+#
+# ## 4. The fickle US: a window of settlement
+#
+# A more likely US turn makes the open NATO path worth more to Kyiv and less to Moscow. Kyiv accepts the deal
+# with the path open from $\pi_U^*$ on, Moscow refuses it above $\pi_R^*$; in between the outcome is a
+# settlement with the NATO path open. Each threshold comes with the conditions under which its direction holds
+# (the signs of what solving the indifference divides by):
+
+# %%
+window = gtu.thresholds(model, "pi_accession", form="sequential", scenario="baseline-2025")
+for name, t in zip((r"\pi_U^*", r"\pi_R^*"), window):
+    display(Math(name + " = " + sympy.latex(sympy.Rational(t.exact)) + rf" \approx {t.value:.4f}"))
+pd.DataFrame([{"threshold": str(t.exact), "change": t.change, "conditions": "; ".join(t.conditions),
+               "hold at the baseline": t.conditions_hold} for t in window])
+
+# %% [markdown]
+# The calibration's default, $\pi_N = 0.02$ a year, lies well below $\pi_U^*$: the baseline does not sit on a
+# knife-edge in the US hazard. A sweep over the whole range shows the window and the payoffs in it:
+
+# %%
+sweep_pi = gtu.sweep(model, {"pi_accession": "0:0.2:81"}, form="sequential", scenario="baseline-2025")
+display(outcome_runs(sweep_pi, "pi_accession"))
+plots.payoffs_vs(sweep_pi, "pi_accession", thresholds=window, labels=labels,
+                 title="nato, baseline-2025: SPE payoffs against the US hazard")
+
+# %% [markdown]
+# ## 5. The pledge is cheap talk
+#
+# In a year Washington backs accession Kyiv keeps its pledge iff the audience cost reaches $a^*$ (for any
+# $\pi_N > 0$; at 0 that year never comes). At the baseline $a = 0.5$, far below:
 
 # %%
 a_star = gtu.thresholds(model, "a", form="sequential", scenario="baseline-2025")[0]
-display(Math(r"a^* = " + sympy.latex(a_star.expression) + rf" \approx {a_star.value:.3f} > a = 0.5"))
+display(Math(r"a^* = " + sympy.latex(sympy.Rational(a_star.exact)) + rf" \approx {a_star.value:.4f} > a = 0.5"))
+a_star.conditions
 
 # %% [markdown]
-# In the managed freeze the US walks away ($\pi_{US} = 0.02$), Moscow accepts a Kyiv that keeps its NATO
-# path, and the outcome is a **managed freeze**. The normal form also has a Nash equilibrium in which
-# Moscow's threat to fight the NATO path makes Kyiv pledge (and later renege): a threat that is not
-# subgame-perfect, the chain-store logic.
-#
-# ## 4. How the equilibria move with $\rho$
-#
-# At the baseline they do not move at all: there is no threshold in $[0.01, 0.5]$.
+# Moscow's demand "settle only on a neutrality pledge" (W1) is met only where the pledge is credible *and* the
+# open path is not acceptable to Moscow. The model file's findings give such a point: $x_D = 0.55$,
+# $\pi_N = 0.2$, $k = 0$; with $a = 5$ the subgame-perfect outcome is a settlement on Russian terms, with
+# $a = 0.5$ the war continues:
 
 # %%
-baseline_thresholds = gtu.thresholds(model, "rho", form="sequential", scenario="baseline-2025")
-len(baseline_thresholds), baseline_thresholds.over
+point = {"x_D": "0.55", "pi_accession": "0.2", "k": "0"}
+pd.DataFrame([{"a": a, "SPE outcome": model.solve("sequential", "baseline-2025", **point, a=a)[0].outcome}
+              for a in ("5", "0.5")])
 
 # %% [markdown]
-# Relapse risk pushes in two opposite directions, which two variants of the baseline show.
+# ## 6. How the equilibria move with $\rho$
 #
-# **A costlier pledge ($a = 2$).** A higher $\rho$ makes the pledge *less* credible ($da^*/d\rho > 0$):
-# the outcome turns from a settlement on Russian terms into war at $\rho_c$.
+# Relapse risk shortens every deal. At the baseline there is one threshold in $[0.01, 0.5]$: below it the
+# Donbas deal with the NATO path open is a settlement, above it the war continues (a deal that soon relapses
+# into a war without the belt is not worth the cession to Kyiv).
 
 # %%
-costly = gtu.thresholds(model, "rho", form="sequential", scenario="baseline-2025", values={"a": 2})
-t = costly[0]
-display(Math(r"\rho_c = " + sympy.latex(t.expression) + " = " + sympy.latex(sympy.Rational(t.exact))))
-t.change
-
-# %%
-sweep_a = gtu.sweep(model, {"rho": "0.01:0.5:99", "a": 2}, form="sequential", scenario="baseline-2025")
-display(outcome_runs(sweep_a, "rho"))
-plots.payoffs_vs(sweep_a, "rho", thresholds=costly, labels=labels, title="nato, a = 2: SPE payoffs against rho")
+rho_thresholds = gtu.thresholds(model, "rho", form="sequential", scenario="baseline-2025")
+pd.DataFrame([{"rho*": str(t.exact), "value": round(t.value, 4), "change": t.change,
+               "conditions": "; ".join(t.conditions)} for t in rho_thresholds])
 
 # %% [markdown]
-# **A less fickle US ($\pi_{US} = 0.03$).** A higher $\rho$ makes Moscow *more* willing to accept an open
-# NATO path: falling back into the same war costs it nothing against fighting on now, and a shorter
-# settlement leaves less time for Washington to back accession. The outcome turns from war into a managed
-# freeze at $\rho_s$.
-
-# %%
-steady = gtu.thresholds(model, "rho", form="sequential", scenario="baseline-2025", values={"pi_US": "0.03"})
-t = steady[0]
-display(Math(r"\rho_s = " + sympy.latex(t.expression) + " = " + sympy.latex(sympy.Rational(t.exact))))
-
-# %%
-sweep_pi = gtu.sweep(model, {"rho": "0.01:0.5:99", "pi_US": 0.03}, form="sequential", scenario="baseline-2025")
-display(outcome_runs(sweep_pi, "rho"))
-plots.payoffs_vs(sweep_pi, "rho", thresholds=steady, labels=labels,
-                 title="nato, pi_US = 0.03: SPE payoffs against rho")
-
-# %% [markdown]
-# ### An outcome map: $\rho$ against the US hazard $\pi_{US}$
+# ### An outcome map: $\rho$ against the US hazard $\pi_N$
 #
-# The two effects on one map (a 25 × 25 grid); the dashed curve is Moscow's acceptance condition
-# $x - (p - c_R) = \delta(1-\rho)\pi_{US}\tau$ solved for $\pi_{US}$. Below it Moscow accepts a Kyiv that keeps
-# its NATO path: a managed freeze. (At $\pi_{US} = 0$ Washington never backs accession, the path is never
-# used, and the managed freeze is the same play as a compromise settlement: the solver reports both.)
+# Both effects on one map (a 25 × 25 grid of exact solves). The dashed curves are the closed forms of
+# $\pi_U^*$ (Kyiv accepts the open path above it) and $\pi_R^*$ (Moscow refuses it above it) as functions of
+# $\rho$, the other parameters at the baseline.
 
 # %%
-grid = plots.outcome_map_data(model, "rho", "pi_US", form="sequential", scenario="baseline-2025", nx=25, ny=25,
-                              y_range=("0", "0.06"))
-v = {k: float(val) for k, val in model.values("baseline-2025").items()}
-rhos = [0.01 + 0.49 * i / 60 for i in range(61)]
-pi_star = [(v["x"] - v["p"] + v["c_R"]) / (v["delta"] * (1 - r) * v["tau"]) for r in rhos]
-plots.outcome_map(grid, "rho", "pi_US", labels=labels, curves=[("Moscow indifferent", rhos, pi_star)],
+grid = plots.outcome_map_data(model, "rho", "pi_accession", form="sequential", scenario="baseline-2025",
+                              nx=25, ny=25)
+rhos = np.linspace(0.01, 0.5, 60)
+plots.outcome_map(grid, "rho", "pi_accession", labels=labels,
+                  curves=[("Kyiv indifferent (pi_U*)", rhos, curve(window[0], "rho", rhos)),
+                          ("Moscow indifferent (pi_R*)", rhos, curve(window[1], "rho", rhos))],
                   title="nato, baseline-2025: SPE outcome")
 
 # %% [markdown]
-# ## 5. What the model finds
+# ## 7. A Western force (S6) and the pre-war reference (S12)
+#
+# A NATO-country force charged $f\tau$ to Russia makes Moscow refuse the open path from $f = 0.219$ on (in the
+# reassurance-force scenario, $f = 0.25$, it does); it does not change the baseline, which Kyiv decides.
+
+# %%
+[(str(t.exact), round(t.value, 4), t.change) for t in gtu.thresholds(model, "f", form="sequential",
+                                                                      scenario="baseline-2025")]
+
+# %% [markdown]
+# "Strategically, there can be no winners" (Stanovaya 2025) compares every equilibrium with the pre-war
+# values $x_{0}/(1-\delta)$ and $(1-x_0)/(1-\delta)$. With the calibration's $x_0 = 0.25$ the war leaves
+# Ukraine at 2.5 against 7.5, but Russia at 5 against 2.5: the claim holds for Russia only if
+# $x_0 > p - c_R$.
+
+# %%
+v = {k: float(x) for k, x in baseline_values.items()}
+pd.DataFrame({"pre-war value": [v["x_prewar"] / (1 - v["delta"]), (1 - v["x_prewar"]) / (1 - v["delta"])],
+              "SPE payoff": [float(x) for x in baseline[0].payoffs]}, index=model.players)
+
+# %% [markdown]
+# ## 8. How robust is the baseline?
+#
+# One point of the parameter space proves little. `gtu.robustness` draws points uniformly from every
+# parameter's [low, high] (seeded), solves each exactly on the batched engine and reports each outcome's share
+# of the box with a 95 % Wilson interval, and the parameters that decide it (Sobol' indices). A small sample
+# here; `gtu robustness nato --form sequential --samples 4096` gives tighter intervals.
+
+# %%
+robust = gtu.robustness(model, form="sequential", samples=512, sobol_samples=256, seed=SEED)
+pd.DataFrame([{"outcome": o.outcome, "share": round(o.share, 3), "95 % interval": f"{o.ci_low:.3f}-{o.ci_high:.3f}"}
+              for o in robust.outcomes])
+
+# %% [markdown]
+# The war is the equilibrium outcome over most of the box, in line with the model file's 400-point check. Which
+# parameters decide it (the five largest total indices $S_T$ of the indicator "war continues"):
+
+# %%
+drivers = pd.DataFrame([{"parameter": d.parameter, "S1": round(d.S1, 3), "ST": round(d.ST, 3)}
+                        for d in robust.drivers if d.outcome == "war continues"])
+drivers.sort_values("ST", ascending=False).head(5)
+
+# %% [markdown]
+# ## 9. What the model finds
 
 # %%
 with open(model.path, encoding="utf-8") as f:

@@ -103,18 +103,26 @@ pd.DataFrame(rows).set_index(["model", "scenario"])
 # %% [markdown]
 # ## 3. Outcome maps
 #
-# The NATO pledge is credible iff the audience cost $a$ reaches $a^*(\rho) = m - (p + c_U - x)/(1 -
-# \delta(1-\rho))$, which rises with $\rho$: the riskier the settlement, the less it is worth keeping the
-# pledge. The map solves the tree on a 31 × 31 grid; the dashed line is the closed form.
+# The NATO pledge is credible iff the audience cost $a$ reaches
+# $a^*(\rho) = m - (p + \Delta p_B + \Delta p_E + c_U - x_D)/(1 - \delta(1 - \rho(1+\kappa)))$, which rises
+# with $\rho$: the riskier the Donbas deal, the less it is worth keeping the pledge. At the baseline Kyiv rejects
+# Russia's terms whatever $a$, so the map takes the point of the `nato` findings where the pledge decides
+# (a smaller Donbas share $x_D = 0.55$, a likely US turn $\pi_N = 0.2$, no domestic cost $k = 0$). The map
+# solves the tree on a 31 × 31 grid; the dashed line is the closed form. Above it and at low $\rho$ the pledge
+# is kept and Moscow settles on its terms; at higher $\rho$ the Donbas deal is worth less to Kyiv than the war,
+# credible pledge or not.
 
 # %%
 nato = models["nato"]
-grid = plots.outcome_map_data(nato, "rho", "a", form="sequential", scenario="baseline-2025", nx=31, ny=31)
-v = {k: float(val) for k, val in nato.values("baseline-2025").items()}
+w1_point = {"x_D": "0.55", "pi_accession": "0.2", "k": "0"}
+grid = plots.outcome_map_data(nato, "rho", "a", form="sequential", scenario="baseline-2025", nx=31, ny=31,
+                              fixed=w1_point)
+v = {k: float(val) for k, val in nato.values("baseline-2025").items()} | {k: float(x) for k, x in w1_point.items()}
 rhos = np.linspace(0.01, 0.5, 60)
-a_star = v["m"] - (v["p"] + v["c_U"] - v["x"]) / (1 - v["delta"] * (1 - rhos))
+gap = v["p"] + v["dp_belt"] + v["dp_erosion"] + v["c_U"] - v["x_D"]
+a_star = v["m"] - gap / (1 - v["delta"] * (1 - rhos * (1 + v["kappa"])))
 plots.outcome_map(grid, "rho", "a", labels=plots.axis_labels(nato), curves=[("a*(rho)", rhos, a_star)],
-                  title="nato, baseline-2025: SPE outcome")
+                  title="nato, x_D = 0.55, pi_N = 0.2, k = 0: SPE outcome")
 
 # %% [markdown]
 # In the territory model the relapse hazard of a deal rises with how capitulatory it is, $\rho(1 + \kappa a_d)$
