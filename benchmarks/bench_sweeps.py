@@ -84,6 +84,9 @@ def first_touch(megabytes: int = 720) -> tuple[float, float]:
 
 
 def loops(model, n: int, sub: tuple[int, int, int], ours: float, name: str, lines: list[str]) -> None:
+    if "normal" not in model.forms:  # the peers solve normal forms; a model that states only its tree has none
+        lines.append(f"{name:<24} {'nashpy/quantecon':<18} n/a: the model states no normal form")
+        return
     rho = np.linspace(0.01, 0.5, n)
     pay = _normal_arrays(model, rho[: max(sub)])
     if len(pay) != 2:

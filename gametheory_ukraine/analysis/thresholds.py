@@ -62,8 +62,8 @@ equilibria of both sides, does not blur it.
 
 Limits: a change and its reversal within one grid cell (the same signature at both ends) is missed; raise
 ``grid`` to be sure. An isolated tie (the same equilibria on both sides, different only at one point) is
-not a threshold, nor is a change at an end of the range (nothing lies beyond it, e.g. a tie at
-pi_US = 0): both are listed in the notes when the grid meets them.
+not a threshold, nor is a change at an end of the range (nothing lies beyond it, e.g. a tie at a
+probability parameter's 0): both are listed in the notes when the grid meets them.
 
 References
 ----------
