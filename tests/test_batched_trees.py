@@ -63,8 +63,8 @@ THRESHOLDS = [
     ("territory", "baseline-2025", {}, F(1, 27), 2),
     ("territory", "managed-freeze", {}, F(2, 81), 2),
     ("territory", "managed-freeze", {}, F(8, 99), 2),
-    ("nato", "istanbul-2", {}, F(1, 3), None),
-    ("nato", "baseline-2025", {"a": 2}, F(1, 18), 2),
+    ("nato", "istanbul-2", {}, F(43, 702), 2),
+    ("nato", "baseline-2025", {"x_D": F(55, 100), "pi_accession": F(1, 5), "k": 0, "a": 2}, F(4, 27), 6),
     ("guarantees", "baseline-2025", {"q": F(1, 2)}, F(2, 9), 2),
     ("guarantees", "baseline-2025", {"q": F(1, 2)}, F(1, 16), 2),
 ]
