@@ -68,7 +68,7 @@ def test_random_points_agree_with_the_exact_solver(name):
 
 @pytest.mark.parametrize(("name", "scenario", "param", "value"), [
     ("territory", "baseline-2025", "rho", F(1, 27)),    # Ukraine's indifference between ceding and fighting
-    ("nato", "istanbul-2", "rho", F(1, 3)),             # the istanbul-2 threshold (models/README.md)
+    ("nato", "istanbul-2", "rho", F(43, 702)),          # Kyiv: open NATO path vs war (by hand from the payoffs)
     ("chain-store", None, "d", F(1)),                   # the entrant's indifference, d = o_E
 ])
 def test_points_exactly_on_thresholds_are_flagged_and_solved_exactly(name, scenario, param, value):

@@ -28,7 +28,7 @@ from gametheory_ukraine.solvers.two_player import extreme_equilibria
 # model, scenario -> the parameters varied (the first 1, 2 or 3 of them); the others are fixed at the scenario
 VARIED = {
     ("territory", "baseline-2025"): ("rho", "kappa", "p"),
-    ("nato", "baseline-2025"): ("rho", "p", "x"),
+    ("nato", "baseline-2025"): ("rho", "p", "x_D"),
     ("nato", "istanbul-2"): ("rho", "delta", "c_U"),
     ("chain-store", None): ("d", "m", "o_E"),
 }
@@ -36,7 +36,9 @@ CASES = [(name, scenario, k) for (name, scenario) in VARIED for k in (1, 2, 3)]
 # threshold of the type, in the varied parameter VARIED[...][0] (models/README.md; d = o_E for the chain store)
 THRESHOLDS = [
     ("territory", "baseline-2025", F(1, 27)),
-    ("nato", "istanbul-2", F(1, 3)),
+    # Kyiv's open path against war at istanbul-2: (1 - (x_D - p - c_U + delta*D)/(delta*((1 - pi)*D + pi*m)))
+    # /(1 + kappa), D = (dp_belt + dp_erosion)/(1 - delta), derived by hand from the model's payoffs
+    ("nato", "istanbul-2", F(43, 702)),
     ("chain-store", None, F(1)),
 ]
 
@@ -178,7 +180,7 @@ def test_random_points_with_fixed_parameters_agree_with_the_exact_solver(name, s
 @pytest.mark.parametrize("k", [1, 3])
 @pytest.mark.parametrize(("name", "scenario", "value"), THRESHOLDS)
 def test_points_on_thresholds_are_flagged_and_the_type_changes(name, scenario, value, k):
-    """The documented thresholds (territory rho = 1/27, nato istanbul-2 rho = 1/3, chain store d = 1) and
+    """The documented thresholds (territory rho = 1/27, nato istanbul-2 rho = 43/702, chain store d = 1) and
     1/1000 either side, with 1 or 3 parameters free: only the point on the threshold is flagged, all three
     equal the exact solver, and the combinatorial type differs on the two sides."""
     varied = VARIED[name, scenario][:k]
