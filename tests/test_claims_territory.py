@@ -238,6 +238,20 @@ def check_managed_freeze(model) -> list[str]:
         got = outcomes(model.solve("sequential", "managed-freeze", rho=rho))
         if got != expected:
             fails.append(f"managed-freeze at rho = {rho}: {got}")
+    # erosion alone, at the baseline's other values: a deal signed in order to be broken. By hand, a broken deal
+    # beats war for Russia iff dp_erosion >= (1 - delta)(p - c_R - x_d)/delta and Ukraine signs it iff
+    # dp_erosion <= (1 - delta)(p + c_U - x_d)/delta: swap on (1/225, 29/900), freeze on (29/900, 7/180).
+    v = model.values("baseline-2025")
+    x_s = deal_terms(v, "S")[0]
+    k = (1 - v["delta"]) / v["delta"]
+    if (k * (v["p"] - v["c_R"] - x_s), k * (v["p"] + v["c_U"] - x_s), k * (v["p"] + v["c_U"] - v["x_F"])) != (
+            F(1, 225), F(29, 900), F(7, 180)):
+        fails.append("hand erosion thresholds moved")
+    for erosion, expected in (("0.004", [WAR]), ("0.005", [SWAP + THEN]), ("0.032", [SWAP + THEN]),
+                              ("0.033", [FREEZE + THEN]), ("0.038", [FREEZE + THEN]), ("0.04", [WAR])):
+        got = outcomes(model.solve("sequential", "baseline-2025", dp_erosion=erosion))
+        if got != expected:
+            fails.append(f"dp_erosion = {erosion}: {got}")
     return fails
 
 
