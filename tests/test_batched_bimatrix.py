@@ -191,10 +191,17 @@ def test_territory_threshold_rho_one_27th_is_a_tie():
     below, at, above = (model.values(rho=r) for r in (F(1, 30), F(1, 27), F(1, 25)))
     res = _check_model_points(model, [below, at, above])
     # At rho* = 1/27 Ukraine is indifferent between ceding Donbas and fighting on (the float payoffs are only a
-    # near-tie; the exact path decides): settlement on Russian terms at (20/3, 5/2), and war with Russia's pure
-    # "demand and settle" (below the threshold Russia must mix in 1/30 of "continue" to deter the cession).
-    assert res.counts.tolist() == [7, 7, 6]
-    at_lo = res.offsets[1]
-    np.testing.assert_allclose(res.payoffs[at_lo], [20 / 3, 5 / 2], rtol=0, atol=1e-12)
-    np.testing.assert_array_equal(res.x[at_lo:at_lo + 4], np.tile([1.0, 0, 0, 0], (4, 1)))
-    np.testing.assert_allclose(res.x[1], [29 / 30, 1 / 30, 0, 0])
+    # near-tie; the exact path decides). Pure equilibria, counted by hand over the 6 x 14 form: below rho* 2
+    # settlements on Russian terms (Ukraine's answers to the swap and the freeze all "reject" or all "break")
+    # and 6 wars, at rho* 2 settlements and 12 wars, above it 12 wars. Settlement values by hand:
+    # settle(0.7, h, 6) and settle(0.3, h, 1.5) with h = 1.5 rho: (194/29, 147/58) at 1/30, (20/3, 5/2) at 1/27.
+    pure_counts, payoffs = [], []
+    for p in range(3):
+        lo, hi = res.offsets[p], res.offsets[p] + res.counts[p]
+        pure = [k for k in range(lo, hi) if 1.0 in res.x[k] and 1.0 in res.y[k]]
+        pure_counts.append(len(pure))
+        payoffs.append({tuple(round(float(v), 9) for v in res.payoffs[k]) for k in pure})
+    assert pure_counts == [8, 14, 12]
+    assert payoffs[0] == {(round(194 / 29, 9), round(147 / 58, 9)), (5.0, 2.5)}
+    assert payoffs[1] == {(round(20 / 3, 9), 2.5), (5.0, 2.5)}
+    assert payoffs[2] == {(5.0, 2.5)}

@@ -95,7 +95,7 @@ from .bimatrix import BatchedBimatrix, bilinear, exact_matrix
 from .compile import CompiledNormalForm, as_sympy, compile_normal_form, point_arrays
 
 __all__ = ["StructuredBimatrix", "compile_structure", "structured_equilibria", "check_structured",
-           "MAX_FACTOR_PARAMETERS"]
+           "support_pairs", "MAX_SUPPORT_PAIRS", "MAX_FACTOR_PARAMETERS"]
 
 #: Factors mode is used for games with at most this many free parameters (after fixing a sweep's others): the
 #: exact factorisation takes well under a second there, and grows quickly beyond.
@@ -214,12 +214,34 @@ class StructuredBimatrix:
         return self.compiled.parameters
 
 
+#: Most pairs of equal-size supports a game may have for :func:`compile_structure`, which builds the symbolic
+#: minors of every pair: 69 for a 4 x 4 game, 125 for 5 x 4, 12,869 for 8 x 8, 38,759 for 6 x 14 (whose
+#: symbolic compilation takes minutes, where one exact solve per point takes a fraction of a second).
+MAX_SUPPORT_PAIRS = 20_000
+
+
+def support_pairs(m: int, n: int) -> int:
+    """Pairs of equal-size supports of an *m* x *n* game: the sum over k of C(m, k) C(n, k).
+
+    Examples
+    --------
+    >>> support_pairs(4, 4), support_pairs(6, 14)
+    (69, 38759)
+    """
+    return sum(math.comb(m, k) * math.comb(n, k) for k in range(1, min(m, n) + 1))
+
+
 def check_structured(game: NormalFormGame) -> None:
     """Raise :class:`SolverError` unless *game* suits :func:`compile_structure` (two players, no piecewise
-    payoffs). Cheap: nothing is compiled."""
+    payoffs, at most :data:`MAX_SUPPORT_PAIRS` pairs of supports). Cheap: nothing is compiled."""
     if len(game.players) != 2:
         raise SolverError(f"the structured engine is for two-player games, not {len(game.players)}",
                           fix="use the scalar path for N-player games")
+    pairs = support_pairs(*(len(a) for a in game.actions))
+    if pairs > MAX_SUPPORT_PAIRS:
+        shape = " x ".join(str(len(a)) for a in game.actions)
+        raise SolverError(f"a {shape} game has {pairs:,} pairs of supports, more than the structured engine "
+                          f"compiles ({MAX_SUPPORT_PAIRS:,})", fix="use the scalar path (engine='scalar')")
     for p in game.payoffs:
         for v in np.asarray(p, dtype=object).flat:
             if isinstance(v, sympy.Basic) and v.has(sympy.Min, sympy.Max, sympy.Abs, sympy.Piecewise):

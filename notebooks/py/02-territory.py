@@ -15,7 +15,7 @@
 # ---
 
 # %% [markdown]
-# # Territory: Russia's demand, Ukraine's answer, and a settlement that may relapse
+# # Territory: Russia's demand, Ukraine's answer, and a deal either side may break
 #
 # The first point of the 2025 framework is "the exchange of territory" (Stanovaya 2025). Wallace (2025):
 # "Russia continues to demand that Ukraine relinquish control over Donbas, renounce ambitions to join NATO,
@@ -79,17 +79,19 @@ def outcome_runs(df, param):
 # ## 1. The game
 #
 # Russia names its terms: *demand all of Donbas*, a *limited swap* or *freeze at the current line*.
-# Ukraine accepts or fights on. After a cession of all of Donbas, Russia settles or continues the offensive
-# from the ground it has just been given: that last move is Wallace's warning that deals "collapse the
-# moment one side believes it can achieve more on the battlefield", and Fearon's (1995) strategic
-# territory. Payoffs are present values, in years of the contested stake:
+# Ukraine accepts or fights on. After a deal Russia, then Ukraine, keeps it or breaks it: Wallace's warning
+# that deals "collapse the moment one side believes it can achieve more on the battlefield", and Fearon's
+# (1995) strategic territory. Payoffs are present values, in years of the contested stake:
 #
 # - war: $W_R = (p - c_R)/(1-\delta)$ for Russia, $W_U = (1 - p - c_U)/(1-\delta)$ for Ukraine;
 # - a deal $d$ that pays $s$ a year and collapses with hazard $\rho_d$ into a war worth $W'$:
 #   $V = (s + \delta\rho_d W')/(1 - \delta(1-\rho_d))$, with $\rho_D = \rho(1+\kappa)$ for the Donbas deal,
 #   $\rho_S = \rho(1 + \kappa\sigma)$ for the swap, $\rho_F = \rho$ for the freeze (S10: the more
 #   capitulatory, the less durable);
-# - after a cession of the fortified belt the next war is fought at Russia's odds $p + \Delta p_B$.
+# - a broken deal pays its split for one year, then war: the same formula with hazard 1, $s + \delta W'$;
+# - every war after a deal is fought at the odds it left: $p + \Delta p_B + \Delta p_E$ once the fortified
+#   belt is ceded, $p + \Delta p_E$ after the swap or the freeze. A side breaks a deal iff its yearly war value
+#   at those odds exceeds its yearly share.
 #
 # The tree at the baseline, with the subgame-perfect equilibrium drawn thick:
 
@@ -98,8 +100,9 @@ baseline = model.solve("sequential", "baseline-2025")
 gtu.draw_tree(model.game("sequential", "baseline-2025"), equilibrium=baseline[0], title="territory, baseline-2025")
 
 # %% [markdown]
-# The normal form is the tree's reduced strategic form: Russia's plans against Ukraine's four monotone
-# plans (accept every demand up to a given concession). Its payoffs, symbolic and at the baseline:
+# The normal form is 6 × 14: Russia's demand and its keep/break plan against Ukraine's answers to the three
+# demands (keep, break or reject), restricted to plans that keep every pure Nash outcome of the tree (the
+# model file's `form_differences` proves it). Its payoffs, symbolic and at the baseline:
 
 # %%
 model.symbolic("normal")
@@ -130,9 +133,10 @@ equilibria_table(model)
 # At the baseline Russia demands all of Donbas and Ukraine fights on: **war continues**. The demand
 # $x_D = 0.7$ lies inside Fearon's one-off bargaining range $(0.5, 0.75)$, so the refusal does not come from
 # the split. It comes from relapse: the Donbas deal collapses with hazard $\rho(1+\kappa) = 0.19$ a year, and
-# the next war starts without the fortified belt. In the managed freeze (Western unity eroding during the
-# pause, $\Delta p_E = 0.05$; a fragile limbo, $\rho = 0.3$) Russia offers the limited swap and Ukraine
-# accepts: a compromise settlement.
+# the next war starts without the fortified belt. Russia would break the swap and the freeze (worth less to
+# it a year than war), so it prefers war to them. In the managed freeze (Western unity eroding during the
+# pause, $\Delta p_E = 0.05$; a fragile limbo, $\rho = 0.3$) Russia would break any swap or freeze to fight
+# at the eroded odds, Ukraine foresees it and rejects them: war continues.
 #
 # ## 4. How the equilibria move with $\rho$
 #
@@ -170,8 +174,8 @@ plots.payoffs_vs(sweep, "rho", thresholds=found.thresholds, labels=labels,
                  title="territory, baseline-2025: SPE payoffs against rho")
 
 # %% [markdown]
-# With the managed-freeze values (eroding unity) $\rho$ bites twice: below $2/81$ Ukraine cedes Donbas;
-# from $8/99$ on a relapse-prone pause pays Russia, which offers the swap.
+# With the managed-freeze values (eroding unity) Ukraine cedes Donbas below $\rho^* = 2/81$; above it the
+# war continues, since Russia would break a swap or a freeze.
 
 # %%
 freeze = gtu.sweep(model, {"rho": "0.01:0.5:99"}, form="sequential", scenario="managed-freeze")
