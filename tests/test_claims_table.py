@@ -129,7 +129,7 @@ def test_the_mark_scan_sees_the_marks():
     marked = _marked()
     assert "test_claims_territory.py::test_s7_istanbul_2_same_war_weaker_ukraine" in marked[("territory", "S7")]
     assert "test_claims_guarantees.py::test_S12_no_winners_for_ukraine_not_for_russia" in marked[("guarantees", "S12")]
-    assert len(marked[("territory", "W4")]) == 2
+    assert len(marked[("territory", "W4")]) == 1
 
 
 def test_the_claim_marker_is_registered():

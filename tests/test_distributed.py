@@ -228,8 +228,8 @@ def test_a_changed_model_file_is_refused(tmp_path, capsys):
             str(ck), "-o", str(out)]
     assert run_cli(*args, capsys=capsys)[0] == 0
     text = model.read_text(encoding="utf-8")
-    assert text.count("default: 0.5\n") >= 1
-    model.write_text(text.replace("default: 0.5\n", "default: 0.4\n", 1), encoding="utf-8")
+    assert text.count("\ntitle: ") == 1  # territory declares no parameter of its own: change its title
+    model.write_text(text.replace("\ntitle: \"", "\ntitle: \"(changed) ", 1), encoding="utf-8")
     code, err = run_cli(*args, capsys=capsys)
     assert code == 2 and "the checkpoint holds another sweep: the model file changed (SHA-256" in err
 
