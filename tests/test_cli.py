@@ -160,7 +160,7 @@ def test_solve_several_models_and_all_forms(capsys):
                        "--form", "all", "--format", "json")
     docs = json.loads(out)
     assert code == 0
-    assert [(d["model"], d["form"]) for d in docs] == [("territory", "normal"), ("territory", "sequential"),
+    assert [(d["model"], d["form"]) for d in docs] == [("territory", "sequential"), ("territory", "normal"),
                                                        ("nato", "normal"), ("nato", "sequential"),
                                                        ("guarantees", "sequential")]
     for d in docs:
