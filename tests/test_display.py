@@ -167,7 +167,7 @@ def test_tree_html_with_picture_and_plays():
     raw = tree._repr_html_()
     text = check_html(raw)
     assert raw.count("<svg") == 1 and 'id="payoff:donbas_settlement"' in raw
-    assert "12 nodes (7 terminal)" in text and "perfect information" in text
+    assert "22 nodes (12 terminal)" in text and "perfect information" in text
     assert "Russia: demand all of Donbas → Ukraine: fight on" in text
     assert "war continues" in text and "5/2" in text
     assert display.tree_html(tree) == raw                            # deterministic notebook output

@@ -405,7 +405,7 @@ def draw_tree(tree, *, equilibrium=None, ax=None, title: str | None = None):
     >>> tree = gtu.load_model("territory").game("sequential")
     >>> fig = draw_tree(tree, title="territory")
     >>> sum(1 for t in fig.axes[0].texts if t.get_gid().startswith("payoff:"))   # one per terminal node
-    7
+    12
     """
     import matplotlib
     from matplotlib.backends.backend_agg import FigureCanvasAgg
