@@ -8,6 +8,7 @@ thresholds, random symbolic games, and whole sweep tables against the scalar pat
 from __future__ import annotations
 
 from fractions import Fraction as F
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -25,6 +26,14 @@ from gametheory_ukraine.games.normal_form import NormalFormGame
 from gametheory_ukraine.solvers.two_player import extreme_equilibria
 
 TWO_PLAYER = ("territory", "nato", "chain-store")
+# territory here is its previous 4 x 4 normal form (tests/data): the current model states a 6 x 14 form, beyond
+# what the structured engine compiles (batched.structural.MAX_SUPPORT_PAIRS); its sweeps take the scalar engine
+_FIXTURES = {"territory": str(Path(__file__).resolve().parent / "data" / "territory-before-break-option.yaml")}
+
+
+def _load(name):
+    return gtu.load_model(_FIXTURES.get(name, name))
+
 
 
 def _exact_game(model, scenario, values):
@@ -51,7 +60,7 @@ def _check_point(res, p, A, B):
 @pytest.mark.parametrize("name", TWO_PLAYER)
 def test_random_points_agree_with_the_exact_solver(name):
     """Every parameter drawn uniformly in its range at 300 points; each point checked exactly."""
-    model = gtu.load_model(name)
+    model = _load(name)
     struct = compile_structure(model.symbolic("normal"))
     rng = np.random.default_rng(7)
     params = {k: rng.uniform(float(p.low), float(p.high), 300) for k, p in model.parameters.items()}
@@ -72,7 +81,7 @@ def test_random_points_agree_with_the_exact_solver(name):
     ("chain-store", None, "d", F(1)),                   # the entrant's indifference, d = o_E
 ])
 def test_points_exactly_on_thresholds_are_flagged_and_solved_exactly(name, scenario, param, value):
-    model = gtu.load_model(name)
+    model = _load(name)
     struct = compile_structure(model.symbolic("normal"))
     base = model.values(scenario)
     values = [value - F(1, 1000), value, value + F(1, 1000)]
@@ -135,7 +144,7 @@ def test_piecewise_payoffs_and_more_players_are_refused():
 def test_normal_form_sweep_table_equals_the_scalar_sweep(name, scenario, values):
     """The sweep's default engine for two-player normal forms gives the scalar path's table: same rows, labels,
     components; probabilities and payoffs to 1e-9. The grids straddle thresholds (1/27, 1/3, d = 1)."""
-    model = gtu.load_model(name)
+    model = _load(name)
     batched = gtu.sweep(model, values, form="normal", scenario=scenario, chunk_size=16)
     exact = gtu.sweep(model, values, form="normal", scenario=scenario, exact=True)
     assert batched.attrs["engine"] == "bimatrix" and exact.attrs["engine"] == "scalar"
@@ -177,3 +186,20 @@ def test_batched_pure_equilibria_flag_near_ties_and_resolve_them_exactly():
     assert res.flagged.tolist() == [True] and res.profiles(0) == [(0, 0), (1, 0)]  # exactly a tie
     plain = batched_pure_equilibria((A, B))
     assert plain.flagged.tolist() == [True] and plain.profiles(0) == [(1, 0)]
+
+
+def test_games_with_too_many_support_pairs_take_the_scalar_engine():
+    """Territory's 6 x 14 normal form has sum_k C(6, k) C(14, k) = 84 + 1365 + 7280 + 15015 + 12012 + 3003 =
+    38,759 pairs of equal-size supports, above the cap: the structured engine refuses it and a sweep takes the
+    scalar engine; nato's 5 x 4 form (20 + 60 + 40 + 5 = 125 pairs) stays on the structured engine."""
+    from gametheory_ukraine.analysis.sweep_plan import choose_engine
+    from gametheory_ukraine.batched.structural import MAX_SUPPORT_PAIRS, check_structured
+    from gametheory_ukraine.core.errors import SolverError
+
+    territory = gtu.load_model("territory")
+    assert [len(a) for a in territory.symbolic("normal").actions] == [6, 14]
+    assert 38_759 > MAX_SUPPORT_PAIRS
+    with pytest.raises(SolverError, match="38,759 pairs of supports"):
+        check_structured(territory.symbolic("normal"))
+    assert choose_engine(territory, "normal", False, "auto") == "scalar"
+    assert choose_engine(gtu.load_model("nato"), "normal", False, "auto") == "bimatrix"
