@@ -1,6 +1,6 @@
 """Local and global sensitivity (gametheory_ukraine/analysis/sensitivity.py), checked against independent numbers:
 hand-derived closed forms (the war value W_U = (1 - p - c_U)/(1 - delta), relapse-discounted deal values, mixed
-equilibria of small games), the territory model's hand threshold rho* = 1/27 (models/README.md), finite
+equilibria of small games), finite
 differences through the solver, and the analytic Sobol' indices of the Ishigami function with SALib's own
 tolerance."""
 
@@ -72,20 +72,32 @@ def test_territory_baseline_spe_war_value_derivatives_by_hand(territory):
     war = df[df["quantity"] == "outcome:war continues"]
     assert len(war) == 11 and (war["value"] == 1).all() and (war["derivative"] == 0).all()
     outcomes = {q for q in df["quantity"] if q.startswith("outcome:")}
-    assert outcomes == {"outcome:settlement on Russian terms", "outcome:settlement, then relapse",
-                        "outcome:war continues", "outcome:compromise settlement", "outcome:managed freeze"}
-    assert len(df) == 11 * (2 + 11 + 5)  # 11 parameters x (2 payoffs, 5 + 6 action probabilities, 5 outcomes)
+    deals = ("settlement on Russian terms", "compromise settlement", "managed freeze")
+    assert outcomes == {"outcome:war continues", *(f"outcome:{d}" for d in deals),
+                        *(f"outcome:{d}, then relapse" for d in deals)}
+    # 11 parameters that enter a payoff (x_prewar, the pre-war reference, enters none) x (2 payoffs, 9 + 12
+    # action probabilities: Russia's demand and 3 keep-or-break sets, Ukraine's 3 answers and 3 keep-or-break
+    # sets, 7 outcomes)
+    assert "x_prewar" not in set(df["param"])
+    assert len(df) == 11 * (2 + 21 + 7)
     # Strategy quantities of trees name the information set: Ukraine's answer to the Donbas demand.
     assert row(df, "p", "prob:Ukraine:ukraine_on_donbas:fight on").value == 1
 
 
 def test_territory_managed_freeze_swap_value_derivatives_by_hand(territory):
-    """managed-freeze: the SPE is the limited swap (models/README.md). Ukraine's value of the swap is
-    V_U = (1 - x_S + delta*rho_S*W'_U)/(1 - delta*(1 - rho_S)) with x_S = x_F + sigma*(x_D - x_F) and
-    rho_S = rho*(1 + kappa*sigma) = 0.3*1.1 = 0.33, so dV_U/dx_D = -sigma/(1 - delta*(1 - rho_S)) = -0.2/0.397
+    """managed-freeze with no erosion (dp_erosion = 0) and a freeze line at x_F = 0.52: the swap splits
+    x_S = x_F + sigma*(x_D - x_F) = 0.556, inside the bargaining range at the post-deal odds
+    [p - c_R, p + c_U] = [0.5, 0.75], so neither side breaks it, and the unique SPE is the kept swap. By hand,
+    Ukraine's value of it is V_U = (1 - x_S + delta*h_S*W_U)/(1 - delta*(1 - h_S)) with
+    h_S = rho*(1 + kappa*sigma) = 0.3*1.1 = 0.33 and W_U = 2.5: (0.444 + 0.7425)/0.397 = 2373/794 > W_U, and
+    Russia's (0.556 + 1.485)/0.397 = 2041/397 > W_R = 5. So dV_U/dx_D = -sigma/(1 - delta*(1 - h_S)) = -0.2/0.397
     and dV_U/dx_F = -(1 - sigma)/0.397; Russia's derivatives are the opposite."""
-    df = S.local_sensitivity(territory, form="sequential", scenario="managed-freeze", params=["x_D", "x_F"])
-    assert df.attrs["outcome"] == "compromise settlement"
+    point = {"dp_erosion": "0", "x_F": "0.52"}
+    df = S.local_sensitivity(territory, form="sequential", scenario="managed-freeze", params=["x_D", "x_F"],
+                             values=point)
+    assert df.attrs["outcome"] == "compromise settlement" and df.attrs["n_equilibria"] == 1
+    assert row(df, "x_D", "payoff:Ukraine").value == pytest.approx(2373 / 794, rel=1e-12)
+    assert row(df, "x_D", "payoff:Russia").value == pytest.approx(2041 / 397, rel=1e-12)
     assert row(df, "x_D", "payoff:Ukraine").derivative == pytest.approx(-0.2 / 0.397, rel=1e-12)
     assert row(df, "x_F", "payoff:Ukraine").derivative == pytest.approx(-0.8 / 0.397, rel=1e-12)
     assert row(df, "x_D", "payoff:Russia").derivative == pytest.approx(0.2 / 0.397, rel=1e-12)

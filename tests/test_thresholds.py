@@ -611,31 +611,40 @@ def test_conditions_on_the_box_interval_arithmetic():
 
 
 def test_territory_rho_star_conditions_and_a_point_where_they_fail():
-    """Territory's rho* for ceding Donbas divides by delta (1 + kappa)(dp_belt + dp_erosion) (models/README.md);
-    on the box delta, 1 + kappa > 0 but dp_belt + dp_erosion ranges over [-0.03, 0.2]. At dp_belt = 0.02,
-    dp_erosion = -0.05 (with p + c_U < x_D, so rho* > 0) the condition fails, and the reported direction
-    there matches the exact solves on both sides of the threshold."""
+    """Territory's rho* for ceding Donbas: Ukraine accepts a kept cession iff V_U_D >= W_U, i.e. (by hand)
+    (1 - x_D) - (1 - p - c_U) >= delta*h_D*(W_U - W_U_D) with W_U - W_U_D = (dp_belt + dp_erosion)/(1 - delta)
+    and h_D = rho*(1 + kappa), so rho* divides by delta (1 + kappa)(dp_belt + dp_erosion). On the box
+    delta, 1 + kappa > 0 but dp_belt + dp_erosion ranges over [-0.03, 0.2], so the condition is printed.
+    Where it fails, the break option removes the threshold: rho* > 0 there needs x_D > p + c_U, and then
+    x_D > p_D + c_U, so Ukraine breaks the cession (its yearly share is below its yearly war value at the
+    post-deal odds) and gets B_U_D, which does not depend on rho. At dp_belt = 0.02, dp_erosion = -0.05 no
+    rho threshold is reported, and the exact solves agree: the outcome is the same across rho's range [0.01, 0.5)."""
     delta, p, c_U, x_D, kappa, dp_belt, dp_erosion = S("delta", "p", "c_U", "x_D", "kappa", "dp_belt",
                                                        "dp_erosion")
     hand = (1 - delta) * (p + c_U - x_D) / (delta * (1 + kappa) * (dp_belt + dp_erosion))
+    sign = as_positive("dp_belt + dp_erosion > 0")
+    # the defaults: the condition holds, rho* = (0.1)(0.05)/(0.9 * 1.5 * 0.1) = 1/27
+    (t0,) = [t for t in thresholds(TERRITORY, "rho", form="sequential", grid=41).thresholds if same(t.expression, hand)]
+    assert t0.exact == Fraction(1, 27)
+    assert t0.conditions_hold is True and [as_positive(c) for c in t0.conditions] == [sign]
+    label, first = re.match(r".* at '(.+)': '(.+)' vs '.+'$", t0.indifference).groups()
+    assert (label, first) == ("ukraine_on_donbas", "cede all of Donbas")
+    for x, above in ((t0.exact - Fraction(1, 10**6), False), (t0.exact + Fraction(1, 10**6), True)):
+        res_x = TERRITORY.solve("sequential", "baseline-2025", exact=True, rho=x)
+        assert {_plays(TERRITORY, eq, label, first) for eq in res_x.equilibria} == {(t0.sign_above == 1) == above}
+    # a point where the condition fails (and hand's rho* = 39/82 would lie in (0, 1))
     values = dict(delta="0.82", p="0.4", c_R="0.1", c_U="0.02", x_D="0.55", x_F="0.55", sigma="0.5", kappa=1,
                   dp_belt="0.02", dp_erosion="-0.05")
-    res = thresholds(TERRITORY, "rho", form="sequential", values=values, grid=41)
-    (t,) = [t for t in res.thresholds if t.expression is not None and same(t.expression, hand)]
     point = {sp.Symbol(k): sp.Rational(v) for k, v in values.items()}
-    assert t.exact == hand.xreplace(point)                      # (1 - .82)(-.13)/(.82 * 2 * -.03) = 39/82
-    sign = as_positive("dp_belt + dp_erosion > 0")
-    assert sign in [as_positive(c) for c in t.conditions]
-    assert t.conditions_hold is False and [as_positive(c) for c in t.conditions_failing] == [sign]
-    # brute force: Ukraine's choice at the information set named in the indifference condition, both sides
-    label, first = re.match(r".* at '(.+)': '(.+)' vs '.+'$", t.indifference).groups()
-    for x, above in ((t.exact - Fraction(1, 10**6), False), (t.exact + Fraction(1, 10**6), True)):
-        res_x = TERRITORY.solve("sequential", None, exact=True, rho=x, **values)
-        plays_first = {_plays(TERRITORY, eq, label, first) for eq in res_x.equilibria}
-        assert plays_first == {(t.sign_above == 1) == above}
-    # the same model at the defaults: the condition holds
-    (t0,) = [t for t in thresholds(TERRITORY, "rho", form="sequential", grid=41).thresholds if same(t.expression, hand)]
-    assert t0.conditions_hold is True and sign in [as_positive(c) for c in t0.conditions]
+    assert hand.xreplace(point) == sp.Rational(39, 82)
+    assert thresholds(TERRITORY, "rho", form="sequential", values=values, grid=41).thresholds == ()
+    outcomes = {rho: {eq.outcome for eq in TERRITORY.solve("sequential", None, exact=True, rho=rho, **values)}
+                for rho in (Fraction(1, 100), Fraction(39, 82) - Fraction(1, 10**6), Fraction(39, 82) + Fraction(1, 10**6),
+                            Fraction(49, 100))}
+    # (at rho = 1/2, h_D = rho*(1 + kappa) = 1 and a kept cession relapses at once: Ukraine is indifferent)
+    assert set(map(frozenset, outcomes.values())) == {frozenset({"settlement on Russian terms, then relapse"})}
+    ukraine_breaks = TERRITORY.solve("sequential", None, exact=True, rho=Fraction(1, 4), **values)
+    assert all(_plays(TERRITORY, eq, "ukraine_after_cession", "break the deal") for eq in ukraine_breaks.equilibria)
 
 
 def _plays(model, eq, label, action) -> bool:

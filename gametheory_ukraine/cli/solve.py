@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 
+from ..core.errors import SolverError
 from .common import add_max_size, emit, parse_params, whole_number
 
 __all__ = ["HELP", "add_arguments", "run"]
@@ -46,8 +47,13 @@ def run(args: argparse.Namespace) -> int:
         model = load_model(name, max_entries=args.max_size)
         forms = list(model.forms) if args.form == "all" else [model.form_name(args.form)]
         for form in forms:
-            result = model.solve(form, args.scenario, exact=args.exact, method=args.method, max_work=args.max_work,
-                                 **values)
+            try:
+                result = model.solve(form, args.scenario, exact=args.exact, method=args.method,
+                                     max_work=args.max_work, **values)
+            except SolverError as exc:  # name the model the refusal is about (several may be given)
+                if exc.path is not None:
+                    raise
+                raise SolverError(exc.message, path=name, where=exc.where, fix=exc.fix) from None
             jobs.append((model, form, result))
     if args.format == "json":
         docs = [solution_report.solution_to_dict(m, f, args.scenario, r) for m, f, r in jobs]

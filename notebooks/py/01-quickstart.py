@@ -133,7 +133,8 @@ low[0].outcome, [float(v) for v in low[0].payoffs]
 # %%
 found = gtu.thresholds(territory, "rho", form="sequential", scenario="baseline-2025")
 t = found[0]
-t.exact, t.change
+print(f"rho* = {t.exact} = {float(t.exact):.4f} ({t.change})")
+print("the direction holds where:", "; ".join(t.conditions), "- here:", t.conditions_hold)
 
 # %%
 display(Math(r"\rho^* = " + sympy.latex(t.expression) + r" = " + sympy.latex(sympy.Rational(t.exact))))
