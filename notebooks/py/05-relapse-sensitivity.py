@@ -139,13 +139,18 @@ plots.outcome_map(sweep, "rho", "kappa", labels=plots.axis_labels(territory),
 # ## 4. Local sensitivity
 #
 # Derivatives and elasticities of one equilibrium's payoffs at a point, in closed form where the equilibrium
-# has one. In the territory model's managed freeze the equilibrium is a compromise settlement (the limited
-# swap). A higher $\rho$ lowers its value to Ukraine and raises it to Russia: the relapse war starts from an
-# eroded Western position ($\Delta p_E = 0.05$), so an early collapse pays Russia.
+# has one. In the territory model's managed freeze the equilibrium is war: the pause erodes Western unity
+# ($\Delta p_E = 0.05$), so Russia would break the swap or the freeze. With no erosion and a freeze line
+# worth a little more to Russia ($\Delta p_E = 0$, $x_F = 0.52$) the limited swap lies inside the bargaining
+# range, neither side breaks it, and it is the equilibrium. A higher $\rho$ then lowers its value to both
+# sides (each prefers the kept swap to war), and a larger swap ($\sigma$) raises Russia's value and lowers
+# Ukraine's by more (the larger concession also raises the hazard).
 
 # %%
-local = sensitivity.local_sensitivity(territory, form="sequential", scenario="managed-freeze",
-                                      params=["rho", "kappa", "sigma", "dp_erosion", "delta"])
+point = {"dp_erosion": "0", "x_F": "0.52"}
+local = sensitivity.local_sensitivity(territory, form="sequential", scenario="managed-freeze", values=point,
+                                      params=["rho", "kappa", "sigma", "delta"])
+print(local.attrs["outcome"])
 local[local.quantity.str.startswith("payoff:")][["param", "quantity", "value", "derivative", "elasticity",
                                                   "expression"]]
 
