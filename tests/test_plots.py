@@ -4,6 +4,7 @@ models/README.md, survival curves against (1 - rho)^n, and valid, deterministic 
 from __future__ import annotations
 
 import struct
+import warnings
 from fractions import Fraction as F
 from pathlib import Path
 
@@ -130,6 +131,22 @@ def test_outcome_map_regions_patches_and_png(territory_grid, tmp_path):
     assert legend == [WAR, SETTLE, "rho*"]
     path = plots.save_figure(fig, tmp_path / "map.png")
     assert png_size(path) == (1050, 750)
+
+
+def test_a_long_closed_form_label_is_wrapped_and_the_layout_holds(territory_grid, tmp_path):
+    """A closed form longer than the figure is wide (nato's rho* is ~400 characters) used to squeeze the axes
+    to nothing: matplotlib warned "constrained_layout not applied" and the legend was cut off."""
+    dps = np.linspace(0.02, 0.15, 50)
+    label = "rho* = " + " + ".join(f"delta*dp_belt*pi_accession_{k}" for k in range(12))
+    fig = plots.outcome_map(territory_grid, "rho", "dp_belt", curves=[(label, dps * 0 + 0.1, dps)])
+    (text,) = [t.get_text() for t in fig.axes[0].get_legend().get_texts() if t.get_text().startswith("rho*")]
+    lines = text.splitlines()
+    assert len(lines) > 1 and max(map(len, lines)) <= plots.LEGEND_WIDTH and " ".join(lines) == label
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        plots.save_figure(fig, tmp_path / "long.png")
+    ax = fig.axes[0].get_position()
+    assert ax.width > 0.5 and ax.height > 0.3   # the axes keep most of the figure
 
 
 def test_tie_gets_a_combined_region_with_its_own_hatch(territory):

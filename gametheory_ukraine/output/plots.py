@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import textwrap
 from collections.abc import Mapping, Sequence
 from fractions import Fraction
 from typing import Any
@@ -175,17 +176,23 @@ def _draw_thresholds(ax, thresholds) -> list:
     return handles[:1]
 
 
+#: Longest line of a legend label, in characters (longer labels are wrapped).
+LEGEND_WIDTH = 70
+
+
 def _legend_below(ax, handles=None) -> None:
     """Legend under the axes (outside the data area), in as many columns as the label lengths allow."""
     handles = handles if handles is not None else ax.get_legend_handles_labels()[0]
     n = len(handles)
     if n == 0:
         return
-    longest = max(len(h.get_label()) for h in handles)
+    # A label wider than the figure (a long closed form) would squeeze the axes to nothing: wrap it.
+    labels = [textwrap.fill(h.get_label(), LEGEND_WIDTH, break_long_words=False) for h in handles]
+    longest = max(len(line) for lab in labels for line in lab.splitlines())
     ncols = 1 if longest > 45 else 2 if longest > 28 else 3
     ncols = min(max(ncols, math.ceil(n / 8)), n)
-    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.13), ncols=ncols, fontsize="small",
-              frameon=False, handlelength=3.0, handleheight=1.4)
+    ax.legend(handles=handles, labels=labels, loc="upper center", bbox_to_anchor=(0.5, -0.13), ncols=ncols,
+              fontsize="small", frameon=False, handlelength=3.0, handleheight=1.4)
 
 
 def _factor_legend(ax, series: Sequence[tuple[str, int]], eqs: Sequence[int], extra: Sequence) -> None:
