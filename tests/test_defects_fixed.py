@@ -74,7 +74,7 @@ def test_the_shipped_model_has_none_of_the_defects_and_its_previous_version_has_
     check = CHECKS[name]
     assert check(gtu.load_model(name)) == []
     old = check(gtu.load_model(previous(name)))
-    expected = {"guarantees": ["Russia never accepts or rejects a guarantee regime", "a Western force costs Russia nothing",
-                               "Europe values nothing of Ukraine's fate"],
+    expected = {"guarantees": ["Russia never accepts or rejects a guarantee regime",
+                               "a Western force costs Russia nothing", "Europe values nothing of Ukraine's fate"],
                 "nato": ["Kyiv cannot reject Russia's terms", "pi_US means two things across the models"]}[name]
     assert old == expected

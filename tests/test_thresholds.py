@@ -638,9 +638,9 @@ def test_territory_rho_star_conditions_and_a_point_where_they_fail():
     point = {sp.Symbol(k): sp.Rational(v) for k, v in values.items()}
     assert hand.xreplace(point) == sp.Rational(39, 82)
     assert thresholds(TERRITORY, "rho", form="sequential", values=values, grid=41).thresholds == ()
+    eps = Fraction(1, 10**6)
     outcomes = {rho: {eq.outcome for eq in TERRITORY.solve("sequential", None, exact=True, rho=rho, **values)}
-                for rho in (Fraction(1, 100), Fraction(39, 82) - Fraction(1, 10**6), Fraction(39, 82) + Fraction(1, 10**6),
-                            Fraction(49, 100))}
+                for rho in (Fraction(1, 100), Fraction(39, 82) - eps, Fraction(39, 82) + eps, Fraction(49, 100))}
     # (at rho = 1/2, h_D = rho*(1 + kappa) = 1 and a kept cession relapses at once: Ukraine is indifferent)
     assert set(map(frozenset, outcomes.values())) == {frozenset({"settlement on Russian terms, then relapse"})}
     ukraine_breaks = TERRITORY.solve("sequential", None, exact=True, rho=Fraction(1, 4), **values)
