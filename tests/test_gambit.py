@@ -691,8 +691,9 @@ def test_model_trees_spe_are_exactly_gambits_subgame_perfect_profiles(name, scen
         if scenario == "managed-freeze":
             stated = model.game("normal", scenario)
             assert stated.shape == (6, 14)
-            result = gtu.solve(stated)
-            assert result.complete and our_extreme_set(result) == gambit_extreme_set(to_pygambit(stated))
+            stated_result = gtu.solve(stated)
+            assert stated_result.complete
+            assert our_extreme_set(stated_result) == gambit_extreme_set(to_pygambit(stated))
     elif tree.n_players == 2:  # Nash equilibria of the reduced strategic form, both ways
         assert our_tree_extreme_set(gtu.solve(tree, method="nash"), tree) == gambit_tree_extreme_set(gm, tree)
 

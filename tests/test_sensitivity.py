@@ -1,8 +1,7 @@
 """Local and global sensitivity (gametheory_ukraine/analysis/sensitivity.py), checked against independent numbers:
 hand-derived closed forms (the war value W_U = (1 - p - c_U)/(1 - delta), relapse-discounted deal values, mixed
-equilibria of small games), finite
-differences through the solver, and the analytic Sobol' indices of the Ishigami function with SALib's own
-tolerance."""
+equilibria of small games), finite differences through the solver, and the analytic Sobol' indices of the Ishigami
+function with SALib's own tolerance."""
 
 from __future__ import annotations
 

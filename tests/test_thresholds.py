@@ -629,7 +629,8 @@ def test_territory_rho_star_conditions_and_a_point_where_they_fail():
     assert t0.conditions_hold is True and [as_positive(c) for c in t0.conditions] == [sign]
     label, first = re.match(r".* at '(.+)': '(.+)' vs '.+'$", t0.indifference).groups()
     assert (label, first) == ("ukraine_on_donbas", "cede all of Donbas")
-    for x, above in ((t0.exact - Fraction(1, 10**6), False), (t0.exact + Fraction(1, 10**6), True)):
+    eps = Fraction(1, 10**6)
+    for x, above in ((t0.exact - eps, False), (t0.exact + eps, True)):
         res_x = TERRITORY.solve("sequential", "baseline-2025", exact=True, rho=x)
         assert {_plays(TERRITORY, eq, label, first) for eq in res_x.equilibria} == {(t0.sign_above == 1) == above}
     # a point where the condition fails (and hand's rho* = 39/82 would lie in (0, 1))
@@ -638,7 +639,6 @@ def test_territory_rho_star_conditions_and_a_point_where_they_fail():
     point = {sp.Symbol(k): sp.Rational(v) for k, v in values.items()}
     assert hand.xreplace(point) == sp.Rational(39, 82)
     assert thresholds(TERRITORY, "rho", form="sequential", values=values, grid=41).thresholds == ()
-    eps = Fraction(1, 10**6)
     outcomes = {rho: {eq.outcome for eq in TERRITORY.solve("sequential", None, exact=True, rho=rho, **values)}
                 for rho in (Fraction(1, 100), Fraction(39, 82) - eps, Fraction(39, 82) + eps, Fraction(49, 100))}
     # (at rho = 1/2, h_D = rho*(1 + kappa) = 1 and a kept cession relapses at once: Ukraine is indifferent)
