@@ -15,7 +15,9 @@ HELP = "local (derivatives, elasticities, tornado) and global (Sobol) sensitivit
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("model", help="model name or path")
     add_max_size(parser)
-    parser.add_argument("--kind", choices=("local", "tornado", "sobol"), default="local")
+    parser.add_argument("--kind", choices=("local", "tornado", "sobol", "tactical"), default="local",
+                        help="tactical: each player's tactical against total derivative in its own terms and its "
+                             "value against its pre-war reference (models with a 'tactical:' block: settlement)")
     parser.add_argument("--form", help="normal or sequential (default: the model's first form)")
     parser.add_argument("--scenario", help="a named scenario (default: parameter defaults)")
     parser.add_argument("--measure", help="payoff:PLAYER or outcome:LABEL (default: the first player's payoff)")
@@ -38,13 +40,23 @@ def run(args: argparse.Namespace) -> int:
     """Print the table (or JSON); with ``-o FILE.csv`` also write it, atomically. The output path is checked
     before any work."""
     from ..analysis.sensitivity import sensitivity
+    from ..analysis.tactical import tactical_strategic
     from ..core.files import check_output_path, write_with
     from ..modelling.registry import load_model
-    from ..output.analysis_tables import sensitivity_text
+    from ..output.analysis_tables import sensitivity_text, tactical_text
 
     model = load_model(args.model, max_entries=args.max_size)
     values = parse_params(args.param)
     out_path = check_output_path(args.output, suffixes=(".csv",)) if args.output else None
+    if args.kind == "tactical":
+        res = tactical_strategic(model, form=args.form, scenario=args.scenario, values=values)
+        if out_path is not None:
+            write_with(out_path, lambda tmp: res.table.to_csv(tmp, index=False))
+        if args.format == "json":
+            emit(json.dumps(res.to_dict(), indent=2, ensure_ascii=False))
+        else:
+            emit(tactical_text(res, out_path))
+        return 0
     result = sensitivity(model, args.kind, form=args.form, scenario=args.scenario, measure=args.measure,
                          params=args.params, values=values, samples=args.samples, seed=args.seed,
                          max_points=args.max_points, max_work=args.max_work)

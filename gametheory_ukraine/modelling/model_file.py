@@ -58,7 +58,7 @@ _DEFINE_RE = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_]*)\s*(?:\((.*)\))?\s*$", re.
 _CALIBRATION_LINE = re.compile(r"^calibration\s*:", re.M)
 _NAME_LINE = re.compile(r"^name\s*:", re.M)
 _MODEL_KEYS = {"name", "title", "description", "players", "parameters", "scenarios", "forms", "references", "findings",
-               "notes", "form_differences", "include", "define", "claims"}
+               "notes", "form_differences", "include", "define", "claims", "tactical"}
 _CALIBRATION_KEYS = {"calibration", "title", "description", "units", "parameters", "scenarios", "define", "include",
                      "references", "notes"}
 
@@ -607,6 +607,8 @@ def parse_model(data: Any, path: str = "<model>", sha256: str = "", *, _loading:
     meta = {k: data[k] for k in ("references", "findings", "notes", "form_differences") if k in data}
     if "claims" in data:
         meta["claims"] = _parse_claims(ctx, data)
+    if "tactical" in data:
+        meta["tactical"] = _parse_tactical(ctx, data, parameters, scope.definitions)
     meta["includes"] = tuple(scope.includes)
     meta["shared_from"] = FrozenDict({n: scope.param_from[n] for n in parameters})
     meta["overrides"] = tuple(FrozenDict(o) for o in scope.overrides
@@ -647,6 +649,39 @@ def _parse_claims(ctx: _Ctx, data: dict) -> FrozenDict:
             ctx.fail("say how the model expresses the claim (a non-empty text)", where, _line(raw, cid),
                      fix="e.g. 'the relapse hazard rho of every settlement'")
         out[cid] = " ".join(how.split())
+    return FrozenDict(out)
+
+
+def _parse_tactical(ctx: _Ctx, data: dict, parameters: dict, definitions: dict) -> FrozenDict:
+    """The top-level ``tactical:`` mapping, player -> how to split that player's value into tactical and strategic
+    parts (:func:`gametheory_ukraine.analysis.tactical.tactical_strategic`): ``terms`` (the parameter that sets
+    the player's own terms), ``sign`` (+1 if a larger value of it is better terms for the player, -1 if worse),
+    ``strategic`` (the parameters weighting its strategic payoff component) and ``reference`` (a definition
+    without arguments: its pre-war value)."""
+    raw = data["tactical"]
+    players = data.get("players") or []
+    fix = ("write e.g. 'tactical: {Russia: {terms: x_D, sign: 1, strategic: [f_R], reference: V0_R}}' "
+           "with a declared parameter and a definition without arguments")
+    if not isinstance(raw, dict) or not raw:
+        ctx.fail("tactical must be a mapping player -> {terms, sign, strategic, reference}", "tactical",
+                 _line(data, "tactical"), fix=fix)
+    out = {}
+    for player, spec in raw.items():
+        where = f"tactical.{player}"
+        if player not in players:
+            ctx.fail(f"{excerpt(repr(player))} is not a player", where, _line(raw, player),
+                     fix=f"use one of the players: {', '.join(map(str, players))}")
+        if not isinstance(spec, dict) or set(spec) != {"terms", "sign", "strategic", "reference"}:
+            ctx.fail("give exactly the keys terms, sign, strategic and reference", where, _line(raw, player), fix=fix)
+        strategic = spec["strategic"]
+        if spec["terms"] not in parameters or spec["sign"] not in (1, -1) or not isinstance(strategic, list) or \
+                any(s not in parameters for s in strategic) or spec["reference"] not in definitions or \
+                definitions[spec["reference"]].args:
+            ctx.fail("terms and strategic must be declared parameters, sign 1 or -1, reference a definition "
+                     "without arguments", where, _line(raw, player), fix=fix)
+        out[player] = FrozenDict(terms=spec["terms"], sign=spec["sign"], strategic=tuple(strategic),
+                                 reference=spec["reference"],
+                                 reference_expression=definitions[spec["reference"]].body)
     return FrozenDict(out)
 
 

@@ -9,7 +9,7 @@ from typing import Any
 from ..core.numbers import format_exact
 from .tables import text_table
 
-__all__ = ["thresholds_text", "sensitivity_text", "conditions_text", "robustness_text"]
+__all__ = ["thresholds_text", "sensitivity_text", "conditions_text", "robustness_text", "tactical_text"]
 
 
 def thresholds_text(result) -> str:
@@ -87,6 +87,20 @@ def sensitivity_text(result, written: str | None = None) -> str:
                 row[k] = row[k][:3 * widths[k] - 3] + "..."
     table = text_table(list(df.columns), cells, widths=widths)
     return "\n".join([head, "", table, ""] + list(result.notes) + ([f"written: {written}"] if written else []))
+
+
+def tactical_text(result, written: str | None = None) -> str:
+    """A readable text of a :class:`~gametheory_ukraine.analysis.tactical.TacticalStrategic`: a heading, one row
+    per (equilibrium, player), the verdict on "strategically, there can be no winners", the notes."""
+    df = result.table
+    head = (f"{result.model} ({result.form}" + (f", {result.scenario}" if result.scenario else "")
+            + "): tactical against strategic value")
+    cells = [[_cell(v) for v in row] for row in df.itertuples(index=False)]
+    winners = sorted(set(df.loc[df["above_reference"], "player"]))
+    verdict = ("strategically there are no winners: every player ends below its pre-war reference" if result.holds
+               else "the claim fails: " + ", ".join(winners) + " ends above its pre-war reference")
+    return "\n".join([head, "", text_table(list(df.columns), cells), "", verdict] + list(result.notes)
+                     + ([f"written: {written}"] if written else []))
 
 
 def robustness_text(result, *, top: int = 5) -> str:
