@@ -254,7 +254,9 @@ def test_gtu_claims_json(capsys):
         for m in r["modelled_by"]:
             assert m["how"] == " ".join(gtu.load_model(m["model"]).claims[r["id"]].split())
     s12 = next(r for r in rows if r["id"] == "S12")
-    assert {m["model"] for m in s12["modelled_by"]} == {"territory", "nato", "guarantees"}
+    assert {m["model"] for m in s12["modelled_by"]} == {"territory", "nato", "guarantees", "settlement"}
+    s2 = next(r for r in rows if r["id"] == "S2")
+    assert [m["model"] for m in s2["modelled_by"]] == ["settlement"] and s2["not_modelled"] is None
 
 
 def test_gtu_claims_table_fits_100_columns(capsys):
@@ -264,7 +266,7 @@ def test_gtu_claims_table_fits_100_columns(capsys):
     assert max(len(line) for line in lines) <= 100
     starts = [line.split()[0] for line in lines[2:] if line[:1].strip()]
     assert starts == EXPECTED
-    assert out.count("not modelled:") == 3              # S2, W2, W3
+    assert out.count("not modelled:") == 2              # W2, W3
     said = " ".join(" ".join(line[7:51] for line in lines[2:]).split())     # the middle column, read down
     assert "Ukraine. Tactically, the parties may win but, strategically, there can be no winners.” (stanovaya2025)" \
         in said

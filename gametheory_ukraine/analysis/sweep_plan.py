@@ -427,8 +427,13 @@ def _plan(model, values, *, form, scenario, method, samples, seed, exact, engine
                        points, points, max_rows, method, first)
 
     # One probe solve fixes the columns and the typical number of equilibria (for the size estimate and the
-    # default chunk size), at the ranges' first values.
-    corner = {name: s.first() for name, s in varied.items()}
+    # default chunk size): at the ranges' first values for grids and lists (a point of the design), at the
+    # ranges' midpoints for sampled designs (the low corner is not a design point, and a box's corner is where
+    # ties pile up: every weight at 0).
+    if method in SAMPLED_METHODS:
+        corner = {name: (s.lo + s.hi) / 2 for name, s in varied.items()}
+    else:
+        corner = {name: s.first() for name, s in varied.items()}
     corner.update(fixed)
     corner = {k: (v if exact else float(v)) for k, v in corner.items()}
     check_sweep_work(model, form, chosen, points, max_work=max_work)
