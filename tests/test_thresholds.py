@@ -694,3 +694,34 @@ def test_table_and_report_show_the_conditions(write_model, tmp_path, capsys):
     assert main(["thresholds", str(path), "--param", "rho", "--grid", "21"]) == 0
     out = capsys.readouterr().out
     assert "b + e > 0" in out and "fails here" not in out
+
+
+def test_on_outcomes_keeps_exactly_the_changes_of_what_is_played(nato_rho):
+    """``on="outcomes"``: a change counts only where the set of outcomes changes. Its thresholds are those of
+    the default run whose outcomes differ on the two sides, at the same values (the same exact bisection)."""
+    res = thresholds(NATO, "rho", form="sequential", scenario="baseline-2025", values=NATO_POINT, grid=101,
+                     on="outcomes")
+    played = [t for t in nato_rho.thresholds if t.before != t.after]
+    assert [(t.value, t.exact, t.before, t.after) for t in res.thresholds] == \
+        [(t.value, t.exact, t.before, t.after) for t in played]
+    assert all(t.before != t.after for t in res.thresholds)
+
+
+def test_a_closed_form_past_the_operation_budget_is_not_sought(territory_rho):
+    """With ``max_ops=1`` no indifference condition qualifies: the threshold is the exact bisection's value
+    (1/27 to within xtol), reported without a closed form or conditions, and a note says why and how to raise it."""
+    res = thresholds(TERRITORY, "rho", form="sequential", scenario="baseline-2025", grid=21, max_ops=1)
+    (t,) = res.thresholds
+    assert t.method == NUMERIC and t.expression is None and t.exact is None and t.conditions == ()
+    assert abs(Fraction(t.value) - Fraction(1, 27)) < Fraction(1, 10**11)
+    assert any("max_ops=1" in n and "--max-ops" in n for n in res.notes)
+    (ref,) = territory_rho.thresholds
+    assert ref.method == CLOSED_FORM and ref.exact == Fraction(1, 27)
+
+
+@pytest.mark.parametrize("kw, where", [({"on": "supports"}, "--on"), ({"max_ops": 0}, "--max-ops"),
+                                       ({"max_ops": True}, "--max-ops")])
+def test_bad_change_kind_or_operation_budget_is_refused(kw, where):
+    with pytest.raises(ParameterError) as err:
+        thresholds(TERRITORY, "rho", form="sequential", grid=3, **kw)
+    assert err.value.where == where

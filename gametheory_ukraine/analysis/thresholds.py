@@ -119,6 +119,16 @@ MATCH_RTOL = 1e-9
 SCREEN_ABS = 1e-8
 #: Most brackets split in two inside one grid cell before the search there gives up.
 MAX_SPLITS = 32
+
+#: Largest indifference condition (sympy ``count_ops``) whose closed form is sought; larger ones (a tree with
+#: dozens of subgames, e.g. ``settlement``) are bounded work refused: the threshold is reported from the exact
+#: bisection, with a note. Raise it with ``thresholds(..., max_ops=N)`` / ``gtu thresholds --max-ops N``.
+MAX_CLOSED_FORM_OPS = 150
+
+#: Most divisions (negative powers) in an indifference condition whose closed form is sought: bringing nested
+#: fractions to one (what solving and the conditions need) grows exponentially with them. The framework models'
+#: conditions have at most 2; the settlement's, with a relapse value inside a relapse value, many more.
+MAX_CLOSED_FORM_DIVISIONS = 4
 #: Tolerance of the one retry of a float solve that failed its certificate next to a tie.
 RETRY_TOL = 1e-8
 #: Float-mode bisection (irrational payoffs): brackets closer than this (times max(1, |range ends|)) are
@@ -332,13 +342,14 @@ def outcomes(result: EquilibriumSet, tol: float = 1e-9) -> tuple[str, ...]:
     return outcome_set(result, tol)
 
 
-def scan(solver: PointSolver, param: str, points: Sequence[Fraction]) -> list[tuple]:
+def scan(solver: PointSolver, param: str, points: Sequence[Fraction], sign=None) -> list[tuple]:
     """Float-mode equilibrium signatures (:func:`signature`) at each of *points* (values of *param*).
 
     The batched engine of a later issue replaces this function; it must return one signature per point,
     in order.
     """
-    return [signature(solver({param: float(x)}, exact=False)) for x in points]
+    sign = signature if sign is None else sign
+    return [sign(solver({param: float(x)}, exact=False)) for x in points]
 
 
 class _FractionPrinter(PythonCodePrinter):
@@ -479,8 +490,9 @@ class _Context:
     """The solves of one threshold search (exact unless the game has irrational payoffs), cached by the
     value of the parameter."""
 
-    def __init__(self, solver: PointSolver, param: str, exact: bool) -> None:
+    def __init__(self, solver: PointSolver, param: str, exact: bool, sign=None) -> None:
         self.solver, self.param, self.mode = solver, param, exact
+        self.sign = signature if sign is None else sign
         self._cache: dict[Fraction, EquilibriumSet] = {}
 
     def exact(self, x: Fraction) -> EquilibriumSet:
@@ -489,7 +501,7 @@ class _Context:
         return self._cache[x]
 
     def signature(self, x: Fraction) -> tuple:
-        return signature(self.exact(x))
+        return self.sign(self.exact(x))
 
 
 def _is_rational_game(game) -> bool:
@@ -724,16 +736,21 @@ def _roots(expr, param: str, cache: dict) -> list:
 
 
 def _closed_form(candidates: list[tuple[Any, str, str]], param: str, lo: Fraction, hi: Fraction,
-                 others: dict, cache: dict):
+                 others: dict, cache: dict, max_ops: int | None = None, skipped: list | None = None):
     """The simplest root of a candidate that matches the bracket [lo, hi]: (expression, exact value or
     None, value, the candidate), or None."""
     sym = _sym(param)
     mid = (lo + hi) / 2
     ends = [{**others, sym: sp.Rational(x.numerator, x.denominator)} for x in (lo, mid, hi)]
     tol_abs = MATCH_RTOL * max(1.0, abs(float(mid)))
+    skipped = [] if skipped is None else skipped
     matches = []
     for candidate in candidates:
         expr = candidate[0]
+        if max_ops is not None and (sp.count_ops(expr) > max_ops or len(
+                [w for w in sp.sympify(expr).atoms(sp.Pow) if w.exp.is_negative]) > MAX_CLOSED_FORM_DIVISIONS):
+            skipped.append(int(sp.count_ops(expr)))
+            continue
         try:
             v_lo, v_mid, v_hi = (complex(expr.xreplace(e).evalf(30)) for e in ends)
         except (TypeError, ValueError, ZeroDivisionError):
@@ -744,6 +761,9 @@ def _closed_form(candidates: list[tuple[Any, str, str]], param: str, lo: Fractio
         if not (v_lo.real * v_hi.real <= 0 or abs(v_mid) <= SCREEN_ABS):
             continue
         for root in _roots(expr, param, cache):
+            if max_ops is not None and sp.count_ops(root) > max_ops:
+                skipped.append(int(sp.count_ops(root)))
+                continue
             val = root.xreplace(others)
             try:
                 num = complex(sp.N(val, 30))
@@ -806,7 +826,8 @@ def _change(before: tuple[str, ...], after: tuple[str, ...]) -> str:
 
 def thresholds(model, param: str, *, form: str | None = None, scenario: str | None = None,
                over: tuple | None = None, values: Mapping[str, Any] | None = None, grid: int = 201,
-               xtol: float = 1e-12, max_points: int | None = None, max_work: int | None = None) -> ThresholdResult:
+               xtol: float = 1e-12, max_points: int | None = None, max_work: int | None = None,
+               on: str = "equilibria", max_ops: int = MAX_CLOSED_FORM_OPS) -> ThresholdResult:
     """Every value of *param* in *over* where the equilibrium set (or its outcome) changes.
 
     See the module docstring for the algorithm (scan, exact bisection, closed form from indifference
@@ -836,6 +857,15 @@ def thresholds(model, param: str, *, form: str | None = None, scenario: str | No
         Budget of the scan's work, *grid* x the game's size x 1000 (each point is a scalar solve; see
         :func:`~gametheory_ukraine.analysis.sweep_plan.check_sweep_work`), default
         :data:`~gametheory_ukraine.analysis.sweep_plan.MAX_SWEEP_WORK`.
+    on : {"equilibria", "outcomes"}
+        What counts as a change: the equilibrium set (every equilibrium's outcome and supports, off the
+        equilibrium path included; the default), or only the set of outcomes (what is played). In a large tree
+        the equilibria change off the path at many values that change nothing played.
+    max_ops : int
+        Largest indifference condition (sympy operations) for which a closed form is sought (default
+        :data:`MAX_CLOSED_FORM_OPS`; conditions with more than :data:`MAX_CLOSED_FORM_DIVISIONS` divisions are
+        not tried either); a threshold whose candidates are all larger is reported from the exact bisection,
+        and a note says so.
 
     Returns
     -------
@@ -867,6 +897,12 @@ def thresholds(model, param: str, *, form: str | None = None, scenario: str | No
     model = _load(model)
     _check_param(model, param)
     form = model.form_name(form)
+    if on not in ("equilibria", "outcomes"):
+        raise ParameterError(f"on={on!r} is not a kind of change", where="--on", fix="use 'equilibria' or 'outcomes'")
+    if isinstance(max_ops, bool) or not isinstance(max_ops, int) or max_ops < 1:
+        raise ParameterError(f"max_ops={max_ops!r} is not a whole number >= 1", where="--max-ops",
+                             fix="use e.g. --max-ops 400")
+    sign = signature if on == "equilibria" else outcomes
     values = dict(values or {})
     if param in values:
         raise ParameterError(f"{param!r} is the parameter being varied and cannot also be fixed",
@@ -893,7 +929,7 @@ def thresholds(model, param: str, *, form: str | None = None, scenario: str | No
         return ThresholdResult(model.name, param, form, scenario, (float(lo), float(hi)),
                                FrozenDict({k: v for k, v in fixed.items() if k != param}), (), grid, (note,))
     rational = _is_rational_game(sym_game)
-    ctx = _Context(solver, param, rational)
+    ctx = _Context(solver, param, rational, sign)
     notes = [f"scan: {grid} points in float mode (spacing {float(step):.4g}); changes refined by "
              f"{'exact' if rational else 'float'} bisection to {float(xtol_f):.0e}; two changes within one grid "
              "cell can be missed"]
@@ -905,7 +941,7 @@ def thresholds(model, param: str, *, form: str | None = None, scenario: str | No
                      f"tolerance count as ties: changes closer than {float(merge_tol):.0e} are merged and the "
                      "numeric values are accurate to about 1e-9")
 
-    sigs = scan(solver, param, points)
+    sigs = scan(solver, param, points, sign)
     brackets: list[tuple[Fraction, Fraction]] = []
     for k in range(grid - 1):
         if sigs[k] != sigs[k + 1]:
@@ -928,7 +964,7 @@ def thresholds(model, param: str, *, form: str | None = None, scenario: str | No
                          "inside the range (a tie at the end point); not listed as a threshold")
             continue
         below, above = ctx.exact(max(lo, a - xtol_f)), ctx.exact(min(hi, b + xtol_f))
-        if signature(below) == signature(above):
+        if sign(below) == sign(above):
             notes.append(f"isolated tie near {param}={float((a + b) / 2):.12g}: the equilibria differ only "
                          "at that point (the same on both sides); not listed as a threshold")
             continue
@@ -936,8 +972,19 @@ def thresholds(model, param: str, *, form: str | None = None, scenario: str | No
             candidates = _normal_candidates(sym_game, below, above)
         else:
             candidates = _tree_candidates(sym_game, below, above)
-        hit = _closed_form(candidates, param, a, b, others, cache)
+        skipped: list[int] = []
+        hit = _closed_form(candidates, param, a, b, others, cache, max_ops, skipped)
         before, after = outcomes(below), outcomes(above)
+        if hit is None and skipped:
+            notes.append(f"near {param}={float((a + b) / 2):.12g}: {len(skipped)} indifference condition(s) or "
+                         f"their roots have {min(skipped):,} to {max(skipped):,} operations (more than "
+                         f"max_ops={max_ops:,}) or more than {MAX_CLOSED_FORM_DIVISIONS} nested divisions: no "
+                         "closed form is sought there (raise --max-ops); the value is the exact bisection's")
+        if hit is not None and sp.count_ops(hit[0]) > max_ops:
+            notes.append(f"near {param}={float((a + b) / 2):.12g}: a closed form of {int(sp.count_ops(hit[0])):,} "
+                         f"operations was found, more than max_ops={max_ops:,}: its conditions are not derived, so "
+                         "it is not reported (raise --max-ops); the value is the exact bisection's")
+            hit = None
         if hit is None:
             found.append(Threshold(param, float((a + b) / 2), None, None, NUMERIC, before, after,
                                    _change(before, after)))

@@ -28,6 +28,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="budget of scan points (default 100,000)")
     parser.add_argument("--max-work", dest="max_work", type=whole_number("budget"), metavar="N",
                         help="budget of grid points x game size x 1000 (default 2,000,000,000)")
+    parser.add_argument("--on", choices=("equilibria", "outcomes"), default="equilibria",
+                        help="what counts as a change: the equilibrium set, off the path included (default), or "
+                             "only the outcomes played")
+    parser.add_argument("--max-ops", dest="max_ops", type=whole_number("--max-ops"), default=150, metavar="N",
+                        help="largest indifference condition (sympy operations) for which a closed form is "
+                             "sought (default 150)")
     parser.add_argument("--format", choices=("table", "json"), default="table")
 
 
@@ -53,7 +59,8 @@ def run(args: argparse.Namespace) -> int:
         over = (range_bound(lo, "range start"), range_bound(hi, "range end"))
     values = parse_params(args.param_values)
     result = thresholds(model, args.param, form=args.form, scenario=args.scenario, over=over, values=values,
-                        grid=args.grid, max_points=args.max_points, max_work=args.max_work)
+                        grid=args.grid, max_points=args.max_points, max_work=args.max_work, on=args.on,
+                        max_ops=args.max_ops)
     if args.format == "json":
         emit(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
     else:

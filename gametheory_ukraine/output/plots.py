@@ -190,7 +190,8 @@ def _legend_below(ax, handles=None) -> None:
     labels = [textwrap.fill(h.get_label(), LEGEND_WIDTH, break_long_words=False) for h in handles]
     longest = max(len(line) for lab in labels for line in lab.splitlines())
     ncols = 1 if longest > 45 else 2 if longest > 28 else 3
-    ncols = min(max(ncols, math.ceil(n / 8)), n)
+    # more columns for many entries, but never more than the figure's width holds (about 110 characters)
+    ncols = min(max(ncols, math.ceil(n / 8)), n, max(1, 110 // (longest + 8)))
     ax.legend(handles=handles, labels=labels, loc="upper center", bbox_to_anchor=(0.5, -0.13), ncols=ncols,
               fontsize="small", frameon=False, handlelength=3.0, handleheight=1.4)
 
@@ -367,6 +368,8 @@ def outcome_map(df: pd.DataFrame, x: str, y: str, *, title: str | None = None,
     slots = _style_slots(pts["label"].unique(), OUTCOME_ORDER if order is None else order)
     style_order = list(slots)
     styles = {lab: _style(k) for lab, k in slots.items()}
+    if figsize is None and len(style_order) > 6:  # a long legend below: a taller figure keeps the map readable
+        figsize = (_DEFAULT_SIZE[0], _DEFAULT_SIZE[1] + 0.45 * (len(style_order) - 6))
     fig, ax = _new_axes(ax, figsize)
 
     xs, ys = np.unique(pts["x"].to_numpy()), np.unique(pts["y"].to_numpy())

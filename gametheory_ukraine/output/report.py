@@ -27,10 +27,12 @@ import sympy
 
 from .._version import __version__
 from ..analysis.sweep import sweep, write_table
+from ..analysis.tactical import tactical_strategic
 from ..analysis.thresholds import thresholds
 from ..core.errors import OutputError, excerpt
 from ..core.files import atomic_path, check_parent, disk_error
 from ..core.numbers import format_exact
+from ..games.tree import GameTree
 from ..modelling.model import Model
 from ..modelling.registry import list_models, load_model
 from ..solvers.results import format_number
@@ -42,7 +44,11 @@ from .solution_report import payoff_text
 
 __all__ = ["build_report", "FRAMEWORK_MODELS"]
 
-FRAMEWORK_MODELS = ("territory", "nato", "guarantees")
+FRAMEWORK_MODELS = ("territory", "nato", "guarantees", "settlement")
+
+#: Trees with more information sets than this get no threshold scan in the report (each point is an exact
+#: solve; the settlement model's 188 information sets make one scan take minutes): the section says how to run it.
+MAX_REPORT_THRESHOLD_INFOSETS = 100
 MARKER = ".gtu-report"
 _SHARED = {"delta", "rho", "p", "c_R", "c_U"}
 
@@ -189,7 +195,7 @@ def build_report(out: str | os.PathLike, models: list[str] | None = None, *,
     out : path
         Target folder; created (atomically) if absent.
     models : list of str, optional
-        Model names; default: the framework models (territory, nato, guarantees) that are available.
+        Model names; default: the framework models (territory, nato, guarantees, settlement) that are available.
     progress : callable, optional
         Called with each model's name as its section begins.
     map_points : int
@@ -280,12 +286,21 @@ def _model_section(doc, model, tmp, map_points, sweep_points) -> None:
                 ", ".join(f"{c[7:]} {payoff_text(_frac(first[(f, s)][c]))}" for c in pay_cols)]
                for (f, s), v in summary.items()])
     doc.paragraph(f"All equilibria with their strategies: tables/{name}-equilibria.csv.")
+    if model.meta.get("tactical"):
+        _tactical_section(doc, model, tmp)
     # thresholds
     if "rho" not in model.parameters:
         return
     doc.heading("Relapse-risk thresholds", 3)
     thr_rows, thr_results = [], []
-    for form in model.forms:
+    large = {f: len(g.infosets()) for f, g in model.forms.items()
+             if isinstance(g, GameTree) and len(g.infosets()) > MAX_REPORT_THRESHOLD_INFOSETS}
+    if large:
+        f, n = next(iter(large.items()))
+        doc.paragraph(f"Not computed in the report: the {f} form has {n} information sets, and a threshold scan "
+                      "solves it exactly at hundreds of points (minutes for one scenario). To compute them: "
+                      f"gtu thresholds {name} --param rho --form {f} --scenario baseline-2025 --on outcomes.")
+    for form in [f for f in model.forms if f not in large]:
         scenarios = list(model.scenarios) or [None]
         if form == "normal":
             scenarios = ["baseline-2025"] if "baseline-2025" in model.scenarios else scenarios[:1]
@@ -316,6 +331,8 @@ def _model_section(doc, model, tmp, map_points, sweep_points) -> None:
     form = "sequential" if "sequential" in model.forms else next(iter(model.forms))
     scenario = "baseline-2025" if "baseline-2025" in model.scenarios else None
     y = _map_axis(model, [r for r in thr_results if r.form == form and r.scenario == scenario])
+    if large:  # every map point is an exact solve: a coarser grid keeps the report's run to minutes
+        map_points = min(map_points, 11)
     data = plots.outcome_map_data(model, "rho", y, form=form, scenario=scenario, nx=map_points, ny=map_points)
     curves = []
     ys = np.linspace(float(model.parameters[y].low), float(model.parameters[y].high), 200)
@@ -328,8 +345,8 @@ def _model_section(doc, model, tmp, map_points, sweep_points) -> None:
     fig = plots.outcome_map(data, "rho", y, title=f"{name}: {form} form, {scenario or 'defaults'}", curves=curves)
     plots.save_figure(fig, tmp / "figures" / f"{name}-map-rho-{y}.png")
     doc.image(f"figures/{name}-map-rho-{y}.png",
-              f"Equilibrium outcomes of {name} ({form} form, {scenario or 'defaults'}) over rho and {y}; "
-              "lines: closed-form thresholds.")
+              f"Equilibrium outcomes of {name} ({form} form, {scenario or 'defaults'}) over rho and {y}, "
+              f"{map_points} x {map_points} exact solves" + ("; lines: closed-form thresholds." if curves else "."))
     rho = model.parameters["rho"]
     df = sweep(model, {"rho": np.linspace(float(rho.low), float(rho.high), sweep_points)}, form=form,
                scenario=scenario, progress=False)
@@ -344,6 +361,23 @@ def _model_section(doc, model, tmp, map_points, sweep_points) -> None:
         doc.heading("Findings recorded in the model file", 3)
         items = findings if isinstance(findings, list) else [findings]
         doc.bullets([" ".join(str(i).split()) for i in items])
+
+
+def _tactical_section(doc, model, tmp) -> None:
+    """Tactical against strategic value at the baseline (``tactical:`` models): the table and the verdict."""
+    scenario = "baseline-2025" if "baseline-2025" in model.scenarios else None
+    res = tactical_strategic(model, scenario=scenario)
+    doc.heading("Tactical against strategic value", 3)
+    cols = ["player", "terms", "tactical", "total", "strategic_share", "value", "reference", "above_reference"]
+    doc.table(cols, [[r[c] if not isinstance(r[c], float) else f"{r[c]:.4g}" for c in cols]
+                     for r in res.table.to_dict(orient="records")])
+    res.table.to_csv(tmp / "tables" / f"{model.name}-tactical.csv", index=False)
+    winners = sorted(set(res.table.loc[res.table["above_reference"], "player"]))
+    doc.paragraph("tactical: the derivative of the player's equilibrium value in its own terms with every response "
+                  "fixed and its strategic payoff left out; total: the change at equilibrium (re-solved), strategic "
+                  "payoff in; reference: its pre-war value. \"Strategically, there can be no winners\" "
+                  + ("holds here: every player ends below its pre-war value." if res.holds else
+                     "fails here: " + ", ".join(winners) + " ends above its pre-war value."))
 
 
 def _frac(text):
