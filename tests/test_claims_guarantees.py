@@ -9,7 +9,6 @@ copy of the model file and see it fail. Players are (Russia, Ukraine, Europe).
 from __future__ import annotations
 
 import itertools
-import shutil
 from fractions import Fraction
 from pathlib import Path
 
@@ -93,12 +92,18 @@ def _one(roots):
 
 
 def mutated(tmp_path: Path, old: str, new: str):
-    """The model loaded from a copy of its file with *old* replaced by *new* (which must occur)."""
+    """The model loaded from a copy of its file and of the calibration it includes, with *old* replaced by *new*
+    in the one that holds it (a parameter shared with settlement is declared in the calibration)."""
     text = FILE.read_text(encoding="utf-8")
-    assert old in text, old
-    shutil.copy(MODELS / "calibration-2025.yaml", tmp_path / "calibration-2025.yaml")
+    cal = (MODELS / "calibration-2025.yaml").read_text(encoding="utf-8")
+    assert old in text or old in cal, old
+    if old in text:
+        text = text.replace(old, new)
+    else:
+        cal = cal.replace(old, new)
+    (tmp_path / "calibration-2025.yaml").write_text(cal, encoding="utf-8")
     path = tmp_path / "guarantees.yaml"
-    path.write_text(text.replace(old, new), encoding="utf-8")
+    path.write_text(text, encoding="utf-8")
     return gtu.load_model(path)
 
 

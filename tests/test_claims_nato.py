@@ -84,11 +84,19 @@ def plan(model, eq, player, infoset):
 
 
 def mutated(tmp_path, old, new, count=1):
-    """A copy of the model file with *old* replaced by *new* (exactly *count* times), loaded."""
+    """A copy of the model file (and of the calibration it includes) with *old* replaced by *new* (exactly *count*
+    times, in the one file that holds it: the parameters nato shares with settlement are the calibration's)."""
     text = MODEL_FILE.read_text(encoding="utf-8")
-    assert text.count(old) == count, (old, text.count(old))
+    cal_file = MODEL_FILE.parent / "calibration-2025.yaml"
+    cal = cal_file.read_text(encoding="utf-8")
+    if text.count(old) == 0 and cal.count(old) == count:
+        cal = cal.replace(old, new)
+    else:
+        assert text.count(old) == count, (old, text.count(old))
+        text = text.replace(old, new)
+    (tmp_path / "calibration-2025.yaml").write_text(cal, encoding="utf-8")
     path = tmp_path / "nato.yaml"
-    path.write_text(text.replace(old, new), encoding="utf-8")
+    path.write_text(text, encoding="utf-8")
     return gtu.load_model(path)
 
 
@@ -352,7 +360,9 @@ def test_S12_no_winners_holds_for_ukraine_and_fails_for_russia():
 # ------------------------------------------------------------------------------- mutation tests
 MUTATIONS = [
     # (claim check, old text, new text, count): each change breaks the claim
-    (check_W1, "broken_U: exposed(1 - x_D, Wc_U, m - a) - k", "broken_U: exposed(1 - x_D, Wc_U, m) - k", 1),
+    # (breaking the pledge earns its audience cost instead of paying it; "m" alone would drop a, which the
+    # calibration declares, from the model's parameters)
+    (check_W1, "broken_U: exposed(1 - x_D, Wc_U, m - a) - k", "broken_U: exposed(1 - x_D, Wc_U, m + a) - k", 1),
     (check_W1, "  x_D:\n", "  x_D:\n    override: test\n    default: 0.55\n", 0),
     (check_S5_W5, "open_R: exposed(x_D, Wc_R, -tau) - force_R", "open_R: exposed(x_D, Wc_R, tau) - force_R", 1),
     (check_S5_W5, "open_U: exposed(1 - x_D, Wc_U, m)", "open_U: exposed(1 - x_D, Wc_U, -m)", 1),

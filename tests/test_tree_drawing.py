@@ -17,11 +17,23 @@ import sympy
 from conftest import THREE_PLAYER
 
 import gametheory_ukraine as gtu
-from gametheory_ukraine.core.errors import OutputError
+from gametheory_ukraine.core.errors import OutputError, ParameterError
 from gametheory_ukraine.games.tree import Chance, Decision, GameTree, Terminal
 from gametheory_ukraine.output.tree_drawing import PATH_COLOUR, draw_tree, save_tree
 
-SEQUENTIAL = [name for name in gtu.list_models() if "sequential" in gtu.load_model(name).forms]
+SEQUENTIAL = [name for name in gtu.list_models() if "sequential" in gtu.load_model(name).forms
+              and name != "settlement"]   # 288 terminal nodes: refused, see the test below
+
+
+def test_a_tree_too_large_to_read_is_refused_with_the_way_out():
+    """settlement's tree (288 terminal nodes) is past MAX_DRAWN_LEAVES: one refusal naming the size and Gambit."""
+    from gametheory_ukraine.output.tree_drawing import MAX_DRAWN_LEAVES
+
+    tree = gtu.load_model("settlement").game("sequential")
+    assert MAX_DRAWN_LEAVES < 288
+    with pytest.raises(ParameterError, match="288 terminal nodes") as err:
+        draw_tree(tree)
+    assert "--to efg" in err.value.fix
 
 
 def test_every_bundled_model_with_a_sequential_form_is_tested():

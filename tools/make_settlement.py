@@ -39,15 +39,16 @@ def package_args(t: tuple, ng: tuple, branch: str) -> str:
 
 def lines() -> list[str]:
     out = ["forms:", "  sequential:", "    description: >-",
-           "      Europe sets its support before the talks; Russia chooses the format (a ceasefire first, or",
+           "      Europe sets its support before the talks; Russia chooses the format (a ceasefire first, "
+           "or",
            "      comprehensive talks during its offensive) and proposes a package; Ukraine accepts or fights on;",
-           "      Russia complies or re-attacks (after a re-attack on the reassurance force Europe answers with troops,",
+           "      Russia complies or re-attacks (after a re-attack on the reassurance force Europe answers with troops,",  # noqa: E501
            "      with air support only, or acquiesces; the US flies with probability pi_air); Ukraine then keeps the",
            "      deal, makes its NATO move when the US backs accession, or breaks the deal.",
            "    root: europe", "    nodes:", "      europe:", "        player: Europe", "        actions:"]
     for words, e, _ in EUROPE:
         out.append(f"          {words}: format_{e}")
-    for words, e, _ in EUROPE:
+    for _words, e, _ in EUROPE:
         out += [f"      format_{e}:", "        player: Russia", "        actions:"]
         for fw, f in FORMATS:
             out.append(f"          {fw}: offer_{e}_{f}")
@@ -71,9 +72,10 @@ def lines() -> list[str]:
                     ecost = f"{ev}*C_E"
                     out += [
                         f"      ukraine_{k}:", "        player: Ukraine",
-                        f"        actions: {{accept: russia_{k}, fight on: war_{k}}}",
+                        f"        actions: {{accept: russia_{k}, "
+                        f"fight on: war_{k}}}",
                         f"      russia_{k}:", "        player: Russia",
-                        f"        actions: {{comply: kyiv_{k}, re-attack: {'europe_' + k if g == 'F' else 'hit_' + k}}}",
+                        f"        actions: {{comply: kyiv_{k}, re-attack: {'europe_' + k if g == 'F' else 'hit_' + k}}}",  # noqa: E501
                         f"      kyiv_{k}:", "        player: Ukraine",
                         f"        actions: {{keep the deal: kept_{k}, {nato}: nato_{k}, break the deal: broken_{k}}}",
                         f"      war_{k}:",
@@ -94,9 +96,10 @@ def lines() -> list[str]:
                         f"        outcome: \"{label}; broken by Ukraine\"",
                     ]
                     unanswered = (f"        payoffs: {{Russia: \"hitR({args}, 0, Y_R_{b})\","
-                                  f" Ukraine: \"hitU({args}, 0, Y_U_{b})\",")
+                                  f" Ukraine: \"hitU({args}, 0, "
+                                  f"Y_U_{b})\",")
                     if g != "F":
-                        out += [f"      hit_{k}:", unanswered + f" Europe: \"w_E*hitU({args}, 0, Y_U_{b}) - {ecost}\"}}",
+                        out += [f"      hit_{k}:", unanswered + f" Europe: \"w_E*hitU({args}, 0, Y_U_{b}) - {ecost}\"}}",  # noqa: E501
                                 f"        outcome: \"{label}; re-attacked, unanswered\""]
                         continue
                     out += [

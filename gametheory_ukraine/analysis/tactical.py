@@ -75,6 +75,16 @@ def _behaviour(eq) -> dict:
     return {h: ps for s in eq.strategies for h, ps in s.items()}
 
 
+def _value_at(model, form: str, point: Mapping[str, Fraction], theta: str, x: Fraction, i: int, player: str,
+              notes: list[str]) -> Fraction:
+    """Player *i*'s equilibrium value with *theta* = *x* (the mean over distinct values, with a note)."""
+    r = model.solve(form, None, exact=True, **{**point, theta: x})
+    vals = {Fraction(e.payoffs[i]) for e in r.equilibria}
+    if len(vals) > 1:
+        notes.append(f"{player}: several equilibrium values at {theta} = {x}; their mean is used")
+    return sum(vals, Fraction(0)) / len(vals)
+
+
 def tactical_strategic(model, *, form: str | None = None, scenario: str | None = None,
                        values: Mapping[str, Any] | None = None) -> TacticalStrategic:
     """Tactical and total derivatives of each player's equilibrium value in its own terms, and its value against
@@ -140,14 +150,8 @@ def tactical_strategic(model, *, form: str | None = None, scenario: str | None =
             lo = max(point[theta] - eps, to_exact(p.low))
             hi = min(point[theta] + eps, to_exact(p.high))
 
-            def value_at(x: Fraction) -> Fraction:
-                r = model.solve(form, None, exact=True, **{**point, theta: x})
-                vals = {Fraction(e.payoffs[i]) for e in r.equilibria}
-                if len(vals) > 1:
-                    notes.append(f"{player}: several equilibrium values at {theta} = {x}; their mean is used")
-                return sum(vals, Fraction(0)) / len(vals)
-
-            total = s["sign"] * (value_at(hi) - value_at(lo)) / (hi - lo)
+            total = s["sign"] * (_value_at(model, form, point, theta, hi, i, player, notes)
+                                 - _value_at(model, form, point, theta, lo, i, player, notes)) / (hi - lo)
             reference = Fraction(str(sympy.nsimplify(s["reference_expression"].xreplace(subs))))
             value = Fraction(eq.payoffs[i])
             rows.append({"equilibrium": k, "player": player, "terms": theta, "sign": s["sign"],

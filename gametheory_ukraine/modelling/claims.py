@@ -175,7 +175,7 @@ def claims_table(claims: tuple[Claim, ...] | None = None, models: list[str] | No
     --------
     >>> rows = claims_table()
     >>> rows[11]["id"], [m["model"] for m in rows[11]["modelled_by"]]
-    ('S12', ['guarantees', 'nato', 'territory'])
+    ('S12', ['guarantees', 'nato', 'settlement', 'territory'])
     """
     claims = load_claims() if claims is None else claims
     by_id = {c.id: c for c in claims}

@@ -374,6 +374,10 @@ def _key_texts(tree, leaves, width_in: float, measure: _Measure) -> list[tuple[s
 
 
 # ------------------------------------------------------------------------------------------------ draw
+#: Most terminal nodes drawn: past it the labels no longer fit at a readable size (settlement has 288).
+MAX_DRAWN_LEAVES = 120
+
+
 def draw_tree(tree, *, equilibrium=None, ax=None, title: str | None = None):
     """Draw *tree* top-down with matplotlib; return the figure.
 
@@ -398,6 +402,8 @@ def draw_tree(tree, *, equilibrium=None, ax=None, title: str | None = None):
     ------
     TypeError, ValueError
         *equilibrium* is not one equilibrium of this tree.
+    ParameterError
+        The tree has more than :data:`MAX_DRAWN_LEAVES` terminal nodes.
 
     Examples
     --------
@@ -413,6 +419,12 @@ def draw_tree(tree, *, equilibrium=None, ax=None, title: str | None = None):
     from matplotlib.lines import Line2D
 
 
+    n_leaves = sum(1 for node in tree.nodes() if isinstance(node, Terminal))
+    if n_leaves > MAX_DRAWN_LEAVES:
+        raise ParameterError(f"the tree has {n_leaves} terminal nodes; a drawing stays legible up to "
+                             f"{MAX_DRAWN_LEAVES}", where="--to",
+                             fix="export the game to Gambit instead (--to efg) and draw it there, or draw a model "
+                                 "with a smaller tree")
     behaviour = _behaviour(tree, equilibrium) if equilibrium is not None else None
     measure = _Measure()
     xs, depth, leaves = _positions(tree)
