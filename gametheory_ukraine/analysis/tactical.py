@@ -135,13 +135,13 @@ def tactical_strategic(model, *, form: str | None = None, scenario: str | None =
     players = list(solved.players)
     rows: list[dict] = []
     notes: list[str] = []
+    subs = {sympy.Symbol(n): sympy.Rational(v.numerator, v.denominator) for n, v in point.items()}
     for k, eq in enumerate(solved.equilibria):
         pays = expected_payoffs(symbolic, _behaviour(eq))
         for player, s in spec.items():
             i = players.index(player)
             theta = s["terms"]
             sym = sympy.Symbol(theta)
-            subs = {sympy.Symbol(n): sympy.Rational(v.numerator, v.denominator) for n, v in point.items()}
             off = dict(subs)
             off.update({sympy.Symbol(w): 0 for w in s["strategic"]})
             tactical = s["sign"] * sympy.diff(sympy.sympify(pays[i]), sym).xreplace(off)

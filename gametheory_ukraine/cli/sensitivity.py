@@ -49,21 +49,17 @@ def run(args: argparse.Namespace) -> int:
     values = parse_params(args.param)
     out_path = check_output_path(args.output, suffixes=(".csv",)) if args.output else None
     if args.kind == "tactical":
-        res = tactical_strategic(model, form=args.form, scenario=args.scenario, values=values)
-        if out_path is not None:
-            write_with(out_path, lambda tmp: res.table.to_csv(tmp, index=False))
-        if args.format == "json":
-            emit(json.dumps(res.to_dict(), indent=2, ensure_ascii=False))
-        else:
-            emit(tactical_text(res, out_path))
-        return 0
-    result = sensitivity(model, args.kind, form=args.form, scenario=args.scenario, measure=args.measure,
-                         params=args.params, values=values, samples=args.samples, seed=args.seed,
-                         max_points=args.max_points, max_work=args.max_work)
+        result = tactical_strategic(model, form=args.form, scenario=args.scenario, values=values)
+        text = tactical_text
+    else:
+        result = sensitivity(model, args.kind, form=args.form, scenario=args.scenario, measure=args.measure,
+                             params=args.params, values=values, samples=args.samples, seed=args.seed,
+                             max_points=args.max_points, max_work=args.max_work)
+        text = sensitivity_text
     if out_path is not None:
         write_with(out_path, lambda tmp: result.table.to_csv(tmp, index=False))
     if args.format == "json":
         emit(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
     else:
-        emit(sensitivity_text(result, out_path))
+        emit(text(result, out_path))
     return 0
