@@ -421,6 +421,37 @@ def test_s8_europe_decorative_until_its_capacity_reaches_a_threshold(model):
     assert plans(solve(model, d_E=star + EPS))[0]["ukraine_up_ct_DPF"] == "fight on"
 
 
+@pytest.mark.claim("settlement", "S8")
+def test_s8_threshold_in_closed_form_and_from_gtu_thresholds(model):
+    """The S8 threshold in closed form (the model's findings state it): Ukraine's margin D(d_E) = natoU - rejU of
+    the Donbas + pledge + force package after a raise and comprehensive talks is linear in d_E (d_E enters both
+    sides only through Russia's odds Q and, cancelling, the year of talks), with slope -delta/(1 - delta)*(1 +
+    beta_US*(1 - S_W) - E_W), where S_W = delta*h/(1 - delta*(1 - h)) and E_W = delta*(h + (1 - h)*pi)/(1 -
+    delta*(1 - h)*(1 - pi)) are how much a kept and an exposed deal move with the war after them (h the
+    package's hazard, pi = pi_accession). So d_E* = (1 - delta)*D(0)/(delta*(1 + beta_US*(1 - S_W) - E_W)), a
+    lower bound on d_E (Ukraine accepts iff d_E < d_E*) wherever D(0) > 0; the denominator is positive for
+    every delta < 1. ``gtu thresholds settlement --param d_E --on outcomes`` reports the same exact value as the
+    root of that indifference (the condition is over the closed-form budget)."""
+    v = DEFAULTS
+    d, pi, beta = v["delta"], v["pi_accession"], v["beta_US"]
+    h = v["rho"] * (1 + v["kappa"]) * (1 - v["mu_F"])
+    s_w = d * h / (1 - d * (1 - h))
+    e_w = d * (h + (1 - h) * pi) / (1 - d * (1 - h) * (1 - pi))
+    po = hand_payoffs(point(d_E=0), "up", "ct", "DPF", answer=False)
+    margin0 = po["nato"][1] - po["war"][1]
+    assert margin0 > 0 and 1 + beta * (1 - s_w) - e_w > 0
+    star = (1 - d) * margin0 / (d * (1 + beta * (1 - s_w) - e_w))
+    sym = hand_payoffs(sym_point("d_E"), "up", "ct", "DPF", answer=False)
+    assert star == root(sym["nato"][1] - sym["war"][1], "d_E")
+    from gametheory_ukraine.analysis.thresholds import EXACT_ROOT, thresholds
+    res = thresholds(model, "d_E", form="sequential", scenario="baseline-2025", on="outcomes")
+    (t,) = res.thresholds
+    assert t.method == EXACT_ROOT and t.exact == star
+    assert t.indifference == "Ukraine at 'ukraine_up_ct_DPF': 'accept' vs 'fight on'"
+    assert t.sign_above == -1 and "iff d_E < d_E*" in t.direction
+    assert t.before == (BASE_OUTCOME,) and t.after == (SPI_OUTCOME,)
+
+
 # ------------------------------------------------------------------------------- 7. S9/S10 hazard
 def implied_hazard(v, terminal_r, y, s_r, w):
     """Invert Russia's kept-deal payoff Y + delta*settle(s, h, W) for h."""

@@ -28,6 +28,7 @@ import sympy as sp
 import gametheory_ukraine as gtu
 from gametheory_ukraine.analysis.thresholds import (
     CLOSED_FORM,
+    EXACT_ROOT,
     NUMERIC,
     PointSolver,
     Threshold,
@@ -708,15 +709,30 @@ def test_on_outcomes_keeps_exactly_the_changes_of_what_is_played(nato_rho):
 
 
 def test_a_closed_form_past_the_operation_budget_is_not_sought(territory_rho):
-    """With ``max_ops=1`` no indifference condition qualifies: the threshold is the exact bisection's value
-    (1/27 to within xtol), reported without a closed form or conditions, and a note says why and how to raise it."""
+    """With ``max_ops=1`` no indifference condition qualifies for a closed form: the threshold is the exact root
+    of the indifference with the other parameters at their values (1/27, the hand value of the module docstring),
+    named, with its direction but without a formula or conditions, and a note says why and how to raise it."""
+    res = thresholds(TERRITORY, "rho", form="sequential", scenario="baseline-2025", grid=21, max_ops=1)
+    (t,) = res.thresholds
+    assert t.method == EXACT_ROOT and t.expression is None and t.conditions == () and t.conditions_hold is None
+    assert t.exact == Fraction(1, 27) and t.value == 1 / 27
+    assert t.indifference == "Ukraine at 'ukraine_on_donbas': 'cede all of Donbas' vs 'fight on'"
+    assert t.sign_above == -1 and "iff rho < rho*" in t.direction
+    assert any("max_ops=1" in n and "--max-ops" in n and "exact root" in n for n in res.notes)
+    (ref,) = territory_rho.thresholds
+    assert ref.method == CLOSED_FORM and ref.exact == Fraction(1, 27)
+
+
+def test_past_the_budget_without_a_polynomial_root_the_value_is_the_bisection(monkeypatch):
+    """When the exact root is not found either (here: the fallback disabled), the threshold is the exact
+    bisection's value, within xtol of 1/27, marked numeric."""
+    import gametheory_ukraine.analysis.thresholds as th
+    monkeypatch.setattr(th, "_exact_root", lambda *args: None)
     res = thresholds(TERRITORY, "rho", form="sequential", scenario="baseline-2025", grid=21, max_ops=1)
     (t,) = res.thresholds
     assert t.method == NUMERIC and t.expression is None and t.exact is None and t.conditions == ()
     assert abs(Fraction(t.value) - Fraction(1, 27)) < Fraction(1, 10**11)
-    assert any("max_ops=1" in n and "--max-ops" in n for n in res.notes)
-    (ref,) = territory_rho.thresholds
-    assert ref.method == CLOSED_FORM and ref.exact == Fraction(1, 27)
+    assert any("max_ops=1" in n and "exact bisection" in n for n in res.notes)
 
 
 @pytest.mark.parametrize("kw, where", [({"on": "supports"}, "--on"), ({"max_ops": 0}, "--max-ops"),

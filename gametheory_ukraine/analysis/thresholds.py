@@ -107,9 +107,13 @@ from .threshold_conditions import box_of, derive
 MAX_SCAN_POINTS = 100_000
 
 __all__ = ["Threshold", "ThresholdResult", "thresholds", "signature", "outcomes", "scan", "solve_point",
-           "PointSolver", "range_bound", "CLOSED_FORM", "NUMERIC"]
+           "PointSolver", "range_bound", "CLOSED_FORM", "EXACT_ROOT", "NUMERIC"]
 
 CLOSED_FORM = "closed form"
+#: The indifference condition is over the closed-form budget, but with the other parameters at their (exact)
+#: values it is a polynomial in the parameter whose root is exact: the value and the indifference that sets it
+#: are reported, without a formula in the other parameters.
+EXACT_ROOT = "exact root (other parameters at their values)"
 NUMERIC = "numeric (root finding)"
 
 #: Relative tolerance for a candidate root to match the refined threshold.
@@ -160,7 +164,10 @@ class Threshold:
     expression : sympy expression or None
         The closed form in the other parameters; None when only numeric.
     method : str
-        ``"closed form"`` or ``"numeric (root finding)"``.
+        ``"closed form"``; ``"exact root (other parameters at their values)"`` (:data:`EXACT_ROOT`: the indifference
+        condition is too large for a closed form, but with the other parameters at their values its root is
+        exact; *indifference*, *direction* and *sign_above* are given, *expression* and *conditions* are not); or
+        ``"numeric (root finding)"``.
     before, after : tuple of str
         The sorted outcome labels of the equilibria just below and just above.
     change : str
@@ -787,6 +794,36 @@ def _closed_form(candidates: list[tuple[Any, str, str]], param: str, lo: Fractio
     return _tidy(root), exact, (float(exact) if exact is not None else x), candidate
 
 
+def _exact_root(candidates: list[tuple[Any, str, str]], param: str, lo: Fraction, hi: Fraction, others: dict):
+    """Over the closed-form budget: the first candidate that, with the other parameters at their exact values,
+    changes sign across [lo, hi] and is a rational function of *param* with a numerator of degree at most
+    :data:`MAX_DEGREE`, and its root in [lo, hi]: (root as a sympy number, sign above, candidate), or None.
+
+    Substituting numbers first keeps the work small: what is left is one polynomial in one variable."""
+    sym = _sym(param)
+    ends = [sp.Rational(x.numerator, x.denominator) for x in (lo, hi)]
+    for candidate in candidates:
+        try:
+            uni = candidate[0].xreplace(others)
+            if uni.free_symbols != {sym}:
+                continue
+            v_lo, v_hi = (uni.xreplace({sym: x}) for x in ends)
+            if not (v_lo.is_Rational and v_hi.is_Rational) or v_lo * v_hi > 0 or v_lo == v_hi:
+                continue
+            num = sp.numer(sp.together(uni))
+            if not num.is_polynomial(sym):
+                continue
+            poly = sp.Poly(num, sym)
+            if not 1 <= poly.degree() <= MAX_DEGREE:
+                continue
+            roots = [r for r in sp.real_roots(poly) if ends[0] <= r <= ends[1]]
+        except (sp.PolynomialError, NotImplementedError, ValueError, TypeError, ZeroDivisionError):
+            continue
+        if len(roots) == 1:
+            return roots[0], (1 if v_hi > 0 else -1), candidate
+    return None
+
+
 def _tidy(expr):
     """The shortest (by :func:`sympy.count_ops`) of: the simplified expression, its factored form, and its
     partial fractions in each symbol of the denominator with every term factored (when the denominator has
@@ -979,17 +1016,27 @@ def thresholds(model, param: str, *, form: str | None = None, scenario: str | No
         skipped: list[int] = []
         hit = _closed_form(candidates, param, a, b, others, cache, max_ops, skipped)
         before, after = outcomes(below), outcomes(above)
+        root = _exact_root(candidates, param, a, b, others) if hit is None and skipped else None
         if hit is None and skipped:
             notes.append(f"near {param}={float((a + b) / 2):.12g}: {len(skipped)} indifference condition(s) or "
                          f"their roots have {min(skipped):,} to {max(skipped):,} operations (more than "
                          f"max_ops={max_ops:,}) or more than {MAX_CLOSED_FORM_DIVISIONS} nested divisions: no "
-                         "closed form is sought there (raise --max-ops); the value is the exact bisection's")
+                         "closed form is sought there (raise --max-ops); "
+                         + ("the value is the exact bisection's" if root is None else
+                            f"the value is the exact root of {root[2][1]} with the other parameters at their values"))
         if hit is not None and sp.count_ops(hit[0]) > max_ops:
             notes.append(f"near {param}={float((a + b) / 2):.12g}: a closed form of {int(sp.count_ops(hit[0])):,} "
                          f"operations was found, more than max_ops={max_ops:,}: its conditions are not derived, so "
                          "it is not reported (raise --max-ops); the value is the exact bisection's")
             hit = None
-        if hit is None:
+        if root is not None:
+            value, sign_above, (_, where, positive) = root
+            exact = Fraction(int(value.p), int(value.q)) if value.is_Rational else None
+            found.append(Threshold(param, float(value), exact, None, EXACT_ROOT, before, after,
+                                   _change(before, after), indifference=where,
+                                   direction=f"{positive} iff {param} {'>' if sign_above == 1 else '<'} {param}* "
+                                             "(at the other parameters' values)", sign_above=sign_above))
+        elif hit is None:
             found.append(Threshold(param, float((a + b) / 2), None, None, NUMERIC, before, after,
                                    _change(before, after)))
         else:

@@ -33,7 +33,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                              "only the outcomes played")
     parser.add_argument("--max-ops", dest="max_ops", type=whole_number("--max-ops"), default=150, metavar="N",
                         help="largest indifference condition (sympy operations) for which a closed form is "
-                             "sought (default 150)")
+                             "sought (default 150); past it, the exact root with the other parameters at their "
+                             "values is reported")
     parser.add_argument("--format", choices=("table", "json"), default="table")
 
 

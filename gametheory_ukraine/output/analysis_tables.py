@@ -33,7 +33,7 @@ def thresholds_text(result) -> str:
         body = f"no change of the equilibria in this range (grid {result.grid})"
     else:
         rows = [[f"{t.value:.6g}", str(t.exact) if t.exact is not None else "",
-                 str(t.expression) if t.expression is not None else "(numeric)", t.change, conditions_text(t)]
+                 str(t.expression) if t.expression is not None else t.method, t.change, conditions_text(t)]
                 for t in result.thresholds]
         body = text_table(["value", "exact", "closed form", "change", "conditions"], rows,
                           widths={2: 50, 3: 40, 4: 40})
