@@ -113,6 +113,27 @@ def test_ties_kept_without_rescue_match_scalar_order():
         assert 0 <= res.regret[r] <= 1e-9 * 10
 
 
+@pytest.mark.parametrize("block", [1, 2, 3])
+def test_blocks_of_points_give_the_same_result_as_one_pass(monkeypatch, block):
+    """solve_tree_points solves POINTS_PER_BLOCK points at a time; with blocks of 1, 2 or 3 points the result
+    equals one pass over all 7 (rows, point numbers, tie expansion, rescued threshold points, labels), in exact
+    and in float mode, with and without the scalar rescue."""
+    import gametheory_ukraine.batched.trees as trees
+
+    model = gtu.load_model("territory")
+    rho = np.array([F(1, 50), F(1, 27), F(1, 10), F(1, 27), F(3, 10), F(1, 2), F(1, 100)], dtype=object)
+    for kw in ({"exact": True}, {"exact": False}, {"exact": False, "resolve": False}):
+        one = solve_tree_points(model, "sequential", "baseline-2025", {"rho": rho}, **kw)
+        assert one.n_equilibria.tolist()[:2] == [1, 2]   # a tie at 1/27: the blocks must expand it
+        monkeypatch.setattr(trees, "POINTS_PER_BLOCK", block)
+        split = solve_tree_points(model, "sequential", "baseline-2025", {"rho": rho}, **kw)
+        monkeypatch.setattr(trees, "POINTS_PER_BLOCK", 8192)
+        for field in ("point", "equilibrium", "n_equilibria", "choices", "payoffs", "regret", "complete",
+                      "flagged", "tied", "rescued"):
+            np.testing.assert_array_equal(getattr(split, field), getattr(one, field), err_msg=field)
+        assert split.outcome == one.outcome and split.outcome_key == one.outcome_key
+
+
 def test_lottery_outcomes_agree():
     """The 3-player fixture (the previous guarantees model): Ukraine signs and Russia re-attacks, so the outcome is
     a lottery over the guarantor's answer."""

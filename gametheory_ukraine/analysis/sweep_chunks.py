@@ -120,7 +120,8 @@ def _scalar_rows(plan: SweepPlan, cols: Mapping[str, np.ndarray], n: int) -> _Ro
 
 def _tree_rows(plan: SweepPlan, cols: Mapping[str, np.ndarray], n: int) -> _Rows:
     tree = plan.model.symbolic(plan.form)
-    params = {k: float(v) for k, v in plan.base if k in tree.parameters}
+    used = set(tree.parameters)
+    params = {k: float(v) for k, v in plan.base if k in used}
     params.update({k: np.asarray(v, dtype=float) for k, v in cols.items()})
     res = solve_tree_points(plan.model, plan.form, plan.scenario, params, exact=False, tol=plan.tol)
     _check_finite(res.payoffs, res.point, cols)

@@ -145,8 +145,10 @@ class GameTree:
 
     @property
     def parameters(self) -> tuple[str, ...]:
-        """Names of the free parameters in payoffs and chance probabilities."""
-        return free_parameters(self._values())
+        """Names of the free parameters in payoffs and chance probabilities (computed once: the tree is immutable)."""
+        if "parameters" not in self._cache:
+            self._cache["parameters"] = free_parameters(self._values())
+        return self._cache["parameters"]
 
     @property
     def kind(self) -> str:
