@@ -62,6 +62,7 @@ FORMAT = {"cf": "ceasefire first", "ct": "comprehensive talks"}
 BASE_OUTCOME = "settlement: Donbas ceded, neutrality, reassurance force; pledge broken when the US backs accession"
 FREEZE_OUTCOME = "settlement: limited swap, neutrality, no guarantee; pledge broken when the US backs accession"
 SPI_OUTCOME = "settlement: limited swap, neutrality, Istanbul terms; pledge broken when the US backs accession"
+RAISED = " (Europe raised its support)"  # every outcome label after Europe's raise ends so (the script writes it)
 
 
 # ------------------------------------------------------------------------------ the model by hand
@@ -284,7 +285,7 @@ def test_the_deal_comes_from_the_strategic_components(model):
     under the Istanbul terms, which Ukraine rejects (blame makes a rejected generous-looking package Russia's
     best). Either component alone suffices (by hand and solver): v_U alone (f_R = 0) keeps the Donbas + force
     deal, f_R alone (v_U = 0) gives the limited swap + pledge under the Istanbul terms."""
-    cases = ((dict(f_R=0, v_U=0), ("war", "FPI", "ct", "up"), [WAR]),
+    cases = ((dict(f_R=0, v_U=0), ("war", "FPI", "ct", "up"), [WAR + RAISED]),
              (dict(f_R=0), ("nato", "DPF", "ct", "hold"), [BASE_OUTCOME]),
              (dict(v_U=0), ("nato", "SPI", "ct", "hold"), [SPI_OUTCOME]))
     for kw, hand, solver in cases:
@@ -314,7 +315,7 @@ def test_linking_loses_a_deal_where_russia_would_re_attack(model):
         kw = {"pi_accession": "0.1"} if "pi_accession" in other.parameters else {}
         assert outcomes(other.solve("sequential", "baseline-2025", **kw)) == [WAR], name
     res = solve(model, **pt)
-    assert outcomes(res) == [WAR]
+    assert outcomes(res) == [WAR + RAISED]
     hplan, hval = hand_spe(point(**pt))
     assert plans(res) == [hplan] and hval[1:] == ("war", "FPI", "ct", "up")
     assert all(hplan[f"russia_{e}_ct_{k}"] == "re-attack" for e in EUROPE for k in PKG)
@@ -396,7 +397,7 @@ def test_s6_the_force_package_ends_when_its_yearly_cost_is_high(model):
             hi = mid
     assert lo <= star <= hi and hi - lo < F(1, 8000)
     assert outcomes(solve(model, tau_F=star - EPS)) == [BASE_OUTCOME]
-    assert outcomes(solve(model, tau_F=star + EPS)) == [SPI_OUTCOME]
+    assert outcomes(solve(model, tau_F=star + EPS)) == [SPI_OUTCOME + RAISED]
 
 
 # ----------------------------------------------------------------------------------- 6. S8 Europe
@@ -415,7 +416,8 @@ def test_s8_europe_decorative_until_its_capacity_reaches_a_threshold(model):
     star = root(po["nato"][1] - po["war"][1], "d_E")
     assert F(30896, 1000000) < star < F(30897, 1000000)
     for d_e, europe, out in ((0, "hold support", BASE_OUTCOME), (star - EPS, "hold support", BASE_OUTCOME),
-                             (star + EPS, "raise support", SPI_OUTCOME), (F(1, 10), "raise support", SPI_OUTCOME)):
+                             (star + EPS, "raise support", SPI_OUTCOME + RAISED),
+                             (F(1, 10), "raise support", SPI_OUTCOME + RAISED)):
         res = solve(model, d_E=d_e)
         assert outcomes(res) == [out] and plans(res)[0]["europe"] == europe, d_e
     assert plans(solve(model, d_E=star + EPS))[0]["ukraine_up_ct_DPF"] == "fight on"
@@ -449,7 +451,7 @@ def test_s8_threshold_in_closed_form_and_from_gtu_thresholds(model):
     assert t.method == EXACT_ROOT and t.exact == star
     assert t.indifference == "Ukraine at 'ukraine_up_ct_DPF': 'accept' vs 'fight on'"
     assert t.sign_above == -1 and "iff d_E < d_E*" in t.direction
-    assert t.before == (BASE_OUTCOME,) and t.after == (SPI_OUTCOME,)
+    assert t.before == (BASE_OUTCOME,) and t.after == (SPI_OUTCOME + RAISED,)
 
 
 # ------------------------------------------------------------------------------- 7. S9/S10 hazard
@@ -551,16 +553,18 @@ def test_s12_tactical_against_total_in_russias_own_terms(model):
 def test_w1_no_middle_ground_without_the_strategic_components(model, scenario, war):
     """W1: with f_R = v_U = 0 the war continues at baseline, istanbul-2 and reassurance-force (one SPE each, the
     hand profile); NOT in managed-freeze, where the limited swap with no guarantee is still signed, with or
-    without the pledge (Russia indifferent between the two: 16 SPEs)."""
+    without the pledge (Russia indifferent between the two: 16 SPEs, in 4 of which Europe raises its support)."""
     res = solve(model, scenario, f_R=0, v_U=0)
     if war:
-        hplan, _ = hand_spe(model.values(scenario, {"f_R": "0", "v_U": "0"}))
-        assert outcomes(res) == [WAR] and plans(res) == [hplan]
+        hplan, hval = hand_spe(model.values(scenario, {"f_R": "0", "v_U": "0"}))
+        assert outcomes(res) == [WAR + (RAISED if hval[-1] == "up" else "")] and plans(res) == [hplan]
         return
-    # with f_R = 0 Russia no longer values the pledge: the swap with or without it is the same to Russia (16 SPEs)
+    # with f_R = 0 Russia no longer values the pledge: the swap with or without it is the same to Russia (16 SPEs);
+    # how Russia breaks that tie after a raise and after a hold decides whether Europe raises (4 of the 16)
     assert len(res.equilibria) == 16
-    assert outcomes(res) == sorted([FREEZE_OUTCOME, "settlement: limited swap, NATO path open, no guarantee; accession "
-                                             "sought when the US backs it"])
+    path_open = "settlement: limited swap, NATO path open, no guarantee; accession sought when the US backs it"
+    assert outcomes(res) == sorted([FREEZE_OUTCOME, path_open, path_open + RAISED])
+    assert sum(eq.outcome.endswith(RAISED) for eq in res.equilibria) == 4
     with pytest.raises(AssertionError, match="tie"):
         hand_spe(model.values(scenario, {"f_R": "0", "v_U": "0"}))
 

@@ -59,6 +59,11 @@ def lines() -> list[str]:
             for t in TERRITORY:
                 for ng in NG:
                     out.append(f"          \"{t[1]}, {ng[1]}\": ukraine_{e}_{f}_{t[0]}{ng[0]}")
+            # how the talks got here, in every outcome except the baseline's path (Europe holds, comprehensive
+            # talks): without it an outcome map or a count of outcomes cannot show Europe's move (S8) or the format
+            context = "; ".join(w for w, on in (("ceasefire first", f == "cf"),
+                                                ("Europe raised its support", e == "up")) if on)
+            how = f" ({context})" if context else ""
             for t in TERRITORY:
                 for ng in NG:
                     k = f"{e}_{f}_{t[0]}{ng[0]}"
@@ -81,26 +86,26 @@ def lines() -> list[str]:
                         f"      war_{k}:",
                         f"        payoffs: {{Russia: \"rejR({args}, Y_R_{b})\", Ukraine: \"rejU({args}, Y_U_{b})\","
                         f" Europe: \"w_E*rejU({args}, Y_U_{b}) - {ecost}\"}}",
-                        "        outcome: \"war continues\"",
+                        f"        outcome: \"war continues{how}\"",
                         f"      kept_{k}:",
                         f"        payoffs: {{Russia: \"keptR({args}, Y_R_{b})\", Ukraine: \"keptU({args}, Y_U_{b})\","
                         f" Europe: \"w_E*keptU({args}, Y_U_{b}) - {ecost}\"}}",
-                        f"        outcome: \"{label}\"",
+                        f"        outcome: \"{label}{how}\"",
                         f"      nato_{k}:",
                         f"        payoffs: {{Russia: \"natoR({args}, Y_R_{b})\", Ukraine: \"natoU({args}, Y_U_{b})\","
                         f" Europe: \"w_E*natoU({args}, Y_U_{b}) - {ecost}\"}}",
-                        f"        outcome: \"{label}; {nato_label}\"",
+                        f"        outcome: \"{label}; {nato_label}{how}\"",
                         f"      broken_{k}:",
                         f"        payoffs: {{Russia: \"brkR({args}, Y_R_{b})\", Ukraine: \"brkU({args}, Y_U_{b})\","
                         f" Europe: \"w_E*brkU({args}, Y_U_{b}) - {ecost}\"}}",
-                        f"        outcome: \"{label}; broken by Ukraine\"",
+                        f"        outcome: \"{label}; broken by Ukraine{how}\"",
                     ]
                     unanswered = (f"        payoffs: {{Russia: \"hitR({args}, 0, Y_R_{b})\","
                                   f" Ukraine: \"hitU({args}, 0, "
                                   f"Y_U_{b})\",")
                     if g != "F":
                         out += [f"      hit_{k}:", unanswered + f" Europe: \"w_E*hitU({args}, 0, Y_U_{b}) - {ecost}\"}}",  # noqa: E501
-                                f"        outcome: \"{label}; re-attacked, unanswered\""]
+                                f"        outcome: \"{label}; re-attacked, unanswered{how}\""]
                         continue
                     out += [
                         f"      europe_{k}:", "        player: Europe",
@@ -122,7 +127,7 @@ def lines() -> list[str]:
                                 f"        payoffs: {{Russia: \"hitR({args}, {d}, Y_R_{b})\","
                                 f" Ukraine: \"hitU({args}, {d}, Y_U_{b})\","
                                 f" Europe: \"w_E*hitU({args}, {d}, Y_U_{b}) - {ecost} - delta*{cost}\"}}",
-                                f"        outcome: \"{label}; {lab}\""]
+                                f"        outcome: \"{label}; {lab}{how}\""]
     return out
 
 

@@ -39,6 +39,7 @@ import numpy as np
 import pandas as pd
 
 import gametheory_ukraine as gtu
+from gametheory_ukraine.analysis.thresholds import thresholds
 from gametheory_ukraine.games.tree import Chance, Terminal
 
 pd.set_option("display.max_colwidth", None)
@@ -379,10 +380,25 @@ europe
 
 # %% [markdown]
 # At $d_E = 0$ and at the default Europe holds, and the settlement is the same as without Europe's move: its
-# support is worth less to it than it costs. Only at the top of the range ($d_E = 0.1$: a fall of ten points
-# in Russia's odds, far more than "neither the military nor financial resources to bring about any rapid
-# change to the situation on the battlefield" suggests) does Europe raise its support; then Russia can no
-# longer get Donbas and offers a limited swap under the Istanbul terms, and Ukraine gains.
+# support is worth less to it than it costs. At the top of the range ($d_E = 0.1$: a fall of ten points in
+# Russia's odds, far more than "neither the military nor financial resources to bring about any rapid change
+# to the situation on the battlefield" suggests) Europe raises its support; then Russia can no longer get
+# Donbas and offers a limited swap under the Istanbul terms, and Ukraine gains. (Every outcome reached after
+# Europe raises its support says so in its label.)
+#
+# Where between the two does Europe stop being decorative? `thresholds` finds the value of $d_E$ at which the
+# outcome changes, exactly, and names the choice that sets it:
+
+# %%
+europe_threshold = thresholds(model, "d_E", form="sequential", scenario="baseline-2025", on="outcomes")
+for t in europe_threshold.thresholds:
+    print(f"d_E* = {t.exact} = {t.value:.4f}\n  {t.direction}\n  {t.change}")
+
+# %% [markdown]
+# The threshold is Ukraine's answer to the Donbas package after a raise: above $d_E^* \approx 0.031$ (three
+# points of Russia's odds) a raise makes Ukraine reject that package, so raising pays Europe. The indifference
+# is linear in $d_E$, and its closed form, with the conditions under which it holds, is in the model's
+# findings (`gtu show settlement`).
 #
 # The SPE payoffs of the three players in every variant of this notebook, side by side:
 
