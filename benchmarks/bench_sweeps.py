@@ -45,6 +45,8 @@ MODELS = ("territory", "nato", "guarantees", "settlement")
 #: settlement's tree (288 leaves) sweeps at about 10,000 points/s: 200,000 points (20,000 with --quick) suffice
 SMALLER = {"settlement": 5}
 SCENARIO = "baseline-2025"
+#: Time budget of each peer's per-point loop (its point count is cut to fit, measured on one point first).
+LOOP_SECONDS = 30.0
 
 
 def _normal_arrays(model, rho: np.ndarray):
@@ -98,10 +100,14 @@ def loops(model, n: int, sub: tuple[int, int, int], ours: float, name: str, line
     for label, fn, k in (("nashpy", bench_nashpy, sub[0]), ("quantecon", bench_quantecon, sub[1]),
                          ("pygambit", bench_gambit, sub[2])):
         try:
-            rate, dt, k = fn(A, B, k)
+            fn(A, B, 1)                              # imports and first-call overhead (numba's compilation)
+            _, one, _ = fn(A, B, 1)
         except ImportError as exc:
             lines.append(f"{name:<24} {label:<18} not installed ({exc})")
             continue
+        # at most about LOOP_SECONDS per peer: nashpy's support enumeration on a 6 x 14 game takes seconds a point
+        k = max(1, min(k, int(LOOP_SECONDS / max(one, 1e-9))))
+        rate, dt, k = fn(A, B, k)
         lines.append(f"{name:<24} {label:<18} {k:>10,} {dt:>9.2f} {rate:>12,.0f} {ours / rate:>11,.1f}x")
 
 

@@ -14,7 +14,8 @@ HELP = ("the main job: solve every model, form and scenario, find the relapse th
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("-o", "--output", default="gtu-report", metavar="DIR",
                         help="output folder (default ./gtu-report)")
-    parser.add_argument("--models", help="comma-separated model names (default: the framework models)")
+    parser.add_argument("--models", help="comma-separated model names (default: the framework models and "
+                                             "talks-format)")
 
 
 def _progress(model: str) -> None:

@@ -42,9 +42,11 @@ from .document import Document
 from .model_report import parameter_rows
 from .solution_report import payoff_text
 
-__all__ = ["build_report", "FRAMEWORK_MODELS"]
+__all__ = ["build_report", "FRAMEWORK_MODELS", "REPORT_MODELS"]
 
 FRAMEWORK_MODELS = ("territory", "nato", "guarantees", "settlement")
+#: What ``gtu report`` covers by default: the framework models, then the talks format (how the talks are held).
+REPORT_MODELS = FRAMEWORK_MODELS + ("talks-format",)
 
 #: Trees with more information sets than this get no threshold scan in the report (each point is an exact
 #: solve; the settlement model's 188 information sets make one scan take minutes): the section says how to run it.
@@ -195,7 +197,8 @@ def build_report(out: str | os.PathLike, models: list[str] | None = None, *,
     out : path
         Target folder; created (atomically) if absent.
     models : list of str, optional
-        Model names; default: the framework models (territory, nato, guarantees, settlement) that are available.
+        Model names; default: :data:`REPORT_MODELS` (the framework models territory, nato, guarantees and
+        settlement, then talks-format) that are available.
     progress : callable, optional
         Called with each model's name as its section begins.
     map_points : int
@@ -205,7 +208,7 @@ def build_report(out: str | os.PathLike, models: list[str] | None = None, *,
     """
     out = Path(out)
     _prepare_target(out)
-    names = models or [m for m in FRAMEWORK_MODELS if m in list_models()]
+    names = models or [m for m in REPORT_MODELS if m in list_models()]
     loaded = [load_model(n) for n in names]
     with atomic_path(out, folder=True) as tmp:
         (tmp / "figures").mkdir()
