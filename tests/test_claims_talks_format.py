@@ -287,3 +287,30 @@ def test_w2_shares_over_the_box_as_the_findings_say(model):
         if k < 50:
             assert prefers_trilateral(subgame_values(model, None, **v)) == pref
     assert counts == {(True, True): 1261, (True, False): 256, (False, True): 256, (False, False): 227}
+
+
+def test_the_us_steps_back_above_a_relapse_risk(model):
+    """Over rho the one change is the US's: it convenes bilateral talks first iff rho < rho*, the root in [0.01,
+    0.5] of its value of bilateral talks first, -e_B + sigma_B*g_US*A(rho) + (1 - sigma_B)*delta*(sigma_T*g_US*
+    A(rho*(1 + mu_M)) - e_T) (by hand with sympy: a quadratic's root, 0.3812). The closed form in every parameter
+    is over the default operation budget, so `thresholds` reports the exact root with the other parameters at
+    their values, naming the US's indifference."""
+    from gametheory_ukraine.analysis.thresholds import EXACT_ROOT
+
+    v = {k: sp.Rational(x.numerator, x.denominator) for k, x in DEFAULTS.items()}
+    r = sp.Symbol("rho")
+    d = v["delta"]
+
+    def a(h):
+        return 1 / (1 - d * (1 - h))
+
+    us = -v["e_B"] + v["sigma_B"] * v["g_US"] * a(r) + (1 - v["sigma_B"]) * d * (
+        v["sigma_T"] * v["g_US"] * a(r * (1 + v["mu_M"])) - v["e_T"])
+    roots = [x for x in sp.solve(sp.numer(sp.together(us)), r) if x.is_real and F(1, 100) <= x <= F(1, 2)]
+    (star,) = roots
+    res = thresholds(model, "rho", form="sequential", scenario="baseline-2025")
+    (t,) = res.thresholds
+    assert t.method == EXACT_ROOT and t.exact is None and abs(t.value - float(star)) < 1e-12
+    assert t.indifference == "US at 'us': 'bilateral talks first' vs 'step back'"
+    assert "iff rho < rho*" in t.direction and t.after == ("war continues: the US steps back",)
+    assert any("exact root of US at 'us'" in n for n in res.notes)

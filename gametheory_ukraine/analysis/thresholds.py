@@ -1025,9 +1025,12 @@ def thresholds(model, param: str, *, form: str | None = None, scenario: str | No
                          + ("the value is the exact bisection's" if root is None else
                             f"the value is the exact root of {root[2][1]} with the other parameters at their values"))
         if hit is not None and sp.count_ops(hit[0]) > max_ops:
+            root = _exact_root([hit[3]], param, a, b, others)
             notes.append(f"near {param}={float((a + b) / 2):.12g}: a closed form of {int(sp.count_ops(hit[0])):,} "
                          f"operations was found, more than max_ops={max_ops:,}: its conditions are not derived, so "
-                         "it is not reported (raise --max-ops); the value is the exact bisection's")
+                         "it is not reported (raise --max-ops); "
+                         + ("the value is the exact bisection's" if root is None else
+                            f"the value is the exact root of {root[2][1]} with the other parameters at their values"))
             hit = None
         if root is not None:
             value, sign_above, (_, where, positive) = root
