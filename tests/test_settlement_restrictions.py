@@ -64,34 +64,34 @@ def restricted(tree: GameTree, offer_node: str) -> GameTree:
     return GameTree(tree.players, root, title=f"settlement at {offer_node}, territory only")
 
 
-def settlement_plans(res) -> set:
-    """Each SPE as a territory plan: {(kind, demand): action}, frozen."""
+def plans(res, entry) -> set:
+    """Each pure SPE of *res* as a territory plan, frozen: {(kind, demand): action}, where entry(infoset, chosen)
+    gives the (key, action) of one information set's choice."""
     out = set()
     for eq in res.equilibria:
         plan = {}
         for per_player in res.strategy_dict(eq).values():
             for infoset, probs in per_player.items():
                 (chosen,) = [a for a, p in probs.items() if p == 1]
-                if infoset.startswith("offer_"):
-                    plan[("demand", None)] = TERRITORY_OFFERS[chosen]
-                    continue
-                pkg = infoset.rsplit("_", 1)[1]
-                demand = TERRITORY_OFFERS[next(k for k in TERRITORY_OFFERS if _code(k) == pkg)]
-                if infoset.startswith("ukraine_"):
-                    plan[("answer", demand)] = ANSWER[chosen]
-                elif infoset.startswith("russia_"):
-                    plan[("russia", demand)] = RUSSIA_AFTER[chosen]
-                elif infoset.startswith("kyiv_"):
-                    plan[("kyiv", demand)] = KYIV_AFTER[chosen]
+                key, action = entry(infoset, chosen)
+                plan[key] = action
         out.add(frozenset(plan.items()))
     return out
 
 
-def _code(words: str) -> str:
-    return {"all": "DON", "limited": "SON", "freeze": "FON"}[words.split()[0]]
+#: the package code of each territorial offer's subgame in the settlement (infosets end in it)
+CODE = {"DON": "demand all of Donbas", "SON": "limited swap", "FON": "freeze at the current line"}
+AFTER_OFFER = {"ukraine": ("answer", ANSWER), "russia": ("russia", RUSSIA_AFTER), "kyiv": ("kyiv", KYIV_AFTER)}
 
 
-TERRITORY_NODES = {"russia_demand": "demand",
+def settlement_entry(infoset: str, chosen: str) -> tuple:
+    if infoset.startswith("offer_"):
+        return ("demand", None), TERRITORY_OFFERS[chosen]
+    kind, words = AFTER_OFFER[infoset.split("_", 1)[0]]
+    return (kind, CODE[infoset.rsplit("_", 1)[1]]), words[chosen]
+
+
+TERRITORY_NODES = {"russia_demand": ("demand", None),
                    "ukraine_on_donbas": ("answer", "demand all of Donbas"),
                    "ukraine_on_swap": ("answer", "limited swap"),
                    "ukraine_on_freeze": ("answer", "freeze at the current line"),
@@ -103,20 +103,9 @@ TERRITORY_NODES = {"russia_demand": "demand",
                    "ukraine_after_freeze": ("kyiv", "freeze at the current line")}
 
 
-def territory_plans(res) -> set:
-    out = set()
-    for eq in res.equilibria:
-        plan = {}
-        for per_player in res.strategy_dict(eq).values():
-            for infoset, probs in per_player.items():
-                (chosen,) = [a for a, p in probs.items() if p == 1]
-                key = TERRITORY_NODES[infoset]
-                if key == "demand":
-                    plan[("demand", None)] = chosen
-                else:
-                    plan[key] = "accept" if key[0] == "answer" and chosen != "fight on" else chosen
-        out.add(frozenset(plan.items()))
-    return out
+def territory_entry(infoset: str, chosen: str) -> tuple:
+    key = TERRITORY_NODES[infoset]
+    return key, ("accept" if key[0] == "answer" and chosen != "fight on" else chosen)
 
 
 def year_and_odds(v: dict, offer_node: str) -> tuple[Fraction, Fraction, Fraction]:
@@ -144,7 +133,7 @@ def check_point(settlement, territory, scenario, offer_node, draws):
     sub = restricted(settlement.game("sequential", None, **vals), offer_node)
     s_res = gtu.solve(sub)
     t_res = territory.solve("sequential", None, **tvals)
-    assert settlement_plans(s_res) == territory_plans(t_res), (scenario, offer_node, draws)
+    assert plans(s_res, settlement_entry) == plans(t_res, territory_entry), (scenario, offer_node, draws)
     d = vals["delta"]
     s_pay = {tuple(eq.payoffs[:2]) for eq in s_res.equilibria}
     t_pay = {(y_r + d * eq.payoffs[0], y_u + d * eq.payoffs[1]) for eq in t_res.equilibria}

@@ -803,22 +803,20 @@ def _exact_root(candidates: list[tuple[Any, str, str]], param: str, lo: Fraction
     sym = _sym(param)
     ends = [sp.Rational(x.numerator, x.denominator) for x in (lo, hi)]
     for candidate in candidates:
-        try:
-            uni = candidate[0].xreplace(others)
-            if uni.free_symbols != {sym}:
-                continue
-            v_lo, v_hi = (uni.xreplace({sym: x}) for x in ends)
-            if not (v_lo.is_Rational and v_hi.is_Rational) or v_lo * v_hi > 0 or v_lo == v_hi:
-                continue
-            num = sp.numer(sp.together(uni))
-            if not num.is_polynomial(sym):
-                continue
-            poly = sp.Poly(num, sym)
-            if not 1 <= poly.degree() <= MAX_DEGREE:
-                continue
-            roots = [r for r in sp.real_roots(poly) if ends[0] <= r <= ends[1]]
-        except (sp.PolynomialError, NotImplementedError, ValueError, TypeError, ZeroDivisionError):
+        uni = sp.sympify(candidate[0]).xreplace(others)
+        if uni.free_symbols != {sym}:
             continue
+        v_lo, v_hi = (uni.xreplace({sym: x}) for x in ends)
+        if not (v_lo.is_Rational and v_hi.is_Rational) or v_lo * v_hi > 0 or v_lo == v_hi:
+            continue
+        num = sp.numer(sp.together(uni))
+        if not num.is_polynomial(sym):
+            continue
+        poly = sp.Poly(num, sym)
+        # exact rational coefficients only: sympy isolates real roots over ZZ and QQ, not over EX (sqrt(2), pi)
+        if not (1 <= poly.degree() <= MAX_DEGREE and (poly.domain.is_ZZ or poly.domain.is_QQ)):
+            continue
+        roots = [r for r in sp.real_roots(poly) if ends[0] <= r <= ends[1]]
         if len(roots) == 1:
             return roots[0], (1 if v_hi > 0 else -1), candidate
     return None
