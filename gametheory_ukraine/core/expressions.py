@@ -118,6 +118,13 @@ class Definition:
         The arguments' stand-ins in :attr:`body` (they cannot clash with a parameter of the same name).
     degree : int
         An upper bound of the body's total power in the parameters and the arguments.
+    base : int
+        An upper bound of the body's total power in the parameters alone (the arguments counted as numbers).
+    powers : tuple of int
+        For each argument, an upper bound of its power in the body (the parameters counted as numbers). A use
+        with arguments of total powers ``a_i`` has total power at most ``base + sum(powers[i] * a_i)``: every
+        term's power is its parameters' part plus its arguments' part, and the largest of such sums is at most
+        the sum of the largest parts.
     """
 
     name: str
@@ -126,6 +133,8 @@ class Definition:
     body: object
     dummies: tuple
     degree: int
+    base: int = 0
+    powers: tuple = ()
 
     def expand(self, arguments: tuple = ()):
         """The body with *arguments* (sympy expressions) put in for the argument names."""
@@ -189,10 +198,17 @@ def parse_definition(name: str, args: Iterable[str], text: str | int | float, pa
     """
     args = tuple(args)
     dummies = tuple(sympy.Dummy(a) for a in args)
-    body, degree = _parse(text, parameters, definitions or {}, dict(zip(args, dummies)))
+    parameters = tuple(parameters)
+    local = dict(zip(args, dummies))
+    body, degree = _parse(text, parameters, definitions or {}, local)
     _check_expanded(body, f"definition {name!r}")
+    base, powers = degree, ()
+    if args:  # the same walk with the arguments, then each argument alone, weighted 1 (others weighted 0)
+        base = _parse(text, parameters, definitions or {}, local, {a: 0 for a in args})[1]
+        powers = tuple(_parse(text, parameters, definitions or {}, local,
+                              {None: 0, **{b: int(b == a) for b in args}})[1] for a in args)
     expression = text if isinstance(text, str) else repr(text)
-    return Definition(name, args, expression.strip(), body, dummies, degree)
+    return Definition(name, args, expression.strip(), body, dummies, degree, base, powers)
 
 
 def parse_expression(text: str | int | float, parameters: Iterable[str],
@@ -235,8 +251,11 @@ def parse_expression(text: str | int | float, parameters: Iterable[str],
     return _parse(text, parameters, definitions or {}, {})[0]
 
 
-def _parse(text, parameters: Iterable[str], definitions: Mapping[str, Definition], local: dict):
-    """(expression, degree bound) of *text*; *local* maps argument names to their stand-ins."""
+def _parse(text, parameters: Iterable[str], definitions: Mapping[str, Definition], local: dict,
+           weights: Mapping[str, int] | None = None):
+    """(expression, degree bound) of *text*; *local* maps argument names to their stand-ins; *weights* gives a
+    name's power other than 1 (0: counted as a number); its key None, the power of every other name and of a
+    plain named definition's parameters (1 unless given)."""
     if isinstance(text, bool):
         raise ExpressionError("true/false is not a number")
     if isinstance(text, int):
@@ -262,7 +281,7 @@ def _parse(text, parameters: Iterable[str], definitions: Mapping[str, Definition
     names = set(parameters)
     symbols = {name: sympy.Symbol(name) for name in names}
     symbols.update(local)
-    converter = _Converter(source, symbols, definitions)
+    converter = _Converter(source, symbols, definitions, weights)
     result, degree = converter.convert(tree.body)
     if result.has(sympy.zoo, sympy.nan, sympy.oo, -sympy.oo):
         raise ExpressionError(f"the expression is undefined ({excerpt(result, 200)}): a division by zero?")
@@ -319,10 +338,13 @@ def _bits(number) -> int:
 class _Converter:
     """ast -> sympy through the whitelist; returns (expression, degree in the parameters)."""
 
-    def __init__(self, source: str, symbols: dict, definitions: Mapping[str, Definition] | None = None) -> None:
+    def __init__(self, source: str, symbols: dict, definitions: Mapping[str, Definition] | None = None,
+                 weights: Mapping[str, int] | None = None) -> None:
         self.source = source
         self.symbols = symbols
         self.definitions = definitions or {}
+        self.weights = weights or {}
+        self.unit = self.weights.get(None, 1)  # the power a parameter counts for
         self.expanded = False  # whether a definition was used (then the result's size is checked)
 
     def definition(self, node: ast.AST, name: str, args: list):
@@ -341,7 +363,10 @@ class _Converter:
             if value.is_Rational and _bits(value) * max(1, d.degree) > MAX_BITS:
                 raise ExpressionError(f"{name}({excerpt(value)}, ...) would compute numbers of about "
                                       f"{_bits(value) * d.degree} bits, more than {MAX_BITS}", fix=_SMALLER)
-        degree = d.degree * max([1, *(c[1] for c in converted)])
+        if d.args:
+            degree = d.base * self.unit + sum(k * c[1] for k, c in zip(d.powers, converted))
+        else:
+            degree = d.degree * self.unit
         if degree > MAX_DEGREE:
             raise ExpressionError(f"the expression's total power of the parameters may exceed {MAX_DEGREE}",
                                   fix=_SMALLER)
@@ -373,7 +398,7 @@ class _Converter:
             return self.literal(node), 0
         if isinstance(node, ast.Name):
             if node.id in self.symbols:
-                return self.symbols[node.id], 1
+                return self.symbols[node.id], self.weights.get(node.id, self.unit)
             if node.id in self.definitions:
                 return self.definition(node, node.id, [])
             if node.id in ALLOWED_FUNCTIONS:

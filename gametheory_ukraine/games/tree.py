@@ -223,7 +223,8 @@ class GameTree:
                     if isinstance(p, Basic) and not (p.is_real and p.is_finite):
                         raise ValueError(f"chance node {node.name!r} has probability {excerpt(p)}, "
                                          "which is not a real number")
-                    if not 0 <= p <= 1:
+                    slack = 1e-9 if isinstance(p, float) else 0  # float rounding, as the sum's tolerance
+                    if not -slack <= p <= 1 + slack:
                         raise ValueError(f"chance node {node.name!r} has probability {excerpt(p)} outside [0, 1]")
                 if len(numeric) == len(node.probabilities):
                     total = sum(numeric)
