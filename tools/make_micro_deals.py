@@ -84,7 +84,7 @@ def lines() -> list[str]:
                         "stepping stone: the ladder hands over to a settlement")
         out += terminal(f"{key}_valve_r", held, f"valveR({wr})", f"valveU({wu})",
                         "pressure valve: the monitored line kept, no settlement")
-        out += terminal(f"{key}_valve_u", held, f"valveR({wr})", f"valveU({wu})",
+        out += terminal(f"{key}_valve_u", held, f"valveR({wr}) - k_S", f"valveU({wu})",
                         "pressure valve: the monitored line kept, no settlement")
     return out
 

@@ -144,6 +144,9 @@ RETRY_TOL = 1e-8
 FLOAT_MERGE = 1e-6
 #: Highest degree (in the parameter) of a polynomial indifference condition that is solved symbolically.
 MAX_DEGREE = 4
+#: Highest degree of the one-variable polynomial whose real roots are isolated exactly when the other parameters
+#: are put in (:func:`_exact_root`): isolation over the rationals needs no closed form, so it goes further.
+MAX_ROOT_DEGREE = 64
 #: Largest (by :func:`sympy.count_ops`) non-polynomial condition (exp, log, ...) handed to sympy.solve.
 MAX_OPS_TRANSCENDENTAL = 40
 
@@ -797,7 +800,8 @@ def _closed_form(candidates: list[tuple[Any, str, str]], param: str, lo: Fractio
 def _exact_root(candidates: list[tuple[Any, str, str]], param: str, lo: Fraction, hi: Fraction, others: dict):
     """Over the closed-form budget: the first candidate that, with the other parameters at their exact values,
     changes sign across [lo, hi] and is a rational function of *param* with a numerator of degree at most
-    :data:`MAX_DEGREE`, and its root in [lo, hi]: (root as a sympy number, sign above, candidate), or None.
+    :data:`MAX_ROOT_DEGREE`, and its root in [lo, hi] (a multiple root counted once): (root as a sympy number,
+    sign above, candidate), or None.
 
     Substituting numbers first keeps the work small: what is left is one polynomial in one variable."""
     sym = _sym(param)
@@ -814,9 +818,9 @@ def _exact_root(candidates: list[tuple[Any, str, str]], param: str, lo: Fraction
             continue
         poly = sp.Poly(num, sym)
         # exact rational coefficients only: sympy isolates real roots over ZZ and QQ, not over EX (sqrt(2), pi)
-        if not (1 <= poly.degree() <= MAX_DEGREE and (poly.domain.is_ZZ or poly.domain.is_QQ)):
+        if not (1 <= poly.degree() <= MAX_ROOT_DEGREE and (poly.domain.is_ZZ or poly.domain.is_QQ)):
             continue
-        roots = [r for r in sp.real_roots(poly) if ends[0] <= r <= ends[1]]
+        roots = sorted({r for r in sp.real_roots(poly) if ends[0] <= r <= ends[1]}, key=float)  # once each
         if len(roots) == 1:
             return roots[0], (1 if v_hi > 0 else -1), candidate
     return None
