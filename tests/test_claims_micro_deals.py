@@ -330,6 +330,29 @@ def _values_after(v, prefix):
     return out
 
 
+def test_each_rung_is_a_two_by_two_stage_whose_unique_nash_equilibrium_the_spe_plays(model):
+    """form_differences: each rung's simultaneous stage, built by hand as a 2 x 2 normal form from the continuation
+    values (both comply: the held rung; a side breaks: war at the state's odds, the breaker less its
+    displeasure), has one pure Nash equilibrium (checked by enumerating the four cells), and the solver's SPE
+    plays it, at the baseline and at 10 seeded box points."""
+    for v in [point(), point(dp_S="0.15")] + box_points(model, 10, 5):
+        plan = plan_of(model.solve("sequential", **v))
+        for prefix, sign in STATES:
+            w_r, w_u = war(v, sign * v["dp_S"])
+            after = _values_after(v, prefix)
+            for k in range(4):
+                relief = sum(v[r] for r in RELIEFS[:k + 1])
+                hold = (held(v, v["p"] - v["c_R"] + relief, w_r, after[k][0]),
+                        held(v, 1 - v["p"] - v["c_U"] + relief, w_u, after[k][1]))
+                cells = {("comply", "comply"): hold, ("break", "comply"): (w_r - v["d_R"], w_u),
+                         ("comply", "break"): (w_r, w_u - v["d_U"]),
+                         ("break", "break"): (w_r - v["d_R"], w_u - v["d_U"])}
+                other = {"comply": "break", "break": "comply"}
+                nash = [(a, b) for (a, b), pay in cells.items()
+                        if pay[0] >= cells[(other[a], b)][0] and pay[1] >= cells[(a, other[b])][1]]
+                assert nash == [(plan[f"{prefix}_{RUNGS[k]}"], plan[f"{prefix}_{RUNGS[k]}_ukraine"])], (prefix, k, v)
+
+
 def test_the_holding_period_threshold_by_hand_and_from_thresholds(model):
     """With the front shifted towards Russia by dp_S = 0.11 (just below dp_S* at H = 6), Russia keeps the
     monitored line's rung only while the top comes late enough: there it can only sign a settlement, or keep

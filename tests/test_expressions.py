@@ -84,3 +84,22 @@ def test_fraction_consistency():
     # 1/3 stays exact through the parser
     assert parse_expression("1/3", []) == sympy.Rational(1, 3)
     assert Fraction(1, 3) == Fraction(int(parse_expression("1/3", []).p), int(parse_expression("1/3", []).q))
+
+
+def test_a_definitions_power_bound_adds_up_its_arguments_powers():
+    """A use of a definition counts its power in the parameters plus each argument's power times the argument's
+    own, an upper bound: four nested affine definitions with a rational coefficient (the micro-deals model's
+    holding phases) load, and a power that truly grows past MAX_DEGREE is still refused."""
+    from gametheory_ukraine.core.expressions import MAX_DEGREE, parse_definition
+
+    names = ["d", "e", "h", "w"]
+    defs = {"D": parse_definition("D", [], "d*e/(1 - d*(1 - e/h))", names)}
+    defs["hold"] = parse_definition("hold", ["v", "x"], "(1 - D)*(w + v/(1 - d)) + D*x", names, defs)
+    assert defs["hold"].powers == (1, 1) and defs["hold"].base < defs["hold"].degree
+    expr = parse_expression("hold(w, hold(w, hold(w, hold(w, w))))", names, defs)
+    assert expr.free_symbols == {sympy.Symbol(n) for n in names}
+    defs["sq"] = parse_definition("sq", ["x"], "x**32", names)
+    assert defs["sq"].powers == (32,)
+    assert parse_expression("sq(sq(d))", names, defs) == sympy.Symbol("d") ** MAX_DEGREE     # 32 * 32
+    with pytest.raises(ExpressionError, match=f"total power of the parameters may exceed {MAX_DEGREE}"):
+        parse_expression("sq(sq(d*e))", names, defs)                        # 2 * 32 * 32

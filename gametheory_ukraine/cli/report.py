@@ -15,7 +15,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("-o", "--output", default="gtu-report", metavar="DIR",
                         help="output folder (default ./gtu-report)")
     parser.add_argument("--models", help="comma-separated model names (default: the framework models and "
-                                             "talks-format)")
+                                             "talks-format and micro-deals)")
 
 
 def _progress(model: str) -> None:

@@ -45,8 +45,9 @@ from .solution_report import payoff_text
 __all__ = ["build_report", "FRAMEWORK_MODELS", "REPORT_MODELS"]
 
 FRAMEWORK_MODELS = ("territory", "nato", "guarantees", "settlement")
-#: What ``gtu report`` covers by default: the framework models, then the talks format (how the talks are held).
-REPORT_MODELS = FRAMEWORK_MODELS + ("talks-format",)
+#: What ``gtu report`` covers by default: the framework models, then the talks format (how the talks are held) and
+#: the micro-deals (the small steps before them).
+REPORT_MODELS = FRAMEWORK_MODELS + ("talks-format", "micro-deals")
 
 #: Trees with more information sets than this get no threshold scan in the report (each point is an exact
 #: solve; the settlement model's 188 information sets make one scan take minutes): the section says how to run it.
@@ -198,7 +199,7 @@ def build_report(out: str | os.PathLike, models: list[str] | None = None, *,
         Target folder; created (atomically) if absent.
     models : list of str, optional
         Model names; default: :data:`REPORT_MODELS` (the framework models territory, nato, guarantees and
-        settlement, then talks-format) that are available.
+        settlement, then talks-format and micro-deals) that are available.
     progress : callable, optional
         Called with each model's name as its section begins.
     map_points : int
