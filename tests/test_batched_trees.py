@@ -13,7 +13,7 @@ from conftest import THREE_PLAYER
 import gametheory_ukraine as gtu
 from gametheory_ukraine.analysis.sweep import sweep
 from gametheory_ukraine.batched.compile import compile_normal_form, compile_tree
-from gametheory_ukraine.batched.trees import backward_induction, compiled_tree, solve_tree_points
+from gametheory_ukraine.batched.trees import backward_induction, compiled_tree, solve_tree_points, stages
 from gametheory_ukraine.core.errors import ParameterError, SolverError
 from gametheory_ukraine.core.numbers import to_exact
 from gametheory_ukraine.games.tree import Decision, GameTree, Terminal
@@ -215,12 +215,98 @@ def test_compile_errors_and_broadcasting():
     a, b = compile_normal_form(game).payoffs({"q": [1.0, 2.0], "r": 5})
     assert a.tolist() == [[[1.0, 5.0]], [[2.0, 5.0]]] and b.tolist() == [[[1.0, 2.0]], [[1.0, 2.0]]]
 
-def test_imperfect_information_is_refused():
-    t = GameTree(("A", "B"), Decision("a", 0, ("l", "r"), (
+def test_imperfect_information_other_than_two_by_two_stages_is_refused():
+    """Matching pennies is a simultaneous 2 x 2 stage: solved, and flagged (no pure equilibrium). A second mover
+    with three actions, or one information set across two heads, is refused."""
+    pennies = GameTree(("A", "B"), Decision("a", 0, ("l", "r"), (
         Decision("b1", 1, ("x", "y"), (Terminal("z1", (1, 0)), Terminal("z2", (0, 1))), infoset="b"),
         Decision("b2", 1, ("x", "y"), (Terminal("z3", (0, 1)), Terminal("z4", (1, 0))), infoset="b"))))
-    with pytest.raises(SolverError, match="perfect information"):
-        backward_induction(compile_tree(t), {})
+    assert stages(pennies) == {"a": "b"}
+    assert backward_induction(compile_tree(pennies), {}).flagged.tolist() == [True]
+    three = GameTree(("A", "B"), Decision("a", 0, ("l", "r"), (
+        Decision("b1", 1, ("x", "y", "w"), tuple(Terminal(f"z{k}", (k, 0)) for k in range(3)), infoset="b"),
+        Decision("b2", 1, ("x", "y", "w"), tuple(Terminal(f"y{k}", (0, k)) for k in range(3)), infoset="b"))))
+    across = GameTree(("A", "B"), Decision("a", 0, ("l", "r"), (
+        Decision("a1", 0, ("u", "d"), (
+            Decision("b1", 1, ("x", "y"), (Terminal("z1", (1, 0)), Terminal("z2", (0, 1))), infoset="b"),
+            Terminal("z3", (0, 0)))),
+        Decision("a2", 0, ("u", "d"), (
+            Decision("b2", 1, ("x", "y"), (Terminal("z4", (0, 1)), Terminal("z5", (1, 0))), infoset="b"),
+            Terminal("z6", (0, 0)))))))
+    for tree in (three, across):
+        assert stages(tree) is None
+        with pytest.raises(SolverError, match="simultaneous 2 x 2 stages"):
+            backward_induction(compile_tree(tree), {})
+
+
+def _hawk_dove(a):
+    """A chance move (probability 1/2 each) over two copies of a 2 x 2 stage, row player first: both comply
+    (a, a); one breaks (1, 0) or (0, 1); both break (-1, -1). For a > 1 complying is dominant (one pure
+    equilibrium); for a < 1 it is hawk-dove (two pure equilibria and a mixed one); a = 1 is degenerate."""
+    def stage(tag):
+        cells = {("c", "c"): (a, a), ("b", "c"): (1, 0), ("c", "b"): (0, 1), ("b", "b"): (-1, -1)}
+        return Decision(f"{tag}_row", 0, ("c", "b"), tuple(
+            Decision(f"{tag}_col_{r}", 1, ("c", "b"), tuple(Terminal(f"{tag}_{r}{c}", cells[(r, c)])
+                                                            for c in ("c", "b")), infoset=f"{tag}_col")
+            for r in ("c", "b")))
+    from gametheory_ukraine.games.tree import Chance
+    return GameTree(("R", "C"), Chance("nature", ("left", "right"), (sympy.Rational(1, 2), sympy.Rational(1, 2)),
+                                       (stage("L"), stage("R"))))
+
+
+class _TreeModel:
+    """The least of a model that solve_tree_points needs: a symbolic tree and parameter values."""
+
+    def __init__(self, tree):
+        self.tree = tree
+
+    def symbolic(self, form=None):
+        return self.tree
+
+    def values(self, scenario=None):
+        return {}
+
+
+@pytest.mark.parametrize("exact", [True, False])
+def test_two_by_two_stages_batched_equal_the_scalar_solver_mixed_equilibria_included(exact):
+    """At a in {3, 2, 1, 1/2}: the dominant case is solved batched; hawk-dove (9 SPE: 3 per stage, mixed ones
+    included) and the degenerate a = 1 are flagged and re-solved on the scalar path, rows equal to its own (in
+    exact mode every point is, its outcome being a lottery whose label prints exact probabilities)."""
+    a = sympy.Symbol("a")
+    tree = _hawk_dove(a)
+    values = np.array([F(3), F(2), F(1), F(1, 2)], dtype=object)
+    res = solve_tree_points(_TreeModel(tree), None, None, {"a": values}, exact=exact)
+    assert res.flagged.tolist() == [False, False, True, True]
+    assert res.rescued.tolist() == ([True] * 4 if exact else res.flagged.tolist())   # exact: lotteries re-solved
+    for p, v in enumerate(values):
+        ref = gtu.solve(tree.instantiate({"a": v}, exact=exact), exact=exact)
+        rows = np.flatnonzero(res.point == p)
+        assert len(rows) == len(ref) == res.n_equilibria[p]
+        for r, eq in zip(rows, ref.equilibria):
+            np.testing.assert_allclose(res.payoffs[r], [float(x) for x in eq.payoffs], atol=1e-12)
+            beh = {h: probs for st in eq.strategies for h, probs in st.items()}
+            for k, h in enumerate(res.infosets):
+                probs = tuple(float(x) for x in beh[h])
+                if res.choices[r, k] >= 0:
+                    assert probs[res.choices[r, k]] == 1.0
+                else:
+                    assert res.mixed[int(r)][h] == probs and 0 < probs[0] < 1
+    assert res.n_equilibria.tolist()[3] == 9 and any(res.mixed)
+
+
+def test_micro_deals_batched_equal_the_scalar_solver_over_the_box():
+    """The micro-deals model (12 simultaneous stages) at 300 points of its box: the batched engine gives the
+    float scalar solver's equilibria, point for point, and its sweep table equals the scalar engine's."""
+    model = gtu.load_model("micro-deals")
+    pts = _random_points(model, 300, seed=17)
+    res = solve_tree_points(model, "sequential", None, pts, exact=False)
+    assert res.rescued.sum() < 30 and (res.n_equilibria == 1).all()
+    for p in range(300):
+        _assert_agree(model, None, res, p, {k: float(v[p]) for k, v in pts.items()}, exact=False)
+    ref = sweep(model, {"rho": "0.01:0.5:41", "dp_S": "0:0.2:5"}, form="sequential", engine="scalar")
+    mine = sweep(model, {"rho": "0.01:0.5:41", "dp_S": "0:0.2:5"}, form="sequential", engine="batched")
+    assert mine.attrs["engine"] == "tree" and len(set(mine["outcome_key"])) >= 3
+    pd.testing.assert_frame_equal(mine, ref, check_exact=False, rtol=0, atol=1e-9)
 
 
 def test_a_compiled_tree_still_pickles():

@@ -126,7 +126,12 @@ def _tree_rows(plan: SweepPlan, cols: Mapping[str, np.ndarray], n: int) -> _Rows
     res = solve_tree_points(plan.model, plan.form, plan.scenario, params, exact=False, tol=plan.tol)
     _check_finite(res.payoffs, res.point, cols)
     columns = [res.payoffs[:, i] for i in range(len(plan.pay_cols))]  # views; the table copies them once
-    columns += [res.choices[:, res.infosets.index(h)] == a for _, h, a in plan.where]
+    for _, h, a in plan.where:
+        column = (res.choices[:, res.infosets.index(h)] == a).astype(float)
+        for row, mix in res.mixed.items():  # a stage's mixed equilibrium, from the scalar solver
+            if h in mix:
+                column[row] = mix[h][a]
+        columns.append(column)
     columns.append(res.regret)
     return _Rows(res.point, res.equilibrium, res.n_equilibria, columns, res.outcome, res.outcome_key, res.complete)
 

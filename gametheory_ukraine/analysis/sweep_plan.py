@@ -20,13 +20,13 @@ file's SHA-256 differs from the plan's, so a sweep never mixes results of two ve
 Engines (``plan.engine``), chosen by :func:`choose_engine`:
 
 ``"tree"``
-    Float sweeps of perfect-information trees: batched backward induction
+    Float sweeps of trees of perfect information but for simultaneous 2 x 2 stages: batched backward induction
     (:mod:`gametheory_ukraine.batched.trees`).
 ``"bimatrix"``
     Float sweeps of two-player normal forms: one exact solve per combinatorial type
     (:mod:`gametheory_ukraine.batched.structural`), degenerate games included.
 ``"scalar"``
-    One scalar solve per point (exact sweeps, N-player normal forms, imperfect-information trees).
+    One scalar solve per point (exact sweeps, N-player normal forms, trees with other imperfect information).
 """
 
 from __future__ import annotations
@@ -44,6 +44,7 @@ import numpy as np
 
 from .._version import __version__
 from ..batched.structural import check_structured
+from ..batched.trees import stages
 from ..core.errors import ParameterError, SolverError
 from ..core.numbers import format_exact
 from ..games.tree import GameTree
@@ -199,9 +200,9 @@ def choose_engine(model, form: str, exact: bool, engine: str) -> str:
         return "scalar"
     game = model.symbolic(form)
     if isinstance(game, GameTree):
-        if game.perfect_information:
+        if stages(game) is not None:
             return "tree"
-        reason = "a tree with imperfect information"
+        reason = "a tree with imperfect information other than simultaneous 2 x 2 stages"
     elif len(game.players) == 2:
         try:
             check_structured(game)

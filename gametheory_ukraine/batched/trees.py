@@ -1,4 +1,5 @@
-"""Backward induction over arrays of parameter points, for perfect-information trees with chance nodes.
+"""Backward induction over arrays of parameter points, for trees with chance nodes whose only imperfect information
+is simultaneous 2 x 2 stages.
 
 In a finite game of perfect information the subgame-perfect equilibria in pure behaviour strategies are found
 by backward induction (Kuhn 1953; Selten 1965): a chance node takes expectations, a decision node takes every
@@ -19,6 +20,18 @@ result is that of the scalar solver at every point; with ``resolve=False`` flagg
 combination of actions tied within ``tol * scale``, each a separate equilibrium, as
 :func:`gametheory_ukraine.solvers.subgame_perfect.subgame_perfect` lists them.
 :mod:`gametheory_ukraine.analysis.sweep_chunks` turns that into the rows of the sweep table.
+
+Simultaneous stages
+-------------------
+A *stage* is a decision node of one player with two actions, each followed by a node of another player with two
+actions, the two of them forming one information set and nothing else (the second mover does not see the first
+move: a simultaneous 2 x 2 game whose cells are the subtrees below). At a stage the four cells' continuation
+values give a 2 x 2 game at every point. Where it is non-degenerate (each player's two actions differ by more than
+``2 * tol * scale`` against each action of the other) and has exactly one pure equilibrium, that is its only
+equilibrium (a non-degenerate 2 x 2 game has an odd number of equilibria, and at most one of them is mixed), and
+the point goes on; any other point (a tie, no pure equilibrium, or two) is flagged and solved on the scalar path,
+which also finds mixed equilibria (:attr:`TreePoints.mixed`). Trees with any other imperfect information are
+refused (the scalar path solves them).
 
 Order of equilibria
 -------------------
@@ -50,7 +63,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -63,7 +76,8 @@ from ..solvers.signature import outcome_key
 from ..solvers.solving import describe_outcome, solve
 from .compile import CompiledTree, as_sympy, compile_tree, point_arrays
 
-__all__ = ["BatchedBackwardInduction", "TreePoints", "compiled_tree", "backward_induction", "solve_tree_points"]
+__all__ = ["BatchedBackwardInduction", "TreePoints", "compiled_tree", "backward_induction", "solve_tree_points",
+           "stages"]
 
 _CACHE_KEY = "batched.compiled_tree"
 
@@ -130,13 +144,43 @@ def _same_payoffs(compiled: CompiledTree) -> np.ndarray:
     return cache[key]
 
 
-def _require_perfect_information(tree: GameTree) -> None:
+def stages(tree: GameTree) -> dict[str, str]:
+    """The simultaneous 2 x 2 stages of *tree* (see the module docstring): {first mover's node name: the second
+    mover's information set}; None if some information set with several nodes is not a stage's second mover.
+
+    Examples
+    --------
+    >>> t = GameTree(("r", "c"), Decision("top", 0, ("u", "d"), (
+    ...     Decision("c1", 1, ("l", "r"), (Terminal("z1", (1, 1)), Terminal("z2", (0, 0))), infoset="col"),
+    ...     Decision("c2", 1, ("l", "r"), (Terminal("z3", (0, 0)), Terminal("z4", (1, 1))), infoset="col"))))
+    >>> stages(t)
+    {'top': 'col'}
+    """
+    key = "batched.stages"
+    if key not in tree._cache:
+        found: dict[str, str] | None = {}
+        sets = tree.infosets()
+        for node in tree.nodes():
+            kids = node.children if isinstance(node, Decision) else ()
+            if (len(kids) == 2 and len(sets[node.infoset].nodes) == 1
+                    and all(isinstance(k, Decision) and len(k.actions) == 2 for k in kids)):
+                h = kids[0].infoset
+                if kids[0].player != node.player and sets[h].nodes == tuple(kids):
+                    found[node.name] = h
+        covered = set(found.values())
+        if any(len(info.nodes) > 1 and label not in covered for label, info in sets.items()):
+            found = None
+        tree._cache[key] = found
+    return tree._cache[key]
+
+
+def _require_supported(tree: GameTree) -> None:
     if not isinstance(tree, GameTree):
         raise SolverError(f"batched backward induction needs a game tree, not {type(tree).__name__}",
                           fix="use the scalar path (gametheory_ukraine.solve) for normal-form games")
-    if not tree.perfect_information:
-        raise SolverError("batched backward induction needs a tree of perfect information; this tree has "
-                          "information sets with several nodes",
+    if stages(tree) is None:
+        raise SolverError("batched backward induction needs a tree whose only information sets with several nodes "
+                          "are simultaneous 2 x 2 stages; this tree has others",
                           fix="use the scalar path: model.solve(form, scenario, exact=True, ...)")
 
 
@@ -148,7 +192,7 @@ class BatchedBackwardInduction:
     Attributes
     ----------
     infosets : tuple of str
-        Decision nodes' information sets in pre-order (one node each).
+        Information sets in pre-order of first appearance (one node each, but a stage's second mover's two).
     choices : numpy.ndarray, int16, shape (points, n_infosets)
         The chosen action index at each information set.
     payoffs : numpy.ndarray, float64, shape (points, N)
@@ -157,7 +201,8 @@ class BatchedBackwardInduction:
         Probability of reaching each terminal (pre-order) under that profile.
     flagged : numpy.ndarray, bool, shape (points,)
         Some decision node has two actions within ``2 * tol * scale`` for its mover that are not *certified*
-        ties (see ``tied``): the float answer may differ from the exact one.
+        ties (see ``tied``), or some stage is degenerate or has no or two pure equilibria: the float answer may
+        differ from the exact one.
     tied : numpy.ndarray, bool, shape (points,)
         Some decision node has two actions whose outcomes are single terminals (no chance move below) giving the
         mover the same payoff *expression*: an exact tie at every parameter value, enumerated in float.
@@ -186,7 +231,7 @@ def backward_induction(compiled: CompiledTree, params: Mapping[str, Any], *,
     Parameters
     ----------
     compiled : CompiledTree
-        A perfect-information tree, compiled.
+        A tree of perfect information but for simultaneous 2 x 2 stages (:func:`stages`), compiled.
     params : mapping of str -> number or array of shape (points,)
         Values of every parameter of the tree (others are ignored).
     tol : float
@@ -199,7 +244,7 @@ def backward_induction(compiled: CompiledTree, params: Mapping[str, Any], *,
     Raises
     ------
     SolverError
-        If the tree is not of perfect information.
+        If the tree has imperfect information other than simultaneous 2 x 2 stages.
     ParameterError
         Missing parameters, non-finite payoffs, bad chance probabilities.
 
@@ -218,16 +263,17 @@ def backward_induction(compiled: CompiledTree, params: Mapping[str, Any], *,
     ([[0, 0], [0, 0], [1, 1]], [[2.0, 2.0], [2.0, 2.0], [1.0, 5.0]], [False, True, False], [False, False, False])
     """
     tree = compiled.tree
-    _require_perfect_information(tree)
+    _require_supported(tree)
+    heads = stages(tree)
     pay, probs = compiled.evaluate(params)
     points, _, n = pay.shape
     scale = np.maximum(1.0, np.abs(pay).max(axis=(1, 2))) if pay.size else np.ones(points)
     band = (2.0 * tol) * scale
     t_index = {z.name: t for t, z in enumerate(compiled.terminals)}
     c_index = {c.name: k for k, c in enumerate(compiled.chances)}
-    decisions = [x for x in tree.nodes() if isinstance(x, Decision)]
-    d_index = {d.name: k for k, d in enumerate(decisions)}
-    choices = np.zeros((points, len(decisions)), dtype=np.int16)
+    infosets = tuple(tree.infosets())
+    h_index = {h: k for k, h in enumerate(infosets)}
+    choices = np.zeros((points, len(infosets)), dtype=np.int16)
     flagged = np.zeros(points, dtype=bool)
     tied = np.zeros(points, dtype=bool)
     rows = np.arange(points)
@@ -239,6 +285,8 @@ def backward_induction(compiled: CompiledTree, params: Mapping[str, Any], *,
         if isinstance(node, Terminal):
             t = t_index[node.name]
             return pay[:, t, :], np.full(points, t)
+        if node.name in heads:
+            return stage(node)
         kids = [value(c) for c in node.children]
         if isinstance(node, Chance):
             p = probs[c_index[node.name]]
@@ -259,8 +307,29 @@ def backward_induction(compiled: CompiledTree, params: Mapping[str, Any], *,
             certified = (tb[:, None] >= 0) & (term >= 0) & (cls[np.maximum(tb, 0)][:, None] == cls[np.maximum(term, 0)])
             flagged |= (near & ~certified).any(axis=1)
             tied |= near.any(axis=1)
-        choices[:, d_index[node.name]] = k
+        choices[:, h_index[node.infoset]] = k
         return stacked[rows, k], term[rows, k]
+
+    def stage(node: Decision) -> tuple[np.ndarray, np.ndarray]:
+        """A simultaneous 2 x 2 stage: its unique pure equilibrium where the stage game is non-degenerate and has
+        exactly one; other points flagged (and given the first pure equilibrium, or cell (0, 0), for now)."""
+        nonlocal flagged
+        i, j = node.player, node.children[0].player
+        cells = [value(grand) for kid in node.children for grand in kid.children]  # (r, c) at 2 * r + c
+        vals = np.stack([v for v, _ in cells], axis=1)  # (points, 4, N)
+        term = np.stack([t for _, t in cells], axis=1)
+        gain_i = vals[:, [0, 1], i] - vals[:, [2, 3], i]  # row 0 over row 1, against column 0 and 1
+        gain_j = vals[:, [0, 2], j] - vals[:, [1, 3], j]  # column 0 over column 1, in row 0 and 1
+        degenerate = (np.abs(gain_i) <= band[:, None]).any(axis=1) | (np.abs(gain_j) <= band[:, None]).any(axis=1)
+        best_row = np.where(gain_i > 0, 0, 1)  # against column c
+        best_col = np.where(gain_j > 0, 0, 1)  # in row r
+        pure = np.stack([(best_row[:, c] == r) & (best_col[:, r] == c) for r in (0, 1) for c in (0, 1)], axis=1)
+        flagged |= degenerate | (pure.sum(axis=1) != 1)
+        cell = pure.argmax(axis=1)
+        r, c = cell // 2, cell % 2
+        choices[:, h_index[node.infoset]] = r
+        choices[:, h_index[node.children[0].infoset]] = c
+        return vals[rows, cell], term[rows, cell]
 
     payoffs = np.ascontiguousarray(value(tree.root)[0]) if points else np.zeros((0, n))
     reach = np.zeros(pay.shape[:2])
@@ -273,13 +342,12 @@ def backward_induction(compiled: CompiledTree, params: Mapping[str, Any], *,
             for k, child in enumerate(node.children):
                 down(child, r * p[:, k])
         else:
-            chosen = choices[:, d_index[node.name]]
+            chosen = choices[:, h_index[node.infoset]]
             for k, child in enumerate(node.children):
                 down(child, np.where(chosen == k, r, 0.0))
 
     down(tree.root, np.ones(points))
-    return BatchedBackwardInduction(tuple(d.infoset for d in decisions), choices, payoffs, reach, flagged,
-                                    tied & ~flagged, scale, pay, probs)
+    return BatchedBackwardInduction(infosets, choices, payoffs, reach, flagged, tied & ~flagged, scale, pay, probs)
 
 
 # ------------------------------------------------------------------------------- ties, one point
@@ -299,8 +367,11 @@ def _expand_point(compiled: CompiledTree, bi: BatchedBackwardInduction, p: int, 
     d_index = {h: k for k, h in enumerate(bi.infosets)}
     band = tol * bi.scale[p]
     same = _same_payoffs(compiled)
+    heads = stages(tree) or {}
 
     def equilibria_below(node: Node) -> list[tuple[dict, np.ndarray, float, int]]:
+        if node.name in heads:  # a stage's mixed equilibria are the scalar solver's to find
+            raise _Uncertified(node.name)
         if isinstance(node, Terminal):
             t = t_index[node.name]
             return [({}, pay[t], 0.0, t)]
@@ -392,7 +463,7 @@ class TreePoints:
     ----------
     players : tuple of str, length N
     infosets : tuple of str
-        Information sets in pre-order (perfect information: one decision node each).
+        Information sets in pre-order of first appearance.
     point : numpy.ndarray, int64, shape (rows,)
         The point of each row (ascending; a point's equilibria are consecutive).
     equilibrium : numpy.ndarray, int64, shape (rows,)
@@ -413,6 +484,9 @@ class TreePoints:
         Points with certified exact ties only, enumerated from the batched data.
     rescued : numpy.ndarray, bool, shape (points,)
         Points whose rows come from the scalar solver.
+    mixed : mapping of int to mapping of str to tuple of float
+        Rows (of the scalar solver, at a stage) whose equilibrium mixes at some information set: {row:
+        {information set: probability of each action}}; ``choices`` holds -1 there.
     """
 
     players: tuple[str, ...]
@@ -429,28 +503,35 @@ class TreePoints:
     flagged: np.ndarray
     tied: np.ndarray
     rescued: np.ndarray
+    mixed: Mapping = field(default_factory=dict)
 
 
-def _scalar_rows(result, infosets: tuple[str, ...]) -> list[tuple[tuple[int, ...], np.ndarray, str, str, float]]:
+def _scalar_rows(result, infosets: tuple[str, ...]) -> list[tuple]:
+    """(choices, payoffs, outcome, key, regret, {information set: probabilities} where it mixes) per equilibrium;
+    an information set the equilibrium leaves out (reached with probability 0 by its mover's own moves) counts as
+    its first action."""
     out = []
     for eq in result.equilibria:
         beh: dict = {}
         for s in eq.strategies:
             beh.update(s)
-        choice = []
+        choice, mixes = [], {}
         for h in infosets:
-            probs = [float(v) for v in beh[h]]
-            if sorted(probs)[-1] != 1.0 or sum(probs) != 1.0:  # pragma: no cover - pure in perfect information
-                raise SolverError(f"the scalar solver returned a mixed action at {h!r}")
-            choice.append(probs.index(1.0))
+            probs = [float(v) for v in beh.get(h, (1,))]
+            if max(probs) == 1.0 and sum(probs) == 1.0:
+                choice.append(probs.index(1.0))
+            else:
+                choice.append(-1)
+                mixes[h] = tuple(probs)
         out.append((tuple(choice), np.array([float(v) for v in eq.payoffs]), eq.outcome,
-                    outcome_key(eq, result.exact), float(eq.regret)))
+                    outcome_key(eq, result.exact), float(eq.regret), mixes))
     return out
 
 
 def solve_tree_points(model, form: str | None, scenario: str | None, params: Mapping[str, Any], *,
                       exact: bool = True, resolve: bool = True, tol: float = 1e-9) -> TreePoints:
-    """Subgame-perfect equilibria of a model's perfect-information tree at many points.
+    """Subgame-perfect equilibria of a model's tree at many points (perfect information, or simultaneous 2 x 2
+    stages: see the module docstring).
 
     Parameters
     ----------
@@ -480,7 +561,7 @@ def solve_tree_points(model, form: str | None, scenario: str | None, params: Map
     Raises
     ------
     SolverError
-        The form is not a tree of perfect information (use the scalar path).
+        The form is not a tree this engine solves (use the scalar path).
     ParameterError
         A parameter value is missing or makes a payoff or probability invalid.
 
@@ -499,7 +580,7 @@ def solve_tree_points(model, form: str | None, scenario: str | None, params: Map
 [False, True, False])
     """
     tree = model.symbolic(form)
-    _require_perfect_information(tree)
+    _require_supported(tree)
     compiled = compiled_tree(tree)
     base = model.values(scenario)
     raw = {name: np.asarray(v, dtype=object) if np.asarray(v).dtype == object else np.asarray(v)
@@ -515,13 +596,15 @@ def solve_tree_points(model, form: str | None, scenario: str | None, params: Map
         return blocks[0]
     first = blocks[0]
     offsets = np.cumsum([0] + [len(b.n_equilibria) for b in blocks[:-1]])
+    row_offsets = np.cumsum([0] + [len(b.point) for b in blocks[:-1]])
     return TreePoints(first.players, first.infosets,
                       np.concatenate([b.point + off for b, off in zip(blocks, offsets)]),
                       *(np.concatenate([getattr(b, f) for b in blocks])
                         for f in ("equilibrium", "n_equilibria", "choices", "payoffs")),
                       [x for b in blocks for x in b.outcome], [x for b in blocks for x in b.outcome_key],
                       *(np.concatenate([getattr(b, f) for b in blocks])
-                        for f in ("regret", "complete", "flagged", "tied", "rescued")))
+                        for f in ("regret", "complete", "flagged", "tied", "rescued")),
+                      {int(row + off): mix for b, off in zip(blocks, row_offsets) for row, mix in b.mixed.items()})
 
 
 def _solve_block(tree: GameTree, compiled: CompiledTree, base: Mapping[str, Any], raw: Mapping[str, np.ndarray],
@@ -544,7 +627,7 @@ def _solve_block(tree: GameTree, compiled: CompiledTree, base: Mapping[str, Any]
                     o, kk, lot = _outcomes(compiled, reach, exact, tol)
                     if resolve and exact and lot[0]:
                         raise _Uncertified("lottery")
-                    rows.append((choice, pay, o[0], kk[0], r))
+                    rows.append((choice, pay, o[0], kk[0], r, {}))
                 special[p] = rows
                 continue
             except _Uncertified:
@@ -555,7 +638,7 @@ def _solve_block(tree: GameTree, compiled: CompiledTree, base: Mapping[str, Any]
             vals[name] = v.item() if isinstance(v, np.generic) else v
         res = solve(tree.instantiate(vals, exact=exact), exact=exact, tol=tol)
         special[p] = _scalar_rows(res, bi.infosets)
-        if not res.complete:  # pragma: no cover - perfect information is always complete
+        if not res.complete:  # pragma: no cover - 2 x 2 stages and perfect information are solved completely
             raise SolverError("the scalar solver reports an incomplete result")
 
     counts = np.ones(points, dtype=np.int64)
@@ -565,6 +648,7 @@ def _solve_block(tree: GameTree, compiled: CompiledTree, base: Mapping[str, Any]
     starts = np.cumsum(counts) - counts
     point = np.repeat(np.arange(points, dtype=np.int64), counts)
     equilibrium = np.arange(total, dtype=np.int64) - np.repeat(starts, counts)
+    mixed: dict[int, dict] = {}
     if not special:
         choices, payoffs, regret = bi.choices, bi.payoffs, np.zeros(points)
         out_labels, out_keys = outcome, key
@@ -583,12 +667,14 @@ def _solve_block(tree: GameTree, compiled: CompiledTree, base: Mapping[str, Any]
             out_labels[r_] = outcome[p_]
             out_keys[r_] = key[p_]
         for p, rows in special.items():
-            for j, (choice, pay, lab, kk, r) in enumerate(rows):
+            for j, (choice, pay, lab, kk, r, mix) in enumerate(rows):
                 at = starts[p] + j
                 choices[at] = choice
                 payoffs[at] = pay
                 out_labels[at] = lab
                 out_keys[at] = kk
                 regret[at] = r
+                if mix:
+                    mixed[int(at)] = mix
     return TreePoints(tuple(tree.players), bi.infosets, point, equilibrium, counts, choices, payoffs, out_labels,
-                      out_keys, regret, np.ones(points, dtype=bool), bi.flagged, bi.tied, redo)
+                      out_keys, regret, np.ones(points, dtype=bool), bi.flagged, bi.tied, redo, mixed)

@@ -121,8 +121,9 @@ def _outcome_distribution(game: NormalFormGame, profile) -> dict:
 
 
 def describe_outcome(dist: Mapping) -> str:
-    """One label if the outcome is sure, else ``"lottery: a (2/3), b (1/3)"`` by falling probability."""
-    items = sorted(dist.items(), key=lambda kv: -float(kv[1]))
+    """One label if the outcome is sure, else ``"lottery: a (2/3), b (1/3)"`` by falling probability, equal ones
+    (to 12 decimals: float rounding must not decide the order) by label."""
+    items = sorted(dist.items(), key=lambda kv: (-round(float(kv[1]), 12), kv[0]))
     if len(items) == 1:
         return items[0][0]
     return "lottery: " + ", ".join(f"{k} ({format_number(v, 4)})" for k, v in items)
