@@ -175,11 +175,19 @@ def test_information_sets_are_dashed_links_and_mixed_choices_are_labelled():
     assert "information set" in legend and "equilibrium path" in legend
 
 
-def test_bundled_trees_have_no_information_set_links():
+def test_bundled_trees_have_information_set_links_only_at_micro_deals_stages():
+    """Every bundled tree is of perfect information but micro-deals, whose 12 rungs are simultaneous stages: one
+    dashed link per stage, joining the second mover's two nodes."""
     for name in SEQUENTIAL:
         tree = gtu.load_model(name).game("sequential")
-        assert tree.perfect_information
-        assert not lines(draw_tree(tree), "infoset:")
+        links = lines(draw_tree(tree), "infoset:")
+        if name == "micro-deals":
+            assert not tree.perfect_information
+            assert sorted(ln.get_gid() for ln in links) == sorted(
+                f"infoset:{label}" for label, info in tree.infosets().items() if len(info.nodes) == 2)
+            assert len(links) == 12
+        else:
+            assert tree.perfect_information and not links
 
 
 def test_chance_edges_show_their_probabilities():
