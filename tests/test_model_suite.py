@@ -55,6 +55,12 @@ def test_every_parameter_is_sourced_and_in_range(model):
         assert isinstance(p.default, Fraction)
 
 
+def test_every_model_states_its_question(model):
+    """The report's brief shows each model's question: one sentence, ending with a question mark."""
+    question = model.meta.get("question", "")
+    assert 20 < len(question) < 200 and question.endswith("?") and "\n" not in question
+
+
 def test_forms_use_only_declared_parameters(model):
     for game in model.forms.values():
         assert set(game.parameters) <= set(model.parameters)

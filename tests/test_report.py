@@ -39,6 +39,53 @@ def test_report_files(territory_report):
         assert len(df) > 0
 
 
+def test_report_opens_with_the_brief(territory_report):
+    """The brief comes first: its table has the model's question, the baseline's outcome, the relapse threshold
+    nearest the baseline (territory's 1/27, to 4 digits) and the share of the box where the outcome is the
+    baseline's, the same as gtu robustness with the brief's sample gives."""
+    from gametheory_ukraine.analysis.robustness import robustness
+    from gametheory_ukraine.output.report import BRIEF_SAMPLES, BRIEF_SEED
+
+    md = (territory_report / "index.md").read_text()
+    headings = [line for line in md.splitlines() if line.startswith("## ")]
+    assert headings[0] == "## The brief"
+    brief = pd.read_csv(territory_report / "tables" / "brief.csv")
+    (row,) = brief.to_dict(orient="records")
+    model = gtu.load_model("territory")
+    assert row["model"] == "territory" and row["question"] == model.meta["question"]
+    assert row["baseline outcome"] == "war continues"
+    assert row["nearest relapse threshold"].startswith("rho* = 0.03704 (the baseline's rho = 0.129; closed form)")
+    rob = robustness(model, form="sequential", scenario="baseline-2025", samples=BRIEF_SAMPLES, seed=BRIEF_SEED)
+    share = next(o for o in rob.outcomes if o.outcome == "war continues")
+    assert row["how robust"].startswith(f"{share.share:.1%} (95 % interval {share.ci_low:.1%} to ")
+
+
+def test_report_html_is_clean_and_every_link_works(territory_report):
+    """No Markdown backticks and no raw LaTeX outside MathML in the HTML; every link to a file points to a file
+    of the report, every in-page link to an anchor; every figure is shown; parameters' symbols are MathML."""
+    import re
+
+    html = (territory_report / "index.html").read_text()
+    assert "`" not in html
+    outside_math = re.sub(r"<math\b.*?</math>", "", html, flags=re.S)
+    assert not re.search(r"\\[A-Za-z]+", outside_math), re.search(r".{40}\\[A-Za-z]+.{40}", outside_math)
+    assert "<math" in html and "<mi>&#948;</mi>" in html           # delta's symbol
+    targets = re.findall(r'(?:href|src)="([^"]+)"', html)
+    anchors = set(re.findall(r'id="([^"]+)"', html))
+    assert len(targets) > 20
+    for target in targets:
+        if target.startswith("#"):
+            assert target[1:] in anchors, target
+        else:
+            assert (territory_report / target).is_file(), target
+    for png in (territory_report / "figures").iterdir():
+        assert f'<img src="figures/{png.name}"' in html
+    for csv in (territory_report / "tables").iterdir():
+        if csv.name in ("brief.csv", "territory-equilibria.csv"):
+            assert f'href="tables/{csv.name}"' in html
+    assert html.count("<figure id=") == len(list((territory_report / "figures").iterdir()))
+
+
 def test_report_content_matches_the_model(territory_report):
     out = territory_report
     md = (out / "index.md").read_text()
@@ -161,3 +208,31 @@ def test_the_settlement_section_has_its_tactical_table_and_says_why_no_threshold
     assert tactical[0].startswith("equilibrium,player,terms,sign,tactical,total") and len(tactical) == 3
     assert {p.name for p in (out / "figures").iterdir()} == {"survival.png", "settlement-map-rho-p.png",
                                                            "settlement-payoffs-rho.png"}
+
+
+def test_document_renders_code_links_math_tables_and_figures():
+    """Markdown keeps `code`, [links](target) and $LaTeX$; the HTML turns them into <code>, <a> and MathML, numbers
+    tables and figures with anchors, lists the headings, and numbered findings become an ordered list."""
+    import sympy
+
+    from gametheory_ukraine.output.document import Document, math_of, symbol_math
+
+    d = Document("T")
+    d.heading("A `model` section", 2)
+    d.paragraph(["See [the table](tables/x.csv) of `gtu`; ", math_of(sympy.Symbol("c_R") / 2), "."])
+    d.table(["name", "symbol"], [["delta", symbol_math("\\delta", "delta")], ["dp_S", symbol_math("\\Delta p_S",
+                                                                                                  "dp_S")]])
+    d.numbered(["first", "second"])
+    d.image("figures/a.png", "A figure of `x`.")
+    md, html = d.markdown(), d.html()
+    assert "See [the table](tables/x.csv) of `gtu`; $\\frac{c_{R}}{2}$." in md
+    assert "| dp_S | $\\Delta p_S$ |" in md and "1. first\n2. second" in md
+    assert '<a href="tables/x.csv">the table</a> of <code>gtu</code>' in html
+    assert "<msub><mi>c</mi><mi>R</mi></msub>" in html and "<mi>&#916;</mi>" in html and "`" not in html
+    assert '<h2 id="a-model-section">A <code>model</code> section</h2>' in html
+    assert '<li class="toc2"><a href="#a-model-section">' in html
+    assert '<table id="table-1"><caption><a href="#table-1">Table 1</a>' in html
+    assert '<figure id="figure-1"><a href="figures/a.png"><img src="figures/a.png"' in html
+    assert "<ol><li>first</li><li>second</li></ol>" in html
+    # a symbol the small converter does not read falls back to the parameter's name, printed by sympy
+    assert symbol_math("\\frac{a}{b}", "x_1").mathml == "<msub><mi>x</mi><mi>1</mi></msub>"

@@ -58,7 +58,7 @@ _DEFINE_RE = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_]*)\s*(?:\((.*)\))?\s*$", re.
 _CALIBRATION_LINE = re.compile(r"^calibration\s*:", re.M)
 _NAME_LINE = re.compile(r"^name\s*:", re.M)
 _MODEL_KEYS = {"name", "title", "description", "players", "parameters", "scenarios", "forms", "references", "findings",
-               "notes", "form_differences", "include", "define", "claims", "tactical"}
+               "notes", "form_differences", "include", "define", "claims", "tactical", "question"}
 _CALIBRATION_KEYS = {"calibration", "title", "description", "units", "parameters", "scenarios", "define", "include",
                      "references", "notes"}
 
@@ -561,6 +561,10 @@ def parse_model(data: Any, path: str = "<model>", sha256: str = "", *, _loading:
     description = data.get("description", "") or ""
     if not isinstance(description, str):
         ctx.fail("description must be text", "description", _line(data, "description"))
+    if "question" in data and (not isinstance(data["question"], str) or not data["question"].strip()):
+        ctx.fail("question must be text: the question the model answers, in one sentence", "question",
+                 _line(data, "question"))
+    _one_line(ctx, data.get("question"), "question", _line(data, "question"))
 
     players = _req(ctx, data, "players", "", list)
     if not players or not all(isinstance(p, str) and p for p in players):
@@ -605,6 +609,8 @@ def parse_model(data: Any, path: str = "<model>", sha256: str = "", *, _loading:
                  for n, sc in scope.scenarios.items()}
     _check_forms_at_points(ctx, data, forms, parameters, scenarios)
     meta = {k: data[k] for k in ("references", "findings", "notes", "form_differences") if k in data}
+    if "question" in data:
+        meta["question"] = " ".join(data["question"].split())
     if "claims" in data:
         meta["claims"] = _parse_claims(ctx, data)
     if "tactical" in data:
