@@ -126,11 +126,35 @@ def test_from_arrays_validation():
     assert g.kind == "exact" and g.players == ("R", "C") and g.shape == (1, 2)
 
 
-def test_repr_is_short():
+def test_repr_is_short_and_str_reads_with_action_names():
     res = gtu.solve(gtu.NormalFormGame.from_arrays(VS_A, VS_B))
-    text = repr(res)
-    assert text.startswith("<EquilibriumSet: 3 equilibria by vertex-enumeration (exact, degenerate)>")
-    assert "1/3" in text
+    assert repr(res) == "<EquilibriumSet: 3 equilibria by vertex-enumeration (exact, degenerate)>"
+    text = str(res)
+    assert text.splitlines()[0] == repr(res) and "1/3" in text and text.count("payoffs: ") == 3
+    nato = gtu.load_model("nato").solve("normal", "baseline-2025")
+    assert "    Russia: settle only on a neutrality pledge\n    Ukraine: reject Russia's terms" in str(nato)
+    chain = gtu.load_model("chain-store").solve("sequential")
+    assert repr(chain) == "<EquilibriumSet: 1 equilibrium by subgame-perfect (exact)>"
+    assert "    Incumbent: response: acquiesce" in str(chain)
+    mixed = gtu.solve(gtu.NormalFormGame.from_arrays([[1, 0], [0, 1]], [[0, 1], [1, 0]]))
+    assert "    Player 1: 1 1/2, 2 1/2" in str(mixed)   # a mix: each action with its probability
+
+
+def test_long_fractions_get_a_decimal_and_to_frame_has_the_sweep_columns():
+    from gametheory_ukraine.analysis.sweep import sweep
+    from gametheory_ukraine.solvers.results import number_text
+
+    assert number_text(F(51059, 495975)) == "51059/495975 (~0.1029)" and number_text(F(5, 2)) == "5/2"
+    assert "Russia 612345559/118487630 (~5.168)" in str(gtu.load_model("talks-format").solve("sequential"))
+    res = gtu.load_model("territory").solve("sequential", "baseline-2025")
+    frame = res.to_frame()
+    table = sweep(gtu.load_model("territory"), {"rho": [0.129]}, form="sequential", scenario="baseline-2025")
+    shared = [c for c in table.columns if c.startswith(("payoff:", "prob:")) or c in ("outcome", "outcome_key")]
+    assert shared and all(c in frame.columns for c in shared)
+    numbers = [c for c in shared if c not in ("outcome", "outcome_key")]
+    assert frame[["outcome", "outcome_key"]].iloc[0].tolist() == table[["outcome", "outcome_key"]].iloc[0].tolist()
+    np.testing.assert_allclose(frame[numbers].iloc[0].to_numpy(float), table[numbers].iloc[0].to_numpy(float),
+                               rtol=1e-12)   # the sweep's float engine against the exact solve
 
 
 def test_float_near_tie_is_certified_relative_to_payoff_scale():

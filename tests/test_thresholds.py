@@ -741,3 +741,15 @@ def test_bad_change_kind_or_operation_budget_is_refused(kw, where):
     with pytest.raises(ParameterError) as err:
         thresholds(TERRITORY, "rho", form="sequential", grid=3, **kw)
     assert err.value.where == where
+
+
+def test_a_threshold_result_prints_in_words():
+    """repr: one line with the model, parameter, interval and count; str: each threshold's value, exact value,
+    closed form, method, change and direction (not a dataclass dump)."""
+    res = thresholds(gtu.load_model("territory"), "rho", form="sequential", scenario="baseline-2025", grid=41)
+    assert repr(res) == "<ThresholdResult: territory rho over [0.01, 0.5] (sequential, baseline-2025): 1 threshold>"
+    text = str(res).splitlines()
+    assert text[0] == repr(res) and "(closed form)" in text[1]
+    assert text[1].startswith("rho* = 0.037037 = 1/27 (~0.03704) = ")
+    assert text[2] == "    settlement on Russian terms -> war continues"
+    assert "iff rho < rho*" in text[3] and "FrozenDict" not in str(res)

@@ -36,21 +36,8 @@ def solve_point(model, form: str, scenario: str | None, values: Mapping[str, Any
 
 def result_layout(result) -> tuple[list[str], list[str], list[tuple[int, Any, int]]]:
     """Payoff and probability column names of a result, and where each probability lives: (player, information
-    set or None, action index)."""
-    pay_cols = [f"payoff:{p}" for p in result.players]
-    prob_cols: list[str] = []
-    where: list[tuple[int, Any, int]] = []  # (player, infoset or None, action index)
-    for i, player in enumerate(result.players):
-        if result.form == "normal":
-            for a, label in enumerate(result.actions[i]):
-                prob_cols.append(f"prob:{player}:{label}")
-                where.append((i, None, a))
-        else:
-            for h, labels in result.actions[i].items():
-                for a, label in enumerate(labels):
-                    prob_cols.append(f"prob:{player}:{h}:{label}")
-                    where.append((i, h, a))
-    return pay_cols, prob_cols, where
+    set or None, action index); :meth:`~gametheory_ukraine.solvers.results.EquilibriumSet.columns`."""
+    return result.columns()
 
 
 def numeric_block(result, where) -> np.ndarray:

@@ -94,7 +94,7 @@ from ..core.numbers import format_exact, to_exact
 from ..games.normal_form import NormalFormGame
 from ..games.tree import Chance, Decision, GameTree, Terminal
 from ..modelling.registry import load_model
-from ..solvers.results import EquilibriumSet
+from ..solvers.results import EquilibriumSet, number_text
 from ..solvers.signature import equilibrium_signature, outcome_set
 from ..solvers.solving import solve
 from ..solvers.subgame_perfect import expected_payoffs, subgame_roots
@@ -265,6 +265,29 @@ class ThresholdResult:
 
     def __getitem__(self, index: int) -> Threshold:
         return self.thresholds[index]
+
+    def __repr__(self) -> str:
+        """One line: the model, the parameter and its interval, the form and scenario, how many thresholds."""
+        count = f"{len(self.thresholds)} threshold{'' if len(self.thresholds) == 1 else 's'}"
+        return (f"<ThresholdResult: {self.model} {self.param} over [{float(self.over[0]):g}, {float(self.over[1]):g}]"
+                f" ({self.form}, {self.scenario or 'defaults'}): {count}>")
+
+    def __str__(self) -> str:
+        """Each threshold in words: its value (the exact one and a decimal, or the closed form), how it was found,
+        what changes there, and the direction; then the notes."""
+        lines = [repr(self)]
+        for t in self.thresholds:
+            exact = "" if t.exact is None else f" = {number_text(t.exact)}"
+            form = "" if t.expression is None else f" = {t.expression}"
+            lines.append(f"{self.param}* = {t.value:.6g}{exact}{form} ({t.method})")
+            lines.append(f"    {t.change}")
+            if t.direction:
+                lines.append(f"    {t.direction}")
+            if t.conditions:
+                lines.append("    conditions: " + "; ".join(t.conditions))
+        if not self.thresholds:
+            lines.append(f"no change for {self.param} in [{float(self.over[0]):g}, {float(self.over[1]):g}]")
+        return "\n".join(lines + [f"note: {n}" for n in self.notes])
 
     def to_dict(self) -> dict:
         """A JSON-ready dict: ``{"param", "model", "form", "scenario", "range": [lo, hi], "thresholds":

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from fractions import Fraction
-
 from ..core.numbers import format_value
 from ..modelling.model import Model
-from ..solvers.results import EquilibriumSet, format_number
+from ..solvers.results import EquilibriumSet, format_number, number_text
 from .tables import latex_escape, text_table
 
 __all__ = ["solution_to_dict", "solution_text", "solution_latex", "payoff_text", "strategy_text"]
@@ -21,11 +19,9 @@ def solution_to_dict(model: Model, form: str, scenario: str | None, result: Equi
 
 
 def payoff_text(value) -> str:
-    """Exact payoff, with a decimal beside a fraction whose denominator makes it hard to read."""
-    text = format_number(value)
-    if isinstance(value, Fraction) and value.denominator > 12:
-        text += f" (~{float(value):.4g})"
-    return text
+    """Exact payoff, with a decimal beside a fraction whose denominator makes it hard to read
+    (:func:`~gametheory_ukraine.solvers.results.number_text`)."""
+    return number_text(value)
 
 
 def strategy_text(result: EquilibriumSet, eq) -> list[str]:
@@ -34,11 +30,11 @@ def strategy_text(result: EquilibriumSet, eq) -> list[str]:
     parts = []
     for player, strat in result.strategy_dict(eq).items():
         if result.form == "normal":
-            support = [f"{a} {format_number(p)}" if p != 1 else a for a, p in strat.items() if p != 0]
+            support = [f"{a} {number_text(p)}" if p != 1 else a for a, p in strat.items() if p != 0]
             parts.append(f"{player}: " + ", ".join(support))
         else:
             for h, d in strat.items():
-                support = [f"{a} {format_number(p)}" if p != 1 else a for a, p in d.items() if p != 0]
+                support = [f"{a} {number_text(p)}" if p != 1 else a for a, p in d.items() if p != 0]
                 parts.append(f"{player} @ {h}: " + ", ".join(support))
     return parts
 

@@ -7,10 +7,12 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
+import pandas as pd
+
 from .._version import __version__
 from ..core.frozen import FrozenDict
 
-__all__ = ["Equilibrium", "EquilibriumSet", "format_number"]
+__all__ = ["Equilibrium", "EquilibriumSet", "format_number", "number_text", "outcome_key"]
 
 
 def format_number(value: Any, digits: int = 6) -> str:
@@ -24,10 +26,48 @@ def format_number(value: Any, digits: int = 6) -> str:
     return str(value)
 
 
+def number_text(value: Any, digits: int = 4) -> str:
+    """:func:`format_number`, with a decimal beside an exact fraction whose denominator makes it hard to read
+    (above 12).
+
+    Examples
+    --------
+    >>> number_text(Fraction(2, 3)), number_text(Fraction(51059, 495975)), number_text(0.25)
+    ('2/3', '51059/495975 (~0.1029)', '0.25')
+    """
+    text = format_number(value)
+    if isinstance(value, Fraction) and value.denominator > 12:
+        return f"{text} (~{float(value):.{digits}g})"
+    return text
+
+
+def outcome_key(eq, exact: bool = True, tol: float = 1e-9) -> str:
+    """The outcome of *eq* without lottery probabilities.
+
+    A sure outcome is its label; a lottery is named by the outcomes it mixes, sorted
+    (``"lottery: exit, play"``), because its displayed label (``"lottery: play (2/3), exit (1/3)"``)
+    changes continuously with the parameters. Outcomes of probability at most *tol* are dropped in
+    float mode.
+    """
+    dist = eq.outcome_distribution
+    if len(dist) <= 1:
+        return eq.outcome or ""
+    kept = sorted(k for k, p in dist.items() if exact or abs(float(p)) > tol)
+    return kept[0] if len(kept) == 1 else "lottery: " + ", ".join(kept)
+
+
 def _json_number(value: Any, exact: bool):
     if exact:
         return str(value) if isinstance(value, (Fraction, int)) else str(value)
     return float(value)
+
+
+def _choice_text(plan: Mapping) -> str:
+    """A pure choice by its action's name; a mix as every action played with its probability."""
+    played = {a: p for a, p in plan.items() if p != 0}
+    if len(played) == 1 and next(iter(played.values())) == 1:
+        return next(iter(played))
+    return ", ".join(f"{a} {number_text(p)}" for a, p in played.items())
 
 
 @dataclass(frozen=True)
@@ -161,6 +201,7 @@ class EquilibriumSet:
                 "notes": list(self.notes), "version": __version__}
 
     def __repr__(self) -> str:
+        """One line: the type, how many equilibria, the method, exact or float, and flags."""
         kind = "exact" if self.exact else f"float, tol={self.tolerance:g}"
         flags = []
         if not self.complete:
@@ -168,19 +209,69 @@ class EquilibriumSet:
         if self.degenerate:
             flags.append("degenerate")
         extra = (", " + ", ".join(flags)) if flags else ""
-        lines = [f"<EquilibriumSet: {len(self)} equilibria by {self.method} ({kind}{extra})>"]
+        count = f"{len(self)} equilibri{'um' if len(self) == 1 else 'a'}"
+        return f"<EquilibriumSet: {count} by {self.method} ({kind}{extra})>"
+
+    def __str__(self) -> str:
+        """Every equilibrium with action names: each player's plan (a pure choice by its action's name, a mix as
+        actions with their probabilities; trees by information set), its payoffs and outcome; a decimal beside
+        every long fraction."""
+        lines = [repr(self)]
         for k, eq in enumerate(self.equilibria):
-            if self.form == "normal":
-                strat = "; ".join(
-                    f"{p}: (" + ", ".join(format_number(v) for v in s) + ")"
-                    for p, s in zip(self.players, eq.strategies))
-            else:
-                strat = "; ".join(
-                    f"{h}: (" + ", ".join(format_number(v) for v in probs) + ")"
-                    for s in eq.strategies for h, probs in s.items())
-            pays = ", ".join(format_number(v) for v in eq.payoffs)
-            lines.append(f"  [{k}] {strat} -> payoffs ({pays})" + (f" [{eq.outcome}]" if eq.outcome else ""))
+            lines.append(f"[{k}] " + (eq.outcome or "") + ("" if eq.regret == 0 else
+                                                            f" (regret {number_text(eq.regret)})"))
+            for player, plan in self.strategy_dict(eq).items():
+                if self.form == "normal":
+                    lines.append(f"    {player}: {_choice_text(plan)}")
+                else:
+                    lines.append(f"    {player}: " + "; ".join(f"{h}: {_choice_text(d)}" for h, d in plan.items()))
+            lines.append("    payoffs: " + ", ".join(f"{p} {number_text(v)}" for p, v in zip(self.players,
+                                                                                           eq.payoffs)))
         return "\n".join(lines)
+
+    def columns(self) -> tuple[list[str], list[str], list[tuple[int, Any, int]]]:
+        """Payoff and probability column names, as sweep tables name them (``payoff:P``; ``prob:P:action`` or, in
+        trees, ``prob:P:information set:action``), and where each probability lives: (player, information set or
+        None, action index)."""
+        pay_cols = [f"payoff:{p}" for p in self.players]
+        prob_cols: list[str] = []
+        where: list[tuple[int, Any, int]] = []
+        for i, player in enumerate(self.players):
+            if self.form == "normal":
+                for a, label in enumerate(self.actions[i]):
+                    prob_cols.append(f"prob:{player}:{label}")
+                    where.append((i, None, a))
+            else:
+                for h, labels in self.actions[i].items():
+                    for a, label in enumerate(labels):
+                        prob_cols.append(f"prob:{player}:{h}:{label}")
+                        where.append((i, h, a))
+        return pay_cols, prob_cols, where
+
+    def to_frame(self):
+        """One row per equilibrium with the sweep table's columns: ``equilibrium``, ``payoff:P``, ``prob:...``,
+        ``regret``, ``outcome``, ``outcome_key``, ``complete`` (floats; the exact values stay in the result).
+        An information set an equilibrium leaves out (reached with probability 0 by its mover's own moves) is NaN.
+
+        Examples
+        --------
+        >>> import gametheory_ukraine as gtu
+        >>> df = gtu.load_model("chain-store").solve("sequential").to_frame()
+        >>> list(df.columns[:4]), df["outcome"].tolist()
+        (['equilibrium', 'payoff:Entrant', 'payoff:Incumbent', 'prob:Entrant:entry:stay out'], ['entry accommodated'])
+        """
+        pay_cols, prob_cols, where = self.columns()
+        rows = []
+        for k, eq in enumerate(self.equilibria):
+            row = {"equilibrium": k, **{c: float(v) for c, v in zip(pay_cols, eq.payoffs)}}
+            for c, (i, h, a) in zip(prob_cols, where):
+                s = eq.strategies[i]
+                row[c] = float(s[a]) if h is None else (float(s[h][a]) if h in s else float("nan"))
+            row.update(regret=float(eq.regret), outcome=eq.outcome, outcome_key=outcome_key(eq, self.exact),
+                       complete=self.complete)
+            rows.append(row)
+        return pd.DataFrame(rows, columns=["equilibrium", *pay_cols, *prob_cols, "regret", "outcome", "outcome_key",
+                                           "complete"])
 
     def _repr_html_(self) -> str:
         from ..output.display import equilibria_html

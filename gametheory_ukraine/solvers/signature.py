@@ -2,24 +2,9 @@
 
 from __future__ import annotations
 
-from .results import EquilibriumSet
+from .results import EquilibriumSet, outcome_key  # outcome_key lives with the results it reads
 
 __all__ = ["equilibrium_signature", "outcome_set", "outcome_key"]
-
-
-def outcome_key(eq, exact: bool = True, tol: float = 1e-9) -> str:
-    """The outcome of *eq* without lottery probabilities.
-
-    A sure outcome is its label; a lottery is named by the outcomes it mixes, sorted
-    (``"lottery: exit, play"``), because its displayed label (``"lottery: play (2/3), exit (1/3)"``)
-    changes continuously with the parameters. Outcomes of probability at most *tol* are dropped in
-    float mode.
-    """
-    dist = eq.outcome_distribution
-    if len(dist) <= 1:
-        return eq.outcome or ""
-    kept = sorted(k for k, p in dist.items() if exact or abs(float(p)) > tol)
-    return kept[0] if len(kept) == 1 else "lottery: " + ", ".join(kept)
 
 
 def _support(strategies) -> tuple:
