@@ -184,3 +184,15 @@ def test_latex_one_table_per_combination_of_the_other_players():
         for a in range(2):
             cells = [f"${', '.join(str(base[a, b, c, d] + 100 * k) for k in range(4))}$" for b in range(3)]
             assert f"{a + 1} & " + " & ".join(cells) + r" \\" in body
+
+
+def test_a_picture_of_a_model_whose_first_form_is_normal_draws_its_tree(tmp_path, capsys):
+    """nato's first form is the normal form; --to png without --form draws the tree (the form a picture fits),
+    and --to nfg without --form still writes the normal form."""
+    assert list(gtu.load_model("nato").forms)[0] == "normal"
+    assert main(["export", "nato", "--to", "png", "-o", str(tmp_path / "t.png")]) == 0
+    assert (tmp_path / "t.png").read_bytes().startswith(b"\x89PNG")
+    assert main(["export", "nato", "--to", "nfg", "-o", str(tmp_path / "t.nfg")]) == 0
+    assert (tmp_path / "t.nfg").read_text().startswith('NFG 1 R "nato (normal, defaults)"')
+    assert main(["export", "nato", "--to", "png", "--form", "normal", "-o", str(tmp_path / "n.png")]) == 2
+    assert "use --form sequential" in capsys.readouterr().err

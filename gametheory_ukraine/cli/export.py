@@ -17,7 +17,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     add_max_size(parser)
     parser.add_argument("--to", required=True, choices=("nfg", "efg", "png", "svg", "latex"),
                         help="nfg/latex (normal form), efg/png/svg (sequential form)")
-    parser.add_argument("--form", help="normal or sequential (default: the model's first form)")
+    parser.add_argument("--form", help="normal or sequential (default: the model's first form the format fits)")
     parser.add_argument("--scenario", help="a named scenario (default: parameter defaults)")
     parser.add_argument("-p", "--param", action="append", default=[], metavar="NAME=VALUE",
                         help="override a parameter (repeatable)")

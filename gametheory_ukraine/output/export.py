@@ -57,6 +57,7 @@ def export(model, to: str, path, *, form: str | None = None, scenario: str | Non
     path : str or path-like
         The output file; its suffix must match the format (see the module docstring).
     form, scenario : str, optional
+        Default form: the model's first form the format fits (``png``/``svg``/``efg``: the tree).
         As for :meth:`Model.game <gametheory_ukraine.modelling.model.Model.game>`.
     exact : bool, optional
         Exact numbers (the default when every value is exact).
@@ -84,6 +85,8 @@ def export(model, to: str, path, *, form: str | None = None, scenario: str | Non
         raise ParameterError(f"unknown export format {to!r}", where="--to", fix="use one of " + ", ".join(FORMATS))
     kinds, suffixes = FORMATS[to]
     out = check_output_path(path, suffixes=suffixes)
+    if form is None:  # no form named: the first one the format fits (a picture of a tree, not the normal form)
+        form = next((f for f in model.forms if _kind(model.symbolic(f)) in kinds), None)
     form = model.form_name(form)
     symbolic = model.symbolic(form)
     if _kind(symbolic) not in kinds:
