@@ -332,3 +332,24 @@ def test_an_outcome_looks_the_same_on_every_map():
     assert one[WAR] == two[WAR]
     assert two["managed freeze"][1] == plots.HATCHES[plots.OUTCOME_ORDER.index("managed freeze")]
     assert len({h for _, h in two.values()}) == 3
+
+
+def test_the_baseline_is_marked_and_axes_carry_symbol_and_unit():
+    """Outcome maps mark the baseline with a star, payoff plots with a dotted line, both in the legend; axis
+    labels read "name (symbol), unit" from the model file's parameters."""
+    model = gtu.load_model("territory")
+    assert model.parameters["rho"].unit == "per year"
+    labels = plots.axis_labels(model)
+    assert labels["rho"] == "rho ($\\rho$), per year"
+    df = pd.DataFrame({"point_id": range(4), "rho": [0.1, 0.2, 0.1, 0.2], "dp_belt": [0.0, 0.0, 0.1, 0.1],
+                       "equilibrium": 0, "outcome": ["war", "peace", "war", "war"]})
+    fig = plots.outcome_map(df, "rho", "dp_belt", labels=labels, baseline=(0.129, 0.1))
+    (star,) = [ln for ln in fig.axes[0].lines if ln.get_gid() == "baseline"]
+    assert star.get_marker() == "*" and list(star.get_xdata()) == [0.129]
+    assert fig.axes[0].get_xlabel() == "rho ($\\rho$), per year"
+    legend = fig.legends[0] if fig.legends else fig.axes[0].get_legend()
+    assert "baseline" in [t.get_text() for t in legend.get_texts()]
+    table = pd.DataFrame({"point_id": [0, 1], "rho": [0.1, 0.2], "equilibrium": [0, 0], "outcome": "war",
+                          "payoff:A": [1.0, 2.0]})
+    fig = plots.payoffs_vs(table, "rho", baseline=0.129, labels=labels)
+    assert [ln.get_xdata()[0] for ln in fig.axes[0].lines if ln.get_gid() == "baseline"] == [0.129]

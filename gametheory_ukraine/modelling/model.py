@@ -34,6 +34,8 @@ class Parameter:
         What it means, with its unit.
     source : str
         A quote from the analysis (with its cite-as name) or a literature citation.
+    unit : str
+        Its unit, as the file gives it (e.g. ``"per year"``); empty if none.
     """
 
     name: str
@@ -43,6 +45,7 @@ class Parameter:
     high: Fraction
     description: str
     source: str
+    unit: str = ""
 
     def check(self, value: Fraction, *, where: str = "") -> None:
         """Raise :class:`ParameterError` if *value* lies outside [low, high]."""

@@ -365,7 +365,11 @@ def _parameter(ctx: _Ctx, pname: Any, spec: Any, where: str, line: int | None,
     symbol = spec.get("symbol", pname)
     if not isinstance(symbol, str):
         ctx.fail("symbol must be text", f"{where}.symbol", _line(spec, "symbol"))
-    return Parameter(pname, symbol, default, low, high, desc.strip(), source.strip())
+    unit = spec.get("unit", "")
+    if not isinstance(unit, str):
+        ctx.fail("unit must be text", f"{where}.unit", _line(spec, "unit"))
+    _one_line(ctx, unit, f"{where}.unit", _line(spec, "unit"))
+    return Parameter(pname, symbol, default, low, high, desc.strip(), source.strip(), unit.strip())
 
 
 def _own_scope(ctx: _Ctx, data: dict, shared: _Shared, owner: str | None) -> _Shared:

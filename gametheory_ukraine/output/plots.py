@@ -118,21 +118,23 @@ def _mathtext_ok(text: str) -> bool:
 
 
 def axis_labels(model) -> dict[str, str]:
-    """Axis labels ``"name (symbol)"`` for every parameter of *model*, the symbol in mathtext (no LaTeX).
+    """Axis labels ``"name (symbol), unit"`` for every parameter of *model*, the symbol in mathtext (no LaTeX).
 
-    A symbol that mathtext cannot parse is left out.
+    A symbol that mathtext cannot parse is left out, and so is a unit the file does not give.
 
     Examples
     --------
     >>> import gametheory_ukraine as gtu
     >>> axis_labels(gtu.load_model("territory"))["dp_belt"]
-    'dp_belt ($\\\\Delta p_B$)'
+    'dp_belt ($\\\\Delta p_B$), share of the stake'
     """
     out = {}
     for name, par in model.parameters.items():
         sym = (getattr(par, "symbol", "") or "").strip()
         text = f"${sym}$" if sym else ""
-        out[name] = f"{name} ({text})" if text and text != f"${name}$" and _mathtext_ok(text) else name
+        label = f"{name} ({text})" if text and text != f"${name}$" and _mathtext_ok(text) else name
+        unit = (getattr(par, "unit", "") or "").strip()
+        out[name] = f"{label}, {unit}" if unit else label
     return out
 
 
@@ -316,7 +318,7 @@ def _rect_path(rects) -> MplPath:
 def outcome_map(df: pd.DataFrame, x: str, y: str, *, title: str | None = None,
                 curves: Sequence[tuple[str, Any, Any]] | None = None, ax=None,
                 labels: Mapping[str, str] | None = None, order: Sequence[str] | None = None,
-                figsize: tuple[float, float] | None = None) -> Figure:
+                figsize: tuple[float, float] | None = None, baseline: tuple[float, float] | None = None) -> Figure:
     """Regions over two parameters, coloured AND hatched by the equilibrium outcome set at each point.
 
     On a full grid each point owns the cell around it (edges halfway to its neighbours), cells with the
@@ -347,6 +349,8 @@ def outcome_map(df: pd.DataFrame, x: str, y: str, *, title: str | None = None,
         :data:`OUTCOME_ORDER`, the outcome labels of the bundled models. Other labels (combined ones, e.g.
         ``"A | B"``) take the lowest slots free on this map, so the regions of one map always differ.
     figsize : (width, height) in inches, optional
+    baseline : (x, y), optional
+        The baseline point, marked with a white star (``gid="baseline"``) and named in the legend.
 
     Returns
     -------
@@ -419,6 +423,11 @@ def outcome_map(df: pd.DataFrame, x: str, y: str, *, title: str | None = None,
                           label=lab, gid="curve", zorder=3)
         line.set_clip_on(True)
         handles.append(line)
+    if baseline is not None:
+        (star,) = ax.plot([float(baseline[0])], [float(baseline[1])], marker="*", markersize=16, color="white",
+                          markeredgecolor="black", markeredgewidth=1.2, linestyle="none", label="baseline",
+                          gid="baseline", zorder=4)
+        handles.append(star)
     ax.set_xlim(xlim)
     ax.set_ylim(ylim)
     ax.set_xlabel(_label(x, labels))
@@ -588,7 +597,8 @@ def _plot_lines(ax, df: pd.DataFrame, param: str, columns: Sequence[tuple[str, s
 
 def payoffs_vs(df: pd.DataFrame, param: str, *, players: Sequence[str] | None = None, title: str | None = None,
                ax=None, thresholds: Sequence[Any] | None = None, equilibria: Sequence[int] | None = None,
-               labels: Mapping[str, str] | None = None, figsize: tuple[float, float] | None = None) -> Figure:
+               labels: Mapping[str, str] | None = None, figsize: tuple[float, float] | None = None,
+               baseline: float | None = None) -> Figure:
     """Equilibrium payoffs against one parameter: one line per (player, equilibrium index).
 
     Players differ by colour and line style, equilibrium indices by marker (markers on about a dozen
@@ -614,6 +624,8 @@ def payoffs_vs(df: pd.DataFrame, param: str, *, players: Sequence[str] | None = 
     labels : mapping, optional
         Axis label per parameter name (:func:`axis_labels`).
     figsize : (width, height), optional
+    baseline : number, optional
+        The baseline value of *param*: a dotted vertical line named in the legend (``gid="baseline"``).
 
     Returns
     -------
@@ -640,8 +652,11 @@ def payoffs_vs(df: pd.DataFrame, param: str, *, players: Sequence[str] | None = 
     fig, ax = _new_axes(ax, figsize)
     _plot_lines(ax, df, param, [(f"payoff:{player}", player) for player in players], eqs)
     extra = _draw_thresholds(ax, thresholds)
+    if baseline is not None:
+        extra = [*extra, ax.axvline(float(baseline), color="0.35", linestyle=":", linewidth=1.4, label="baseline",
+                                    gid="baseline")]
     ax.set_xlabel(_label(param, labels))
-    ax.set_ylabel("equilibrium payoff (present value)")
+    ax.set_ylabel("equilibrium payoff (present value, years of the stake)")
     ax.grid(True, color="0.9", linewidth=0.6)
     if title:
         ax.set_title(title)

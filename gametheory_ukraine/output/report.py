@@ -367,20 +367,26 @@ def _model_section(doc, model, tmp, map_points, sweep_points) -> None:
                 if t.expression is not None and "rho" not in {s.name for s in t.expression.free_symbols}:
                     xs = _threshold_curve(model, scenario, y, t.expression, ys)
                     curves.append((f"rho* = {t.expression}", xs, ys))
-    fig = plots.outcome_map(data, "rho", y, title=f"{name}: {form} form, {scenario or 'defaults'}", curves=curves)
+    at = model.values(scenario)
+    labels = plots.axis_labels(model)
+    fig = plots.outcome_map(data, "rho", y, title=f"{name}: {form} form, {scenario or 'defaults'}", curves=curves,
+                            labels=labels, baseline=(float(at["rho"]), float(at[y])))
     plots.save_figure(fig, tmp / "figures" / f"{name}-map-rho-{y}.png")
     doc.image(f"figures/{name}-map-rho-{y}.png",
               f"Equilibrium outcomes of {name} ({form} form, {scenario or 'defaults'}) over rho and {y}, "
-              f"{map_points} x {map_points} exact solves" + ("; lines: closed-form thresholds." if curves else "."))
+              f"{map_points} x {map_points} exact solves; the star: the baseline"
+              + ("; lines: closed-form thresholds." if curves else "."))
     rho = model.parameters["rho"]
     df = sweep(model, {"rho": np.linspace(float(rho.low), float(rho.high), sweep_points)}, form=form,
                scenario=scenario, progress=False)
     write_table(df, tmp / "tables" / f"{name}-rho-sweep.csv")
     marks = [t.value for r in thr_results if r.form == form and r.scenario == scenario for t in r.thresholds]
-    fig = plots.payoffs_vs(df, "rho", thresholds=marks, title=f"{name}: equilibrium payoffs against rho")
+    fig = plots.payoffs_vs(df, "rho", thresholds=marks, title=f"{name}: equilibrium payoffs against rho",
+                           labels=labels, baseline=float(at["rho"]))
     plots.save_figure(fig, tmp / "figures" / f"{name}-payoffs-rho.png")
     doc.image(f"figures/{name}-payoffs-rho.png",
-              f"Equilibrium payoffs of {name} ({form} form, {scenario or 'defaults'}) against rho; dashed: thresholds.")
+              f"Equilibrium payoffs of {name} ({form} form, {scenario or 'defaults'}) against rho; dotted: the "
+              "baseline" + ("; dashed: thresholds." if marks else "."))
     findings = model.meta.get("findings")
     if findings:
         doc.heading("Findings recorded in the model file", 3)
