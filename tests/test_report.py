@@ -236,3 +236,20 @@ def test_document_renders_code_links_math_tables_and_figures():
     assert "<ol><li>first</li><li>second</li></ol>" in html
     # a symbol the small converter does not read falls back to the parameter's name, printed by sympy
     assert symbol_math("\\frac{a}{b}", "x_1").mathml == "<msub><mi>x</mi><mi>1</mi></msub>"
+
+
+def test_threshold_curves_are_labelled_in_mathtext_with_the_models_symbols():
+    """The outcome map's legend writes a closed-form threshold with the model's own symbols (Delta p_B for
+    dp_belt), typeset by mathtext; text mathtext cannot typeset falls back to sympy's."""
+    import sympy
+
+    from gametheory_ukraine.output.plots import mathtext_ok
+    from gametheory_ukraine.output.report import formula_label
+
+    model = gtu.load_model("territory")
+    s = {n: sympy.Symbol(n) for n in ("delta", "c_U", "p", "x_D", "dp_belt", "dp_erosion", "kappa")}
+    expr = (1 - s["delta"]) * (s["c_U"] + s["p"] - s["x_D"]) / (
+        s["delta"] * (s["dp_belt"] + s["dp_erosion"]) * (s["kappa"] + 1))
+    label = formula_label(model, "rho", expr)
+    assert label.startswith("$\\rho^* = ") and "\\Delta p_B" in label and "dp_belt" not in label
+    assert mathtext_ok(label) and not mathtext_ok("$\\frac{$")

@@ -56,8 +56,8 @@ from ..solvers.signature import outcome_key
 from .figures import save_figure
 
 __all__ = ["outcome_map", "outcome_map_data", "outcome_labels", "payoffs_vs", "probabilities_vs",
-           "survival_curves", "save_figure", "axis_labels", "region_styles", "OUTCOME_ORDER", "REGION_COLOURS",
-           "HATCHES", "LINE_COLOURS", "LINE_STYLES", "MARKERS", "CURVE_DASHES"]
+           "survival_curves", "save_figure", "axis_labels", "mathtext_ok", "region_styles", "OUTCOME_ORDER",
+           "REGION_COLOURS", "HATCHES", "LINE_COLOURS", "LINE_STYLES", "MARKERS", "CURVE_DASHES"]
 
 #: Paul Tol's "light" qualitative palette: colour-blind safe, light enough for hatching and text on top.
 REGION_COLOURS = ("#77AADD", "#EE8866", "#EEDD88", "#FFAABB", "#99DDFF", "#44BB99", "#BBCC33", "#AAAA00",
@@ -107,7 +107,8 @@ def _label(name: str, labels: Mapping[str, str] | None) -> str:
     return (labels or {}).get(name, name)
 
 
-def _mathtext_ok(text: str) -> bool:
+def mathtext_ok(text: str) -> bool:
+    """Whether matplotlib's mathtext can typeset *text* (``$...$``)."""
     from matplotlib.mathtext import MathTextParser
 
     try:
@@ -132,7 +133,7 @@ def axis_labels(model) -> dict[str, str]:
     for name, par in model.parameters.items():
         sym = (getattr(par, "symbol", "") or "").strip()
         text = f"${sym}$" if sym else ""
-        label = f"{name} ({text})" if text and text != f"${name}$" and _mathtext_ok(text) else name
+        label = f"{name} ({text})" if text and text != f"${name}$" and mathtext_ok(text) else name
         unit = (getattr(par, "unit", "") or "").strip()
         out[name] = f"{label}, {unit}" if unit else label
     return out
@@ -182,6 +183,10 @@ def _draw_thresholds(ax, thresholds) -> list:
 LEGEND_WIDTH = 70
 
 
+def _is_math(label: str) -> bool:
+    return label.startswith("$") and label.endswith("$") and len(label) > 2
+
+
 def _legend_below(ax, handles=None) -> None:
     """Legend under the axes (outside the data area), in as many columns as the label lengths allow."""
     handles = handles if handles is not None else ax.get_legend_handles_labels()[0]
@@ -189,8 +194,13 @@ def _legend_below(ax, handles=None) -> None:
     if n == 0:
         return
     # A label wider than the figure (a long closed form) would squeeze the axes to nothing: wrap it.
-    labels = [textwrap.fill(h.get_label(), LEGEND_WIDTH, break_long_words=False) for h in handles]
-    longest = max(len(line) for lab in labels for line in lab.splitlines())
+    # (a formula in mathtext is typeset as one line, shorter than its source: it is neither wrapped nor counted)
+    labels = [h.get_label() if _is_math(h.get_label()) else
+              textwrap.fill(h.get_label(), LEGEND_WIDTH, break_long_words=False) for h in handles]
+    longest = max(len(line) for lab in labels if not _is_math(lab) for line in lab.splitlines()) \
+        if any(not _is_math(lab) for lab in labels) else 40
+    if any(_is_math(lab) for lab in labels):
+        longest = max(longest, 46)   # one column: a typeset formula is wide
     ncols = 1 if longest > 45 else 2 if longest > 28 else 3
     # more columns for many entries, but never more than the figure's width holds (about 110 characters)
     ncols = min(max(ncols, math.ceil(n / 8)), n, max(1, 110 // (longest + 8)))

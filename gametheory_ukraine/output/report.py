@@ -44,7 +44,7 @@ from .document import Document, math_of, symbol_math
 from .model_report import parameter_rows
 from .solution_report import payoff_text
 
-__all__ = ["build_report", "FRAMEWORK_MODELS", "REPORT_MODELS"]
+__all__ = ["build_report", "formula_label", "FRAMEWORK_MODELS", "REPORT_MODELS"]
 
 FRAMEWORK_MODELS = ("territory", "nato", "guarantees", "settlement")
 #: What ``gtu report`` covers by default: the framework models, then the talks format (how the talks are held) and
@@ -234,18 +234,33 @@ def build_report(out: str | os.PathLike, models: list[str] | None = None, *,
         plots.save_figure(fig, tmp / "figures" / "survival.png")
         doc.image("figures/survival.png", "Survival of a settlement for several yearly relapse risks rho "
                   "(0.05: 40 % failing within 10 years; 0.129: half within 5 years; 0.3).")
-        brief = []
+        brief, notes = [], []
         for model in loaded:
             if progress is not None:
                 progress(model.name)
-            thr_results = _model_section(doc, model, tmp, map_points, sweep_points)
+            thr_results = _model_section(doc, model, tmp, map_points, sweep_points, notes)
             brief.append(_brief_row(model, thr_results))
         doc.blocks[at:at] = _brief(brief, tmp).blocks
+        if notes:
+            doc.heading("Appendix: design notes", 2)
+            for name, title, paragraphs in notes:
+                doc.heading(f"Design notes {name}", 3)
+                doc.paragraph(f"{title}.")
+                for paragraph in paragraphs:
+                    doc.paragraph(paragraph)
         (tmp / "index.md").write_text(doc.markdown(), encoding="utf-8")
         (tmp / "index.html").write_text(doc.html(), encoding="utf-8")
         (tmp / MARKER).write_text(json.dumps(_manifest(tmp), indent=1, sort_keys=True) + "\n", encoding="utf-8")
         _move_into_place(tmp, out)
     return out
+
+
+def formula_label(model, param: str, expr) -> str:
+    """``param* = expr`` for a figure legend, in mathtext with the model's own symbols (``\\Delta p_B`` for
+    ``dp_belt``); sympy's text if mathtext cannot typeset it."""
+    names = {sympy.Symbol(n): p.symbol for n, p in model.parameters.items() if p.symbol}
+    text = f"${model.parameters[param].symbol}^* = {sympy.latex(expr, symbol_names=names)}$"
+    return text if plots.mathtext_ok(text) else f"{param}* = {expr}"
 
 
 def _settle_formula(s_, d_, r_, w_):
@@ -274,11 +289,16 @@ def _move_into_place(tmp: Path, out: Path) -> None:
         raise
 
 
-def _model_section(doc, model, tmp, map_points, sweep_points) -> None:
+def _model_section(doc, model, tmp, map_points, sweep_points, notes: list) -> list:
     name = model.name
     doc.heading(f"{model.title} (`{name}`)", 2)
-    if model.description:
-        doc.paragraph(" ".join(model.description.split()))
+    paragraphs = [" ".join(p.split()) for p in (model.description or "").split("\n") if p.strip()]
+    if paragraphs:
+        doc.paragraph(paragraphs[0])
+    if len(paragraphs) > 1:
+        doc.paragraph(f"The model file's design notes (how the game is built, and why) are in the appendix: "
+                      f"[{name}](#design-notes-{name}).")
+        notes.append((name, model.title, paragraphs[1:]))
     # parameters
     doc.heading("Parameters and their sources", 3)
     prow = parameter_rows(model)
@@ -366,7 +386,7 @@ def _model_section(doc, model, tmp, map_points, sweep_points) -> None:
             for t in r.thresholds:
                 if t.expression is not None and "rho" not in {s.name for s in t.expression.free_symbols}:
                     xs = _threshold_curve(model, scenario, y, t.expression, ys)
-                    curves.append((f"rho* = {t.expression}", xs, ys))
+                    curves.append((formula_label(model, "rho", t.expression), xs, ys))
     at = model.values(scenario)
     labels = plots.axis_labels(model)
     fig = plots.outcome_map(data, "rho", y, title=f"{name}: {form} form, {scenario or 'defaults'}", curves=curves,
