@@ -463,3 +463,30 @@ def test_cli_errors_exit_2_without_a_file(tmp_path, capsys, argv, message):
     err = capsys.readouterr().err
     assert err.startswith("gtu: error:") and message in err and "Traceback" not in err
     assert list(tmp_path.iterdir()) == []
+
+
+def test_the_local_table_leaves_out_undefined_elasticities_and_says_so(capsys):
+    """territory at baseline: 187 of its rows are actions not played (value 0, derivative 0, elasticity NaN); the
+    table leaves them out and says how many and how to show them; --all shows them."""
+    from gametheory_ukraine.cli import main as gtu_main
+
+    args = ["sensitivity", "territory", "--form", "sequential", "--scenario", "baseline-2025"]
+    assert gtu_main(args) == 0
+    out = capsys.readouterr().out
+    assert " nan " not in out and "187 rows left out" in out and "--all shows them" in out
+    assert gtu_main(args + ["--all"]) == 0
+    full = capsys.readouterr().out
+    assert full.count(" nan ") == 187 and "rows left out" not in full
+
+
+def test_a_sobol_sample_too_small_is_named_with_the_fix():
+    """With 64 samples territory's Sobol' intervals are wider than the indices: the result's notes say so and
+    name --samples; with 1024 on a two-parameter problem whose indices are large, no warning."""
+    from gametheory_ukraine.analysis.sensitivity import sensitivity, sobol_sample_warning
+
+    small = sensitivity(gtu.load_model("territory"), "sobol", form="sequential", measure="payoff:Ukraine",
+                        samples=64, seed=0)
+    assert any("the sample is too small" in n and "raise --samples (now 64" in n for n in small.notes)
+    good = pd.DataFrame({"param": ["a", "b"], "S1": [0.6, 0.3], "S1_conf": [0.05, 0.04], "ST": [0.65, 0.35],
+                         "ST_conf": [0.05, 0.04]})
+    assert sobol_sample_warning(good, 1024) == []

@@ -1103,6 +1103,29 @@ class Sensitivity:
         return doc
 
 
+def sobol_sample_warning(df, samples: int) -> list[str]:
+    """A note when the Sobol' sample is too small for its indices: an index whose 95 % interval half-width
+    exceeds its size, or a negative first-order index (an estimation error: the indices are shares of a
+    variance); none otherwise.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({"param": ["a", "b"], "S1": [0.5, -0.01], "S1_conf": [0.1, 0.04], "ST": [0.6, 0.02],
+    ...                    "ST_conf": [0.1, 0.03]})
+    >>> sobol_sample_warning(df, 64)[0][:60]
+    'the sample is too small for 1 of 2 parameters: b (an interva'
+    """
+    wide = (df["S1_conf"] > df["S1"].abs()) | (df["ST_conf"] > df["ST"].abs()) | (df["S1"] < 0)
+    if not wide.any():
+        return []
+    names = df.loc[wide, "param"].tolist()
+    shown = ", ".join(names[:6]) + (", ..." if len(names) > 6 else "")
+    return [f"the sample is too small for {len(names)} of {len(df)} parameters: {shown} (an interval wider than "
+            f"its estimate, or a negative first-order index, which is estimation error); raise --samples (now "
+            f"{samples}; the intervals shrink about as 1/sqrt(N): {4 * samples} halves them)"]
+
+
 def sensitivity(model, kind: str = "local", *, form: str | None = None, scenario: str | None = None,
                 measure: str | Measure | None = None, params: Sequence[str] | str | None = None,
                 values: Mapping[str, Any] | None = None, samples: int | None = 256, seed: int | None = 0,
@@ -1170,6 +1193,7 @@ def sensitivity(model, kind: str = "local", *, form: str | None = None, scenario
                      f"{attrs['n_points']} points solved, {attrs['n_multiple']} with several equilibria")
         if attrs.get("note"):
             notes.append(attrs["note"])
+        notes += sobol_sample_warning(df, samples)
     else:
         raise ParameterError(f"unknown kind {kind!r}", where="--kind", fix="use local, tornado or sobol")
     return Sensitivity(model.name, form, scenario, kind, measure, values, df, tuple(notes))

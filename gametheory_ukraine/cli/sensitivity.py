@@ -32,6 +32,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="budget of Sobol evaluations x game size x 1000 (default 2,000,000,000)")
     parser.add_argument("-p", "--param", action="append", default=[], metavar="NAME=VALUE",
                         help="fix a parameter value (repeatable)")
+    parser.add_argument("--all", action="store_true",
+                        help="local: also list quantities that are 0 with derivative 0 (undefined elasticity)")
     parser.add_argument("--format", choices=("table", "json"), default="table")
     parser.add_argument("-o", "--output", metavar="FILE", help="also write the table to FILE.csv")
 
@@ -61,5 +63,5 @@ def run(args: argparse.Namespace) -> int:
     if args.format == "json":
         emit(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
     else:
-        emit(text(result, out_path))
+        emit(text(result, out_path, all_rows=args.all) if args.kind != "tactical" else text(result, out_path))
     return 0

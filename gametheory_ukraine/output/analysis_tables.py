@@ -71,11 +71,18 @@ def _cell(value: Any) -> str:
     return str(value)
 
 
-def sensitivity_text(result, written: str | None = None) -> str:
+def sensitivity_text(result, written: str | None = None, *, all_rows: bool = False) -> str:
     """A readable text table of a :class:`~gametheory_ukraine.analysis.sensitivity.Sensitivity`: a heading, the
     table (long derivative expressions cut: CSV and JSON keep the whole text) and the notes, then
-    ``written: FILE`` if the table was also written to *written*."""
+    ``written: FILE`` if the table was also written to *written*. Local tables leave out, unless *all_rows*,
+    the rows of quantities that are 0 with derivative 0 (an action not played: its elasticity is undefined, NaN),
+    and say how many."""
     df = result.table
+    hidden = 0
+    if result.kind == "local" and not all_rows and {"value", "derivative", "elasticity"} <= set(df.columns):
+        idle = (df["value"] == 0) & (df["derivative"] == 0) & df["elasticity"].isna()
+        hidden = int(idle.sum())
+        df = df[~idle]
     head = (f"{result.model} ({result.form}" + (f", {result.scenario}" if result.scenario else "")
             + f"): {result.kind} sensitivity")
     widths = {list(df.columns).index("expression"): 48} if "expression" in df.columns else None
@@ -86,7 +93,10 @@ def sensitivity_text(result, written: str | None = None) -> str:
             if len(row[k]) > 3 * widths[k]:
                 row[k] = row[k][:3 * widths[k] - 3] + "..."
     table = text_table(list(df.columns), cells, widths=widths)
-    return "\n".join([head, "", table, ""] + list(result.notes) + ([f"written: {written}"] if written else []))
+    left_out = ([f"{hidden} rows left out: quantities that are 0 with derivative 0 (actions not played), whose "
+                 "elasticity is undefined; --all shows them (CSV and JSON always have them)"] if hidden else [])
+    return "\n".join([head, "", table, ""] + list(result.notes) + left_out
+                      + ([f"written: {written}"] if written else []))
 
 
 def tactical_text(result, written: str | None = None) -> str:
