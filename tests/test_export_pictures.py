@@ -180,10 +180,10 @@ def test_latex_one_table_per_combination_of_the_other_players():
     assert len(found) == 4 and r"\begin{table}" not in text
     for (c, d), (spec, body) in zip([(0, 0), (0, 1), (1, 0), (1, 1)], found):
         assert spec == "l|ccc"
-        assert rf"C\_1 plays \emph{{{c + 1}}}, D \& E plays \emph{{{d + 1}}}" in body
+        assert rf"C\_1 plays \emph{{p3\_{c + 1}}}, D \& E plays \emph{{p4\_{d + 1}}}" in body
         for a in range(2):
             cells = [f"${', '.join(str(base[a, b, c, d] + 100 * k) for k in range(4))}$" for b in range(3)]
-            assert f"{a + 1} & " + " & ".join(cells) + r" \\" in body
+            assert f"r{a + 1} & " + " & ".join(cells) + r" \\" in body
 
 
 def test_a_picture_of_a_model_whose_first_form_is_normal_draws_its_tree(tmp_path, capsys):

@@ -137,7 +137,8 @@ def test_repr_is_short_and_str_reads_with_action_names():
     assert repr(chain) == "<EquilibriumSet: 1 equilibrium by subgame-perfect (exact)>"
     assert "    Incumbent: response: acquiesce" in str(chain)
     mixed = gtu.solve(gtu.NormalFormGame.from_arrays([[1, 0], [0, 1]], [[0, 1], [1, 0]]))
-    assert "    Player 1: 1 1/2, 2 1/2" in str(mixed)   # a mix: each action with its probability
+    assert "    Player 1: r1 1/2, r2 1/2" in str(mixed)   # a mix: each action with its probability
+    assert mixed.actions == (("r1", "r2"), ("c1", "c2"))       # default names that do not read as numbers
 
 
 def test_long_fractions_get_a_decimal_and_to_frame_has_the_sweep_columns():

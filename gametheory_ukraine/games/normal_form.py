@@ -78,7 +78,9 @@ class NormalFormGame:
             Payoffs of players 1..N: ints, Fractions, floats or sympy expressions.
             Ints and Fractions give an exact game; any float makes it a float game.
         players, actions : optional
-            Names; default ``"Player 1"``... and ``"1"``, ``"2"``...
+            Names; default ``"Player 1"``... and actions ``"r1"``, ``"r2"``... for the row player, ``"c1"``,
+            ``"c2"``... for the column player, ``"p3_1"``... for a third (names that cannot be read as numbers
+            or probabilities when printed).
 
         Examples
         --------
@@ -105,8 +107,9 @@ class NormalFormGame:
             payoffs = tuple(np.asarray(r, dtype=float) for r in raw)
         n = len(raw)
         players = tuple(players) if players is not None else tuple(f"Player {i + 1}" for i in range(n))
+        prefixes = ["r", "c"] + [f"p{i + 1}_" for i in range(2, n)]
         actions = (tuple(tuple(a) for a in actions) if actions is not None
-                   else tuple(tuple(str(j + 1) for j in range(k)) for k in shape))
+                   else tuple(tuple(f"{prefixes[i]}{j + 1}" for j in range(k)) for i, k in enumerate(shape)))
         if len(players) != n or len(actions) != n or any(len(a) != k for a, k in zip(actions, shape)):
             raise ValueError("players/actions do not match the payoff arrays' shape")
         return cls(players, actions, payoffs, outcomes=outcomes, title=title)

@@ -137,7 +137,7 @@ def payoff_rows(game, others: tuple = (), *, label: Callable[[str], str] = latex
     >>> from gametheory_ukraine.games.normal_form import NormalFormGame
     >>> g = NormalFormGame.from_arrays([[1, 0], [0, 1]], [[2, 0], [0, 1]], players=["Row", "Col"])
     >>> payoff_rows(g)
-    [['Row \\\\textbackslash{} Col', '1', '2'], ['1', '1, 2', '0, 0'], ['2', '0, 0', '1, 1']]
+    [['Row \\\\textbackslash{} Col', 'c1', 'c2'], ['r1', '1, 2', '0, 0'], ['r2', '0, 0', '1, 1']]
     """
     fixed = [game.actions[i].index(a) for i, (_, a) in zip(range(2, game.n_players), others)]
     if game.n_players == 1:
@@ -227,10 +227,10 @@ def payoff_array_latex(game) -> str:
     >>> g = NormalFormGame.from_arrays([[1, 0], [0, 1]], [[2, 0], [0, 1]], players=["Row", "Col"])
     >>> print(payoff_array_latex(g))
     \\begin{array}{l|cc}
-    \\text{Row }\\backslash\\text{ Col} & \\text{1} & \\text{2} \\\\
+    \\text{Row }\\backslash\\text{ Col} & \\text{c1} & \\text{c2} \\\\
     \\hline
-    \\text{1} & 1, 2 & 0, 0 \\\\
-    \\text{2} & 0, 0 & 1, 1 \\\\
+    \\text{r1} & 1, 2 & 0, 0 \\\\
+    \\text{r2} & 0, 0 & 1, 1 \\\\
     \\end{array}
     """
     parts = []
