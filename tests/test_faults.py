@@ -382,7 +382,10 @@ def _report(out: Path):
     from gametheory_ukraine.output import report
 
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(report, "_model_section", lambda *a, **k: None)
+        mp.setattr(report, "_model_section", lambda *a, **k: [])
+        mp.setattr(report, "_brief_row", lambda model, thr: {"model": model.name, "title": model.title,
+                                                             "question": "", "outcome": "", "threshold": "",
+                                                             "robustness": "", "share": None})
         return build_report(out, ["territory"])
 
 
