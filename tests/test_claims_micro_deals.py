@@ -370,7 +370,11 @@ def test_the_holding_period_threshold_by_hand_and_from_thresholds(model):
     big_t = big_p - v["d_R"]
     lam_star = sp.solve(sp.Eq(q * ((1 - lam) * (big_t - big_p) + lam * (x - w)), big_t - big_r), lam)[0]
     h_star = F(str(sp.nsimplify(1 / lam_star)))
-    assert 1 < h_star < 6 and h_star == F(8272341, 2174768)
+    assert 1 < h_star < 6                            # breaks for the short holds, below the default 6 weeks
+    # the root is the indifference of the rung's own weekly Bellman value, not only of the closed form above
+    at = {**v, "H": h_star}
+    rung = held(at, v["p"] - v["c_R"] + sum(v[r] for r in RELIEFS), w, _values_after(at, "shift_R")[3][0])
+    assert rung == w - v["d_R"]
     res = thresholds(model, "H", form="sequential", values={"dp_S": F(11, 100)}, on="outcomes")
     found = [t for t in res.thresholds if abs(float(t.value) - float(h_star)) < 1e-9]
     assert len(found) == 1 and F(found[0].exact) == h_star

@@ -78,7 +78,7 @@ print(model.description)
 # %% [markdown]
 # ## 2. The parameters and their sources
 #
-# Five parameters come from the shared calibration (`calibration-2025`); the other twelve are this model's.
+# Seven parameters come from the shared calibration (`calibration-2025`); the other ten are this model's.
 # The table gives each one's default, its plausible range and the works its source cites (`gtu show
 # talks-format` prints the sources in full, with their quotations):
 
