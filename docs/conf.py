@@ -48,6 +48,8 @@ html_title = f"gametheory_ukraine {release}"
 html_theme_options = {"description": "Game-theoretic scenario models of the 2025 Russia-Ukraine peace talks",
                       "fixed_sidebar": True, "page_width": "1100px", "sidebar_width": "240px"}
 html_sidebars = {"**": ["about.html", "navigation.html", "searchbox.html"]}
+html_static_path = ["_static"]
+html_css_files = ["custom.css"]   # the sidebar title on one line; code that wraps instead of overflowing
 
 # ------------------------------------------------------------------------------------------------ MyST
 myst_enable_extensions = ["dollarmath", "amsmath", "colon_fence", "deflist"]

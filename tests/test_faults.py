@@ -253,7 +253,7 @@ def test_a_full_disk_is_one_line_and_leaves_nothing(full_disk, tmp_path, capsys,
     if case == "report":  # a small report: the fault comes at the first file either way
         from gametheory_ukraine.output import report
 
-        monkeypatch.setattr(report, "_model_section", lambda *a, **k: None)
+        monkeypatch.setattr(report, "_model_section", lambda *a, **k: ([], None))
     status = main(CASES[case](folder, tmp_path))
     err = capsys.readouterr().err
     lines = err.strip().splitlines()
@@ -382,8 +382,8 @@ def _report(out: Path):
     from gametheory_ukraine.output import report
 
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(report, "_model_section", lambda *a, **k: [])
-        mp.setattr(report, "_brief_row", lambda model, thr: {"model": model.name, "title": model.title,
+        mp.setattr(report, "_model_section", lambda *a, **k: ([], None))
+        mp.setattr(report, "_brief_row", lambda model, thr, rob: {"model": model.name, "title": model.title,
                                                              "question": "", "outcome": "", "threshold": "",
                                                              "robustness": "", "share": None})
         return build_report(out, ["territory"])

@@ -206,8 +206,10 @@ def test_the_settlement_section_has_its_tactical_table_and_says_why_no_threshold
     assert "5 x 5 exact solves" in md
     tactical = (out / "tables" / "settlement-tactical.csv").read_text(encoding="utf-8").splitlines()
     assert tactical[0].startswith("equilibrium,player,terms,sign,tactical,total") and len(tactical) == 3
-    assert {p.name for p in (out / "figures").iterdir()} == {"survival.png", "settlement-map-rho-p.png",
-                                                           "settlement-payoffs-rho.png"}
+    figures = {p.name for p in (out / "figures").iterdir()}
+    assert {"survival.png", "settlement-map-rho-p.png", "settlement-payoffs-rho.png",
+            "settlement-tornado.png"} <= figures
+    assert "settlement-tree.png" not in figures and "--to efg" in md   # 288 outcomes: too many to draw legibly
 
 
 def test_document_renders_code_links_math_tables_and_figures():
@@ -253,3 +255,85 @@ def test_threshold_curves_are_labelled_in_mathtext_with_the_models_symbols():
     label = formula_label(model, "rho", expr)
     assert label.startswith("$\\rho^* = ") and "\\Delta p_B" in label and "dp_belt" not in label
     assert mathtext_ok(label) and not mathtext_ok("$\\frac{$")
+
+
+def test_equilibria_are_grouped_by_outcome_and_scenario(territory_report):
+    """Each form's table lists every scenario once; scenarios with the same equilibria share a row; the count is
+    the solver's (every extreme equilibrium / every SPE) and the payoffs are the distinct ones. Territory's
+    baseline is its defaults, so the defaults get no row of their own; the completeness note says every list is
+    complete."""
+    model = gtu.load_model("territory")
+    md = (territory_report / "index.md").read_text()
+    section = md.split("### Equilibria by form and scenario", 1)[1].split("\n### ", 1)[0]
+    rows = [[c.strip() for c in line.strip("|").split("|")] for line in section.splitlines()
+            if line.startswith("| ") and not line.startswith("| form")]
+    assert all(r[0] in model.forms for r in rows) and "(defaults)" not in section.replace("(the defaults)", "")
+    for form in model.forms:
+        listed = [s.split(" (")[0] for r in rows if r[0] == form for s in r[1].split(", ")]
+        assert sorted(listed) == sorted(model.scenarios)
+        for r in (r for r in rows if r[0] == form):
+            for scenario in r[1].split(", "):
+                res = model.solve(form, scenario.split(" (")[0])
+                assert int(r[3]) == len(res) and {eq.outcome for eq in res} == {r[2]}
+                vec = res[0].payoffs
+                assert r[4] == f"Russia {vec[0]}, Ukraine {vec[1]}"       # short fractions: exact
+    assert "Every list is complete" in section
+
+
+FLAT = """\
+name: flat
+title: A choice the relapse risk cannot move
+players: [Row, Col]
+parameters:
+  rho: {default: 0.1, low: 0.01, high: 0.5, description: hazard, source: "hand-made for tests"}
+  b: {default: 0.1, low: 0.02, high: 0.15, description: a gain, source: "hand-made for tests"}
+  c: {default: 0.01, low: 0, high: 0.02, description: a cost, source: "hand-made for tests"}
+forms:
+  sequential:
+    root: choice
+    nodes:
+      choice: {player: Row, actions: {U: up, D: down}}
+      up: {payoffs: {Row: "b", Col: 0}, outcome: up}
+      down: {payoffs: {Row: "b*rho - c", Col: 0}, outcome: down}
+"""
+
+
+def test_the_sensitivity_section_draws_what_moves_payoffs(write_model, tmp_path):
+    """By hand: Row takes U (b) over D (b rho - c <= b/2 < b) everywhere in the box, so no payoff moves with rho:
+    the report says so and draws no payoff plot against rho. One at a time, b swings Row's payoff from 0.02 to
+    0.15, rho and c not at all, and Col's payoff is 0 throughout: the payoff plot is drawn against b."""
+    out = build_report(tmp_path / "rep", [str(write_model(FLAT, "flat.yaml"))], map_points=5, sweep_points=11)
+    md = (out / "index.md").read_text()
+    figures = {p.name for p in (out / "figures").iterdir()}
+    assert "flat-payoffs-rho.png" not in figures and "No equilibrium payoff moves with rho" in md
+    assert {"flat-tornado.png", "flat-payoffs-b.png", "flat-tree.png"} <= figures
+    torn = pd.read_csv(out / "tables" / "flat-tornado.csv")
+    row = torn[torn["player"] == "Row"].set_index("param")
+    assert row.loc["b", ["measure_at_low", "measure_at_high"]].tolist() == pytest.approx([0.02, 0.15])
+    assert row.loc[["rho", "c"], "swing"].tolist() == [0, 0]
+    assert (torn.loc[torn["player"] == "Col", "swing"] == 0).all()
+    assert "no effect on any payoff: rho, c" in md
+    sweep_b = pd.read_csv(out / "tables" / "flat-b-sweep.csv")
+    assert sweep_b["payoff:Row"].tolist() == pytest.approx(sweep_b["b"].tolist())   # Row's payoff is b
+    sobol = pd.read_csv(out / "tables" / "flat-sobol.csv")
+    assert set(sobol["parameter"]) == {"rho", "b", "c"} and set(sobol["outcome"]) == {"up"}
+
+
+def test_tornado_tables_agree_with_the_single_measure_tornado_and_leave_out_ties(monkeypatch):
+    """One solve per point for every player gives what gtu's tornado (one measure at a time) gives; a point with
+    more equilibria than the cap is left out: chain-store at d = 0 has two SPE (the incumbent indifferent)."""
+    from gametheory_ukraine.analysis.sensitivity import tornado
+    from gametheory_ukraine.output import report
+
+    model = gtu.load_model("chain-store")
+    tables, left_out = report.tornado_tables(model, "sequential", None)
+    assert left_out == []
+    for player in model.players:
+        ref = tornado(model, f"payoff:{player}", form="sequential")
+        got = tables[player]
+        assert got["param"].tolist() == ref["param"].tolist()
+        assert got[["measure_at_low", "measure_at_high", "swing"]].to_numpy() == pytest.approx(
+            ref[["measure_at_low", "measure_at_high", "swing"]].to_numpy())
+    monkeypatch.setattr(report, "MAX_TORNADO_EQUILIBRIA", 1)
+    tables, left_out = report.tornado_tables(model, "sequential", None)
+    assert "d = 0" in left_out and "d" not in tables["Entrant"]["param"].tolist()

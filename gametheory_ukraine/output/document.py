@@ -236,8 +236,9 @@ class Document:
                 n_table += 1
                 head = "".join(f"<th>{_inline_html(h)}</th>" for h in b[1])
                 rows = "".join("<tr>" + "".join(f"<td>{_inline_html(c)}</td>" for c in r) + "</tr>" for r in b[2])
-                body.append(f'<table id="table-{n_table}"><caption><a href="#table-{n_table}">Table {n_table}</a>'
-                            f"</caption><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>")
+                body.append(f'<div class="wide"><table id="table-{n_table}"><caption><a href="#table-{n_table}">'
+                            f"Table {n_table}</a></caption><thead><tr>{head}</tr></thead><tbody>{rows}</tbody>"
+                            "</table></div>")
             elif b[0] == "img":
                 n_figure += 1
                 alt = _LINK.sub(r"\1", _CODE.sub(r"\1", b[2]))
@@ -257,7 +258,8 @@ class Document:
                  "th{background:#eee}img{max-width:100%}figcaption{font-style:italic}"
                  "code{font-size:90%;background:#f3f3f3;padding:0 .2em}"
                  "ul.toc{list-style:none;padding-left:0}li.toc3{padding-left:1.5em;font-size:95%}"
-                 "pre{background:#f6f6f6;padding:.5em;overflow-x:auto}")
+                 "pre{background:#f6f6f6;padding:.5em;overflow-x:auto}"
+                 "div.wide{overflow-x:auto;max-width:100%}td{overflow-wrap:anywhere}")
         return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
                 f"<title>{e(self.title)}</title><style>{style}</style></head><body>\n"
                 + "\n".join(body) + "\n</body></html>\n")

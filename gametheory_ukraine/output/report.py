@@ -25,24 +25,29 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import sympy
+from matplotlib.figure import Figure
 
 from .._version import __version__
-from ..analysis.robustness import robustness
+from ..analysis.robustness import box_parameters, robustness
+from ..analysis.sensitivity import TORNADO_COLUMNS, plot_tornado
 from ..analysis.sweep import sweep, write_table
 from ..analysis.tactical import tactical_strategic
 from ..analysis.thresholds import thresholds
 from ..core.errors import OutputError, excerpt
 from ..core.files import atomic_path, check_parent, disk_error
 from ..core.numbers import format_exact
-from ..games.tree import GameTree
+from ..games.tree import GameTree, Terminal
 from ..modelling.model import Model
 from ..modelling.registry import list_models, load_model
 from ..solvers.results import format_number
+from ..solvers.solving import solve
+from ..solvers.subgame_perfect import subgame_perfect
 from . import plots
 from .analysis_tables import conditions_text
 from .document import Document, math_of, symbol_math
 from .model_report import parameter_rows
 from .solution_report import payoff_text
+from .tree_drawing import MAX_DRAWN_LEAVES, save_tree
 
 __all__ = ["build_report", "formula_label", "FRAMEWORK_MODELS", "REPORT_MODELS"]
 
@@ -166,6 +171,93 @@ def _equilibria_rows(model: Model) -> list[dict]:
     return rows
 
 
+def _same_as_defaults(model: Model) -> str | None:
+    """The first scenario whose values are the defaults (its rows then stand for the defaults too)."""
+    defaults = model.values(None)
+    return next((s for s in model.scenarios if model.values(s) == defaults), None)
+
+
+def _equilibria_groups(model: Model) -> list[list]:
+    """Every form's equilibria per scenario, grouped by outcome: one row per form, outcome and set of scenarios
+    with the same equilibria (count and payoffs); the defaults get no row of their own when a scenario is
+    them."""
+    same = _same_as_defaults(model)
+    table = []
+    for form in model.forms:
+        groups: dict = {}
+        for scenario in ([] if same else [None]) + list(model.scenarios):
+            res = model.solve(form, scenario)
+            by_outcome: dict = {}
+            for eq in res.equilibria:
+                by_outcome.setdefault(_outcome_words(eq), []).append(tuple(eq.payoffs))
+            key = tuple((o, len(v), tuple(dict.fromkeys(v))) for o, v in by_outcome.items())
+            label = "(defaults)" if scenario is None else scenario + (" (the defaults)" if scenario == same else "")
+            groups.setdefault(key, []).append(label)
+        for key, labels in groups.items():
+            total = sum(n for _, n, _ in key)
+            for outcome, n, payoffs in key:
+                pays = " / ".join(", ".join(f"{p} {_short_number(v)}" for p, v in zip(model.players, vec))
+                                  for vec in payoffs)
+                table.append([form, ", ".join(labels), outcome, str(n) if n == total else f"{n} of {total}", pays])
+    return table
+
+
+def _short_number(value) -> str:
+    """An exact payoff as a short fraction (with its decimal), or as a decimal when the fraction is long."""
+    if isinstance(value, Fraction) and value.denominator > 1000:
+        return f"{float(value):.4g}"
+    return payoff_text(value)
+
+
+def _completeness_text(model: Model) -> str:
+    """What the equilibria column counts, and whether each list is complete."""
+    partial = []
+    for form in model.forms:
+        for scenario in [None, *model.scenarios]:
+            res = model.solve(form, scenario)
+            if not res.complete:
+                partial.append(f"the {form} form{'' if scenario is None else ', ' + scenario} "
+                               f"({'; '.join(res.notes) or res.method})")
+    kinds = []
+    if "normal" in model.forms:
+        kinds.append("for a normal form, every extreme Nash equilibrium (the mixed equilibria in between are "
+                     "the convex combinations of extreme ones that share a component)")
+    if any(f != "normal" for f in model.forms):
+        kinds.append("for a tree, every subgame-perfect equilibrium, ties included")
+    text = ("Equilibria: how many there are with that outcome (" + "; ".join(kinds) + "). Equilibria with the "
+            "same outcome differ in what the players would do off the equilibrium path or in how they mix among "
+            "equally good replies; the payoffs are those of the distinct equilibria, exact where the fraction is "
+            "short and as decimals otherwise (the exact values are in the CSV table). Scenarios with the same "
+            "equilibria share a row. ")
+    if partial:
+        return text + "Not every list is complete: " + "; ".join(partial) + "."
+    return text + "Every list is complete (the solver provably found them all), and every equilibrium passes a " \
+        "best-response check."
+
+
+def _tree_picture(doc, model: Model, tmp: Path) -> None:
+    """The tree at the baseline with the path of its first equilibrium, if the model has a tree small enough to
+    read; otherwise a sentence saying how to get the tree."""
+    form, scenario = _main_form(model)
+    game = model.game(form, scenario)
+    if not isinstance(game, GameTree):
+        return
+    leaves = sum(isinstance(n, Terminal) for n in game.nodes())
+    if leaves > MAX_DRAWN_LEAVES:
+        doc.paragraph(f"The {form} form has {leaves} outcomes, too many to draw legibly; to open it in Gambit: "
+                      f"`gtu export {model.name} --form {form} --to efg -o {model.name}.efg`.")
+        return
+    res = solve(game)
+    path = f"figures/{model.name}-tree.png"
+    save_tree(game, tmp / path, equilibrium=res[0], title="")
+    which = "its equilibrium" if len(res) == 1 else f"equilibrium 1 of {len(res)}"
+    doc.image(path, f"The {form} form of {model.name} at {scenario or 'the defaults'}: thick, the path of "
+                    f"{which}; black, its choices off the path; payoffs at the leaves in the order "
+                    f"{', '.join(res.players)}" + (" (dashed: moves a player cannot tell apart)."
+                                                    if any(len(h.nodes) > 1 for h in game.infosets().values())
+                                                    else "."))
+
+
 def _map_axis(model: Model, thr_results) -> str:
     """The parameter to put against rho in the map: one the first closed-form threshold depends on."""
     for res in thr_results:
@@ -238,8 +330,8 @@ def build_report(out: str | os.PathLike, models: list[str] | None = None, *,
         for model in loaded:
             if progress is not None:
                 progress(model.name)
-            thr_results = _model_section(doc, model, tmp, map_points, sweep_points, notes)
-            brief.append(_brief_row(model, thr_results))
+            thr_results, rob = _model_section(doc, model, tmp, map_points, sweep_points, notes)
+            brief.append(_brief_row(model, thr_results, rob))
         doc.blocks[at:at] = _brief(brief, tmp).blocks
         if notes:
             doc.heading("Appendix: design notes", 2)
@@ -289,12 +381,15 @@ def _move_into_place(tmp: Path, out: Path) -> None:
         raise
 
 
-def _model_section(doc, model, tmp, map_points, sweep_points, notes: list) -> list:
+def _model_section(doc, model, tmp, map_points, sweep_points, notes: list) -> tuple:
     name = model.name
     doc.heading(f"{model.title} (`{name}`)", 2)
     paragraphs = [" ".join(p.split()) for p in (model.description or "").split("\n") if p.strip()]
+    if model.meta.get("question"):
+        doc.paragraph("Question: " + " ".join(str(model.meta["question"]).split()))
     if paragraphs:
         doc.paragraph(paragraphs[0])
+    _tree_picture(doc, model, tmp)
     if len(paragraphs) > 1:
         doc.paragraph(f"The model file's design notes (how the game is built, and why) are in the appendix: "
                       f"[{name}](#design-notes-{name}).")
@@ -314,25 +409,27 @@ def _model_section(doc, model, tmp, map_points, sweep_points, notes: list) -> li
     doc.heading("Equilibria by form and scenario", 3)
     rows = _equilibria_rows(model)
     pd.DataFrame(rows).to_csv(tmp / "tables" / f"{name}-equilibria.csv", index=False)
-    summary: dict = {}
-    for r in rows:
-        key = (r["form"], r["scenario"])
-        summary.setdefault(key, {"n": r["n_equilibria"], "complete": r["complete"], "outcomes": []})
-        if r["outcome"] not in summary[key]["outcomes"]:
-            summary[key]["outcomes"].append(r["outcome"])
-    pay_cols = [c for c in rows[0] if c.startswith("payoff:")] if rows else []
-    first = {(r["form"], r["scenario"]): r for r in rows if r["equilibrium"] == 0}
-    doc.table(["form", "scenario", "equilibria", "complete", "outcomes", "payoffs (equilibrium 0)"],
-              [[f, s, v["n"], "yes" if v["complete"] else "no", "; ".join(v["outcomes"]),
-                ", ".join(f"{c[7:]} {payoff_text(_frac(first[(f, s)][c]))}" for c in pay_cols)]
-               for (f, s), v in summary.items()])
+    doc.table(["form", "scenarios", "outcome", "equilibria", "payoffs (present values)"],
+              _equilibria_groups(model))
+    doc.paragraph(_completeness_text(model))
     table = f"tables/{name}-equilibria.csv"
     doc.paragraph(f"All equilibria with their strategies: [{table}]({table}).")
     if model.meta.get("tactical"):
         _tactical_section(doc, model, tmp)
-    # thresholds
-    if "rho" not in model.parameters:
-        return []
+    form, scenario = _main_form(model)
+    rob = robustness(model, form=form, scenario=scenario, samples=BRIEF_SAMPLES, seed=BRIEF_SEED)
+    labels = plots.axis_labels(model)
+    thr_results = _threshold_section(doc, model, tmp, map_points, sweep_points, labels) \
+        if "rho" in model.parameters else []
+    _sensitivity_section(doc, model, tmp, rob, sweep_points, labels)
+    _findings(doc, model)
+    return thr_results, rob
+
+
+def _threshold_section(doc, model, tmp, map_points, sweep_points, labels) -> list:
+    """The relapse-risk thresholds (table and closed forms), the outcome map over rho and the parameter the first
+    closed form depends on, and the payoffs against rho where rho moves them."""
+    name = model.name
     doc.heading("Relapse-risk thresholds", 3)
     thr_rows, thr_results, thr_cells = [], [], []
     large = {f: len(g.infosets()) for f, g in model.forms.items()
@@ -388,7 +485,6 @@ def _model_section(doc, model, tmp, map_points, sweep_points, notes: list) -> li
                     xs = _threshold_curve(model, scenario, y, t.expression, ys)
                     curves.append((formula_label(model, "rho", t.expression), xs, ys))
     at = model.values(scenario)
-    labels = plots.axis_labels(model)
     fig = plots.outcome_map(data, "rho", y, title=f"{name}: {form} form, {scenario or 'defaults'}", curves=curves,
                             labels=labels, baseline=(float(at["rho"]), float(at[y])))
     plots.save_figure(fig, tmp / "figures" / f"{name}-map-rho-{y}.png")
@@ -400,6 +496,14 @@ def _model_section(doc, model, tmp, map_points, sweep_points, notes: list) -> li
     df = sweep(model, {"rho": np.linspace(float(rho.low), float(rho.high), sweep_points)}, form=form,
                scenario=scenario, progress=False)
     write_table(df, tmp / "tables" / f"{name}-rho-sweep.csv")
+    pay = df[[c for c in df.columns if c.startswith("payoff:")]].to_numpy(dtype=float)
+    if np.all(np.nanmax(pay, axis=0) - np.nanmin(pay, axis=0) <= 1e-12):
+        seen = "; ".join(dict.fromkeys(str(o) for o in df["outcome"]))
+        doc.paragraph(f"No equilibrium payoff moves with rho over [{float(rho.low):g}, {float(rho.high):g}] "
+                      f"({form} form, {scenario or 'defaults'}): the outcome there is {seen}, whose value does not "
+                      "depend on rho, so no payoff plot against rho is drawn. The rho sweep's table: "
+                      f"[tables/{name}-rho-sweep.csv](tables/{name}-rho-sweep.csv).")
+        return thr_results
     marks = [t.value for r in thr_results if r.form == form and r.scenario == scenario for t in r.thresholds]
     fig = plots.payoffs_vs(df, "rho", thresholds=marks, title=f"{name}: equilibrium payoffs against rho",
                            labels=labels, baseline=float(at["rho"]))
@@ -407,6 +511,10 @@ def _model_section(doc, model, tmp, map_points, sweep_points, notes: list) -> li
     doc.image(f"figures/{name}-payoffs-rho.png",
               f"Equilibrium payoffs of {name} ({form} form, {scenario or 'defaults'}) against rho; dotted: the "
               "baseline" + ("; dashed: thresholds." if marks else "."))
+    return thr_results
+
+
+def _findings(doc, model) -> None:
     findings = model.meta.get("findings")
     if findings:
         doc.heading("Findings recorded in the model file", 3)
@@ -421,7 +529,135 @@ def _model_section(doc, model, tmp, map_points, sweep_points, notes: list) -> li
             doc.numbered([i[m.end():] for i, m in zip(items, numbered)])
         else:
             doc.bullets(items)
-    return thr_results
+
+
+# ------------------------------------------------------------------------------------- sensitivity
+#: A one-at-a-time point with more equilibria than this (ties at a parameter's end) is left out of the tornado:
+#: certifying thousands of subgame-perfect equilibria takes minutes (settlement has 4,096 at pi_air = 0).
+MAX_TORNADO_EQUILIBRIA = 256
+
+
+def _mean_payoffs(model, form, scenario, values) -> np.ndarray | None:
+    """Each player's payoff averaged over the equilibria at the point (None past MAX_TORNADO_EQUILIBRIA)."""
+    game = model.game(form, scenario, **values)
+    if isinstance(game, GameTree):
+        try:
+            subgame_perfect(game, exact=True, max_equilibria=MAX_TORNADO_EQUILIBRIA)
+        except ValueError:  # the solver's cap on equilibria (solve() turns the same error into a SolverError)
+            return None
+    res = solve(game)
+    return np.mean([[float(v) for v in eq.payoffs] for eq in res.equilibria], axis=0)
+
+
+def tornado_tables(model, form: str, scenario: str | None) -> tuple[dict[str, pd.DataFrame], list[str]]:
+    """One-at-a-time swings of every player's mean equilibrium payoff over each parameter of the box.
+
+    Each parameter of :func:`~gametheory_ukraine.analysis.robustness.box_parameters` in turn is set to its
+    ``low`` and its ``high`` with the others at the scenario's values; one exact solve per point serves every
+    player. A point with more than :data:`MAX_TORNADO_EQUILIBRIA` subgame-perfect equilibria is left out.
+
+    Returns
+    -------
+    tables : dict of str to pandas.DataFrame
+        Per player, the columns of :func:`gametheory_ukraine.analysis.sensitivity.tornado`, largest swing first.
+    left_out : list of str
+        ``"name = value"`` for each point left out.
+    """
+    varied, _ = box_parameters(model, form, scenario)
+    base = _mean_payoffs(model, form, scenario, {})
+    rows: dict[str, list] = {p: [] for p in model.players}
+    left_out = []
+    for name in varied:
+        par = model.parameters[name]
+        ends = []
+        for v in (par.low, par.high):
+            y = _mean_payoffs(model, form, scenario, {name: v})
+            if y is None:
+                left_out.append(f"{name} = {format_number(v, 4)}")
+            ends.append(y)
+        if any(y is None for y in ends):
+            continue
+        for i, player in enumerate(model.players):
+            lo, hi = ends[0][i], ends[1][i]
+            rows[player].append((name, float(par.low), float(par.high), lo, hi, base[i], abs(hi - lo)))
+    tables = {}
+    for player in model.players:
+        df = pd.DataFrame(rows[player], columns=list(TORNADO_COLUMNS))
+        df = df.sort_values("swing", ascending=False, kind="mergesort").reset_index(drop=True)
+        df.attrs.update(measure=f"payoff:{player}")
+        tables[player] = df
+    return tables, left_out
+
+
+def _plot_parameter(tables: dict[str, pd.DataFrame]) -> str | None:
+    """The parameter that moves the players' payoffs most (the largest swing of any player), leaving out delta,
+    which rescales every present value; None if nothing moves them."""
+    best: dict[str, float] = {}
+    for df in tables.values():
+        for name, swing in zip(df["param"], df["swing"]):
+            if name != "delta":
+                best[name] = max(best.get(name, 0.0), float(swing))
+    name = max(best, key=lambda k: best[k], default=None)
+    return name if name is not None and best[name] > 1e-12 else None
+
+
+def _sensitivity_section(doc, model, tmp, rob, sweep_points: int, labels) -> None:
+    """Tornado charts of every player's payoff, the outcome's Sobol' indices over the box, and the payoffs
+    against the parameter that moves them most."""
+    name = model.name
+    form, scenario = _main_form(model)
+    at = model.values(scenario)
+    doc.heading("Sensitivity", 3)
+    tables, left_out = tornado_tables(model, form, scenario)
+    shown = 8
+    fig = Figure(figsize=(7.0 * len(tables), 1.6 + 0.45 * shown), layout="constrained")
+    for ax, (player, df) in zip(fig.subplots(1, len(tables), squeeze=False)[0], tables.items()):
+        plot_tornado(df.head(shown), ax=ax, title=f"payoff of {player}")
+        ax.set_xlabel(f"{player}'s payoff (present value, mean over the equilibria)")
+    plots.save_figure(fig, tmp / "figures" / f"{name}-tornado.png")
+    still = sorted(set.intersection(*[set(df.loc[df["swing"] <= 1e-12, "param"]) for df in tables.values()]),
+                   key=list(model.parameters).index)
+    caption = (f"One parameter at a time at its low and at its high end, the others at {scenario or 'the defaults'}"
+               f" ({form} form): each player's equilibrium payoff; the {shown} largest swings per player")
+    if still:
+        caption += "; no effect on any payoff: " + ", ".join(still)
+    if left_out:
+        caption += (f"; left out (more than {MAX_TORNADO_EQUILIBRIA} equilibria there, ties): " + ", ".join(left_out))
+    doc.image(f"figures/{name}-tornado.png", caption + ".")
+    pd.concat([df.assign(player=p) for p, df in tables.items()]).to_csv(tmp / "tables" / f"{name}-tornado.csv",
+                                                                        index=False)
+    # Sobol' indices of the outcome
+    doc.paragraph(
+        f"Outcomes over the whole parameter box ({', '.join(rob.parameters)} uniform on their ranges, the others "
+        f"held; {rob.samples} seeded points, seed {rob.seed}): each outcome's share with its 95 % interval, and "
+        "the parameters that decide it, by Sobol' indices of the outcome's indicator (S1: alone; ST: with its "
+        f"interactions; a Saltelli design of base size {rob.sobol_n}, so rough: they can fall below 0 or above 1).")
+    out_rows = []
+    for o in rob.outcomes:
+        drivers = [d for d in rob.drivers if d.outcome == o.outcome][:3]
+        out_rows.append([o.outcome + (" (the baseline)" if o.outcome == rob.baseline else ""),
+                         f"{o.share:.1%} ({o.ci_low:.1%} to {o.ci_high:.1%})",
+                         "; ".join(f"{d.parameter} (S1 {d.S1:.2f}, ST {d.ST:.2f})" for d in drivers)])
+    doc.table(["outcome", "share of the box", "decided most by"], out_rows)
+    pd.DataFrame(rob.to_dict()["drivers"]).to_csv(tmp / "tables" / f"{name}-sobol.csv", index=False)
+    doc.paragraph(f"Every parameter's indices: [tables/{name}-sobol.csv](tables/{name}-sobol.csv); the tornado's "
+                  f"numbers: [tables/{name}-tornado.csv](tables/{name}-tornado.csv).")
+    # payoffs against the parameter that moves them most
+    y = _plot_parameter(tables)
+    if y is None or y == "rho":
+        return
+    par = model.parameters[y]
+    lo, hi = float(par.low), float(par.high)
+    grid = lo + (np.arange(sweep_points) + 0.5) * (hi - lo) / sweep_points  # cell midpoints: no tie at an end
+    df = sweep(model, {y: grid}, form=form, scenario=scenario, progress=False)
+    write_table(df, tmp / "tables" / f"{name}-{y}-sweep.csv")
+    fig = plots.payoffs_vs(df, y, title=f"{name}: equilibrium payoffs against {y}", labels=labels,
+                           baseline=float(at[y]))
+    plots.save_figure(fig, tmp / "figures" / f"{name}-payoffs-{y}.png")
+    doc.image(f"figures/{name}-payoffs-{y}.png",
+              f"Equilibrium payoffs of {name} ({form} form, {scenario or 'defaults'}) against {y}, the parameter "
+              "that moves them most in the tornado (leaving out delta, which rescales every present value); the "
+              "others at their values there; dotted: the baseline.")
 
 
 # ------------------------------------------------------------------------------------------- the brief
@@ -443,7 +679,7 @@ def _outcome_words(eq) -> str:
     return "; ".join(f"{label} ({float(p):.1%})" for label, p in dist)
 
 
-def _brief_row(model, thr_results) -> dict:
+def _brief_row(model, thr_results, rob) -> dict:
     """What the brief says about *model*: its question, the baseline's outcome, the relapse threshold nearest the
     baseline's rho, and how much of the parameter box shares the baseline's outcome (and what decides it)."""
     form, scenario = _main_form(model)
@@ -467,7 +703,6 @@ def _brief_row(model, thr_results) -> dict:
         threshold = f"rho* = {t.value:.4g} (the baseline's rho = {rho:g}; {t.method})"
         if t.direction:
             threshold += f": {t.direction}"
-    rob = robustness(model, form=form, scenario=scenario, samples=BRIEF_SAMPLES, seed=BRIEF_SEED)
     share = next((o for o in rob.outcomes if o.outcome == rob.baseline), None)
     drivers = [d for d in rob.drivers if d.outcome == rob.baseline][:2]
     robust = ("0 %" if share is None else
@@ -524,10 +759,6 @@ def _tactical_section(doc, model, tmp) -> None:
                   "payoff in; reference: its pre-war value. \"Strategically, there can be no winners\" "
                   + ("holds here: every player ends below its pre-war value." if res.holds else
                      "fails here: " + ", ".join(winners) + " ends above its pre-war value."))
-
-
-def _frac(text):
-    return Fraction(text)
 
 
 def _outcomes_at(model, form, scenario) -> list[str]:
