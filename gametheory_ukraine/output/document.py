@@ -11,6 +11,7 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import sympy
@@ -37,18 +38,49 @@ class Math:
         return f'<math display="inline">{self.mathml}</math>'
 
 
-def math_of(expr, order: str | None = None) -> Math:
+def math_of(expr, order: str | None = None, symbols: Mapping[str, str] | None = None) -> Math:
     """A sympy expression as :class:`Math`: sympy's LaTeX and its presentation MathML (symbols such as ``c_R``
     with their subscripts, ``delta`` as the Greek letter); ``order="none"`` keeps an unevaluated expression's terms
-    in the order written.
+    in the order written; *symbols* maps a symbol's name to the LaTeX it is written with (a model's declared
+    symbols: ``{"dp_belt": "\\Delta p_B"}``), in both the LaTeX and the MathML.
 
     Examples
     --------
     >>> import sympy
     >>> math_of(sympy.Symbol("c_R") / 2).latex
     '\\\\frac{c_{R}}{2}'
+    >>> m = math_of(sympy.Symbol("dp_belt") + 1, symbols={"dp_belt": "\\\\Delta p_B"})
+    >>> m.latex
+    '{\\\\Delta p_B} + 1'
+    >>> m.mathml
+    '<mrow><mrow><mi>&#916;</mi><msub><mi>p</mi><mi>B</mi></msub></mrow><mo>+</mo><mn>1</mn></mrow>'
     """
-    return Math(sympy.latex(expr, order=order), mathml(expr, printer="presentation", order=order))
+    names = {}
+    for s in sorted(getattr(expr, "free_symbols", ()), key=lambda s: s.name):
+        if symbols and symbols.get(s.name):
+            try:
+                names[s] = (sympy.Symbol(f"gtusym{_letters(len(names))}"), symbols[s.name],
+                            symbol_math(symbols[s.name], s.name).mathml)
+            except ValueError:
+                continue
+    if not names:
+        return Math(sympy.latex(expr, order=order), mathml(expr, printer="presentation", order=order))
+    placed = expr.xreplace({s: ph for s, (ph, _, _) in names.items()})
+    latex, ml = sympy.latex(placed, order=order), mathml(placed, printer="presentation", order=order)
+    for ph, tex, sym_ml in names.values():
+        latex = re.sub(rf"\b{ph.name}\b", lambda _m, t=tex: "{" + t + "}", latex)
+        ml = ml.replace(f"<mi>{ph.name}</mi>", sym_ml)
+    return Math(latex, ml)
+
+
+def _letters(k: int) -> str:
+    """a, b, ..., z, ba, bb, ...: a placeholder suffix sympy prints as it is (no digits, no underscores)."""
+    out = ""
+    while True:
+        out = "abcdefghijklmnopqrstuvwxyz"[k % 26] + out
+        k //= 26
+        if k == 0:
+            return out
 
 
 def _greek(name: str) -> str | None:
@@ -259,7 +291,7 @@ class Document:
                  "code{font-size:90%;background:#f3f3f3;padding:0 .2em}"
                  "ul.toc{list-style:none;padding-left:0}li.toc3{padding-left:1.5em;font-size:95%}"
                  "pre{background:#f6f6f6;padding:.5em;overflow-x:auto}"
-                 "div.wide{overflow-x:auto;max-width:100%}td{overflow-wrap:anywhere}")
+                 "div.wide{overflow-x:auto;max-width:100%}td{overflow-wrap:break-word}")
         return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
                 f"<title>{e(self.title)}</title><style>{style}</style></head><body>\n"
                 + "\n".join(body) + "\n</body></html>\n")

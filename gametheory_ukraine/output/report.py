@@ -432,6 +432,7 @@ def _threshold_section(doc, model, tmp, map_points, sweep_points, labels) -> lis
     name = model.name
     doc.heading("Relapse-risk thresholds", 3)
     thr_rows, thr_results, thr_cells = [], [], []
+    symbols = {n: p.symbol for n, p in model.parameters.items() if p.symbol}
     large = {f: len(g.infosets()) for f, g in model.forms.items()
              if isinstance(g, GameTree) and len(g.infosets()) > MAX_REPORT_THRESHOLD_INFOSETS}
     if large:
@@ -455,7 +456,8 @@ def _threshold_section(doc, model, tmp, map_points, sweep_points, labels) -> lis
                                  "" if t.expression is None else str(t.expression), t.method, t.change,
                                  conditions])
                 thr_cells.append([*thr_rows[-1][:3], "" if t.exact is None else payoff_text(t.exact),
-                                  "" if t.expression is None else math_of(t.expression), *thr_rows[-1][5:]])
+                                  "" if t.expression is None else math_of(t.expression, symbols=symbols),
+                                  *thr_rows[-1][5:]])
             if not res.thresholds:
                 lo, hi = res.over
                 thr_rows.append([form, scenario or "(defaults)", "none", "", "", "",
