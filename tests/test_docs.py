@@ -137,6 +137,12 @@ def test_docs_build_without_warnings(tmp_path):
         page = (out / "tutorials" / f"{name}.html").read_text(encoding="utf-8")
         assert page.count("<img") >= 2, f"{name}: no figures in the built page"
     assert "1/27" in (out / "tutorials" / "01-quickstart.html").read_text(encoding="utf-8")
+    # the look: the sidebar's title style and wrapping code blocks are loaded; one toctree without a caption, so
+    # the navigation does not read "Tutorials / Tutorials"
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert "_static/custom.css" in index and "caption-text" not in index
+    css = (out / "_static" / "custom.css").read_text(encoding="utf-8")
+    assert "h1.logo" in css and "pre-wrap" in css
     # the reference covers the API; the how-to guides and explanation pages are there
     api = "".join(p.read_text(encoding="utf-8") for p in (out / "reference" / "api").glob("*.html"))
     for name in ("gametheory_ukraine.analysis.relapse.settlement_value", "gametheory_ukraine.modelling.model.Model",
