@@ -49,3 +49,17 @@ def test_every_entry_is_cited():
 def test_the_scan_finds_the_citations_it_should():
     cited = _citations()
     assert {("Fearon", "1995"), ("Stanovaya", "2025"), ("Zagare", "2000"), ("Collier", "2008")} <= set(cited)
+
+
+def test_the_package_reads_every_entry_of_the_bibliography():
+    """gametheory_ukraine.io.bibtex reads each entry with its authors, year and title, as this file's own regular
+    expressions do, and writes each as one line starting with the first author and the year."""
+    from gametheory_ukraine.io.bibtex import read_bibtex
+
+    refs = read_bibtex((MODELS / "references.bib").read_text(encoding="utf-8"))
+    expected = _entries()
+    assert len(refs) == len(expected)
+    for ref, pairs in zip(refs, expected):
+        assert {(s, ref.year) for s in ref.surnames} == pairs
+        assert ref.fields["title"] and "{" not in ref.text() and "\\" not in ref.text()
+        assert ref.text().startswith(ref.fields["author"].split(" and ")[0]) and f" ({ref.year}). " in ref.text()

@@ -6,6 +6,7 @@ import os
 
 import pandas as pd
 import pytest
+from conftest import ROOT
 
 import gametheory_ukraine as gtu
 from gametheory_ukraine.cli import main
@@ -337,3 +338,20 @@ def test_tornado_tables_agree_with_the_single_measure_tornado_and_leave_out_ties
     monkeypatch.setattr(report, "MAX_TORNADO_EQUILIBRIA", 1)
     tables, left_out = report.tornado_tables(model, "sequential", None)
     assert "d = 0" in left_out and "d" not in tables["Entrant"]["param"].tolist()
+
+
+def test_the_report_ends_with_the_references_it_cites(territory_report):
+    """Every "Author (Year)" the report cites that the bibliography has is listed under References, and nothing
+    it does not cite; territory cites Fearon (1995) and Stanovaya (2025)."""
+    from gametheory_ukraine.io.bibtex import CITATION, read_bibtex
+
+    md = (territory_report / "index.md").read_text()
+    body, refs = md.split("\n## References\n", 1)
+    refs = refs.split("\n## ", 1)[0]
+    bib = read_bibtex((ROOT / "models" / "references.bib").read_text(encoding="utf-8"))
+    pairs = {(m.group(1), m.group(2)) for m in CITATION.finditer(body)}
+    expected = {r.text() for r in bib if any((s, r.year) in pairs for s in r.surnames)}
+    listed = {line[2:] for line in refs.splitlines() if line.startswith("- ")}
+    assert listed == expected
+    assert any(t.startswith("Fearon, James D. (1995). Rationalist Explanations for War.") for t in listed)
+    assert any(t.startswith("Stanovaya, Tatiana (2025).") for t in listed)

@@ -37,6 +37,8 @@ from ..core.errors import OutputError, excerpt
 from ..core.files import atomic_path, check_parent, disk_error
 from ..core.numbers import format_exact
 from ..games.tree import GameTree, Terminal
+from ..io.bibtex import cited, read_bibtex
+from ..modelling.bundled import bundled_models_dir
 from ..modelling.model import Model
 from ..modelling.registry import list_models, load_model
 from ..solvers.results import format_number
@@ -333,6 +335,13 @@ def build_report(out: str | os.PathLike, models: list[str] | None = None, *,
             thr_results, rob = _model_section(doc, model, tmp, map_points, sweep_points, notes)
             brief.append(_brief_row(model, thr_results, rob))
         doc.blocks[at:at] = _brief(brief, tmp).blocks
+        refs = cited(read_bibtex((bundled_models_dir() / "references.bib").read_text(encoding="utf-8")),
+                     doc.markdown())
+        if refs:
+            doc.heading("References", 2)
+            doc.paragraph("The works this report cites (the package's bibliography, references.bib beside the "
+                          "bundled model files).")
+            doc.bullets([r.text() for r in refs])
         if notes:
             doc.heading("Appendix: design notes", 2)
             for name, title, paragraphs in notes:
@@ -591,13 +600,13 @@ def tornado_tables(model, form: str, scenario: str | None) -> tuple[dict[str, pd
     return tables, left_out
 
 
-def _plot_parameter(tables: dict[str, pd.DataFrame]) -> str | None:
-    """The parameter that moves the players' payoffs most (the largest swing of any player), leaving out delta,
-    which rescales every present value; None if nothing moves them."""
+def _plot_parameter(tables: dict[str, pd.DataFrame], skip=frozenset()) -> str | None:
+    """The parameter that moves the players' payoffs most (the largest swing of any player), leaving out *skip*;
+    None if nothing else moves them."""
     best: dict[str, float] = {}
     for df in tables.values():
         for name, swing in zip(df["param"], df["swing"]):
-            if name != "delta":
+            if name not in skip:
                 best[name] = max(best.get(name, 0.0), float(swing))
     name = max(best, key=lambda k: best[k], default=None)
     return name if name is not None and best[name] > 1e-12 else None
@@ -645,7 +654,13 @@ def _sensitivity_section(doc, model, tmp, rob, sweep_points: int, labels) -> Non
     doc.paragraph(f"Every parameter's indices: [tables/{name}-sobol.csv](tables/{name}-sobol.csv); the tornado's "
                   f"numbers: [tables/{name}-tornado.csv](tables/{name}-tornado.csv).")
     # payoffs against the parameter that moves them most
-    y = _plot_parameter(tables)
+    y = _plot_parameter(tables, skip=_SHARED)
+    why = "the model's own parameter that moves them most in the tornado (the shared delta, rho, p, c_R and c_U " \
+          "move every model's value of war)"
+    if y is None:
+        y = _plot_parameter(tables, skip={"delta", "rho"})
+        why = "the parameter that moves them most in the tornado (leaving out delta, which rescales every present " \
+              "value)"
     if y is None or y == "rho":
         return
     par = model.parameters[y]
@@ -657,8 +672,7 @@ def _sensitivity_section(doc, model, tmp, rob, sweep_points: int, labels) -> Non
                            baseline=float(at[y]))
     plots.save_figure(fig, tmp / "figures" / f"{name}-payoffs-{y}.png")
     doc.image(f"figures/{name}-payoffs-{y}.png",
-              f"Equilibrium payoffs of {name} ({form} form, {scenario or 'defaults'}) against {y}, the parameter "
-              "that moves them most in the tornado (leaving out delta, which rescales every present value); the "
+              f"Equilibrium payoffs of {name} ({form} form, {scenario or 'defaults'}) against {y}, {why}; the "
               "others at their values there; dotted: the baseline.")
 
 
