@@ -211,6 +211,22 @@ def test_the_settlement_section_has_its_tactical_table_and_says_why_no_threshold
     assert {"survival.png", "settlement-map-rho-p.png", "settlement-payoffs-rho.png",
             "settlement-tornado.png"} <= figures
     assert "settlement-tree.png" not in figures and "--to efg" in md   # 288 outcomes: too many to draw legibly
+    # no threshold table with headers alone; dozens of outcomes over the box: the most common shown, the rest summed
+    assert "| form | scenario | rho* |" not in md
+    from gametheory_ukraine.output.report import MAX_OUTCOME_ROWS, MIN_DRIVER_SHARE
+
+    shares = pd.read_csv(out / "tables" / "settlement-outcomes.csv")
+    assert len(shares) > MAX_OUTCOME_ROWS and shares["share"].sum() == pytest.approx(1)
+    table = md.split("| outcome | share of the box | decided most by |", 1)[1].split("\n\n", 1)[0]
+    rows = [[c.strip() for c in line.strip("|").split("|")] for line in table.splitlines()[2:]]
+    assert len(rows) in (MAX_OUTCOME_ROWS + 1, MAX_OUTCOME_ROWS + 2) and rows[-1][0].endswith(" other outcomes")
+    assert int(rows[-1][0].split()[0]) == len(shares) - (len(rows) - 1)
+    assert sum(r[0].endswith("(the baseline)") for r in rows) == 1
+    for outcome, share, drivers in rows[:-1]:
+        assert float(share.split("%")[0]) / 100 == pytest.approx(
+            shares.loc[shares["outcome"] == outcome.removesuffix(" (the baseline)"), "share"].item(), abs=5e-4)
+        rare = float(share.split("%")[0]) / 100 < MIN_DRIVER_SHARE
+        assert (drivers == "too rare in the sample for its indices") == rare
 
 
 def test_document_renders_code_links_math_tables_and_figures():

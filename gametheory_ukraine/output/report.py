@@ -253,7 +253,8 @@ def _tree_picture(doc, model: Model, tmp: Path) -> None:
     path = f"figures/{model.name}-tree.png"
     save_tree(game, tmp / path, equilibrium=res[0], title="")
     which = "its equilibrium" if len(res) == 1 else f"equilibrium 1 of {len(res)}"
-    doc.image(path, f"The {form} form of {model.name} at {scenario or 'the defaults'}: thick, the path of "
+    big = " (select the picture for its full size)" if leaves > 40 else ""
+    doc.image(path, f"The {form} form of {model.name} at {scenario or 'the defaults'}{big}: thick, the path of "
                     f"{which}; black, its choices off the path; payoffs at the leaves in the order "
                     f"{', '.join(res.players)}" + (" (dashed: moves a player cannot tell apart)."
                                                     if any(len(h.nodes) > 1 for h in game.infosets().values())
@@ -474,11 +475,13 @@ def _threshold_section(doc, model, tmp, map_points, sweep_points, labels) -> lis
                                                                                                   scenario)), ""])
                 thr_cells.append(thr_rows[-1])
     headers = ["form", "scenario", "rho*", "exact", "closed form", "method", "what changes", "conditions"]
-    doc.table(headers, thr_cells)
-    doc.paragraph("Conditions: where each closed form's direction holds, i.e. the signs of what solving its "
-                  "indifference condition for rho divides by, and what must not vanish (those true on the whole "
-                  "declared parameter box are left out). A condition that fails at the scenario's values is "
-                  "marked \"fails here\", and the direction that holds there is given instead.")
+    if thr_cells:
+        doc.table(headers, thr_cells)
+    if any(row[4] for row in thr_rows):
+        doc.paragraph("Conditions: where each closed form's direction holds, i.e. the signs of what solving its "
+                      "indifference condition for rho divides by, and what must not vanish (those true on the whole "
+                      "declared parameter box are left out). A condition that fails at the scenario's values is "
+                      "marked \"fails here\", and the direction that holds there is given instead.")
     pd.DataFrame(thr_rows, columns=headers).to_csv(tmp / "tables" / f"{name}-thresholds.csv", index=False)
     # maps and curves (sequential form, baseline)
     form = "sequential" if "sequential" in model.forms else next(iter(model.forms))
@@ -494,7 +497,10 @@ def _threshold_section(doc, model, tmp, map_points, sweep_points, labels) -> lis
             for t in r.thresholds:
                 if t.expression is not None and "rho" not in {s.name for s in t.expression.free_symbols}:
                     xs = _threshold_curve(model, scenario, y, t.expression, ys)
-                    curves.append((formula_label(model, "rho", t.expression), xs, ys))
+                    rho_par = model.parameters["rho"]
+                    inside = np.isfinite(xs) & (xs >= float(rho_par.low)) & (xs <= float(rho_par.high))
+                    if inside.any():     # a curve wholly off the map is not drawn, nor named in the caption
+                        curves.append((formula_label(model, "rho", t.expression), xs, ys))
     at = model.values(scenario)
     fig = plots.outcome_map(data, "rho", y, title=f"{name}: {form} form, {scenario or 'defaults'}", curves=curves,
                             labels=labels, baseline=(float(at["rho"]), float(at[y])))
@@ -546,6 +552,10 @@ def _findings(doc, model) -> None:
 #: A one-at-a-time point with more equilibria than this (ties at a parameter's end) is left out of the tornado:
 #: certifying thousands of subgame-perfect equilibria takes minutes (settlement has 4,096 at pi_air = 0).
 MAX_TORNADO_EQUILIBRIA = 256
+#: The outcome table of a model's sensitivity section: the most common outcomes (and the baseline's), the rest in
+#: one row; Sobol' indices only for outcomes with at least this share of the sample.
+MAX_OUTCOME_ROWS = 8
+MIN_DRIVER_SHARE = 0.05
 
 
 def _mean_payoffs(model, form, scenario, values) -> np.ndarray | None:
@@ -644,15 +654,23 @@ def _sensitivity_section(doc, model, tmp, rob, sweep_points: int, labels) -> Non
         "the parameters that decide it, by Sobol' indices of the outcome's indicator (S1: alone; ST: with its "
         f"interactions; a Saltelli design of base size {rob.sobol_n}, so rough: they can fall below 0 or above 1).")
     out_rows = []
-    for o in rob.outcomes:
+    shown_outcomes = [o for k, o in enumerate(rob.outcomes) if k < MAX_OUTCOME_ROWS or o.outcome == rob.baseline]
+    for o in shown_outcomes:
         drivers = [d for d in rob.drivers if d.outcome == o.outcome][:3]
         out_rows.append([o.outcome + (" (the baseline)" if o.outcome == rob.baseline else ""),
                          f"{o.share:.1%} ({o.ci_low:.1%} to {o.ci_high:.1%})",
-                         "; ".join(f"{d.parameter} (S1 {d.S1:.2f}, ST {d.ST:.2f})" for d in drivers)])
+                         "; ".join(f"{d.parameter} (S1 {d.S1:.2f}, ST {d.ST:.2f})" for d in drivers)
+                         if o.share >= MIN_DRIVER_SHARE else "too rare in the sample for its indices"])
+    rest = [o for o in rob.outcomes if o not in shown_outcomes]
+    if rest:
+        out_rows.append([f"{len(rest)} other outcomes", f"{sum(o.share for o in rest):.1%} together", ""])
     doc.table(["outcome", "share of the box", "decided most by"], out_rows)
+    pd.DataFrame(rob.to_dict()["outcomes"]).to_csv(tmp / "tables" / f"{name}-outcomes.csv", index=False)
     pd.DataFrame(rob.to_dict()["drivers"]).to_csv(tmp / "tables" / f"{name}-sobol.csv", index=False)
-    doc.paragraph(f"Every parameter's indices: [tables/{name}-sobol.csv](tables/{name}-sobol.csv); the tornado's "
-                  f"numbers: [tables/{name}-tornado.csv](tables/{name}-tornado.csv).")
+    doc.paragraph(f"Every outcome's share: [tables/{name}-outcomes.csv](tables/{name}-outcomes.csv); every "
+                  f"parameter's indices: [tables/{name}-sobol.csv](tables/{name}-sobol.csv); the tornado's "
+                  f"numbers: [tables/{name}-tornado.csv](tables/{name}-tornado.csv). Indices are given only for "
+                  f"outcomes with at least {MIN_DRIVER_SHARE:.0%} of the sample: for a rarer one they are noise.")
     # payoffs against the parameter that moves them most
     y = _plot_parameter(tables, skip=_SHARED)
     why = "the model's own parameter that moves them most in the tornado (the shared delta, rho, p, c_R and c_U " \
