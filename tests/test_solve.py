@@ -141,6 +141,47 @@ def test_repr_is_short_and_str_reads_with_action_names():
     assert mixed.actions == (("r1", "r2"), ("c1", "c2"))       # default names that do not read as numbers
 
 
+def test_one_equilibrium_prints_with_names_and_stays_equal_to_an_unnamed_one():
+    """By hand, chain-store's SPE at the defaults (o_E = 1 < d = 2; the incumbent gets 2 > c_I = 0 by
+    acquiescing): the entrant enters, the incumbent acquiesces, 2 each. The equilibrium taken from its set prints
+    with the players' and actions' names; one made alone numbers them; the names do not change equality."""
+    from gametheory_ukraine.solvers.results import Equilibrium
+
+    eq = gtu.load_model("chain-store").solve("sequential")[0]
+    assert repr(eq) == "<Equilibrium: entry accommodated; payoffs Entrant 2, Incumbent 2>"
+    assert str(eq).splitlines() == ["Entrant: entry: enter", "Incumbent: response: acquiesce",
+                                    "payoffs: Entrant 2, Incumbent 2", "outcome: entry accommodated"]
+    alone = Equilibrium(strategies=((F(1, 3), F(2, 3)), (F(1), F(0))), payoffs=(F(1, 27), 2), regret=0)
+    assert str(alone).splitlines() == ["player 1: action 1 1/3, action 2 2/3", "player 2: action 1",
+                                       "payoffs: player 1 1/27 (~0.03704), player 2 2"]
+    named = gtu.solve(gtu.NormalFormGame.from_arrays([[1, 0], [0, 1]], [[0, 1], [1, 0]]))[0]
+    bare = Equilibrium(named.strategies, named.payoffs, named.regret, named.outcome, named.outcome_distribution,
+                       named.component)
+    assert bare == named and not bare.players and named.players == ("Player 1", "Player 2")
+
+
+def test_games_and_models_print_as_tables_and_outlines():
+    """A bimatrix prints as its table (a prisoner's dilemma by hand), a 3-player game one profile a line, a game
+    too large to print as its repr with the count; a tree as an outline with chance probabilities; a model with
+    one line per parameter and scenario."""
+    pd_game = gtu.NormalFormGame.from_arrays([[3, 0], [5, 1]], [[3, 5], [0, 1]], actions=[["C", "D"], ["C", "D"]])
+    head = "Player 1 \\ Player 2"
+    assert str(pd_game).splitlines()[1:] == [f"{head} | C    | D", f"{'C'.ljust(len(head))} | 3, 3 | 0, 5",
+                                             f"{'D'.ljust(len(head))} | 5, 0 | 1, 1"]
+    three = gtu.NormalFormGame.from_arrays(*(np.arange(8).reshape(2, 2, 2) * k for k in (1, 2, 3)))
+    lines = str(three).splitlines()
+    assert len(lines) == 9 and lines[-1] == "r2 / c2 / p3_2: 7, 14, 21"
+    big = gtu.NormalFormGame.from_arrays(np.zeros((21, 20), dtype=int), np.zeros((21, 20), dtype=int))
+    assert str(big) == repr(big) + " (420 cells: too many to print)"
+    tree = str(gtu.load_model("micro-deals").game("sequential", "baseline-2025"))
+    assert "\n  the front holds (4/5): Russia (" in tree
+    text = str(gtu.load_model("territory")).splitlines()
+    model = gtu.load_model("territory")
+    assert text[0] == f"territory: {model.title}" and "  rho = 0.129 in [0.01, 0.5] (per year)" in text
+    assert sum(line.startswith("  ") for line in text) == len(model.parameters) + len(model.scenarios)
+    assert "  istanbul-2: p = 0.7, x_D = 0.8" in text
+
+
 def test_long_fractions_get_a_decimal_and_to_frame_has_the_sweep_columns():
     from gametheory_ukraine.analysis.sweep import sweep
     from gametheory_ukraine.solvers.results import number_text

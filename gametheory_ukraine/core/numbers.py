@@ -169,3 +169,21 @@ def format_value(value: Any) -> str:
     '1/265613988875874769338781322…092490901302182994384699044001'
     """
     return excerpt(format_exact(value))
+
+
+def short_text(value: Any) -> str:
+    """A payoff as a glance shows it: short fractions and integers exact, a long fraction or a float as ``~`` and
+    four significant digits, anything else (a symbolic expression) as its text.
+
+    Examples
+    --------
+    >>> short_text(Fraction(5, 2)), short_text(Fraction(61, 27)), short_text(0.125), short_text(3)
+    ('5/2', '~2.259', '0.125', '3')
+    """
+    if isinstance(value, Fraction):
+        return str(value) if value.denominator <= 12 else f"~{float(value):.4g}"
+    if isinstance(value, (int, np.integer)):
+        return str(value)
+    if isinstance(value, (float, np.floating)):
+        return f"{float(value):.4g}"
+    return str(value)

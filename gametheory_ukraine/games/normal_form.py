@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 
 from ..core.errors import ParameterError
-from ..core.numbers import as_exact_array, is_exact_number
+from ..core.numbers import as_exact_array, is_exact_number, short_text
 from .values import free_parameters, numeric_value, resolve_exactness, substitutions
 
 __all__ = ["NormalFormGame"]
@@ -204,6 +204,36 @@ class NormalFormGame:
         dims = "x".join(str(n) for n in self.shape)
         name = f" {self.title!r}" if self.title else ""
         return f"<NormalFormGame{name} {dims} {self.kind} players={list(self.players)}>"
+
+    def __str__(self) -> str:
+        """The game as a table: for two players, one row per row action and one column per column action, each
+        cell ``row payoff, column payoff``; for more, one line per profile. Long fractions and floats are shown to
+        four digits (the exact values stay in :attr:`payoffs`); a game of more than 400 cells prints its repr.
+
+        Examples
+        --------
+        >>> print(NormalFormGame.from_arrays([[3, 0], [5, 1]], [[3, 5], [0, 1]], actions=[["C", "D"], ["C", "D"]]))
+        <NormalFormGame 2x2 exact players=['Player 1', 'Player 2']>
+        Player 1 \\ Player 2 | C    | D
+        C                    | 3, 3 | 0, 5
+        D                    | 5, 0 | 1, 1
+        """
+        cells = int(np.prod(self.shape))
+        if cells > 400:
+            return repr(self) + f" ({cells} cells: too many to print)"
+        lines = [repr(self)]
+        if self.n_players == 2:
+            head = [f"{self.players[0]} \\ {self.players[1]}", *self.actions[1]]
+            rows = [[a, *(", ".join(short_text(p[i, j]) for p in self.payoffs) for j in range(self.shape[1]))]
+                    for i, a in enumerate(self.actions[0])]
+            widths = [max(len(r[k]) for r in [head, *rows]) for k in range(len(head))]
+            for r in [head, *rows]:
+                lines.append(" | ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip())
+            return "\n".join(lines)
+        for profile in itertools.product(*(range(n) for n in self.shape)):
+            names = " / ".join(self.actions[i][k] for i, k in enumerate(profile))
+            lines.append(f"{names}: " + ", ".join(short_text(p[profile]) for p in self.payoffs))
+        return "\n".join(lines)
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, NormalFormGame):

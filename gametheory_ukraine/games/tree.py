@@ -9,6 +9,7 @@ from typing import Any
 from sympy import Basic
 
 from ..core.errors import ParameterError, excerpt
+from ..core.numbers import short_text
 from .values import free_parameters, numeric_value, resolve_exactness, substitutions
 
 __all__ = ["Terminal", "Decision", "Chance", "Node", "GameTree", "InfoSet"]
@@ -297,6 +298,46 @@ class GameTree:
         n_nodes = sum(1 for _ in self.nodes())
         name = f" {self.title!r}" if self.title else ""
         return f"<GameTree{name} {n_nodes} nodes {self.kind} players={list(self.players)}>"
+
+    def __str__(self) -> str:
+        """The tree as an indented outline: each move's mover (or chance) and information set, each action, and at
+        the leaves the payoffs (long fractions and floats to four digits) and the outcome; a tree of more than 300
+        nodes prints its repr.
+
+        Examples
+        --------
+        >>> import gametheory_ukraine as gtu
+        >>> print(str(gtu.load_model("chain-store").game("sequential")).split("\\n", 1)[1])  # after the repr line
+        Entrant (entry)
+          stay out: 1, 5  entry deterred
+          enter: Incumbent (response)
+            fight: 0, 0  entry fought
+            acquiesce: 2, 2  entry accommodated
+        """
+        n_nodes = sum(1 for _ in self.nodes())
+        if n_nodes > 300:
+            return repr(self) + f" ({n_nodes} nodes: too many to print)"
+        lines = [repr(self)]
+
+        def node_text(node: Node) -> str:
+            if isinstance(node, Terminal):
+                return ", ".join(short_text(v) for v in node.payoffs) + (f"  {node.outcome}" if node.outcome else "")
+            if isinstance(node, Chance):
+                return "chance"
+            return f"{self.players[node.player]} ({node.infoset})"
+
+        def walk(node: Node, depth: int) -> None:
+            if isinstance(node, Terminal):
+                return
+            probs = node.probabilities if isinstance(node, Chance) else (None,) * len(node.actions)
+            for action, prob, child in zip(node.actions, probs, node.children):
+                label = action if prob is None else f"{action} ({short_text(prob)})"
+                lines.append("  " * depth + f"{label}: {node_text(child)}")
+                walk(child, depth + 1)
+
+        lines.append(node_text(self.root))
+        walk(self.root, 1)
+        return "\n".join(lines)
 
     # ------------------------------------------------------------- display
     def _repr_html_(self) -> str:

@@ -141,6 +141,50 @@ class Model:
         return (f"<Model {self.name!r}: {len(self.players)} players, {len(self.parameters)} parameters, "
                 f"forms {list(self.forms)}, scenarios {list(self.scenarios)}>")
 
+    def __str__(self) -> str:
+        """The model at a glance: its name and title, its question, players, forms with their sizes, every
+        parameter as ``name = default [low, high] unit``, and the scenarios with the values they set.
+
+        Examples
+        --------
+        >>> import gametheory_ukraine as gtu
+        >>> print(gtu.load_model("chain-store"))  # doctest: +ELLIPSIS
+        chain-store: Selten's chain store (one round): is the threat to fight credible?
+        question: Is a threat to fight an entrant credible once the entrant is in (...)?
+        players: Entrant, Incumbent
+        forms: normal (2 x 2), sequential (5 nodes)
+        parameters:
+          o_E = 1 in [0, 10]
+          d = 2 in [0, 10]
+          m = 5 in [0, 20]
+          c_E = 0 in [0, 10]
+          c_I = 0 in [0, 10]
+        scenarios:
+          selten-1978: o_E = 1, d = 2, m = 5, c_E = 0, c_I = 0
+          costly-war: c_E = 1, c_I = 1
+        """
+        lines = [f"{self.name}: {self.title}" if self.title else self.name]
+        if self.meta.get("question"):
+            lines.append("question: " + " ".join(str(self.meta["question"]).split()))
+        lines.append("players: " + ", ".join(self.players))
+        forms = []
+        for name, game in self.forms.items():
+            size = (" x ".join(str(n) for n in game.shape) if hasattr(game, "shape")
+                    else f"{sum(1 for _ in game.nodes())} nodes")
+            forms.append(f"{name} ({size})")
+        lines.append("forms: " + ", ".join(forms))
+        lines.append("parameters:")
+        for name, p in self.parameters.items():
+            text = f"  {name} = {format_value(p.default)}"
+            if p.low != p.high:
+                text += f" in [{format_value(p.low)}, {format_value(p.high)}]"
+            lines.append(text + (f" ({p.unit})" if p.unit else ""))
+        if self.scenarios:
+            lines.append("scenarios:")
+            lines += [f"  {n}: " + (", ".join(f"{k} = {format_value(v)}" for k, v in sc.values.items())
+                                    or "the defaults") for n, sc in self.scenarios.items()]
+        return "\n".join(lines)
+
     # --------------------------------------------------------- parameters
     def form_name(self, form: str | None) -> str:
         """The name of *form*, checked against the model's forms; ``None`` means the first (the file's order)."""

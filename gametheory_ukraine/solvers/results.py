@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from typing import Any
 
@@ -70,6 +70,10 @@ def _choice_text(plan: Mapping) -> str:
     return ", ".join(f"{a} {number_text(p)}" for a, p in played.items())
 
 
+def _numbered(n: int) -> list[str]:
+    return [f"action {k}" for k in range(1, n + 1)]
+
+
 @dataclass(frozen=True)
 class Equilibrium:
     """One equilibrium.
@@ -103,6 +107,57 @@ class Equilibrium:
     outcome: str | None = None
     outcome_distribution: FrozenDict = field(default_factory=FrozenDict)
     component: int | None = None
+    #: Names for printing, set by the :class:`EquilibriumSet` that holds it (not compared, not in the repr):
+    #: the players, and their action labels (as :attr:`EquilibriumSet.actions`).
+    players: tuple = field(default=(), compare=False, repr=False)
+    labels: tuple = field(default=(), compare=False, repr=False)
+
+    def plans(self) -> dict:
+        """``{player: {action: p}}`` (normal form) or ``{player: {information set: {action: p}}}`` (trees), by
+        name; players and actions are numbered (``player 1``, ``action 1``, ...) when the equilibrium was made alone."""
+        out: dict = {}
+        for i, strat in enumerate(self.strategies):
+            player = self.players[i] if i < len(self.players) else f"player {i + 1}"
+            names = self.labels[i] if i < len(self.labels) else None
+            if isinstance(strat, Mapping):
+                out[player] = {h: dict(zip(names[h] if names else _numbered(len(ps)), ps)) for h, ps in strat.items()}
+            else:
+                out[player] = dict(zip(names if names else _numbered(len(strat)), strat))
+        return out
+
+    def lines(self) -> list[str]:
+        """The equilibrium in words, one line per player then its payoffs (what ``str`` joins)."""
+        lines = []
+        for player, plan in self.plans().items():
+            if plan and all(isinstance(v, dict) for v in plan.values()):
+                lines.append(f"{player}: " + "; ".join(f"{h}: {_choice_text(d)}" for h, d in plan.items()))
+            else:
+                lines.append(f"{player}: {_choice_text(plan)}")
+        names = [self.players[i] if i < len(self.players) else f"player {i + 1}" for i in range(len(self.payoffs))]
+        lines.append("payoffs: " + ", ".join(f"{p} {number_text(v)}" for p, v in zip(names, self.payoffs)))
+        return lines
+
+    def __repr__(self) -> str:
+        """One line: the outcome and the payoffs."""
+        names = [self.players[i] if i < len(self.players) else f"player {i + 1}" for i in range(len(self.payoffs))]
+        pays = ", ".join(f"{p} {number_text(v)}" for p, v in zip(names, self.payoffs))
+        where = f"{self.outcome}; " if self.outcome else ""
+        return f"<Equilibrium: {where}payoffs {pays}>"
+
+    def __str__(self) -> str:
+        """The equilibrium with action names: each player's plan (by information set in a tree) and the payoffs,
+        then the outcome.
+
+        Examples
+        --------
+        >>> import gametheory_ukraine as gtu
+        >>> print(gtu.solve(gtu.load_model("chain-store").game("sequential"))[0])
+        Entrant: entry: enter
+        Incumbent: response: acquiesce
+        payoffs: Entrant 2, Incumbent 2
+        outcome: entry accommodated
+        """
+        return "\n".join(self.lines() + ([f"outcome: {self.outcome}"] if self.outcome else []))
 
 
 @dataclass(frozen=True)
@@ -146,6 +201,11 @@ class EquilibriumSet:
     form: str = "normal"
     parameters: FrozenDict = field(default_factory=FrozenDict)
     notes: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        named = tuple(eq if eq.players else replace(eq, players=tuple(self.players), labels=tuple(self.actions))
+                      for eq in self.equilibria)
+        object.__setattr__(self, "equilibria", named)
 
     def __len__(self) -> int:
         return len(self.equilibria)
@@ -220,13 +280,7 @@ class EquilibriumSet:
         for k, eq in enumerate(self.equilibria):
             lines.append(f"[{k}] " + (eq.outcome or "") + ("" if eq.regret == 0 else
                                                             f" (regret {number_text(eq.regret)})"))
-            for player, plan in self.strategy_dict(eq).items():
-                if self.form == "normal":
-                    lines.append(f"    {player}: {_choice_text(plan)}")
-                else:
-                    lines.append(f"    {player}: " + "; ".join(f"{h}: {_choice_text(d)}" for h, d in plan.items()))
-            lines.append("    payoffs: " + ", ".join(f"{p} {number_text(v)}" for p, v in zip(self.players,
-                                                                                           eq.payoffs)))
+            lines += [f"    {line}" for line in eq.lines()]
         return "\n".join(lines)
 
     def columns(self) -> tuple[list[str], list[str], list[tuple[int, Any, int]]]:
