@@ -19,6 +19,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
+import gametheory_ukraine as gtu
 from gametheory_ukraine.solvers.n_player import (
     NPlayerSolution,
     pure_equilibria,
@@ -198,6 +199,11 @@ def test_irrational_fully_mixed_equilibrium_is_exact():
         assert sympy.simplify(probs[0] - p) == 0
         assert sympy.simplify(probs[1] - (1 - p)) == 0
     assert "sqrt(41)" in str(mixed[0][0])
+    # printed simplified, with a decimal: p = (sqrt(41) - 1)/8 = 0.6754; each player's payoff there is that of
+    # its action 1, 0 by construction (the irrational parts cancel and print as 0, not as a sum of powers)
+    text = str(gtu.solve(gtu.NormalFormGame.from_arrays(*GAME_Q)))
+    assert "Player 1: r1 -1/8 + sqrt(41)/8 (~0.6754), r2 9/8 - sqrt(41)/8 (~0.3246)" in text
+    assert "payoffs: Player 1 0, Player 2 0, Player 3 0" in text.split("[1]", 1)[1].split("[2]")[0]
     # the indifference conditions hold exactly
     p, q, r = (probs[0] for probs in mixed)
     assert sympy.simplify(2 * q * r - 1) == 0

@@ -8,6 +8,7 @@ from fractions import Fraction
 from typing import Any
 
 import pandas as pd
+import sympy
 
 from .._version import __version__
 from ..core.frozen import FrozenDict
@@ -15,14 +16,36 @@ from ..core.frozen import FrozenDict
 __all__ = ["Equilibrium", "EquilibriumSet", "format_number", "number_text", "outcome_key"]
 
 
+#: An algebraic number with more operations than this prints as it is, unsimplified (simplifying costs time).
+MAX_SIMPLIFY_OPS = 400
+
+
+def _simplified(value: sympy.Basic) -> sympy.Basic:
+    """An algebraic number expanded and with rationalised denominators (``6 - 4*sqrt(2)``, not a product of
+    powers), when it is small enough to simplify quickly."""
+    if value.free_symbols or sympy.count_ops(value) > MAX_SIMPLIFY_OPS:
+        return value
+    return sympy.radsimp(sympy.expand(value))
+
+
 def format_number(value: Any, digits: int = 6) -> str:
-    """``2/3`` for exact rationals, ``0.666667`` for floats, sympy's text for algebraic numbers."""
+    """``2/3`` for exact rationals, ``0.666667`` for floats, sympy's text for algebraic numbers (simplified:
+    expanded, denominators rationalised).
+
+    Examples
+    --------
+    >>> r = sympy.sqrt(2)
+    >>> format_number((-2 + 2 * r) * (-1 + r) ** 2 + (2 - r) ** 3), format_number(1 / (1 + r))
+    ('6 - 4*sqrt(2)', '-1 + sqrt(2)')
+    """
     if isinstance(value, Fraction):
         return str(value)
     if isinstance(value, int):
         return str(value)
     if isinstance(value, float):
         return f"{value:.{digits}g}"
+    if isinstance(value, sympy.Basic) and not isinstance(value, sympy.Rational):
+        return str(_simplified(value))
     return str(value)
 
 
@@ -34,7 +57,15 @@ def number_text(value: Any, digits: int = 4) -> str:
     --------
     >>> number_text(Fraction(2, 3)), number_text(Fraction(51059, 495975)), number_text(0.25)
     ('2/3', '51059/495975 (~0.1029)', '0.25')
+    >>> number_text(2 - sympy.sqrt(2)), number_text((1 + sympy.sqrt(2)) * (1 - sympy.sqrt(2)))
+    ('2 - sqrt(2) (~0.5858)', '-1')
     """
+    if isinstance(value, sympy.Basic) and value.is_number and not isinstance(value, sympy.Rational):
+        value = _simplified(value)
+        if isinstance(value, sympy.Rational):     # it was a rational all along (an irrational part cancelled)
+            value = Fraction(int(value.p), int(value.q))
+        else:
+            return f"{value} (~{float(sympy.N(value, 30)):.{digits}g})"
     text = format_number(value)
     if isinstance(value, Fraction) and value.denominator > 12:
         return f"{text} (~{float(value):.{digits}g})"
