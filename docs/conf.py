@@ -166,7 +166,7 @@ class GtuHelp(Directive):
         from gametheory_ukraine.cli import build_parser
 
         old = os.environ.get("COLUMNS")
-        os.environ["COLUMNS"] = "90"
+        os.environ["COLUMNS"] = "76"   # fits the page's code column, so no line wraps twice
         try:
             parser = build_parser()
             if self.arguments:
