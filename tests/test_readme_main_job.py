@@ -31,3 +31,6 @@ def test_the_readme_main_job_runs_as_written(tmp_path, monkeypatch, capsys):
         assert f"(`{name}`)" in md and f">{name}</code>)" in html
     for figure in re.findall(r'src="(figures/[^"]+)"', html):
         assert (out / figure).is_file()
+    # the micro-deals tree is drawn 10,000 pixels wide: its caption says it opens at full size; territory's is not
+    assert "micro-deals at baseline-2025 (select the picture for its full size)" in md
+    assert "territory at baseline-2025: thick, the path of its equilibrium" in md

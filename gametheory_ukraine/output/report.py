@@ -253,7 +253,8 @@ def _tree_picture(doc, model: Model, tmp: Path) -> None:
     path = f"figures/{model.name}-tree.png"
     save_tree(game, tmp / path, equilibrium=res[0], title="")
     which = "its equilibrium" if len(res) == 1 else f"equilibrium 1 of {len(res)}"
-    big = " (select the picture for its full size)" if leaves > 40 else ""
+    width = int.from_bytes((tmp / path).read_bytes()[16:20], "big")   # the PNG header's width, in pixels
+    big = " (select the picture for its full size)" if width > 3000 else ""
     doc.image(path, f"The {form} form of {model.name} at {scenario or 'the defaults'}{big}: thick, the path of "
                     f"{which}; black, its choices off the path; payoffs at the leaves in the order "
                     f"{', '.join(res.players)}" + (" (dashed: moves a player cannot tell apart)."
