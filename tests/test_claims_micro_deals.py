@@ -370,7 +370,11 @@ def test_the_holding_period_threshold_by_hand_and_from_thresholds(model):
     big_t = big_p - v["d_R"]
     lam_star = sp.solve(sp.Eq(q * ((1 - lam) * (big_t - big_p) + lam * (x - w)), big_t - big_r), lam)[0]
     h_star = F(str(sp.nsimplify(1 / lam_star)))
-    assert 1 < h_star < 6                            # breaks for the short holds, below the default 6 weeks
+    # inside H's declared range and below its default: at the default hold Russia keeps the rung, it breaks only
+    # for the shorter holds of the range
+    assert model.parameters["H"].low < h_star < v["H"]
+    assert plan_of(solve_at(model, dp_S="0.11"))["shift_R_line"] == "comply"
+    assert plan_of(solve_at(model, dp_S="0.11", H=model.parameters["H"].low))["shift_R_line"] == "break"
     # the root is the indifference of the rung's own weekly Bellman value, not only of the closed form above
     at = {**v, "H": h_star}
     rung = held(at, v["p"] - v["c_R"] + sum(v[r] for r in RELIEFS), w, _values_after(at, "shift_R")[3][0])
