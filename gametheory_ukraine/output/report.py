@@ -19,7 +19,6 @@ import os
 import re
 import shutil
 from collections.abc import Callable
-from fractions import Fraction
 from pathlib import Path
 
 import numpy as np
@@ -35,7 +34,7 @@ from ..analysis.tactical import tactical_strategic
 from ..analysis.thresholds import thresholds
 from ..core.errors import OutputError, excerpt
 from ..core.files import atomic_path, check_parent, disk_error
-from ..core.numbers import format_exact
+from ..core.numbers import format_exact, short_text
 from ..games.tree import GameTree, Terminal
 from ..io.bibtex import cited, read_bibtex
 from ..modelling.bundled import bundled_models_dir
@@ -158,18 +157,22 @@ def _num(v) -> str:
     return format_number(v, 4)
 
 
-def _equilibria_rows(model: Model) -> list[dict]:
+def _solve_all(model: Model) -> dict:
+    """Every form at the defaults and in every scenario, solved once: ``{(form, scenario or None): result}``."""
+    return {(form, scenario): model.solve(form, scenario) for form in model.forms
+            for scenario in [None, *model.scenarios]}
+
+
+def _equilibria_rows(model: Model, results: dict) -> list[dict]:
     rows = []
-    for form in model.forms:
-        for scenario in [None, *model.scenarios]:
-            res = model.solve(form, scenario)
-            for k, eq in enumerate(res.equilibria):
-                row = {"model": model.name, "form": form, "scenario": scenario or "(defaults)", "equilibrium": k,
-                       "n_equilibria": len(res), "complete": res.complete, "method": res.method,
-                       "outcome": eq.outcome, "strategies": _strategy_text(res, eq)}
-                for p, v in zip(res.players, eq.payoffs):
-                    row[f"payoff:{p}"] = str(v)
-                rows.append(row)
+    for (form, scenario), res in results.items():
+        for k, eq in enumerate(res.equilibria):
+            row = {"model": model.name, "form": form, "scenario": scenario or "(defaults)", "equilibrium": k,
+                   "n_equilibria": len(res), "complete": res.complete, "method": res.method,
+                   "outcome": eq.outcome, "strategies": _strategy_text(res, eq)}
+            for p, v in zip(res.players, eq.payoffs):
+                row[f"payoff:{p}"] = str(v)
+            rows.append(row)
     return rows
 
 
@@ -179,7 +182,7 @@ def _same_as_defaults(model: Model) -> str | None:
     return next((s for s in model.scenarios if model.values(s) == defaults), None)
 
 
-def _equilibria_groups(model: Model) -> list[list]:
+def _equilibria_groups(model: Model, results: dict) -> list[list]:
     """Every form's equilibria per scenario, grouped by outcome: one row per form, outcome and set of scenarios
     with the same equilibria (count and payoffs); the defaults get no row of their own when a scenario is
     them."""
@@ -188,7 +191,7 @@ def _equilibria_groups(model: Model) -> list[list]:
     for form in model.forms:
         groups: dict = {}
         for scenario in ([] if same else [None]) + list(model.scenarios):
-            res = model.solve(form, scenario)
+            res = results[(form, scenario)]
             by_outcome: dict = {}
             for eq in res.equilibria:
                 by_outcome.setdefault(_outcome_words(eq), []).append(tuple(eq.payoffs))
@@ -198,28 +201,19 @@ def _equilibria_groups(model: Model) -> list[list]:
         for key, labels in groups.items():
             total = sum(n for _, n, _ in key)
             for outcome, n, payoffs in key:
-                pays = " / ".join(", ".join(f"{p} {_short_number(v)}" for p, v in zip(model.players, vec))
+                pays = " / ".join(", ".join(f"{p} {short_text(v)}" for p, v in zip(model.players, vec))
                                   for vec in payoffs)
                 table.append([form, ", ".join(labels), outcome, str(n) if n == total else f"{n} of {total}", pays])
     return table
 
 
-def _short_number(value) -> str:
-    """An exact payoff as a short fraction (with its decimal), or as a decimal when the fraction is long."""
-    if isinstance(value, Fraction) and value.denominator > 1000:
-        return f"{float(value):.4g}"
-    return payoff_text(value)
-
-
-def _completeness_text(model: Model) -> str:
+def _completeness_text(model: Model, results: dict) -> str:
     """What the equilibria column counts, and whether each list is complete."""
     partial = []
-    for form in model.forms:
-        for scenario in [None, *model.scenarios]:
-            res = model.solve(form, scenario)
-            if not res.complete:
-                partial.append(f"the {form} form{'' if scenario is None else ', ' + scenario} "
-                               f"({'; '.join(res.notes) or res.method})")
+    for (form, scenario), res in results.items():
+        if not res.complete:
+            partial.append(f"the {form} form{'' if scenario is None else ', ' + scenario} "
+                           f"({'; '.join(res.notes) or res.method})")
     kinds = []
     if "normal" in model.forms:
         kinds.append("for a normal form, every extreme Nash equilibrium (the mixed equilibria in between are "
@@ -418,11 +412,12 @@ def _model_section(doc, model, tmp, map_points, sweep_points, notes: list) -> tu
                     " ".join(s.description.split())] for s in model.scenarios.values()])
     # equilibria
     doc.heading("Equilibria by form and scenario", 3)
-    rows = _equilibria_rows(model)
+    results = _solve_all(model)
+    rows = _equilibria_rows(model, results)
     pd.DataFrame(rows).to_csv(tmp / "tables" / f"{name}-equilibria.csv", index=False)
     doc.table(["form", "scenarios", "outcome", "equilibria", "payoffs (present values)"],
-              _equilibria_groups(model))
-    doc.paragraph(_completeness_text(model))
+              _equilibria_groups(model, results))
+    doc.paragraph(_completeness_text(model, results))
     table = f"tables/{name}-equilibria.csv"
     doc.paragraph(f"All equilibria with their strategies: [{table}]({table}).")
     if model.meta.get("tactical"):
