@@ -132,25 +132,31 @@ def test_games_too_large_for_the_method_are_refused_by_the_cli(tmp_path):
                                                               np.zeros((40, 40), int).tolist())),
                        ("p444", random_game((4, 4, 4))), ("p20", random_game((20, 20, 20)))]:
         files[name] = str(write_gambit(game, tmp_path / f"{name}.nfg"))
-    cases = [{"argv": ["solve", files[k]], "cwd": str(tmp_path)} for k in ("g12", "g16", "c40", "p444", "p20")]
-    cases.append({"argv": ["solve", files["g12"], "--method", "pure"], "cwd": str(tmp_path)})
-    cases.append({"argv": ["solve", files["g12"], "--method", "lemke-howson"], "cwd": str(tmp_path)})
-    outcomes = run_gtu(cases, seconds=20)
+    cases = [{"argv": ["solve", files[k]], "cwd": str(tmp_path)} for k in ("g16", "c40", "p444", "p20")]
+    cases.append({"argv": ["solve", files["g16"], "--method", "pure"], "cwd": str(tmp_path)})
+    cases.append({"argv": ["solve", files["g16"], "--method", "lemke-howson"], "cwd": str(tmp_path)})
+    cases.append({"argv": ["solve", files["g12"]], "cwd": str(tmp_path)})
+    outcomes = run_gtu(cases, seconds=60)
     assert_all_clean(outcomes)
-    for outcome in outcomes[:5]:
+    for outcome in outcomes[:4]:
         line = one_line(outcome)
         assert "--max-work: solving the" in line and "more than the budget of 2,000,000" in line, line
         assert "--method pure" in line and outcome.seconds < 5, line
-    assert "12 x 12 game by vertex-enumeration needs 32,449,872 units" in outcomes[0].stderr
-    assert "raise the budget with --max-work 32449872" in outcomes[0].stderr
-    assert "3 x" not in outcomes[4].stderr and "internal error" not in outcomes[4].stderr
-    assert "20 x 20 x 20 game by support-enumeration" in outcomes[4].stderr
-    assert outcomes[5].status == 0 and outcomes[6].status == 0
+    # the upper bound theorem for a 16-polytope with 32 facets: C(24, 16) + C(23, 16) = 735,471 + 245,157
+    # bases, times 16 x 16 / 8
+    assert "16 x 16 game by vertex-enumeration needs 31,380,096 units" in outcomes[0].stderr
+    assert "raise the budget with --max-work 31380096" in outcomes[0].stderr
+    assert "3 x" not in outcomes[3].stderr and "internal error" not in outcomes[3].stderr
+    assert "20 x 20 x 20 game by support-enumeration" in outcomes[3].stderr
+    assert outcomes[4].status == 0 and outcomes[5].status == 0
+    # 12 x 12: at most C(18, 12) + C(17, 12) = 24,752 bases, 594,048 units: within the budget, and solved
+    assert outcomes[6].status == 0 and "method: vertex-enumeration, exact; complete: yes" in outcomes[6].stdout
 
 
 def test_solve_budget_in_the_api_and_the_framework_models_are_admitted():
     g = random_game((9, 9), seed=1)
-    with pytest.raises(SolverError, match=r"9 x 9 game by vertex-enumeration needs 437,580 units"):
+    # C(13, 9) + C(13, 9) = 1,430 bases at most (the upper bound theorem, dimension 9, 18 facets) x 81 / 8
+    with pytest.raises(SolverError, match=r"9 x 9 game by vertex-enumeration needs 14,478 units"):
         gtu.solve(g, max_work=1000)
     with pytest.raises(SolverError, match="max_work=0 is not a whole number"):
         gtu.solve(g, max_work=0)

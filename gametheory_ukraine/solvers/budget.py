@@ -11,12 +11,16 @@ import math
 import numbers
 
 from ..core.errors import SolverError
+from .two_player import ENUMERATE_UP_TO, SEARCH_BOTH_UP_TO
+from .vertex_search import max_bases
 
 __all__ = ["MAX_WORK", "estimate_work", "check_work", "count_text", "support_profiles"]
 
 #: Default work budget of one solve (``gtu solve --max-work``, ``solve(max_work=)``), in the units of
 #: :func:`estimate_work`; measured on a 2-core machine, every solve within it takes at most about 20 s
-#: (a 10 x 10 bimatrix game by vertex enumeration: 1.8 M units, 4-20 s; 11 x 11: 7.8 M units, refused).
+#: (an exact 13 x 13 bimatrix game by vertex enumeration: at most 54,264 bases, 1.1 M units; 14 x 14: 3.8 M
+#: units, refused, though random 14 x 14 games visit 14,000-24,000 bases and take 3-6 s; in floats 10 x 10:
+#: 1.8 M units, 4-20 s).
 MAX_WORK = 2_000_000
 # units per support profile of support enumeration: linear systems (two players), polynomial systems (more)
 _SUPPORT_WEIGHT_2 = 100
@@ -30,11 +34,14 @@ def support_profiles(shape) -> int:
     return count
 
 
-def estimate_work(shape, method: str) -> tuple[int, str]:
+def estimate_work(shape, method: str, *, exact: bool = True) -> tuple[int, str]:
     """Estimated work of solving a normal form of *shape* (actions per player) with *method*.
 
-    Units: vertex enumeration, ``C(m+n, m) x max(m, n)`` (the candidate bases of each best-response polytope
-    times the size of their linear systems); support enumeration, 100 per support profile with two players
+    Units: vertex enumeration, in floats or on games with at most
+    :data:`~gametheory_ukraine.solvers.two_player.ENUMERATE_UP_TO` candidate bases, ``C(m+n, m) x max(m, n)``
+    (the candidate bases of each best-response polytope times the size of their linear systems); exact on
+    larger games, the upper bound theorem's bound on the bases the lexicographic search can visit (in the
+    polytope of lower dimension, and in the other too up to 8 x 8) times ``m n / 8`` (an integer pivot); support enumeration, 100 per support profile with two players
     (linear systems) and 30,000 with more (polynomial systems); pure equilibria and argmax, one per cell and
     player / 1,000 plus a quarter per deviation check of the worst case (every cell an equilibrium, each checked
     against ``sum(shape)`` deviations); Lemke-Howson, ``(m+n)**3`` (one path per label, each a few pivots of an
@@ -55,6 +62,8 @@ def estimate_work(shape, method: str) -> tuple[int, str]:
     Examples
     --------
     >>> estimate_work((10, 10), "vertex-enumeration")
+    (50050, 'at most 4,004 bases x 10 x 10 / 8')
+    >>> estimate_work((10, 10), "vertex-enumeration", exact=False)
     (1847560, '184,756 candidate bases x 10')
     >>> estimate_work((2, 2, 3), "support-enumeration")[0]
     1890000
@@ -63,7 +72,13 @@ def estimate_work(shape, method: str) -> tuple[int, str]:
     if method == "vertex-enumeration" and len(shape) == 2:
         m, n = shape
         bases = math.comb(m + n, m)
-        return bases * max(m, n), f"{count_text(bases)} candidate bases x {max(m, n)}"
+        if not exact or bases <= ENUMERATE_UP_TO:
+            return bases * max(m, n), f"{count_text(bases)} candidate bases x {max(m, n)}"
+        low, high = sorted((m, n))
+        bound = max_bases(low, m + n)
+        if max_bases(high, m + n) <= SEARCH_BOTH_UP_TO:
+            bound += max_bases(high, m + n)
+        return bound * m * n // 8, f"at most {count_text(bound)} bases x {m} x {n} / 8"
     if method == "support-enumeration" and len(shape) >= 2:
         count = support_profiles(shape)
         weight = _SUPPORT_WEIGHT_2 if len(shape) == 2 else _SUPPORT_WEIGHT_N
@@ -102,7 +117,8 @@ def _shape_text(shape) -> str:
     return " x ".join(str(int(k)) for k in shape)
 
 
-def check_work(shape, method: str, max_work: int | None = None, *, where: str | None = None) -> int:
+def check_work(shape, method: str, max_work: int | None = None, *, where: str | None = None,
+               exact: bool = True) -> int:
     """Refuse a solve whose :func:`estimate_work` exceeds *max_work* (default :data:`MAX_WORK`) before it
     starts; return the estimate.
 
@@ -113,10 +129,10 @@ def check_work(shape, method: str, max_work: int | None = None, *, where: str | 
 
     Examples
     --------
-    >>> check_work((12, 12), "vertex-enumeration")
+    >>> check_work((16, 16), "vertex-enumeration")
     Traceback (most recent call last):
     ...
-    gametheory_ukraine.core.errors.SolverError: --max-work: solving the 12 x 12 game by vertex-enumeration needs ...
+    gametheory_ukraine.core.errors.SolverError: --max-work: solving the 16 x 16 game by vertex-enumeration needs ...
     """
     if max_work is None:
         cap = MAX_WORK
@@ -125,7 +141,7 @@ def check_work(shape, method: str, max_work: int | None = None, *, where: str | 
                           fix=f"give e.g. --max-work {MAX_WORK}")
     else:
         cap = int(max_work)
-    work, what = estimate_work(shape, method)
+    work, what = estimate_work(shape, method, exact=exact)
     if work <= cap:
         return work
     feasible = [alt for alt in ("pure", "lemke-howson") if alt != method

@@ -162,7 +162,7 @@ def _solve_normal(game: NormalFormGame, exact: bool, method: str, tol: float, pa
     shape = tuple(len(a) for a in game.actions)
     resolved = method if method != "auto" else (
         "vertex-enumeration" if n == 2 else ("argmax" if n == 1 else "support-enumeration"))
-    check_work(shape, resolved, max_work)
+    check_work(shape, resolved, max_work, exact=exact)
     payoffs = _payoff_arrays(game, exact)
     degenerate = None
     complete = True

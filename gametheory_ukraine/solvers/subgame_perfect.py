@@ -565,7 +565,7 @@ class _Solver:
         dims = "x".join(str(shape[i]) for i in active) or "1"
         if len(active) >= 2:
             check_work([shape[i] for i in active], "vertex-enumeration" if len(active) == 2 else
-                       "support-enumeration", self.max_work, where=f"subgame at {where!r}")
+                       "support-enumeration", self.max_work, where=f"subgame at {where!r}", exact=self.exact)
         if not active:
             eqs: list[tuple] = [()]
         elif len(active) == 1:

@@ -28,6 +28,7 @@ from typing import Any
 import numpy as np
 
 from ..core.numbers import to_exact
+from .vertex_search import PolytopeVertices, complementary_vertices, max_bases, polytope_vertices
 
 __all__ = ["BimatrixSolution", "extreme_equilibria"]
 
@@ -44,9 +45,13 @@ class BimatrixSolution:
         (:class:`~fractions.Fraction` in exact mode, ``float`` otherwise).
         Sorted lexicographically by ``x + y`` in descending order, so pure
         strategies such as ``(1, 0, 0)`` come first.
-    degenerate : bool
+    degenerate : bool or None
         True iff the game is degenerate: some mixed strategy with support size
-        ``k`` has more than ``k`` pure best responses.
+        ``k`` has more than ``k`` pure best responses. None where that was not
+        settled: an exact solve of a game larger than 8 x 8 searches one
+        best-response polytope only, and if nothing it met was degenerate the
+        other polytope may still be (off every equilibrium). The equilibria
+        are complete either way.
     components : tuple of int
         ``components[k]`` is the index (0, 1, ...) of the connected component
         of ``equilibria[k]`` in the bipartite graph whose nodes are the
@@ -56,7 +61,7 @@ class BimatrixSolution:
     """
 
     equilibria: tuple[tuple[tuple, tuple], ...]
-    degenerate: bool
+    degenerate: bool | None
     components: tuple[int, ...]
 
     @property
@@ -270,6 +275,145 @@ def _vertices(C: list[list[Any]], *, exact: bool, tol: float) -> list[tuple[list
     return out
 
 
+# --------------------------------------------------------------------- pairing vertices
+def _label_pairs(p_labels: Sequence[int], q_labels: Sequence[int], m: int, n: int) -> list[tuple[int, int]]:
+    """Index pairs ``(p, q)`` of nonzero vertices whose labels together are all ``m + n`` labels.
+
+    ``p_labels`` and ``q_labels`` are bit masks in the game's label order (``i < m`` a row, ``m + j`` a column);
+    index 0 of each list is the origin, which is never part of an equilibrium.
+    """
+    full = (1 << (m + n)) - 1
+    # Index Q's nonzero vertices by label: has_label[l] is a bit set over Q's vertex indices.
+    q_nonzero = 0
+    has_label = [0] * (m + n)
+    for idx, L in enumerate(q_labels):
+        if idx == 0:
+            continue
+        q_nonzero |= 1 << idx
+        for lab in range(m + n):
+            if L >> lab & 1:
+                has_label[lab] |= 1 << idx
+    pairs: list[tuple[int, int]] = []
+    for pi in range(1, len(p_labels)):
+        need = full & ~p_labels[pi]
+        candidates = q_nonzero
+        lab = 0
+        while need and candidates:
+            if need & 1:
+                candidates &= has_label[lab]
+            need >>= 1
+            lab += 1
+        qi = 0
+        while candidates:
+            if candidates & 1:
+                pairs.append((pi, qi))
+            candidates >>= 1
+            qi += 1
+    return pairs
+
+
+def _float_pairs(Ap: list[list[float]], Bp: list[list[float]], tol: float) -> tuple[list, list, list, bool]:
+    """Float mode: vertices of both polytopes from their candidate bases (:func:`_vertices`), paired by labels."""
+    m, n = len(Ap), len(Ap[0])
+    # P: z = x, C = B (m x n).  Q: z = y, C = A^T (n x m).
+    P = _vertices(Bp, exact=False, tol=tol)
+    Q = _vertices([[Ap[i][j] for i in range(m)] for j in range(n)], exact=False, tol=tol)
+    p_labels = [zmask | (tight << m) for _, zmask, tight in P]
+    q_labels = [tight | (zmask << m) for _, zmask, tight in Q]
+    degenerate = (any(bin(L).count("1") > m for L in p_labels)
+                  or any(bin(L).count("1") > n for L in q_labels))
+    return [z for z, _, _ in P], [z for z, _, _ in Q], _label_pairs(p_labels, q_labels, m, n), degenerate
+
+
+#: Exact mode enumerates the candidate bases of both polytopes (:func:`_vertices`) when there are at most this
+#: many per polytope, ``C(m + n, m)``: on such small games (up to 4 x 5 and 3 x 8) that is faster than the search.
+ENUMERATE_UP_TO = 200
+
+#: Exact mode searches the second polytope as well (which settles whether the game is degenerate) when the
+#: upper bound theorem allows it at most this many bases: every game up to 8 x 8. Larger games search one
+#: polytope and solve for each of its vertices the one linear system that gives its partner.
+SEARCH_BOTH_UP_TO = 1_000
+
+
+def _exact_pairs(Ap: list[list[int]], Bp: list[list[int]]) -> tuple[list, list, list, bool | None]:
+    """Exact mode: lexicographic vertex search (:mod:`.vertex_search`), with integer arithmetic throughout.
+
+    The smallest games (:data:`ENUMERATE_UP_TO`) enumerate candidate bases as float mode does, exactly.
+    Games up to 8 x 8 (more precisely: where Q has at most :data:`SEARCH_BOTH_UP_TO` bases) search both
+    best-response polytopes and pair their vertices by labels, which also settles whether the game is
+    degenerate. Larger games search ``P = {x >= 0, B^T x <= 1}`` only, carrying the complementary basis of Q
+    along (:func:`~.vertex_search.complementary_vertices`); a vertex of P whose partners that does not settle
+    (a degenerate vertex, or a singular complement) gets the face of Q with the labels it lacks searched
+    (:func:`_face_partners`).
+
+    Returns ``(x vertices, y vertices, index pairs, degenerate)``; ``degenerate`` is None when only P was
+    searched and nothing degenerate was met (Q may still have a degenerate vertex off every equilibrium).
+    """
+    m, n = len(Ap), len(Ap[0])
+    if math.comb(m + n, m) <= ENUMERATE_UP_TO:
+        Pv = _vertices(Bp, exact=True, tol=0)
+        Qv = _vertices([[Ap[i][j] for i in range(m)] for j in range(n)], exact=True, tol=0)
+        pairs = _label_pairs([zm | (t << m) for _, zm, t in Pv], [t | (zm << m) for _, zm, t in Qv], m, n)
+        degenerate = (any(bin(zm | (t << m)).count("1") > m for _, zm, t in Pv)
+                      or any(bin(t | (zm << m)).count("1") > n for _, zm, t in Qv))
+        return [z for z, _, _ in Pv], [z for z, _, _ in Qv], pairs, degenerate
+    if max_bases(n, m + n) <= SEARCH_BOTH_UP_TO:
+        P = polytope_vertices(Bp)
+        Q = polytope_vertices([[Ap[i][j] for i in range(m)] for j in range(n)])
+        # Q's labels: bit j < n for y_j = 0, bit n + i for row i tight; in the game's order rows come first.
+        q_labels = [(L >> n) | ((L & ((1 << n) - 1)) << m) for L in Q.labels]
+        pairs = _label_pairs(list(P.labels), q_labels, m, n)
+        return (_fractions(P, {pi for pi, _ in pairs}), _fractions(Q, {qi for _, qi in pairs}), pairs,
+                P.degenerate or Q.degenerate)
+    P, (found, faces) = complementary_vertices(Bp, Ap)
+    for pi in faces:
+        found += tuple((pi, *partner) for partner in _face_partners(Ap, P.labels[pi], m, n))
+    ys: list[list[Fraction]] = [[Fraction(0)] * n]
+    q_index: dict[int, int] = {}
+    pairs: list[tuple[int, int]] = []
+    for pi, y_labels, num, d in found:
+        qi = q_index.setdefault(y_labels, len(ys))
+        if qi == len(ys):
+            ys.append([Fraction(v, d) for v in num])
+        pairs.append((pi, qi))
+    degenerate = P.degenerate or any(bin(y_labels).count("1") > n for y_labels in q_index)
+    return _fractions(P, {pi for pi, _ in pairs}), ys, pairs, True if degenerate else None
+
+
+def _fractions(pv: PolytopeVertices, wanted: set[int] | None = None) -> list[list[Fraction] | None]:
+    """The vertices of *pv* as Fractions; only those in *wanted* (indices) if given, None for the others."""
+    return [[Fraction(v, d) for v in z] if wanted is None or index in wanted else None
+            for index, (z, d) in enumerate(zip(pv.numerators, pv.denominators))]
+
+
+def _face_partners(Ap: list[list[int]], x_labels: int, m: int, n: int) -> list[tuple[int, tuple, int]]:
+    """Every vertex ``y`` of Q with all the labels that a vertex of P with labels *x_labels* lacks.
+
+    These are the vertices of ``Q' = {y_T >= 0, A[:, T] y_T <= 1}`` (``T`` the columns labelled in *x_labels*,
+    the column player's best responses; the other ``y_j`` are zero) at which every row in the support of
+    ``x`` is tight. Returns ``(labels of y in the game's order, numerators, denominator)`` for each.
+    """
+    cols = [j for j in range(n) if x_labels >> (m + j) & 1]
+    support = [i for i in range(m) if not x_labels >> i & 1]
+    if not cols:
+        return []
+    face = polytope_vertices([[Ap[i][j] for i in range(m)] for j in cols])
+    t = len(cols)
+    out = []
+    for L, z, d in zip(face.labels, face.numerators, face.denominators):
+        rows_tight = L >> t
+        if any(not rows_tight >> i & 1 for i in support):
+            continue
+        num = [0] * n
+        zero = (1 << n) - 1
+        for pos, j in enumerate(cols):
+            num[j] = z[pos]
+            if z[pos]:
+                zero &= ~(1 << j)
+        out.append((rows_tight | (zero << m), tuple(num), d))
+    return out
+
+
 # --------------------------------------------------------------------- input handling
 def _check_shapes(A: Any, B: Any) -> tuple[np.ndarray, np.ndarray]:
     arrays = []
@@ -410,51 +554,21 @@ def extreme_equilibria(A: Any, B: Any, *, exact: bool, tol: float = 1e-9) -> Bim
         Ap, Bp = _normalised_floats(A_arr, "A"), _normalised_floats(B_arr, "B")
         tol_used = tol
 
-    # P: z = x, C = B (m x n).  Q: z = y, C = A^T (n x m).
-    P = _vertices(Bp, exact=exact, tol=tol_used)
-    Q = _vertices([[Ap[i][j] for i in range(m)] for j in range(n)], exact=exact, tol=tol_used)
-
-    full = (1 << (m + n)) - 1
-    # Labels as bit masks over 0..m+n-1.
-    p_labels = [zmask | (tight << m) for _, zmask, tight in P]
-    q_labels = [tight | (zmask << m) for _, zmask, tight in Q]
-    degenerate = (any(bin(L).count("1") > m for L in p_labels)
-                  or any(bin(L).count("1") > n for L in q_labels))
-
-    # Index Q's nonzero vertices by label: has_label[l] is a bit set over Q's vertex indices.
-    q_nonzero = 0
-    has_label = [0] * (m + n)
-    for idx, L in enumerate(q_labels):
-        if idx == 0:  # the origin (first in the list) is never part of an equilibrium
-            continue
-        q_nonzero |= 1 << idx
-        for lab in range(m + n):
-            if L >> lab & 1:
-                has_label[lab] |= 1 << idx
-
-    pairs: list[tuple[int, int]] = []
-    for pi in range(1, len(P)):
-        need = full & ~p_labels[pi]
-        candidates = q_nonzero
-        lab = 0
-        while need and candidates:
-            if need & 1:
-                candidates &= has_label[lab]
-            need >>= 1
-            lab += 1
-        qi = 0
-        while candidates:
-            if candidates & 1:
-                pairs.append((pi, qi))
-            candidates >>= 1
-            qi += 1
+    if exact and m > n:  # search the polytope of lower dimension: the game with the players' roles swapped
+        ys_raw, xs_raw, swapped, degenerate = _exact_pairs([list(col) for col in zip(*Bp)],
+                                                           [list(col) for col in zip(*Ap)])
+        pairs = [(pi, qi) for qi, pi in swapped]
+    elif exact:
+        xs_raw, ys_raw, pairs, degenerate = _exact_pairs(Ap, Bp)
+    else:
+        xs_raw, ys_raw, pairs, degenerate = _float_pairs(Ap, Bp, tol_used)
 
     def normalise(z: list) -> tuple:
         total = sum(z)
         return tuple(v / total for v in z)
 
-    xs = {pi: normalise(P[pi][0]) for pi, _ in pairs}
-    ys = {qi: normalise(Q[qi][0]) for _, qi in pairs}
+    xs = {pi: normalise(xs_raw[pi]) for pi, _ in pairs}
+    ys = {qi: normalise(ys_raw[qi]) for _, qi in pairs}
     if exact:
         pairs.sort(key=lambda pq: xs[pq[0]] + ys[pq[1]], reverse=True)
     else:

@@ -1,0 +1,411 @@
+"""Vertices of a best-response polytope by lexicographic search with integer pivoting.
+
+The polytope is ``P = {z in R^k : z >= 0, C^T z <= 1}`` for a positive integer ``k x l`` matrix ``C``, the
+form of both best-response polytopes of a bimatrix game ([vS07]_). Its vertices are found by a depth-first
+search over the *lexicographically feasible* bases of the system ``C^T z + s = 1``: the right-hand side is
+perturbed to ``1 + (eps, eps^2, ..., eps^l)`` symbolically, which makes the polytope simple without moving
+it, and ties in the ratio test are broken by that perturbation ([ARSvS]_, section 5; Avis 2000, the method of
+``lrs``). Every vertex of ``P`` is the solution of at least one lex-feasible basis, the graph of lex-feasible
+bases joined by lexicographic pivots is connected (it is the graph of the perturbed, simple polytope), so the
+search reaches every vertex, degenerate ones included; it visits only vertices (bases), never infeasible
+candidate systems as support enumeration does.
+
+Arithmetic is exact on integers: the dictionary is kept as integers over a common denominator ``D`` (the
+absolute value of the basis determinant) and pivoting is fraction-free (Edmonds 1967; every division is
+exact). The ratio test is decided in floating point only where that is provably right: the float images of
+the integer entries are correctly rounded, so two ratios whose float values differ by more than a relative
+``1e-12`` are ordered as their floats are; closer ratios, equal ones included, are compared exactly, and equal
+ones are broken lexicographically.
+
+References
+----------
+.. [ARSvS] D. Avis, G. D. Rosenberg, R. Savani and B. von Stengel (2010), "Enumeration of Nash equilibria for
+   two-player games", *Economic Theory* 42:9-37, doi:10.1007/s00199-009-0449-x.
+.. [vS07] B. von Stengel (2007), "Equilibrium computation for two-player games in strategic and extensive
+   form", ch. 3 of *Algorithmic Game Theory*, Cambridge University Press.
+.. [Avis00] D. Avis (2000), "lrs: a revised implementation of the reverse search vertex enumeration
+   algorithm", in *Polytopes -- Combinatorics and Computation*, Birkhauser, 177-198.
+.. [Edm67] J. Edmonds (1967), "Systems of distinct representatives and linear algebra", *J. Res. Nat. Bur.
+   Standards* 71B:241-245.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..core.errors import SolverError
+
+__all__ = ["PolytopeVertices", "polytope_vertices", "max_bases"]
+
+#: Float ratios closer than this (relative) are compared exactly. The float image of an integer is correctly
+#: rounded and a quotient adds one more rounding, so a float ratio is within ``3 * 2**-53`` (relative) of the
+#: exact one; a gap of 1e-12 is thousands of times that.
+_FLOAT_MARGIN = 1e-12
+
+#: Memory for dictionaries kept on the search stack (bytes, estimated at 64 per entry); deeper states are
+#: restored by pivoting back to them, which costs one more pivot each, so memory stays bounded.
+_STACK_MEMORY = 512 * 2**20
+
+
+def max_bases(dim: int, facets: int) -> int:
+    """The upper bound theorem's bound on the vertices of a simple ``dim``-polytope with ``facets`` facets.
+
+    The lexicographically perturbed polytope searched by :func:`polytope_vertices` is simple, with at most
+    ``facets`` facets, and its vertices are the lex-feasible bases, so this bounds the bases visited
+    (McMullen 1970).
+
+    Examples
+    --------
+    A square has 4 vertices, a 3-cube 8 (the bound for 6 facets is the cyclic polytope's, 8):
+
+    >>> max_bases(2, 4), max_bases(3, 6)
+    (4, 8)
+    >>> max_bases(14, 28)
+    155040
+    """
+    d, f = int(dim), int(facets)
+    if f <= d:
+        return 1
+    return math.comb(f - (d + 1) // 2, f - d) + math.comb(f - d // 2 - 1, f - d)
+
+
+@dataclass(frozen=True)
+class PolytopeVertices:
+    """The vertices of ``{z >= 0, C^T z <= 1}``, each with its labels.
+
+    Attributes
+    ----------
+    labels : tuple of int
+        One bit mask per vertex over the ``k + l`` constraints: bit ``i < k`` set iff ``z_i = 0``, bit ``k + j``
+        iff ``(C^T z)_j = 1``. Distinct vertices have distinct masks. The origin is first.
+    numerators : tuple of tuple of int
+        ``z`` of each vertex as integers over ``denominators``.
+    denominators : tuple of int
+        The common positive denominator of each vertex.
+    bases : int
+        Lex-feasible bases visited (at least the number of vertices; more where vertices are degenerate).
+    degenerate : bool
+        True iff some vertex has more than ``k`` labels.
+    """
+
+    labels: tuple[int, ...]
+    numerators: tuple[tuple[int, ...], ...]
+    denominators: tuple[int, ...]
+    bases: int
+    degenerate: bool
+
+
+class _Search:
+    """The state of one search: the integer dictionary of the current basis and how to move it.
+
+    Rows are the ``l`` constraints, columns the ``k`` nonbasic variables. Variable ``v < k`` is ``z_v``, variable
+    ``k + j`` the slack of constraint ``j``; a variable's index is its label. ``M[r][c] / D`` is the
+    coefficient of nonbasic ``N[c]`` in the row of basic ``B[r]``, ``rhs[r] / D`` its value.
+    """
+
+    def __init__(self, C: Sequence[Sequence[int]]):
+        self.k, self.l = len(C), len(C[0])
+        self.M = [[int(C[i][j]) for i in range(self.k)] for j in range(self.l)]
+        self.rhs = [1] * self.l
+        self.D = 1
+        self.B = list(range(self.k, self.k + self.l))
+        self.N = list(range(self.k))
+
+    def state(self) -> tuple:
+        return self.M, self.rhs, self.D, self.B, self.N
+
+    def restore(self, state: tuple) -> None:
+        self.M, self.rhs, self.D, self.B, self.N = state
+
+    def pivot(self, r: int, c: int) -> None:
+        """Exchange basic ``B[r]`` and nonbasic ``N[c]``; new lists, so stored states stay valid."""
+        M, rhs, D = self.M, self.rhs, self.D
+        Mr = M[r]
+        p, rr = Mr[c], rhs[r]
+        newM, newrhs = [], []
+        for i, Mi in enumerate(M):
+            if i == r:
+                row = Mi[:]
+                row[c] = D
+                newrhs.append(rr)
+            else:
+                f = Mi[c]
+                if f:
+                    row = [(a * p - f * b) // D for a, b in zip(Mi, Mr)]
+                    row[c] = -f
+                    newrhs.append((rhs[i] * p - f * rr) // D)
+                else:
+                    row = [a * p // D for a in Mi]
+                    newrhs.append(rhs[i] * p // D)
+            newM.append(row)
+        self.M, self.rhs, self.D = newM, newrhs, p
+        self.B = self.B[:]
+        self.N = self.N[:]
+        self.B[r], self.N[c] = self.N[c], self.B[r]
+
+    def rebuild(self, basic: set[int]) -> bool:
+        """Pivot from the current basis to the basis *basic* (a set of variables); False if it is singular
+        (then the dictionary is left at some other basis)."""
+        for v in sorted(basic - set(self.B)):
+            c = self.N.index(v)
+            r = next((i for i, b in enumerate(self.B) if b not in basic and self.M[i][c] != 0), None)
+            if r is None:
+                return False
+            self.pivot(r, c)
+        return True
+
+    def _lex_entry(self, row: int, slack: int) -> int:
+        """Entry of the inverse basis (times D) in *row* for the original slack *slack*."""
+        v = self.k + slack
+        if v in self.B:
+            return self.D if self.B[row] == v else 0
+        return self.M[row][self.N.index(v)]
+
+    def _exact_leaving(self, rows: Sequence[int], c: int) -> int:
+        """The lexicographic minimum ratio among *rows* (all with a positive entry in column c), exactly."""
+        M, rhs = self.M, self.rhs
+        best = rows[0]
+        for i in rows[1:]:
+            mi, mb = M[i][c], M[best][c]
+            d = rhs[i] * mb - rhs[best] * mi
+            slack = 0
+            while d == 0:  # equal ratios: the perturbation decides (rows of an invertible matrix differ)
+                d = self._lex_entry(i, slack) * mb - self._lex_entry(best, slack) * mi
+                slack += 1
+            if d < 0:
+                best = i
+        return best
+
+    def leaving_rows(self) -> list[int]:
+        """For every column, the row that leaves when that column's variable enters (the lex ratio test)."""
+        try:
+            Mf = np.array(self.M, dtype=float)
+            rf = np.array(self.rhs, dtype=float)
+        except OverflowError:  # entries beyond float range: the exact test throughout
+            Mf = None
+        if Mf is None or not (np.all(np.isfinite(Mf)) and np.all(np.isfinite(rf))):
+            return [self._exact_leaving([i for i in range(self.l) if self.M[i][c] > 0], c)
+                    for c in range(self.k)]
+        positive = Mf > 0
+        ratio = np.divide(rf[:, None], Mf, out=np.full(Mf.shape, np.inf), where=positive)
+        best = ratio.min(axis=0)
+        near = ratio <= best * (1 + _FLOAT_MARGIN)
+        counts = near.sum(axis=0)
+        out = ratio.argmin(axis=0).tolist()
+        for c in np.flatnonzero(counts > 1).tolist():
+            out[c] = self._exact_leaving(np.flatnonzero(near[:, c]).tolist(), c)
+        return out
+
+
+def polytope_vertices(C: Sequence[Sequence[int]], *, max_visits: int | None = None) -> PolytopeVertices:
+    """Every vertex of ``{z in R^k : z >= 0, C^T z <= 1}`` for a positive integer ``k x l`` matrix ``C``.
+
+    Parameters
+    ----------
+    C : sequence of k sequences of l positive ints
+        The constraint matrix (``k, l >= 1``); positive entries make the polytope bounded.
+    max_visits : int, optional
+        Refuse (:class:`~gametheory_ukraine.core.errors.SolverError`) once more bases than this have been
+        visited. Default: :func:`max_bases`, which the search cannot exceed.
+
+    Returns
+    -------
+    PolytopeVertices
+        Labels and exact coordinates of every vertex, the origin first.
+
+    Examples
+    --------
+    The polytope ``{x >= 0, B^T x <= 1}`` of von Stengel's degenerate 3 x 2 example, ``B = [[3, 3], [2, 6],
+    [3, 1]]``, has five vertices: 0, ``(1/3, 0, 0)``, ``(0, 1/6, 0)``, ``(0, 0, 1/3)`` and ``(0, 1/8, 1/4)``
+    (solve the tight constraints by hand). At ``(1/3, 0, 0)`` both columns are tight as well as ``x_1 = x_2 =
+    0``: four labels in dimension three, a degenerate vertex.
+
+    >>> from fractions import Fraction
+    >>> pv = polytope_vertices([[3, 3], [2, 6], [3, 1]])
+    >>> len(pv.labels), pv.degenerate
+    (5, True)
+    >>> i = pv.labels.index(0b11110)
+    >>> [str(Fraction(v, pv.denominators[i])) for v in pv.numerators[i]]
+    ['1/3', '0', '0']
+    """
+    return _search(C, None, max_visits)[0]
+
+
+def complementary_vertices(Bp: Sequence[Sequence[int]], Ap: Sequence[Sequence[int]], *,
+                           max_visits: int | None = None) -> tuple[PolytopeVertices, tuple]:
+    """The vertices of ``P = {x >= 0, B^T x <= 1}`` and, for each basis, the complementary basis of
+    ``Q = {y >= 0, A y <= 1}``.
+
+    The search of P carries along the dictionary of Q whose nonbasic variables carry the labels of P's basic
+    ones: each pivot of P (``e`` enters, ``f`` leaves) is one pivot of Q (the variable labelled ``f`` enters,
+    the one labelled ``e`` leaves). Where that basis of Q is feasible, the two vertices together have every
+    label: a Nash equilibrium ([ARSvS]_; the pairing of Lemke and Howson 1964). A vertex of P with exactly ``m``
+    labels has one complementary basis, so where that basis is nonsingular its partners (zero or one) are
+    found. The other vertices (degenerate ones, and those whose complement is singular) are returned apart:
+    their partners form a face of Q, for the caller to search.
+
+    Parameters
+    ----------
+    Bp, Ap : sequence of m sequences of n positive ints
+        The players' payoffs made positive.
+
+    Returns
+    -------
+    (PolytopeVertices, (pairs, faces))
+        P's vertices; the pairs ``(index of x, labels of y, y numerators, y denominator)`` in the game's
+        labels (rows ``0..m-1``, columns ``m..m+n-1``); and the indices of the vertices of P whose partners
+        were not settled by one complementary basis.
+    """
+    m, n = len(Bp), len(Bp[0])
+    return _search(Bp, [[Ap[i][j] for i in range(m)] for j in range(n)], max_visits)
+
+
+class _Partner:
+    """The other polytope, ``{w >= 0, partner_C^T w <= 1}``, and the partners found for the searched one's
+    vertices (see :func:`complementary_vertices`).
+
+    Its dictionary is moved (:meth:`_Search.rebuild`) to the complement of a vertex's basis only when that
+    vertex passes an exact necessary test: with ``S`` the vertex's support and ``T`` the other player's best
+    responses, no row outside ``S`` may beat a row in ``S`` in every column of ``T`` (a partner is a nonzero
+    ``w >= 0`` on ``T`` that makes every row of ``S`` a best response).
+    """
+
+    def __init__(self, partner_C: Sequence[Sequence[int]], k: int):
+        self.search = _Search(partner_C)
+        self.k = k
+        lp = self.search.k
+        # beats[i][s]: bit j set iff row i beats row s in column j
+        self.beats = [[sum(1 << j for j in range(lp) if partner_C[j][i] > partner_C[j][s]) for s in range(k)]
+                      for i in range(k)]
+        self.pairs: list[tuple] = []
+        self.faces: list[int] = []
+
+    def visit(self, index: int, lab: int, basis: int, nvars: int) -> None:
+        k = self.k
+        columns = lab >> k
+        support = [s for s in range(k) if not lab >> s & 1]
+        for i in range(k):
+            if lab >> i & 1:
+                beats = self.beats[i]
+                for s in support:
+                    if beats[s] & columns == columns:
+                        return
+        if bin(lab).count("1") > k:  # degenerate: its partners form a face
+            self.faces.append(index)
+            return
+        lp = self.search.k
+        if not self.search.rebuild({_counterpart(v, k, lp) for v in range(nvars) if not basis >> v & 1}):
+            self.faces.append(index)  # a singular complement: the partners form a face
+            return
+        pair = _complementary_point(self.search, k)
+        if pair is not None:
+            self.pairs.append((index, *pair))
+
+
+def _search(C: Sequence[Sequence[int]], partner_C: Sequence[Sequence[int]] | None,
+            max_visits: int | None) -> tuple[PolytopeVertices, tuple | None]:
+    """Depth-first search of the lex-feasible bases of ``{z >= 0, C^T z <= 1}`` (see the module notes).
+
+    With *partner_C* (``l x k``), also find the partners in ``{w >= 0, partner_C^T w <= 1}`` (see
+    :func:`complementary_vertices`).
+    """
+    search = _Search(C)
+    k, l_ = search.k, search.l
+    partner = None if partner_C is None else _Partner(partner_C, k)
+    limit = max_bases(k, k + l_) if max_visits is None else int(max_visits)
+    full = (1 << (k + l_)) - 1
+    basis = sum(1 << v for v in search.B)
+    seen = {basis}
+    found: dict[int, int] = {}
+    labels: list[int] = []
+    numerators: list[tuple[int, ...]] = []
+    denominators: list[int] = []
+
+    def record() -> None:
+        lab = full ^ basis
+        for r, value in enumerate(search.rhs):
+            if value == 0:
+                lab |= 1 << search.B[r]
+        if lab in found:
+            return
+        index = found[lab] = len(labels)
+        z = [0] * k
+        for r, v in enumerate(search.B):
+            if v < k:
+                z[v] = search.rhs[r]
+        labels.append(lab)
+        numerators.append(tuple(z))
+        denominators.append(search.D)
+        if partner is not None and index:
+            partner.visit(index, lab, basis, k + l_)
+
+    record()
+    # each stack entry: (parent basis, next column, parent's leaving rows, parent's state or None)
+    stack: list[tuple] = []
+    stored = _STACK_MEMORY // (64 * (k + 1) * l_)
+    leave = search.leaving_rows()
+    c = 0
+    while True:
+        if c < k:
+            r = leave[c]
+            entering, leaving = search.N[c], search.B[r]
+            child = basis & ~(1 << leaving) | (1 << entering)
+            if child in seen:
+                c += 1
+                continue
+            if len(seen) >= limit:
+                raise SolverError(f"the vertex search visited {len(seen):,} bases, its limit",
+                                  where="max_work", fix="raise the work budget (--max-work / max_work=)")
+            seen.add(child)
+            stack.append((basis, c, leave, search.state() if len(stack) < stored else None))
+            search.pivot(r, c)
+            basis = child
+            record()
+            leave = search.leaving_rows()
+            c = 0
+        elif stack:
+            parent, c, leave, state = stack.pop()
+            if state is None:  # pivot back: the variable that entered at column c leaves again
+                entered = (basis & ~parent).bit_length() - 1
+                search.pivot(search.B.index(entered), c)
+            else:
+                search.restore(state)
+            basis = parent
+            c += 1
+        else:
+            break
+    degenerate = any(bin(lab).count("1") > k for lab in labels)
+    vertices = PolytopeVertices(labels=tuple(labels), numerators=tuple(numerators),
+                                denominators=tuple(denominators), bases=len(seen), degenerate=degenerate)
+    if partner is None:
+        return vertices, None
+    return vertices, (tuple(partner.pairs), tuple(partner.faces))
+
+
+def _counterpart(v: int, k: int, lp: int) -> int:
+    """The partner's variable with the label of the searched polytope's variable *v*."""
+    return lp + v if v < k else v - k
+
+
+def _complementary_point(partner: _Search, k: int) -> tuple | None:
+    """``(labels, numerators, denominator)`` of the partner's basic solution in the game's labels if it is
+    feasible, else None."""
+    D = partner.D
+    if any((v < 0) if D > 0 else (v > 0) for v in partner.rhs):
+        return None
+    lp = partner.k
+    lab = 0
+    for v in partner.N:
+        lab |= 1 << (v - lp if v >= lp else k + v)
+    w = [0] * lp
+    for r, v in enumerate(partner.B):
+        value = partner.rhs[r]
+        if value == 0:
+            lab |= 1 << (v - lp if v >= lp else k + v)
+        elif v < lp:
+            w[v] = value if D > 0 else -value
+    return lab, tuple(w), abs(D)
