@@ -27,8 +27,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     mode.add_argument("--float", dest="exact", action="store_const", const=False,
                       help="floating-point arithmetic")
     parser.add_argument("--method", default="auto",
-                        help="solver: auto, vertex-enumeration, support-enumeration, pure, lemke-howson "
-                             "(normal form); auto, subgame-perfect, nash (sequential)")
+                        help="solver: auto, vertex-enumeration, support-enumeration, pure, lemke-howson, "
+                             "lrsnash (the external lrsnash program, if installed) (normal form); auto, "
+                             "subgame-perfect, nash (sequential)")
     parser.add_argument("--format", choices=("table", "json", "latex"), default="table")
     parser.add_argument("--max-work", dest="max_work", type=whole_number("budget"), metavar="N",
                         help="work budget of a solve (default 2,000,000 units, about 20 s at most): a bigger "

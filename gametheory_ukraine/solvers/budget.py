@@ -41,7 +41,9 @@ def estimate_work(shape, method: str, *, exact: bool = True) -> tuple[int, str]:
     :data:`~gametheory_ukraine.solvers.two_player.ENUMERATE_UP_TO` candidate bases, ``C(m+n, m) x max(m, n)``
     (the candidate bases of each best-response polytope times the size of their linear systems); exact on
     larger games, the upper bound theorem's bound on the bases the lexicographic search can visit (in the
-    polytope of lower dimension, and in the other too up to 8 x 8) times ``m n / 8`` (an integer pivot); support enumeration, 100 per support profile with two players
+    polytope of lower dimension, and in the other too up to 8 x 8) times ``m n / 8`` (an integer pivot);
+    lrsnash, the same bound for one polytope times ``m n / 32`` (its pivots, in C, cost about a quarter of
+    ours); support enumeration, 100 per support profile with two players
     (linear systems) and 30,000 with more (polynomial systems); pure equilibria and argmax, one per cell and
     player / 1,000 plus a quarter per deviation check of the worst case (every cell an equilibrium, each checked
     against ``sum(shape)`` deviations); Lemke-Howson, ``(m+n)**3`` (one path per label, each a few pivots of an
@@ -79,6 +81,10 @@ def estimate_work(shape, method: str, *, exact: bool = True) -> tuple[int, str]:
         if max_bases(high, m + n) <= SEARCH_BOTH_UP_TO:
             bound += max_bases(high, m + n)
         return bound * m * n // 8, f"at most {count_text(bound)} bases x {m} x {n} / 8"
+    if method == "lrsnash" and len(shape) == 2:
+        m, n = shape
+        bound = max_bases(min(m, n), m + n)
+        return bound * m * n // 32, f"at most {count_text(bound)} bases x {m} x {n} / 32"
     if method == "support-enumeration" and len(shape) >= 2:
         count = support_profiles(shape)
         weight = _SUPPORT_WEIGHT_2 if len(shape) == 2 else _SUPPORT_WEIGHT_N

@@ -20,6 +20,7 @@ from ..games.reduce import to_normal_form
 from ..games.tree import Chance, Decision, GameTree, Terminal
 from . import certificate
 from .budget import MAX_WORK, check_work, estimate_work, support_profiles
+from .lrs import lrsnash_equilibria
 from .n_player import pure_equilibria, support_enumeration
 from .results import Equilibrium, EquilibriumSet, format_number
 from .subgame_perfect import expected_payoffs, outcome_distribution, regret, subgame_perfect
@@ -29,7 +30,7 @@ from .two_player import extreme_equilibria
 # calls; it is re-exported here, where callers of solve() look for it
 __all__ = ["solve", "NORMAL_FORM_METHODS", "TREE_METHODS", "MAX_WORK", "estimate_work", "check_work"]
 
-NORMAL_FORM_METHODS = ("auto", "vertex-enumeration", "support-enumeration", "pure", "lemke-howson")
+NORMAL_FORM_METHODS = ("auto", "vertex-enumeration", "support-enumeration", "pure", "lemke-howson", "lrsnash")
 TREE_METHODS = ("auto", "subgame-perfect", "nash")
 
 #: Lemke-Howson paths longer than this many pivots are abandoned (float pivoting can cycle or overflow).
@@ -53,7 +54,9 @@ def solve(game: NormalFormGame | GameTree, *, exact: bool | None = None, method:
         extreme equilibrium, degenerate games included; ``"support-enumeration"``
         for N >= 3: sympy polynomial solving; argmax for one player),
         ``"pure"`` (pure equilibria only), ``"lemke-howson"`` (nashpy; one
-        equilibrium per starting label, two players, floats, not complete).
+        equilibrium per starting label, two players, floats, not complete),
+        ``"lrsnash"`` (two players, exact, by the external ``lrsnash`` program
+        when installed: :mod:`~gametheory_ukraine.solvers.lrs`).
         Trees: ``"auto"`` = ``"subgame-perfect"`` (backward induction, ties kept
         as separate equilibria; imperfect-information subgames solved in normal
         form), or ``"nash"`` (all Nash equilibria of the reduced normal form).
@@ -181,6 +184,16 @@ def _solve_normal(game: NormalFormGame, exact: bool, method: str, tol: float, pa
         degenerate = sol.degenerate
         components = sol.components
         if sol.has_continuum:
+            notes.append("some equilibria lie in a continuum: equilibria sharing a component index span "
+                         "a convex set whose extreme points are listed")
+    elif method == "lrsnash":
+        if n != 2:
+            raise SolverError("lrsnash is for two-player games", fix="use method='support-enumeration'")
+        sol = lrsnash_equilibria(payoffs[0], payoffs[1])
+        profiles = [pair if exact else tuple(tuple(float(v) for v in s) for s in pair) for pair in sol.equilibria]
+        components = sol.components
+        notes.append("computed by lrsnash (lrslib, run as a separate program); every equilibrium certified here")
+        if len(set(components)) != len(components):
             notes.append("some equilibria lie in a continuum: equilibria sharing a component index span "
                          "a convex set whose extreme points are listed")
     elif method in ("pure", "argmax"):

@@ -30,7 +30,7 @@ import numpy as np
 from ..core.numbers import to_exact
 from .vertex_search import PolytopeVertices, complementary_vertices, max_bases, polytope_vertices
 
-__all__ = ["BimatrixSolution", "extreme_equilibria"]
+__all__ = ["BimatrixSolution", "extreme_equilibria", "component_labels", "exact_integer_payoffs"]
 
 
 @dataclass(frozen=True)
@@ -464,6 +464,19 @@ def _normalised_floats(M: np.ndarray, name: str) -> list[list[float]]:
     return arr.tolist()
 
 
+def exact_integer_payoffs(A: Any, B: Any) -> tuple[list[list[int]], list[list[int]]]:
+    """``(A, B)`` read exactly and mapped to integers >= 1 by a positive affine map of each player's payoffs
+    (which leaves every equilibrium unchanged).
+
+    Examples
+    --------
+    >>> exact_integer_payoffs([[0.5, -1]], [["1/3", 2]])
+    ([[4, 1]], [[1, 6]])
+    """
+    A_arr, B_arr = _check_shapes(A, B)
+    return _positive_integers(A_arr), _positive_integers(B_arr)
+
+
 # --------------------------------------------------------------------- the solver
 def extreme_equilibria(A: Any, B: Any, *, exact: bool, tol: float = 1e-9) -> BimatrixSolution:
     """Every extreme Nash equilibrium of the bimatrix game (A, B).
@@ -576,7 +589,20 @@ def extreme_equilibria(A: Any, B: Any, *, exact: bool, tol: float = 1e-9) -> Bim
         # reorder entries that are equal in exact arithmetic (float order = exact order).
         pairs.sort(key=lambda pq: tuple(round(v, 9) for v in xs[pq[0]] + ys[pq[1]]), reverse=True)
 
-    # Connected components of the bipartite graph (x-vertices -- y-vertices).
+    equilibria = tuple((xs[pi], ys[qi]) for pi, qi in pairs)
+    return BimatrixSolution(equilibria=equilibria, degenerate=degenerate, components=component_labels(equilibria))
+
+
+def component_labels(equilibria: Sequence[tuple[tuple, tuple]]) -> tuple[int, ...]:
+    """Component index of each extreme equilibrium ``(x, y)``: the connected components of the bipartite graph
+    whose nodes are the distinct ``x`` and ``y`` and whose edges are the equilibria, numbered in order of first
+    appearance ([ARSvS]_, section 4: the extreme equilibria of one component span a union of convex sets).
+
+    Examples
+    --------
+    >>> component_labels([((1, 0), (1, 0)), ((1, 0), (0, 1)), ((0, 1), (0, 1)), ((1, 1), (1, 1))])
+    (0, 0, 0, 1)
+    """
     parent: dict = {}
 
     def find(node: tuple) -> tuple:
@@ -586,9 +612,7 @@ def extreme_equilibria(A: Any, B: Any, *, exact: bool, tol: float = 1e-9) -> Bim
             node = parent[node]
         return node
 
-    for pi, qi in pairs:
-        parent[find(("x", pi))] = find(("y", qi))
+    for x, y in equilibria:
+        parent[find(("x", tuple(x)))] = find(("y", tuple(y)))
     numbering: dict = {}
-    components = tuple(numbering.setdefault(find(("x", pi)), len(numbering)) for pi, _ in pairs)
-    equilibria = tuple((xs[pi], ys[qi]) for pi, qi in pairs)
-    return BimatrixSolution(equilibria=equilibria, degenerate=degenerate, components=components)
+    return tuple(numbering.setdefault(find(("x", tuple(x))), len(numbering)) for x, _ in equilibria)
