@@ -1,11 +1,12 @@
 """Vertices of a best-response polytope by lexicographic search with integer pivoting.
 
 The polytope is ``P = {z in R^k : z >= 0, C^T z <= 1}`` for a positive integer ``k x l`` matrix ``C``, the
-form of both best-response polytopes of a bimatrix game ([vS07]_). Its vertices are found by a depth-first
+form of both best-response polytopes of a bimatrix game (von Stengel 2007; see
+:mod:`~gametheory_ukraine.solvers.two_player` for the references). Its vertices are found by a depth-first
 search over the *lexicographically feasible* bases of the system ``C^T z + s = 1``: the right-hand side is
 perturbed to ``1 + (eps, eps^2, ..., eps^l)`` symbolically, which makes the polytope simple without moving
-it, and ties in the ratio test are broken by that perturbation ([ARSvS]_, section 5; Avis 2000, the method of
-``lrs``). Every vertex of ``P`` is the solution of at least one lex-feasible basis, the graph of lex-feasible
+it, and ties in the ratio test are broken by that perturbation (Avis, Rosenberg, Savani and von Stengel 2010, section
+5; [Avis00]_, the method of ``lrs``). Every vertex of ``P`` is the solution of at least one lex-feasible basis, the graph of lex-feasible
 bases joined by lexicographic pivots is connected (it is the graph of the perturbed, simple polytope), so the
 search reaches every vertex, degenerate ones included; it visits only vertices (bases), never infeasible
 candidate systems as support enumeration does.
@@ -19,10 +20,6 @@ ones are broken lexicographically.
 
 References
 ----------
-.. [ARSvS] D. Avis, G. D. Rosenberg, R. Savani and B. von Stengel (2010), "Enumeration of Nash equilibria for
-   two-player games", *Economic Theory* 42:9-37, doi:10.1007/s00199-009-0449-x.
-.. [vS07] B. von Stengel (2007), "Equilibrium computation for two-player games in strategic and extensive
-   form", ch. 3 of *Algorithmic Game Theory*, Cambridge University Press.
 .. [Avis00] D. Avis (2000), "lrs: a revised implementation of the reverse search vertex enumeration
    algorithm", in *Polytopes -- Combinatorics and Computation*, Birkhauser, 177-198.
 .. [Edm67] J. Edmonds (1967), "Systems of distinct representatives and linear algebra", *J. Res. Nat. Bur.
@@ -243,7 +240,7 @@ def complementary_vertices(Bp: Sequence[Sequence[int]], Ap: Sequence[Sequence[in
     The search of P carries along the dictionary of Q whose nonbasic variables carry the labels of P's basic
     ones: each pivot of P (``e`` enters, ``f`` leaves) is one pivot of Q (the variable labelled ``f`` enters,
     the one labelled ``e`` leaves). Where that basis of Q is feasible, the two vertices together have every
-    label: a Nash equilibrium ([ARSvS]_; the pairing of Lemke and Howson 1964). A vertex of P with exactly ``m``
+    label: a Nash equilibrium (the complementary pairing of Lemke and Howson 1964). A vertex of P with exactly ``m``
     labels has one complementary basis, so where that basis is nonsingular its partners (zero or one) are
     found. The other vertices (degenerate ones, and those whose complement is singular) are returned apart:
     their partners form a face of Q, for the caller to search.
