@@ -18,14 +18,17 @@ import sys
 import time
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import psutil
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
+import gametheory_ukraine as gtu
 from gametheory_ukraine.cli import main
 from gametheory_ukraine.core.errors import ModelFileError, OutputError
+from gametheory_ukraine.io.gambit import write_gambit
 from gametheory_ukraine.output.report import build_report
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -103,6 +106,25 @@ def test_ctrl_c_ends_with_one_line_and_status_130(tmp_path, extra):
     assert proc.returncode == 130, err[-3000:]
     assert err.strip().splitlines() == ["gtu: interrupted"], err[-3000:]
     assert sorted(os.listdir(tmp_path)) == []  # no output, no temporary
+
+
+def test_ctrl_c_during_a_long_exact_solve_ends_with_one_line_and_no_output(tmp_path):
+    # a 16 x 16 game with the budget raised past its estimate: the vertex search runs for minutes
+    rng = np.random.default_rng(16)
+    write_gambit(gtu.NormalFormGame.from_arrays(*[rng.integers(0, 100, (16, 16)).tolist() for _ in range(2)]),
+                 tmp_path / "g16.nfg")
+    proc = _start(["solve", "g16.nfg", "--max-work", "100000000", "--format", "json"], tmp_path)
+    try:
+        time.sleep(3)
+        assert proc.poll() is None, "the solve ended before it could be interrupted"
+        os.killpg(proc.pid, signal.SIGINT)
+        out, err = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        _kill_session(proc.pid)
+    assert proc.returncode == 130 and err.strip().splitlines() == ["gtu: interrupted"], err[-3000:]
+    assert out == "" and sorted(os.listdir(tmp_path)) == ["g16.nfg"]
 
 
 def test_ctrl_c_leaves_a_resumable_checkpoint(tmp_path):
