@@ -1,11 +1,12 @@
 """lrsnash as an optional backend: every extreme equilibrium of a bimatrix game from David Avis's ``lrsnash``.
 
 ``lrsnash`` (lrslib, GPL) enumerates the vertices of one best-response polytope by lexicographic reverse search
-and finds the complementary vertices of the other (Avis, Rosenberg, Savani and von Stengel 2010). It is never imported or linked: the game is
-written to a temporary file and the program run as a subprocess, found on ``PATH`` (Debian's ``lrslib``
-package) or in the ``passagemath-lrslib`` wheel (``pip install "gametheory_ukraine[lrs]"``). Its output is
-read back exactly; :func:`~gametheory_ukraine.solvers.solving.solve` then certifies every equilibrium with its
-own best-response check, as for every other method.
+and finds the complementary vertices of the other (Avis, Rosenberg, Savani and von Stengel 2010). It is never
+imported or linked: the game is written to a temporary file and the program run as a subprocess, found on
+``PATH`` (Debian's ``lrslib`` package) or in the ``passagemath-lrslib`` wheel (``pip install
+"gametheory_ukraine[lrs]"``). Its output is read back exactly;
+:func:`~gametheory_ukraine.solvers.solving.solve` then certifies every equilibrium with its own best-response
+check, as for every other method.
 """
 
 from __future__ import annotations

@@ -5,11 +5,11 @@ form of both best-response polytopes of a bimatrix game (von Stengel 2007; see
 :mod:`~gametheory_ukraine.solvers.two_player` for the references). Its vertices are found by a depth-first
 search over the *lexicographically feasible* bases of the system ``C^T z + s = 1``: the right-hand side is
 perturbed to ``1 + (eps, eps^2, ..., eps^l)`` symbolically, which makes the polytope simple without moving
-it, and ties in the ratio test are broken by that perturbation (Avis, Rosenberg, Savani and von Stengel 2010, section
-5; [Avis00]_, the method of ``lrs``). Every vertex of ``P`` is the solution of at least one lex-feasible basis, the graph of lex-feasible
-bases joined by lexicographic pivots is connected (it is the graph of the perturbed, simple polytope), so the
-search reaches every vertex, degenerate ones included; it visits only vertices (bases), never infeasible
-candidate systems as support enumeration does.
+it, and ties in the ratio test are broken by that perturbation (Avis, Rosenberg, Savani and von Stengel 2010,
+section 5; [Avis00]_, the method of ``lrs``). Every vertex of ``P`` is the solution of at least one lex-feasible
+basis, the graph of lex-feasible bases joined by lexicographic pivots is connected (it is the graph of the
+perturbed, simple polytope), so the search reaches every vertex, degenerate ones included; it visits only
+vertices (bases), never infeasible candidate systems as support enumeration does.
 
 Arithmetic is exact on integers: the dictionary is kept as integers over a common denominator ``D`` (the
 absolute value of the basis determinant) and pivoting is fraction-free (Edmonds 1967; every division is
