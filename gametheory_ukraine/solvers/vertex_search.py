@@ -179,12 +179,10 @@ class _Search:
 
     def leaving_rows(self) -> list[int]:
         """For every column, the row that leaves when that column's variable enters (the lex ratio test)."""
-        try:
+        try:  # every entry's float is correctly rounded; past the float range, the exact test throughout
             Mf = np.array(self.M, dtype=float)
             rf = np.array(self.rhs, dtype=float)
-        except OverflowError:  # entries beyond float range: the exact test throughout
-            Mf = None
-        if Mf is None or not (np.all(np.isfinite(Mf)) and np.all(np.isfinite(rf))):
+        except OverflowError:
             return [self._exact_leaving([i for i in range(self.l) if self.M[i][c] > 0], c)
                     for c in range(self.k)]
         positive = Mf > 0
