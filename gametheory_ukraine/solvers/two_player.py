@@ -335,6 +335,12 @@ ENUMERATE_UP_TO = 200
 SEARCH_BOTH_UP_TO = 1_000
 
 
+#: Past this many vertices of P whose partners form faces of Q (degenerate vertices), searching Q once is
+#: cheaper than searching each face: a face search visits a polytope of the dimension of the face's best
+#: responses, which on games with many ties costs about as much as a fiftieth of Q.
+FACES_UP_TO = 16
+
+
 def _exact_pairs(Ap: list[list[int]], Bp: list[list[int]]) -> tuple[list, list, list, bool | None]:
     """Exact mode: lexicographic vertex search (:mod:`.vertex_search`), with integer arithmetic throughout.
 
@@ -344,7 +350,7 @@ def _exact_pairs(Ap: list[list[int]], Bp: list[list[int]]) -> tuple[list, list, 
     degenerate. Larger games search ``P = {x >= 0, B^T x <= 1}`` only, carrying the complementary basis of Q
     along (:func:`~.vertex_search.complementary_vertices`); a vertex of P whose partners that does not settle
     (a degenerate vertex, or a singular complement) gets the face of Q with the labels it lacks searched
-    (:func:`_face_partners`).
+    (:func:`_face_partners`); past :data:`FACES_UP_TO` such vertices, Q is searched once instead.
 
     Returns ``(x vertices, y vertices, index pairs, degenerate)``; ``degenerate`` is None when only P was
     searched and nothing degenerate was met (Q may still have a degenerate vertex off every equilibrium).
@@ -358,16 +364,13 @@ def _exact_pairs(Ap: list[list[int]], Bp: list[list[int]]) -> tuple[list, list, 
                       or any(bin(t | (zm << m)).count("1") > n for _, zm, t in Qv))
         return [z for z, _, _ in Pv], [z for z, _, _ in Qv], pairs, degenerate
     if max_bases(n, m + n) <= SEARCH_BOTH_UP_TO:
-        P = polytope_vertices(Bp)
-        Q = polytope_vertices([[Ap[i][j] for i in range(m)] for j in range(n)])
-        # Q's labels: bit j < n for y_j = 0, bit n + i for row i tight; in the game's order rows come first.
-        q_labels = [(L >> n) | ((L & ((1 << n) - 1)) << m) for L in Q.labels]
-        pairs = _label_pairs(list(P.labels), q_labels, m, n)
-        return (_fractions(P, {pi for pi, _ in pairs}), _fractions(Q, {qi for _, qi in pairs}), pairs,
-                P.degenerate or Q.degenerate)
+        return _paired_by_labels(polytope_vertices(Bp), Ap)
     P, (found, faces) = complementary_vertices(Bp, Ap)
+    if len(faces) > FACES_UP_TO:
+        return _paired_by_labels(P, Ap)
+    searched: dict[int, PolytopeVertices] = {}  # faces by their set of columns: vertices of P often share one
     for pi in faces:
-        found += tuple((pi, *partner) for partner in _face_partners(Ap, P.labels[pi], m, n))
+        found += tuple((pi, *partner) for partner in _face_partners(Ap, P.labels[pi], m, n, searched))
     ys: list[list[Fraction]] = [[Fraction(0)] * n]
     q_index: dict[int, int] = {}
     pairs: list[tuple[int, int]] = []
@@ -380,24 +383,39 @@ def _exact_pairs(Ap: list[list[int]], Bp: list[list[int]]) -> tuple[list, list, 
     return _fractions(P, {pi for pi, _ in pairs}), ys, pairs, True if degenerate else None
 
 
+def _paired_by_labels(P: PolytopeVertices, Ap: list[list[int]]) -> tuple[list, list, list, bool]:
+    """Search Q as well and pair the vertices of P and Q by their labels (which settles degeneracy)."""
+    m, n = len(Ap), len(Ap[0])
+    Q = polytope_vertices([[Ap[i][j] for i in range(m)] for j in range(n)])
+    # Q's labels: bit j < n for y_j = 0, bit n + i for row i tight; in the game's order rows come first.
+    q_labels = [(L >> n) | ((L & ((1 << n) - 1)) << m) for L in Q.labels]
+    pairs = _label_pairs(list(P.labels), q_labels, m, n)
+    return (_fractions(P, {pi for pi, _ in pairs}), _fractions(Q, {qi for _, qi in pairs}), pairs,
+            P.degenerate or Q.degenerate)
+
+
 def _fractions(pv: PolytopeVertices, wanted: set[int] | None = None) -> list[list[Fraction] | None]:
     """The vertices of *pv* as Fractions; only those in *wanted* (indices) if given, None for the others."""
     return [[Fraction(v, d) for v in z] if wanted is None or index in wanted else None
             for index, (z, d) in enumerate(zip(pv.numerators, pv.denominators))]
 
 
-def _face_partners(Ap: list[list[int]], x_labels: int, m: int, n: int) -> list[tuple[int, tuple, int]]:
+def _face_partners(Ap: list[list[int]], x_labels: int, m: int, n: int,
+                   searched: dict[int, PolytopeVertices]) -> list[tuple[int, tuple, int]]:
     """Every vertex ``y`` of Q with all the labels that a vertex of P with labels *x_labels* lacks.
 
     These are the vertices of ``Q' = {y_T >= 0, A[:, T] y_T <= 1}`` (``T`` the columns labelled in *x_labels*,
     the column player's best responses; the other ``y_j`` are zero) at which every row in the support of
     ``x`` is tight. Returns ``(labels of y in the game's order, numerators, denominator)`` for each.
+    *searched* caches the vertices of ``Q'`` by ``T`` (a bit mask) across calls.
     """
     cols = [j for j in range(n) if x_labels >> (m + j) & 1]
     support = [i for i in range(m) if not x_labels >> i & 1]
     if not cols:
         return []
-    face = polytope_vertices([[Ap[i][j] for i in range(m)] for j in cols])
+    face = searched.get(x_labels >> m)
+    if face is None:
+        face = searched[x_labels >> m] = polytope_vertices([[Ap[i][j] for i in range(m)] for j in cols])
     t = len(cols)
     out = []
     for L, z, d in zip(face.labels, face.numerators, face.denominators):
