@@ -162,3 +162,12 @@ def test_integer_payoffs_keep_the_equilibria():
     # a positive affine map per player: (A - min A) * lcm + 1
     Ap, Bp = two_player.exact_integer_payoffs([[F(1, 2), -1], [0, 2]], [["0.25", 1], [3, -2]])
     assert Ap == [[4, 1], [3, 7]] and Bp == [[10, 13], [21, 1]]
+
+
+@pytest.mark.parametrize("faces_up_to", [0, 10**6], ids=["second-polytope-searched", "every-face-searched"])
+def test_both_ways_of_finding_partners_of_degenerate_vertices_agree_with_lrsnash(monkeypatch, faces_up_to):
+    # past FACES_UP_TO degenerate vertices the second polytope is searched once, else one face per vertex
+    monkeypatch.setattr(two_player, "FACES_UP_TO", faces_up_to)
+    for seed in range(3):
+        A, B = random_game(10, 10, seed=500 + seed, high=2)
+        assert ours_set(A, B) == lrsnash_set(A, B), seed
