@@ -101,45 +101,47 @@ class _Search:
 
     Rows are the ``l`` constraints, columns the ``k`` nonbasic variables. Variable ``v < k`` is ``z_v``, variable
     ``k + j`` the slack of constraint ``j``; a variable's index is its label. ``M[r][c] / D`` is the
-    coefficient of nonbasic ``N[c]`` in the row of basic ``B[r]``, ``rhs[r] / D`` its value.
+    coefficient of nonbasic ``N[c]`` in the row of basic ``B[r]``, ``M[r][k] / D`` (the row's last entry, also
+    :attr:`rhs`) its value.
     """
 
     def __init__(self, C: Sequence[Sequence[int]]):
         self.k, self.l = len(C), len(C[0])
-        self.M = [[int(C[i][j]) for i in range(self.k)] for j in range(self.l)]
-        self.rhs = [1] * self.l
+        self.M = [[int(C[i][j]) for i in range(self.k)] + [1] for j in range(self.l)]
         self.D = 1
         self.B = list(range(self.k, self.k + self.l))
         self.N = list(range(self.k))
 
     def state(self) -> tuple:
-        return self.M, self.rhs, self.D, self.B, self.N
+        return self.M, self.D, self.B, self.N
 
     def restore(self, state: tuple) -> None:
-        self.M, self.rhs, self.D, self.B, self.N = state
+        self.M, self.D, self.B, self.N = state
+
+    @property
+    def rhs(self) -> list[int]:
+        """The basic variables' values times ``D``, row by row."""
+        return [row[-1] for row in self.M]
 
     def pivot(self, r: int, c: int) -> None:
         """Exchange basic ``B[r]`` and nonbasic ``N[c]``; new lists, so stored states stay valid."""
-        M, rhs, D = self.M, self.rhs, self.D
+        M, D = self.M, self.D
         Mr = M[r]
-        p, rr = Mr[c], rhs[r]
-        newM, newrhs = [], []
+        p = Mr[c]
+        newM = []
         for i, Mi in enumerate(M):
             if i == r:
                 row = Mi[:]
                 row[c] = D
-                newrhs.append(rr)
             else:
                 f = Mi[c]
                 if f:
                     row = [(a * p - f * b) // D for a, b in zip(Mi, Mr)]
                     row[c] = -f
-                    newrhs.append((rhs[i] * p - f * rr) // D)
                 else:
                     row = [a * p // D for a in Mi]
-                    newrhs.append(rhs[i] * p // D)
             newM.append(row)
-        self.M, self.rhs, self.D = newM, newrhs, p
+        self.M, self.D = newM, p
         self.B = self.B[:]
         self.N = self.N[:]
         self.B[r], self.N[c] = self.N[c], self.B[r]
@@ -164,11 +166,11 @@ class _Search:
 
     def _exact_leaving(self, rows: Sequence[int], c: int) -> int:
         """The lexicographic minimum ratio among *rows* (all with a positive entry in column c), exactly."""
-        M, rhs = self.M, self.rhs
+        M = self.M
         best = rows[0]
         for i in rows[1:]:
             mi, mb = M[i][c], M[best][c]
-            d = rhs[i] * mb - rhs[best] * mi
+            d = M[i][-1] * mb - M[best][-1] * mi
             slack = 0
             while d == 0:  # equal ratios: the perturbation decides (rows of an invertible matrix differ)
                 d = self._lex_entry(i, slack) * mb - self._lex_entry(best, slack) * mi
@@ -180,11 +182,11 @@ class _Search:
     def leaving_rows(self) -> list[int]:
         """For every column, the row that leaves when that column's variable enters (the lex ratio test)."""
         try:  # every entry's float is correctly rounded; past the float range, the exact test throughout
-            Mf = np.array(self.M, dtype=float)
-            rf = np.array(self.rhs, dtype=float)
+            full = np.array(self.M, dtype=float)
         except OverflowError:
             return [self._exact_leaving([i for i in range(self.l) if self.M[i][c] > 0], c)
                     for c in range(self.k)]
+        Mf, rf = full[:, :-1], full[:, -1]
         positive = Mf > 0
         ratio = np.divide(rf[:, None], Mf, out=np.full(Mf.shape, np.inf), where=positive)
         best = ratio.min(axis=0)
@@ -322,7 +324,8 @@ def _search(C: Sequence[Sequence[int]], partner_C: Sequence[Sequence[int]] | Non
 
     def record() -> None:
         lab = full ^ basis
-        for r, value in enumerate(search.rhs):
+        rhs = search.rhs
+        for r, value in enumerate(rhs):
             if value == 0:
                 lab |= 1 << search.B[r]
         if lab in found:
@@ -331,7 +334,7 @@ def _search(C: Sequence[Sequence[int]], partner_C: Sequence[Sequence[int]] | Non
         z = [0] * k
         for r, v in enumerate(search.B):
             if v < k:
-                z[v] = search.rhs[r]
+                z[v] = rhs[r]
         labels.append(lab)
         numerators.append(tuple(z))
         denominators.append(search.D)
@@ -390,7 +393,8 @@ def _complementary_point(partner: _Search, k: int) -> tuple | None:
     """``(labels, numerators, denominator)`` of the partner's basic solution in the game's labels if it is
     feasible, else None."""
     D = partner.D
-    if any((v < 0) if D > 0 else (v > 0) for v in partner.rhs):
+    rhs = partner.rhs
+    if any((v < 0) if D > 0 else (v > 0) for v in rhs):
         return None
     lp = partner.k
     lab = 0
@@ -398,7 +402,7 @@ def _complementary_point(partner: _Search, k: int) -> tuple | None:
         lab |= 1 << (v - lp if v >= lp else k + v)
     w = [0] * lp
     for r, v in enumerate(partner.B):
-        value = partner.rhs[r]
+        value = rhs[r]
         if value == 0:
             lab |= 1 << (v - lp if v >= lp else k + v)
         elif v < lp:
