@@ -201,6 +201,7 @@ def _solve_normal(game: NormalFormGame, exact: bool, method: str, tol: float, pa
             raise SolverError(str(exc), fix="use --method pure, or a smaller game") from None
         profiles = [tuple(p) for p in sol.equilibria]
         complete = sol.complete
+        components = sol.components
         notes.extend(sol.notes)
     else:  # lemke-howson via nashpy
         if n != 2:
