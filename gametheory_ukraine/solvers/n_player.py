@@ -16,7 +16,9 @@ pure_equilibria
     All pure-strategy Nash equilibria (vectorised best-response test).
 support_enumeration
     Equilibria found by solving, for every support profile, the polynomial
-    indifference system exactly (Groebner bases in sympy).
+    indifference system exactly (Groebner bases in sympy); a continuum whose
+    conditions are linear is a polytope of equilibria, given by its vertices
+    (enumerated exactly) and labelled with its connected component.
 
 References
 ----------
@@ -760,9 +762,27 @@ def support_enumeration(
     conditional-dominance pruning of Porter, Nudelman & Shoham [PNS08]_;
     support enumeration for N players is surveyed in [MM96]_).
 
-    For two-player games ``two_player.extreme_equilibria`` is the complete
-    method (it also enumerates the extreme points of continua of equilibria);
-    this function is meant for N >= 3 but works for every N >= 1.
+    A support profile whose system has infinitely many solutions (a continuum)
+    is solved as a polytope when its conditions are linear: the profiles with
+    support within :math:`(S_1, \dots, S_N)` at which every action of
+    :math:`S_i` is a best response of player i form a set of equilibria cut out
+    by the indifference equalities, the best-response inequalities and
+    non-negativity. When the equalities are linear (always when at most one
+    player mixes: then the others' payoffs are linear in her mixture; also for
+    two players) or their reduced Groebner basis is, and the inequalities are
+    linear on the affine space they define, that set is a polytope with
+    rational vertices, enumerated exactly (every choice of tight inequalities
+    that fixes a point, checked against all the others; at most
+    :data:`MAX_VERTEX_BASES` choices). Its vertices are reported as equilibria
+    and its vertex set in ``polytopes``; the connected components of the union
+    of these polytopes and the isolated equilibria are labelled as for two
+    players (two polytopes are joined when the polytope of their common points
+    is non-empty, tested the same way). A continuum with nonlinear conditions
+    (three players mixing, say, on a curve) is left out with a note.
+
+    For two-player games ``two_player.extreme_equilibria`` is the faster
+    complete method; this function is meant for N >= 3 but works for every
+    N >= 1 (for two players its points are the extreme equilibria).
 
     Parameters
     ----------
@@ -790,11 +810,17 @@ def support_enumeration(
         minimal polynomials, expressions in ``CRootOf`` beyond), floats in float
         mode; sorted by the probabilities, flattened player by player,
         descending lexicographically.
-        ``complete`` is False, with a note, when some support system has a
-        continuum of solutions (its equilibria are then not reported -- those
-        on its boundary with smaller support are, through the smaller support's
-        own system -- so the result lists all isolated equilibria with
-        zero-dimensional supports but not the continuum) or could not be solved.
+        ``complete`` is True when every support profile not excluded by
+        dominance had finitely many solutions, all found exactly, or a polytope
+        of equilibria whose vertices were all enumerated: every Nash
+        equilibrium is then listed or a convex combination of the vertices of
+        one of ``polytopes``. It is False, with a note naming each support
+        profile left out, when a continuum's conditions are not linear (its
+        equilibria are not reported except those of smaller supports, which
+        their own systems give), its vertices would need more than
+        :data:`MAX_VERTEX_BASES` candidate sets, or sympy could not solve a
+        system. ``components`` labels every equilibrium with its connected
+        component (within the sets found), and ``notes`` describe each polytope.
 
         N = 1: the equilibria are the argmax actions (within ``tol`` in float
         mode), reported as pure strategies, and ``complete`` is True: with ties
@@ -829,6 +855,18 @@ def support_enumeration(
     [(('1', '0'), ('1', '0')), (('2/3', '1/3'), ('1/3', '2/3')), (('0', '1'), ('0', '1'))]
     >>> sol.complete
     True
+
+    Three players, player 3 indifferent at the pure profile (0, 0) of players 1
+    and 2, who keep it while player 3's first action has probability between
+    1/3 (player 1: gain ``3r - 1``) and 3/4 (player 2: gain ``3 - 4r``); a
+    segment of equilibria, listed by its end points with one component:
+
+    >>> u = [np.zeros((2, 2, 2), dtype=object) for _ in range(3)]
+    >>> u[0][0, 0] = [2, -1]; u[0][0, 1] = -5; u[1][0, 0] = [-1, 3]; u[1][1, 0] = -5; u[2][:, :, 0] = -1
+    >>> u[2][0, 0, 0] = 0
+    >>> sol = support_enumeration(u, exact=True)
+    >>> [tuple(str(p) for p in eq[2]) for eq in sol.equilibria], sol.components, sol.polytopes, sol.complete
+    ([('3/4', '1/4'), ('1/3', '2/3'), ('0', '1')], (0, 0, 1), ((0, 1),), True)
     """
     arrays = _check_payoffs(payoffs)
     game = _exact_arrays(arrays)
