@@ -205,8 +205,11 @@ def test_irrational_fully_mixed_equilibrium_is_exact():
     assert "sqrt(41)" in str(mixed[0][0])
     # printed simplified, with a decimal: p = (sqrt(41) - 1)/8 = 0.6754; each player's payoff there is that of
     # its action 1, 0 by construction (the irrational parts cancel and print as 0, not as a sum of powers)
-    text = str(gtu.solve(gtu.NormalFormGame.from_arrays(*GAME_Q)))
-    assert "Player 1: r1 -1/8 + sqrt(41)/8 (~0.6754), r2 9/8 - sqrt(41)/8 (~0.3246)" in text
+    result = gtu.solve(gtu.NormalFormGame.from_arrays(*GAME_Q))
+    assert str(result[1].strategies[0][0]) == "(-1 + sqrt(41))/8"  # held simplified in the result
+    assert result[1].payoffs == (0, 0, 0) and all(type(v) is F for v in result[1].payoffs)
+    text = str(result)
+    assert "Player 1: r1 (-1 + sqrt(41))/8 (~0.6754), r2 9/8 - sqrt(41)/8 (~0.3246)" in text
     assert "payoffs: Player 1 0, Player 2 0, Player 3 0" in text.split("[1]", 1)[1].split("[2]")[0]
     # the indifference conditions hold exactly
     p, q, r = (probs[0] for probs in mixed)
@@ -216,6 +219,31 @@ def test_irrational_fully_mixed_equilibrium_is_exact():
     # float mode gives the same numbers
     fsol = support_enumeration(GAME_Q, exact=False)
     assert fsol.equilibria[1][0][0] == pytest.approx((41**0.5 - 1) / 8, abs=1e-15)
+
+
+def test_irrational_payoffs_are_held_simplified():
+    # Every player's gain from action 0 is 2 x (the others' probabilities of action 0) - 1: in the fully mixed
+    # equilibrium qr = pr = pq = 1/2, so p = q = r = sqrt(2)/2. Player 1 also earns 4 whenever players 2 and 3
+    # both play action 1, whatever she does (her incentives are unchanged): at the mixed equilibrium her payoff
+    # is that of action 1, 0, plus 4 (1 - sqrt(2)/2)^2 = 4 (3/2 - sqrt(2)) = 6 - 4 sqrt(2) ~ 0.3431. All three
+    # play action 1 with probability (1 - sqrt(2)/2)^3 = 5/2 - 7 sqrt(2)/4.
+    d = {(0, 0): 1, (0, 1): -1, (1, 0): -1, (1, 1): -1}
+    payoffs = _game_from_deltas(d, d, d)
+    payoffs[0][:, 1, 1] += 4
+    result = gtu.solve(gtu.NormalFormGame.from_arrays(*payoffs))
+    mixed = [eq for eq in result if eq.strategies[0][0] not in (0, 1)]
+    assert len(result) == 3 and len(mixed) == 1
+    half_root = sympy.sqrt(2) / 2
+    assert all(sympy.simplify(s[0] - half_root) == 0 for s in mixed[0].strategies)
+    pay = mixed[0].payoffs
+    assert sympy.simplify(pay[0] - (6 - 4 * sympy.sqrt(2))) == 0 and pay[1:] == (0, 0)
+    assert str(pay[0]) == "6 - 4*sqrt(2)"  # not a sum of products of powers
+    last = mixed[0].outcome_distribution["r2 / c2 / p3_2"]
+    assert sympy.simplify(last - (sympy.Rational(5, 2) - 7 * sympy.sqrt(2) / 4)) == 0
+    assert sympy.count_ops(last) <= sympy.count_ops(sympy.Rational(5, 2) - 7 * sympy.sqrt(2) / 4)
+    assert "payoffs: Player 1 6 - 4*sqrt(2) (~0.3431), Player 2 0, Player 3 0" in str(result)
+    gambit = _gambit_equilibria(payoffs)
+    assert _contains(gambit, np.array([0.5**0.5, 1 - 0.5**0.5] * 3))
 
 
 # McKelvey & McLennan's 2x2x2 example with nine equilibria, two of them totally mixed, as distributed with

@@ -43,7 +43,7 @@ import numpy as np
 import sympy
 from sympy.polys.domains import QQ
 
-from gametheory_ukraine.core.numbers import as_exact_array
+from gametheory_ukraine.core.numbers import as_exact_array, simplest
 
 from . import certificate
 
@@ -253,7 +253,8 @@ class _Root:
             a, b = _q(QQ.convert(lo)), _q(QQ.convert(hi))
 
     def value(self, r: sympy.Poly) -> Any:
-        """``r(alpha)`` as a Fraction if rational, else an exact sympy number."""
+        """``r(alpha)`` as a Fraction if rational, else an exact sympy number in its simplest form found
+        (:func:`~gametheory_ukraine.core.numbers.simplest`)."""
         r = r.rem(self.f)
         if r.is_zero:
             return Fraction(0)
@@ -269,8 +270,7 @@ class _Root:
             alpha = roots[self.index if c2 > 0 else 1 - self.index]
         else:
             alpha = sympy.CRootOf(self.f.as_expr(), self.index)
-        value = sympy.expand(r.as_expr().subs(_T, alpha))
-        return sympy.radsimp(value) if self.f.degree() == 2 else value
+        return simplest(r.as_expr().subs(_T, alpha))
 
 
 def _real_roots(p: sympy.Poly) -> list[_Root]:
