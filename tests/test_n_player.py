@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
 import gametheory_ukraine as gtu
+from gametheory_ukraine.games.tree import Decision, GameTree, Terminal
 from gametheory_ukraine.io.gambit import read_gambit
 from gametheory_ukraine.solvers import certificate
 from gametheory_ukraine.solvers.n_player import (
@@ -642,3 +643,20 @@ def test_degenerate_bimatrix_games_vertices_are_gambits_extreme_equilibria(seed)
     label = dict(zip(ours.equilibria, ours.components))
     pairs = {(label[e], c) for e, c in zip(sol.equilibria, sol.components)}
     assert len(pairs) == len({c for _, c in pairs}) == len({c for c, _ in pairs})
+
+
+def test_tree_with_the_segment_game_as_its_subgame():
+    # game S played simultaneously (each player's move in one information set): the tree's only subgame is the
+    # whole game, solved in normal form; its subgame-perfect equilibria are the three points of game S, and the
+    # solver says they include the end points of a continuum
+    def node(player: int, path: tuple):
+        if player == 3:
+            return Terminal("t" + "".join(map(str, path)), tuple(F(u[path]) for u in GAME_S))
+        kids = tuple(node(player + 1, path + (a,)) for a in range(2))
+        return Decision("n" + "".join(map(str, path)), player, ("a0", "a1"), kids, infoset=f"h{player}")
+
+    result = gtu.solve(GameTree(("P1", "P2", "P3"), node(0, ())))
+    assert result.complete and len(result) == 3
+    assert sorted(eq.strategies[2]["h2"] for eq in result) == [(0, 1), (F(1, 3), F(2, 3)), (F(3, 4), F(1, 4))]
+    assert any("continua of equilibria" in note for note in result.notes)
+    assert any("((0,), (0,), (0, 1))" in note and "2 vertices" in note for note in result.notes)

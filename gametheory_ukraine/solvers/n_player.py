@@ -797,7 +797,8 @@ def support_enumeration(
         Float mode only (ignored when ``exact``): an action outside the support
         disqualifies a candidate only if it gains *more than* ``tol`` (computed
         exactly), matching ``pure_equilibria(payoffs, tol=tol)`` on pure profiles.
-        Indifference on the support and positivity are always exact.
+        Indifference on the support and positivity are always exact, and so are
+        the conditions of a polytope of equilibria (its vertices have regret 0).
     max_supports : int, default 20000
         Maximum number of support profiles :math:`\prod_i (2^{n_i} - 1)`.
 
