@@ -602,13 +602,38 @@ def test_nau_2004_segment_in_the_interior():
     _check_polytopes(payoffs, sol)
 
 
+def test_triangle_of_equilibria_for_the_mixing_player():
+    # 2x2x3. At the pure profile (0, 0) of players 1 and 2 player 3 gets 0 with each action; elsewhere her action 2
+    # earns 1 more than the others. Against player 3's mixture s, player 1's gain from action 0 (player 2 playing
+    # 0) is 2 s1 - s2 - s3 = 3 s1 - 1 and player 2's (player 1 playing 0) is 3 s2 - 1; against the other's action
+    # 1 each loses 5 by action 0. If (p, q) != (1, 1) player 3 plays action 2, then player 1's gain is
+    # -q - 5 (1 - q) < 0, p = 0, player 2's is -5, q = 0: the pure profile (1, 1, 2). If p = q = 1, player 3 is
+    # indifferent and players 1 and 2 keep action 0 iff s1 >= 1/3 and s2 >= 1/3: a triangle with vertices
+    # (2/3, 1/3, 0), (1/3, 2/3, 0), (1/3, 1/3, 1/3).
+    u1, u2, u3 = (np.zeros((2, 2, 3), dtype=object) for _ in range(3))
+    u1[0, 0], u1[0, 1] = [2, -1, -1], -5
+    u2[0, 0], u2[1, 0] = [-1, 2, -1], -5
+    u3[:, :, 2] = 1
+    u3[0, 0, 2] = 0
+    sol = support_enumeration([u1, u2, u3], exact=True)
+    pure0 = (F(1), F(0))
+    assert sol.equilibria == (
+        (pure0, pure0, (F(2, 3), F(1, 3), F(0))),
+        (pure0, pure0, (F(1, 3), F(2, 3), F(0))),
+        (pure0, pure0, (F(1, 3), F(1, 3), F(1, 3))),
+        ((F(0), F(1)), (F(0), F(1)), (F(0), F(0), F(1))),
+    )
+    assert sol.complete and sol.components == (0, 0, 0, 1) and sol.polytopes == ((0, 1, 2),)
+    _check_polytopes([u1, u2, u3], sol)
+
+
 def test_zero_game_is_one_cube():
     # every profile is an equilibrium: the set is the product of three segments, a cube whose 8 vertices are the
     # pure profiles, one component
     payoffs = [np.zeros((2, 2, 2), dtype=object)] * 3
     sol = support_enumeration(payoffs, exact=True)
     assert sorted(tuple(p.index(1) for p in eq) for eq in sol.equilibria) == list(itertools.product((0, 1), repeat=3))
-    assert sol.complete and sol.components == (0,) * 8 and tuple(range(8)) in sol.polytopes
+    assert sol.complete and sol.components == (0,) * 8 and sol.polytopes == (tuple(range(8)),)  # faces not listed
     _check_polytopes(payoffs, sol)
 
 

@@ -183,7 +183,8 @@ class NPlayerSolution:
     polytopes : tuple of tuple of int
         Each a polytope of equilibria (a continuum), given by the indices in
         ``equilibria`` of its vertices: every convex combination of them is an
-        equilibrium.
+        equilibrium. A polytope whose vertices are all those of a listed one
+        (a face of it) is not listed.
     """
 
     equilibria: tuple[tuple[tuple, ...], ...]
@@ -952,8 +953,9 @@ def _components(game: list[np.ndarray], unique: list, polytopes: list[tuple[tupl
     Two polytopes are joined when they share a point (an exact test: the polytope of their common points has a
     vertex); a point in a polytope is one of its vertices (a point isolated in its own support's solution set
     cannot lie inside a segment of equilibria). Returns ``(components, vertex_sets, notes)``: per equilibrium
-    its component, numbered by first appearance; per polytope with two or more vertices the indices of its
-    vertices; and a note per such polytope, or per pair of polytopes whose meeting could not be decided.
+    its component, numbered by first appearance; per polytope with two or more vertices, unless its vertices are
+    all another's, the indices of its vertices; and a note per such polytope, or per pair of polytopes whose
+    meeting could not be decided.
     """
     index = {eq: k for k, eq in enumerate(unique)}
     parent = list(range(len(unique)))
@@ -981,7 +983,8 @@ def _components(game: list[np.ndarray], unique: list, polytopes: list[tuple[tupl
     components = tuple(numbering.setdefault(find(k), len(numbering)) for k in range(len(unique)))
     vertex_sets: list[tuple[int, ...]] = []
     for supports, ks in sets:
-        if len(ks) > 1 and tuple(ks) not in vertex_sets:
+        # a polytope whose vertices are all another's lies inside it: only the largest are listed
+        if len(ks) > 1 and tuple(ks) not in vertex_sets and not any(set(ks) < set(ls) for _, ls in sets):
             vertex_sets.append(tuple(ks))
             notes.append(f"support {supports}: a continuum of equilibria, the polytope of profiles with support "
                          f"within it at which its actions are best responses; its {len(ks)} vertices are "
