@@ -590,10 +590,10 @@ def _rref(rows: list[list[Fraction]], n: int) -> tuple[list[list[Fraction]], lis
             continue
         rows[r], rows[k] = rows[k], rows[r]
         rows[r] = [v / rows[r][col] for v in rows[r]]
-        for k in range(len(rows)):
-            if k != r and rows[k][col] != 0:
-                f = rows[k][col]
-                rows[k] = [a - f * b for a, b in zip(rows[k], rows[r])]
+        for j in range(len(rows)):
+            if j != r and rows[j][col] != 0:
+                f = rows[j][col]
+                rows[j] = [a - f * b for a, b in zip(rows[j], rows[r])]
         pivots.append(col)
     if any(row[n] != 0 for row in rows[len(pivots):]):
         return None
