@@ -7,11 +7,10 @@ of our own certificates. Gambit has no subgame-perfect solver; the subgame-perfe
 checked with a brute-force test written here on top of Gambit's node values: in every subgame
 (``Node.is_subgame_root``) no player gains by any pure deviation inside it.
 
-Disagreements found: none on any catalog game or random game. One limitation of ours is pinned down
-in :func:`test_n_player_catalog_games_are_nash_per_gambit`: on Nau et al.'s 2x2x4 game our N-player
-support enumeration reports no equilibrium and says it is incomplete, while Gambit's logit tracing
-finds ((1/2, 1/2), (1/2, 1/2), (1/4, 1/4, 1/4, 1/4)), which lies in a support our notes name as a
-continuum. Gambit is right (every finite game has an equilibrium); ours is incomplete, and says so.
+Disagreements found: none on any catalog game or random game. On Nau et al.'s 2x2x4 game, whose Nash
+equilibria form a segment, :func:`test_n_player_catalog_games_are_nash_per_gambit` checks that the point
+Gambit's logit tracing finds, ((1/2, 1/2), (1/2, 1/2), (1/4, 1/4, 1/4, 1/4)), is the midpoint of the segment
+our N-player support enumeration lists by its two end points (one component, complete).
 """
 
 from __future__ import annotations
@@ -629,8 +628,8 @@ def test_n_player_catalog_games_are_nash_per_gambit():
             assert profile.max_regret() < 1e-12
         results[slug] = result
     assert len(results) == 3
-    # Nau et al. (2004) sec. 6: the equilibria lie in a continuum inside a support our polynomial solver
-    # cannot enumerate. Gambit's logit tracing finds one there; if we miss it, we must say so.
+    # Nau et al. (2004) sec. 6: the equilibria form a segment inside one support. Gambit's logit tracing finds one
+    # there; it is the midpoint of the segment we list by its two end points (one component).
     slug = "journals/ijgt/nau2004/sec6.nfg"
     gm = gambit_read(CATALOG / slug)
     found = gbt.nash.logit_solve(gm).equilibria[0]
@@ -638,10 +637,9 @@ def test_n_player_catalog_games_are_nash_per_gambit():
     assert x == ((Fraction(1, 2),) * 2, (Fraction(1, 2),) * 2, (Fraction(1, 4),) * 4)
     assert regret(read_gambit(CATALOG / slug).payoffs, x) == 0  # an exact equilibrium
     result = results[slug]
-    if x not in our_extreme_set(result):
-        support = tuple(tuple(k for k, p in enumerate(s) if p) for s in x)
-        assert not result.complete
-        assert any(str(support) in note and "continuum" in note for note in result.notes)
+    ends = [eq.strategies for eq in result if eq.component == 0]
+    assert result.complete and len(ends) == 2
+    assert x == tuple(tuple((p + q) / 2 for p, q in zip(*pair)) for pair in zip(*ends))  # the segment's midpoint
 
 
 def test_selten_chain_store_spe_is_only_enter_acquiesce(tmp_path):

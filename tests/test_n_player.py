@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import itertools
 from fractions import Fraction as F
+from importlib.resources import files
 
 import nashpy
 import numpy as np
@@ -20,11 +21,15 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
 import gametheory_ukraine as gtu
+from gametheory_ukraine.games.tree import Decision, GameTree, Terminal
+from gametheory_ukraine.io.gambit import read_gambit
+from gametheory_ukraine.solvers import certificate
 from gametheory_ukraine.solvers.n_player import (
     NPlayerSolution,
     pure_equilibria,
     support_enumeration,
 )
+from gametheory_ukraine.solvers.two_player import extreme_equilibria
 
 # --------------------------------------------------------------------------- helpers
 
@@ -201,8 +206,11 @@ def test_irrational_fully_mixed_equilibrium_is_exact():
     assert "sqrt(41)" in str(mixed[0][0])
     # printed simplified, with a decimal: p = (sqrt(41) - 1)/8 = 0.6754; each player's payoff there is that of
     # its action 1, 0 by construction (the irrational parts cancel and print as 0, not as a sum of powers)
-    text = str(gtu.solve(gtu.NormalFormGame.from_arrays(*GAME_Q)))
-    assert "Player 1: r1 -1/8 + sqrt(41)/8 (~0.6754), r2 9/8 - sqrt(41)/8 (~0.3246)" in text
+    result = gtu.solve(gtu.NormalFormGame.from_arrays(*GAME_Q))
+    assert str(result[1].strategies[0][0]) == "(-1 + sqrt(41))/8"  # held simplified in the result
+    assert result[1].payoffs == (0, 0, 0) and all(type(v) is F for v in result[1].payoffs)
+    text = str(result)
+    assert "Player 1: r1 (-1 + sqrt(41))/8 (~0.6754), r2 9/8 - sqrt(41)/8 (~0.3246)" in text
     assert "payoffs: Player 1 0, Player 2 0, Player 3 0" in text.split("[1]", 1)[1].split("[2]")[0]
     # the indifference conditions hold exactly
     p, q, r = (probs[0] for probs in mixed)
@@ -212,6 +220,31 @@ def test_irrational_fully_mixed_equilibrium_is_exact():
     # float mode gives the same numbers
     fsol = support_enumeration(GAME_Q, exact=False)
     assert fsol.equilibria[1][0][0] == pytest.approx((41**0.5 - 1) / 8, abs=1e-15)
+
+
+def test_irrational_payoffs_are_held_simplified():
+    # Every player's gain from action 0 is 2 x (the others' probabilities of action 0) - 1: in the fully mixed
+    # equilibrium qr = pr = pq = 1/2, so p = q = r = sqrt(2)/2. Player 1 also earns 4 whenever players 2 and 3
+    # both play action 1, whatever she does (her incentives are unchanged): at the mixed equilibrium her payoff
+    # is that of action 1, 0, plus 4 (1 - sqrt(2)/2)^2 = 4 (3/2 - sqrt(2)) = 6 - 4 sqrt(2) ~ 0.3431. All three
+    # play action 1 with probability (1 - sqrt(2)/2)^3 = 5/2 - 7 sqrt(2)/4.
+    d = {(0, 0): 1, (0, 1): -1, (1, 0): -1, (1, 1): -1}
+    payoffs = _game_from_deltas(d, d, d)
+    payoffs[0][:, 1, 1] += 4
+    result = gtu.solve(gtu.NormalFormGame.from_arrays(*payoffs))
+    mixed = [eq for eq in result if eq.strategies[0][0] not in (0, 1)]
+    assert len(result) == 3 and len(mixed) == 1
+    half_root = sympy.sqrt(2) / 2
+    assert all(sympy.simplify(s[0] - half_root) == 0 for s in mixed[0].strategies)
+    pay = mixed[0].payoffs
+    assert sympy.simplify(pay[0] - (6 - 4 * sympy.sqrt(2))) == 0 and pay[1:] == (0, 0)
+    assert str(pay[0]) == "6 - 4*sqrt(2)"  # not a sum of products of powers
+    last = mixed[0].outcome_distribution["r2 / c2 / p3_2"]
+    assert sympy.simplify(last - (sympy.Rational(5, 2) - 7 * sympy.sqrt(2) / 4)) == 0
+    assert sympy.count_ops(last) <= sympy.count_ops(sympy.Rational(5, 2) - 7 * sympy.sqrt(2) / 4)
+    assert "payoffs: Player 1 6 - 4*sqrt(2) (~0.3431), Player 2 0, Player 3 0" in str(result)
+    gambit = _gambit_equilibria(payoffs)
+    assert _contains(gambit, np.array([0.5**0.5, 1 - 0.5**0.5] * 3))
 
 
 # McKelvey & McLennan's 2x2x2 example with nine equilibria, two of them totally mixed, as distributed with
@@ -408,17 +441,18 @@ def test_one_player_argmax_with_ties():
 # --------------------------------------------------------------------------- degenerate games, limits, input
 
 
-def test_continuum_gives_incomplete_with_note():
+def test_dummy_player_segment_is_complete():
     # Players 1 and 2 play matching pennies whatever player 3 does; player 3 always gets 0, so every
-    # (1/2, 1/2, r) is an equilibrium: a segment. Its end points (r = 1 and r = 0) are reported.
+    # (1/2, 1/2, r) is an equilibrium: a segment, and nothing else (players 1 and 2 must mix 1/2 whatever
+    # player 3 does). The conditions on it are linear, so its end points r = 1 and r = 0 are its vertices.
     mp = np.array([[1, -1], [-1, 1]], dtype=object)
     u1 = np.stack([mp, mp], axis=2)
     u3 = np.zeros((2, 2, 2), dtype=object)
     sol = support_enumeration([u1, -u1, u3], exact=True)
-    assert not sol.complete
-    assert any("((0, 1), (0, 1), (0, 1))" in note and "continuum" in note for note in sol.notes)
     half = (F(1, 2), F(1, 2))
     assert sol.equilibria == ((half, half, (F(1), F(0))), (half, half, (F(0), F(1))))
+    assert sol.complete and sol.components == (0, 0) and sol.polytopes == ((0, 1),) and sol.has_continuum
+    assert any("((0, 1), (0, 1), (0, 1))" in note and "2 vertices" in note for note in sol.notes)
 
 
 def test_max_supports_exceeded():
@@ -454,12 +488,13 @@ def test_malformed_payoffs():
     arrays(np.int64, (2, 2, 2), elements=st.integers(-2, 2)),
 )
 def test_degenerate_games_pure_part_and_validity(u1, u2, u3):
-    # small payoff range: many ties and continua; every reported profile must still be an exact equilibrium,
-    # and the pure ones must be exactly pure_equilibria's
+    # small payoff range: many ties and continua; every reported profile, and every polytope's centre, must still
+    # be an exact equilibrium, and the pure ones must be exactly pure_equilibria's
     payoffs = [u1, u2, u3]
     sol = support_enumeration([u.astype(object) for u in payoffs], exact=True)
     assert sol.complete or sol.notes
     _check_all_are_equilibria(payoffs, sol)
+    _check_polytopes([u.astype(object) for u in payoffs], sol)
     pure = [eq for eq in sol.equilibria if all(v in (0, 1) for p in eq for v in p)]
     assert sorted(tuple(p.index(1) for p in eq) for eq in pure) == list(pure_equilibria(payoffs))
     keys = [tuple(v for p in eq for v in p) for eq in sol.equilibria]
@@ -485,3 +520,168 @@ def test_internal_solver_without_shape_position():
     assert solve([y**2, y * _T, _T**2]) == [(0, 0)]
     assert solve([y**2 - 2 * y + 1, (_T - 1) ** 3]) == [(1, 1)]
     assert _solve_polynomial_system([sympy.Poly(y * _T - 1, y, _T, domain=QQ)], [y, _T]) == "continuum"
+
+
+# --------------------------------------------------------------------------- continua: polytopes of equilibria
+
+
+def _gambit_regret(payoffs, profile) -> F:
+    """pygambit's exact largest gain from a deviation at our (rational) profile."""
+    game = gbt.Game.from_arrays(*[np.asarray(u, dtype=int) for u in payoffs])
+    mixed = game.mixed_strategy_profile(rational=True)
+    for player, probs in zip(game.players, profile):
+        for strategy, p in zip(player.strategies, probs):
+            mixed[strategy] = F(p)
+    return F(mixed.max_regret())
+
+
+def _check_polytopes(payoffs, sol: NPlayerSolution) -> None:
+    """Every listed point and every polytope's centre (a convex combination of its vertices) is an exact
+    equilibrium, for our certificate and for pygambit; a polytope's vertices share one component."""
+    centres = []
+    for vertices in sol.polytopes:
+        assert len({sol.components[k] for k in vertices}) == 1
+        points = [sol.equilibria[k] for k in vertices]
+        centres.append(tuple(tuple(sum(p[i][a] for p in points) / len(points) for a in range(len(points[0][i])))
+                             for i in range(len(payoffs))))
+    for profile in [*sol.equilibria, *centres]:
+        assert certificate.regret(payoffs, profile) == 0
+        assert _gambit_regret(payoffs, profile) == 0
+
+
+# Game S (a segment). p, q, r = probability of action 0 of players 1, 2, 3.
+#   D1(q, r) = q(3r - 1) - 5(1 - q), D2(p, r) = p(3 - 4r) - 5(1 - p), D3(p, q) = pq - 1 (d3 = 0 at (0, 0), else -1).
+# D3 < 0 unless p = q = 1. If (p, q) != (1, 1): r = 0, D1(q, 0) = -q - 5(1 - q) < 0 so p = 0, D2(0, 0) = -5 so
+# q = 0: the pure profile (1, 1, 1). If p = q = 1: player 3 is indifferent, and players 1 and 2 keep action 0 iff
+# D1(1, r) = 3r - 1 >= 0 and D2(1, r) = 3 - 4r >= 0: r in [1/3, 3/4], a segment with end points r = 3/4, 1/3.
+GAME_S = _game_from_deltas(
+    {(0, 0): 2, (0, 1): -1, (1, 0): -5, (1, 1): -5},
+    {(0, 0): -1, (0, 1): 3, (1, 0): -5, (1, 1): -5},
+    {(0, 0): 0, (0, 1): -1, (1, 0): -1, (1, 1): -1},
+)
+
+
+def test_segment_of_equilibria_with_a_pure_profile_of_two_players():
+    sol = support_enumeration(GAME_S, exact=True)
+    pure0 = (F(1), F(0))
+    assert sol.equilibria == (
+        (pure0, pure0, (F(3, 4), F(1, 4))),
+        (pure0, pure0, (F(1, 3), F(2, 3))),
+        ((F(0), F(1)),) * 3,
+    )
+    assert sol.complete and sol.components == (0, 0, 1) and sol.polytopes == ((0, 1),)
+    assert [note for note in sol.notes if "((0,), (0,), (0, 1))" in note and "vertices" in note]
+    _check_polytopes(GAME_S, sol)
+    # pygambit's enumpoly reports the isolated equilibrium only (not the segment); ours include it
+    mine = [_flat(eq) for eq in sol.equilibria]
+    gambit = _gambit_equilibria(GAME_S)
+    assert gambit and all(_contains(mine, g) for g in gambit)
+    # float mode: the same vertices, as floats
+    fsol = support_enumeration([u.astype(float) for u in GAME_S], exact=False)
+    assert fsol.equilibria[0] == ((1.0, 0.0), (1.0, 0.0), (0.75, 0.25)) and fsol.components == (0, 0, 1)
+    # through solve(): the component labels and the polytope's note reach the result
+    res = gtu.solve(gtu.NormalFormGame.from_arrays(*GAME_S))
+    assert res.complete and res.has_continuum and [eq.component for eq in res] == [0, 0, 1]
+
+
+def test_nau_2004_segment_in_the_interior():
+    # Nau, Gomez Canovas & Hansen (2004), sec. 6, as distributed with pygambit: "the set of Nash equilibria is a
+    # line segment". By hand from the payoff table, with p = P(Top), q = P(Left), s = player 3's mixture: at
+    # p = q = 1/2 player 3 earns 1 with each action; there player 1's gain Top - Bottom is 1/2, -1/2, -1/2, 1/2
+    # against player 3's actions, player 2's gain Left - Right is 1/2, -1/2, 1/2, -1/2, so both are indifferent
+    # iff s1 + s4 = s2 + s3 = 1/2 and s1 + s3 = s2 + s4 = 1/2: s = (t, t, 1/2 - t, 1/2 - t), t in [0, 1/2].
+    path = files("pygambit") / "catalog_data" / "journals" / "ijgt" / "nau2004" / "sec6.nfg"
+    payoffs = [np.asarray(u, dtype=object) for u in read_gambit(path).payoffs]
+    sol = support_enumeration(payoffs, exact=True)
+    half = (F(1, 2), F(1, 2))
+    assert sol.equilibria == (
+        (half, half, (F(1, 2), F(1, 2), F(0), F(0))),
+        (half, half, (F(0), F(0), F(1, 2), F(1, 2))),
+    )
+    assert sol.complete and sol.components == (0, 0) and sol.polytopes == ((0, 1),)
+    _check_polytopes(payoffs, sol)
+
+
+def test_triangle_of_equilibria_for_the_mixing_player():
+    # 2x2x3. At the pure profile (0, 0) of players 1 and 2 player 3 gets 0 with each action; elsewhere her action 2
+    # earns 1 more than the others. Against player 3's mixture s, player 1's gain from action 0 (player 2 playing
+    # 0) is 2 s1 - s2 - s3 = 3 s1 - 1 and player 2's (player 1 playing 0) is 3 s2 - 1; against the other's action
+    # 1 each loses 5 by action 0. If (p, q) != (1, 1) player 3 plays action 2, then player 1's gain is
+    # -q - 5 (1 - q) < 0, p = 0, player 2's is -5, q = 0: the pure profile (1, 1, 2). If p = q = 1, player 3 is
+    # indifferent and players 1 and 2 keep action 0 iff s1 >= 1/3 and s2 >= 1/3: a triangle with vertices
+    # (2/3, 1/3, 0), (1/3, 2/3, 0), (1/3, 1/3, 1/3).
+    u1, u2, u3 = (np.zeros((2, 2, 3), dtype=object) for _ in range(3))
+    u1[0, 0], u1[0, 1] = [2, -1, -1], -5
+    u2[0, 0], u2[1, 0] = [-1, 2, -1], -5
+    u3[:, :, 2] = 1
+    u3[0, 0, 2] = 0
+    sol = support_enumeration([u1, u2, u3], exact=True)
+    pure0 = (F(1), F(0))
+    assert sol.equilibria == (
+        (pure0, pure0, (F(2, 3), F(1, 3), F(0))),
+        (pure0, pure0, (F(1, 3), F(2, 3), F(0))),
+        (pure0, pure0, (F(1, 3), F(1, 3), F(1, 3))),
+        ((F(0), F(1)), (F(0), F(1)), (F(0), F(0), F(1))),
+    )
+    assert sol.complete and sol.components == (0, 0, 0, 1) and sol.polytopes == ((0, 1, 2),)
+    _check_polytopes([u1, u2, u3], sol)
+
+
+def test_zero_game_is_one_cube():
+    # every profile is an equilibrium: the set is the product of three segments, a cube whose 8 vertices are the
+    # pure profiles, one component
+    payoffs = [np.zeros((2, 2, 2), dtype=object)] * 3
+    sol = support_enumeration(payoffs, exact=True)
+    assert sorted(tuple(p.index(1) for p in eq) for eq in sol.equilibria) == list(itertools.product((0, 1), repeat=3))
+    assert sol.complete and sol.components == (0,) * 8 and sol.polytopes == (tuple(range(8)),)  # faces not listed
+    _check_polytopes(payoffs, sol)
+
+
+def test_nonlinear_continuum_is_left_out_with_a_note():
+    # Player 1's gain from action 0 is D1(q, r) = 2qr - 1; players 2 and 3 always get 0. Player 1 mixing needs
+    # qr = 1/2, a curve (a hyperbola arc, not a polytope); keeping action 0 needs 2qr >= 1, a region bounded by it.
+    payoffs = _game_from_deltas({(0, 0): 1, (0, 1): -1, (1, 0): -1, (1, 1): -1}, {}, {})
+    sol = support_enumeration(payoffs, exact=True)
+    assert not sol.complete
+    assert any("((0, 1), (0, 1), (0, 1))" in note and "not linear" in note for note in sol.notes)
+    assert any("((0,), (0, 1), (0, 1))" in note and "not linear" in note for note in sol.notes)
+    _check_polytopes(payoffs, sol)
+    # the region where player 1 plays action 1 (2qr <= 1 with p = 0) is not a polytope either, but the square
+    # p = 0, q = 0 (player 2 pure, 2qr = 0) is: its vertices r = 0, 1 are listed
+    assert ((F(0), F(1)), (F(0), F(1)), (F(1), F(0))) in sol.equilibria
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_degenerate_bimatrix_games_vertices_are_gambits_extreme_equilibria(seed):
+    # two players: the polytope of every support profile is a product of faces of the best-response polytopes, so
+    # the listed points are exactly the extreme equilibria (Gambit's enummixed), and the components are those of
+    # the bipartite graph of extreme equilibria
+    rng = np.random.default_rng(300 + seed)
+    A, B = (rng.integers(-2, 3, size=(3, 3)) for _ in range(2))
+    sol = support_enumeration([A, B], exact=True)
+    game = gbt.Game.from_arrays(A, B)
+    gambit = {tuple(tuple(F(e[s]) for s in p.strategies) for p in game.players)
+              for e in gbt.nash.enummixed_solve(game, rational=True).equilibria}
+    assert sol.complete and set(sol.equilibria) == gambit and len(sol.equilibria) == len(gambit)
+    _check_polytopes([A, B], sol)
+    ours = extreme_equilibria(A, B, exact=True)
+    label = dict(zip(ours.equilibria, ours.components))
+    pairs = {(label[e], c) for e, c in zip(sol.equilibria, sol.components)}
+    assert len(pairs) == len({c for _, c in pairs}) == len({c for c, _ in pairs})
+
+
+def test_tree_with_the_segment_game_as_its_subgame():
+    # game S played simultaneously (each player's move in one information set): the tree's only subgame is the
+    # whole game, solved in normal form; its subgame-perfect equilibria are the three points of game S, and the
+    # solver says they include the end points of a continuum
+    def node(player: int, path: tuple):
+        if player == 3:
+            return Terminal("t" + "".join(map(str, path)), tuple(F(u[path]) for u in GAME_S))
+        kids = tuple(node(player + 1, path + (a,)) for a in range(2))
+        return Decision("n" + "".join(map(str, path)), player, ("a0", "a1"), kids, infoset=f"h{player}")
+
+    result = gtu.solve(GameTree(("P1", "P2", "P3"), node(0, ())))
+    assert result.complete and len(result) == 3
+    assert sorted(eq.strategies[2]["h2"] for eq in result) == [(0, 1), (F(1, 3), F(2, 3)), (F(3, 4), F(1, 4))]
+    assert any("continua of equilibria" in note for note in result.notes)
+    assert any("((0,), (0,), (0, 1))" in note and "2 vertices" in note for note in result.notes)

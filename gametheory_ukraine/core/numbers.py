@@ -18,7 +18,7 @@ import sympy
 from .errors import excerpt
 
 __all__ = ["Number", "to_exact", "is_exact_number", "to_float", "as_exact_array", "as_float_array", "format_exact",
-           "MAX_DIGITS", "MAX_EXPONENT", "check_number_text"]
+           "MAX_DIGITS", "MAX_EXPONENT", "check_number_text", "MAX_SIMPLIFY_OPS", "simplest"]
 
 Number = Fraction | float | int
 
@@ -187,3 +187,66 @@ def short_text(value: Any) -> str:
     if isinstance(value, (float, np.floating)):
         return f"{float(value):.4g}"
     return str(value)
+
+
+#: An algebraic number with more operations than this (:func:`sympy.count_ops`) is kept as it is, unsimplified:
+#: simplifying costs time that grows with its size.
+MAX_SIMPLIFY_OPS = 400
+
+_X = sympy.Dummy("x")
+
+
+def _reduced_roots(value: sympy.Expr) -> sympy.Expr:
+    """*value*, a polynomial with rational coefficients in one ``CRootOf`` alpha, reduced modulo alpha's defining
+    polynomial (of degree d: a polynomial of degree below d); anything else unchanged."""
+    roots = value.atoms(sympy.CRootOf)
+    if len(roots) != 1:
+        return value
+    alpha = next(iter(roots))
+    try:
+        poly = sympy.Poly(value.xreplace({alpha: _X}), _X, domain=sympy.QQ)
+    except sympy.PolynomialError:  # not a polynomial in alpha over the rationals (radicals beside it, say)
+        return value
+    defining = sympy.Poly(alpha.poly.as_expr().xreplace({alpha.poly.gen: _X}), _X, domain=sympy.QQ)
+    return poly.rem(defining).as_expr().xreplace({_X: alpha})
+
+
+def _proven_equal(a: sympy.Expr, b: sympy.Expr) -> bool:
+    """True only if ``a == b`` is proved exactly: the minimal polynomial of ``a - b`` is ``x``."""
+    try:
+        return sympy.minimal_polynomial(a - b, _X) == _X
+    except (NotImplementedError, ValueError, sympy.polys.polyerrors.NotAlgebraic):
+        return False
+
+
+def simplest(value: Any) -> Any:
+    """An exact number in the shortest form found at bounded cost: a sympy Rational as a
+    :class:`~fractions.Fraction`; an algebraic number expanded with rationalised denominators (``6 - 4*sqrt(2)``,
+    not a product of powers) and reduced modulo its ``CRootOf``'s polynomial, or that factored
+    (``(-1 + sqrt(41))/8``) or, for a nested radical, :func:`sympy.nsimplify`'s guess (``1 + sqrt(2)`` for
+    ``sqrt(3 + 2*sqrt(2))``) when shorter (by :func:`sympy.count_ops`; a guess only when proved equal by its
+    minimal polynomial), and as a Fraction when it is rational after all. Anything else -- ints, Fractions,
+    floats, symbolic expressions, an algebraic number of more than :data:`MAX_SIMPLIFY_OPS` operations -- is
+    returned unchanged.
+
+    Examples
+    --------
+    >>> r = sympy.sqrt(2)
+    >>> simplest((-2 + 2 * r) * (-1 + r) ** 2 + (2 - r) ** 3), simplest(1 / (1 + r)), simplest((1 + r) * (1 - r))
+    (6 - 4*sqrt(2), -1 + sqrt(2), Fraction(-1, 1))
+    >>> simplest(sympy.Rational(-1, 8) + sympy.sqrt(41) / 8), simplest(sympy.sqrt(3 + 2 * r))
+    ((-1 + sqrt(41))/8, 1 + sqrt(2))
+    """
+    if isinstance(value, sympy.Rational):
+        return Fraction(int(value.p), int(value.q))
+    if (not isinstance(value, sympy.Expr) or not value.is_number or value.has(sympy.Float)
+            or sympy.count_ops(value) > MAX_SIMPLIFY_OPS):
+        return value
+    expanded = sympy.radsimp(_reduced_roots(sympy.expand(value)))
+    best = min((expanded, sympy.factor(expanded)), key=sympy.count_ops)  # ties: the expanded form
+    if any(not (power.base.is_Rational or isinstance(power.base, sympy.CRootOf))  # a nested radical: denest it
+           for power in best.atoms(sympy.Pow)):
+        guess = sympy.nsimplify(best)
+        if sympy.count_ops(guess) < sympy.count_ops(best) and _proven_equal(guess, best):
+            best = guess
+    return Fraction(int(best.p), int(best.q)) if best.is_Rational else best

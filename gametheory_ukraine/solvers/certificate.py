@@ -34,13 +34,21 @@ def action_values(payoffs: Sequence[np.ndarray], profile: Sequence[Sequence], pl
     >>> A = np.array([[1, -1], [-1, 1]], dtype=object)
     >>> action_values([A, -A], [(F(1, 2), F(1, 2)), (F(1, 3), F(2, 3))], 0)
     array([Fraction(-1, 3), Fraction(1, 3)], dtype=object)
+
+    Integer payoffs with exact or float probabilities are not rounded to integers:
+
+    >>> B = np.array([[1, -1], [-1, 1]])
+    >>> action_values([B, -B], [(1, 0), (F(1, 3), F(2, 3))], 0), action_values([B, -B], [(1, 0), (0.25, 0.75)], 0)
+    (array([Fraction(-1, 3), Fraction(1, 3)], dtype=object), array([-0.5,  0.5]))
     """
     u = payoffs[player]
     # contract the other players' axes from the last one down, so axis numbers stay valid
     for j in reversed(range(len(payoffs))):
         if j == player:
             continue
-        sigma = np.asarray(profile[j], dtype=u.dtype if u.dtype != object else object)
+        sigma = np.asarray(profile[j])
+        if sigma.dtype == object or u.dtype == object:  # exact (Fractions or algebraic numbers on either side)
+            u, sigma = u.astype(object), sigma.astype(object)
         if u.dtype == object:  # exact: only the support's terms (a pure strategy is one slice, no products)
             support = np.flatnonzero(sigma != 0)
             if len(support) == 1 and sigma[support[0]] == 1:

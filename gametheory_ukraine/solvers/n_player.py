@@ -16,7 +16,9 @@ pure_equilibria
     All pure-strategy Nash equilibria (vectorised best-response test).
 support_enumeration
     Equilibria found by solving, for every support profile, the polynomial
-    indifference system exactly (Groebner bases in sympy).
+    indifference system exactly (Groebner bases in sympy); a continuum whose
+    conditions are linear is a polytope of equilibria, given by its vertices
+    (enumerated exactly) and labelled with its connected component.
 
 References
 ----------
@@ -31,6 +33,7 @@ Nash equilibrium", *Games and Economic Behavior* 63(2):642-662, 2008.
 from __future__ import annotations
 
 import itertools
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
@@ -40,7 +43,9 @@ import numpy as np
 import sympy
 from sympy.polys.domains import QQ
 
-from gametheory_ukraine.core.numbers import as_exact_array
+from gametheory_ukraine.core.numbers import as_exact_array, simplest
+
+from . import certificate
 
 __all__ = ["NPlayerSolution", "pure_equilibria", "support_enumeration"]
 
@@ -158,18 +163,40 @@ class NPlayerSolution:
         polynomial is quadratic, a polynomial in a ``CRootOf`` when its degree
         is 3 or more). Float mode: ``float``.
     complete : bool
-        True when every support system that was not excluded by dominance
-        was zero-dimensional and solved, so that ``equilibria`` lists *all*
-        Nash equilibria of the game (for N = 1 see :func:`support_enumeration`).
+        True when every support profile not excluded by dominance either had
+        finitely many solutions, all solved exactly, or a polytope of
+        equilibria whose vertices were all enumerated: every Nash equilibrium
+        is then listed in ``equilibria`` or lies in the convex hull of one of
+        ``polytopes`` (for N = 1 see :func:`support_enumeration`).
     notes : tuple of str
         Human-readable remarks; non-empty whenever ``complete`` is False,
-        giving the reason (e.g. ``"support ((0, 1), (0, 1), (0,)) has a
-        continuum of solutions ..."``).
+        naming each support profile left out and why (e.g. ``"support ((0,
+        1), (0, 1), (0, 1)) has a continuum of solutions ... not linear"``),
+        and one per polytope of equilibria (its support profile, vertices and
+        component).
+    components : tuple of int
+        ``components[k]`` is the index (0, 1, ...) of the connected component
+        of the set of equilibria that holds ``equilibria[k]``, numbered in
+        order of first appearance (as for two players). Equilibria sharing a
+        component are connected through the polytopes of ``polytopes``; an
+        isolated equilibrium is a component of its own.
+    polytopes : tuple of tuple of int
+        Each a polytope of equilibria (a continuum), given by the indices in
+        ``equilibria`` of its vertices: every convex combination of them is an
+        equilibrium. A polytope whose vertices are all those of a listed one
+        (a face of it) is not listed.
     """
 
     equilibria: tuple[tuple[tuple, ...], ...]
     complete: bool
     notes: tuple[str, ...] = ()
+    components: tuple[int, ...] = ()
+    polytopes: tuple[tuple[int, ...], ...] = ()
+
+    @property
+    def has_continuum(self) -> bool:
+        """True iff some component holds more than one equilibrium."""
+        return len(set(self.components)) != len(self.components)
 
 
 # --------------------------------------------------------------------------- algebra
@@ -227,7 +254,8 @@ class _Root:
             a, b = _q(QQ.convert(lo)), _q(QQ.convert(hi))
 
     def value(self, r: sympy.Poly) -> Any:
-        """``r(alpha)`` as a Fraction if rational, else an exact sympy number."""
+        """``r(alpha)`` as a Fraction if rational, else an exact sympy number in its simplest form found
+        (:func:`~gametheory_ukraine.core.numbers.simplest`)."""
         r = r.rem(self.f)
         if r.is_zero:
             return Fraction(0)
@@ -243,8 +271,7 @@ class _Root:
             alpha = roots[self.index if c2 > 0 else 1 - self.index]
         else:
             alpha = sympy.CRootOf(self.f.as_expr(), self.index)
-        value = sympy.expand(r.as_expr().subs(_T, alpha))
-        return sympy.radsimp(value) if self.f.degree() == 2 else value
+        return simplest(r.as_expr().subs(_T, alpha))
 
 
 def _real_roots(p: sympy.Poly) -> list[_Root]:
@@ -433,21 +460,33 @@ def _expected_payoff(u: np.ndarray, i: int, action: int, sigma: list[dict], supp
     return total if mod is None else total.rem(mod)
 
 
+def _unknowns(supports: tuple) -> tuple[list, list, sympy.Poly, list[dict]]:
+    """The probabilities of a support profile as polynomials in its unknowns.
+
+    One unknown ``sigma_i(a)`` per action ``a`` in ``S_i[1:]`` (the last one is
+    ``_T``, as the zero-dimensional solver needs); ``sigma_i(S_i[0])`` is one minus
+    the others. Returns ``(owners, gens, zero, sigma)``: the ``(player, action)``
+    of each unknown, the generators (``[_T]`` alone when there is no unknown),
+    the zero polynomial and, per player, ``{action: polynomial}``.
+    """
+    owners = [(i, a) for i, s in enumerate(supports) for a in s[1:]]
+    gens = [sympy.Symbol(f"s{i}_{a}") for i, a in owners[:-1]] + [_T]
+    zero = sympy.Poly(0, *gens, domain=QQ)
+    sigma: list[dict] = [{} for _ in supports]
+    for (i, a), g in zip(owners, gens):
+        sigma[i][a] = sympy.Poly(g, *gens, domain=QQ)
+    for i, s in enumerate(supports):
+        sigma[i][s[0]] = zero + 1 - sum(sigma[i].values(), zero)
+    return owners, gens, zero, sigma
+
+
 def _solve_support(game: list[np.ndarray], supports: tuple, tol: Fraction):
     """Equilibria with exactly the support profile *supports*; see :func:`support_enumeration`.
 
     Returns a list of profiles, or ``"continuum"`` / ``"failed"``.
     """
-    # unknowns: sigma_i(a) for a in S_i[1:]; sigma_i(S_i[0]) = 1 - sum of the others
-    owners = [(i, a) for i, s in enumerate(supports) for a in s[1:]]
+    owners, gens, zero, sigma = _unknowns(supports)
     if owners:
-        gens = [sympy.Symbol(f"s{i}_{a}") for i, a in owners[:-1]] + [_T]
-        zero = sympy.Poly(0, *gens, domain=QQ)
-        sigma: list[dict] = [{} for _ in supports]
-        for (i, a), g in zip(owners, gens):
-            sigma[i][a] = sympy.Poly(g, *gens, domain=QQ)
-        for i, s in enumerate(supports):
-            sigma[i][s[0]] = zero + 1 - sum(sigma[i].values(), zero)
         eqs = []
         for i, s in enumerate(supports):
             base = _expected_payoff(game[i], i, s[0], sigma, supports, zero)
@@ -492,6 +531,190 @@ def _solve_support(game: list[np.ndarray], supports: tuple, tol: Fraction):
             profile.append(tuple(probs))
         found.append(tuple(profile))
     return found
+
+
+# --------------------------------------------------------------------------- polytopes of equilibria
+
+#: Most candidate vertices (sets of tight inequalities) tried for one polytope of equilibria; a polytope that needs
+#: more is left out, with ``complete`` False and a note naming its support profile.
+MAX_VERTEX_BASES = 100_000
+
+
+def _conditions(game: list[np.ndarray], bests: Sequence[tuple], support: tuple):
+    """The conditions, in the unknowns of *support*, for a profile whose support lies within *support* to make
+    every action of ``best[i]`` a best response of player i, for each ``best`` in *bests*.
+
+    Equalities (``p == 0``): the actions of ``best[i]`` earn the same. Inequalities (``p <= 0``): no other action
+    earns more, and every probability on *support* is non-negative. Returns ``(owners, gens, equalities,
+    inequalities)``.
+    """
+    owners, gens, zero, sigma = _unknowns(support)
+    eqs: list[sympy.Poly] = []
+    ineqs = [-sigma[i][a] for i, s in enumerate(support) if len(s) > 1 for a in s]
+    for best in bests:
+        for i, s in enumerate(best):
+            base = _expected_payoff(game[i], i, s[0], sigma, support, zero)
+            for b in range(game[i].shape[i]):
+                gap = _expected_payoff(game[i], i, b, sigma, support, zero) - base
+                if b in s[1:]:
+                    eqs.append(gap)
+                elif b not in s:
+                    ineqs.append(gap)
+    return owners, gens, eqs, ineqs
+
+
+def _affine(polys: Sequence[sympy.Poly], n: int) -> list[list[Fraction]] | None:
+    """Rows ``[c_1, ..., c_n, c_0]`` (``c . x + c_0``) of polynomials of degree at most 1 in their first *n*
+    generators; None if one has a higher degree."""
+    rows = []
+    for p in polys:
+        row = [Fraction(0)] * (n + 1)
+        for monom, coeff in p.terms():
+            degree = sum(monom)
+            if degree > 1:
+                return None
+            row[monom.index(1) if degree else n] = _q(coeff)
+        rows.append(row)
+    return rows
+
+
+def _rref(rows: list[list[Fraction]], n: int) -> tuple[list[list[Fraction]], list[int]] | None:
+    """Reduced row echelon form of the affine equations ``c . x + c_0 = 0`` (rows ``[c, c_0]``, x in Q^n), as
+    (non-zero rows, pivot columns); None when they are inconsistent."""
+    rows = [list(r) for r in rows]
+    pivots: list[int] = []
+    for col in range(n):
+        r = len(pivots)
+        k = next((k for k in range(r, len(rows)) if rows[k][col] != 0), None)
+        if k is None:
+            continue
+        rows[r], rows[k] = rows[k], rows[r]
+        rows[r] = [v / rows[r][col] for v in rows[r]]
+        for j in range(len(rows)):
+            if j != r and rows[j][col] != 0:
+                f = rows[j][col]
+                rows[j] = [a - f * b for a, b in zip(rows[j], rows[r])]
+        pivots.append(col)
+    if any(row[n] != 0 for row in rows[len(pivots):]):
+        return None
+    return rows[:len(pivots)], pivots
+
+
+def _parametrise(rows: list[list[Fraction]], n: int) -> tuple[list[Fraction], list[list[Fraction]]] | None:
+    """The solutions of the affine equations *rows* as ``x = x0 + N z`` (N of shape n x k, k free unknowns);
+    None when there is none."""
+    reduced = _rref(rows, n)
+    if reduced is None:
+        return None
+    rows, pivots = reduced
+    free = [c for c in range(n) if c not in pivots]
+    x0 = [Fraction(0)] * n
+    basis = [[Fraction(int(f == c)) for f in free] for c in range(n)]
+    for row, c in zip(rows, pivots):
+        x0[c] = -row[n]
+        basis[c] = [-row[f] for f in free]
+    return x0, basis
+
+
+def _equality_rows(eqs: list[sympy.Poly], gens: list, n: int) -> list[list[Fraction]] | None:
+    """The equalities as affine rows: themselves when linear, else their reduced Groebner basis when that is
+    linear (the solution set is then the affine space it defines); None otherwise."""
+    eqs = [e for e in eqs if not e.is_zero]
+    rows = _affine(eqs, n)
+    if rows is None:
+        rows = _affine(sympy.groebner(eqs, *gens, order="grevlex", domain=QQ).polys, n)
+    return rows
+
+
+def _restricted_rows(ineqs: list[sympy.Poly], gens: list, n: int, x0: list, basis: list) -> list | None:
+    """The inequalities ``p(x0 + N z) <= 0`` as affine rows in z; None if one is not affine in z."""
+    k = len(basis[0]) if n else 0
+    rows = _affine(ineqs, n)
+    if rows is not None:
+        return [[sum(r[c] * basis[c][j] for c in range(n)) for j in range(k)]
+                + [sum(r[c] * x0[c] for c in range(n)) + r[n]] for r in rows]
+    zs = list(sympy.symbols(f"z0:{k}")) or [sympy.Dummy("z")]
+    sub = {g: sympy.Rational(x0[c].numerator, x0[c].denominator)
+           + sum(sympy.Rational(v.numerator, v.denominator) * z for v, z in zip(basis[c], zs))
+           for c, g in enumerate(gens[:n])}
+    return _affine([sympy.Poly(p.as_expr().xreplace(sub), *zs, domain=QQ) for p in ineqs], k)
+
+
+def _vertices(rows: list[list[Fraction]], k: int, cap: int, first: bool) -> list[tuple[Fraction, ...]] | None:
+    """Vertices of the bounded polytope ``{z in Q^k : g . z + h <= 0}`` (rows ``[g, h]``): the feasible points at
+    which k linearly independent inequalities are tight, found by trying every k of them. None when that is more
+    than *cap* sets; with *first*, stop at the first vertex (a test for emptiness)."""
+    kept: list[list[Fraction]] = []
+    for row in rows:
+        if any(row[:k]):
+            if row not in kept:
+                kept.append(row)
+        elif row[k] > 0:
+            return []
+    if k == 0:
+        return [()]
+    if math.comb(len(kept), k) > cap:
+        return None
+    found: list[tuple[Fraction, ...]] = []
+    for subset in itertools.combinations(kept, k):
+        reduced = _rref(list(subset), k)
+        if reduced is None or len(reduced[1]) < k:
+            continue
+        z = tuple(-row[k] for row in reduced[0])
+        if z not in found and all(sum(g * v for g, v in zip(row, z)) + row[k] <= 0 for row in kept):
+            found.append(z)
+            if first:
+                break
+    return found
+
+
+def _polytope(game: list[np.ndarray], bests: Sequence[tuple], support: tuple, cap: int = MAX_VERTEX_BASES,
+              first: bool = False) -> list | str:
+    """Vertices of the set of profiles with support within *support* that make every action of ``best[i]`` a
+    best response of player i (for each ``best`` in *bests*), when that set is a polytope.
+
+    The set is a polytope when the indifference equalities are linear in the unknowns (or their Groebner basis
+    is) and the best-response inequalities are linear on the affine space they define. Its vertices are rational
+    and are returned exactly as profiles (Fractions). Returns ``"nonlinear"`` when the set is not shown to be a
+    polytope, ``"too large"`` when its vertices would need more than *cap* candidate sets.
+    """
+    owners, gens, eqs, ineqs = _conditions(game, bests, support)
+    n = len(owners)
+    rows = _equality_rows(eqs, gens, n)
+    if rows is None:
+        return "nonlinear"
+    param = _parametrise(rows, n)
+    if param is None:
+        return []
+    x0, basis = param
+    restricted = _restricted_rows(ineqs, gens, n, x0, basis)
+    if restricted is None:
+        return "nonlinear"
+    points = _vertices(restricted, len(basis[0]) if n else 0, cap, first)
+    if points is None:
+        return "too large"
+    out = []
+    for z in points:
+        x = dict(zip(owners, (x0[c] + sum(v * w for v, w in zip(basis[c], z)) for c in range(n))))
+        profile = []
+        for i, s in enumerate(support):
+            probs = [Fraction(0)] * game[i].shape[i]
+            for a in s[1:]:
+                probs[a] = x[(i, a)]
+            probs[s[0]] = 1 - sum(probs)
+            profile.append(tuple(probs))
+        out.append(tuple(profile))
+    return out
+
+
+def _meet(game: list[np.ndarray], first: tuple, second: tuple) -> bool | None:
+    """Whether the polytopes of equilibria of the support profiles *first* and *second* share a point (None when
+    that could not be decided within the cap): their common points have support within the intersection."""
+    common = tuple(tuple(a for a in s if a in t) for s, t in zip(first, second))
+    if not all(common):
+        return False
+    found = _polytope(game, (first, second), common, first=True)
+    return None if isinstance(found, str) else bool(found)
 
 
 def _as_fraction_or_float(value: Any, exact: bool) -> Any:
@@ -540,9 +763,27 @@ def support_enumeration(
     conditional-dominance pruning of Porter, Nudelman & Shoham [PNS08]_;
     support enumeration for N players is surveyed in [MM96]_).
 
-    For two-player games ``two_player.extreme_equilibria`` is the complete
-    method (it also enumerates the extreme points of continua of equilibria);
-    this function is meant for N >= 3 but works for every N >= 1.
+    A support profile whose system has infinitely many solutions (a continuum)
+    is solved as a polytope when its conditions are linear: the profiles with
+    support within :math:`(S_1, \dots, S_N)` at which every action of
+    :math:`S_i` is a best response of player i form a set of equilibria cut out
+    by the indifference equalities, the best-response inequalities and
+    non-negativity. When the equalities are linear (always when at most one
+    player mixes: then the others' payoffs are linear in her mixture; also for
+    two players) or their reduced Groebner basis is, and the inequalities are
+    linear on the affine space they define, that set is a polytope with
+    rational vertices, enumerated exactly (every choice of tight inequalities
+    that fixes a point, checked against all the others; at most
+    :data:`MAX_VERTEX_BASES` choices). Its vertices are reported as equilibria
+    and its vertex set in ``polytopes``; the connected components of the union
+    of these polytopes and the isolated equilibria are labelled as for two
+    players (two polytopes are joined when the polytope of their common points
+    is non-empty, tested the same way). A continuum with nonlinear conditions
+    (three players mixing, say, on a curve) is left out with a note.
+
+    For two-player games ``two_player.extreme_equilibria`` is the faster
+    complete method; this function is meant for N >= 3 but works for every
+    N >= 1 (for two players its points are the extreme equilibria).
 
     Parameters
     ----------
@@ -557,7 +798,8 @@ def support_enumeration(
         Float mode only (ignored when ``exact``): an action outside the support
         disqualifies a candidate only if it gains *more than* ``tol`` (computed
         exactly), matching ``pure_equilibria(payoffs, tol=tol)`` on pure profiles.
-        Indifference on the support and positivity are always exact.
+        Indifference on the support and positivity are always exact, and so are
+        the conditions of a polytope of equilibria (its vertices have regret 0).
     max_supports : int, default 20000
         Maximum number of support profiles :math:`\prod_i (2^{n_i} - 1)`.
 
@@ -570,11 +812,17 @@ def support_enumeration(
         minimal polynomials, expressions in ``CRootOf`` beyond), floats in float
         mode; sorted by the probabilities, flattened player by player,
         descending lexicographically.
-        ``complete`` is False, with a note, when some support system has a
-        continuum of solutions (its equilibria are then not reported -- those
-        on its boundary with smaller support are, through the smaller support's
-        own system -- so the result lists all isolated equilibria with
-        zero-dimensional supports but not the continuum) or could not be solved.
+        ``complete`` is True when every support profile not excluded by
+        dominance had finitely many solutions, all found exactly, or a polytope
+        of equilibria whose vertices were all enumerated: every Nash
+        equilibrium is then listed or a convex combination of the vertices of
+        one of ``polytopes``. It is False, with a note naming each support
+        profile left out, when a continuum's conditions are not linear (its
+        equilibria are not reported except those of smaller supports, which
+        their own systems give), its vertices would need more than
+        :data:`MAX_VERTEX_BASES` candidate sets, or sympy could not solve a
+        system. ``components`` labels every equilibrium with its connected
+        component (within the sets found), and ``notes`` describe each polytope.
 
         N = 1: the equilibria are the argmax actions (within ``tol`` in float
         mode), reported as pure strategies, and ``complete`` is True: with ties
@@ -609,6 +857,18 @@ def support_enumeration(
     [(('1', '0'), ('1', '0')), (('2/3', '1/3'), ('1/3', '2/3')), (('0', '1'), ('0', '1'))]
     >>> sol.complete
     True
+
+    Three players, player 3 indifferent at the pure profile (0, 0) of players 1
+    and 2, who keep it while player 3's first action has probability between
+    1/3 (player 1: gain ``3r - 1``) and 3/4 (player 2: gain ``3 - 4r``); a
+    segment of equilibria, listed by its end points with one component:
+
+    >>> u = [np.zeros((2, 2, 2), dtype=object) for _ in range(3)]
+    >>> u[0][0, 0] = [2, -1]; u[0][0, 1] = -5; u[1][0, 0] = [-1, 3]; u[1][1, 0] = -5; u[2][:, :, 0] = -1
+    >>> u[2][0, 0, 0] = 0
+    >>> sol = support_enumeration(u, exact=True)
+    >>> [tuple(str(p) for p in eq[2]) for eq in sol.equilibria], sol.components, sol.polytopes, sol.complete
+    ([('3/4', '1/4'), ('1/3', '2/3'), ('0', '1')], (0, 0, 1), ((0, 1),), True)
     """
     arrays = _check_payoffs(payoffs)
     game = _exact_arrays(arrays)
@@ -630,7 +890,9 @@ def support_enumeration(
                 f"the single player is indifferent among actions {tuple(chosen)}: every mixture of "
                 "the reported pure equilibria is also an equilibrium (they are its extreme points)",
             )
-        return NPlayerSolution(equilibria=eqs, complete=True, notes=notes)
+        vertices = (tuple(range(len(chosen))),) if len(chosen) > 1 else ()
+        return NPlayerSolution(equilibria=eqs, complete=True, notes=notes, components=(0,) * len(chosen),
+                               polytopes=vertices)
 
     count = 1
     for n in shape:
@@ -640,18 +902,17 @@ def support_enumeration(
 
     found: list = []
     notes: list[str] = []
+    polytopes: list[tuple[tuple, list]] = []
     for supports in itertools.product(*(_nonempty_subsets(n) for n in shape)):
         if any(_dominated(game[i], i, supports, tol_q) for i in range(n_players)):
             continue
         result = _solve_support(game, supports, tol_q)
         if result == "continuum":
-            notes.append(
-                f"support {supports} has a continuum of solutions (positive-dimensional "
-                "system); equilibria in its relative interior, if any, are not reported"
-            )
-            continue
-        if result == "failed":
-            notes.append(f"support {supports}: sympy could not solve the polynomial system")
+            result = _polytope(game, (supports,), supports)
+            if not isinstance(result, str):
+                polytopes.append((supports, result))
+        if isinstance(result, str):
+            notes.append(_LEFT_OUT[result].format(supports=supports, cap=MAX_VERTEX_BASES))
             continue
         found.extend(result)
 
@@ -660,7 +921,72 @@ def support_enumeration(
         if eq not in unique:
             unique.append(eq)
     unique.sort(key=lambda eq: (_sort_key(eq), str(eq)), reverse=True)
+    for eq in unique:
+        if _is_rational(eq) and certificate.regret(game, eq) > tol_q:  # safety net; cannot happen
+            raise ArithmeticError(f"internal error: the profile {eq} fails its best-response check")
+    components, vertex_sets, component_notes = _components(game, unique, polytopes)
     equilibria = tuple(
         tuple(tuple(_as_fraction_or_float(v, exact) for v in probs) for probs in eq) for eq in unique
     )
-    return NPlayerSolution(equilibria=equilibria, complete=not notes, notes=tuple(notes))
+    return NPlayerSolution(equilibria=equilibria, complete=not notes, notes=tuple(notes + component_notes),
+                           components=components, polytopes=vertex_sets)
+
+
+#: Notes for a support profile whose equilibria are left out, by the reason.
+_LEFT_OUT = {
+    "nonlinear": "support {supports} has a continuum of solutions (positive-dimensional system) on which the "
+                 "best-response conditions are not linear; equilibria in its relative interior, if any, are not "
+                 "reported",
+    "too large": "support {supports} has a polytope of equilibria whose vertices need more than {cap} candidate "
+                 "sets of tight inequalities; they are not reported",
+    "failed": "support {supports}: sympy could not solve the polynomial system",
+}
+
+
+def _is_rational(eq: tuple) -> bool:
+    return all(isinstance(v, Fraction) for probs in eq for v in probs)
+
+
+def _components(game: list[np.ndarray], unique: list, polytopes: list[tuple[tuple, list]]):
+    """Connected components of the equilibria: the listed points and the polytopes spanned by their vertices.
+
+    Two polytopes are joined when they share a point (an exact test: the polytope of their common points has a
+    vertex); a point in a polytope is one of its vertices (a point isolated in its own support's solution set
+    cannot lie inside a segment of equilibria). Returns ``(components, vertex_sets, notes)``: per equilibrium
+    its component, numbered by first appearance; per polytope with two or more vertices, unless its vertices are
+    all another's, the indices of its vertices; and a note per such polytope, or per pair of polytopes whose
+    meeting could not be decided.
+    """
+    index = {eq: k for k, eq in enumerate(unique)}
+    parent = list(range(len(unique)))
+
+    def find(k: int) -> int:
+        while parent[k] != k:
+            parent[k] = parent[parent[k]]
+            k = parent[k]
+        return k
+
+    sets = [(supports, sorted(index[v] for v in verts)) for supports, verts in polytopes if verts]
+    for _, ks in sets:
+        for k in ks[1:]:
+            parent[find(k)] = find(ks[0])
+    notes: list[str] = []
+    for (s, ks), (t, ls) in itertools.combinations(sets, 2):
+        if find(ks[0]) != find(ls[0]):
+            meet = _meet(game, s, t)
+            if meet:
+                parent[find(ls[0])] = find(ks[0])
+            elif meet is None:
+                notes.append(f"supports {s} and {t}: whether their polytopes of equilibria meet was not decided "
+                             "(too many candidate vertices); their components may be one")
+    numbering: dict = {}
+    components = tuple(numbering.setdefault(find(k), len(numbering)) for k in range(len(unique)))
+    vertex_sets: list[tuple[int, ...]] = []
+    for supports, ks in sets:
+        # a polytope whose vertices are all another's lies inside it: only the largest are listed
+        if len(ks) > 1 and tuple(ks) not in vertex_sets and not any(set(ks) < set(ls) for _, ls in sets):
+            vertex_sets.append(tuple(ks))
+            notes.append(f"support {supports}: a continuum of equilibria, the polytope of profiles with support "
+                         f"within it at which its actions are best responses; its {len(ks)} vertices are "
+                         f"equilibria {', '.join(map(str, ks))} (component {components[ks[0]]})")
+    return components, tuple(vertex_sets), notes

@@ -12,25 +12,15 @@ import sympy
 
 from .._version import __version__
 from ..core.frozen import FrozenDict
+from ..core.numbers import MAX_SIMPLIFY_OPS, simplest
 
-__all__ = ["Equilibrium", "EquilibriumSet", "format_number", "number_text", "outcome_key"]
-
-
-#: An algebraic number with more operations than this prints as it is, unsimplified (simplifying costs time).
-MAX_SIMPLIFY_OPS = 400
-
-
-def _simplified(value: sympy.Basic) -> sympy.Basic:
-    """An algebraic number expanded and with rationalised denominators (``6 - 4*sqrt(2)``, not a product of
-    powers), when it is small enough to simplify quickly."""
-    if value.free_symbols or sympy.count_ops(value) > MAX_SIMPLIFY_OPS:
-        return value
-    return sympy.radsimp(sympy.expand(value))
+__all__ = ["Equilibrium", "EquilibriumSet", "format_number", "number_text", "outcome_key", "MAX_SIMPLIFY_OPS"]
 
 
 def format_number(value: Any, digits: int = 6) -> str:
-    """``2/3`` for exact rationals, ``0.666667`` for floats, sympy's text for algebraic numbers (simplified:
-    expanded, denominators rationalised).
+    """``2/3`` for exact rationals, ``0.666667`` for floats, sympy's text for algebraic numbers (simplified by
+    :func:`~gametheory_ukraine.core.numbers.simplest`: expanded, denominators rationalised, factored when shorter;
+    left as they are beyond :data:`MAX_SIMPLIFY_OPS` operations).
 
     Examples
     --------
@@ -45,7 +35,7 @@ def format_number(value: Any, digits: int = 6) -> str:
     if isinstance(value, float):
         return f"{value:.{digits}g}"
     if isinstance(value, sympy.Basic) and not isinstance(value, sympy.Rational):
-        return str(_simplified(value))
+        return str(simplest(value))
     return str(value)
 
 
@@ -61,10 +51,8 @@ def number_text(value: Any, digits: int = 4) -> str:
     ('2 - sqrt(2) (~0.5858)', '-1')
     """
     if isinstance(value, sympy.Basic) and value.is_number and not isinstance(value, sympy.Rational):
-        value = _simplified(value)
-        if isinstance(value, sympy.Rational):     # it was a rational all along (an irrational part cancelled)
-            value = Fraction(int(value.p), int(value.q))
-        else:
+        value = simplest(value)
+        if not isinstance(value, Fraction):     # else it was a rational all along (an irrational part cancelled)
             return f"{value} (~{float(sympy.N(value, 30)):.{digits}g})"
     text = format_number(value)
     if isinstance(value, Fraction) and value.denominator > 12:

@@ -14,7 +14,7 @@ import sympy
 
 from ..core.errors import SolverError
 from ..core.frozen import FrozenDict
-from ..core.numbers import as_exact_array, to_exact
+from ..core.numbers import as_exact_array, simplest, to_exact
 from ..games.normal_form import NormalFormGame
 from ..games.reduce import to_normal_form
 from ..games.tree import Chance, Decision, GameTree, Terminal
@@ -214,6 +214,7 @@ def _solve_normal(game: NormalFormGame, exact: bool, method: str, tol: float, pa
             raise SolverError(str(exc), fix="use --method pure, or a smaller game") from None
         profiles = [tuple(p) for p in sol.equilibria]
         complete = sol.complete
+        components = sol.components
         notes.extend(sol.notes)
     else:  # lemke-howson via nashpy
         if n != 2:
@@ -244,9 +245,8 @@ def _solve_normal(game: NormalFormGame, exact: bool, method: str, tol: float, pa
     for k, prof in enumerate(profiles):
         r = _certify(certificate.regret(payoffs, prof), exact, bound, f"equilibrium {k}")
         pays = tuple(certificate.expected_payoffs(payoffs, prof))
-        if not exact:
-            pays = tuple(float(v) for v in pays)
-        dist = _outcome_distribution(game, prof)
+        pays = tuple(simplest(v) if exact else float(v) for v in pays)
+        dist = {label: simplest(p) for label, p in _outcome_distribution(game, prof).items()}
         equilibria.append(Equilibrium(
             strategies=tuple(tuple(s) for s in prof), payoffs=pays, regret=r,
             outcome=describe_outcome(dist), outcome_distribution=FrozenDict(dist),
@@ -314,10 +314,8 @@ def _solve_tree(tree: GameTree, exact: bool, method: str, tol: float, params,
     equilibria = []
     for k, behaviour in enumerate(sol.equilibria):
         r = _certify(regret(tree, behaviour), exact, bound, f"subgame-perfect equilibrium {k}")
-        pays = tuple(expected_payoffs(tree, behaviour))
-        if not exact:
-            pays = tuple(float(v) for v in pays)
-        dist = {str(k2): v for k2, v in outcome_distribution(tree, behaviour).items()}
+        pays = tuple(simplest(v) if exact else float(v) for v in expected_payoffs(tree, behaviour))
+        dist = {str(k2): simplest(v) for k2, v in outcome_distribution(tree, behaviour).items()}
         strategies = tuple(FrozenDict({h: behaviour[h] for h in actions[i] if h in behaviour})
                            for i in range(tree.n_players))
         equilibria.append(Equilibrium(strategies=strategies, payoffs=pays, regret=r,

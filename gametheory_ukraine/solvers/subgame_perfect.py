@@ -576,19 +576,18 @@ class _Solver:
             if len(chosen) > 1:
                 self.note(f"subgame at {where!r}: {self.tree.players[active[0]]} is indifferent among "
                           f"{len(chosen)} reduced strategies; each is listed (mixtures are optimal too)")
-        elif len(active) == 2:
-            res = two_player.extreme_equilibria(arrays[0], arrays[1], exact=self.exact, tol=self.tol)
+        else:
+            if len(active) == 2:
+                res = two_player.extreme_equilibria(arrays[0], arrays[1], exact=self.exact, tol=self.tol)
+            else:
+                res = n_player.support_enumeration(arrays, exact=self.exact, tol=self.tol)
+                self.complete = self.complete and res.complete
+                for text in res.notes:
+                    self.note(f"subgame at {where!r} (reduced normal form {dims}): {text}")
             eqs = [tuple(eq) for eq in res.equilibria]
             if res.has_continuum:
                 self.note(f"subgame at {where!r} (reduced normal form {dims}) has continua of equilibria; "
                           "only their extreme points are listed")
-        else:
-            res = n_player.support_enumeration(arrays, exact=self.exact, tol=self.tol)
-            eqs = [tuple(eq) for eq in res.equilibria]
-            if not res.complete:
-                self.complete = False
-            for text in res.notes:
-                self.note(f"subgame at {where!r} (reduced normal form {dims}): {text}")
         out = []
         for eq in eqs:
             full: list[tuple] = [(self.one,)] * len(shape)
