@@ -18,13 +18,14 @@ References
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-__all__ = ["BatchedPure", "batched_pure_equilibria"]
+__all__ = ["BatchedPure", "batched_pure_equilibria", "BatchedNash", "batched_nash", "MAX_CELLS"]
 
 
 @dataclass(frozen=True)
@@ -108,3 +109,398 @@ def batched_pure_equilibria(payoffs: tuple[Any, ...], *, tol: float = 1e-9,
             mask[p] = ok
     counts = mask.reshape(P, -1).sum(axis=1).astype(np.int64)
     return BatchedPure(mask, counts, flagged)
+
+
+# ------------------------------------------------------------------------------------ mixed equilibria
+#: The largest N-player game (cells of the payoff table) :func:`batched_nash` takes: 3 x 3 x 3.
+MAX_CELLS = 27
+
+# Bands, relative to the point's payoff scale s = max(1, max |u|) (or its power for products of payoffs). A
+# quantity within its band of the value it is compared with makes the point *unsure*: it goes to the exact path.
+_VALUE_BAND = 1e-12    # a difference of two payoffs, or of two such differences (float error: a few ulps of s)
+_PIVOT_BAND = 1e-9     # pivots, determinants, resultants, discriminants (x s, s**2, ...)
+_PROB_BAND = 1e-9      # a probability against 0 (absolute)
+_GAIN_BAND = 1e-9      # a deviation gain at a mixed profile against tol (x s)
+_UNIQUE, _FREE, _UNSURE, _NONE = 0, 1, 2, 3  # a block's status; blocks combine by the largest
+
+
+@dataclass(frozen=True)
+class BatchedNash:
+    """The equilibria that support enumeration reports, at every point where the batched path certifies them.
+
+    Attributes
+    ----------
+    certified : numpy.ndarray of bool, shape (points,)
+        True: the point's rows below are exactly the equilibria of the scalar
+        :func:`~gametheory_ukraine.solvers.n_player.support_enumeration` (float mode, same ``tol``), in its order,
+        and ``complete`` is its flag. False: some support profile is near-degenerate at the point, or has no closed
+        form here; the point has no rows and must be solved on the exact path.
+    complete : numpy.ndarray of bool, shape (points,)
+        At certified points: no undominated support profile has a continuum of solutions (the scalar flag).
+    counts : numpy.ndarray of int64, shape (points,)
+        Equilibria per point (0 at uncertified points).
+    point : numpy.ndarray of int64, shape (rows,)
+        Each equilibrium's point, ascending; one point's rows in the scalar order (probabilities, flattened player
+        by player, descending).
+    strategies : tuple of N numpy.ndarray, each of shape (rows, n_i)
+    payoffs : numpy.ndarray, shape (rows, N)
+        Expected payoffs.
+    regret : numpy.ndarray, shape (rows,)
+        Largest gain of a unilateral pure deviation, floored at 0 (the best-response certificate).
+    """
+
+    certified: np.ndarray
+    complete: np.ndarray
+    counts: np.ndarray
+    point: np.ndarray
+    strategies: tuple[np.ndarray, ...]
+    payoffs: np.ndarray
+    regret: np.ndarray
+
+
+def _subsets(n: int) -> list[tuple[int, ...]]:
+    """Nonempty subsets of range(n), by size then lexicographically (the scalar solver's order)."""
+    return [c for size in range(1, n + 1) for c in itertools.combinations(range(n), size)]
+
+
+def _restrict(u: np.ndarray, supports: tuple, keep: int) -> np.ndarray:
+    """``u`` (points, n_1, ..., n_N) cut to the support of every player but *keep*."""
+    for j, s in enumerate(supports):
+        if j != keep and len(s) < u.shape[j + 1]:
+            u = np.take(u, s, axis=j + 1)
+    return u
+
+
+def _by_action(u: np.ndarray, supports: tuple, i: int) -> np.ndarray:
+    """Player *i*'s payoffs against the others' support profiles: (points, n_i, prod_{j != i} |S_j|)."""
+    sub = _restrict(u, supports, i)
+    return np.moveaxis(sub, i + 1, 1).reshape(sub.shape[0], sub.shape[i + 1], -1)
+
+
+def _dominance(arrays: list[np.ndarray], supports: tuple, tol: float,
+               band: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(dominated, unsure) per point: the scalar solver's conditional dominance test. A float difference of two
+    payoffs has the exact sign of the difference of their decimals (rounding is monotone), so only comparisons
+    with ``tol > 0`` can be unsure."""
+    P = arrays[0].shape[0]
+    sure, maybe = np.zeros(P, dtype=bool), np.zeros(P, dtype=bool)
+    for i, s in enumerate(supports):
+        sub = _by_action(arrays[i], supports, i)
+        for a in s:
+            for b in range(sub.shape[1]):
+                if b == a:
+                    continue
+                d = sub[:, b] - sub[:, a]
+                if tol == 0 or b in s:
+                    sure |= (d >= 0).all(axis=1) & (d > 0).any(axis=1)
+                else:
+                    sure |= (d > tol + band[:, None]).all(axis=1)
+                    maybe |= (d > tol - band[:, None]).all(axis=1)
+    return sure, maybe & ~sure
+
+
+def _action_values(arrays: list[np.ndarray], sigma: list[np.ndarray], i: int) -> np.ndarray:
+    """Player *i*'s expected payoff of each action against the others' mixed strategies: (points, n_i)."""
+    N = len(arrays)
+    letters = "abcdefghijklmno"[:N]
+    terms = [f"z{letters[j]}" for j in range(N) if j != i]
+    spec = f"z{letters}," + ",".join(terms) + f"->z{letters[i]}"
+    return np.einsum(spec, arrays[i], *[sigma[j] for j in range(N) if j != i], optimize=False)
+
+
+def _linear_block(M: np.ndarray, zM: np.ndarray, r: np.ndarray, zr: np.ndarray,
+                  s: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Status and solution of ``M y = r`` per point (M: (points, e, u), e, u in {1, 2}); *zM*, *zr*: entries
+    known to be exactly zero. NONE: inconsistent; FREE: a positive-dimensional (complex) solution set; UNIQUE:
+    one solution ``y``; UNSURE: a near-zero pivot decides."""
+    P, e, u = M.shape
+    nzM = (np.abs(M) > _VALUE_BAND * s[:, None, None]) & ~zM
+    nzr = (np.abs(r) > _VALUE_BAND * s[:, None]) & ~zr
+    zero_row = zM.all(axis=2) & zr
+    ground = zM.all(axis=2) & nzr
+    live_row = ~zero_row
+    status = np.full(P, _UNSURE)
+    y = np.zeros((P, u))
+    if e == u:
+        det = M[:, 0, 0] if u == 1 else M[:, 0, 0] * M[:, 1, 1] - M[:, 0, 1] * M[:, 1, 0]
+        ok = np.abs(det) > _PIVOT_BAND * s ** u
+        with np.errstate(all="ignore"):
+            if u == 1:
+                y[:, 0] = r[:, 0] / det
+            else:
+                y[:, 0] = (r[:, 0] * M[:, 1, 1] - M[:, 0, 1] * r[:, 1]) / det
+                y[:, 1] = (M[:, 0, 0] * r[:, 1] - r[:, 0] * M[:, 1, 0]) / det
+        status[ok] = _UNIQUE
+    if e == 2 and u == 1:  # two equations a_k y = r_k: inconsistent if the 2 x 2 minor is clearly nonzero
+        minor = M[:, 0, 0] * r[:, 1] - M[:, 1, 0] * r[:, 0]
+        status[nzM[:, :, 0].all(axis=1) & (np.abs(minor) > _PIVOT_BAND * s ** 2)] = _NONE
+    # one equation left (the other exactly zero, or e == 1 < u): a line of solutions if a coefficient is nonzero
+    one_left = live_row.sum(axis=1) == 1
+    if u == 2:
+        status[one_left & (nzM & live_row[:, :, None]).any(axis=(1, 2))] = _FREE
+    elif e == 2:  # u == 1 and one row left: that row alone decides
+        k = np.argmax(live_row, axis=1)
+        a, b = M[np.arange(P), k, 0], r[np.arange(P), k]
+        ok = one_left & (np.abs(a) > _PIVOT_BAND * s)
+        with np.errstate(all="ignore"):
+            y[ok, 0] = b[ok] / a[ok]
+        status[ok] = _UNIQUE
+    status[zero_row.all(axis=1)] = _FREE
+    status[ground.any(axis=1)] = _NONE
+    return status, y
+
+
+def _grid(u: np.ndarray, supports: tuple, axes: tuple[int, ...]) -> np.ndarray:
+    """``u`` at the pure players' actions, on the supports of the players *axes* (in that order):
+    (points, |S_axes[0]|, ...)."""
+    sub = u
+    for j, sj in enumerate(supports):
+        sub = np.take(sub, sj, axis=j + 1)
+    sub = np.moveaxis(sub, [a + 1 for a in axes], list(range(1, len(axes) + 1)))
+    return sub.reshape(sub.shape[0], *[len(supports[a]) for a in axes])
+
+
+def _two_mixers(arrays: list[np.ndarray], supports: tuple, s: np.ndarray,
+                sigma: list[np.ndarray]) -> tuple[np.ndarray, list[list[np.ndarray]]]:
+    """Two players mix, the others play pure: each mixer's indifference is linear in the other's probabilities,
+    ``sum_b sigma_j(b) D(a, b) = 0`` with ``D(a, b) = u_i(a, b) - u_i(S_i[0], b)``, unknowns ``sigma_j(b)`` for
+    ``b`` in ``S_j[1:]`` (the scalar solver's variables)."""
+    i, j = [k for k, sk in enumerate(supports) if len(sk) > 1]
+    status = np.full(arrays[0].shape[0], _UNIQUE)
+    for me, other in ((i, j), (j, i)):
+        g = _grid(arrays[me], supports, (me, other))            # (points, |S_me|, |S_other|)
+        D, Dz = g[:, 1:, :] - g[:, :1, :], g[:, 1:, :] == g[:, :1, :]
+        M = D[:, :, 1:] - D[:, :, :1]
+        zM = (Dz[:, :, 1:] & Dz[:, :, :1]) | ((g[:, 1:, 1:] == g[:, 1:, :1]) & (g[:, :1, 1:] == g[:, :1, :1]))
+        st, y = _linear_block(M, zM, -D[:, :, 0], Dz[:, :, 0], s)
+        status = np.maximum(status, st)
+        sigma[other][:, list(supports[other][1:])] = y
+        sigma[other][:, supports[other][0]] = 1 - y.sum(axis=1)
+    return status, [sigma]
+
+
+def _lin_mul(p: tuple, q: tuple) -> tuple:
+    """Product of polynomials given by coefficient tuples (constant first)."""
+    out = [0.0] * (len(p) + len(q) - 1)
+    for a, pa in enumerate(p):
+        for b, qb in enumerate(q):
+            out[a + b] = out[a + b] + pa * qb
+    return tuple(out)
+
+
+def _three_mixers(arrays: list[np.ndarray], supports: tuple, s: np.ndarray,
+                  sigma: list[np.ndarray]) -> tuple[np.ndarray, list[list[np.ndarray]]]:
+    """Three players mix two actions each (any others pure). With ``x_k`` the probability of mixer k's second
+    support action, mixer k's indifference is bilinear in the other two: ``A + B x_j + C x_l + E x_j x_l = 0``.
+    The first two solve linearly for ``x_1`` and ``x_0`` in ``t = x_2``; the third becomes a quadratic
+    ``q(t)`` (McKelvey and McLennan 1996, section 6). Unsure unless: the linear solves have no common root of
+    numerator and denominator (resultant clearly nonzero), ``q`` is clearly quadratic with a discriminant clearly
+    nonzero, and the denominators are clearly nonzero at the roots."""
+    k0, k1, k2 = [k for k, sk in enumerate(supports) if len(sk) > 1]
+    coef = []
+    for me, others in ((k0, (k1, k2)), (k1, (k0, k2)), (k2, (k0, k1))):
+        g = _grid(arrays[me], supports, (me, *others))          # (points, 2, 2, 2)
+        D = g[:, 1] - g[:, 0]
+        coef.append((D[:, 0, 0], D[:, 1, 0] - D[:, 0, 0], D[:, 0, 1] - D[:, 0, 0],
+                     D[:, 1, 1] - D[:, 1, 0] - D[:, 0, 1] + D[:, 0, 0]))
+    (A0, B0, C0, E0), (A1, B1, C1, E1), (A2, B2, C2, E2) = coef
+    n1, d1 = (-A0, -C0), (B0, E0)                               # x1 = n1(t) / d1(t)
+    n0, d0 = (-A1, -C1), (B1, E1)                               # x0 = n0(t) / d0(t)
+    terms = [_lin_mul((A2,), _lin_mul(d0, d1)), _lin_mul((B2,), _lin_mul(n0, d1)),
+             _lin_mul((C2,), _lin_mul(n1, d0)), _lin_mul((E2,), _lin_mul(n0, n1))]
+    q0, q1, q2 = (sum(t[k] for t in terms) for k in range(3))
+    disc = q1 * q1 - 4 * q2 * q0
+    ok = (np.abs(A0 * E0 - C0 * B0) > _PIVOT_BAND * s ** 2) & (np.abs(A1 * E1 - C1 * B1) > _PIVOT_BAND * s ** 2)
+    ok &= (np.abs(q2) > _PIVOT_BAND * s ** 3) & (np.abs(disc) > _PIVOT_BAND * s ** 6)
+    status = np.where(ok, np.where(disc < 0, _NONE, _UNIQUE), _UNSURE)
+    root = np.sqrt(np.maximum(disc, 0.0))
+    with np.errstate(all="ignore"):
+        half = -0.5 * (q1 + np.where(q1 >= 0, root, -root))     # stable quadratic roots
+        roots = (half / q2, q0 / half)
+    cands = []
+    for t in roots:
+        den0, den1 = d0[0] + d0[1] * t, d1[0] + d1[1] * t
+        bad = (np.abs(den0) <= _PIVOT_BAND * s) | (np.abs(den1) <= _PIVOT_BAND * s)
+        status = np.where((status == _UNIQUE) & bad, _UNSURE, status)
+        with np.errstate(all="ignore"):
+            xs = ((n0[0] + n0[1] * t) / den0, (n1[0] + n1[1] * t) / den1, t)
+        sig = [x.copy() for x in sigma]
+        for k, x in zip((k0, k1, k2), xs):
+            sig[k][:, supports[k][1]] = x
+            sig[k][:, supports[k][0]] = 1 - x
+        cands.append(sig)
+    return status, cands
+
+
+def _pure_sigma(shape: tuple[int, ...], supports: tuple, P: int) -> list[np.ndarray]:
+    """Mixed strategies of shape (points, n_i), pure at each support's first action (mixers are filled later)."""
+    sigma = []
+    for n, sk in zip(shape, supports):
+        x = np.zeros((P, n))
+        x[:, sk[0]] = 1.0
+        sigma.append(x)
+    return sigma
+
+
+def _candidates(arrays: list[np.ndarray], supports: tuple, s: np.ndarray):
+    """Status of a support's indifference system per point and its candidate profiles (lists of N arrays)."""
+    P, shape = arrays[0].shape[0], arrays[0].shape[1:]
+    sigma = _pure_sigma(shape, supports, P)
+    mixers = [k for k, sk in enumerate(supports) if len(sk) > 1]
+    if not mixers:
+        return np.full(P, _UNIQUE), [sigma]
+    if len(mixers) == 1:  # the mixer's indifference is a set of constants: exactly zero (a continuum) or not
+        g = _grid(arrays[mixers[0]], supports, (mixers[0],))
+        return np.where((g[:, 1:] != g[:, :1]).any(axis=1), _NONE, _FREE), []
+    if len(mixers) == 2:
+        return _two_mixers(arrays, supports, s, sigma)
+    if len(mixers) == 3 and all(len(supports[k]) == 2 for k in mixers):
+        return _three_mixers(arrays, supports, s, sigma)
+    return np.full(P, _UNSURE), []
+
+
+def _verdict(arrays: list[np.ndarray], supports: tuple, sigma: list[np.ndarray], s: np.ndarray,
+             tol: float) -> tuple[np.ndarray, np.ndarray]:
+    """(equilibrium, unsure) per point for a candidate profile: positive on the support, indifferent on it, and
+    no action outside it gaining more than *tol* (the scalar solver's tests; a gain exactly zero -- every payoff
+    difference against the others' supports zero -- is decided exactly)."""
+    P = arrays[0].shape[0]
+    mixed = sum(len(sk) > 1 for sk in supports) > 0
+    gain_band = (_GAIN_BAND if mixed else _VALUE_BAND) * s
+    rejected = np.zeros(P, dtype=bool)
+    unsure = np.zeros(P, dtype=bool)
+    for i, sk in enumerate(supports):
+        probs = sigma[i][:, list(sk)]
+        rejected |= (probs < -_PROB_BAND).any(axis=1)
+        unsure |= (np.abs(probs) <= _PROB_BAND).any(axis=1) | ~np.isfinite(probs).all(axis=1)
+        vals = _action_values(arrays, sigma, i)
+        base = vals[:, sk[0]]
+        unsure |= (np.abs(vals[:, list(sk)] - base[:, None]) > gain_band[:, None]).any(axis=1)  # certificate
+        by = _by_action(arrays[i], supports, i)
+        for b in range(arrays[i].shape[i + 1]):
+            if b in sk:
+                continue
+            exact_zero = (by[:, b] == by[:, sk[0]]).all(axis=1)
+            gain = vals[:, b] - base
+            rejected |= ~exact_zero & (gain > tol + gain_band)
+            unsure |= ~exact_zero & (gain > tol - gain_band) & (gain <= tol + gain_band)
+    return ~rejected & ~unsure, unsure & ~rejected
+
+
+def _order(point: np.ndarray, flat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Rows sorted by point, then by the flattened probabilities descending (the scalar order), and the points
+    where two equilibria are too close for float rounding to be trusted with their order."""
+    keys = [-flat[:, k] for k in reversed(range(flat.shape[1]))] + [point]
+    order = np.lexsort(keys)
+    point, flat = point[order], flat[order]
+    same = point[1:] == point[:-1]
+    diff = np.abs(flat[1:] - flat[:-1])
+    close = same & ((diff <= 1e-9).all(axis=1) | ((diff > 0) & (diff <= 1e-9)).any(axis=1))
+    return order, np.unique(point[1:][close])
+
+
+def batched_nash(payoffs: tuple[Any, ...], *, tol: float = 1e-9) -> BatchedNash:
+    """Nash equilibria of ``points`` small N-player games by support enumeration in closed form over arrays.
+
+    Every support profile is visited as the scalar
+    :func:`~gametheory_ukraine.solvers.n_player.support_enumeration` visits it (the same conditional dominance
+    pruning, the same variables), but its indifference system is solved for all points at once where it has a
+    closed form: a pure profile; one mixer (its conditions are constants: none or a continuum); two mixers (each
+    one's conditions are linear in the other's probabilities); three mixers of two actions each (one quadratic,
+    see :func:`_three_mixers`). Each candidate is certified by a best-response check over all players (positive
+    on its support, indifferent there, no outside action gaining more than *tol*). A point is left *uncertified*
+    -- for the exact path -- when any support profile it does not prune is near-degenerate there (a pivot,
+    resultant or discriminant within its band of zero, a probability or gain within its band of the threshold),
+    has no closed form here (three mixers with three actions, four or more mixers), or when two equilibria are
+    too close to order. Nothing is dropped: an uncertified point has no rows.
+
+    Parameters
+    ----------
+    payoffs : tuple of N array_like, each of shape (points, n_1, ..., n_N)
+        Finite float payoffs, at most :data:`MAX_CELLS` cells.
+    tol : float, default 1e-9
+        The scalar solver's float tolerance (absolute, as there).
+
+    Returns
+    -------
+    BatchedNash
+
+    References
+    ----------
+    .. [MM96] R. D. McKelvey and A. McLennan, "Computation of equilibria in finite games", in *Handbook of
+       Computational Economics*, vol. 1, pp. 87-142, Elsevier, 1996.
+    .. [PNS08] R. Porter, E. Nudelman and Y. Shoham, "Simple search methods for finding a Nash equilibrium",
+       *Games and Economic Behavior* 63(2):642-662, 2008.
+
+    Examples
+    --------
+    Three players who each get 1 when all match (two pure equilibria and a fully mixed one at 1/2 each; the
+    supports where two players mix are a continuum there, so the scalar solver says incomplete):
+
+    >>> import numpy as np
+    >>> same = np.zeros((1, 2, 2, 2))
+    >>> same[0, 0, 0, 0] = same[0, 1, 1, 1] = 1
+    >>> res = batched_nash((same, same, same))
+    >>> bool(res.certified[0]), res.counts.tolist(), [s[:, 0].tolist() for s in res.strategies]
+    (True, [3], [[1.0, 0.5, 0.0], [1.0, 0.5, 0.0], [1.0, 0.5, 0.0]])
+    >>> bool(res.complete[0])
+    True
+    """
+    arrays = [np.asarray(u, dtype=float) for u in payoffs]
+    N = len(arrays)
+    if N < 2 or any(a.shape != arrays[0].shape for a in arrays) or arrays[0].ndim != N + 1:
+        raise ValueError(f"batched_nash: need N >= 2 arrays of one shape (points, n_1, ..., n_N); got "
+                         f"{[a.shape for a in arrays]}")
+    shape = arrays[0].shape[1:]
+    if int(np.prod(shape)) > MAX_CELLS:
+        raise ValueError(f"batched_nash: a {' x '.join(map(str, shape))} game has more than {MAX_CELLS} cells; "
+                         "solve it with solvers.n_player.support_enumeration")
+    if not all(np.isfinite(a).all() for a in arrays):
+        raise ValueError("batched_nash: payoffs must be finite; check the game at the offending points")
+    P = arrays[0].shape[0]
+    s = np.maximum(1.0, np.max([np.abs(a).reshape(P, -1).max(axis=1, initial=0.0) for a in arrays], axis=0))
+    certified, complete = np.ones(P, dtype=bool), np.ones(P, dtype=bool)
+    rows_point: list[np.ndarray] = []
+    rows_sigma: list[list[np.ndarray]] = []
+    for supports in itertools.product(*(_subsets(n) for n in shape)):
+        dominated, unsure = _dominance(arrays, supports, tol, _VALUE_BAND * s)
+        certified &= ~unsure
+        live = certified & ~dominated
+        if not live.any():
+            continue
+        status, cands = _candidates(arrays, supports, s)
+        complete &= ~(live & (status == _FREE))
+        certified &= ~(live & (status == _UNSURE))
+        for sigma in cands:
+            good, doubt = _verdict(arrays, supports, sigma, s, tol)
+            take = live & (status == _UNIQUE)
+            certified &= ~(take & doubt)
+            rows = np.flatnonzero(take & good)
+            if len(rows):
+                rows_point.append(rows)
+                rows_sigma.append([x[rows] for x in sigma])
+    return _assemble(arrays, P, certified, complete, rows_point, rows_sigma)
+
+
+def _assemble(arrays, P, certified, complete, rows_point, rows_sigma) -> BatchedNash:
+    """Rows of the certified points in the scalar order, with payoffs and regrets."""
+    N = len(arrays)
+    shape = arrays[0].shape[1:]
+    point = np.concatenate(rows_point) if rows_point else np.zeros(0, dtype=np.int64)
+    sigma = [np.concatenate([r[i] for r in rows_sigma]) if rows_sigma else np.zeros((0, shape[i]))
+             for i in range(N)]
+    order, close = _order(point, np.concatenate(sigma, axis=1))
+    certified = certified.copy()
+    certified[close] = False
+    point, sigma = point[order], [x[order] for x in sigma]
+    keep = certified[point]
+    point, sigma = point[keep].astype(np.int64), [x[keep] for x in sigma]
+    at = [u[point] for u in arrays]
+    payoffs = np.empty((len(point), N))
+    regret = np.zeros(len(point))
+    for i in range(N):
+        vals = _action_values(at, sigma, i)
+        payoffs[:, i] = (vals * sigma[i]).sum(axis=1)
+        regret = np.maximum(regret, vals.max(axis=1) - payoffs[:, i])
+    counts = np.bincount(point, minlength=P).astype(np.int64)
+    return BatchedNash(certified, complete & certified, counts, point, tuple(sigma), payoffs, regret)
