@@ -177,35 +177,52 @@ def _by_action(u: np.ndarray, supports: tuple, i: int) -> np.ndarray:
     return np.moveaxis(sub, i + 1, 1).reshape(sub.shape[0], sub.shape[i + 1], -1)
 
 
-def _dominance(arrays: list[np.ndarray], supports: tuple, tol: float,
-               band: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(dominated, unsure) per point: the scalar solver's conditional dominance test. A float difference of two
-    payoffs has the exact sign of the difference of their decimals (rounding is monotone), so only comparisons
-    with ``tol > 0`` can be unsure."""
-    P = arrays[0].shape[0]
-    sure, maybe = np.zeros(P, dtype=bool), np.zeros(P, dtype=bool)
-    for i, s in enumerate(supports):
-        sub = _by_action(arrays[i], supports, i)
-        for a in s:
-            for b in range(sub.shape[1]):
-                if b == a:
-                    continue
-                d = sub[:, b] - sub[:, a]
-                if tol == 0 or b in s:
-                    sure |= (d >= 0).all(axis=1) & (d > 0).any(axis=1)
-                else:
-                    sure |= (d > tol + band[:, None]).all(axis=1)
-                    maybe |= (d > tol - band[:, None]).all(axis=1)
-    return sure, maybe & ~sure
+class _Comparisons:
+    """Every comparison the conditional dominance test needs, made once for all support profiles: for player
+    ``i``, actions ``a``, ``b`` and a profile ``o`` of the others, whether ``u_i(b, o) - u_i(a, o)`` is
+    ``>= 0``, ``> 0``, and (with ``tol > 0``) clearly above or possibly above ``tol``; each a (points,) mask.
+    A float difference of two payoffs has the exact sign of the difference of their decimals (rounding is
+    monotone), so only the comparisons with ``tol > 0`` can be unsure."""
+
+    def __init__(self, arrays: list[np.ndarray], tol: float, band: np.ndarray) -> None:
+        self.tol, self.shape, self.masks = tol, arrays[0].shape[1:], []
+        for i, u in enumerate(arrays):
+            V = np.moveaxis(u, (0, i + 1), (-1, 0))
+            V = V.reshape(V.shape[0], -1, V.shape[-1])            # (n_i, profiles of the others, points)
+            d = V[None, :] - V[:, None]                           # d[a, b] = u_i(b, .) - u_i(a, .)
+            hi = (d > tol + band, d > tol - band) if tol > 0 else (None, None)
+            self.masks.append((d >= 0, d > 0) + hi)
+
+    def dominated(self, supports: tuple) -> tuple[np.ndarray, np.ndarray]:
+        """(dominated, unsure) per point: the scalar solver's test for *supports*."""
+        P = self.masks[0][0].shape[-1]
+        sure, maybe = np.zeros(P, dtype=bool), np.zeros(P, dtype=bool)
+        for i, sk in enumerate(supports):
+            others = [self.shape[j] for j in range(len(self.shape)) if j != i]
+            rows = [int(np.ravel_multi_index(o, others)) if others else 0
+                    for o in itertools.product(*(supports[j] for j in range(len(supports)) if j != i))]
+            ge, gt, hi, lo = self.masks[i]
+            for a in sk:
+                for b in range(self.shape[i]):
+                    if b == a:
+                        continue
+                    if self.tol == 0 or b in sk:
+                        sure |= ge[a, b, rows].all(axis=0) & gt[a, b, rows].any(axis=0)
+                    else:
+                        sure |= hi[a, b, rows].all(axis=0)
+                        maybe |= lo[a, b, rows].all(axis=0)
+        return sure, maybe & ~sure
 
 
 def _action_values(arrays: list[np.ndarray], sigma: list[np.ndarray], i: int) -> np.ndarray:
     """Player *i*'s expected payoff of each action against the others' mixed strategies: (points, n_i)."""
-    N = len(arrays)
-    letters = "abcdefghijklmno"[:N]
-    terms = [f"z{letters[j]}" for j in range(N) if j != i]
-    spec = f"z{letters}," + ",".join(terms) + f"->z{letters[i]}"
-    return np.einsum(spec, arrays[i], *[sigma[j] for j in range(N) if j != i], optimize=False)
+    u = arrays[i]
+    for j in reversed(range(len(arrays))):  # contract the last axes first, so axis numbers stay valid
+        if j != i:
+            shape = [u.shape[0]] + [1] * (u.ndim - 1)
+            shape[j + 1] = u.shape[j + 1]
+            u = (u * sigma[j].reshape(shape)).sum(axis=j + 1)
+    return u
 
 
 def _linear_block(M: np.ndarray, zM: np.ndarray, r: np.ndarray, zr: np.ndarray,
@@ -360,20 +377,22 @@ def _candidates(arrays: list[np.ndarray], supports: tuple, s: np.ndarray):
 
 
 def _verdict(arrays: list[np.ndarray], supports: tuple, sigma: list[np.ndarray], s: np.ndarray,
-             tol: float) -> tuple[np.ndarray, np.ndarray]:
-    """(equilibrium, unsure) per point for a candidate profile: positive on the support, indifferent on it, and
-    no action outside it gaining more than *tol* (the scalar solver's tests; a gain exactly zero -- every payoff
-    difference against the others' supports zero -- is decided exactly)."""
+             tol: float) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(equilibrium, unsure, payoffs (points, N), regret) per point for a mixed candidate profile: positive on
+    the support, indifferent on it, and no action outside it gaining more than *tol* (the scalar solver's tests;
+    a gain exactly zero -- every payoff difference against the others' supports zero -- is decided exactly)."""
     P = arrays[0].shape[0]
-    mixed = sum(len(sk) > 1 for sk in supports) > 0
-    gain_band = (_GAIN_BAND if mixed else _VALUE_BAND) * s
+    gain_band = _GAIN_BAND * s
     rejected = np.zeros(P, dtype=bool)
     unsure = np.zeros(P, dtype=bool)
+    payoffs, regret = np.empty((P, len(arrays))), np.zeros(P)
     for i, sk in enumerate(supports):
         probs = sigma[i][:, list(sk)]
         rejected |= (probs < -_PROB_BAND).any(axis=1)
         unsure |= (np.abs(probs) <= _PROB_BAND).any(axis=1) | ~np.isfinite(probs).all(axis=1)
         vals = _action_values(arrays, sigma, i)
+        payoffs[:, i] = (vals * sigma[i]).sum(axis=1)
+        regret = np.maximum(regret, vals.max(axis=1) - payoffs[:, i])
         base = vals[:, sk[0]]
         unsure |= (np.abs(vals[:, list(sk)] - base[:, None]) > gain_band[:, None]).any(axis=1)  # certificate
         by = _by_action(arrays[i], supports, i)
@@ -384,19 +403,54 @@ def _verdict(arrays: list[np.ndarray], supports: tuple, sigma: list[np.ndarray],
             gain = vals[:, b] - base
             rejected |= ~exact_zero & (gain > tol + gain_band)
             unsure |= ~exact_zero & (gain > tol - gain_band) & (gain <= tol + gain_band)
-    return ~rejected & ~unsure, unsure & ~rejected
+    return ~rejected & ~unsure, unsure & ~rejected, payoffs, regret
+
+
+def _pure_verdict(cells: list[np.ndarray], profile: tuple, s: np.ndarray,
+                  tol: float) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`_verdict` for a pure profile, on cell-major payoffs (n_1, ..., n_N, points): each deviation gain
+    is one difference of two payoffs (its sign exact, its comparison with ``tol > 0`` unsure within the band)."""
+    P = cells[0].shape[-1]
+    band = _VALUE_BAND * s
+    rejected, unsure = np.zeros(P, dtype=bool), np.zeros(P, dtype=bool)
+    payoffs, regret = np.empty((P, len(cells))), np.zeros(P)
+    for i, u in enumerate(cells):
+        here = u[profile]
+        payoffs[:, i] = here
+        for b in range(u.shape[i]):
+            if b != profile[i]:
+                gain = u[profile[:i] + (b,) + profile[i + 1:]] - here
+                rejected |= gain > tol + band
+                unsure |= (gain != 0) & (gain > tol - band) & (gain <= tol + band)
+                regret = np.maximum(regret, gain)
+    return ~rejected & ~unsure, unsure & ~rejected, payoffs, regret
 
 
 def _order(point: np.ndarray, flat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Rows sorted by point, then by the flattened probabilities descending (the scalar order), and the points
-    where two equilibria are too close for float rounding to be trusted with their order."""
-    keys = [-flat[:, k] for k in reversed(range(flat.shape[1]))] + [point]
-    order = np.lexsort(keys)
-    point, flat = point[order], flat[order]
-    same = point[1:] == point[:-1]
-    diff = np.abs(flat[1:] - flat[:-1])
-    close = same & ((diff <= 1e-9).all(axis=1) | ((diff > 0) & (diff <= 1e-9)).any(axis=1))
-    return order, np.unique(point[1:][close])
+    """The permutation putting rows by point, then by the flattened probabilities descending (the scalar order),
+    and the points where two equilibria are too close (every coordinate within 1e-9, or one differing by less)
+    for float rounding to be trusted with their order."""
+    by_point = np.argsort(point, kind="stable")
+    point, flat = point[by_point], flat[by_point]
+    R = len(point)
+    start = np.searchsorted(point, point)                       # first row of each row's point
+    rank = np.zeros(R, dtype=np.int64)
+    close = np.zeros(R, dtype=bool)
+    k = 1
+    while k < R and (point[k:] == point[:-k]).any():
+        same = np.flatnonzero(point[k:] == point[:-k])
+        x, y = flat[same], flat[same + k]                       # row r and row r + k of the same point
+        diff = x != y
+        first = np.argmax(diff, axis=1)
+        y_first = y[np.arange(len(same)), first] > x[np.arange(len(same)), first]
+        np.add.at(rank, same, y_first.astype(np.int64))          # y goes first (descending)
+        np.add.at(rank, same + k, (~y_first).astype(np.int64))
+        gap = np.abs(x - y)
+        close[same] |= (gap <= 1e-9).all(axis=1) | ((gap > 0) & (gap <= 1e-9)).any(axis=1)
+        k += 1
+    order = np.empty(R, dtype=np.int64)
+    order[start + rank] = by_point
+    return order, np.unique(point[close])
 
 
 def batched_nash(payoffs: tuple[Any, ...], *, tol: float = 1e-9) -> BatchedNash:
@@ -460,47 +514,55 @@ def batched_nash(payoffs: tuple[Any, ...], *, tol: float = 1e-9) -> BatchedNash:
     P = arrays[0].shape[0]
     s = np.maximum(1.0, np.max([np.abs(a).reshape(P, -1).max(axis=1, initial=0.0) for a in arrays], axis=0))
     certified, complete = np.ones(P, dtype=bool), np.ones(P, dtype=bool)
-    rows_point: list[np.ndarray] = []
-    rows_sigma: list[list[np.ndarray]] = []
+    comparisons = _Comparisons(arrays, tol, _VALUE_BAND * s)
+    flat = [np.ascontiguousarray(a) for a in arrays]               # point-major: a live subset is one gather
+    cells = [np.ascontiguousarray(np.moveaxis(a, 0, -1)) for a in arrays]  # cell-major: a cell is one vector
+    rows: list[tuple] = []
     for supports in itertools.product(*(_subsets(n) for n in shape)):
-        dominated, unsure = _dominance(arrays, supports, tol, _VALUE_BAND * s)
+        dominated, unsure = comparisons.dominated(supports)
         certified &= ~unsure
         live = certified & ~dominated
-        if not live.any():
+        if all(len(sk) == 1 for sk in supports):
+            good, doubt, pay, reg = _pure_verdict(cells, tuple(sk[0] for sk in supports), s, tol)
+            certified &= ~(live & doubt)
+            take = np.flatnonzero(live & good)
+            rows.append((take, [_one_hot(P, n, sk[0])[take] for n, sk in zip(shape, supports)], pay[take],
+                         reg[take]))
             continue
-        status, cands = _candidates(arrays, supports, s)
-        complete &= ~(live & (status == _FREE))
-        certified &= ~(live & (status == _UNSURE))
+        idx = np.flatnonzero(live)                                  # the points where this support is live
+        if not len(idx):
+            continue
+        sub, s_sub = [a[idx] for a in flat], s[idx]
+        status, cands = _candidates(sub, supports, s_sub)
+        complete[idx[status == _FREE]] = False
+        certified[idx[status == _UNSURE]] = False
         for sigma in cands:
-            good, doubt = _verdict(arrays, supports, sigma, s, tol)
-            take = live & (status == _UNIQUE)
-            certified &= ~(take & doubt)
-            rows = np.flatnonzero(take & good)
-            if len(rows):
-                rows_point.append(rows)
-                rows_sigma.append([x[rows] for x in sigma])
-    return _assemble(arrays, P, certified, complete, rows_point, rows_sigma)
+            good, doubt, pay, reg = _verdict(sub, supports, sigma, s_sub, tol)
+            ok = status == _UNIQUE
+            certified[idx[ok & doubt]] = False
+            take = np.flatnonzero(ok & good)
+            rows.append((idx[take], [x[take] for x in sigma], pay[take], reg[take]))
+    return _assemble(shape, P, certified, complete, rows)
 
 
-def _assemble(arrays, P, certified, complete, rows_point, rows_sigma) -> BatchedNash:
-    """Rows of the certified points in the scalar order, with payoffs and regrets."""
-    N = len(arrays)
-    shape = arrays[0].shape[1:]
-    point = np.concatenate(rows_point) if rows_point else np.zeros(0, dtype=np.int64)
-    sigma = [np.concatenate([r[i] for r in rows_sigma]) if rows_sigma else np.zeros((0, shape[i]))
-             for i in range(N)]
+def _one_hot(P: int, n: int, a: int) -> np.ndarray:
+    out = np.zeros((P, n))
+    out[:, a] = 1.0
+    return out
+
+
+def _assemble(shape: tuple, P: int, certified: np.ndarray, complete: np.ndarray, rows: list[tuple]) -> BatchedNash:
+    """Rows of the certified points in the scalar order."""
+    N = len(shape)
+    point = np.concatenate([r[0] for r in rows] + [np.zeros(0, dtype=np.int64)]).astype(np.int64)
+    sigma = [np.concatenate([r[1][i] for r in rows] + [np.zeros((0, shape[i]))]) for i in range(N)]
+    payoffs = np.concatenate([r[2] for r in rows] + [np.zeros((0, N))])
+    regret = np.concatenate([r[3] for r in rows] + [np.zeros(0)])
     order, close = _order(point, np.concatenate(sigma, axis=1))
     certified = certified.copy()
     certified[close] = False
-    point, sigma = point[order], [x[order] for x in sigma]
-    keep = certified[point]
-    point, sigma = point[keep].astype(np.int64), [x[keep] for x in sigma]
-    at = [u[point] for u in arrays]
-    payoffs = np.empty((len(point), N))
-    regret = np.zeros(len(point))
-    for i in range(N):
-        vals = _action_values(at, sigma, i)
-        payoffs[:, i] = (vals * sigma[i]).sum(axis=1)
-        regret = np.maximum(regret, vals.max(axis=1) - payoffs[:, i])
+    order = order[certified[point[order]]]
+    point = point[order]
     counts = np.bincount(point, minlength=P).astype(np.int64)
-    return BatchedNash(certified, complete & certified, counts, point, tuple(sigma), payoffs, regret)
+    return BatchedNash(certified, complete & certified, counts, point, tuple(x[order] for x in sigma),
+                       payoffs[order], np.maximum(regret[order], 0.0))
