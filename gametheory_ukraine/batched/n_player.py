@@ -426,31 +426,38 @@ def _pure_verdict(cells: list[np.ndarray], profile: tuple, s: np.ndarray,
     return ~rejected & ~unsure, unsure & ~rejected, payoffs, regret
 
 
-def _order(point: np.ndarray, flat: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _order(point: np.ndarray, flat: np.ndarray, mixed: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The permutation putting rows by point, then by the flattened probabilities descending (the scalar order),
     and the points where two equilibria are too close (every coordinate within 1e-9, or one differing by less)
-    for float rounding to be trusted with their order."""
+    for float rounding to be trusted with their order.
+
+    Rows come support by support, ascending by point within each; pure profiles come in ascending profile order,
+    which is the scalar order among them, so a stable sort by point orders every point without a mixed row
+    (*mixed*); the others are ranked by pairwise comparison within the point."""
     by_point = np.argsort(point, kind="stable")
     point, flat = point[by_point], flat[by_point]
-    R = len(point)
-    start = np.searchsorted(point, point)                       # first row of each row's point
-    rank = np.zeros(R, dtype=np.int64)
-    close = np.zeros(R, dtype=bool)
+    J = np.flatnonzero(np.isin(point, np.unique(point[mixed[by_point]])))  # rows of points with a mixed row
+    if not len(J):
+        return by_point, np.zeros(0, dtype=np.int64)
+    sp, sf = point[J], flat[J]
+    rank = np.zeros(len(J), dtype=np.int64)
+    close = np.zeros(len(J), dtype=bool)
     k = 1
-    while k < R and (point[k:] == point[:-k]).any():
-        same = np.flatnonzero(point[k:] == point[:-k])
-        x, y = flat[same], flat[same + k]                       # row r and row r + k of the same point
-        diff = x != y
-        first = np.argmax(diff, axis=1)
+    while k < len(J) and (sp[k:] == sp[:-k]).any():
+        same = np.flatnonzero(sp[k:] == sp[:-k])
+        x, y = sf[same], sf[same + k]                           # row r and row r + k of the same point
+        first = np.argmax(x != y, axis=1)
         y_first = y[np.arange(len(same)), first] > x[np.arange(len(same)), first]
-        np.add.at(rank, same, y_first.astype(np.int64))          # y goes first (descending)
-        np.add.at(rank, same + k, (~y_first).astype(np.int64))
+        rank[same] += y_first                                   # y goes first (descending); indices unique
+        rank[same + k] += ~y_first
         gap = np.abs(x - y)
         close[same] |= (gap <= 1e-9).all(axis=1) | ((gap > 0) & (gap <= 1e-9)).any(axis=1)
         k += 1
-    order = np.empty(R, dtype=np.int64)
-    order[start + rank] = by_point
-    return order, np.unique(point[close])
+    within = np.empty(len(J), dtype=np.int64)
+    within[np.searchsorted(sp, sp) + rank] = J
+    order = by_point.copy()
+    order[J] = by_point[within]
+    return order, np.unique(sp[close])
 
 
 def batched_nash(payoffs: tuple[Any, ...], *, tol: float = 1e-9) -> BatchedNash:
@@ -526,8 +533,8 @@ def batched_nash(payoffs: tuple[Any, ...], *, tol: float = 1e-9) -> BatchedNash:
             good, doubt, pay, reg = _pure_verdict(cells, tuple(sk[0] for sk in supports), s, tol)
             certified &= ~(live & doubt)
             take = np.flatnonzero(live & good)
-            rows.append((take, [_one_hot(P, n, sk[0])[take] for n, sk in zip(shape, supports)], pay[take],
-                         reg[take]))
+            rows.append((take, [_one_hot(len(take), n, sk[0]) for n, sk in zip(shape, supports)], pay[take],
+                         reg[take], True))
             continue
         idx = np.flatnonzero(live)                                  # the points where this support is live
         if not len(idx):
@@ -541,12 +548,13 @@ def batched_nash(payoffs: tuple[Any, ...], *, tol: float = 1e-9) -> BatchedNash:
             ok = status == _UNIQUE
             certified[idx[ok & doubt]] = False
             take = np.flatnonzero(ok & good)
-            rows.append((idx[take], [x[take] for x in sigma], pay[take], reg[take]))
+            rows.append((idx[take], [x[take] for x in sigma], pay[take], reg[take], False))
     return _assemble(shape, P, certified, complete, rows)
 
 
-def _one_hot(P: int, n: int, a: int) -> np.ndarray:
-    out = np.zeros((P, n))
+def _one_hot(rows: int, n: int, a: int) -> np.ndarray:
+    """(rows, n): the pure strategy *a*, repeated."""
+    out = np.zeros((rows, n))
     out[:, a] = 1.0
     return out
 
@@ -558,7 +566,8 @@ def _assemble(shape: tuple, P: int, certified: np.ndarray, complete: np.ndarray,
     sigma = [np.concatenate([r[1][i] for r in rows] + [np.zeros((0, shape[i]))]) for i in range(N)]
     payoffs = np.concatenate([r[2] for r in rows] + [np.zeros((0, N))])
     regret = np.concatenate([r[3] for r in rows] + [np.zeros(0)])
-    order, close = _order(point, np.concatenate(sigma, axis=1))
+    mixed = np.concatenate([np.full(len(r[0]), not r[4]) for r in rows] + [np.zeros(0, dtype=bool)])
+    order, close = _order(point, np.concatenate(sigma, axis=1), mixed)
     certified = certified.copy()
     certified[close] = False
     order = order[certified[point[order]]]
