@@ -539,8 +539,13 @@ def batched_nash(payoffs: tuple[Any, ...], *, tol: float = 1e-9) -> BatchedNash:
         idx = np.flatnonzero(live)                                  # the points where this support is live
         if not len(idx):
             continue
-        sub, s_sub = [a[idx] for a in flat], s[idx]
-        status, cands = _candidates(sub, supports, s_sub)
+        if 2 * len(idx) > P:  # most points: solve at all of them (no gather) and void the others
+            idx, sub, s_sub = np.arange(P), flat, s
+            status, cands = _candidates(sub, supports, s_sub)
+            status = np.where(live, status, _NONE)
+        else:
+            sub, s_sub = [a[idx] for a in flat], s[idx]
+            status, cands = _candidates(sub, supports, s_sub)
         complete[idx[status == _FREE]] = False
         certified[idx[status == _UNSURE]] = False
         for sigma in cands:
