@@ -204,22 +204,26 @@ def _nplayer_rows(plan: SweepPlan, cols: Mapping[str, np.ndarray], n: int) -> _R
     def both(a, b, dtype=None) -> np.ndarray:
         return np.concatenate([np.asarray(a, dtype=dtype), np.asarray(b, dtype=dtype)])[order]
 
+    def labels(codes: _Codes) -> np.ndarray:
+        return np.array(codes.categories + [None], dtype=object)[codes.codes]  # code -1: the final None
+
     return _Rows(point[order], both(batched.equilibrium, exact.equilibrium), batched.n_equilibria,
                  [both(a, b) for a, b in zip(batched.numeric, exact.numeric)],
-                 both(batched.outcome, exact.outcome, object), both(batched.outcome_key, exact.outcome_key, object),
+                 both(labels(outcome), exact.outcome, object), both(labels(key), exact.outcome_key, object),
                  batched.complete)
 
 
-def _nplayer_labels(plan: SweepPlan, strategies: tuple[np.ndarray, ...]) -> tuple[np.ndarray, np.ndarray]:
-    """Outcome and outcome key of each row (object arrays) as the scalar solver labels them: the distribution over
-    the cells' labels, computed once per pure profile and row by row only for mixed equilibria."""
+def _nplayer_labels(plan: SweepPlan, strategies: tuple[np.ndarray, ...]) -> tuple[_Codes, _Codes]:
+    """Outcome and outcome key of each row as the scalar solver labels them (the distribution over the cells'
+    labels): computed once per pure profile, and row by row only for mixed equilibria."""
     game = plan.model.symbolic(plan.form)
-    flat = np.concatenate(strategies, axis=1) if len(strategies[0]) else np.zeros((0, 1))
-    patterns, inverse = np.unique(flat != 0, axis=0, return_inverse=True)
-    inverse = np.asarray(inverse).reshape(-1)
-    outcome, key = np.empty(len(flat), dtype=object), np.empty(len(flat), dtype=object)
+    flat = np.concatenate(strategies, axis=1)
+    bits = (flat != 0).astype(np.int64) @ (np.int64(1) << np.arange(flat.shape[1], dtype=np.int64))
+    patterns, first, inverse = np.unique(bits, return_index=True, return_inverse=True)
+    pure = (flat[first] != 0).sum(axis=1) == len(strategies)
 
-    def label(probs: list[np.ndarray]) -> tuple[str, str]:
+    def label(r: int) -> tuple[str, str]:
+        probs = [s[r] for s in strategies]
         dist: dict[str, float] = {}
         for prof in itertools.product(*(np.flatnonzero(p).tolist() for p in probs)):
             lab = game.outcome(prof)
@@ -230,14 +234,18 @@ def _nplayer_labels(plan: SweepPlan, strategies: tuple[np.ndarray, ...]) -> tupl
         kept = sorted(k for k, v in dist.items() if abs(v) > plan.tol)
         return describe_outcome(dist), kept[0] if len(kept) == 1 else "lottery: " + ", ".join(kept)
 
-    for q, pattern in enumerate(patterns):
-        rows = np.flatnonzero(inverse == q)
-        if pattern.sum() == len(strategies):  # pure: one label for every row
-            outcome[rows], key[rows] = label([s[rows[0]] for s in strategies])
-            continue
-        for r in rows.tolist():
-            outcome[r], key[r] = label([s[r] for s in strategies])
-    return outcome, key
+    per_pattern = [label(int(r)) if p else None for r, p in zip(first.tolist(), pure.tolist())]
+    special = np.flatnonzero(~pure[inverse])                       # rows of mixed equilibria
+    special_labels = [label(int(r)) for r in special.tolist()]
+    out = []
+    for part in (0, 1):
+        cats = sorted({lab[part] for lab in per_pattern if lab} | {lab[part] for lab in special_labels})
+        code_of = {c: q for q, c in enumerate(cats)}
+        table = np.array([code_of[lab[part]] if lab else -1 for lab in per_pattern], dtype=np.intp)
+        codes = table[inverse] if len(bits) else np.zeros(0, dtype=np.intp)
+        codes[special] = [code_of[lab[part]] for lab in special_labels]
+        out.append(_Codes(codes, cats))
+    return out[0], out[1]
 
 
 @dataclass(frozen=True)
