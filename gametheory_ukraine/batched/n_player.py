@@ -121,6 +121,7 @@ _VALUE_BAND = 1e-12    # a difference of two payoffs, or of two such differences
 _PIVOT_BAND = 1e-9     # pivots, determinants, resultants, discriminants (x s, s**2, ...)
 _PROB_BAND = 1e-9      # a probability against 0 (absolute)
 _GAIN_BAND = 1e-9      # a deviation gain at a mixed profile against tol (x s)
+_LINEAR_BAND = 1e-3    # a quadratic's linear coefficient, large enough to treat a near-zero square term (x s**3)
 _UNIQUE, _FREE, _UNSURE, _NONE = 0, 1, 2, 3  # a block's status; blocks combine by the largest
 
 
@@ -278,12 +279,15 @@ def _grid(u: np.ndarray, supports: tuple, axes: tuple[int, ...]) -> np.ndarray:
 
 
 def _two_mixers(arrays: list[np.ndarray], supports: tuple, s: np.ndarray,
-                sigma: list[np.ndarray]) -> tuple[np.ndarray, list[list[np.ndarray]]]:
+                sigma: list[np.ndarray]) -> tuple[np.ndarray, list[tuple]]:
     """Two players mix, the others play pure: each mixer's indifference is linear in the other's probabilities,
     ``sum_b sigma_j(b) D(a, b) = 0`` with ``D(a, b) = u_i(a, b) - u_i(S_i[0], b)``, unknowns ``sigma_j(b)`` for
-    ``b`` in ``S_j[1:]`` (the scalar solver's variables)."""
+    ``b`` in ``S_j[1:]`` (the scalar solver's variables). With two actions each, ``sigma_j(b) = D(a, b') /
+    (D(a, b') - D(a, b))`` (``b' != b``): a probability is exactly zero iff one difference of two payoffs is, which
+    floats decide exactly (a boundary solution, which the scalar solver rejects)."""
     i, j = [k for k, sk in enumerate(supports) if len(sk) > 1]
     status = np.full(arrays[0].shape[0], _UNIQUE)
+    zero = np.zeros(arrays[0].shape[0], dtype=bool)
     for me, other in ((i, j), (j, i)):
         g = _grid(arrays[me], supports, (me, other))            # (points, |S_me|, |S_other|)
         D, Dz = g[:, 1:, :] - g[:, :1, :], g[:, 1:, :] == g[:, :1, :]
@@ -291,9 +295,11 @@ def _two_mixers(arrays: list[np.ndarray], supports: tuple, s: np.ndarray,
         zM = (Dz[:, :, 1:] & Dz[:, :, :1]) | ((g[:, 1:, 1:] == g[:, 1:, :1]) & (g[:, :1, 1:] == g[:, :1, :1]))
         st, y = _linear_block(M, zM, -D[:, :, 0], Dz[:, :, 0], s)
         status = np.maximum(status, st)
+        if D.shape[1:] == (1, 2):
+            zero |= Dz[:, 0].any(axis=1)
         sigma[other][:, list(supports[other][1:])] = y
         sigma[other][:, supports[other][0]] = 1 - y.sum(axis=1)
-    return status, [sigma]
+    return status, [(sigma, zero)]
 
 
 def _lin_mul(p: tuple, q: tuple) -> tuple:
@@ -328,7 +334,10 @@ def _three_mixers(arrays: list[np.ndarray], supports: tuple, s: np.ndarray,
     q0, q1, q2 = (sum(t[k] for t in terms) for k in range(3))
     disc = q1 * q1 - 4 * q2 * q0
     ok = (np.abs(A0 * E0 - C0 * B0) > _PIVOT_BAND * s ** 2) & (np.abs(A1 * E1 - C1 * B1) > _PIVOT_BAND * s ** 2)
-    ok &= (np.abs(q2) > _PIVOT_BAND * s ** 3) & (np.abs(disc) > _PIVOT_BAND * s ** 6)
+    # q nearly linear (q2 within its band, q1 large): the second root, if any, has |t| >= |q1 / q2| - |t_1|, far
+    # outside [0, 1]; the stable formula's q0 / half is the first root either way
+    linear = (np.abs(q2) <= _PIVOT_BAND * s ** 3) & (np.abs(q1) > _LINEAR_BAND * s ** 3)
+    ok &= ((np.abs(q2) > _PIVOT_BAND * s ** 3) & (np.abs(disc) > _PIVOT_BAND * s ** 6)) | linear
     status = np.where(ok, np.where(disc < 0, _NONE, _UNIQUE), _UNSURE)
     root = np.sqrt(np.maximum(disc, 0.0))
     with np.errstate(all="ignore"):
@@ -345,7 +354,7 @@ def _three_mixers(arrays: list[np.ndarray], supports: tuple, s: np.ndarray,
         for k, x in zip((k0, k1, k2), xs):
             sig[k][:, supports[k][1]] = x
             sig[k][:, supports[k][0]] = 1 - x
-        cands.append(sig)
+        cands.append((sig, linear if t is roots[0] else np.zeros(len(t), dtype=bool)))
     return status, cands
 
 
@@ -365,7 +374,7 @@ def _candidates(arrays: list[np.ndarray], supports: tuple, s: np.ndarray):
     sigma = _pure_sigma(shape, supports, P)
     mixers = [k for k, sk in enumerate(supports) if len(sk) > 1]
     if not mixers:
-        return np.full(P, _UNIQUE), [sigma]
+        return np.full(P, _UNIQUE), [(sigma, np.zeros(P, dtype=bool))]
     if len(mixers) == 1:  # the mixer's indifference is a set of constants: exactly zero (a continuum) or not
         g = _grid(arrays[mixers[0]], supports, (mixers[0],))
         return np.where((g[:, 1:] != g[:, :1]).any(axis=1), _NONE, _FREE), []
@@ -376,14 +385,16 @@ def _candidates(arrays: list[np.ndarray], supports: tuple, s: np.ndarray):
     return np.full(P, _UNSURE), []
 
 
-def _verdict(arrays: list[np.ndarray], supports: tuple, sigma: list[np.ndarray], s: np.ndarray,
+def _verdict(arrays: list[np.ndarray], supports: tuple, cand: tuple, s: np.ndarray,
              tol: float) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """(equilibrium, unsure, payoffs (points, N), regret) per point for a mixed candidate profile: positive on
     the support, indifferent on it, and no action outside it gaining more than *tol* (the scalar solver's tests;
-    a gain exactly zero -- every payoff difference against the others' supports zero -- is decided exactly)."""
+    a gain exactly zero -- every payoff difference against the others' supports zero -- is decided exactly).
+    *cand*: the profile (N arrays) and the points where a support probability is known to be exactly zero."""
+    sigma, zero = cand
     P = arrays[0].shape[0]
     gain_band = _GAIN_BAND * s
-    rejected = np.zeros(P, dtype=bool)
+    rejected = zero.copy()
     unsure = np.zeros(P, dtype=bool)
     payoffs, regret = np.empty((P, len(arrays))), np.zeros(P)
     for i, sk in enumerate(supports):
@@ -403,7 +414,8 @@ def _verdict(arrays: list[np.ndarray], supports: tuple, sigma: list[np.ndarray],
             gain = vals[:, b] - base
             rejected |= ~exact_zero & (gain > tol + gain_band)
             unsure |= ~exact_zero & (gain > tol - gain_band) & (gain <= tol + gain_band)
-    return ~rejected & ~unsure, unsure & ~rejected, payoffs, regret
+    unsure &= ~rejected
+    return ~rejected & ~unsure, unsure, payoffs, regret
 
 
 def _pure_verdict(cells: list[np.ndarray], profile: tuple, s: np.ndarray,
@@ -495,8 +507,8 @@ def batched_nash(payoffs: tuple[Any, ...], *, tol: float = 1e-9) -> BatchedNash:
 
     Examples
     --------
-    Three players who each get 1 when all match (two pure equilibria and a fully mixed one at 1/2 each; the
-    supports where two players mix are a continuum there, so the scalar solver says incomplete):
+    Three players who each get 1 when all match: two pure equilibria and a fully mixed one at 1/2 each; where
+    two players play different pure actions the third is indifferent (a continuum), so it is not complete:
 
     >>> import numpy as np
     >>> same = np.zeros((1, 2, 2, 2))
@@ -505,7 +517,7 @@ def batched_nash(payoffs: tuple[Any, ...], *, tol: float = 1e-9) -> BatchedNash:
     >>> bool(res.certified[0]), res.counts.tolist(), [s[:, 0].tolist() for s in res.strategies]
     (True, [3], [[1.0, 0.5, 0.0], [1.0, 0.5, 0.0], [1.0, 0.5, 0.0]])
     >>> bool(res.complete[0])
-    True
+    False
     """
     arrays = [np.asarray(u, dtype=float) for u in payoffs]
     N = len(arrays)
@@ -548,8 +560,9 @@ def batched_nash(payoffs: tuple[Any, ...], *, tol: float = 1e-9) -> BatchedNash:
             status, cands = _candidates(sub, supports, s_sub)
         complete[idx[status == _FREE]] = False
         certified[idx[status == _UNSURE]] = False
-        for sigma in cands:
-            good, doubt, pay, reg = _verdict(sub, supports, sigma, s_sub, tol)
+        for cand in cands:
+            sigma = cand[0]
+            good, doubt, pay, reg = _verdict(sub, supports, cand, s_sub, tol)
             ok = status == _UNIQUE
             certified[idx[ok & doubt]] = False
             take = np.flatnonzero(ok & good)
