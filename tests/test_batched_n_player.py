@@ -238,3 +238,17 @@ def test_sweep_points_left_uncertified_are_solved_on_the_exact_path(write_model)
     assert res.certified.tolist() == [True, False, True]
     at = scalar[scalar["a"] == batched["a"].unique()[1]]
     assert (at["prob:P1:x0"] == 1).any() and (at["prob:P2:y0"] == 1).any()
+
+
+def test_larger_n_player_forms_keep_the_scalar_engine(write_model):
+    """A 3 x 3 x 4 form has 36 cells, more than the batched engine takes: 'auto' sweeps it on the scalar engine
+    and 'batched' says why it cannot."""
+    from gametheory_ukraine.analysis.sweep_plan import choose_engine
+    from gametheory_ukraine.core.errors import ParameterError
+
+    model = gtu.load_model(write_model(_model_yaml((3, 3, 4), seed=3)))
+    assert choose_engine(model, "normal", False, "auto") == "scalar"
+    assert choose_engine(model, "normal", True, "auto") == "scalar"
+    assert choose_engine(gtu.load_model(THREE_PLAYER), "normal", False, "auto") == "nplayer"
+    with pytest.raises(ParameterError, match="more than 27 cells"):
+        choose_engine(model, "normal", False, "batched")
