@@ -358,6 +358,70 @@ def _three_mixers(arrays: list[np.ndarray], supports: tuple, s: np.ndarray,
     return status, cands
 
 
+def _bilinear(g: np.ndarray) -> tuple:
+    """Coefficients (A, B, C, E) of ``A + B x + C y + E x y = sum_{a, b} w_x(a) w_y(b) g[:, a, b]`` with
+    ``w(0) = 1 - w(1)``, ``w(1)`` the unknown: g of shape (points, 2, 2)."""
+    return (g[:, 0, 0], g[:, 1, 0] - g[:, 0, 0], g[:, 0, 1] - g[:, 0, 0],
+            g[:, 1, 1] - g[:, 1, 0] - g[:, 0, 1] + g[:, 0, 0])
+
+
+def _three_mixers_223(arrays: list[np.ndarray], supports: tuple, s: np.ndarray,
+                      sigma: list[np.ndarray]) -> tuple[np.ndarray, list[tuple]]:
+    """Three players mix, two with two actions (``x``, ``y`` the probabilities of their second support actions),
+    one with three (``z``). The three-action mixer's two indifferences are bilinear in ``(x, y)``: the first gives
+    ``x = n(y) / d(y)``, the second then a quadratic ``q(y)``; at each root the two-action mixers' indifferences
+    are linear in ``z`` (a 2 x 2 solve). Unsure unless the resultant of ``n`` and ``d`` is clearly nonzero, ``q``
+    is clearly quadratic with a clearly nonzero discriminant (or nearly linear), and at both roots, complex ones
+    included (zero-dimensionality), ``d`` and the 2 x 2 determinant are clearly nonzero."""
+    P = arrays[0].shape[0]
+    m = [k for k, sk in enumerate(supports) if len(sk) > 1]
+    c = next(k for k in m if len(supports[k]) == 3)
+    a, b = [k for k in m if k != c]
+    G = _grid(arrays[c], supports, (c, a, b))                      # (points, 3, 2, 2)
+    A1, B1, C1, E1 = _bilinear(G[:, 1] - G[:, 0])
+    A2, B2, C2, E2 = _bilinear(G[:, 2] - G[:, 0])
+    n, d = (-A1, -C1), (B1, E1)                                    # x = n(y) / d(y)
+    zero = 0.0 * A1
+    terms = [_lin_mul((A2, zero), d), _lin_mul((B2, zero), n), _lin_mul((zero, C2), d), _lin_mul((zero, E2), n)]
+    q0, q1, q2 = (sum(t[k] for t in terms) for k in range(3))
+    disc = q1 * q1 - 4 * q2 * q0
+    linear = (np.abs(q2) <= _PIVOT_BAND * s ** 2) & (np.abs(q1) > _LINEAR_BAND * s ** 2)
+    ok = np.abs(A1 * E1 - C1 * B1) > _PIVOT_BAND * s ** 2
+    ok &= ((np.abs(q2) > _PIVOT_BAND * s ** 2) & (np.abs(disc) > _PIVOT_BAND * s ** 4)) | linear
+    with np.errstate(all="ignore"):
+        root = np.sqrt(disc.astype(complex))
+        root = np.where((np.conj(q1) * root).real >= 0, root, -root)
+        half = -0.5 * (q1 + root)
+        roots = (half / q2, q0 / half)
+    Da = _grid(arrays[a], supports, (a, b, c))
+    Da = Da[:, 1] - Da[:, 0]                                        # (points, 2 (b), 3 (c))
+    Db = _grid(arrays[b], supports, (b, a, c))
+    Db = Db[:, 1] - Db[:, 0]                                        # (points, 2 (a), 3 (c))
+    cands = []
+    for t, huge in zip(roots, (linear, np.zeros(P, dtype=bool))):
+        with np.errstate(all="ignore"):
+            den = d[0] + d[1] * t
+            x = (n[0] + n[1] * t) / den
+            g = (1 - t)[:, None] * Da[:, 0] + t[:, None] * Da[:, 1]    # (points, 3): a's gains against each c
+            h = (1 - x)[:, None] * Db[:, 0] + x[:, None] * Db[:, 1]
+            M = np.stack([g[:, 1:] - g[:, :1], h[:, 1:] - h[:, :1]], axis=1)
+            det = M[:, 0, 0] * M[:, 1, 1] - M[:, 0, 1] * M[:, 1, 0]
+            z1 = (-g[:, 0] * M[:, 1, 1] + M[:, 0, 1] * h[:, 0]) / det
+            z2 = (-M[:, 0, 0] * h[:, 0] + g[:, 0] * M[:, 1, 0]) / det
+        fine = huge | ((np.abs(den) > _PIVOT_BAND * s) & (np.abs(det) > _PIVOT_BAND * s ** 2))
+        ok &= fine
+        sig = [v.copy() for v in sigma]
+        real = np.abs(t.imag) <= 0
+        for k, v in ((a, x), (b, t)):
+            sig[k][:, supports[k][1]] = v.real
+            sig[k][:, supports[k][0]] = 1 - v.real
+        sig[c][:, list(supports[c][1:])] = np.stack([z1.real, z2.real], axis=1)
+        sig[c][:, supports[c][0]] = 1 - z1.real - z2.real
+        cands.append((sig, huge | ~real))
+    status = np.where(ok, np.where(disc < 0, _NONE, _UNIQUE), _UNSURE)
+    return status, cands
+
+
 def _pure_sigma(shape: tuple[int, ...], supports: tuple, P: int) -> list[np.ndarray]:
     """Mixed strategies of shape (points, n_i), pure at each support's first action (mixers are filled later)."""
     sigma = []
@@ -382,6 +446,8 @@ def _candidates(arrays: list[np.ndarray], supports: tuple, s: np.ndarray):
         return _two_mixers(arrays, supports, s, sigma)
     if len(mixers) == 3 and all(len(supports[k]) == 2 for k in mixers):
         return _three_mixers(arrays, supports, s, sigma)
+    if len(mixers) == 3 and sorted(len(supports[k]) for k in mixers) == [2, 2, 3]:
+        return _three_mixers_223(arrays, supports, s, sigma)
     return np.full(P, _UNSURE), []
 
 
@@ -479,13 +545,14 @@ def batched_nash(payoffs: tuple[Any, ...], *, tol: float = 1e-9) -> BatchedNash:
     :func:`~gametheory_ukraine.solvers.n_player.support_enumeration` visits it (the same conditional dominance
     pruning, the same variables), but its indifference system is solved for all points at once where it has a
     closed form: a pure profile; one mixer (its conditions are constants: none or a continuum); two mixers (each
-    one's conditions are linear in the other's probabilities); three mixers of two actions each (one quadratic,
-    see :func:`_three_mixers`). Each candidate is certified by a best-response check over all players (positive
-    on its support, indifferent there, no outside action gaining more than *tol*). A point is left *uncertified*
+    one's conditions are linear in the other's probabilities); three mixers of two actions each, or of two, two
+    and three actions (one quadratic in one probability, the rest linear). Each candidate is certified by a
+    best-response check over all players (positive on its support, indifferent there, no outside action gaining
+    more than *tol*). A point is left *uncertified*
     -- for the exact path -- when any support profile it does not prune is near-degenerate there (a pivot,
     resultant or discriminant within its band of zero, a probability or gain within its band of the threshold),
-    has no closed form here (three mixers with three actions, four or more mixers), or when two equilibria are
-    too close to order. Nothing is dropped: an uncertified point has no rows.
+    has no closed form here (three mixers of which two have three actions, four or more mixers), or when two
+    equilibria are too close to order. Nothing is dropped: an uncertified point has no rows.
 
     Parameters
     ----------
