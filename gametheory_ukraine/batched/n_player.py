@@ -1,4 +1,8 @@
-"""Pure Nash equilibria of many N-player normal-form games at once, by vectorised best-response checks.
+"""Nash equilibria of many small N-player normal-form games at once, by vectorised best-response checks.
+
+:func:`batched_nash` enumerates supports as the scalar support enumeration does and solves each support's
+indifference conditions in closed form over arrays of points where they have one, leaving near-degenerate points
+to the exact path; :func:`batched_pure_equilibria` finds the pure equilibria alone.
 
 A pure profile ``s`` is a Nash equilibrium iff no player gains by a unilateral deviation: for every player ``i``,
 ``u_i(s) = max_{a} u_i(a, s_{-i})`` (Nash 1951). With the payoffs of ``points`` games stacked in arrays of shape
@@ -6,14 +10,17 @@ A pure profile ``s`` is a Nash equilibrium iff no player gains by a unilateral d
 equilibrium mask is the conjunction over players of ``u_i == max``: a handful of numpy reductions for all points
 and profiles together.
 
-Float comparisons use a band: a profile whose deviation gain for some player lies in ``(0, tol * scale]`` (scale:
-max(1, the largest ``|payoff|`` at the point)) is neither clearly an equilibrium nor clearly not one; its point is
-*flagged*, and with ``exact_payoffs`` re-checked in exact arithmetic (as the scalar ``method="pure"`` solver does).
-Otherwise a profile is an equilibrium iff every player's gain is at most 0.
+In :func:`batched_pure_equilibria` float comparisons use a band: a profile whose deviation gain for some player
+lies in ``(0, tol * scale]`` (scale: max(1, the largest ``|payoff|`` at the point)) is neither clearly an
+equilibrium nor clearly not one; its point is *flagged*, and with ``exact_payoffs`` re-checked in exact
+arithmetic (as the scalar ``method="pure"`` solver does). Otherwise a profile is an equilibrium iff every
+player's gain is at most 0.
 
 References
 ----------
 .. [Nas51] J. Nash, "Non-cooperative games", *Annals of Mathematics* 54(2):286-295, 1951.
+.. [MM96] R. D. McKelvey and A. McLennan, "Computation of equilibria in finite games", in *Handbook of
+   Computational Economics*, vol. 1, pp. 87-142, Elsevier, 1996.
 """
 
 from __future__ import annotations
@@ -323,9 +330,7 @@ def _three_mixers(arrays: list[np.ndarray], supports: tuple, s: np.ndarray,
     coef = []
     for me, others in ((k0, (k1, k2)), (k1, (k0, k2)), (k2, (k0, k1))):
         g = _grid(arrays[me], supports, (me, *others))          # (points, 2, 2, 2)
-        D = g[:, 1] - g[:, 0]
-        coef.append((D[:, 0, 0], D[:, 1, 0] - D[:, 0, 0], D[:, 0, 1] - D[:, 0, 0],
-                     D[:, 1, 1] - D[:, 1, 0] - D[:, 0, 1] + D[:, 0, 0]))
+        coef.append(_bilinear(g[:, 1] - g[:, 0]))
     (A0, B0, C0, E0), (A1, B1, C1, E1), (A2, B2, C2, E2) = coef
     n1, d1 = (-A0, -C0), (B0, E0)                               # x1 = n1(t) / d1(t)
     n0, d0 = (-A1, -C1), (B1, E1)                               # x0 = n0(t) / d0(t)
@@ -567,8 +572,8 @@ def batched_nash(payoffs: tuple[Any, ...], *, tol: float = 1e-9) -> BatchedNash:
 
     References
     ----------
-    .. [MM96] R. D. McKelvey and A. McLennan, "Computation of equilibria in finite games", in *Handbook of
-       Computational Economics*, vol. 1, pp. 87-142, Elsevier, 1996.
+    McKelvey and McLennan 1996 (module references).
+
     .. [PNS08] R. Porter, E. Nudelman and Y. Shoham, "Simple search methods for finding a Nash equilibrium",
        *Games and Economic Behavior* 63(2):642-662, 2008.
 
