@@ -222,15 +222,19 @@ class _Comparisons:
         return sure, maybe & ~sure
 
 
-def _action_values(arrays: list[np.ndarray], sigma: list[np.ndarray], i: int) -> np.ndarray:
-    """Player *i*'s expected payoff of each action against the others' mixed strategies: (points, n_i)."""
-    u = arrays[i]
-    for j in reversed(range(len(arrays))):  # contract the last axes first, so axis numbers stay valid
-        if j != i:
-            shape = [u.shape[0]] + [1] * (u.ndim - 1)
-            shape[j + 1] = u.shape[j + 1]
-            u = (u * sigma[j].reshape(shape)).sum(axis=j + 1)
-    return u
+def _action_values(arrays: list[np.ndarray], sigma: list[np.ndarray], i: int, supports: tuple) -> np.ndarray:
+    """Player *i*'s expected payoff of each action against the others' mixed strategies, which are zero off
+    *supports*: a sum over the others' support profiles only, (points, n_i)."""
+    others = [j for j in range(len(arrays)) if j != i]
+    vals = np.zeros(arrays[i].shape[:1] + arrays[i].shape[i + 1:i + 2])
+    for o in itertools.product(*(supports[j] for j in others)):
+        w = sigma[others[0]][:, o[0]]
+        for j, a in zip(others[1:], o[1:]):
+            w = w * sigma[j][:, a]
+        index = list(o)
+        index.insert(i, slice(None))
+        vals += w[:, None] * arrays[i][(slice(None), *index)]
+    return vals
 
 
 def _linear_block(M: np.ndarray, zM: np.ndarray, r: np.ndarray, zr: np.ndarray,
@@ -472,7 +476,7 @@ def _verdict(arrays: list[np.ndarray], supports: tuple, cand: tuple, s: np.ndarr
         probs = sigma[i][:, list(sk)]
         rejected |= (probs < -_PROB_BAND).any(axis=1)
         unsure |= (np.abs(probs) <= _PROB_BAND).any(axis=1) | ~np.isfinite(probs).all(axis=1)
-        vals = _action_values(arrays, sigma, i)
+        vals = _action_values(arrays, sigma, i, supports)
         payoffs[:, i] = (vals * sigma[i]).sum(axis=1)
         regret = np.maximum(regret, vals.max(axis=1) - payoffs[:, i])
         base = vals[:, sk[0]]
