@@ -189,12 +189,16 @@ def _model_yaml(shape: tuple[int, ...], seed: int) -> str:
 @pytest.mark.parametrize(("shape", "spec"), [((2, 2, 2), "-2:2:21"), ((2, 2, 3), "-2:2:21")])
 def test_random_model_sweeps_equal_the_scalar_engine(write_model, shape, spec):
     """Random integer games along a line a in [-2, 2]: the grid hits integer and half-integer a, where payoffs
-    tie (exact path), and generic points between (batched); the merged table equals the scalar one."""
+    tie (structural ties, continua: decided exactly on the batched path), and generic points between; the table
+    equals the scalar one."""
     model = gtu.load_model(write_model(_model_yaml(shape, seed=sum(shape))))
     batched = gtu.sweep(model, {"a": spec}, form="normal")
     scalar = gtu.sweep(model, {"a": spec}, form="normal", engine="scalar")
     assert batched.attrs["engine"] == "nplayer"
     _frames_equal(batched, scalar)
+    res = batched_nash(compile_normal_form(model.symbolic("normal")).payoffs({"a": batched["a"].unique()}))
+    assert res.certified.all()  # ties at integer a decided exactly (the merge with the exact path: the next test)
+    assert not scalar["complete"].all() and scalar["outcome"].nunique() > 1
 
 
 TIE_MODEL = """\
