@@ -188,9 +188,10 @@ def _by_action(u: np.ndarray, supports: tuple, i: int) -> np.ndarray:
 class _Comparisons:
     """Every comparison the conditional dominance test needs, made once for all support profiles: for player
     ``i``, actions ``a``, ``b`` and a profile ``o`` of the others, whether ``u_i(b, o) - u_i(a, o)`` is
-    ``>= 0``, ``> 0``, and (with ``tol > 0``) clearly above or possibly above ``tol``; each a (points,) mask.
-    A float difference of two payoffs has the exact sign of the difference of their decimals (rounding is
-    monotone), so only the comparisons with ``tol > 0`` can be unsure."""
+    ``>= 0``, ``> 0``, (with ``tol > 0``) clearly above or possibly above ``tol``, and nonzero but within the
+    band; each a (points,) mask. A float difference of two payoffs has the exact sign of the difference of their
+    decimals (rounding is monotone), but the scalar path evaluates the payoff expressions itself (sympy, not
+    numpy), which can differ in the last digit: a difference that is nonzero but within the band is unsure."""
 
     def __init__(self, arrays: list[np.ndarray], tol: float, band: np.ndarray) -> None:
         self.tol, self.shape, self.masks = tol, arrays[0].shape[1:], []
@@ -199,7 +200,7 @@ class _Comparisons:
             V = V.reshape(V.shape[0], -1, V.shape[-1])            # (n_i, profiles of the others, points)
             d = V[None, :] - V[:, None]                           # d[a, b] = u_i(b, .) - u_i(a, .)
             hi = (d > tol + band, d > tol - band) if tol > 0 else (None, None)
-            self.masks.append((d >= 0, d > 0) + hi)
+            self.masks.append((d >= 0, d > 0) + hi + ((d != 0) & (np.abs(d) <= band),))
 
     def dominated(self, supports: tuple) -> tuple[np.ndarray, np.ndarray]:
         """(dominated, unsure) per point: the scalar solver's test for *supports*."""
@@ -209,13 +210,14 @@ class _Comparisons:
             others = [self.shape[j] for j in range(len(self.shape)) if j != i]
             rows = [int(np.ravel_multi_index(o, others)) if others else 0
                     for o in itertools.product(*(supports[j] for j in range(len(supports)) if j != i))]
-            ge, gt, hi, lo = self.masks[i]
+            ge, gt, hi, lo, tiny = self.masks[i]
             for a in sk:
                 for b in range(self.shape[i]):
                     if b == a:
                         continue
                     if self.tol == 0 or b in sk:
                         sure |= ge[a, b, rows].all(axis=0) & gt[a, b, rows].any(axis=0)
+                        maybe |= tiny[a, b, rows].any(axis=0)
                     else:
                         sure |= hi[a, b, rows].all(axis=0)
                         maybe |= lo[a, b, rows].all(axis=0)
@@ -448,9 +450,11 @@ def _candidates(arrays: list[np.ndarray], supports: tuple, s: np.ndarray):
     mixers = [k for k, sk in enumerate(supports) if len(sk) > 1]
     if not mixers:
         return np.full(P, _UNIQUE), [(sigma, np.zeros(P, dtype=bool))]
-    if len(mixers) == 1:  # the mixer's indifference is a set of constants: exactly zero (a continuum) or not
+    if len(mixers) == 1:  # the mixer's indifference is a set of constants: all zero (a continuum) or not
         g = _grid(arrays[mixers[0]], supports, (mixers[0],))
-        return np.where((g[:, 1:] != g[:, :1]).any(axis=1), _NONE, _FREE), []
+        d = g[:, 1:] - g[:, :1]
+        big = np.abs(d) > _VALUE_BAND * s[:, None]
+        return np.where(big.any(axis=1), _NONE, np.where((d != 0).any(axis=1), _UNSURE, _FREE)), []
     if len(mixers) == 2:
         return _two_mixers(arrays, supports, s, sigma)
     if len(mixers) == 3 and all(len(supports[k]) == 2 for k in mixers):
