@@ -19,9 +19,14 @@ What it measures, in one run:
    have no nashpy/quantecon row (two-player solvers). nashpy's and quantecon's support enumeration assume
    nondegenerate games: on these (structurally degenerate) games they are timed, but their answers are
    incomplete -- the ratio compares speed, not results.
-3. **Peak memory of a 10 M-point sweep** streamed to Parquet (``gtu sweep ... -o FILE.parquet``, territory
+3. **N-player normal forms** (``--nplayer-only`` runs just this part): the 3-player fixture's 2 x 2 x 3 form (the
+   previous guarantees model, ``tests/data/three-player-guarantee.yaml``) swept over rho on the batched ``nplayer``
+   engine and, on its first points, the scalar engine; and ``batched_nash`` alone on seeded random games with
+   uniform payoffs (2 x 2 x 2, 2 x 2 x 3, 3 x 3 x 3) against per-point exact ``support_enumeration``, with the
+   share of points the batched path certifies (the rest go to the exact path in a sweep).
+4. **Peak memory of a 10 M-point sweep** streamed to Parquet (``gtu sweep ... -o FILE.parquet``, territory
    sequential), as the child process's maximum resident set size.
-4. **CLI cold start**: ``gtu --help`` in a fresh interpreter, best of 5.
+5. **CLI cold start**: ``gtu --help`` in a fresh interpreter, best of 5.
 
 The results table in ``docs/explanation/performance.md`` comes from this script.
 """
@@ -131,6 +136,46 @@ def peak_memory(points: int) -> tuple[float, float]:
         return int(proc.stdout.strip().splitlines()[-1]) / 1024, dt
 
 
+THREE_PLAYER = Path(__file__).resolve().parent.parent / "tests" / "data" / "three-player-guarantee.yaml"
+
+
+def nplayer_rows(quick: bool) -> None:
+    """Sweep rates of the 3-player fixture's normal form, and batched_nash against support_enumeration."""
+    import gametheory_ukraine as gtu
+    from gametheory_ukraine.analysis.sweep import sweep
+    from gametheory_ukraine.batched.n_player import batched_nash
+    from gametheory_ukraine.solvers.n_player import support_enumeration
+
+    model = gtu.load_model(THREE_PLAYER)
+    n = 20_000 if quick else 200_000
+    name = "guarantees (fixture) normal"
+    for workers in (1, 2):
+        rate, dt, first, engine, rows = sweep_rate(model, "normal", n, workers)
+        print(f"{name:<28} {'ours (' + engine + f', {workers}w)':<18} {n:>10,} {dt:>9.2f} {rate:>12,.0f}   "
+              f"rows: {rows:,}; first run {first:.2f} s", flush=True)
+    t0 = time.perf_counter()
+    sweep(model, {"rho": "0.01:0.5:40"}, form="normal", scenario=SCENARIO, engine="scalar")
+    dt = time.perf_counter() - t0
+    print(f"{name:<28} {'scalar engine':<18} {40:>10,} {dt:>9.2f} {40 / dt:>12,.0f}", flush=True)
+    rng = np.random.default_rng(2025)
+    # payoffs with 3 decimals: exact support enumeration of full-precision floats spends minutes a 3 x 3 x 3 point
+    # on the size of the rationals
+    for shape, k in (((2, 2, 2), 50), ((2, 2, 3), 30), ((3, 3, 3), 1)):
+        P = n
+        pay = tuple(rng.uniform(-10, 10, size=(P, *shape)).round(3) for _ in shape)
+        t0 = time.perf_counter()
+        res = batched_nash(pay)
+        dt = time.perf_counter() - t0
+        label = "random " + " x ".join(map(str, shape))
+        print(f"{label:<28} {'batched_nash':<18} {P:>10,} {dt:>9.2f} {P / dt:>12,.0f}   certified "
+              f"{res.certified.mean():.1%} of the points (the rest: exact path)", flush=True)
+        t0 = time.perf_counter()
+        for p in range(k):
+            support_enumeration([u[p] for u in pay], exact=False)
+        dt = time.perf_counter() - t0
+        print(f"{label:<28} {'support_enum.':<18} {k:>10,} {dt:>9.2f} {k / dt:>12,.1f}", flush=True)
+
+
 def cold_start() -> float:
     gtu = Path(sys.executable).with_name("gtu")
     best = float("inf")
@@ -146,7 +191,11 @@ def main() -> None:
     ap.add_argument("--quick", action="store_true", help="fewer points")
     ap.add_argument("--no-memory", action="store_true", help="skip the 10 M-point memory run")
     ap.add_argument("--models", default=",".join(MODELS), help="comma-separated models (default: all four)")
+    ap.add_argument("--nplayer-only", action="store_true", help="only the N-player normal-form rows")
     args = ap.parse_args()
+    if args.nplayer_only:
+        nplayer_rows(args.quick)
+        return
     import gametheory_ukraine as gtu
     from gametheory_ukraine.analysis.sweep import sweep
 
@@ -176,7 +225,8 @@ def main() -> None:
             loops(model, n, sub, best, name + " " + form, lines)
             print("\n".join(lines), flush=True)
     print("\nOur rates: best of 3 runs (first run beside it). Ratios use our best rate (1 or 2 workers) over the "
-          "loop's rate on the first points of the same grid.")
+          "loop's rate on the first points of the same grid.\n")
+    nplayer_rows(args.quick)
     if not args.no_memory:
         points = 1_000_000 if args.quick else 10_000_000
         mib, dt = peak_memory(points)

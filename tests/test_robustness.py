@@ -228,8 +228,9 @@ def test_budgets_refuse_before_solving():
         robustness(model, form="sequential", samples=4096, max_points=5000)
     with pytest.raises(ParameterError, match="budget"):
         robustness(model, form="sequential", samples=4096, max_work=1000)
-    with pytest.raises(ParameterError, match="--max-work"):
-        robustness(gtu.load_model(THREE_PLAYER), form="normal", samples=4096)  # the scalar engine: refused
+    # the 3-player form runs on the batched nplayer engine: 4096 points x 36 units (12 cells x 3 players)
+    with pytest.raises(ParameterError, match="budget"):
+        robustness(gtu.load_model(THREE_PLAYER), form="normal", samples=4096, max_work=100_000)
     for bad in ({"samples": 1}, {"samples": 2.5}, {"seed": -1}, {"seed": 2**32}, {"sobol_samples": 3},
                 {"sobol_samples": 1}, {"form": "extensive"}, {"scenario": "nowhere"}):
         with pytest.raises(ParameterError):

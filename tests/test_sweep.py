@@ -483,8 +483,8 @@ def test_batched_and_scalar_engines_give_the_same_table(model):
     scalar = gtu.sweep(model, {"rho": "0.01:0.1:46", "kappa": "0:1:5"}, engine="scalar", **SEQ)
     assert batched.attrs["engine"] == "tree" and scalar.attrs["engine"] == "scalar"
     pd.testing.assert_frame_equal(batched, scalar, check_exact=False, rtol=1e-12, atol=1e-12)
-    with pytest.raises(ParameterError, match="3-player normal form"):
-        gtu.sweep(gtu.load_model(THREE_PLAYER), {"rho": "0.01:0.1:3"}, form="normal", engine="batched")
+    three = gtu.sweep(gtu.load_model(THREE_PLAYER), {"rho": "0.01:0.1:3"}, form="normal", engine="batched")
+    assert three.attrs["engine"] == "nplayer"
 
 
 @pytest.mark.parametrize(("method", "samples"), [("grid", None), ("sobol", 256), ("mc", 300), ("lhs", 200)])

@@ -9,13 +9,15 @@ final columns; :func:`chunk_error` restates a chunk's failure with the chunk's p
 
 The plan's engine (:func:`~gametheory_ukraine.analysis.sweep_plan.choose_engine`) solves the chunk's points:
 batched backward induction for perfect-information trees (:mod:`gametheory_ukraine.batched.trees`), one exact
-solve per combinatorial type for two-player normal forms (:mod:`gametheory_ukraine.batched.structural`), or one
+solve per combinatorial type for two-player normal forms (:mod:`gametheory_ukraine.batched.structural`), closed-form
+support enumeration for small N-player normal forms (:mod:`gametheory_ukraine.batched.n_player`), or one
 scalar solve per point (:func:`~gametheory_ukraine.analysis.sweep_points.solve_point`). All engines give the exact
 scalar solver's equilibria (the batched ones re-solve doubtful points on it).
 """
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -23,6 +25,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from ..batched.compile import compile_normal_form
+from ..batched.n_player import batched_nash
 from ..batched.structural import compile_structure, structured_equilibria
 from ..batched.trees import solve_tree_points
 from ..core.errors import GTUError, ParameterError, SolverError
@@ -158,6 +162,92 @@ def _bimatrix_rows(plan: SweepPlan, cols: Mapping[str, np.ndarray], n: int) -> _
     return _Rows(res.point, equilibrium, res.counts, columns, outcome, key, np.ones(n, dtype=bool))
 
 
+def _compiled_for(plan: SweepPlan):
+    """The plan's N-player normal form compiled to numpy, once per process and model version."""
+    model, form = plan.model, plan.form
+    game = model.symbolic(form)
+    key = ("nplayer", model.name, model.sha256, form, id(game))
+    if key not in _STRUCTURES:
+        if len(_STRUCTURES) >= 16:
+            _STRUCTURES.clear()
+        _STRUCTURES[key] = compile_normal_form(game)
+    return _STRUCTURES[key]
+
+
+def _nplayer_rows(plan: SweepPlan, cols: Mapping[str, np.ndarray], n: int) -> _Rows:
+    """Batched support enumeration at the chunk's points; the points it leaves uncertified (near-degenerate, or
+    a support without a closed form) are solved one by one on the scalar path, and the rows merged by point."""
+    compiled = _compiled_for(plan)
+    params = {k: float(v) for k, v in plan.base if k in compiled.parameters}
+    params.update({k: np.asarray(v, dtype=float) for k, v in cols.items() if k in compiled.parameters})
+    try:
+        pay = compiled.payoffs(params)
+    except ParameterError:  # a payoff undefined at some point: the scalar path names the point's values
+        return _scalar_rows(plan, cols, n)
+    pay = tuple(np.broadcast_to(u, (n, *u.shape[1:])) for u in pay)
+    res = batched_nash(pay, tol=plan.tol)
+    numeric = [res.payoffs[:, i] for i in range(len(plan.pay_cols))]
+    numeric += [res.strategies[i][:, a] for i, _, a in plan.where]
+    numeric.append(res.regret)
+    outcome, key = _nplayer_labels(plan, res.strategies)
+    eq = np.arange(len(res.point), dtype=np.int64) - np.repeat(np.cumsum(res.counts) - res.counts, res.counts)
+    batched = _Rows(res.point, eq, res.counts.copy(), numeric, outcome, key, res.complete.copy())
+    rest = np.flatnonzero(~res.certified | (res.counts == 0))  # a point without equilibria: the scalar's NaN row
+    if not len(rest):
+        return batched
+    exact = _scalar_rows(plan, {k: np.asarray(v)[rest] for k, v in cols.items()}, len(rest))
+    batched.n_equilibria[rest] = exact.n_equilibria
+    batched.complete[rest] = exact.complete
+    point = np.concatenate([batched.point, rest[exact.point]])
+    order = np.argsort(point, kind="stable")
+
+    def both(a, b, dtype=None) -> np.ndarray:
+        return np.concatenate([np.asarray(a, dtype=dtype), np.asarray(b, dtype=dtype)])[order]
+
+    def labels(codes: _Codes) -> np.ndarray:
+        return np.array(codes.categories + [None], dtype=object)[codes.codes]  # code -1: the final None
+
+    return _Rows(point[order], both(batched.equilibrium, exact.equilibrium), batched.n_equilibria,
+                 [both(a, b) for a, b in zip(batched.numeric, exact.numeric)],
+                 both(labels(outcome), exact.outcome, object), both(labels(key), exact.outcome_key, object),
+                 batched.complete)
+
+
+def _nplayer_labels(plan: SweepPlan, strategies: tuple[np.ndarray, ...]) -> tuple[_Codes, _Codes]:
+    """Outcome and outcome key of each row as the scalar solver labels them (the distribution over the cells'
+    labels): computed once per pure profile, and row by row only for mixed equilibria."""
+    game = plan.model.symbolic(plan.form)
+    flat = np.concatenate(strategies, axis=1)
+    bits = (flat != 0).astype(np.int64) @ (np.int64(1) << np.arange(flat.shape[1], dtype=np.int64))
+    patterns, first, inverse = np.unique(bits, return_index=True, return_inverse=True)
+    pure = (flat[first] != 0).sum(axis=1) == len(strategies)
+
+    def label(r: int) -> tuple[str, str]:
+        probs = [s[r] for s in strategies]
+        dist: dict[str, float] = {}
+        for prof in itertools.product(*(np.flatnonzero(p).tolist() for p in probs)):
+            lab = game.outcome(prof)
+            lab = lab if lab is not None else " / ".join(game.actions[i][a] for i, a in enumerate(prof))
+            dist[lab] = dist.get(lab, 0.0) + float(np.prod([probs[i][a] for i, a in enumerate(prof)]))
+        if len(dist) == 1:
+            return next(iter(dist)), next(iter(dist))
+        kept = sorted(k for k, v in dist.items() if abs(v) > plan.tol)
+        return describe_outcome(dist), kept[0] if len(kept) == 1 else "lottery: " + ", ".join(kept)
+
+    per_pattern = [label(int(r)) if p else None for r, p in zip(first.tolist(), pure.tolist())]
+    special = np.flatnonzero(~pure[inverse])                       # rows of mixed equilibria
+    special_labels = [label(int(r)) for r in special.tolist()]
+    out = []
+    for part in (0, 1):
+        cats = sorted({lab[part] for lab in per_pattern if lab} | {lab[part] for lab in special_labels})
+        code_of = {c: q for q, c in enumerate(cats)}
+        table = np.array([code_of[lab[part]] if lab else -1 for lab in per_pattern], dtype=np.intp)
+        codes = table[inverse] if len(bits) else np.zeros(0, dtype=np.intp)
+        codes[special] = [code_of[lab[part]] for lab in special_labels]
+        out.append(_Codes(codes, cats))
+    return out[0], out[1]
+
+
 @dataclass(frozen=True)
 class _Codes:
     """Labels as codes into *categories* (-1: none), the cheapest form for :class:`TableBuilder`."""
@@ -215,7 +305,7 @@ def _bimatrix_outcomes(plan: SweepPlan, game, res) -> tuple[_Codes, _Codes]:
     return out[0], out[1]
 
 
-_ENGINE_ROWS = {"scalar": _scalar_rows, "tree": _tree_rows, "bimatrix": _bimatrix_rows}
+_ENGINE_ROWS = {"scalar": _scalar_rows, "tree": _tree_rows, "bimatrix": _bimatrix_rows, "nplayer": _nplayer_rows}
 
 
 # ------------------------------------------------------------------------------------------ table

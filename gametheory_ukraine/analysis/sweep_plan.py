@@ -25,8 +25,11 @@ Engines (``plan.engine``), chosen by :func:`choose_engine`:
 ``"bimatrix"``
     Float sweeps of two-player normal forms: one exact solve per combinatorial type
     (:mod:`gametheory_ukraine.batched.structural`), degenerate games included.
+``"nplayer"``
+    Float sweeps of N-player normal forms (N >= 3) of at most 27 cells: support enumeration in closed form over
+    the points (:mod:`gametheory_ukraine.batched.n_player`), near-degenerate points solved on the exact path.
 ``"scalar"``
-    One scalar solve per point (exact sweeps, N-player normal forms, trees with other imperfect information).
+    One scalar solve per point (exact sweeps, larger N-player normal forms, trees with other imperfect information).
 """
 
 from __future__ import annotations
@@ -43,6 +46,7 @@ from typing import Any
 import numpy as np
 
 from .._version import __version__
+from ..batched.n_player import MAX_CELLS
 from ..batched.structural import check_structured
 from ..batched.trees import stages
 from ..core.errors import ParameterError, SolverError
@@ -82,7 +86,7 @@ _BYTES_PER_CELL = 16  # 8 bytes in the final frame, ~8 more while it is built an
 _BYTES_PER_POINT = 100  # per-point bookkeeping while solving (counts, flags, the design row)
 # default rows per chunk of the batched engines: the tree engine's temporaries grow with the tree (about 5 kB a
 # point for the framework trees), the bimatrix engine's with the game (about 1 kB a point for 4 x 4 games)
-_BATCHED_CHUNK_ROWS = {"tree": 2**16, "bimatrix": 2**18}
+_BATCHED_CHUNK_ROWS = {"tree": 2**16, "bimatrix": 2**18, "nplayer": 2**16}
 
 
 @dataclass(frozen=True, eq=False)
@@ -100,7 +104,7 @@ class SweepPlan:
     seed : int or None
         The seed the design used (None for grids).
     exact : bool
-    engine : {"tree", "bimatrix", "scalar"}
+    engine : {"tree", "bimatrix", "nplayer", "scalar"}
     specs : tuple of (str, Spec)
         The varied parameters, in order.
     base : tuple of (str, value)
@@ -187,7 +191,7 @@ def _rebuild_plan(ref: tuple, state: dict) -> SweepPlan:
 
 
 def choose_engine(model, form: str, exact: bool, engine: str) -> str:
-    """The engine of a sweep: ``"tree"``, ``"bimatrix"`` or ``"scalar"`` (see the module docstring).
+    """The engine of a sweep: ``"tree"``, ``"bimatrix"``, ``"nplayer"`` or ``"scalar"`` (see the module docstring).
 
     Raises
     ------
@@ -209,8 +213,10 @@ def choose_engine(model, form: str, exact: bool, engine: str) -> str:
             return "bimatrix"
         except SolverError as exc:
             reason = str(exc)
+    elif len(game.players) >= 3 and math.prod(len(a) for a in game.actions) <= MAX_CELLS:
+        return "nplayer"
     else:
-        reason = f"a {len(game.players)}-player normal form"
+        reason = f"a {len(game.players)}-player normal form of more than {MAX_CELLS} cells"
     if engine == "batched":
         raise ParameterError(f"no batched engine for {model.name} {form}: {reason}",
                              fix="use engine='auto' or 'scalar'")

@@ -1,4 +1,8 @@
-"""Pure Nash equilibria of many N-player normal-form games at once, by vectorised best-response checks.
+"""Nash equilibria of many small N-player normal-form games at once, by vectorised best-response checks.
+
+:func:`batched_nash` enumerates supports as the scalar support enumeration does and solves each support's
+indifference conditions in closed form over arrays of points where they have one, leaving near-degenerate points
+to the exact path; :func:`batched_pure_equilibria` finds the pure equilibria alone.
 
 A pure profile ``s`` is a Nash equilibrium iff no player gains by a unilateral deviation: for every player ``i``,
 ``u_i(s) = max_{a} u_i(a, s_{-i})`` (Nash 1951). With the payoffs of ``points`` games stacked in arrays of shape
@@ -6,25 +10,29 @@ A pure profile ``s`` is a Nash equilibrium iff no player gains by a unilateral d
 equilibrium mask is the conjunction over players of ``u_i == max``: a handful of numpy reductions for all points
 and profiles together.
 
-Float comparisons use a band: a profile whose deviation gain for some player lies in ``(0, tol * scale]`` (scale:
-max(1, the largest ``|payoff|`` at the point)) is neither clearly an equilibrium nor clearly not one; its point is
-*flagged*, and with ``exact_payoffs`` re-checked in exact arithmetic (as the scalar ``method="pure"`` solver does).
-Otherwise a profile is an equilibrium iff every player's gain is at most 0.
+In :func:`batched_pure_equilibria` float comparisons use a band: a profile whose deviation gain for some player
+lies in ``(0, tol * scale]`` (scale: max(1, the largest ``|payoff|`` at the point)) is neither clearly an
+equilibrium nor clearly not one; its point is *flagged*, and with ``exact_payoffs`` re-checked in exact
+arithmetic (as the scalar ``method="pure"`` solver does). Otherwise a profile is an equilibrium iff every
+player's gain is at most 0.
 
 References
 ----------
 .. [Nas51] J. Nash, "Non-cooperative games", *Annals of Mathematics* 54(2):286-295, 1951.
+.. [MM96] R. D. McKelvey and A. McLennan, "Computation of equilibria in finite games", in *Handbook of
+   Computational Economics*, vol. 1, pp. 87-142, Elsevier, 1996.
 """
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-__all__ = ["BatchedPure", "batched_pure_equilibria"]
+__all__ = ["BatchedPure", "batched_pure_equilibria", "BatchedNash", "batched_nash", "MAX_CELLS"]
 
 
 @dataclass(frozen=True)
@@ -108,3 +116,560 @@ def batched_pure_equilibria(payoffs: tuple[Any, ...], *, tol: float = 1e-9,
             mask[p] = ok
     counts = mask.reshape(P, -1).sum(axis=1).astype(np.int64)
     return BatchedPure(mask, counts, flagged)
+
+
+# ------------------------------------------------------------------------------------ mixed equilibria
+#: The largest N-player game (cells of the payoff table) :func:`batched_nash` takes: 3 x 3 x 3.
+MAX_CELLS = 27
+
+# Bands, relative to the point's payoff scale s = max(1, max |u|) (or its power for products of payoffs). A
+# quantity within its band of the value it is compared with makes the point *unsure*: it goes to the exact path.
+_VALUE_BAND = 1e-12    # a difference of two payoffs, or of two such differences (float error: a few ulps of s)
+_PIVOT_BAND = 1e-9     # pivots, determinants, resultants, discriminants (x s, s**2, ...)
+_PROB_BAND = 1e-9      # a probability against 0 (absolute)
+_GAIN_BAND = 1e-9      # a deviation gain at a mixed profile against tol (x s)
+_LINEAR_BAND = 1e-3    # a quadratic's linear coefficient, large enough to treat a near-zero square term (x s**3)
+_UNIQUE, _FREE, _UNSURE, _NONE = 0, 1, 2, 3  # a block's status; blocks combine by the largest
+
+
+@dataclass(frozen=True)
+class BatchedNash:
+    """The equilibria that support enumeration reports, at every point where the batched path certifies them.
+
+    Attributes
+    ----------
+    certified : numpy.ndarray of bool, shape (points,)
+        True: the point's rows below are exactly the equilibria of the scalar
+        :func:`~gametheory_ukraine.solvers.n_player.support_enumeration` (float mode, same ``tol``), in its order,
+        and ``complete`` is its flag. False: some support profile is near-degenerate at the point, or has no closed
+        form here; the point has no rows and must be solved on the exact path.
+    complete : numpy.ndarray of bool, shape (points,)
+        At certified points: no undominated support profile has a continuum of solutions (the scalar flag).
+    counts : numpy.ndarray of int64, shape (points,)
+        Equilibria per point (0 at uncertified points).
+    point : numpy.ndarray of int64, shape (rows,)
+        Each equilibrium's point, ascending; one point's rows in the scalar order (probabilities, flattened player
+        by player, descending).
+    strategies : tuple of N numpy.ndarray, each of shape (rows, n_i)
+    payoffs : numpy.ndarray, shape (rows, N)
+        Expected payoffs.
+    regret : numpy.ndarray, shape (rows,)
+        Largest gain of a unilateral pure deviation, floored at 0 (the best-response certificate).
+    """
+
+    certified: np.ndarray
+    complete: np.ndarray
+    counts: np.ndarray
+    point: np.ndarray
+    strategies: tuple[np.ndarray, ...]
+    payoffs: np.ndarray
+    regret: np.ndarray
+
+
+def _subsets(n: int) -> list[tuple[int, ...]]:
+    """Nonempty subsets of range(n), by size then lexicographically (the scalar solver's order)."""
+    return [c for size in range(1, n + 1) for c in itertools.combinations(range(n), size)]
+
+
+def _restrict(u: np.ndarray, supports: tuple, keep: int) -> np.ndarray:
+    """``u`` (points, n_1, ..., n_N) cut to the support of every player but *keep*."""
+    for j, s in enumerate(supports):
+        if j != keep and len(s) < u.shape[j + 1]:
+            u = np.take(u, s, axis=j + 1)
+    return u
+
+
+def _by_action(u: np.ndarray, supports: tuple, i: int) -> np.ndarray:
+    """Player *i*'s payoffs against the others' support profiles: (points, n_i, prod_{j != i} |S_j|)."""
+    sub = _restrict(u, supports, i)
+    return np.moveaxis(sub, i + 1, 1).reshape(sub.shape[0], sub.shape[i + 1], -1)
+
+
+class _Comparisons:
+    """Every comparison the conditional dominance test needs, made once for all support profiles: for player
+    ``i``, actions ``a``, ``b`` and a profile ``o`` of the others, whether ``u_i(b, o) - u_i(a, o)`` is
+    ``>= 0``, ``> 0``, (with ``tol > 0``) clearly above or possibly above ``tol``, and nonzero but within the
+    band; each a (points,) mask. A float difference of two payoffs has the exact sign of the difference of their
+    decimals (rounding is monotone), but the scalar path evaluates the payoff expressions itself (sympy, not
+    numpy), which can differ in the last digit: a difference that is nonzero but within the band is unsure."""
+
+    def __init__(self, arrays: list[np.ndarray], tol: float, band: np.ndarray) -> None:
+        self.tol, self.shape, self.masks = tol, arrays[0].shape[1:], []
+        for i, u in enumerate(arrays):
+            V = np.moveaxis(u, (0, i + 1), (-1, 0))
+            V = V.reshape(V.shape[0], -1, V.shape[-1])            # (n_i, profiles of the others, points)
+            d = V[None, :] - V[:, None]                           # d[a, b] = u_i(b, .) - u_i(a, .)
+            hi = (d > tol + band, d > tol - band) if tol > 0 else (None, None)
+            self.masks.append((d >= 0, d > 0) + hi + ((d != 0) & (np.abs(d) <= band),))
+
+    def dominated(self, supports: tuple) -> tuple[np.ndarray, np.ndarray]:
+        """(dominated, unsure) per point: the scalar solver's test for *supports*."""
+        P = self.masks[0][0].shape[-1]
+        sure, maybe = np.zeros(P, dtype=bool), np.zeros(P, dtype=bool)
+        for i, sk in enumerate(supports):
+            others = [self.shape[j] for j in range(len(self.shape)) if j != i]
+            rows = [int(np.ravel_multi_index(o, others)) if others else 0
+                    for o in itertools.product(*(supports[j] for j in range(len(supports)) if j != i))]
+            ge, gt, hi, lo, tiny = self.masks[i]
+            for a in sk:
+                for b in range(self.shape[i]):
+                    if b == a:
+                        continue
+                    if self.tol == 0 or b in sk:
+                        sure |= ge[a, b, rows].all(axis=0) & gt[a, b, rows].any(axis=0)
+                        maybe |= tiny[a, b, rows].any(axis=0)
+                    else:
+                        sure |= hi[a, b, rows].all(axis=0)
+                        maybe |= lo[a, b, rows].all(axis=0)
+        return sure, maybe & ~sure
+
+
+def _action_values(arrays: list[np.ndarray], sigma: list[np.ndarray], i: int, supports: tuple) -> np.ndarray:
+    """Player *i*'s expected payoff of each action against the others' mixed strategies, which are zero off
+    *supports*: a sum over the others' support profiles only, (points, n_i)."""
+    others = [j for j in range(len(arrays)) if j != i]
+    vals = np.zeros(arrays[i].shape[:1] + arrays[i].shape[i + 1:i + 2])
+    for o in itertools.product(*(supports[j] for j in others)):
+        w = sigma[others[0]][:, o[0]]
+        for j, a in zip(others[1:], o[1:]):
+            w = w * sigma[j][:, a]
+        index = list(o)
+        index.insert(i, slice(None))
+        vals += w[:, None] * arrays[i][(slice(None), *index)]
+    return vals
+
+
+def _linear_block(M: np.ndarray, zM: np.ndarray, r: np.ndarray, zr: np.ndarray,
+                  s: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Status and solution of ``M y = r`` per point (M: (points, e, u), e, u in {1, 2}); *zM*, *zr*: entries
+    known to be exactly zero. NONE: inconsistent; FREE: a positive-dimensional (complex) solution set; UNIQUE:
+    one solution ``y``; UNSURE: a near-zero pivot decides."""
+    P, e, u = M.shape
+    nzM = (np.abs(M) > _VALUE_BAND * s[:, None, None]) & ~zM
+    nzr = (np.abs(r) > _VALUE_BAND * s[:, None]) & ~zr
+    zero_row = zM.all(axis=2) & zr
+    ground = zM.all(axis=2) & nzr
+    live_row = ~zero_row
+    status = np.full(P, _UNSURE)
+    y = np.zeros((P, u))
+    if e == u:
+        det = M[:, 0, 0] if u == 1 else M[:, 0, 0] * M[:, 1, 1] - M[:, 0, 1] * M[:, 1, 0]
+        ok = np.abs(det) > _PIVOT_BAND * s ** u
+        with np.errstate(all="ignore"):
+            if u == 1:
+                y[:, 0] = r[:, 0] / det
+            else:
+                y[:, 0] = (r[:, 0] * M[:, 1, 1] - M[:, 0, 1] * r[:, 1]) / det
+                y[:, 1] = (M[:, 0, 0] * r[:, 1] - r[:, 0] * M[:, 1, 0]) / det
+        status[ok] = _UNIQUE
+    if e == 2 and u == 1:  # two equations a_k y = r_k: inconsistent if the 2 x 2 minor is clearly nonzero
+        minor = M[:, 0, 0] * r[:, 1] - M[:, 1, 0] * r[:, 0]
+        status[nzM[:, :, 0].all(axis=1) & (np.abs(minor) > _PIVOT_BAND * s ** 2)] = _NONE
+    # one equation left (the other exactly zero, or e == 1 < u): a line of solutions if a coefficient is nonzero
+    one_left = live_row.sum(axis=1) == 1
+    if u == 2:
+        status[one_left & (nzM & live_row[:, :, None]).any(axis=(1, 2))] = _FREE
+    elif e == 2:  # u == 1 and one row left: that row alone decides
+        k = np.argmax(live_row, axis=1)
+        a, b = M[np.arange(P), k, 0], r[np.arange(P), k]
+        ok = one_left & (np.abs(a) > _PIVOT_BAND * s)
+        with np.errstate(all="ignore"):
+            y[ok, 0] = b[ok] / a[ok]
+        status[ok] = _UNIQUE
+    status[zero_row.all(axis=1)] = _FREE
+    status[ground.any(axis=1)] = _NONE
+    return status, y
+
+
+def _grid(u: np.ndarray, supports: tuple, axes: tuple[int, ...]) -> np.ndarray:
+    """``u`` at the pure players' actions, on the supports of the players *axes* (in that order):
+    (points, |S_axes[0]|, ...)."""
+    sub = u
+    for j, sj in enumerate(supports):
+        sub = np.take(sub, sj, axis=j + 1)
+    sub = np.moveaxis(sub, [a + 1 for a in axes], list(range(1, len(axes) + 1)))
+    return sub.reshape(sub.shape[0], *[len(supports[a]) for a in axes])
+
+
+def _two_mixers(arrays: list[np.ndarray], supports: tuple, s: np.ndarray,
+                sigma: list[np.ndarray]) -> tuple[np.ndarray, list[tuple]]:
+    """Two players mix, the others play pure: each mixer's indifference is linear in the other's probabilities,
+    ``sum_b sigma_j(b) D(a, b) = 0`` with ``D(a, b) = u_i(a, b) - u_i(S_i[0], b)``, unknowns ``sigma_j(b)`` for
+    ``b`` in ``S_j[1:]`` (the scalar solver's variables). With two actions each, ``sigma_j(b) = D(a, b') /
+    (D(a, b') - D(a, b))`` (``b' != b``): a probability is exactly zero iff one difference of two payoffs is, which
+    floats decide exactly (a boundary solution, which the scalar solver rejects)."""
+    i, j = [k for k, sk in enumerate(supports) if len(sk) > 1]
+    status = np.full(arrays[0].shape[0], _UNIQUE)
+    zero = np.zeros(arrays[0].shape[0], dtype=bool)
+    for me, other in ((i, j), (j, i)):
+        g = _grid(arrays[me], supports, (me, other))            # (points, |S_me|, |S_other|)
+        D, Dz = g[:, 1:, :] - g[:, :1, :], g[:, 1:, :] == g[:, :1, :]
+        M = D[:, :, 1:] - D[:, :, :1]
+        zM = (Dz[:, :, 1:] & Dz[:, :, :1]) | ((g[:, 1:, 1:] == g[:, 1:, :1]) & (g[:, :1, 1:] == g[:, :1, :1]))
+        st, y = _linear_block(M, zM, -D[:, :, 0], Dz[:, :, 0], s)
+        status = np.maximum(status, st)
+        if D.shape[1:] == (1, 2):
+            zero |= Dz[:, 0].any(axis=1)
+        sigma[other][:, list(supports[other][1:])] = y
+        sigma[other][:, supports[other][0]] = 1 - y.sum(axis=1)
+    return status, [(sigma, zero)]
+
+
+def _lin_mul(p: tuple, q: tuple) -> tuple:
+    """Product of polynomials given by coefficient tuples (constant first)."""
+    out = [0.0] * (len(p) + len(q) - 1)
+    for a, pa in enumerate(p):
+        for b, qb in enumerate(q):
+            out[a + b] = out[a + b] + pa * qb
+    return tuple(out)
+
+
+def _three_mixers(arrays: list[np.ndarray], supports: tuple, s: np.ndarray,
+                  sigma: list[np.ndarray]) -> tuple[np.ndarray, list[list[np.ndarray]]]:
+    """Three players mix two actions each (any others pure). With ``x_k`` the probability of mixer k's second
+    support action, mixer k's indifference is bilinear in the other two: ``A + B x_j + C x_l + E x_j x_l = 0``.
+    The first two solve linearly for ``x_1`` and ``x_0`` in ``t = x_2``; the third becomes a quadratic
+    ``q(t)`` (McKelvey and McLennan 1996, section 6). Unsure unless: the linear solves have no common root of
+    numerator and denominator (resultant clearly nonzero), ``q`` is clearly quadratic with a discriminant clearly
+    nonzero, and the denominators are clearly nonzero at the roots."""
+    k0, k1, k2 = [k for k, sk in enumerate(supports) if len(sk) > 1]
+    coef = []
+    for me, others in ((k0, (k1, k2)), (k1, (k0, k2)), (k2, (k0, k1))):
+        g = _grid(arrays[me], supports, (me, *others))          # (points, 2, 2, 2)
+        coef.append(_bilinear(g[:, 1] - g[:, 0]))
+    (A0, B0, C0, E0), (A1, B1, C1, E1), (A2, B2, C2, E2) = coef
+    n1, d1 = (-A0, -C0), (B0, E0)                               # x1 = n1(t) / d1(t)
+    n0, d0 = (-A1, -C1), (B1, E1)                               # x0 = n0(t) / d0(t)
+    terms = [_lin_mul((A2,), _lin_mul(d0, d1)), _lin_mul((B2,), _lin_mul(n0, d1)),
+             _lin_mul((C2,), _lin_mul(n1, d0)), _lin_mul((E2,), _lin_mul(n0, n1))]
+    q0, q1, q2 = (sum(t[k] for t in terms) for k in range(3))
+    disc = q1 * q1 - 4 * q2 * q0
+    ok = (np.abs(A0 * E0 - C0 * B0) > _PIVOT_BAND * s ** 2) & (np.abs(A1 * E1 - C1 * B1) > _PIVOT_BAND * s ** 2)
+    # q nearly linear (q2 within its band, q1 large): the second root, if any, has |t| >= |q1 / q2| - |t_1|, far
+    # outside [0, 1]; the stable formula's q0 / half is the first root either way
+    linear = (np.abs(q2) <= _PIVOT_BAND * s ** 3) & (np.abs(q1) > _LINEAR_BAND * s ** 3)
+    ok &= ((np.abs(q2) > _PIVOT_BAND * s ** 3) & (np.abs(disc) > _PIVOT_BAND * s ** 6)) | linear
+    status = np.where(ok, np.where(disc < 0, _NONE, _UNIQUE), _UNSURE)
+    root = np.sqrt(np.maximum(disc, 0.0))
+    with np.errstate(all="ignore"):
+        half = -0.5 * (q1 + np.where(q1 >= 0, root, -root))     # stable quadratic roots
+        roots = (half / q2, q0 / half)
+    cands = []
+    for t in roots:
+        den0, den1 = d0[0] + d0[1] * t, d1[0] + d1[1] * t
+        bad = (np.abs(den0) <= _PIVOT_BAND * s) | (np.abs(den1) <= _PIVOT_BAND * s)
+        status = np.where((status == _UNIQUE) & bad, _UNSURE, status)
+        with np.errstate(all="ignore"):
+            xs = ((n0[0] + n0[1] * t) / den0, (n1[0] + n1[1] * t) / den1, t)
+        sig = [x.copy() for x in sigma]
+        for k, x in zip((k0, k1, k2), xs):
+            sig[k][:, supports[k][1]] = x
+            sig[k][:, supports[k][0]] = 1 - x
+        cands.append((sig, linear if t is roots[0] else np.zeros(len(t), dtype=bool)))
+    return status, cands
+
+
+def _bilinear(g: np.ndarray) -> tuple:
+    """Coefficients (A, B, C, E) of ``A + B x + C y + E x y = sum_{a, b} w_x(a) w_y(b) g[:, a, b]`` with
+    ``w(0) = 1 - w(1)``, ``w(1)`` the unknown: g of shape (points, 2, 2)."""
+    return (g[:, 0, 0], g[:, 1, 0] - g[:, 0, 0], g[:, 0, 1] - g[:, 0, 0],
+            g[:, 1, 1] - g[:, 1, 0] - g[:, 0, 1] + g[:, 0, 0])
+
+
+def _three_mixers_223(arrays: list[np.ndarray], supports: tuple, s: np.ndarray,
+                      sigma: list[np.ndarray]) -> tuple[np.ndarray, list[tuple]]:
+    """Three players mix, two with two actions (``x``, ``y`` the probabilities of their second support actions),
+    one with three (``z``). The three-action mixer's two indifferences are bilinear in ``(x, y)``: the first gives
+    ``x = n(y) / d(y)``, the second then a quadratic ``q(y)``; at each root the two-action mixers' indifferences
+    are linear in ``z`` (a 2 x 2 solve). Unsure unless the resultant of ``n`` and ``d`` is clearly nonzero, ``q``
+    is clearly quadratic with a clearly nonzero discriminant (or nearly linear), and at both roots, complex ones
+    included (zero-dimensionality), ``d`` and the 2 x 2 determinant are clearly nonzero."""
+    P = arrays[0].shape[0]
+    m = [k for k, sk in enumerate(supports) if len(sk) > 1]
+    c = next(k for k in m if len(supports[k]) == 3)
+    a, b = [k for k in m if k != c]
+    G = _grid(arrays[c], supports, (c, a, b))                      # (points, 3, 2, 2)
+    A1, B1, C1, E1 = _bilinear(G[:, 1] - G[:, 0])
+    A2, B2, C2, E2 = _bilinear(G[:, 2] - G[:, 0])
+    n, d = (-A1, -C1), (B1, E1)                                    # x = n(y) / d(y)
+    zero = 0.0 * A1
+    terms = [_lin_mul((A2, zero), d), _lin_mul((B2, zero), n), _lin_mul((zero, C2), d), _lin_mul((zero, E2), n)]
+    q0, q1, q2 = (sum(t[k] for t in terms) for k in range(3))
+    disc = q1 * q1 - 4 * q2 * q0
+    linear = (np.abs(q2) <= _PIVOT_BAND * s ** 2) & (np.abs(q1) > _LINEAR_BAND * s ** 2)
+    ok = np.abs(A1 * E1 - C1 * B1) > _PIVOT_BAND * s ** 2
+    ok &= ((np.abs(q2) > _PIVOT_BAND * s ** 2) & (np.abs(disc) > _PIVOT_BAND * s ** 4)) | linear
+    with np.errstate(all="ignore"):
+        root = np.sqrt(disc.astype(complex))
+        root = np.where((np.conj(q1) * root).real >= 0, root, -root)
+        half = -0.5 * (q1 + root)
+        roots = (half / q2, q0 / half)
+    Da = _grid(arrays[a], supports, (a, b, c))
+    Da = Da[:, 1] - Da[:, 0]                                        # (points, 2 (b), 3 (c))
+    Db = _grid(arrays[b], supports, (b, a, c))
+    Db = Db[:, 1] - Db[:, 0]                                        # (points, 2 (a), 3 (c))
+    cands = []
+    for t, huge in zip(roots, (linear, np.zeros(P, dtype=bool))):
+        with np.errstate(all="ignore"):
+            den = d[0] + d[1] * t
+            x = (n[0] + n[1] * t) / den
+            g = (1 - t)[:, None] * Da[:, 0] + t[:, None] * Da[:, 1]    # (points, 3): a's gains against each c
+            h = (1 - x)[:, None] * Db[:, 0] + x[:, None] * Db[:, 1]
+            M = np.stack([g[:, 1:] - g[:, :1], h[:, 1:] - h[:, :1]], axis=1)
+            det = M[:, 0, 0] * M[:, 1, 1] - M[:, 0, 1] * M[:, 1, 0]
+            z1 = (-g[:, 0] * M[:, 1, 1] + M[:, 0, 1] * h[:, 0]) / det
+            z2 = (-M[:, 0, 0] * h[:, 0] + g[:, 0] * M[:, 1, 0]) / det
+        fine = huge | ((np.abs(den) > _PIVOT_BAND * s) & (np.abs(det) > _PIVOT_BAND * s ** 2))
+        ok &= fine
+        sig = [v.copy() for v in sigma]
+        real = np.abs(t.imag) <= 0
+        for k, v in ((a, x), (b, t)):
+            sig[k][:, supports[k][1]] = v.real
+            sig[k][:, supports[k][0]] = 1 - v.real
+        sig[c][:, list(supports[c][1:])] = np.stack([z1.real, z2.real], axis=1)
+        sig[c][:, supports[c][0]] = 1 - z1.real - z2.real
+        cands.append((sig, huge | ~real))
+    status = np.where(ok, np.where(disc < 0, _NONE, _UNIQUE), _UNSURE)
+    return status, cands
+
+
+def _pure_sigma(shape: tuple[int, ...], supports: tuple, P: int) -> list[np.ndarray]:
+    """Mixed strategies of shape (points, n_i), pure at each support's first action (mixers are filled later)."""
+    sigma = []
+    for n, sk in zip(shape, supports):
+        x = np.zeros((P, n))
+        x[:, sk[0]] = 1.0
+        sigma.append(x)
+    return sigma
+
+
+def _candidates(arrays: list[np.ndarray], supports: tuple, s: np.ndarray):
+    """Status of a support's indifference system per point and its candidate profiles (lists of N arrays)."""
+    P, shape = arrays[0].shape[0], arrays[0].shape[1:]
+    sigma = _pure_sigma(shape, supports, P)
+    mixers = [k for k, sk in enumerate(supports) if len(sk) > 1]
+    if not mixers:
+        return np.full(P, _UNIQUE), [(sigma, np.zeros(P, dtype=bool))]
+    if len(mixers) == 1:  # the mixer's indifference is a set of constants: all zero (a continuum) or not
+        g = _grid(arrays[mixers[0]], supports, (mixers[0],))
+        d = g[:, 1:] - g[:, :1]
+        big = np.abs(d) > _VALUE_BAND * s[:, None]
+        return np.where(big.any(axis=1), _NONE, np.where((d != 0).any(axis=1), _UNSURE, _FREE)), []
+    if len(mixers) == 2:
+        return _two_mixers(arrays, supports, s, sigma)
+    if len(mixers) == 3 and all(len(supports[k]) == 2 for k in mixers):
+        return _three_mixers(arrays, supports, s, sigma)
+    if len(mixers) == 3 and sorted(len(supports[k]) for k in mixers) == [2, 2, 3]:
+        return _three_mixers_223(arrays, supports, s, sigma)
+    return np.full(P, _UNSURE), []
+
+
+def _verdict(arrays: list[np.ndarray], supports: tuple, cand: tuple, s: np.ndarray,
+             tol: float) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(equilibrium, unsure, payoffs (points, N), regret) per point for a mixed candidate profile: positive on
+    the support, indifferent on it, and no action outside it gaining more than *tol* (the scalar solver's tests;
+    a gain exactly zero -- every payoff difference against the others' supports zero -- is decided exactly).
+    *cand*: the profile (N arrays) and the points where a support probability is known to be exactly zero."""
+    sigma, zero = cand
+    P = arrays[0].shape[0]
+    gain_band = _GAIN_BAND * s
+    rejected = zero.copy()
+    unsure = np.zeros(P, dtype=bool)
+    payoffs, regret = np.empty((P, len(arrays))), np.zeros(P)
+    for i, sk in enumerate(supports):
+        probs = sigma[i][:, list(sk)]
+        rejected |= (probs < -_PROB_BAND).any(axis=1)
+        unsure |= (np.abs(probs) <= _PROB_BAND).any(axis=1) | ~np.isfinite(probs).all(axis=1)
+        vals = _action_values(arrays, sigma, i, supports)
+        payoffs[:, i] = (vals * sigma[i]).sum(axis=1)
+        regret = np.maximum(regret, vals.max(axis=1) - payoffs[:, i])
+        base = vals[:, sk[0]]
+        unsure |= (np.abs(vals[:, list(sk)] - base[:, None]) > gain_band[:, None]).any(axis=1)  # certificate
+        by = _by_action(arrays[i], supports, i)
+        for b in range(arrays[i].shape[i + 1]):
+            if b in sk:
+                continue
+            exact_zero = (by[:, b] == by[:, sk[0]]).all(axis=1)
+            gain = vals[:, b] - base
+            rejected |= ~exact_zero & (gain > tol + gain_band)
+            unsure |= ~exact_zero & (gain > tol - gain_band) & (gain <= tol + gain_band)
+    unsure &= ~rejected
+    return ~rejected & ~unsure, unsure, payoffs, regret
+
+
+def _pure_verdict(cells: list[np.ndarray], profile: tuple, s: np.ndarray,
+                  tol: float) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`_verdict` for a pure profile, on cell-major payoffs (n_1, ..., n_N, points): each deviation gain
+    is one difference of two payoffs (its sign exact, its comparison with ``tol > 0`` unsure within the band)."""
+    P = cells[0].shape[-1]
+    band = _VALUE_BAND * s
+    rejected, unsure = np.zeros(P, dtype=bool), np.zeros(P, dtype=bool)
+    payoffs, regret = np.empty((P, len(cells))), np.zeros(P)
+    for i, u in enumerate(cells):
+        here = u[profile]
+        payoffs[:, i] = here
+        for b in range(u.shape[i]):
+            if b != profile[i]:
+                gain = u[profile[:i] + (b,) + profile[i + 1:]] - here
+                rejected |= gain > tol + band
+                unsure |= (gain != 0) & (gain > tol - band) & (gain <= tol + band)
+                regret = np.maximum(regret, gain)
+    return ~rejected & ~unsure, unsure & ~rejected, payoffs, regret
+
+
+def _order(point: np.ndarray, flat: np.ndarray, mixed: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The permutation putting rows by point, then by the flattened probabilities descending (the scalar order),
+    and the points where two equilibria are too close (every coordinate within 1e-9, or one differing by less)
+    for float rounding to be trusted with their order.
+
+    Rows come support by support, ascending by point within each; pure profiles come in ascending profile order,
+    which is the scalar order among them, so a stable sort by point orders every point without a mixed row
+    (*mixed*); the others are ranked by pairwise comparison within the point."""
+    by_point = np.argsort(point, kind="stable")
+    point, flat = point[by_point], flat[by_point]
+    J = np.flatnonzero(np.isin(point, np.unique(point[mixed[by_point]])))  # rows of points with a mixed row
+    if not len(J):
+        return by_point, np.zeros(0, dtype=np.int64)
+    sp, sf = point[J], flat[J]
+    rank = np.zeros(len(J), dtype=np.int64)
+    close = np.zeros(len(J), dtype=bool)
+    k = 1
+    while k < len(J) and (sp[k:] == sp[:-k]).any():
+        same = np.flatnonzero(sp[k:] == sp[:-k])
+        x, y = sf[same], sf[same + k]                           # row r and row r + k of the same point
+        first = np.argmax(x != y, axis=1)
+        y_first = y[np.arange(len(same)), first] > x[np.arange(len(same)), first]
+        rank[same] += y_first                                   # y goes first (descending); indices unique
+        rank[same + k] += ~y_first
+        gap = np.abs(x - y)
+        close[same] |= (gap <= 1e-9).all(axis=1) | ((gap > 0) & (gap <= 1e-9)).any(axis=1)
+        k += 1
+    within = np.empty(len(J), dtype=np.int64)
+    within[np.searchsorted(sp, sp) + rank] = J
+    order = by_point.copy()
+    order[J] = by_point[within]
+    return order, np.unique(sp[close])
+
+
+def batched_nash(payoffs: tuple[Any, ...], *, tol: float = 1e-9) -> BatchedNash:
+    """Nash equilibria of ``points`` small N-player games by support enumeration in closed form over arrays.
+
+    Every support profile is visited as the scalar
+    :func:`~gametheory_ukraine.solvers.n_player.support_enumeration` visits it (the same conditional dominance
+    pruning, the same variables), but its indifference system is solved for all points at once where it has a
+    closed form: a pure profile; one mixer (its conditions are constants: none or a continuum); two mixers (each
+    one's conditions are linear in the other's probabilities); three mixers of two actions each, or of two, two
+    and three actions (one quadratic in one probability, the rest linear). Each candidate is certified by a
+    best-response check over all players (positive on its support, indifferent there, no outside action gaining
+    more than *tol*). A point is left *uncertified*
+    -- for the exact path -- when any support profile it does not prune is near-degenerate there (a pivot,
+    resultant or discriminant within its band of zero, a probability or gain within its band of the threshold),
+    has no closed form here (three mixers of which two have three actions, four or more mixers), or when two
+    equilibria are too close to order. Nothing is dropped: an uncertified point has no rows.
+
+    Parameters
+    ----------
+    payoffs : tuple of N array_like, each of shape (points, n_1, ..., n_N)
+        Finite float payoffs, at most :data:`MAX_CELLS` cells.
+    tol : float, default 1e-9
+        The scalar solver's float tolerance (absolute, as there).
+
+    Returns
+    -------
+    BatchedNash
+
+    References
+    ----------
+    McKelvey and McLennan 1996 (module references).
+
+    .. [PNS08] R. Porter, E. Nudelman and Y. Shoham, "Simple search methods for finding a Nash equilibrium",
+       *Games and Economic Behavior* 63(2):642-662, 2008.
+
+    Examples
+    --------
+    Three players who each get 1 when all match: two pure equilibria and a fully mixed one at 1/2 each; where
+    two players play different pure actions the third is indifferent (a continuum), so it is not complete:
+
+    >>> import numpy as np
+    >>> same = np.zeros((1, 2, 2, 2))
+    >>> same[0, 0, 0, 0] = same[0, 1, 1, 1] = 1
+    >>> res = batched_nash((same, same, same))
+    >>> bool(res.certified[0]), res.counts.tolist(), [s[:, 0].tolist() for s in res.strategies]
+    (True, [3], [[1.0, 0.5, 0.0], [1.0, 0.5, 0.0], [1.0, 0.5, 0.0]])
+    >>> bool(res.complete[0])
+    False
+    """
+    arrays = [np.asarray(u, dtype=float) for u in payoffs]
+    N = len(arrays)
+    if N < 2 or any(a.shape != arrays[0].shape for a in arrays) or arrays[0].ndim != N + 1:
+        raise ValueError(f"batched_nash: need N >= 2 arrays of one shape (points, n_1, ..., n_N); got "
+                         f"{[a.shape for a in arrays]}")
+    shape = arrays[0].shape[1:]
+    if int(np.prod(shape)) > MAX_CELLS:
+        raise ValueError(f"batched_nash: a {' x '.join(map(str, shape))} game has more than {MAX_CELLS} cells; "
+                         "solve it with solvers.n_player.support_enumeration")
+    if not all(np.isfinite(a).all() for a in arrays):
+        raise ValueError("batched_nash: payoffs must be finite; check the game at the offending points")
+    P = arrays[0].shape[0]
+    s = np.maximum(1.0, np.max([np.abs(a).reshape(P, -1).max(axis=1, initial=0.0) for a in arrays], axis=0))
+    certified, complete = np.ones(P, dtype=bool), np.ones(P, dtype=bool)
+    comparisons = _Comparisons(arrays, tol, _VALUE_BAND * s)
+    flat = [np.ascontiguousarray(a) for a in arrays]               # point-major: a live subset is one gather
+    cells = [np.ascontiguousarray(np.moveaxis(a, 0, -1)) for a in arrays]  # cell-major: a cell is one vector
+    rows: list[tuple] = []
+    for supports in itertools.product(*(_subsets(n) for n in shape)):
+        dominated, unsure = comparisons.dominated(supports)
+        certified &= ~unsure
+        live = certified & ~dominated
+        if all(len(sk) == 1 for sk in supports):
+            good, doubt, pay, reg = _pure_verdict(cells, tuple(sk[0] for sk in supports), s, tol)
+            certified &= ~(live & doubt)
+            take = np.flatnonzero(live & good)
+            rows.append((take, [_one_hot(len(take), n, sk[0]) for n, sk in zip(shape, supports)], pay[take],
+                         reg[take], True))
+            continue
+        idx = np.flatnonzero(live)                                  # the points where this support is live
+        if not len(idx):
+            continue
+        if 2 * len(idx) > P:  # most points: solve at all of them (no gather) and void the others
+            idx, sub, s_sub = np.arange(P), flat, s
+            status, cands = _candidates(sub, supports, s_sub)
+            status = np.where(live, status, _NONE)
+        else:
+            sub, s_sub = [a[idx] for a in flat], s[idx]
+            status, cands = _candidates(sub, supports, s_sub)
+        complete[idx[status == _FREE]] = False
+        certified[idx[status == _UNSURE]] = False
+        for cand in cands:
+            sigma = cand[0]
+            good, doubt, pay, reg = _verdict(sub, supports, cand, s_sub, tol)
+            ok = status == _UNIQUE
+            certified[idx[ok & doubt]] = False
+            take = np.flatnonzero(ok & good)
+            rows.append((idx[take], [x[take] for x in sigma], pay[take], reg[take], False))
+    return _assemble(shape, P, certified, complete, rows)
+
+
+def _one_hot(rows: int, n: int, a: int) -> np.ndarray:
+    """(rows, n): the pure strategy *a*, repeated."""
+    out = np.zeros((rows, n))
+    out[:, a] = 1.0
+    return out
+
+
+def _assemble(shape: tuple, P: int, certified: np.ndarray, complete: np.ndarray, rows: list[tuple]) -> BatchedNash:
+    """Rows of the certified points in the scalar order."""
+    N = len(shape)
+    point = np.concatenate([r[0] for r in rows] + [np.zeros(0, dtype=np.int64)]).astype(np.int64)
+    sigma = [np.concatenate([r[1][i] for r in rows] + [np.zeros((0, shape[i]))]) for i in range(N)]
+    payoffs = np.concatenate([r[2] for r in rows] + [np.zeros((0, N))])
+    regret = np.concatenate([r[3] for r in rows] + [np.zeros(0)])
+    mixed = np.concatenate([np.full(len(r[0]), not r[4]) for r in rows] + [np.zeros(0, dtype=bool)])
+    order, close = _order(point, np.concatenate(sigma, axis=1), mixed)
+    certified = certified.copy()
+    certified[close] = False
+    order = order[certified[point[order]]]
+    point = point[order]
+    counts = np.bincount(point, minlength=P).astype(np.int64)
+    return BatchedNash(certified, complete & certified, counts, point, tuple(x[order] for x in sigma),
+                       payoffs[order], np.maximum(regret[order], 0.0))
