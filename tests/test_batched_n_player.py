@@ -38,6 +38,17 @@ def _assert_certified_points_agree(payoffs: tuple[np.ndarray, ...], res, tol: fl
     return int(res.certified.sum())
 
 
+def _continuum(payoffs: tuple[np.ndarray, ...], p: int) -> bool:
+    """Whether the exact solver finds a continuum (a polytope of equilibria) at point *p*."""
+    return bool(support_enumeration([u[p] for u in payoffs], exact=False).polytopes)
+
+
+def _uncertified_are_ties_or_continua(payoffs: tuple[np.ndarray, ...], res, ties=()) -> None:
+    """Every point the batched engine leaves to the exact path has a continuum there, or is a known tie."""
+    for p in np.flatnonzero(~res.certified).tolist():
+        assert p in ties or _continuum(payoffs, p), p
+
+
 # ------------------------------------------------------------------------------ random games
 @pytest.mark.parametrize(("shape", "points", "low"), [((2, 2, 2), 60, 55), ((2, 2, 3), 60, 55), ((3, 3, 3), 4, 0)])
 def test_random_float_games_agree_with_the_exact_solver(shape, points, low):
@@ -51,26 +62,31 @@ def test_random_float_games_agree_with_the_exact_solver(shape, points, low):
 
 @pytest.mark.parametrize(("shape", "points"), [((2, 2, 2), 80), ((2, 2, 3), 60)])
 def test_random_integer_games_agree_where_certified_and_ties_are_left_to_the_exact_path(shape, points):
-    """Small integer payoffs make ties (degenerate games): certified points agree exactly, including the
-    continua (complete False), and some points are left uncertified rather than guessed."""
+    """Small integer payoffs make ties (degenerate games): certified points agree exactly, and points with a
+    continuum of equilibria are left to the exact path (which lists its polytope's vertices) rather than
+    guessed."""
     rng = np.random.default_rng(7)
     payoffs = tuple(rng.integers(-2, 3, size=(points, *shape)).astype(float) for _ in shape)
     res = batched_nash(payoffs)
     certified = _assert_certified_points_agree(payoffs, res)
     assert 0 < certified < points
-    assert not res.complete[res.certified].all()  # some certified point has a continuum, and says so
+    assert any(_continuum(payoffs, p) for p in np.flatnonzero(~res.certified).tolist())
 
 
 def test_the_three_matching_players_game():
     """Everyone gets 1 if all three match: (0,0,0), (1,1,1) and the fully mixed (1/2, 1/2, 1/2) (each player's
     indifference (1 - y)(1 - z) = yz is linear, y + z = 1, and symmetry gives 1/2). Where two players play
-    different pure actions the third is indifferent: a continuum, so not complete."""
+    different pure actions the third is indifferent: a continuum of solutions of that support's indifference
+    conditions, which the batched engine leaves to the exact path. None of them is an equilibrium (the two
+    players who differ are not best-responding), so the exact path finds exactly the three, complete."""
     same = np.zeros((1, 2, 2, 2))
     same[0, 0, 0, 0] = same[0, 1, 1, 1] = 1
     res = batched_nash((same, same, same))
-    assert res.certified[0] and not res.complete[0] and res.counts[0] == 3
-    np.testing.assert_allclose(res.strategies[0][:, 0], [1, 0.5, 0])
-    _assert_certified_points_agree((same, same, same), res)
+    assert not res.certified[0] and res.counts[0] == 0
+    exact = support_enumeration([same[0]] * 3, exact=False)
+    assert exact.complete and not exact.polytopes
+    assert sorted(tuple(eq[k][0] for k in range(3)) for eq in exact.equilibria) == [
+        (0.0, 0.0, 0.0), (0.5, 0.5, 0.5), (1.0, 1.0, 1.0)]
 
 
 # -------------------------------------------------------------------- an irrational equilibrium
@@ -121,7 +137,8 @@ def test_a_near_tie_with_the_tolerance_goes_to_the_exact_path():
     one = base.copy()
     one[:, 1, 0, 0] = [1.0 + 1e-9, 1.5]   # ... but player 1 gains 1e-9 (a tie with tol) or 0.5 by leaving it
     res = batched_nash((one, base, base))
-    assert res.certified.tolist() == [False, True]
+    assert not res.certified[0]  # the second point has continua (zeros off (0,0,0)): the exact path too
+    _uncertified_are_ties_or_continua((one, base, base), res, ties=(0,))
     exact = support_enumeration([one[0], base[0], base[0]], exact=False)
     assert ((1.0, 0.0), (1.0, 0.0), (1.0, 0.0)) in exact.equilibria
     _assert_certified_points_agree((one, base, base), res)
@@ -196,9 +213,12 @@ def test_random_model_sweeps_equal_the_scalar_engine(write_model, shape, spec):
     scalar = gtu.sweep(model, {"a": spec}, form="normal", engine="scalar")
     assert batched.attrs["engine"] == "nplayer"
     _frames_equal(batched, scalar)
-    res = batched_nash(compile_normal_form(model.symbolic("normal")).payoffs({"a": batched["a"].unique()}))
-    assert res.certified.all()  # ties at integer a decided exactly (the merge with the exact path: the next test)
-    assert not scalar["complete"].all() and scalar["outcome"].nunique() > 1
+    payoffs = compile_normal_form(model.symbolic("normal")).payoffs({"a": batched["a"].unique()})
+    res = batched_nash(payoffs)
+    # ties at integer a are decided exactly; points where a support's conditions have a continuum of solutions
+    # go to the exact path (the frames above are equal either way)
+    assert res.certified.any()
+    assert scalar["outcome"].nunique() > 1
 
 
 TIE_MODEL = """\
@@ -238,8 +258,10 @@ def test_sweep_points_left_uncertified_are_solved_on_the_exact_path(write_model)
     batched = gtu.sweep(model, values, form="normal")
     scalar = gtu.sweep(model, values, form="normal", engine="scalar")
     _frames_equal(batched, scalar)
-    res = batched_nash(compile_normal_form(model.symbolic("normal")).payoffs({"a": batched["a"].unique()}))
-    assert res.certified.tolist() == [True, False, True]
+    payoffs = compile_normal_form(model.symbolic("normal")).payoffs({"a": batched["a"].unique()})
+    res = batched_nash(payoffs)
+    assert not res.certified[1]  # the tie; the zeros off (x0, y0, z0) make continua, also left to the exact path
+    _uncertified_are_ties_or_continua(tuple(payoffs), res, ties=(1,))
     at = scalar[scalar["a"] == batched["a"].unique()[1]]
     assert (at["prob:P1:x0"] == 1).any() and (at["prob:P2:y0"] == 1).any()
 

@@ -144,7 +144,8 @@ class BatchedNash:
         and ``complete`` is its flag. False: some support profile is near-degenerate at the point, or has no closed
         form here; the point has no rows and must be solved on the exact path.
     complete : numpy.ndarray of bool, shape (points,)
-        At certified points: no undominated support profile has a continuum of solutions (the scalar flag).
+        At certified points, the scalar flag. A support profile whose conditions have a continuum of solutions
+        leaves its points uncertified: the exact path lists the polytopes of equilibria among them.
     counts : numpy.ndarray of int64, shape (points,)
         Equilibria per point (0 at uncertified points).
     point : numpy.ndarray of int64, shape (rows,)
@@ -587,17 +588,24 @@ def batched_nash(payoffs: tuple[Any, ...], *, tol: float = 1e-9) -> BatchedNash:
 
     Examples
     --------
-    Three players who each get 1 when all match: two pure equilibria and a fully mixed one at 1/2 each; where
-    two players play different pure actions the third is indifferent (a continuum), so it is not complete:
+    Three players who each get 1 when all match: where two players play different pure actions the third is
+    indifferent (a continuum of solutions of its conditions), so the point is left to the exact path, which finds
+    that none of them is an equilibrium:
 
     >>> import numpy as np
     >>> same = np.zeros((1, 2, 2, 2))
     >>> same[0, 0, 0, 0] = same[0, 1, 1, 1] = 1
     >>> res = batched_nash((same, same, same))
-    >>> bool(res.certified[0]), res.counts.tolist(), [s[:, 0].tolist() for s in res.strategies]
-    (True, [3], [[1.0, 0.5, 0.0], [1.0, 0.5, 0.0], [1.0, 0.5, 0.0]])
-    >>> bool(res.complete[0])
-    False
+    >>> bool(res.certified[0]), res.counts.tolist()
+    (False, [0])
+
+    A game with a unique pure equilibrium (each player gets 1 for action 0 whatever the others do):
+
+    >>> first = np.zeros((1, 2, 2, 2))
+    >>> first[0, 0] = 1
+    >>> res = batched_nash((first, np.moveaxis(first, 1, 2), np.moveaxis(first, 1, 3)))
+    >>> bool(res.certified[0]), bool(res.complete[0]), [s[:, 0].tolist() for s in res.strategies]
+    (True, True, [[1.0], [1.0], [1.0]])
     """
     arrays = [np.asarray(u, dtype=float) for u in payoffs]
     N = len(arrays)
@@ -638,7 +646,8 @@ def batched_nash(payoffs: tuple[Any, ...], *, tol: float = 1e-9) -> BatchedNash:
         else:
             sub, s_sub = [a[idx] for a in flat], s[idx]
             status, cands = _candidates(sub, supports, s_sub)
-        complete[idx[status == _FREE]] = False
+        # a continuum of solutions: the exact path lists its polytope's vertices (or says what it leaves out)
+        certified[idx[status == _FREE]] = False
         certified[idx[status == _UNSURE]] = False
         for cand in cands:
             sigma = cand[0]
