@@ -189,8 +189,9 @@ class Spec:
             raise ParameterError("the list of values is empty", where=where, fix="give at least one value")
         bad = np.flatnonzero(~np.isfinite(data))
         if bad.size:
-            raise ParameterError(f"value {int(bad[0])} of the list, {data[bad[0]]!r}, is not a finite number",
-                                 where=where, fix="give finite values (no nan or inf)")
+            first = float(data[bad[0]])
+            raise ParameterError(f"value {int(bad[0])} of the list, {first!r}, is not a finite number", where=where,
+                                 fix="give finite values (no nan or inf)")
         if data.size == 1:
             return cls.fixed(float(data[0]), where=where)
         data.setflags(write=False)

@@ -186,8 +186,12 @@ def _rebuild_plan(ref: tuple, state: dict) -> SweepPlan:
     return SweepPlan(model=model, **state)
 
 
-def choose_engine(model, form: str, exact: bool, engine: str) -> str:
+def choose_engine(model, form: str, exact: bool, engine: str, fixed: Mapping[str, Any] | None = None) -> str:
     """The engine of a sweep: ``"tree"``, ``"bimatrix"`` or ``"scalar"`` (see the module docstring).
+
+    *fixed* (name -> value) are the parameters that keep one value at every point of the sweep (all but the
+    varied ones): a big two-player normal form goes to the bimatrix engine when they leave it one free
+    parameter (:func:`~gametheory_ukraine.batched.structural.check_structured`). None: every parameter may vary.
 
     Raises
     ------
@@ -205,7 +209,7 @@ def choose_engine(model, form: str, exact: bool, engine: str) -> str:
         reason = "a tree with imperfect information other than simultaneous 2 x 2 stages"
     elif len(game.players) == 2:
         try:
-            check_structured(game)
+            check_structured(game, fixed)
             return "bimatrix"
         except SolverError as exc:
             reason = str(exc)
@@ -418,7 +422,7 @@ def _plan(model, values, *, form, scenario, method, samples, seed, exact, engine
     fixed = {name: s.lo for name, s in specs.items() if s.kind == "fixed"}
     varied = {name: s for name, s in specs.items() if s.kind != "fixed"}
     base.update(fixed)
-    chosen = choose_engine(model, form, exact, engine)
+    chosen = choose_engine(model, form, exact, engine, {k: v for k, v in base.items() if k not in varied})
 
     points = samples if method in SAMPLED_METHODS else math.prod(s.size for s in varied.values())
     first = next(iter(varied), None)
