@@ -440,10 +440,13 @@ def _plan(model, values, *, form, scenario, method, samples, seed, exact, engine
     else:
         corner = {name: s.first() for name, s in varied.items()}
     corner.update(fixed)
-    corner = {k: (v if exact else float(v)) for k, v in corner.items()}
+    # the bimatrix engine answers with the exact solver's equilibria: its probe takes the exact path too (which
+    # on these degenerate games is also faster than the float solver: 0.4 s against 1.4 s for territory's 6 x 14)
+    probe_exact = bool(exact) or chosen == "bimatrix"
+    corner = {k: (v if probe_exact else float(v)) for k, v in corner.items()}
     check_sweep_work(model, form, chosen, points, max_work=max_work)
     try:
-        probe = sweep_points.solve_point(model, form, scenario, corner, exact)
+        probe = sweep_points.solve_point(model, form, scenario, corner, probe_exact)
     except (ParameterError, SolverError, TypeError, ValueError, ArithmeticError) as exc:
         # a payoff undefined, infinite or complex at the first point
         raise point_error(exc, {name: corner[name] for name in varied}) from None
