@@ -8,7 +8,9 @@ What it measures, in one run:
 1. **Sweep rates.** For each framework model (territory, nato, guarantees, settlement) and form: ``model.sweep`` over a
    grid of rho in [0.01, 0.5] at the scenario ``baseline-2025`` (every other parameter at its scenario value),
    end to end (design, payoffs, equilibria, certificate, the tidy table), with the default engine, with 1 and
-   with 2 worker processes. Points per second = grid points / wall time, best of 3 runs in this process (as
+   with 2 worker processes; for two-player normal forms also over the same number of points given as a numpy
+   array (``{"rho": np.linspace(0.01, 0.5, n)}``, one process), the array path of a sweep. Points per second
+   = grid points / wall time, best of 3 runs in this process (as
    ``timeit`` reports); the first run is printed too. On a virtual machine the first run can be several times
    slower: the first touch of memory the host has not backed yet costs far more than the code (the table of a
    1 M-point normal-form sweep is about 1.3 GB); the script prints that cost, measured.
@@ -64,11 +66,13 @@ def _normal_arrays(model, rho: np.ndarray):
     return compile_normal_form(game).payoffs(base)
 
 
-def sweep_rate(model, form: str, n: int, workers: int, repeat: int = 3) -> tuple[float, float, float, str, int]:
-    """(best rate, best seconds, first run's seconds, engine, rows) of *repeat* runs of the same sweep."""
+def sweep_rate(model, form: str, n: int, workers: int, repeat: int = 3,
+               array: bool = False) -> tuple[float, float, float, str, int]:
+    """(best rate, best seconds, first run's seconds, engine, rows) of *repeat* runs of the same sweep: over the
+    grid ``0.01:0.5:n`` given as text, or (*array*) over ``np.linspace(0.01, 0.5, n)`` given as an array."""
     from gametheory_ukraine.analysis.sweep import sweep
 
-    spec = f"0.01:0.5:{n}"
+    spec = np.linspace(0.01, 0.5, n) if array else f"0.01:0.5:{n}"
     sweep(model, {"rho": "0.01:0.5:11"}, form=form, scenario=SCENARIO)  # compile once (not timed)
     times = []
     for _ in range(repeat):
@@ -208,7 +212,7 @@ def main() -> None:
     for name in args.models.split(","):
         model = gtu.load_model(name)
         for form in model.forms:
-            # the engine the sweep chooses (territory's 6 x 14 normal form goes to the scalar engine)
+            # the engine the sweep chooses (every framework form of these models has a batched one for rho alone)
             engine = sweep(model, {"rho": "0.01:0.5:11"}, form=form, scenario=SCENARIO).attrs["engine"]
             batched = engine != "scalar"
             n = (100_000 if args.quick else 1_000_000) if batched else 200
@@ -221,11 +225,16 @@ def main() -> None:
                 lines.append(f"{name + ' ' + form:<24} {'ours (' + engine + f', {workers}w)':<18} {n:>10,} "
                              f"{dt:>9.2f} {rate:>12,.0f} {'':>12}   rows: {rows:,}; first run {first:.2f} s "
                              f"({n / first:,.0f} points/s)")
+            if engine == "bimatrix":  # the array path: the same points as a numpy array, one process
+                rate, dt, first, engine, rows = sweep_rate(model, form, n, 1, 3, array=True)
+                best = max(best, rate)
+                lines.append(f"{name + ' ' + form:<24} {'ours (array, 1w)':<18} {n:>10,} {dt:>9.2f} {rate:>12,.0f} "
+                             f"{'':>12}   rows: {rows:,}; first run {first:.2f} s ({n / first:,.0f} points/s)")
             sub = (200, 2_000, 100) if args.quick else (1_000, 10_000, 300)
             loops(model, n, sub, best, name + " " + form, lines)
             print("\n".join(lines), flush=True)
-    print("\nOur rates: best of 3 runs (first run beside it). Ratios use our best rate (1 or 2 workers) over the "
-          "loop's rate on the first points of the same grid.\n")
+    print("\nOur rates: best of 3 runs (first run beside it). Ratios use our best rate (text or array, 1 or 2 "
+          "workers) over the loop's rate on the first points of the same grid.\n")
     nplayer_rows(args.quick)
     if not args.no_memory:
         points = 1_000_000 if args.quick else 10_000_000

@@ -27,7 +27,8 @@ from gametheory_ukraine.solvers.two_player import extreme_equilibria
 
 TWO_PLAYER = ("territory", "nato", "chain-store")
 # territory here is its previous 4 x 4 normal form (tests/data): the current model states a 6 x 14 form, beyond
-# what the structured engine compiles (batched.structural.MAX_SUPPORT_PAIRS); its sweeps take the scalar engine
+# what the structured engine compiles with several free parameters (batched.structural.MAX_SUPPORT_PAIRS), as
+# these tests vary them all; its one-parameter sweeps are tested in test_array_sweeps.py
 _FIXTURES = {"territory": str(Path(__file__).resolve().parent / "data" / "territory-before-break-option.yaml")}
 
 
@@ -190,8 +191,9 @@ def test_batched_pure_equilibria_flag_near_ties_and_resolve_them_exactly():
 
 def test_games_with_too_many_support_pairs_take_the_scalar_engine():
     """Territory's 6 x 14 normal form has sum_k C(6, k) C(14, k) = 84 + 1365 + 7280 + 15015 + 12012 + 3003 =
-    38,759 pairs of equal-size supports, above the cap: the structured engine refuses it and a sweep takes the
-    scalar engine; nato's 5 x 4 form (20 + 60 + 40 + 5 = 125 pairs) stays on the structured engine."""
+    38,759 pairs of equal-size supports, above the cap for games with several free parameters: with none of
+    them fixed the structured engine refuses it and a sweep takes the scalar engine; nato's 5 x 4 form (20 + 60 +
+    40 + 5 = 125 pairs) stays on the structured engine."""
     from gametheory_ukraine.analysis.sweep_plan import choose_engine
     from gametheory_ukraine.batched.structural import MAX_SUPPORT_PAIRS, check_structured
     from gametheory_ukraine.core.errors import SolverError

@@ -46,8 +46,8 @@ THRESHOLDS = [
 
 # ------------------------------------------------------------------------------------------ helpers
 # The structured engine's two-player test game is territory's previous 4 x 4 normal form (kept in tests/data):
-# the current territory model states a 6 x 14 form, beyond what the structured engine compiles
-# (batched.structural.MAX_SUPPORT_PAIRS), so its sweeps take the scalar engine.
+# the current territory model states a 6 x 14 form, beyond what the structured engine compiles with several free
+# parameters (batched.structural.MAX_SUPPORT_PAIRS).
 _FIXTURES = {"territory": str(Path(__file__).resolve().parent / "data" / "territory-before-break-option.yaml")}
 
 

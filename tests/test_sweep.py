@@ -106,7 +106,8 @@ def test_parse_spec_bad_text(text, words):
 
 def test_as_spec_python_values():
     assert as_spec((0.01, 0.5)) == Spec.range("0.01", "0.5")
-    assert as_spec([0.01, 0.5]).kind == "list" and as_spec(np.array([0.1, 0.2, 0.3])).n == 3
+    assert as_spec([0.01, 0.5]).kind == "array" and as_spec(["0.01", "0.5"]).kind == "list"
+    assert as_spec(np.array([0.1, 0.2, 0.3])).n == 3 and as_spec(np.array([1, 2])).kind == "list"
     assert as_spec(0.05).values == (Fraction(1, 20),) and as_spec(Fraction(1, 27)).values == (Fraction(1, 27),)
     with pytest.raises(ParameterError, match="not a list"):
         as_spec(np.zeros((2, 2)))

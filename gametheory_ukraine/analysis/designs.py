@@ -9,6 +9,12 @@ A *spec* says which values one parameter takes in a sweep. On the command line i
 ``V``           one fixed value
 ==============  =====================================================================
 
+From Python, an array or list of floats is a listed design too, kept as one read-only float64 array
+(:meth:`Spec.from_array`): no value is converted to a Fraction unless the sweep is exact, so a sweep of a
+million listed floats runs at the speed of a grid. A spec's text (``str``, recorded in a table's ``attrs``)
+names a design of more than :data:`MAX_LISTED_TEXT` listed values by its count, smallest and largest value and a
+digest of its values (:func:`values_digest`), never value by value.
+
 Numbers are read exactly (``0.05`` is 1/20, ``1/27`` is 1/27; :func:`gametheory_ukraine.core.numbers.to_exact`), so
 grid points are the exact rationals ``LO + k (HI - LO) / (N - 1)``; a float sweep uses the nearest float of each.
 
@@ -30,11 +36,12 @@ can be reproduced.
 
 from __future__ import annotations
 
+import hashlib
 import math
 import numbers
 import warnings
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
@@ -46,7 +53,7 @@ from ..core.numbers import format_exact, to_exact
 
 __all__ = ["design_slice", "Spec", "parse_spec", "as_spec", "design", "n_points", "METHODS", "SAMPLED_METHODS",
            "MAX_POINTS", "MAX_POINTS_IN_MEMORY", "check_count", "check_points", "points_budget", "check_method",
-           "check_samples", "check_seed", "design_specs"]
+           "check_samples", "check_seed", "design_specs", "values_digest", "MAX_LISTED_TEXT"]
 
 METHODS = ("grid", "lhs", "mc", "sobol")
 SAMPLED_METHODS = ("lhs", "mc", "sobol")
@@ -59,6 +66,10 @@ MAX_POINTS = 10**8
 #: about 100 bytes a point and parameter with scipy's temporaries, so 10**7 points stay near 1 GB).
 MAX_POINTS_IN_MEMORY = 10**7
 
+#: Listed designs of at most this many values are written value by value in a spec's text; longer ones by their
+#: count, smallest and largest value and digest (:func:`values_digest`), so a table's metadata stays short.
+MAX_LISTED_TEXT = 16
+
 _SPEC_FIX = "write LO:HI:N (a grid of N points), LO:HI (a range to sample), V1,V2,... (listed values) " \
             "or V (one value), e.g. 0.01:0.5:101"
 
@@ -70,19 +81,27 @@ _fmt = format_exact
 class Spec:
     """The values one parameter takes in a sweep.
 
-    Build one with :func:`parse_spec` or the constructors :meth:`grid`, :meth:`range`, :meth:`listed` and
-    :meth:`fixed`, which check their input.
+    Build one with :func:`parse_spec` or the constructors :meth:`grid`, :meth:`range`, :meth:`listed`,
+    :meth:`from_array` and :meth:`fixed`, which check their input.
 
     Attributes
     ----------
-    kind : {"grid", "range", "list", "fixed"}
+    kind : {"grid", "range", "list", "array", "fixed"}
+        ``"array"``: listed float values kept as floats (:meth:`from_array`).
     lo, hi : Fraction
-        The smallest and largest value (for ``"list"`` and ``"fixed"`` too).
+        The smallest and largest value (for ``"list"``, ``"array"`` and ``"fixed"`` too; an array's read
+        exactly, as :func:`~gametheory_ukraine.core.numbers.to_exact` reads floats).
     n : int or None
-        Number of grid points (``"grid"``), of listed values (``"list"``), 1 (``"fixed"``), None (``"range"``).
+        Number of grid points (``"grid"``), of listed values (``"list"``, ``"array"``), 1 (``"fixed"``), None
+        (``"range"``).
     values : tuple of Fraction
-        The listed values (``"list"``), ``(v,)`` (``"fixed"``); empty for grids and ranges (a grid's points are
-        computed on demand by :meth:`exact_values`, so a huge grid costs nothing until it is used).
+        The listed values (``"list"``), ``(v,)`` (``"fixed"``); empty for grids, ranges and arrays (a grid's
+        points are computed on demand by :meth:`exact_values`, so a huge grid costs nothing until it is used).
+    data : numpy.ndarray or None
+        ``"array"``: the values, float64 of shape (n,), read-only; None for the other kinds. Specs compare by
+        ``digest``, not by this array.
+    digest : str
+        ``"array"``: :func:`values_digest` of ``data``; empty for the other kinds.
 
     Examples
     --------
@@ -98,6 +117,8 @@ class Spec:
     hi: Fraction
     n: int | None = None
     values: tuple = ()
+    data: np.ndarray | None = field(default=None, compare=False, repr=False)
+    digest: str = ""
 
     # ----------------------------------------------------------- constructors
     @classmethod
@@ -142,6 +163,42 @@ class Spec:
         return cls("list", min(vals), max(vals), len(vals), vals)
 
     @classmethod
+    def from_array(cls, values: Any, *, where: str | None = None) -> Spec:
+        """The listed float *values* (a 1-D array or sequence of real numbers), in the order given, kept as one
+        read-only float64 array: nothing is converted to a Fraction until an exact sweep asks for it
+        (:meth:`values_at` with ``exact=True``), where each float is read as its shortest decimal, as
+        :meth:`listed` reads it. One value is a ``"fixed"`` spec.
+
+        Examples
+        --------
+        >>> s = Spec.from_array(np.linspace(0.0, 1.0, 5))
+        >>> s.kind, s.size, s.lo, s.hi, s.values_at(np.array([1, 3])).tolist()
+        ('array', 5, Fraction(0, 1), Fraction(1, 1), [0.25, 0.75])
+        >>> s.values_at(np.array([1]), exact=True)
+        array([Fraction(1, 4)], dtype=object)
+        """
+        try:
+            data = np.array(values, dtype=np.float64)
+        except (TypeError, ValueError) as exc:
+            raise ParameterError(f"the values are not real numbers ({exc})", where=where,
+                                 fix="give a 1-D array or list of real numbers") from None
+        if data.ndim != 1:
+            raise ParameterError(f"values of shape {data.shape} are not a list", where=where,
+                                 fix="give a 1-D list or array of values")
+        if not data.size:
+            raise ParameterError("the list of values is empty", where=where, fix="give at least one value")
+        bad = np.flatnonzero(~np.isfinite(data))
+        if bad.size:
+            first = float(data[bad[0]])
+            raise ParameterError(f"value {int(bad[0])} of the list, {first!r}, is not a finite number", where=where,
+                                 fix="give finite values (no nan or inf)")
+        if data.size == 1:
+            return cls.fixed(float(data[0]), where=where)
+        data.setflags(write=False)
+        return cls("array", to_exact(data.min()), to_exact(data.max()), int(data.size), (), data,
+                   values_digest(data))
+
+    @classmethod
     def fixed(cls, value: Any, *, where: str | None = None) -> Spec:
         """One value."""
         v = _number(value, where)
@@ -160,6 +217,8 @@ class Spec:
                 return (self.lo,)
             step = (self.hi - self.lo) / (self.n - 1)
             return tuple(self.lo + k * step for k in range(self.n))
+        if self.kind == "array":
+            return tuple(to_exact(v) for v in self.data.tolist())
         if self.kind == "range":
             raise ParameterError(f"the range {self} has no fixed list of values",
                                  fix="sample it with method='lhs', 'mc' or 'sobol', or make it a grid LO:HI:N")
@@ -179,6 +238,8 @@ class Spec:
                 return (start + np.arange(self.n, dtype=np.int64) * step).astype(float) / float(den)
             k = np.arange(self.n, dtype=object)
             return ((start + k * step) / den).astype(float)
+        if self.kind == "array":
+            return self.data
         return np.array([float(v) for v in self.exact_values()], dtype=float)
 
     def values_at(self, index: np.ndarray, *, exact: bool = False) -> np.ndarray:
@@ -194,19 +255,61 @@ class Spec:
                 return (start + index * step).astype(float) / float(den)
             k = index.astype(object)
             return ((start + k * step) / den).astype(float)
+        if self.kind == "array":
+            picked = self.data[index]
+            return np.array([to_exact(v) for v in picked.tolist()], dtype=object) if exact else picked
         vals = np.array(self.exact_values(), dtype=object) if exact else self.float_values()
         return vals[index]
 
     def first(self) -> Fraction:
         """The first value (a range's LO)."""
+        if self.kind == "array":
+            return to_exact(self.data[0])
         return self.lo if self.kind in ("grid", "range") else self.values[0]
 
     def __str__(self) -> str:
+        """The spec as text: ``LO:HI:N``, ``LO:HI``, ``V1,V2,...``, ``V``; a listed design of more than
+        :data:`MAX_LISTED_TEXT` values (or any :meth:`from_array` design) as ``array(n=..., min=..., max=...,
+        sha256=...)`` or ``list(...)``, the same for every chunk of a sweep and never longer than about 120
+        characters (so a table's ``attrs`` stay short whatever the number of values).
+
+        Examples
+        --------
+        >>> str(Spec.listed(["0.1", "1/27"])), str(Spec.from_array([0.5, 0.25, 0.75]))
+        ('0.1,1/27', 'array(n=3, min=0.25, max=0.75, sha256=ac23f448c006bb65)')
+        """
         if self.kind == "grid":
             return f"{_fmt(self.lo)}:{_fmt(self.hi)}:{self.n}"
         if self.kind == "range":
             return f"{_fmt(self.lo)}:{_fmt(self.hi)}"
+        if self.kind == "array":
+            return f"array(n={self.n}, min={_short(self.lo)}, max={_short(self.hi)}, sha256={self.digest})"
+        if len(self.values) > MAX_LISTED_TEXT:
+            digest = values_digest(",".join(_fmt(v) for v in self.values))
+            return f"list(n={self.n}, min={_short(self.lo)}, max={_short(self.hi)}, sha256={digest})"
         return ",".join(_fmt(v) for v in self.values)
+
+
+def values_digest(values: np.ndarray | str) -> str:
+    """The first 16 hex digits of the SHA-256 of *values*: a float64 array's bytes (little-endian, C order) or a
+    text's UTF-8 bytes. Changing one value changes the digest (but for a collision, about 2**-64 likely).
+
+    Examples
+    --------
+    >>> values_digest(np.array([0.5, 0.25])) == values_digest(np.array([0.5, 0.25000000000000006]))
+    False
+    """
+    if isinstance(values, str):
+        raw = values.encode("utf-8")
+    else:
+        raw = np.ascontiguousarray(values, dtype="<f8").tobytes()
+    return hashlib.sha256(raw).hexdigest()[:16]
+
+
+def _short(value: Fraction) -> str:
+    """An extreme of a listed design as short text: exact if short, else its float."""
+    text = _fmt(value)
+    return text if len(text) <= 24 else repr(float(value))
 
 
 def _number(value: Any, where: str | None) -> Fraction:
@@ -291,13 +394,14 @@ def as_spec(value: Any, *, where: str | None = None) -> Spec:
     a string                                      :func:`parse_spec`
     a number (int, float, Fraction, numpy)        fixed
     a 2-tuple ``(lo, hi)``                        a range (for sampled designs)
-    a list, 1-D array or other sequence           listed values (grids)
+    a float array, or a list of floats            listed values kept as floats (:meth:`Spec.from_array`)
+    another list, 1-D array or sequence           listed values, exact (:meth:`Spec.listed`)
     ============================================  ==========================================
 
     Examples
     --------
-    >>> as_spec((0.01, 0.5)).kind, as_spec([0.01, 0.5]).kind, as_spec(0.05).values
-    ('range', 'list', (Fraction(1, 20),))
+    >>> as_spec((0.01, 0.5)).kind, as_spec([0.01, 0.5]).kind, as_spec(["0.01", 1]).kind, as_spec(0.05).values
+    ('range', 'array', 'list', (Fraction(1, 20),))
     """
     if isinstance(value, Spec):
         return value
@@ -312,8 +416,12 @@ def as_spec(value: Any, *, where: str | None = None) -> Spec:
         if arr.ndim != 1:
             raise ParameterError(f"values of shape {arr.shape} are not a list", where=where,
                                  fix="give a 1-D list or array of values")
+        if arr.dtype.kind == "f":
+            return Spec.from_array(arr, where=where)
         return Spec.listed(list(arr.tolist()), where=where)
     if isinstance(value, Sequence):
+        if value and all(isinstance(v, (float, np.floating)) for v in value):
+            return Spec.from_array(value, where=where)
         return Spec.listed(list(value), where=where)
     raise ParameterError(f"cannot use {value!r} as values", where=where,
                          fix="give a spec string such as '0.01:0.5:101', a number, a (lo, hi) range or a list")
@@ -371,7 +479,7 @@ def design_specs(ranges: Mapping[str, Any], method: str) -> dict[str, Spec]:
             raise ParameterError(f"{name}={s} is a range without a number of grid points", where=name,
                                  fix=f"write {name}={s}:N for a grid of N points, or choose a sampled design "
                                      "(--method lhs, mc or sobol with --samples N)")
-        if method != "grid" and s.kind in ("grid", "list"):
+        if method != "grid" and s.kind in ("grid", "list", "array"):
             fix = (f"write the range {name}={_fmt(s.lo)}:{_fmt(s.hi)} without N" if s.kind == "grid"
                    else "use --method grid for listed values, or give a range LO:HI")
             raise ParameterError(f"{name}={s}: the {method} design samples ranges LO:HI, not "

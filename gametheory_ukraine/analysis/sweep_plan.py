@@ -190,8 +190,12 @@ def _rebuild_plan(ref: tuple, state: dict) -> SweepPlan:
     return SweepPlan(model=model, **state)
 
 
-def choose_engine(model, form: str, exact: bool, engine: str) -> str:
+def choose_engine(model, form: str, exact: bool, engine: str, fixed: Mapping[str, Any] | None = None) -> str:
     """The engine of a sweep: ``"tree"``, ``"bimatrix"``, ``"nplayer"`` or ``"scalar"`` (see the module docstring).
+
+    *fixed* (name -> value) are the parameters that keep one value at every point of the sweep (all but the
+    varied ones): a big two-player normal form goes to the bimatrix engine when they leave it one free
+    parameter (:func:`~gametheory_ukraine.batched.structural.check_structured`). None: every parameter may vary.
 
     Raises
     ------
@@ -209,7 +213,7 @@ def choose_engine(model, form: str, exact: bool, engine: str) -> str:
         reason = "a tree with imperfect information other than simultaneous 2 x 2 stages"
     elif len(game.players) == 2:
         try:
-            check_structured(game)
+            check_structured(game, fixed)
             return "bimatrix"
         except SolverError as exc:
             reason = str(exc)
@@ -424,7 +428,7 @@ def _plan(model, values, *, form, scenario, method, samples, seed, exact, engine
     fixed = {name: s.lo for name, s in specs.items() if s.kind == "fixed"}
     varied = {name: s for name, s in specs.items() if s.kind != "fixed"}
     base.update(fixed)
-    chosen = choose_engine(model, form, exact, engine)
+    chosen = choose_engine(model, form, exact, engine, {k: v for k, v in base.items() if k not in varied})
 
     points = samples if method in SAMPLED_METHODS else math.prod(s.size for s in varied.values())
     first = next(iter(varied), None)
@@ -442,10 +446,13 @@ def _plan(model, values, *, form, scenario, method, samples, seed, exact, engine
     else:
         corner = {name: s.first() for name, s in varied.items()}
     corner.update(fixed)
-    corner = {k: (v if exact else float(v)) for k, v in corner.items()}
+    # the bimatrix engine answers with the exact solver's equilibria: its probe takes the exact path too (which
+    # on these degenerate games is also faster than the float solver: 0.4 s against 1.4 s for territory's 6 x 14)
+    probe_exact = bool(exact) or chosen == "bimatrix"
+    corner = {k: (v if probe_exact else float(v)) for k, v in corner.items()}
     check_sweep_work(model, form, chosen, points, max_work=max_work)
     try:
-        probe = sweep_points.solve_point(model, form, scenario, corner, exact)
+        probe = sweep_points.solve_point(model, form, scenario, corner, probe_exact)
     except (ParameterError, SolverError, TypeError, ValueError, ArithmeticError) as exc:
         # a payoff undefined, infinite or complex at the first point
         raise point_error(exc, {name: corner[name] for name in varied}) from None

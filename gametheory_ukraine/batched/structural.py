@@ -95,7 +95,7 @@ from .bimatrix import BatchedBimatrix, bilinear, exact_matrix
 from .compile import CompiledNormalForm, as_sympy, compile_normal_form, point_arrays
 
 __all__ = ["StructuredBimatrix", "compile_structure", "structured_equilibria", "check_structured",
-           "support_pairs", "MAX_SUPPORT_PAIRS", "MAX_FACTOR_PARAMETERS"]
+           "support_pairs", "MAX_SUPPORT_PAIRS", "MAX_SUPPORT_PAIRS_ONE_PARAMETER", "MAX_FACTOR_PARAMETERS"]
 
 #: Factors mode is used for games with at most this many free parameters (after fixing a sweep's others): the
 #: exact factorisation takes well under a second there, and grows quickly beyond.
@@ -216,8 +216,13 @@ class StructuredBimatrix:
 
 #: Most pairs of equal-size supports a game may have for :func:`compile_structure`, which builds the symbolic
 #: minors of every pair: 69 for a 4 x 4 game, 125 for 5 x 4, 12,869 for 8 x 8, 38,759 for 6 x 14 (whose
-#: symbolic compilation takes minutes, where one exact solve per point takes a fraction of a second).
+#: symbolic compilation in several parameters takes minutes, where one exact solve per point takes a fraction
+#: of a second).
 MAX_SUPPORT_PAIRS = 20_000
+#: Most pairs of supports of a game whose payoffs, once a sweep's other parameters are fixed, are rational
+#: functions of at most one parameter: its minors are then computed as integers, one Kronecker substitution
+#: for all coefficients (:func:`_univariate_factors`; territory's 6 x 14 form, 38,759 pairs, in about 2 s).
+MAX_SUPPORT_PAIRS_ONE_PARAMETER = 100_000
 
 
 def support_pairs(m: int, n: int) -> int:
@@ -231,22 +236,42 @@ def support_pairs(m: int, n: int) -> int:
     return sum(math.comb(m, k) * math.comb(n, k) for k in range(1, min(m, n) + 1))
 
 
-def check_structured(game: NormalFormGame) -> None:
-    """Raise :class:`SolverError` unless *game* suits :func:`compile_structure` (two players, no piecewise
-    payoffs, at most :data:`MAX_SUPPORT_PAIRS` pairs of supports). Cheap: nothing is compiled."""
+def check_structured(game: NormalFormGame, fixed: Mapping[str, Any] | None = None) -> None:
+    """Raise :class:`SolverError` unless *game* suits :func:`compile_structure` with the parameters *fixed*
+    (two players, no piecewise payoffs, at most :data:`MAX_SUPPORT_PAIRS` pairs of supports, or at most
+    :data:`MAX_SUPPORT_PAIRS_ONE_PARAMETER` when the payoffs with *fixed* substituted are rational functions of
+    at most one parameter). Cheap: nothing is compiled (a big game's payoffs are substituted once).
+
+    Examples
+    --------
+    >>> import gametheory_ukraine as gtu
+    >>> m = gtu.load_model("territory")
+    >>> check_structured(m.symbolic("normal"))
+    Traceback (most recent call last):
+    ...
+    gametheory_ukraine.core.errors.SolverError: a 6 x 14 game has 38,759 pairs of supports, more than the \
+structured engine compiles (20,000; 100,000 once every parameter but one is fixed) (fix: ...)
+    >>> others = {k: v for k, v in m.values("baseline-2025").items() if k != "rho"}
+    >>> check_structured(m.symbolic("normal"), others)
+    """
     if len(game.players) != 2:
         raise SolverError(f"the structured engine is for two-player games, not {len(game.players)}",
                           fix="use the scalar path for N-player games")
-    pairs = support_pairs(*(len(a) for a in game.actions))
-    if pairs > MAX_SUPPORT_PAIRS:
-        shape = " x ".join(str(len(a)) for a in game.actions)
-        raise SolverError(f"a {shape} game has {pairs:,} pairs of supports, more than the structured engine "
-                          f"compiles ({MAX_SUPPORT_PAIRS:,})", fix="use the scalar path (engine='scalar')")
     for p in game.payoffs:
         for v in np.asarray(p, dtype=object).flat:
             if isinstance(v, sympy.Basic) and v.has(sympy.Min, sympy.Max, sympy.Abs, sympy.Piecewise):
                 raise SolverError("payoffs with min, max or abs can be degenerate on whole regions",
                                   fix="use the scalar path (engine='scalar')")
+    pairs = support_pairs(*(len(a) for a in game.actions))
+    if pairs <= MAX_SUPPORT_PAIRS:
+        return
+    if pairs <= MAX_SUPPORT_PAIRS_ONE_PARAMETER and _univariate(_specialise(game, fixed or {})[0]) is not None:
+        return
+    shape = " x ".join(str(len(a)) for a in game.actions)
+    raise SolverError(f"a {shape} game has {pairs:,} pairs of supports, more than the structured engine "
+                      f"compiles ({MAX_SUPPORT_PAIRS:,}; {MAX_SUPPORT_PAIRS_ONE_PARAMETER:,} once every parameter "
+                      "but one is fixed)", fix="sweep one parameter at a time, or use the scalar path "
+                                               "(engine='scalar')")
 
 
 def _specialise(game: NormalFormGame, fixed: Mapping[str, Any]) -> tuple[NormalFormGame, tuple]:
@@ -310,10 +335,14 @@ def compile_structure(game: NormalFormGame, fixed: Mapping[str, Any] | None = No
     """
     if keys not in ("auto", "factors", "minors"):
         raise SolverError(f"unknown keys={keys!r}", fix="use 'auto', 'factors' or 'minors'")
-    check_structured(game)
+    check_structured(game, fixed)
     spec, fixed_items = _specialise(game, fixed or {})
     compiled = compile_normal_form(spec)
-    found = None if keys == "minors" else _factor_structure(spec)
+    big = support_pairs(*spec.shape) > MAX_SUPPORT_PAIRS
+    if big and keys == "minors":
+        raise SolverError(f"keys='minors' evaluates every minor at every point: too many for a "
+                          f"{' x '.join(map(str, spec.shape))} game", fix="use keys='auto'")
+    found = None if keys == "minors" else _univariate_factors(spec) if big else _factor_structure(spec)
     if found is not None:
         factors, n_zero, func = found
         return StructuredBimatrix(game, spec, compiled, fixed_items, "factors", factors, (), (), n_zero, func)
@@ -368,13 +397,159 @@ def _factor_structure(game: NormalFormGame) -> tuple[tuple[str, ...], int, Calla
                         found.setdefault(f.monic(), None)
     if not found:
         return (), zero, None
+    text, func = _factor_function(symbols, list(found))
+    return text, zero, func
+
+
+def _factor_function(symbols: list, factors: list) -> tuple[tuple[str, ...], Callable]:
+    """The factors as text, and one numpy function of *symbols* returning the factors' values then their
+    absolute-value bounds ``|f|_1``."""
     exprs, bounds = [], []
-    for f in found:
+    for f in factors:
         exprs.append(f.as_expr())
-        bounds.append(sympy.Add(*[abs(QQ.to_sympy(c)) * sympy.Mul(*[sympy.Abs(s) ** e for s, e in zip(symbols, mon)])
+        bounds.append(sympy.Add(*[abs(QQ.to_sympy(QQ.convert(c))) * sympy.Mul(*[sympy.Abs(s) ** e
+                                                                               for s, e in zip(symbols, mon)])
                                   for mon, c in f.terms()]))
     func = sympy.lambdify(symbols, exprs + bounds, modules="numpy", cse=True)
-    return tuple(str(e) for e in exprs), zero, func
+    return tuple(str(e) for e in exprs), func
+
+
+def _univariate(game: NormalFormGame) -> tuple[Any, list] | None:
+    """(x, entries) if every payoff of *game* is a rational function with exact coefficients of at most one
+    parameter x (a dummy symbol if none): entries are (numerator, denominator) ``Poly`` over QQ in x, payoff
+    by payoff as ``payoffs[0]`` then ``payoffs[1]`` flattened; else None."""
+    if len(game.parameters) > 1:
+        return None
+    x = sympy.Symbol(game.parameters[0]) if game.parameters else sympy.Dummy("x")
+    entries = []
+    for p in game.payoffs:
+        for v in np.asarray(p, dtype=object).flat:
+            e = as_sympy(v)
+            if isinstance(v, float) or e.has(sympy.Float):
+                return None
+            try:
+                num, den = sympy.fraction(sympy.cancel(e))
+                entries.append((sympy.Poly(num, x, domain=QQ), sympy.Poly(den, x, domain=QQ)))
+            except (PolynomialError, sympy.GeneratorsNeeded, sympy.CoercionFailed, ValueError, TypeError):
+                return None
+    return x, entries
+
+
+def _integer_rows(rows: list[list[tuple]]) -> tuple[list[list[Any]], list[Any]]:
+    """Each row of (numerator, denominator) pairs times its denominators' lcm and its coefficients' common
+    denominator: integer polynomials (``Poly`` over ZZ); and each row's multiplier polynomial (whose sign enters
+    the signs of the minors)."""
+    out, multipliers = [], []
+    for row in rows:
+        lcm = row[0][1]
+        for _, den in row[1:]:
+            lcm = lcm.lcm(den)
+        scaled = [num * lcm.exquo(den) for num, den in row]
+        scale = 1
+        for f in scaled:
+            scale = math.lcm(scale, int(f.clear_denoms()[0]))
+        out.append([(f * scale).set_domain(sympy.ZZ) for f in scaled])
+        multipliers.append(lcm)
+    return out, multipliers
+
+
+def _ones_minors(M: list[list[Any]], index: list) -> list[Any]:
+    """The minors ``det [[M[R, C]], [1 ... 1]]`` of *index* (as :func:`_det_ones`, up to a fixed sign each),
+    expanded along the row of ones into square minors of M that are each computed once (Laplace expansion along
+    their first row, sub-minors cached): about sum_k k C(r, k) C(c, k) products in all, where expanding each
+    minor on its own costs k! apiece."""
+    cache: dict = {}
+
+    def det(R: tuple, C: tuple) -> Any:
+        if len(R) == 1:
+            return M[R[0]][C[0]]
+        key = (R, C)
+        v = cache.get(key)
+        if v is None:
+            v = 0
+            for t, c in enumerate(C):
+                e = M[R[0]][c]
+                if e:
+                    term = e * det(R[1:], C[:t] + C[t + 1:])
+                    v = v + term if t % 2 == 0 else v - term
+            cache[key] = v
+        return v
+
+    out = []
+    for R, C in index:
+        total = 0
+        for j in range(len(C)):
+            d = det(R, C[:j] + C[j + 1:])
+            total = total + d if j % 2 == 0 else total - d
+        out.append(total)
+    return out
+
+
+def _kronecker_minors(rows: list[list[Any]], index: list, x) -> tuple[list, int]:
+    """The distinct nonzero minors of *index* of the integer polynomial matrix *rows*, as ``Poly`` over ZZ, and
+    how many are identically zero.
+
+    Kronecker substitution: every entry is evaluated at x = 2**b, so each minor is one Python integer whose
+    base-2**b digits (balanced) are its coefficients; b exceeds the bits of twice k! prod_i max_j |M_ij|_1, a
+    bound on any coefficient of a k x k minor with a row of ones (Leibniz expansion), so the digits do not
+    overlap and the coefficients are read back exactly."""
+    k_max = min(len(rows) + 1, len(rows[0]))
+    bound = math.factorial(k_max)
+    for row in rows:
+        bound *= max(1, *(sum(abs(int(c)) for c in f.coeffs()) for f in row))
+    b = (2 * bound).bit_length() + 1
+    base = 1 << b
+    M = [[int(f.eval(base)) for f in row] for row in rows]
+    zero = 0
+    distinct: set = set()
+    for v in _ones_minors(M, index):
+        if v:
+            distinct.add(v)
+        else:
+            zero += 1
+    polys = []
+    half = base >> 1
+    for v in sorted(distinct):  # sorted: the factors' order (and text) is the same in every run
+        digits = []
+        while v:
+            d = v & (base - 1)
+            if d >= half:
+                d -= base
+            digits.append(d)
+            v = (v - d) >> b
+        polys.append(sympy.Poly(digits[::-1], x, domain=sympy.ZZ))
+    return polys, zero
+
+
+def _univariate_factors(game: NormalFormGame) -> tuple[tuple[str, ...], int, Callable | None] | None:
+    """Factors mode (:func:`_factor_structure`) for a game whose payoffs are rational functions of at most one
+    parameter, fast enough for big games: each row of B and of A^T is scaled to integer polynomials
+    (:func:`_integer_rows`; a row's multiplier scales every minor through that row), the minors are computed
+    exactly with integers (:func:`_kronecker_minors`), and the factors are those of the distinct minors and of
+    the multipliers (a superset of the unscaled minors' factors: the grouping can only be finer). None if the
+    payoffs are not of that kind."""
+    found = _univariate(game)
+    if found is None:
+        return None
+    x, entries = found
+    m, n = game.shape
+    A = [entries[i * n:(i + 1) * n] for i in range(m)]
+    B = [entries[m * n + i * n:m * n + (i + 1) * n] for i in range(m)]
+    At = [[A[i][j] for i in range(m)] for j in range(n)]
+    factors: dict = {}
+    zero = 0
+    for M, index in ((B, _minor_index(m, n)), (At, _minor_index(n, m))):
+        rows, multipliers = _integer_rows(M)
+        polys, z = _kronecker_minors(rows, index, x)
+        zero += z
+        for f in (*polys, *multipliers):
+            for g, _ in f.factor_list()[1]:
+                if g.degree() > 0:
+                    factors.setdefault(g.monic().set_domain(QQ), None)
+    if not game.parameters or not factors:
+        return (), zero, None
+    text, func = _factor_function([x], list(factors))
+    return text, zero, func
 
 
 def _random_point(names, rng: np.random.Generator) -> dict[str, Fraction]:
