@@ -97,9 +97,9 @@ from ..modelling.registry import load_model
 from ..solvers.results import EquilibriumSet, number_text
 from ..solvers.signature import equilibrium_signature, outcome_set
 from ..solvers.solving import solve
-from ..solvers.subgame_perfect import expected_payoffs, subgame_roots
 from .designs import check_count
 from .sweep_plan import check_sweep_work
+from .threshold_candidates import pairing_candidates, played_candidates
 from .threshold_conditions import box_of, derive
 
 #: Default budget of the scan's grid points (``gtu thresholds --max-points``, ``max_points=``): each is one float
@@ -608,72 +608,6 @@ def _subs(vals: Mapping[str, Any]) -> dict:
     return out
 
 
-def _pure(profile: Mapping[str, tuple]) -> dict | None:
-    """A behaviour profile with 0/1 entries as ints, or None if some entry is mixed."""
-    out = {}
-    for h, probs in profile.items():
-        if any(p not in (0, 1) for p in probs):
-            return None
-        out[h] = tuple(int(p == 1) for p in probs)
-    return out
-
-
-def _merged_profile(eq) -> dict:
-    prof: dict = {}
-    for s in eq.strategies:
-        prof.update(s)
-    return prof
-
-
-def _tree_candidates(tree, below: EquilibriumSet, above: EquilibriumSet) -> list[tuple[Any, str, str]]:
-    """Indifference expressions at the information sets whose play changes (see the module docstring), each
-    with its description and what its being positive means."""
-    infos = tree.infosets()
-    roots = set(subgame_roots(tree))
-    parent: dict[str, str] = {}
-    for node in tree.nodes():
-        if not isinstance(node, Terminal):
-            for child in node.children:
-                parent[child.name] = node.name
-    profiles_b = [_merged_profile(eq) for eq in below]
-    profiles_a = [_merged_profile(eq) for eq in above]
-    pure = []
-    for prof in profiles_b + profiles_a:
-        p = _pure(prof)
-        if p is not None and p not in pure:
-            pure.append(p)
-    out: list[tuple[Any, str, str]] = []
-    seen: set = set()
-    for label, info in infos.items():
-        played_b = {prof.get(label) for prof in profiles_b}
-        played_a = {prof.get(label) for prof in profiles_a}
-        if played_b == played_a:
-            continue
-        support = sorted({k for probs in played_b | played_a if probs is not None
-                          for k, p in enumerate(probs) if p != 0})
-        start = info.nodes[0].name      # the node itself, or the smallest subgame containing the infoset
-        while start not in roots:
-            start = parent[start]
-        player = info.player
-        for k1, k2 in itertools.combinations(support, 2):
-            for prof in pure:
-                unit1 = tuple(int(j == k1) for j in range(len(info.actions)))
-                unit2 = tuple(int(j == k2) for j in range(len(info.actions)))
-                try:
-                    v1 = expected_payoffs(tree, {**prof, label: unit1}, start)[player]
-                    v2 = expected_payoffs(tree, {**prof, label: unit2}, start)[player]
-                except ValueError:  # an omitted information set is reached: no candidate from it
-                    continue
-                diff = v1 - v2
-                if diff in seen:
-                    continue
-                seen.add(diff)
-                name = tree.players[player]
-                out.append((diff, f"{name} at {label!r}: {info.actions[k1]!r} vs {info.actions[k2]!r}",
-                            f"{name} prefers {info.actions[k1]!r} to {info.actions[k2]!r} at {label!r}"))
-    return out
-
-
 def _normal_candidates(game, below: EquilibriumSet, above: EquilibriumSet) -> list[tuple[Any, str, str]]:
     """Pure-deviation payoff differences and, for two players, mixed-strategy conditions, each with its
     description and what its being positive means."""
@@ -865,6 +799,29 @@ def _tidy(expr):
     return min(forms, key=sp.count_ops)
 
 
+def _candidates(sym_game, below: EquilibriumSet, above: EquilibriumSet, param: str, bracket: tuple, sides: tuple,
+                others: dict, cache: dict, max_ops: int, skipped: list) -> tuple[list, Any]:
+    """The candidate indifference conditions of one threshold and the closed form they give (or None).
+
+    A normal form's come in one pass. A tree's come in two (see
+    :mod:`~gametheory_ukraine.analysis.threshold_candidates`): where the actions played change, against pure
+    profiles; and only if none of those has a matching root, where the pairing of actions with continuations
+    changes, against every profile, mixed subgame equilibria solved symbolically. *sides* are the values of
+    *param* where *below* and *above* were solved."""
+    a, b = bracket
+    if not hasattr(sym_game, "infosets"):
+        candidates = _normal_candidates(sym_game, below, above)
+        return candidates, _closed_form(candidates, param, a, b, others, cache, max_ops, skipped)
+    candidates = played_candidates(sym_game, below, above)
+    hit = _closed_form(candidates, param, a, b, others, cache, max_ops, skipped)
+    if hit is None:
+        points = tuple({**others, _sym(param): sp.Rational(x.numerator, x.denominator)} for x in sides)
+        more = pairing_candidates(sym_game, below, above, points, skip=[c[0] for c in candidates])
+        hit = _closed_form(more, param, a, b, others, cache, max_ops, skipped)
+        candidates = candidates + more
+    return candidates, hit
+
+
 # ----------------------------------------------------------------------------------------------- driver
 def _direction(param: str, positive: str, cond) -> str:
     """The direction text of a closed-form threshold (see :class:`Threshold`)."""
@@ -1034,12 +991,9 @@ def thresholds(model, param: str, *, form: str | None = None, scenario: str | No
             notes.append(f"isolated tie near {param}={float((a + b) / 2):.12g}: the equilibria differ only "
                          "at that point (the same on both sides); not listed as a threshold")
             continue
-        if not hasattr(sym_game, "infosets"):
-            candidates = _normal_candidates(sym_game, below, above)
-        else:
-            candidates = _tree_candidates(sym_game, below, above)
         skipped: list[int] = []
-        hit = _closed_form(candidates, param, a, b, others, cache, max_ops, skipped)
+        sides = (max(lo, a - xtol_f), min(hi, b + xtol_f))
+        candidates, hit = _candidates(sym_game, below, above, param, (a, b), sides, others, cache, max_ops, skipped)
         before, after = outcomes(below), outcomes(above)
         root = _exact_root(candidates, param, a, b, others) if hit is None and skipped else None
         if hit is None and skipped:
