@@ -340,6 +340,112 @@ def test_lottery_probabilities_moving_with_a_parameter_are_not_thresholds(write_
     assert res.thresholds == ()
 
 
+# ------------------------------------------------------------- trees: pairings and mixed subgame equilibria
+REPLIES = """\
+name: replies
+title: An outside option and a follower indifferent among three replies
+players: [Leader, Follower]
+parameters:
+  t: {default: 0, low: 0, high: 1, description: the Leader's stake, source: "hand-made for tests"}
+forms:
+  sequential:
+    root: L
+    nodes:
+      L:
+        player: Leader
+        actions: {out: stay, in: F}
+      F:
+        player: Follower
+        actions: {r1: z1, r2: z2, r3: z3}
+      stay: {payoffs: {Leader: "(1 + t)/2", Follower: 1}, outcome: stays out}
+      z1: {payoffs: {Leader: "t/4", Follower: 0}, outcome: enters}
+      z2: {payoffs: {Leader: "2*t", Follower: 0}, outcome: enters}
+      z3: {payoffs: {Leader: "1 + t", Follower: 0}, outcome: enters}
+"""
+
+
+def _pairings(model, t) -> set:
+    """{(Leader's move, Follower's reply)} over the subgame-perfect equilibria at t (exact)."""
+    out = set()
+    for eq in model.solve(t=t).equilibria:
+        (lead,), (follow,) = ([a for a, x in zip(acts, probs) if x == 1] for acts, probs in
+                              ((("out", "in"), eq.strategies[0]["L"]), (("r1", "r2", "r3"), eq.strategies[1]["F"])))
+        out.add((lead, follow))
+    return out
+
+
+def test_a_pairing_change_with_the_same_moves_played_gets_its_closed_form(write_model):
+    """By hand: the Follower gets 0 from every reply, so each of r1, r2, r3 continues a subgame-perfect
+    equilibrium; the Leader's outside option is worth (1 + t)/2 and entry t/4, 2t or 1 + t. Against r1 the
+    Leader stays out (t/4 < (1 + t)/2 on [0, 1]), against r3 it enters, against r2 it enters iff
+    2t > (1 + t)/2, i.e. t > t* = 1/3. Both sides play out and in at L and all three replies at F, with the
+    same outcomes: only which reply goes with staying out changes. The old candidates (information sets whose
+    played actions change) found none, so t* was only bisected (method "numeric"); the pairing gives the
+    Leader's out-vs-in condition given r2."""
+    model = gtu.load_model(write_model(REPLIES))
+    t_ = S("t")
+    (hand,) = sp.solve(sp.Eq(2 * t_, (1 + t_) / 2), t_)
+    eps = Fraction(1, 10**6)
+    star = Fraction(int(hand.p), int(hand.q))
+    assert _pairings(model, star - eps) == {("out", "r1"), ("out", "r2"), ("in", "r3")}
+    assert _pairings(model, star + eps) == {("out", "r1"), ("in", "r2"), ("in", "r3")}
+    (t,) = thresholds(model, "t", grid=21).thresholds
+    assert t.method == CLOSED_FORM and t.exact == star and t.expression == hand
+    assert t.before == t.after == ("enters", "stays out") and t.change == "equilibrium set changes (same outcomes)"
+    assert t.indifference == "Leader at 'L': 'out' vs 'in' given 'F': 'r2'"
+    assert t.sign_above == -1 and t.direction.endswith("iff t < t*") and t.conditions_hold is True
+    # what is played (the outcomes) does not change: a threshold of the equilibria, not of the outcomes
+    assert thresholds(model, "t", grid=21, on="outcomes").thresholds == ()
+
+
+PENNIES_ENTRY = """\
+name: pennies-entry
+title: Entry into matching pennies
+players: [Row, Col]
+parameters:
+  p: {default: 0, low: 0, high: 2, description: Row's stake on heads, source: "hand-made for tests"}
+forms:
+  sequential:
+    root: E
+    nodes:
+      E:
+        player: Row
+        actions: {out: stay, in: R}
+      R:
+        player: Row
+        actions: {H: CH, T: CT}
+      CH: {player: Col, infoset: C, actions: {H: hh, T: ht}}
+      CT: {player: Col, infoset: C, actions: {H: th, T: tt}}
+      stay: {payoffs: {Row: "1 - p/2", Col: 0}, outcome: stays out}
+      hh: {payoffs: {Row: "1 + p", Col: 0}, outcome: pennies}
+      ht: {payoffs: {Row: 0, Col: 1}, outcome: pennies}
+      th: {payoffs: {Row: 0, Col: 1}, outcome: pennies}
+      tt: {payoffs: {Row: 1, Col: 0}, outcome: pennies}
+"""
+
+
+def test_an_option_crossing_the_value_of_a_mixed_subgame_equilibrium_gets_its_closed_form(write_model):
+    """By hand (own sympy below): after entry Row and Col play matching pennies in which heads-heads pays Row
+    1 + p. Its only equilibrium is mixed: Col plays H with probability q where q(1 + p) = 1 - q, q = 1/(2 + p),
+    so entering is worth V(p) = (1 + p)/(2 + p) to Row, against 1 - p/2 for staying out. Row enters iff
+    V(p) > 1 - p/2, i.e. p^2 + 2p - 2 > 0, p > p* = sqrt(3) - 1. No equilibrium is pure, so the old candidates
+    (pure profiles only) had none and p* was only bisected (method "numeric")."""
+    model = gtu.load_model(write_model(PENNIES_ENTRY))
+    p, q = S("p", "q")
+    (q_hand,) = sp.solve(sp.Eq(q * (1 + p), 1 - q), q)
+    value_in = sp.simplify(q_hand * (1 + p))
+    (hand,) = [r for r in sp.solve(value_in - (1 - p / 2), p) if 0 <= r <= 2]
+    (t,) = thresholds(model, "p", grid=21).thresholds
+    assert t.method == CLOSED_FORM and same(t.expression, hand) and t.exact is None
+    assert t.value == pytest.approx(float(hand), abs=1e-15)
+    assert t.before == ("stays out",) and t.after == ("pennies",)
+    assert t.indifference == "Row at 'E': 'out' vs 'in' (mixed play at 'R', 'C')"
+    assert t.sign_above == -1 and t.direction.endswith("iff p < p*") and t.conditions_hold is True
+    # Col's mix at p = 1 is q = 1/3, as derived
+    (eq,) = model.solve(p=1).equilibria
+    assert eq.strategies[1]["C"] == (q_hand.subs(p, 1), 1 - q_hand.subs(p, 1))
+
+
 ONE_PLAYER_CHOICE = """\
 name: {name}
 title: Up or down
