@@ -446,6 +446,55 @@ def test_an_option_crossing_the_value_of_a_mixed_subgame_equilibrium_gets_its_cl
     assert eq.strategies[1]["C"] == (q_hand.subs(p, 1), 1 - q_hand.subs(p, 1))
 
 
+RPS_ENTRY = """\
+name: rps-entry
+title: Entry into rock-paper-scissors
+players: [Row, Col]
+parameters:
+  p: {default: 0, low: 0, high: 2, description: Row's extra gain from rock on scissors, source: "hand-made for tests"}
+forms:
+  sequential:
+    root: E
+    nodes:
+      E:
+        player: Row
+        actions: {out: stay, in: R}
+      R:
+        player: Row
+        actions: {R: cR, P: cP, S: cS}
+      stay: {payoffs: {Row: "1/15", Col: "-1/15"}, outcome: stays out}
+      cR: {player: Col, infoset: C, actions: {R: rr, P: rp, S: rs}}
+      cP: {player: Col, infoset: C, actions: {R: pr, P: pp, S: ps}}
+      cS: {player: Col, infoset: C, actions: {R: sr, P: sp, S: ss}}
+      rr: {payoffs: {Row: 0, Col: 0}, outcome: plays}
+      rp: {payoffs: {Row: -1, Col: 1}, outcome: plays}
+      rs: {payoffs: {Row: "1 + p", Col: "-1 - p"}, outcome: plays}
+      pr: {payoffs: {Row: 1, Col: -1}, outcome: plays}
+      pp: {payoffs: {Row: 0, Col: 0}, outcome: plays}
+      ps: {payoffs: {Row: -1, Col: 1}, outcome: plays}
+      sr: {payoffs: {Row: -1, Col: 1}, outcome: plays}
+      sp: {payoffs: {Row: 1, Col: -1}, outcome: plays}
+      ss: {payoffs: {Row: 0, Col: 0}, outcome: plays}
+"""
+
+
+def test_an_option_crossing_the_value_of_a_mixed_three_by_three_subgame(write_model):
+    """A 3x3 subgame (4 unknown probabilities): zero-sum rock-paper-scissors in which rock beating scissors pays
+    Row 1 + p. Its only equilibrium is mixed (own sympy below: Col's mix y solves A y = V (1, 1, 1), sum y = 1),
+    with value V(p) = p/(3(p + 3)) to Row; staying out is worth 1/15, so Row enters iff V(p) > 1/15, i.e.
+    p > p* = 3/4. Before, no pure profile gave a candidate (method "numeric")."""
+    model = gtu.load_model(write_model(RPS_ENTRY))
+    p, v = S("p", "V")
+    ys = sp.symbols("y0:3")
+    a = sp.Matrix([[0, -1, 1 + p], [1, 0, -1], [-1, 1, 0]])
+    (sol,) = sp.solve(list(a * sp.Matrix(ys) - sp.Matrix([v, v, v])) + [sum(ys) - 1], [*ys, v], dict=True)
+    (hand,) = sp.solve(sol[v] - sp.Rational(1, 15), p)
+    (t,) = thresholds(model, "p", grid=21).thresholds
+    assert t.method == CLOSED_FORM and t.exact == Fraction(int(hand.p), int(hand.q)) and t.expression == hand
+    assert t.before == ("stays out",) and t.after == ("plays",)
+    assert t.indifference == "Row at 'E': 'out' vs 'in' (mixed play at 'R', 'C')"
+
+
 ONE_PLAYER_CHOICE = """\
 name: {name}
 title: Up or down

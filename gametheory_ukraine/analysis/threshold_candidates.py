@@ -49,13 +49,17 @@ from ..games.tree import Decision, GameTree, Terminal
 from ..solvers.results import EquilibriumSet
 from ..solvers.subgame_perfect import expected_payoffs, subgame_roots
 
-__all__ = ["played_candidates", "pairing_candidates", "merged_profile", "MAX_MIXED_UNKNOWNS", "MIX_MATCH"]
+__all__ = ["played_candidates", "pairing_candidates", "merged_profile", "MAX_MIXED_UNKNOWNS", "MIX_MATCH",
+           "MAX_NAMED"]
 
 #: Most unknown probabilities (over all mixing information sets of one profile, one fewer than each support's
 #: size) for which :func:`pairing_candidates` solves the indifference system: a 2x2 subgame has 2, a 3x3 one 4.
 MAX_MIXED_UNKNOWNS = 6
 #: A symbolic mixed profile must equal the solver's numeric one within this at the point where it was found.
 MIX_MATCH = 1e-6
+
+#: Most information sets of the continuation named in a pairing candidate's description (" given 'F': 'r2'").
+MAX_NAMED = 3
 
 #: A candidate: (payoff difference or probability, what it compares, what its being positive means).
 Candidate = tuple[Any, str, str]
@@ -125,13 +129,9 @@ class _Layout:
                 for p in profiles}
 
 
-#: Most information sets of the continuation named in a pairing candidate's description ("given 'F': 'r2'").
-MAX_NAMED = 3
-
-
 def _given(layout: _Layout, label: str, profile: Mapping[str, tuple]) -> str:
-    """" given 'F': 'r2'": the pure continuation *profile* plays in the subgame containing *label*, when it has
-    at most :data:`MAX_NAMED` other information sets; else ""."""
+    """The text `` given 'F': 'r2'``: what the pure *profile* plays at the other information sets of the subgame
+    containing *label*, when there are at most :data:`MAX_NAMED` of them; else ``""``."""
     later = [h for h in layout.later[label] if h in profile]
     if not later or len(later) > MAX_NAMED:
         return ""

@@ -12,7 +12,11 @@ Algorithm
    (:func:`signature`: :func:`~gametheory_ukraine.solvers.signature.equilibrium_signature`, the outcome
    and supports of every equilibrium, with a lottery named by its outcomes without their probabilities,
    which move continuously). The per-point work is :class:`PointSolver` (payoffs compiled once) and
-   :func:`scan`, which a batched engine replaces.
+   :func:`scan`, which a batched engine replaces. Each equilibrium enters the signature as a whole (the
+   supports at every information set together), so the signature changes when the set of equilibria does,
+   even where the actions played at each information set and the outcomes stay the same: a tie that appears
+   or disappears, or a pairing that changes (a follower indifferent among several replies keeps all of them,
+   but which of them goes with the leader's outside option changes); ``on="outcomes"`` ignores such changes.
 2. **Refine.** For every pair of neighbouring grid points whose signatures differ, recompute both
    signatures in exact rational arithmetic and bisect, solving exactly at each midpoint, until the bracket
    is shorter than ``xtol``; a midpoint that matches neither end splits the bracket in two, so several
@@ -25,9 +29,19 @@ Algorithm
 
    - *game trees*: solve just below and just above the bracket, find the information sets where the
      chosen action changes, and build symbolically, on the model's symbolic tree with the other moves
-     fixed as in those subgame-perfect equilibria, the mover's continuation value of each action played
-     there, from the node (or the smallest subgame containing the information set); the difference of two
-     such values is a candidate;
+     fixed as in those (pure) subgame-perfect equilibria, the mover's continuation value of each action
+     played there, from the node (or the smallest subgame containing the information set); the difference
+     of two such values is a candidate. When none of these has a root in the bracket, a second pass
+     (:mod:`~gametheory_ukraine.analysis.threshold_candidates`) takes the information sets where the
+     *pairing* of actions with continuations changes (two or more actions played there, and the set of
+     (action there, supports in its subgame) pairs differs between the sides) and every equilibrium of
+     either side, mixed ones included: a mixed subgame equilibrium is solved symbolically from its
+     indifference conditions (each mover indifferent on its support; sympy, up to
+     :data:`~gametheory_ukraine.analysis.threshold_candidates.MAX_MIXED_UNKNOWNS` unknown probabilities),
+     the solution that equals the solver's profile kept, so an option whose value crosses the value of a
+     mixed equilibrium gets an exact root of their difference; the mixed probabilities are candidates too
+     (a root where one reaches 0). A candidate from this pass names the continuation it is taken against
+     (``"Leader at 'L': 'out' vs 'in' given 'F': 'r2'"``, ``"... (mixed play at 'R', 'C')"``);
    - *normal forms*: every pure-deviation payoff difference u_i(a, b) - u_i(a', b), for every player i,
      opponent pure profile b and actions a != a'; for two players also, for each mixed equilibrium just
      below or above with supports of equal size, the opponent's mixed strategy solved symbolically from
@@ -63,7 +77,10 @@ equilibria of both sides, does not blur it.
 Limits: a change and its reversal within one grid cell (the same signature at both ends) is missed; raise
 ``grid`` to be sure. An isolated tie (the same equilibria on both sides, different only at one point) is
 not a threshold, nor is a change at an end of the range (nothing lies beyond it, e.g. a tie at a
-probability parameter's 0): both are listed in the notes when the grid meets them.
+probability parameter's 0): both are listed in the notes when the grid meets them. A mixed subgame
+equilibrium is made symbolic only when sympy solves its indifference conditions with at most
+:data:`~gametheory_ukraine.analysis.threshold_candidates.MAX_MIXED_UNKNOWNS` unknowns and one solution equals
+the solver's; otherwise a threshold that needs it gets no closed form.
 
 References
 ----------
