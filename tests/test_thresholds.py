@@ -11,7 +11,9 @@ Independent sources for the numbers:
 - brute force: solving with :meth:`Model.solve` just below and just above each threshold, and counting the
   changes of the equilibrium signature on a fine grid;
 - small hand-made games whose thresholds are known on paper (a mixed-strategy indifference at a = 3/2, a
-  threshold at log 2, a quintic root checked against numpy.roots).
+  threshold at log 2, a quintic root checked against numpy.roots; in trees, a change of which indifferent reply
+  goes with an outside option at t* = 1/3, and an outside option crossing the value of a mixed matching-pennies
+  subgame at sqrt(3) - 1 and of a mixed rock-paper-scissors subgame at 3/4, each derived with sympy in the test).
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ import pytest
 import sympy as sp
 
 import gametheory_ukraine as gtu
+from gametheory_ukraine.analysis import threshold_candidates
 from gametheory_ukraine.analysis.thresholds import (
     CLOSED_FORM,
     EXACT_ROOT,
@@ -444,6 +447,15 @@ def test_an_option_crossing_the_value_of_a_mixed_subgame_equilibrium_gets_its_cl
     # Col's mix at p = 1 is q = 1/3, as derived
     (eq,) = model.solve(p=1).equilibria
     assert eq.strategies[1]["C"] == (q_hand.subs(p, 1), 1 - q_hand.subs(p, 1))
+
+
+def test_a_mixed_subgame_past_the_unknowns_budget_is_only_bisected(write_model, monkeypatch):
+    """With room for 1 unknown probability the 2x2 pennies subgame (2 unknowns) is not made symbolic: the
+    threshold is still found, from the exact bisection, at sqrt(3) - 1 within 1e-12, without a closed form."""
+    monkeypatch.setattr(threshold_candidates, "MAX_MIXED_UNKNOWNS", 1)
+    (t,) = thresholds(gtu.load_model(write_model(PENNIES_ENTRY)), "p", grid=21).thresholds
+    assert t.method == NUMERIC and t.expression is None
+    assert abs(t.value - (np.sqrt(3) - 1)) < 1e-12
 
 
 RPS_ENTRY = """\

@@ -49,12 +49,14 @@ from ..games.tree import Decision, GameTree, Terminal
 from ..solvers.results import EquilibriumSet
 from ..solvers.subgame_perfect import expected_payoffs, subgame_roots
 
-__all__ = ["played_candidates", "pairing_candidates", "merged_profile", "MAX_MIXED_UNKNOWNS", "MIX_MATCH",
-           "MAX_NAMED"]
+__all__ = ["played_candidates", "pairing_candidates", "merged_profile", "MAX_MIXED_UNKNOWNS", "MAX_MIXED_OPS",
+           "MIX_MATCH", "MAX_NAMED"]
 
 #: Most unknown probabilities (over all mixing information sets of one profile, one fewer than each support's
 #: size) for which :func:`pairing_candidates` solves the indifference system: a 2x2 subgame has 2, a 3x3 one 4.
 MAX_MIXED_UNKNOWNS = 6
+#: Largest indifference system (sympy ``count_ops``, summed over its equations) handed to :func:`sympy.solve`.
+MAX_MIXED_OPS = 600
 #: A symbolic mixed profile must equal the solver's numeric one within this at the point where it was found.
 MIX_MATCH = 1e-6
 
@@ -245,15 +247,19 @@ def pairing_candidates(tree: GameTree, below: EquilibriumSet, above: Equilibrium
     seen = set(skip)
     out: list[Candidate] = []
     profiles: list[tuple[dict, str]] = []
+    solved: list[dict] = []     # symbolic mixed profiles, reused where one also equals a profile of the other side
     for side, point in zip(sides, points):
         for prof in side:
             pure = _pure(prof)
             if pure is not None:
                 entry = (pure, "")
             else:
-                sym = _mixed_profile(layout, prof, point)
+                sym = next((s for s in solved if _matches(s, prof, point)), None)
                 if sym is None:
-                    continue
+                    sym = _mixed_profile(layout, prof, point)
+                    if sym is None:
+                        continue
+                    solved.append(sym)
                 mixing = [h for h, probs in prof.items() if any(p not in (0, 1) for p in probs)]
                 entry = (sym, f" (mixed play at {', '.join(map(repr, mixing))})")
                 out += _probabilities(layout, sym, mixing, seen)
@@ -298,8 +304,9 @@ def _mixed_profile(layout: _Layout, profile: Mapping[str, tuple], point: Mapping
     -------
     dict or None
         Information set -> probabilities (ints 0/1 where pure, sympy expressions where mixed), or None when
-        there are more than :data:`MAX_MIXED_UNKNOWNS` unknowns, sympy cannot solve the indifference system,
-        or no solution equals *profile* at *point* within :data:`MIX_MATCH`.
+        there are more than :data:`MAX_MIXED_UNKNOWNS` unknowns, the indifference system is larger than
+        :data:`MAX_MIXED_OPS`, sympy cannot solve it, or no solution equals *profile* at *point* within
+        :data:`MIX_MATCH`.
     """
     sym: dict = {}
     unknowns: list = []
@@ -326,6 +333,8 @@ def _mixed_profile(layout: _Layout, profile: Mapping[str, tuple], point: Mapping
             values = [expected_payoffs(layout.tree, {**sym, h: _unit(k, len(info.actions))}, layout.start[h])
                       [info.player] for k in support]
             equations += [sp.together(v - values[0]) for v in values[1:]]
+        if sum(sp.count_ops(e) for e in equations) > MAX_MIXED_OPS:
+            return None
         solutions = sp.solve(equations, unknowns, dict=True)
     except (ValueError, NotImplementedError, TypeError):
         return None
@@ -340,6 +349,10 @@ def _mixed_profile(layout: _Layout, profile: Mapping[str, tuple], point: Mapping
 
 
 def _matches(symbolic: Mapping[str, tuple], profile: Mapping[str, tuple], point: Mapping) -> bool:
+    """Whether *symbolic* at *point* equals the numeric *profile* (the same information sets) within
+    :data:`MIX_MATCH`."""
+    if symbolic.keys() != profile.keys():
+        return False
     for h, probs in symbolic.items():
         for p, q in zip(probs, profile[h]):
             try:
