@@ -11,7 +11,9 @@ Independent sources for the numbers:
 - brute force: solving with :meth:`Model.solve` just below and just above each threshold, and counting the
   changes of the equilibrium signature on a fine grid;
 - small hand-made games whose thresholds are known on paper (a mixed-strategy indifference at a = 3/2, a
-  threshold at log 2, a quintic root checked against numpy.roots).
+  threshold at log 2, a quintic root checked against numpy.roots; in trees, a change of which indifferent reply
+  goes with an outside option at t* = 1/3, and an outside option crossing the value of a mixed matching-pennies
+  subgame at sqrt(3) - 1 and of a mixed rock-paper-scissors subgame at 3/4, each derived with sympy in the test).
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ import pytest
 import sympy as sp
 
 import gametheory_ukraine as gtu
+from gametheory_ukraine.analysis import threshold_candidates
 from gametheory_ukraine.analysis.thresholds import (
     CLOSED_FORM,
     EXACT_ROOT,
@@ -338,6 +341,170 @@ def test_lottery_probabilities_moving_with_a_parameter_are_not_thresholds(write_
     assert [str(p) for p in model.solve(a="1.6", c="2.5")[0].strategies[0]] == ["5/7", "0", "2/7"]
     res = thresholds(model, "c", values={"a": "1.6"}, grid=11)
     assert res.thresholds == ()
+
+
+# ------------------------------------------------------------- trees: pairings and mixed subgame equilibria
+REPLIES = """\
+name: replies
+title: An outside option and a follower indifferent among three replies
+players: [Leader, Follower]
+parameters:
+  t: {default: 0, low: 0, high: 1, description: the Leader's stake, source: "hand-made for tests"}
+forms:
+  sequential:
+    root: L
+    nodes:
+      L:
+        player: Leader
+        actions: {out: stay, in: F}
+      F:
+        player: Follower
+        actions: {r1: z1, r2: z2, r3: z3}
+      stay: {payoffs: {Leader: "(1 + t)/2", Follower: 1}, outcome: stays out}
+      z1: {payoffs: {Leader: "t/4", Follower: 0}, outcome: enters}
+      z2: {payoffs: {Leader: "2*t", Follower: 0}, outcome: enters}
+      z3: {payoffs: {Leader: "1 + t", Follower: 0}, outcome: enters}
+"""
+
+
+def _pairings(model, t) -> set:
+    """{(Leader's move, Follower's reply)} over the subgame-perfect equilibria at t (exact)."""
+    out = set()
+    for eq in model.solve(t=t).equilibria:
+        (lead,), (follow,) = ([a for a, x in zip(acts, probs) if x == 1] for acts, probs in
+                              ((("out", "in"), eq.strategies[0]["L"]), (("r1", "r2", "r3"), eq.strategies[1]["F"])))
+        out.add((lead, follow))
+    return out
+
+
+def test_a_pairing_change_with_the_same_moves_played_gets_its_closed_form(write_model):
+    """By hand: the Follower gets 0 from every reply, so each of r1, r2, r3 continues a subgame-perfect
+    equilibrium; the Leader's outside option is worth (1 + t)/2 and entry t/4, 2t or 1 + t. Against r1 the
+    Leader stays out (t/4 < (1 + t)/2 on [0, 1]), against r3 it enters, against r2 it enters iff
+    2t > (1 + t)/2, i.e. t > t* = 1/3. Both sides play out and in at L and all three replies at F, with the
+    same outcomes: only which reply goes with staying out changes. The old candidates (information sets whose
+    played actions change) found none, so t* was only bisected (method "numeric"); the pairing gives the
+    Leader's out-vs-in condition given r2."""
+    model = gtu.load_model(write_model(REPLIES))
+    t_ = S("t")
+    (hand,) = sp.solve(sp.Eq(2 * t_, (1 + t_) / 2), t_)
+    eps = Fraction(1, 10**6)
+    star = Fraction(int(hand.p), int(hand.q))
+    assert _pairings(model, star - eps) == {("out", "r1"), ("out", "r2"), ("in", "r3")}
+    assert _pairings(model, star + eps) == {("out", "r1"), ("in", "r2"), ("in", "r3")}
+    (t,) = thresholds(model, "t", grid=21).thresholds
+    assert t.method == CLOSED_FORM and t.exact == star and t.expression == hand
+    assert t.before == t.after == ("enters", "stays out") and t.change == "equilibrium set changes (same outcomes)"
+    assert t.indifference == "Leader at 'L': 'out' vs 'in' given 'F': 'r2'"
+    assert t.sign_above == -1 and t.direction.endswith("iff t < t*") and t.conditions_hold is True
+    # what is played (the outcomes) does not change: a threshold of the equilibria, not of the outcomes
+    assert thresholds(model, "t", grid=21, on="outcomes").thresholds == ()
+
+
+PENNIES_ENTRY = """\
+name: pennies-entry
+title: Entry into matching pennies
+players: [Row, Col]
+parameters:
+  p: {default: 0, low: 0, high: 2, description: Row's stake on heads, source: "hand-made for tests"}
+forms:
+  sequential:
+    root: E
+    nodes:
+      E:
+        player: Row
+        actions: {out: stay, in: R}
+      R:
+        player: Row
+        actions: {H: CH, T: CT}
+      CH: {player: Col, infoset: C, actions: {H: hh, T: ht}}
+      CT: {player: Col, infoset: C, actions: {H: th, T: tt}}
+      stay: {payoffs: {Row: "1 - p/2", Col: 0}, outcome: stays out}
+      hh: {payoffs: {Row: "1 + p", Col: 0}, outcome: pennies}
+      ht: {payoffs: {Row: 0, Col: 1}, outcome: pennies}
+      th: {payoffs: {Row: 0, Col: 1}, outcome: pennies}
+      tt: {payoffs: {Row: 1, Col: 0}, outcome: pennies}
+"""
+
+
+def test_an_option_crossing_the_value_of_a_mixed_subgame_equilibrium_gets_its_closed_form(write_model):
+    """By hand (own sympy below): after entry Row and Col play matching pennies in which heads-heads pays Row
+    1 + p. Its only equilibrium is mixed: Col plays H with probability q where q(1 + p) = 1 - q, q = 1/(2 + p),
+    so entering is worth V(p) = (1 + p)/(2 + p) to Row, against 1 - p/2 for staying out. Row enters iff
+    V(p) > 1 - p/2, i.e. p^2 + 2p - 2 > 0, p > p* = sqrt(3) - 1. No equilibrium is pure, so the old candidates
+    (pure profiles only) had none and p* was only bisected (method "numeric")."""
+    model = gtu.load_model(write_model(PENNIES_ENTRY))
+    p, q = S("p", "q")
+    (q_hand,) = sp.solve(sp.Eq(q * (1 + p), 1 - q), q)
+    value_in = sp.simplify(q_hand * (1 + p))
+    (hand,) = [r for r in sp.solve(value_in - (1 - p / 2), p) if 0 <= r <= 2]
+    (t,) = thresholds(model, "p", grid=21).thresholds
+    assert t.method == CLOSED_FORM and same(t.expression, hand) and t.exact is None
+    assert t.value == pytest.approx(float(hand), abs=1e-15)
+    assert t.before == ("stays out",) and t.after == ("pennies",)
+    assert t.indifference == "Row at 'E': 'out' vs 'in' (mixed play at 'R', 'C')"
+    assert t.sign_above == -1 and t.direction.endswith("iff p < p*") and t.conditions_hold is True
+    # Col's mix at p = 1 is q = 1/3, as derived
+    (eq,) = model.solve(p=1).equilibria
+    assert eq.strategies[1]["C"] == (q_hand.subs(p, 1), 1 - q_hand.subs(p, 1))
+
+
+def test_a_mixed_subgame_past_the_unknowns_budget_is_only_bisected(write_model, monkeypatch):
+    """With room for 1 unknown probability the 2x2 pennies subgame (2 unknowns) is not made symbolic: the
+    threshold is still found, from the exact bisection, at sqrt(3) - 1 within 1e-12, without a closed form."""
+    monkeypatch.setattr(threshold_candidates, "MAX_MIXED_UNKNOWNS", 1)
+    (t,) = thresholds(gtu.load_model(write_model(PENNIES_ENTRY)), "p", grid=21).thresholds
+    assert t.method == NUMERIC and t.expression is None
+    assert abs(t.value - (np.sqrt(3) - 1)) < 1e-12
+
+
+RPS_ENTRY = """\
+name: rps-entry
+title: Entry into rock-paper-scissors
+players: [Row, Col]
+parameters:
+  p: {default: 0, low: 0, high: 2, description: Row's extra gain from rock on scissors, source: "hand-made for tests"}
+forms:
+  sequential:
+    root: E
+    nodes:
+      E:
+        player: Row
+        actions: {out: stay, in: R}
+      R:
+        player: Row
+        actions: {R: cR, P: cP, S: cS}
+      stay: {payoffs: {Row: "1/15", Col: "-1/15"}, outcome: stays out}
+      cR: {player: Col, infoset: C, actions: {R: rr, P: rp, S: rs}}
+      cP: {player: Col, infoset: C, actions: {R: pr, P: pp, S: ps}}
+      cS: {player: Col, infoset: C, actions: {R: sr, P: sp, S: ss}}
+      rr: {payoffs: {Row: 0, Col: 0}, outcome: plays}
+      rp: {payoffs: {Row: -1, Col: 1}, outcome: plays}
+      rs: {payoffs: {Row: "1 + p", Col: "-1 - p"}, outcome: plays}
+      pr: {payoffs: {Row: 1, Col: -1}, outcome: plays}
+      pp: {payoffs: {Row: 0, Col: 0}, outcome: plays}
+      ps: {payoffs: {Row: -1, Col: 1}, outcome: plays}
+      sr: {payoffs: {Row: -1, Col: 1}, outcome: plays}
+      sp: {payoffs: {Row: 1, Col: -1}, outcome: plays}
+      ss: {payoffs: {Row: 0, Col: 0}, outcome: plays}
+"""
+
+
+def test_an_option_crossing_the_value_of_a_mixed_three_by_three_subgame(write_model):
+    """A 3x3 subgame (4 unknown probabilities): zero-sum rock-paper-scissors in which rock beating scissors pays
+    Row 1 + p. Its only equilibrium is mixed (own sympy below: Col's mix y solves A y = V (1, 1, 1), sum y = 1),
+    with value V(p) = p/(3(p + 3)) to Row; staying out is worth 1/15, so Row enters iff V(p) > 1/15, i.e.
+    p > p* = 3/4. Before, no pure profile gave a candidate (method "numeric")."""
+    model = gtu.load_model(write_model(RPS_ENTRY))
+    p, v = S("p", "V")
+    ys = sp.symbols("y0:3")
+    a = sp.Matrix([[0, -1, 1 + p], [1, 0, -1], [-1, 1, 0]])
+    (sol,) = sp.solve(list(a * sp.Matrix(ys) - sp.Matrix([v, v, v])) + [sum(ys) - 1], [*ys, v], dict=True)
+    (hand,) = sp.solve(sol[v] - sp.Rational(1, 15), p)
+    (t,) = thresholds(model, "p", grid=21).thresholds
+    assert t.method == CLOSED_FORM and t.exact == Fraction(int(hand.p), int(hand.q)) and t.expression == hand
+    assert t.before == ("stays out",) and t.after == ("plays",)
+    assert t.indifference == "Row at 'E': 'out' vs 'in' (mixed play at 'R', 'C')"
 
 
 ONE_PLAYER_CHOICE = """\

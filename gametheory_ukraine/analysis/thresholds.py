@@ -12,7 +12,11 @@ Algorithm
    (:func:`signature`: :func:`~gametheory_ukraine.solvers.signature.equilibrium_signature`, the outcome
    and supports of every equilibrium, with a lottery named by its outcomes without their probabilities,
    which move continuously). The per-point work is :class:`PointSolver` (payoffs compiled once) and
-   :func:`scan`, which a batched engine replaces.
+   :func:`scan`, which a batched engine replaces. Each equilibrium enters the signature as a whole (the
+   supports at every information set together), so the signature changes when the set of equilibria does,
+   even where the actions played at each information set and the outcomes stay the same: a tie that appears
+   or disappears, or a pairing that changes (a follower indifferent among several replies keeps all of them,
+   but which of them goes with the leader's outside option changes); ``on="outcomes"`` ignores such changes.
 2. **Refine.** For every pair of neighbouring grid points whose signatures differ, recompute both
    signatures in exact rational arithmetic and bisect, solving exactly at each midpoint, until the bracket
    is shorter than ``xtol``; a midpoint that matches neither end splits the bracket in two, so several
@@ -25,9 +29,19 @@ Algorithm
 
    - *game trees*: solve just below and just above the bracket, find the information sets where the
      chosen action changes, and build symbolically, on the model's symbolic tree with the other moves
-     fixed as in those subgame-perfect equilibria, the mover's continuation value of each action played
-     there, from the node (or the smallest subgame containing the information set); the difference of two
-     such values is a candidate;
+     fixed as in those (pure) subgame-perfect equilibria, the mover's continuation value of each action
+     played there, from the node (or the smallest subgame containing the information set); the difference
+     of two such values is a candidate. When none of these has a root in the bracket, a second pass
+     (:mod:`~gametheory_ukraine.analysis.threshold_candidates`) takes the information sets where the
+     *pairing* of actions with continuations changes (two or more actions played there, and the set of
+     (action there, supports in its subgame) pairs differs between the sides) and every equilibrium of
+     either side, mixed ones included: a mixed subgame equilibrium is solved symbolically from its
+     indifference conditions (each mover indifferent on its support; sympy, up to
+     :data:`~gametheory_ukraine.analysis.threshold_candidates.MAX_MIXED_UNKNOWNS` unknown probabilities),
+     the solution that equals the solver's profile kept, so an option whose value crosses the value of a
+     mixed equilibrium gets an exact root of their difference; the mixed probabilities are candidates too
+     (a root where one reaches 0). A candidate from this pass names the continuation it is taken against
+     (``"Leader at 'L': 'out' vs 'in' given 'F': 'r2'"``, ``"... (mixed play at 'R', 'C')"``);
    - *normal forms*: every pure-deviation payoff difference u_i(a, b) - u_i(a', b), for every player i,
      opponent pure profile b and actions a != a'; for two players also, for each mixed equilibrium just
      below or above with supports of equal size, the opponent's mixed strategy solved symbolically from
@@ -63,7 +77,10 @@ equilibria of both sides, does not blur it.
 Limits: a change and its reversal within one grid cell (the same signature at both ends) is missed; raise
 ``grid`` to be sure. An isolated tie (the same equilibria on both sides, different only at one point) is
 not a threshold, nor is a change at an end of the range (nothing lies beyond it, e.g. a tie at a
-probability parameter's 0): both are listed in the notes when the grid meets them.
+probability parameter's 0): both are listed in the notes when the grid meets them. A mixed subgame
+equilibrium is made symbolic only when sympy solves its indifference conditions with at most
+:data:`~gametheory_ukraine.analysis.threshold_candidates.MAX_MIXED_UNKNOWNS` unknowns and one solution equals
+the solver's; otherwise a threshold that needs it gets no closed form.
 
 References
 ----------
@@ -97,9 +114,9 @@ from ..modelling.registry import load_model
 from ..solvers.results import EquilibriumSet, number_text
 from ..solvers.signature import equilibrium_signature, outcome_set
 from ..solvers.solving import solve
-from ..solvers.subgame_perfect import expected_payoffs, subgame_roots
 from .designs import check_count
 from .sweep_plan import check_sweep_work
+from .threshold_candidates import pairing_candidates, played_candidates
 from .threshold_conditions import box_of, derive
 
 #: Default budget of the scan's grid points (``gtu thresholds --max-points``, ``max_points=``): each is one float
@@ -608,72 +625,6 @@ def _subs(vals: Mapping[str, Any]) -> dict:
     return out
 
 
-def _pure(profile: Mapping[str, tuple]) -> dict | None:
-    """A behaviour profile with 0/1 entries as ints, or None if some entry is mixed."""
-    out = {}
-    for h, probs in profile.items():
-        if any(p not in (0, 1) for p in probs):
-            return None
-        out[h] = tuple(int(p == 1) for p in probs)
-    return out
-
-
-def _merged_profile(eq) -> dict:
-    prof: dict = {}
-    for s in eq.strategies:
-        prof.update(s)
-    return prof
-
-
-def _tree_candidates(tree, below: EquilibriumSet, above: EquilibriumSet) -> list[tuple[Any, str, str]]:
-    """Indifference expressions at the information sets whose play changes (see the module docstring), each
-    with its description and what its being positive means."""
-    infos = tree.infosets()
-    roots = set(subgame_roots(tree))
-    parent: dict[str, str] = {}
-    for node in tree.nodes():
-        if not isinstance(node, Terminal):
-            for child in node.children:
-                parent[child.name] = node.name
-    profiles_b = [_merged_profile(eq) for eq in below]
-    profiles_a = [_merged_profile(eq) for eq in above]
-    pure = []
-    for prof in profiles_b + profiles_a:
-        p = _pure(prof)
-        if p is not None and p not in pure:
-            pure.append(p)
-    out: list[tuple[Any, str, str]] = []
-    seen: set = set()
-    for label, info in infos.items():
-        played_b = {prof.get(label) for prof in profiles_b}
-        played_a = {prof.get(label) for prof in profiles_a}
-        if played_b == played_a:
-            continue
-        support = sorted({k for probs in played_b | played_a if probs is not None
-                          for k, p in enumerate(probs) if p != 0})
-        start = info.nodes[0].name      # the node itself, or the smallest subgame containing the infoset
-        while start not in roots:
-            start = parent[start]
-        player = info.player
-        for k1, k2 in itertools.combinations(support, 2):
-            for prof in pure:
-                unit1 = tuple(int(j == k1) for j in range(len(info.actions)))
-                unit2 = tuple(int(j == k2) for j in range(len(info.actions)))
-                try:
-                    v1 = expected_payoffs(tree, {**prof, label: unit1}, start)[player]
-                    v2 = expected_payoffs(tree, {**prof, label: unit2}, start)[player]
-                except ValueError:  # an omitted information set is reached: no candidate from it
-                    continue
-                diff = v1 - v2
-                if diff in seen:
-                    continue
-                seen.add(diff)
-                name = tree.players[player]
-                out.append((diff, f"{name} at {label!r}: {info.actions[k1]!r} vs {info.actions[k2]!r}",
-                            f"{name} prefers {info.actions[k1]!r} to {info.actions[k2]!r} at {label!r}"))
-    return out
-
-
 def _normal_candidates(game, below: EquilibriumSet, above: EquilibriumSet) -> list[tuple[Any, str, str]]:
     """Pure-deviation payoff differences and, for two players, mixed-strategy conditions, each with its
     description and what its being positive means."""
@@ -865,6 +816,29 @@ def _tidy(expr):
     return min(forms, key=sp.count_ops)
 
 
+def _candidates(sym_game, below: EquilibriumSet, above: EquilibriumSet, param: str, bracket: tuple, sides: tuple,
+                others: dict, cache: dict, max_ops: int, skipped: list) -> tuple[list, Any]:
+    """The candidate indifference conditions of one threshold and the closed form they give (or None).
+
+    A normal form's come in one pass. A tree's come in two (see
+    :mod:`~gametheory_ukraine.analysis.threshold_candidates`): where the actions played change, against pure
+    profiles; and only if none of those has a matching root, where the pairing of actions with continuations
+    changes, against every profile, mixed subgame equilibria solved symbolically. *sides* are the values of
+    *param* where *below* and *above* were solved."""
+    a, b = bracket
+    if not hasattr(sym_game, "infosets"):
+        candidates = _normal_candidates(sym_game, below, above)
+        return candidates, _closed_form(candidates, param, a, b, others, cache, max_ops, skipped)
+    candidates = played_candidates(sym_game, below, above)
+    hit = _closed_form(candidates, param, a, b, others, cache, max_ops, skipped)
+    if hit is None:
+        points = tuple({**others, _sym(param): sp.Rational(x.numerator, x.denominator)} for x in sides)
+        more = pairing_candidates(sym_game, below, above, points, skip=[c[0] for c in candidates])
+        hit = _closed_form(more, param, a, b, others, cache, max_ops, skipped)
+        candidates = candidates + more
+    return candidates, hit
+
+
 # ----------------------------------------------------------------------------------------------- driver
 def _direction(param: str, positive: str, cond) -> str:
     """The direction text of a closed-form threshold (see :class:`Threshold`)."""
@@ -1034,12 +1008,9 @@ def thresholds(model, param: str, *, form: str | None = None, scenario: str | No
             notes.append(f"isolated tie near {param}={float((a + b) / 2):.12g}: the equilibria differ only "
                          "at that point (the same on both sides); not listed as a threshold")
             continue
-        if not hasattr(sym_game, "infosets"):
-            candidates = _normal_candidates(sym_game, below, above)
-        else:
-            candidates = _tree_candidates(sym_game, below, above)
         skipped: list[int] = []
-        hit = _closed_form(candidates, param, a, b, others, cache, max_ops, skipped)
+        sides = (max(lo, a - xtol_f), min(hi, b + xtol_f))
+        candidates, hit = _candidates(sym_game, below, above, param, (a, b), sides, others, cache, max_ops, skipped)
         before, after = outcomes(below), outcomes(above)
         root = _exact_root(candidates, param, a, b, others) if hit is None and skipped else None
         if hit is None and skipped:
