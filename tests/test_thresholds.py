@@ -910,6 +910,14 @@ def test_bad_change_kind_or_operation_budget_is_refused(kw, where):
     assert err.value.where == where
 
 
+def test_a_sign_above_from_sympy_is_written_to_json_as_an_int():
+    """The conditions can give the sign as a sympy Integer (settlement's rho thresholds did, and the JSON dump
+    failed on it)."""
+    t = Threshold("x", 0.5, Fraction(1, 2), sp.Rational(1, 2), CLOSED_FORM, ("a",), ("b",), "a -> b",
+                  sign_above=sp.Integer(-1))
+    assert json.loads(json.dumps(t.to_dict()))["sign_above"] == -1
+
+
 def test_a_threshold_result_prints_in_words():
     """repr: one line with the model, parameter, interval and count; str: each threshold's value, exact value,
     closed form, method, change and direction (not a dataclass dump)."""

@@ -242,7 +242,8 @@ class Threshold:
                 "change": self.change, "conditions": list(self.conditions),
                 "conditions_hold": self.conditions_hold, "conditions_failing": list(self.conditions_failing),
                 "indifference": self.indifference,
-                "direction": self.direction, "sign_above": self.sign_above}
+                "direction": self.direction,
+                "sign_above": None if self.sign_above is None else int(self.sign_above)}   # a sympy Integer too
 
 
 @dataclass(frozen=True)
