@@ -557,9 +557,9 @@ def extreme_equilibria(A: Any, B: Any, *, exact: bool, tol: float = 1e-9) -> Bim
     -----
     Exact mode works on integers (payoffs are scaled by a common denominator)
     with fraction-free pivoting. Measured on a 2-core machine: random 8 x 8
-    games in 0.02-0.05 s, 10 x 10 in 0.1-0.3 s, 12 x 12 in about 1 s and
-    14 x 14 in 3-6 s (about 1.5-3.5 times lrsnash's time on the same games;
-    ``benchmarks/bench_exact.py``). Above 8 x 8 one polytope is searched, so
+    games in 0.01-0.05 s, 10 x 10 in 0.1-0.3 s, 12 x 12 in 0.4-1 s and
+    14 x 14 in 4-7 s (2 times lrsnash's time up to 12 x 12, 3.5 times at
+    14 x 14; ``benchmarks/bench_exact.py``). Above 8 x 8 one polytope is searched, so
     ``degenerate`` may be None (not settled). Float mode makes at most
     ``C(m+n, m)`` small linear solves per polytope, fewer after discarding
     dominated tight columns (see ``_tight_candidates``); an 8 x 8 game takes
