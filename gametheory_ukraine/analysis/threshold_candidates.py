@@ -327,16 +327,16 @@ def _mixed_profile(layout: _Layout, profile: Mapping[str, tuple], point: Mapping
     if len(unknowns) > MAX_MIXED_UNKNOWNS:
         return None
     equations = []
+    for h, support in mixing:
+        info = layout.infos[h]
+        values = [expected_payoffs(layout.tree, {**sym, h: _unit(k, len(info.actions))}, layout.start[h])
+                  [info.player] for k in support]
+        equations += [sp.together(v - values[0]) for v in values[1:]]
+    if sum(sp.count_ops(e) for e in equations) > MAX_MIXED_OPS:
+        return None
     try:
-        for h, support in mixing:
-            info = layout.infos[h]
-            values = [expected_payoffs(layout.tree, {**sym, h: _unit(k, len(info.actions))}, layout.start[h])
-                      [info.player] for k in support]
-            equations += [sp.together(v - values[0]) for v in values[1:]]
-        if sum(sp.count_ops(e) for e in equations) > MAX_MIXED_OPS:
-            return None
         solutions = sp.solve(equations, unknowns, dict=True)
-    except (ValueError, NotImplementedError, TypeError):
+    except NotImplementedError:  # sympy has no method for this system: the threshold stays numeric
         return None
     for solution in solutions:
         if any(u not in solution or solution[u].free_symbols & set(unknowns) for u in unknowns):

@@ -108,6 +108,14 @@ _FEW_GROUPS = 8       # up to this many groups are selected by masks, more by on
 
 
 # ------------------------------------------------------------------------------------------- minors
+def _polytope_matrices(entries: list, m: int, n: int) -> tuple[list, list]:
+    """``B`` (m x n) and ``A`` transposed (n x m) from the flat payoff entries, A's m*n first (row by row) then
+    B's: the matrices whose minors define the two best-response polytopes."""
+    A = [entries[i * n:(i + 1) * n] for i in range(m)]
+    B = [entries[m * n + i * n:m * n + (i + 1) * n] for i in range(m)]
+    return B, [[A[i][j] for i in range(m)] for j in range(n)]
+
+
 def _minor_index(r: int, c: int) -> list[tuple[tuple[int, ...], tuple[int, ...]]]:
     """(R, C) pairs with |C| = |R| + 1 >= 2: the minors det [[M[R, C]], [1 ... 1]] of an r x c matrix M."""
     out = []
@@ -376,9 +384,7 @@ def _factor_structure(game: NormalFormGame) -> tuple[tuple[str, ...], int, Calla
     except (PolynomialError, ValueError, TypeError, ArithmeticError):
         return None
     m, n = game.shape
-    A = [els[i * n:(i + 1) * n] for i in range(m)]
-    B = [els[m * n + i * n:m * n + (i + 1) * n] for i in range(m)]
-    At = [[A[i][j] for i in range(m)] for j in range(n)]
+    B, At = _polytope_matrices(els, m, n)
     found: dict = {}
     zero = 0
     for M, index in ((B, _minor_index(m, n)), (At, _minor_index(n, m))):
@@ -533,9 +539,7 @@ def _univariate_factors(game: NormalFormGame) -> tuple[tuple[str, ...], int, Cal
         return None
     x, entries = found
     m, n = game.shape
-    A = [entries[i * n:(i + 1) * n] for i in range(m)]
-    B = [entries[m * n + i * n:m * n + (i + 1) * n] for i in range(m)]
-    At = [[A[i][j] for i in range(m)] for j in range(n)]
+    B, At = _polytope_matrices(entries, m, n)
     factors: dict = {}
     zero = 0
     for M, index in ((B, _minor_index(m, n)), (At, _minor_index(n, m))):

@@ -212,10 +212,12 @@ def _reduced_roots(value: sympy.Expr) -> sympy.Expr:
 
 
 def _proven_equal(a: sympy.Expr, b: sympy.Expr) -> bool:
-    """True only if ``a == b`` is proved exactly: the minimal polynomial of ``a - b`` is ``x``."""
+    """True only if ``a == b`` is proved exactly: the minimal polynomial of ``a - b`` is ``x``. False where sympy
+    cannot compute it (``NotAlgebraic`` for a transcendental difference, ``NotImplementedError`` for forms it
+    does not handle): the caller then keeps the form it has, so an unproved guess is never used."""
     try:
         return sympy.minimal_polynomial(a - b, _X) == _X
-    except (NotImplementedError, ValueError, sympy.polys.polyerrors.NotAlgebraic):
+    except (NotImplementedError, sympy.polys.polyerrors.NotAlgebraic):
         return False
 
 
