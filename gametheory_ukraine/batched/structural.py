@@ -436,7 +436,7 @@ def _univariate(game: NormalFormGame) -> tuple[Any, list] | None:
             try:
                 num, den = sympy.fraction(sympy.cancel(e))
                 entries.append((sympy.Poly(num, x, domain=QQ), sympy.Poly(den, x, domain=QQ)))
-            except (PolynomialError, sympy.GeneratorsNeeded, sympy.CoercionFailed, ValueError, TypeError):
+            except (PolynomialError, sympy.GeneratorsNeeded, sympy.CoercionFailed):  # not a polynomial in x over QQ
                 return None
     return x, entries
 
