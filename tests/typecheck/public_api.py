@@ -25,6 +25,7 @@ def use_the_api() -> None:
     assert_type(result, gtu.EquilibriumSet)
     assert_type(result.complete, bool)
     assert_type(result.method, str)
+    assert_type(model.solve("sequential"), gtu.EquilibriumSet)
     first = result[0]
     assert_type(first, gtu.Equilibrium)
     assert_type(first.outcome, str | None)
@@ -37,7 +38,9 @@ def use_the_api() -> None:
     assert_type(gtu.robustness(model, form="sequential"), Robustness)
     tree = gtu.GameTree(players=("A", "B"), root=gtu.Terminal("end", payoffs=(1, 2)))
     assert_type(tree, gtu.GameTree)
-    assert_type(gtu.NormalFormGame.from_arrays([[1]], [[2]]), gtu.NormalFormGame)
+    normal = gtu.NormalFormGame.from_arrays([[1]], [[2]])
+    assert_type(normal, gtu.NormalFormGame)
+    assert_type(next(normal.profiles()), tuple[int, ...])
     assert_type(gtu.parse_expression("2*a", ["a"]), sympy.Expr)
     assert_type(gtu.Parameter, type[gtu.Parameter])
     assert_type(gtu.Scenario, type[gtu.Scenario])
