@@ -7,6 +7,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 
 import pytest
 
@@ -19,6 +20,7 @@ ARGS = {"chunk_size": 5, "form": "sequential", "scenario": "baseline-2025"}
 
 HOLDER = f"""
 import sys
+import threading
 from gametheory_ukraine.analysis.checkpoint import Checkpoint
 from gametheory_ukraine.analysis.sweep_plan import plan_sweep
 plan = plan_sweep("territory", {SPECS!r}, **{ARGS!r})
@@ -88,3 +90,13 @@ def test_the_same_process_cannot_open_a_folder_twice(tmp_path, plan):
         second.close()  # closing a refused checkpoint is harmless and does not release the first one's lock
         with pytest.raises(OutputError, match="another sweep is using"):
             Checkpoint(tmp_path / "ck", plan).open()
+
+
+def test_closing_from_another_thread_releases_the_lock(tmp_path, plan):
+    ck = Checkpoint(tmp_path / "ck", plan)
+    ck.open()
+    closer = threading.Thread(target=ck.close)
+    closer.start()
+    closer.join(timeout=60)
+    with Checkpoint(tmp_path / "ck", plan) as again:  # released, though not by the thread that took it
+        assert again.done() == set()

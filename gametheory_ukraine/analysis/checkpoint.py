@@ -275,8 +275,9 @@ class Checkpoint:
 
     def _lock(self) -> None:
         # filelock: an OS lock on the lock file (flock on POSIX, msvcrt.locking on Windows), held by this object's
-        # open handle and dropped by the OS if the process dies; timeout=0 refuses at once instead of waiting
-        lock = FileLock(self.folder / _LOCK, timeout=0)
+        # open handle and dropped by the OS if the process dies; timeout=0 refuses at once instead of waiting;
+        # not thread-local, so that close() releases it from any thread, as closing the flock descriptor did
+        lock = FileLock(self.folder / _LOCK, timeout=0, thread_local=False)
         try:
             lock.acquire()
         except Timeout:
