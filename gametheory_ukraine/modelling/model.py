@@ -14,6 +14,7 @@ from ..core.numbers import format_value, to_exact
 from ..games.normal_form import NormalFormGame
 from ..games.tree import GameTree
 from ..solvers import solving
+from ..solvers.results import EquilibriumSet
 
 __all__ = ["Parameter", "Scenario", "Model"]
 
@@ -260,7 +261,7 @@ class Model:
         return self.symbolic(form).instantiate(vals, exact=exact)
 
     def solve(self, form: str | None = None, scenario: str | None = None, *, exact: bool | None = None,
-              method: str = "auto", tol: float = 1e-9, max_work: int | None = None, **values: Any):
+              method: str = "auto", tol: float = 1e-9, max_work: int | None = None, **values: Any) -> EquilibriumSet:
         """Instantiate and solve; see :func:`gametheory_ukraine.solve` (``max_work`` is its work budget).
 
         Thresholds and sweeps build on solving and live in the analysis layer, as functions of a model:

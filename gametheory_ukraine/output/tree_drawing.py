@@ -41,7 +41,7 @@ import os
 import textwrap
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import sympy
@@ -50,9 +50,13 @@ from ..analysis.designs import check_count
 from ..core.errors import ParameterError
 from ..core.files import check_output_path
 from ..core.numbers import to_exact
-from ..games.tree import Chance, Decision, Terminal
+from ..games.tree import Chance, Decision, GameTree, Terminal
 from ..solvers.results import Equilibrium, EquilibriumSet
 from .figures import save_figure
+
+if TYPE_CHECKING:  # matplotlib is imported only when a tree is drawn
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
 
 __all__ = ["draw_tree", "save_tree", "check_picture_size", "MAX_PICTURE_NODES", "PATH_COLOUR", "PLAYER_COLOURS"]
 
@@ -378,7 +382,8 @@ def _key_texts(tree, leaves, width_in: float, measure: _Measure) -> list[tuple[s
 MAX_DRAWN_LEAVES = 120
 
 
-def draw_tree(tree, *, equilibrium=None, ax=None, title: str | None = None):
+def draw_tree(tree: GameTree, *, equilibrium: Equilibrium | None = None, ax: Axes | None = None,
+              title: str | None = None) -> Figure:
     """Draw *tree* top-down with matplotlib; return the figure.
 
     Parameters
