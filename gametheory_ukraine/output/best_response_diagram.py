@@ -169,7 +169,7 @@ def best_response_diagrams(model, param: str, values: Sequence[Any], *, form: st
     ['c_I = 0', 'c_I = 3']
     """
     if param not in model.parameters:
-        raise ParameterError(f"{model.name} has no parameter {param!r}", where="--param",
+        raise ParameterError(f"{model.name} has no parameter {param!r}", where="--over",
                              fix="choose one of " + ", ".join(model.parameters))
     values = list(values)
     if not values or len(values) > MAX_PANELS:

@@ -33,7 +33,7 @@ from ..solvers.best_response import BestResponses, best_responses
 from .tables import latex_escape
 
 __all__ = ["payoff_table_latex", "payoff_array_latex", "latex_number", "math_text", "payoff_rows", "table_slices",
-           "best_response_marks_for", "BEST_RESPONSE_LEGEND"]
+           "best_response_marks_for", "tabular_latex", "uses_tfrac", "BEST_RESPONSE_LEGEND"]
 
 #: The legend line of a table with best responses marked (the mark itself is said by each format).
 BEST_RESPONSE_LEGEND = "a best response, the highest payoff its player can get against the other players' actions"
@@ -181,8 +181,23 @@ def payoff_rows(game, others: tuple = (), *, label: Callable[[str], str] = latex
     return rows
 
 
-def _uses_tfrac(tables: list[list[list[str]]]) -> bool:
+def uses_tfrac(tables: list[list[list[str]]]) -> bool:
+    """Whether any cell of the tables (lists of :func:`payoff_rows`) writes a fraction with ``\\tfrac`` (amsmath)."""
     return any("\\tfrac" in cell for rows in tables for row in rows for cell in row)
+
+
+def tabular_latex(rows: list[list[str]], others: tuple = ()) -> str:
+    """One ``tabular`` of :func:`payoff_rows`'s cells (payoff cells put in ``$...$``), headed by the actions of
+    players 3..N (*others*) if any."""
+    n_cols = len(rows[0])
+    lines = [f"\\begin{{tabular}}{{l|{'c' * (n_cols - 1)}}}"]
+    if others:
+        heading = ", ".join(f"{latex_escape(p)} plays \\emph{{{latex_escape(a)}}}" for p, a in others)
+        lines.append(f"\\multicolumn{{{n_cols}}}{{l}}{{{heading}}} \\\\")
+    lines += [r"\hline", " & ".join(rows[0]) + r" \\", r"\hline"]
+    lines += [" & ".join([row[0]] + [f"${cell}$" for cell in row[1:]]) + r" \\" for row in rows[1:]]
+    lines += [r"\hline", r"\end{tabular}"]
+    return "\n".join(lines)
 
 
 def payoff_table_latex(game, *, caption: str | None = None, best_responses: bool = False) -> str:
@@ -224,21 +239,14 @@ def payoff_table_latex(game, *, caption: str | None = None, best_responses: bool
     roles = (f"{players[0]} chooses the row" if len(players) == 1 else
              f"{players[0]} chooses the row, {players[1]} the column")
     lines = [f"% {roles}; each cell: " + ", ".join(f"{p}'s payoff" for p in players)]
-    if _uses_tfrac(tables):
+    if uses_tfrac(tables):
         lines.append(r"% \tfrac needs \usepackage{amsmath}")
     if caption is not None:
         lines += [r"\begin{table}[htbp]", r"\centering", f"\\caption{{{latex_escape(caption)}}}"]
     for k, (others, rows) in enumerate(zip(slices, tables)):
         if k:
             lines.append(r"\par\medskip")
-        n_cols = len(rows[0])
-        lines.append(f"\\begin{{tabular}}{{l|{'c' * (n_cols - 1)}}}")
-        if others:
-            heading = ", ".join(f"{latex_escape(p)} plays \\emph{{{latex_escape(a)}}}" for p, a in others)
-            lines.append(f"\\multicolumn{{{n_cols}}}{{l}}{{{heading}}} \\\\")
-        lines += [r"\hline", " & ".join(rows[0]) + r" \\", r"\hline"]
-        lines += [" & ".join([row[0]] + [f"${cell}$" for cell in row[1:]]) + r" \\" for row in rows[1:]]
-        lines += [r"\hline", r"\end{tabular}"]
+        lines.append(tabular_latex(rows, others))
     if marks is not None:  # below the tables, so that a long legend does not widen a column
         lines.append(f"\\par\\smallskip{{\\footnotesize \\underline{{Underlined}}: "
                      f"{latex_escape(BEST_RESPONSE_LEGEND)}.}}\\par")
