@@ -49,7 +49,7 @@ from .latex import (
     tabular_latex,
 )
 from .tables import latex_escape
-from .tree_drawing import edge_kinds, equilibrium_behaviour, tree_layout
+from .tree_drawing import MAX_DRAWN_LEAVES, edge_kinds, equilibrium_behaviour, tree_layout
 
 __all__ = ["tree_tikz", "normal_form_tikz", "tikz_document", "TIKZ_STYLES", "PATH_HTML_COLOUR"]
 
@@ -162,7 +162,15 @@ def tree_tikz(tree, *, equilibrium=None, title: str | None = None, fragment: boo
     ------
     TypeError, ValueError
         *equilibrium* is not one equilibrium of this tree.
+    ParameterError
+        More than :data:`~gametheory_ukraine.output.tree_drawing.MAX_DRAWN_LEAVES` terminal nodes (the labels would
+        not fit at a readable size), or a picture wider than TeX can measure (5 m).
     """
+    n_leaves = sum(1 for node in tree.nodes() if isinstance(node, Terminal))
+    if n_leaves > MAX_DRAWN_LEAVES:
+        raise ParameterError(f"the tree has {n_leaves} terminal nodes; a TikZ tree stays legible up to "
+                             f"{MAX_DRAWN_LEAVES}", where="--to",
+                             fix="export the game to Gambit instead (--to efg), or draw a model with a smaller tree")
     behaviour = equilibrium_behaviour(tree, equilibrium) if equilibrium is not None else None
     kinds = edge_kinds(tree, behaviour)
     xs, depth, leaves = tree_layout(tree)
@@ -174,6 +182,9 @@ def tree_tikz(tree, *, equilibrium=None, title: str | None = None, fragment: boo
     dx = max(1.8, widest_payoff * _CHAR_CM["footnotesize"] + 0.4,
              (_WRAP_OUTCOME * _CHAR_CM["scriptsize"] + 0.3) if outcomes else 0.0,
              1.4 * widest_action * _CHAR_CM["scriptsize"])
+    if n_leaves * dx > 500:
+        raise ParameterError(f"a TikZ tree {n_leaves * dx / 100:.1f} m wide is more than TeX can measure",
+                             where="--to", fix="export the game to Gambit instead (--to efg), or shorten its labels")
     names = {id(node): f"n{k}" for k, node in enumerate(tree.nodes())}
     lines: list[str] = []
     top = 0.9
