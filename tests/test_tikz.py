@@ -84,7 +84,7 @@ def check_tree(tree, text: str, equilibrium=None) -> dict:
     expected = {(f"n{nodes.index(node)}", f"n{nodes.index(child)}") for node in nodes
                 if not isinstance(node, Terminal) for child in node.children}
     assert edges == expected and len(got["edges"]) == len(nodes) - 1
-    for style, parent, label, child in got["edges"]:   # the action's name on its edge
+    for _, parent, label, child in got["edges"]:   # the action's name on its edge
         node = names[parent]
         k = [f"n{nodes.index(c)}" for c in node.children].index(child)
         assert label.startswith(node.actions[k].split()[0])
