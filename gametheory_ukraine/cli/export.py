@@ -26,7 +26,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("-p", "--param", action="append", default=[], metavar="NAME=VALUE",
                         help="override a parameter (repeatable)")
     parser.add_argument("--max-nodes", dest="max_nodes", type=whole_number("budget"), metavar="N",
-                        help="budget of tree nodes in a png/svg picture (default 1,000); use --to efg for bigger "
+                        help="budget of tree nodes in a png/svg/tikz picture (default 1,000); use --to efg for bigger "
                              "trees")
     parser.add_argument("--best-responses", dest="best_responses", action="store_true",
                         help="latex/txt/tikz of a normal form: mark each best-response payoff (underlined; * in "
