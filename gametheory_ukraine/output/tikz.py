@@ -216,7 +216,10 @@ def tree_tikz(tree, *, equilibrium=None, title: str | None = None, fragment: boo
             if isinstance(node, Chance):
                 text += f"\\\\$({_short_number(node.probabilities[k])})$"
             cx = xs[id(child)]
-            side = "above left" if cx < px - 1e-9 else ("above right" if cx > px + 1e-9 else "right")
+            if 0 < k < len(node.children) - 1:      # a middle edge: its label away from the outer edges
+                side = "left" if cx > px + 1e-9 else "right"
+            else:
+                side = "above left" if cx < px - 1e-9 else ("above right" if cx > px + 1e-9 else "right")
             lines.append(f"\\draw[{_EDGE_STYLE[kinds[(id(node), k)]]}] ({names[id(node)]}) -- "
                          f"node[gtu action, {side}] {{{text}}} ({names[id(child)]});")
     for label, info in tree.infosets().items():
