@@ -22,7 +22,7 @@ MAX_QRE_POINTS = 10_000
 
 def qre_sweep(model, values: Mapping[str, Any], *, lam: float, form: str | None = None,
               scenario: str | None = None, max_points: int | None = None, max_steps: int = MAX_STEPS,
-              tol: float = 1e-12) -> pd.DataFrame:
+              max_work: int | None = None, tol: float = 1e-12) -> pd.DataFrame:
     """The logit QRE at precision *lam* at every point of a parameter grid.
 
     Parameters
@@ -37,7 +37,7 @@ def qre_sweep(model, values: Mapping[str, Any], *, lam: float, form: str | None 
         As in :meth:`Model.game`.
     max_points : int, optional
         Budget of grid points (default :data:`MAX_QRE_POINTS`).
-    max_steps, tol
+    max_steps, max_work, tol
         As in :func:`~gametheory_ukraine.solvers.qre.logit_qre`.
 
     Returns
@@ -59,7 +59,7 @@ def qre_sweep(model, values: Mapping[str, Any], *, lam: float, form: str | None 
     rows = []
     for k, point in enumerate(points.to_dict("records")):
         game = model.game(form, scenario, exact=False, **point)
-        q = logit_qre(game, lam, tol=tol, max_steps=max_steps, parameters=point)
+        q = logit_qre(game, lam, tol=tol, max_steps=max_steps, max_work=max_work, parameters=point)
         row: dict[str, Any] = {"point_id": k, **{name: float(v) for name, v in point.items()}, "lambda": lam}
         row.update({f"payoff:{p}": v for p, v in zip(q.players, q.payoffs)})
         for player, plan in q.strategy_dict().items():

@@ -26,6 +26,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                              "-p rho=0.1,0.2): then the QRE at one lambda at each point; repeatable")
     parser.add_argument("--max-steps", dest="max_steps", type=whole_number("budget"), metavar="N",
                         help="budget of path-following steps of one branch (default 10,000)")
+    parser.add_argument("--max-work", dest="max_work", type=whole_number("budget"), metavar="N",
+                        help="budget of the game's size, plays x actions x actions (default 200,000,000)")
     parser.add_argument("--max-points", dest="max_points", type=whole_number("budget"), metavar="N",
                         help="budget of grid points of a sweep (default 10,000)")
     parser.add_argument("-o", "--output", required=True, metavar="FILE", help="FILE.csv or FILE.parquet")
@@ -72,13 +74,14 @@ def run(args: argparse.Namespace) -> int:
     form = model.form_name(args.form)
     if grid:
         df = qre_sweep(model, {name: spec for name, (_, spec) in specs.items()}, lam=lam, form=form,
-                       scenario=args.scenario, max_points=args.max_points, max_steps=max_steps)
+                       scenario=args.scenario, max_points=args.max_points, max_steps=max_steps,
+                       max_work=args.max_work)
         x = grid[0] if len(grid) == 1 else None
         what = f"{len(df):,} point{'s' * (len(df) != 1)} at lambda {lam:g}"
     else:
         values = {name: text for name, (text, _) in specs.items()}
         path = logit_branch(model.game(form, args.scenario, exact=False, **values), lam, max_steps=max_steps,
-                            parameters=values)
+                            max_work=args.max_work, parameters=values)
         df = path.to_frame()
         df = df[df["lambda"] >= lo].reset_index(drop=True)
         x = "lambda"

@@ -58,15 +58,19 @@ import pandas as pd
 
 from ..core.errors import ParameterError, SolverError
 from ..core.frozen import FrozenDict
+from ..games.normal_form import NormalFormGame
 from ..games.tree import Chance, Decision, GameTree, Terminal
 from . import certificate
 from .subgame_perfect import expected_payoffs, regret
 
 __all__ = ["QREStructure", "QRE", "QREPath", "normal_form_structure", "tree_structure", "trace_branch",
-           "logit_qre", "logit_branch", "check_lambda", "MAX_STEPS", "MAX_LAMBDA"]
+           "logit_qre", "logit_branch", "check_lambda", "MAX_STEPS", "MAX_LAMBDA", "MAX_QRE_WORK"]
 
 #: Default budget of predictor-corrector steps of one branch (raise it with ``max_steps=`` or ``--max-steps``).
 MAX_STEPS = 10_000
+#: Default budget of the size of a game: plays x actions x actions (the cost of one Jacobian), raised with
+#: ``max_work=`` (``--max-work``).
+MAX_QRE_WORK = 200_000_000
 #: Largest precision accepted: past it the probabilities of all but best replies underflow to 0.
 MAX_LAMBDA = 1e6
 #: Corrector: the largest distance a Newton step may move, and the largest contraction rate accepted ([AG90]_).
@@ -106,11 +110,6 @@ class QREStructure:
     def sizes(self) -> np.ndarray:
         """Number of actions of each information set, shape (H,)."""
         return np.bincount(self.infoset, minlength=len(self.owner))
-
-    @property
-    def work(self) -> int:
-        """Plays x actions: the cost of one evaluation of the equations and their Jacobian."""
-        return int(self.incidence.shape[0]) * int(self.incidence.shape[1]) * max(1, int(self.incidence.shape[1]))
 
 
 def normal_form_structure(payoffs: Sequence[np.ndarray]) -> QREStructure:
@@ -265,6 +264,13 @@ def _correct(s: QREStructure, y: np.ndarray, ref: np.ndarray, tol: float, fixed_
     return (y, decel) if float(np.max(np.abs(h), initial=0.0)) <= tol else None
 
 
+def _between(y: np.ndarray, new: np.ndarray, target: float) -> np.ndarray:
+    """The point of the segment from *y* to *new* whose lambda is *target*."""
+    guess = y + (target - y[-1]) / (new[-1] - y[-1]) * (new - y)
+    guess[-1] = target
+    return guess
+
+
 def check_lambda(value: float, what: str = "lambda") -> float:
     """*value* as a float in [0, :data:`MAX_LAMBDA`], else :class:`ParameterError` naming *what*."""
     try:
@@ -300,9 +306,10 @@ def trace_branch(s: QREStructure, lam_max: float, *, targets: Sequence[float] = 
 
     Returns
     -------
-    path : list of (lambda, probabilities)
-        Every accepted point, probabilities of shape (A,), starting with (0, uniform) and ending at *lam_max*.
-    hits : list of (lambda, probabilities)
+    path : list of (lambda, log-probabilities)
+        Every accepted point, log-probabilities of shape (A,) (a probability below about 1e-308 is 0 as a float,
+        not its logarithm), starting with (0, uniform) and ending at *lam_max*.
+    hits : list of (lambda, log-probabilities)
         One point for each target <= *lam_max*, in increasing order.
 
     Raises
@@ -315,10 +322,10 @@ def trace_branch(s: QREStructure, lam_max: float, *, targets: Sequence[float] = 
     x0 = -np.log(s.sizes[s.infoset].astype(float))
     y = np.append(x0, 0.0)
     pending = sorted({float(t) for t in targets if t <= lam_max} | {float(lam_max)})
-    path = [(0.0, np.exp(x0))]
+    path = [(0.0, x0)]
     hits: list[tuple[float, np.ndarray]] = []
     while pending and pending[0] == 0.0:
-        hits.append((0.0, np.exp(x0)))
+        hits.append((0.0, x0))
         pending.pop(0)
     step = first_step
     t = _tangent(_equations(s, y, ref)[1], None)
@@ -337,18 +344,17 @@ def trace_branch(s: QREStructure, lam_max: float, *, targets: Sequence[float] = 
                                   "below 1e-10", fix="ask for a smaller lambda")
             continue
         new, decel = corrected
-        while pending and y[-1] < pending[0] <= new[-1]:
-            target = pending.pop(0)
-            guess = y + (target - y[-1]) / (new[-1] - y[-1]) * (new - y)
-            guess[-1] = target
-            fixed = _correct(s, guess, ref, tol, True)
-            if fixed is None:
-                raise SolverError(f"Newton's method at lambda {target:g} did not converge",
-                                  fix="try first_step= smaller (a finer path)")
-            hits.append((target, np.exp(fixed[0][:-1])))
+        crossed = [target for target in pending if y[-1] < target <= new[-1]]
+        found = [_correct(s, _between(y, new, target), ref, tol, True) for target in crossed]
+        if any(f is None for f in found):   # Newton at a fixed lambda failed from this step's ends: a shorter step
+            step /= max_accel ** 4
+            continue
+        for target, fixed in zip(crossed, found):
+            pending.remove(target)
+            hits.append((target, fixed[0][:-1]))
             path.append(hits[-1])
         if pending:
-            path.append((float(new[-1]), np.exp(new[:-1])))
+            path.append((float(new[-1]), new[:-1]))
         t = _tangent(_equations(s, new, ref)[1], t)
         y = new
         step = step / max(decel, 1.0 / max_accel)
@@ -496,31 +502,40 @@ class QREPath:
 
 
 # ------------------------------------------------------------------------------------------ games
-def _prepare(game) -> tuple[QREStructure, tuple, str, list[str]]:
-    """The structure, the action labels, the form and the column names of a numeric game."""
+def _size(game) -> tuple[int, int]:
+    """(plays, actions) of a numeric game, counted without building anything."""
+    if isinstance(game, GameTree):
+        plays = sum(1 for node in game.nodes() if isinstance(node, Terminal))
+        return plays, sum(len(info.actions) for info in game.infosets().values())
+    return math.prod(game.shape), sum(game.shape)
+
+
+def _prepare(game, max_steps: int, max_work: int | None) -> tuple[QREStructure, tuple, str, list[str]]:
+    """The structure, the action labels, the form and the column names of a numeric game within the budgets."""
+    if not isinstance(game, (GameTree, NormalFormGame)):
+        raise SolverError(f"cannot solve an object of type {type(game).__name__}",
+                          fix="pass a NormalFormGame or a GameTree")
     if game.kind == "symbolic":
         raise SolverError(f"the game has free parameters {', '.join(game.parameters)}",
                           fix="instantiate it first, e.g. game.instantiate(rho=0.05), or use model.game(...)")
+    if int(max_steps) < 1:
+        raise ParameterError(f"max_steps must be at least 1, not {max_steps}", fix="give a positive budget")
+    budget = MAX_QRE_WORK if max_work is None else int(max_work)
     if isinstance(game, GameTree):
         game.validate()
+    plays, n_actions = _size(game)
+    if plays * n_actions * n_actions > budget:
+        raise SolverError(f"the game is too large for the logit path: {plays:,} plays x {n_actions:,} actions "
+                          f"squared is more than the budget {budget:,}",
+                          fix="raise the budget with max_work= (--max-work N), or solve a smaller game")
+    if isinstance(game, GameTree):
         infosets = game.infosets()
         actions = tuple(FrozenDict({h: s.actions for h, s in infosets.items() if s.player == i})
                         for i in range(game.n_players))
         columns = [f"prob:{game.players[s.player]}:{h}:{a}" for h, s in infosets.items() for a in s.actions]
         return tree_structure(game), actions, "sequential", columns
-    if not hasattr(game, "payoffs"):
-        raise SolverError(f"cannot solve an object of type {type(game).__name__}",
-                          fix="pass a NormalFormGame or a GameTree")
     columns = [f"prob:{p}:{a}" for p, acts in zip(game.players, game.actions) for a in acts]
     return normal_form_structure(game.payoffs), game.actions, "normal", columns
-
-
-def _check_budget(s: QREStructure, max_steps: int) -> None:
-    if int(max_steps) < 1:
-        raise ParameterError(f"max_steps must be at least 1, not {max_steps}", fix="give a positive budget")
-    if s.work * int(max_steps) > 1e12:
-        raise SolverError(f"the game is too large for the logit path ({s.incidence.shape[0]:,} plays x "
-                          f"{s.incidence.shape[1]:,} actions)", fix="solve a smaller game, or lower max_steps")
 
 
 def _profile(game, probs: np.ndarray, form: str, actions: tuple) -> tuple:
@@ -535,10 +550,10 @@ def _profile(game, probs: np.ndarray, form: str, actions: tuple) -> tuple:
     return tuple(FrozenDict({h: per_set[h] for h in actions[i]}) for i in range(game.n_players))
 
 
-def _point(game, s: QREStructure, lam: float, probs: np.ndarray, form: str, actions: tuple, tol: float,
+def _point(game, s: QREStructure, lam: float, logp: np.ndarray, form: str, actions: tuple, tol: float,
            parameters) -> QRE:
-    strategies = _profile(game, probs, form, actions)
-    y = np.append(np.log(probs), lam)
+    strategies = _profile(game, np.exp(logp), form, actions)
+    y = np.append(logp, lam)
     residual = float(np.max(np.abs(_equations(s, y, _reference(s))[0]), initial=0.0))
     if form == "normal":
         pays = tuple(float(v) for v in certificate.expected_payoffs(game.payoffs, strategies))
@@ -552,7 +567,7 @@ def _point(game, s: QREStructure, lam: float, probs: np.ndarray, form: str, acti
 
 
 def logit_qre(game, lam: float, *, tol: float = 1e-12, first_step: float = 0.03, max_accel: float = 1.1,
-              max_steps: int = MAX_STEPS, parameters: Mapping | None = None) -> QRE:
+              max_steps: int = MAX_STEPS, max_work: int | None = None, parameters: Mapping | None = None) -> QRE:
     """The logit QRE (agent QRE for a tree) at precision *lam* on the principal branch.
 
     Parameters
@@ -563,12 +578,22 @@ def logit_qre(game, lam: float, *, tol: float = 1e-12, first_step: float = 0.03,
         Precision, 0 <= lam <= :data:`MAX_LAMBDA`.
     tol, first_step, max_accel, max_steps
         As in :func:`trace_branch`.
+    max_work : int, optional
+        Budget of the game's size, plays x actions x actions (default :data:`MAX_QRE_WORK`): a larger game is
+        refused before tracing starts.
     parameters : mapping, optional
         Parameter values to record in the result.
 
     Returns
     -------
     QRE
+
+    Raises
+    ------
+    ParameterError
+        *lam* negative, not finite or above :data:`MAX_LAMBDA`; *max_steps* below 1.
+    SolverError
+        A symbolic game; a game past *max_work*; a branch needing more than *max_steps* steps.
 
     Examples
     --------
@@ -579,15 +604,15 @@ def logit_qre(game, lam: float, *, tol: float = 1e-12, first_step: float = 0.03,
     ([0.5, 0.5], 'logit-qre')
     """
     lam = check_lambda(lam)
-    s, actions, form, _ = _prepare(game)
-    _check_budget(s, max_steps)
+    s, actions, form, _ = _prepare(game, max_steps, max_work)
     _, hits = trace_branch(s, lam, targets=(lam,), tol=tol, first_step=first_step, max_accel=max_accel,
                            max_steps=max_steps)
     return _point(game, s, lam, hits[-1][1], form, actions, tol, parameters)
 
 
 def logit_branch(game, lam_max: float, *, tol: float = 1e-12, first_step: float = 0.03, max_accel: float = 1.1,
-                 max_steps: int = MAX_STEPS, parameters: Mapping | None = None) -> QREPath:
+                 max_steps: int = MAX_STEPS, max_work: int | None = None, parameters: Mapping | None = None,
+                 ) -> QREPath:
     """The principal branch of the logit QRE correspondence from lambda = 0 to *lam_max*.
 
     Parameters and budget as in :func:`logit_qre`; every accepted point of the path follower is kept.
@@ -597,9 +622,8 @@ def logit_branch(game, lam_max: float, *, tol: float = 1e-12, first_step: float 
     QREPath
     """
     lam_max = check_lambda(lam_max, "the largest lambda")
-    s, actions, form, columns = _prepare(game)
-    _check_budget(s, max_steps)
+    s, actions, form, columns = _prepare(game, max_steps, max_work)
     path, _ = trace_branch(s, lam_max, tol=tol, first_step=first_step, max_accel=max_accel, max_steps=max_steps)
-    return QREPath(np.array([p[0] for p in path]), np.array([p[1] for p in path]), tuple(columns), lam_max, tol,
+    return QREPath(np.array([p[0] for p in path]), np.exp(np.array([p[1] for p in path])), tuple(columns), lam_max, tol,
                    tuple(game.players), actions, form, FrozenDict(parameters or {}),
                    settings=FrozenDict(first_step=first_step, max_accel=max_accel, max_steps=int(max_steps)))

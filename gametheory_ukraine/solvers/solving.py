@@ -104,7 +104,7 @@ def solve(game: NormalFormGame | GameTree, *, exact: bool | None = None, method:
         if lam is None:
             raise SolverError("method logit-qre needs a precision lambda", fix="pass lam=5 (on the command line "
                               "--lambda 5)")
-        return logit_qre(game, lam, parameters=params)
+        return logit_qre(game, lam, parameters=params, max_work=max_work)
     if lam is not None:
         raise SolverError(f"a precision lambda is for method logit-qre, not {method!r}",
                           fix="drop lam (--lambda), or use method='logit-qre'")
