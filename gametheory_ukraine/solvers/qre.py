@@ -50,11 +50,15 @@ from __future__ import annotations
 
 import itertools
 import math
+import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
+from scipy import sparse
+from scipy.sparse import linalg as sparse_linalg
 
 from ..core.errors import ParameterError, SolverError
 from ..core.frozen import FrozenDict
@@ -77,6 +81,8 @@ MAX_LAMBDA = 1e6
 _MAX_DIST = 0.4
 _MAX_CONTRACTION = 0.6
 _MIN_STEP = 1e-10
+#: Square systems larger than this are solved by sparse LU.
+_DENSE_LIMIT = 150
 
 
 # ------------------------------------------------------------------ the game as plays x actions
@@ -105,6 +111,22 @@ class QREStructure:
     payoffs: np.ndarray
     infoset: np.ndarray
     owner: np.ndarray
+
+    @cached_property
+    def pairs(self) -> tuple[np.ndarray, np.ndarray]:
+        """For every nonzero entry k = (z, a) of :attr:`incidence` (as numbered by :attr:`nonzero`) and every
+        action b that play z uses: (k, b), two arrays."""
+        z, a = self.nonzero
+        starts = np.searchsorted(z, np.arange(self.incidence.shape[0]))
+        counts = np.bincount(z, minlength=self.incidence.shape[0])
+        ks = [np.repeat(np.arange(starts[r], starts[r] + c), c) for r, c in enumerate(counts)]
+        bs = [np.tile(a[starts[r]:starts[r] + c], c) for r, c in enumerate(counts)]
+        return (np.concatenate(ks) if ks else np.zeros(0, int)), (np.concatenate(bs) if bs else np.zeros(0, int))
+
+    @cached_property
+    def nonzero(self) -> tuple[np.ndarray, np.ndarray]:
+        """(play, action) index pairs of the nonzero entries of :attr:`incidence`, action-major within a play."""
+        return np.nonzero(self.incidence)
 
     @property
     def sizes(self) -> np.ndarray:
@@ -186,18 +208,21 @@ def _values(s: QREStructure, x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Action values v (A,) at log-probabilities *x* (A,), and their derivatives dv/dx (A, A).
 
     v_a is the average payoff to a's mover over the plays through a, weighted by their probabilities; its
-    derivative in x_b is the weighted covariance of that payoff with the indicator of b.
+    derivative in x_b is the weighted covariance of that payoff with the indicator of b. Only the nonzero entries
+    of the incidence matrix are visited (a play uses few actions).
     """
-    logw = s.incidence * (s.log_chance + s.incidence @ x)[:, None]      # (Z, A): log weight of z within column a
-    logw = np.where(s.incidence > 0, logw, -np.inf)
-    top = np.max(logw, axis=0, initial=-np.inf)
-    top = np.where(np.isfinite(top), top, 0.0)
-    w = np.exp(logw - top)                                                 # 0 where z does not use a
-    total = w.sum(axis=0)
-    w = w / np.where(total > 0, total, 1.0)                                # each column sums to 1 (or is 0)
-    u = s.payoffs[:, s.owner[s.infoset]]                                   # (Z, A): payoff to a's mover
-    v = np.einsum("za,za->a", w, u)
-    dv = (w * u).T @ s.incidence - v[:, None] * (w.T @ s.incidence)
+    z, a = s.nonzero
+    n = s.incidence.shape[1]
+    logw = (s.log_chance + s.incidence @ x)[z]                            # log weight of play z in column a
+    top = np.full(n, -np.inf)
+    np.maximum.at(top, a, logw)
+    w = np.exp(logw - top[a])
+    w = w / np.bincount(a, weights=w, minlength=n)[a]                      # each column's weights sum to 1
+    u = s.payoffs[z, s.owner[s.infoset[a]]]                                # payoff to a's mover
+    v = np.bincount(a, weights=w * u, minlength=n)
+    k, b = s.pairs
+    cov = w[k] * (u[k] - v[a[k]])
+    dv = np.bincount(a[k] * n + b, weights=cov, minlength=n * n).reshape(n, n)
     return v, dv
 
 
@@ -208,45 +233,60 @@ def _reference(s: QREStructure) -> np.ndarray:
 
 
 def _equations(s: QREStructure, y: np.ndarray, ref: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """H(y) (A,) and its Jacobian (A, A + 1) at y = (x, lambda)."""
+    """H(y) (A,) and its Jacobian (A, A + 1) at y = (x, lambda).
+
+    Row a of an information set's first action: the set's probabilities sum to 1; row a of another action:
+    x_a - x_ref - lambda (v_a - v_ref) = 0.
+    """
     x, lam = y[:-1], y[-1]
-    v, dv = _values(s, x)
     n = len(x)
-    h = x - x[ref] - lam * (v - v[ref])
-    jac = np.zeros((n, n + 1))
-    jac[:, :n] = np.eye(n) - np.eye(n)[ref] - lam * (dv - dv[ref])
-    jac[:, n] = -(v - v[ref])
-    first = ref == np.arange(n)                                            # its row is the sum of the set's probs
+    v, dv = _values(s, x)
+    first = ref == np.arange(n)
     px = np.exp(x)
-    sums = np.bincount(s.infoset, weights=px, minlength=len(s.owner)) - 1.0
-    h[first] = sums[s.infoset[first]]
+    h = x - x[ref] - lam * (v - v[ref])
+    h[first] = (np.bincount(s.infoset, weights=px, minlength=len(s.owner)) - 1.0)[s.infoset[first]]
+    jac = np.zeros((n, n + 1))
+    jac[:, :n] = -lam * (dv - dv[ref])
+    jac[np.arange(n), np.arange(n)] += 1.0
+    jac[np.arange(n), ref] -= 1.0
+    jac[:, n] = -(v - v[ref])
     jac[first] = 0.0
-    for a in np.flatnonzero(first):
-        members = s.infoset == s.infoset[a]
-        jac[a, :n][members] = px[members]
+    jac[ref, np.arange(n)] = px                                            # sum rows: the set's probabilities
     return h, jac
 
 
-def _tangent(jac: np.ndarray, previous: np.ndarray | None) -> np.ndarray:
-    """The unit null vector of *jac* (A, A + 1), pointing along *previous* (or towards larger lambda)."""
-    q, _ = np.linalg.qr(jac.T, mode="complete")
-    t = q[:, -1]
-    if previous is None:
-        return t if t[-1] >= 0 else -t
-    return t if t @ previous >= 0 else -t
+def _augmented_solve(jac: np.ndarray, row: np.ndarray, rhs: np.ndarray) -> np.ndarray:
+    """Solve [jac; row] z = rhs, a square system of size A + 1 (NaN when it is singular); sparse LU for large
+    systems (the Jacobian of a tree is mostly zeros)."""
+    full = np.vstack([jac, row])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", sparse_linalg.MatrixRankWarning)
+        if len(full) > _DENSE_LIMIT:
+            return np.asarray(sparse_linalg.spsolve(sparse.csc_matrix(full), rhs))
+        try:
+            return np.linalg.solve(full, rhs)
+        except np.linalg.LinAlgError:  # singular: the caller treats a non-finite step as a failed step
+            return np.full(len(rhs), np.nan)
 
 
-def _correct(s: QREStructure, y: np.ndarray, ref: np.ndarray, tol: float, fixed_lambda: bool):
-    """Newton's method back to the curve from *y*: the corrected point and the largest deceleration factor it
-    suggests, or None when a step moves too far or the iteration contracts too slowly."""
+def _tangent(jac: np.ndarray, previous: np.ndarray) -> np.ndarray:
+    """The unit null vector of *jac* (A, A + 1) on the side of *previous*: the solution of [jac; previous] t =
+    (0, ..., 0, 1), normalised ([AG90]_, the augmented Jacobian)."""
+    rhs = np.zeros(jac.shape[1])
+    rhs[-1] = 1.0
+    t = _augmented_solve(jac, previous, rhs)
+    return t / np.linalg.norm(t)
+
+
+def _correct(s: QREStructure, y: np.ndarray, ref: np.ndarray, tol: float, normal: np.ndarray):
+    """Newton's method back to the curve from *y*, each step in the hyperplane orthogonal to *normal* (the
+    tangent, or the lambda axis to keep lambda fixed): the corrected point and the largest deceleration factor
+    it suggests, or None when a step moves too far or the iteration contracts too slowly ([AG90]_)."""
     decel = 0.0
     previous = None
     for _ in range(30):
         h, jac = _equations(s, y, ref)
-        if fixed_lambda:
-            step = np.append(np.linalg.solve(jac[:, :-1], -h), 0.0)
-        else:
-            step = np.linalg.lstsq(jac, -h, rcond=None)[0]
+        step = _augmented_solve(jac, normal, np.append(-h, 0.0))
         dist = float(np.linalg.norm(step))
         if not np.isfinite(dist) or dist >= _MAX_DIST:
             return None
@@ -328,7 +368,9 @@ def trace_branch(s: QREStructure, lam_max: float, *, targets: Sequence[float] = 
         hits.append((0.0, x0))
         pending.pop(0)
     step = first_step
-    t = _tangent(_equations(s, y, ref)[1], None)
+    lam_axis = np.zeros(len(y))
+    lam_axis[-1] = 1.0
+    t = _tangent(_equations(s, y, ref)[1], lam_axis)
     steps = 0
     while pending:
         steps += 1
@@ -336,7 +378,7 @@ def trace_branch(s: QREStructure, lam_max: float, *, targets: Sequence[float] = 
             raise SolverError(f"the logit branch needs more than {max_steps:,} steps to reach lambda {lam_max:g} "
                               f"(it is at lambda {y[-1]:g})",
                               fix="raise the budget with max_steps= (--max-steps N), or ask for a smaller lambda")
-        corrected = _correct(s, y + step * t, ref, tol, False)
+        corrected = _correct(s, y + step * t, ref, tol, t)
         if corrected is None:
             step /= max_accel ** 4
             if step < _MIN_STEP:
@@ -345,7 +387,7 @@ def trace_branch(s: QREStructure, lam_max: float, *, targets: Sequence[float] = 
             continue
         new, decel = corrected
         crossed = [target for target in pending if y[-1] < target <= new[-1]]
-        found = [_correct(s, _between(y, new, target), ref, tol, True) for target in crossed]
+        found = [_correct(s, _between(y, new, target), ref, tol, lam_axis) for target in crossed]
         if any(f is None for f in found):   # Newton at a fixed lambda failed from this step's ends: a shorter step
             step /= max_accel ** 4
             continue
