@@ -532,7 +532,7 @@ class QREPath:
         >>> import gametheory_ukraine as gtu
         >>> g = gtu.NormalFormGame.from_arrays([[1, -1], [-1, 1]], [[-1, 1], [1, -1]])
         >>> df = logit_branch(g, 3).to_frame()
-        >>> list(df.columns), df["lambda"].iloc[-1], round(df["prob:Player 1:r1"].max(), 12)
+        >>> list(df.columns), float(df["lambda"].iloc[-1]), round(float(df["prob:Player 1:r1"].max()), 12)
         (['lambda', 'prob:Player 1:r1', 'prob:Player 1:r2', 'prob:Player 2:c1', 'prob:Player 2:c2'], 3.0, 0.5)
         """
         df = pd.DataFrame(self.probabilities, columns=list(self.columns))
