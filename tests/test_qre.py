@@ -310,3 +310,19 @@ def test_cli_bad_input_is_one_line_exit_2(capsys, tmp_path, argv):
     code, out, err = run(capsys, *argv)
     assert code == 2 and out == "" and err.startswith("gtu: error:") and err.count("\n") == 1, err
     assert not (tmp_path / "x.csv").exists()
+
+
+def test_far_along_the_branch_is_pygambits_logit_limit():
+    """At lambda 1e5 (log-probabilities near -1e5) the path follower still converges, to the Nash equilibrium
+    that pygambit's logit solver reaches at the end of the same branch."""
+    a, b = np.array([[4, 0, 2], [1, 3, 1]]), np.array([[1, 2, 0], [3, 0, 2]])
+    q = logit_qre(gtu.NormalFormGame.from_arrays(a, b), 1e5)
+    limit = gbt.nash.logit_solve(gbt.Game.from_arrays(a, b)).equilibria[0]
+    np.testing.assert_allclose(_flat(q), [float(limit[s]) for s in limit.game.strategies], atol=1e-4)
+    assert q.regret < 1e-4
+
+
+def test_cli_hostile_lambda_is_quoted_short(capsys, tmp_path):
+    code, _, err = run(capsys, "qre", "chain-store", "--lambda", "\x1b[31m" + "9" * 500 + ":x", "-o",
+                       str(tmp_path / "x.csv"))
+    assert code == 2 and err.count("\n") == 1 and "\x1b" not in err and len(err) < 300

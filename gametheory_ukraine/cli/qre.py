@@ -42,7 +42,7 @@ def run(args: argparse.Namespace) -> int:
     from ..analysis.designs import parse_spec
     from ..analysis.qre_sweep import qre_sweep
     from ..analysis.sweep import TABLE_SUFFIXES, write_table
-    from ..core.errors import ParameterError
+    from ..core.errors import ParameterError, excerpt
     from ..core.files import check_output_path
     from ..modelling.registry import load_model
     from ..output.figures import save_figure
@@ -61,14 +61,14 @@ def run(args: argparse.Namespace) -> int:
     lo_text, sep, hi_text = str(args.lam).partition(":")
     if grid:
         if sep:
-            raise ParameterError(f"a sweep takes one precision, not the range {args.lam!r}", where="--lambda",
+            raise ParameterError(f"a sweep takes one precision, not the range '{excerpt(args.lam)}'", where="--lambda",
                                  fix="give one number, e.g. --lambda 5, or fix every -p parameter to trace a path")
         lam = check_lambda(args.lam, "--lambda")
     else:
         lo = check_lambda(lo_text if sep else 0.0, "--lambda LO")
         lam = check_lambda(hi_text if sep else args.lam, "--lambda HI")
         if ":" in hi_text or lo > lam:
-            raise ParameterError(f"cannot read the range {args.lam!r}", where="--lambda",
+            raise ParameterError(f"cannot read the range '{excerpt(args.lam)}'", where="--lambda",
                                  fix="write LO:HI with 0 <= LO <= HI, e.g. --lambda 0:20")
     model = load_model(args.model, max_entries=args.max_size)
     form = model.form_name(args.form)

@@ -60,7 +60,7 @@ import pandas as pd
 from scipy import sparse
 from scipy.sparse import linalg as sparse_linalg
 
-from ..core.errors import ParameterError, SolverError
+from ..core.errors import ParameterError, SolverError, excerpt
 from ..core.frozen import FrozenDict
 from ..games.normal_form import NormalFormGame
 from ..games.tree import Chance, Decision, GameTree, Terminal
@@ -281,27 +281,33 @@ def _tangent(jac: np.ndarray, previous: np.ndarray) -> np.ndarray:
 def _correct(s: QREStructure, y: np.ndarray, ref: np.ndarray, tol: float, normal: np.ndarray):
     """Newton's method back to the curve from *y*, each step in the hyperplane orthogonal to *normal* (the
     tangent, or the lambda axis to keep lambda fixed): the corrected point and the largest deceleration factor
-    it suggests, or None when a step moves too far or the iteration contracts too slowly ([AG90]_)."""
+    it suggests, or None when a step moves too far or the iteration contracts too slowly ([AG90]_).
+
+    Accepted when the residual is at most *tol* relative to the size of the terms (1 + max |y|) x (1 + max
+    |payoff|): at lambda in the thousands the log-probabilities are in the thousands too, and their rounding
+    errors are that much larger than 1e-16."""
     decel = 0.0
     previous = None
+    payoff_scale = 1.0 + float(np.max(np.abs(s.payoffs), initial=0.0))
     for _ in range(30):
         h, jac = _equations(s, y, ref)
+        size = 1.0 + float(np.max(np.abs(y)))
         step = _augmented_solve(jac, normal, np.append(-h, 0.0))
         dist = float(np.linalg.norm(step))
         if not np.isfinite(dist) or dist >= _MAX_DIST:
             return None
         decel = max(decel, math.sqrt(dist / _MAX_DIST))
-        if previous is not None and dist > 1e-14:
-            contraction = dist / (previous + 1e-14)
+        noise = 1e-13 * size * payoff_scale                                # a step this small is rounding
+        if previous is not None and dist > noise:
+            contraction = dist / (previous + noise)
             if contraction > _MAX_CONTRACTION:
                 return None
             decel = max(decel, math.sqrt(contraction / _MAX_CONTRACTION))
         y = y + step
-        if float(np.max(np.abs(h), initial=0.0)) <= tol and dist <= 1e-8:
+        if float(np.max(np.abs(h), initial=0.0)) <= tol * size * payoff_scale and dist <= max(1e-8, noise):
             return y, decel
         previous = dist
-    h, _ = _equations(s, y, ref)
-    return (y, decel) if float(np.max(np.abs(h), initial=0.0)) <= tol else None
+    return None
 
 
 def _between(y: np.ndarray, new: np.ndarray, target: float) -> np.ndarray:
@@ -316,9 +322,10 @@ def check_lambda(value: float, what: str = "lambda") -> float:
     try:
         lam = float(value)
     except (TypeError, ValueError):
-        raise ParameterError(f"{what} {value!r} is not a number", fix="give a number >= 0, e.g. 5") from None
+        raise ParameterError(f"{what} '{excerpt(value)}' is not a number", fix="give a number >= 0, e.g. 5") from None
     if not math.isfinite(lam) or lam < 0:
-        raise ParameterError(f"{what} must be a finite number >= 0, not {value}", fix="give a number >= 0, e.g. 5")
+        raise ParameterError(f"{what} must be a finite number >= 0, not {excerpt(value)}",
+                             fix="give a number >= 0, e.g. 5")
     if lam > MAX_LAMBDA:
         raise ParameterError(f"{what} {lam:g} is above the largest precision {MAX_LAMBDA:g}",
                              fix=f"give at most {MAX_LAMBDA:g}: past it play is a best reply to rounding error")
@@ -338,7 +345,8 @@ def trace_branch(s: QREStructure, lam_max: float, *, targets: Sequence[float] = 
     targets : sequence of float
         Precisions at which a point is computed exactly (each at its first crossing by the branch).
     tol : float
-        Largest absolute residual of the equations at an accepted point.
+        Largest residual of the equations at an accepted point, relative to (1 + max |y|) x (1 + max |payoff|),
+        y = (log-probabilities, lambda).
     first_step, max_accel : float
         Arc length of the first step; most the step may grow (or shrink, when the corrector struggles) per step.
     max_steps : int
