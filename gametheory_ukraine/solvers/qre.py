@@ -283,8 +283,8 @@ def _correct(s: QREStructure, y: np.ndarray, ref: np.ndarray, tol: float, normal
     tangent, or the lambda axis to keep lambda fixed): the corrected point and the largest deceleration factor
     it suggests, or None when a step moves too far or the iteration contracts too slowly ([AG90]_).
 
-    Accepted when the residual is at most *tol* relative to the size of the terms (1 + max |y|) x (1 + max
-    |payoff|): at lambda in the thousands the log-probabilities are in the thousands too, and their rounding
+    Accepted when the residual is at most *tol* relative to the size of the terms, ``(1 + max(abs(y))) * (1 +
+    max(abs(payoffs)))``: at lambda in the thousands the log-probabilities are in the thousands too, and their rounding
     errors are that much larger than 1e-16."""
     decel = 0.0
     previous = None
@@ -345,8 +345,8 @@ def trace_branch(s: QREStructure, lam_max: float, *, targets: Sequence[float] = 
     targets : sequence of float
         Precisions at which a point is computed exactly (each at its first crossing by the branch).
     tol : float
-        Largest residual of the equations at an accepted point, relative to (1 + max |y|) x (1 + max |payoff|),
-        y = (log-probabilities, lambda).
+        Largest residual of the equations at an accepted point, relative to ``(1 + max(abs(y))) * (1 +
+        max(abs(payoffs)))``, y = (log-probabilities, lambda).
     first_step, max_accel : float
         Arc length of the first step; most the step may grow (or shrink, when the corrector struggles) per step.
     max_steps : int
