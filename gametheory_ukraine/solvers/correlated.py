@@ -37,12 +37,12 @@ from typing import Any
 import numpy as np
 
 from .._version import __version__
-from ..core.errors import SolverError
+from ..core.errors import SolverError, excerpt
 from ..core.frozen import FrozenDict
 from ..core.numbers import as_exact_array, to_exact
 from ..games.normal_form import NormalFormGame
-from .budget import MAX_WORK, count_text
-from .exact_lp import LPResult, linprog_exact
+from .budget import count_text
+from .exact_lp import LPResult, linprog_exact, work_budget
 from .results import number_text
 
 __all__ = ["CorrelatedEquilibrium", "CorrelatedPolytope", "correlated_equilibrium", "correlated_vertices",
@@ -118,7 +118,7 @@ def _weights(game: NormalFormGame, objective: Any) -> tuple[tuple[Fraction, ...]
         if objective in game.players:
             k = game.players.index(objective)
             return tuple(Fraction(int(i == k)) for i in range(n)), f"{objective}'s payoff"
-        raise SolverError(f"unknown objective {objective!r}", where="--objective",
+        raise SolverError(f"unknown objective {excerpt(objective)!r}", where="--objective",
                           fix="use welfare, a player's name (" + ", ".join(game.players) + ") or weights w1,w2,...")
     try:
         w = tuple(to_exact(v) for v in objective)
@@ -345,7 +345,7 @@ def correlated_vertices(game: NormalFormGame, *, parameters: Any = None,
     ineq = [[Fraction(int(j == k)) for j in range(n)] for k in range(n)] + rows   # each row . p >= 0
     sets = math.comb(len(ineq), n - 1)
     work = sets * n**3
-    budget = MAX_WORK if max_work is None else int(max_work)
+    budget = work_budget(max_work)
     if work > budget:
         raise SolverError(f"the correlated-equilibrium polytope of the {' x '.join(map(str, game.shape))} game has "
                           f"{count_text(sets)} sets of active constraints to examine ({count_text(work)} units of "

@@ -35,8 +35,7 @@ from ..core.errors import SolverError
 from ..core.frozen import FrozenDict
 from ..core.numbers import as_exact_array
 from ..games.normal_form import NormalFormGame
-from .budget import MAX_WORK
-from .exact_lp import linprog_exact
+from .exact_lp import linprog_exact, work_budget
 from .results import number_text
 
 __all__ = ["Elimination", "DominanceResult", "iterated_dominance", "dominating_mixture", "DOMINANCE_KINDS",
@@ -266,7 +265,7 @@ def iterated_dominance(game: NormalFormGame, *, kind: str = "strict", mixed: boo
     if game.kind == "symbolic":
         raise SolverError(f"the game has free parameters {', '.join(game.parameters)}",
                           fix="instantiate it first, e.g. game.instantiate(rho=0.05), or use model.game(...)")
-    budget = MAX_WORK if max_work is None else int(max_work)
+    budget = work_budget(max_work)
     cells = int(np.prod(game.shape)) * game.n_players
     if cells > budget:
         raise SolverError(f"the {' x '.join(map(str, game.shape))} game has {cells:,} payoff entries, more than "

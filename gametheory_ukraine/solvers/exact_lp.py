@@ -28,6 +28,7 @@ References
 
 from __future__ import annotations
 
+import numbers
 from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
@@ -37,7 +38,7 @@ from ..core.errors import SolverError
 from ..core.numbers import to_exact
 from .budget import MAX_WORK
 
-__all__ = ["LPResult", "linprog_exact", "check_certificate", "LP_STATUSES"]
+__all__ = ["LPResult", "linprog_exact", "check_certificate", "work_budget", "LP_STATUSES"]
 
 LP_STATUSES = ("optimal", "infeasible", "unbounded")
 
@@ -76,6 +77,22 @@ class LPResult:
     pivots: int
     method: str = "exact-simplex (Bland's rule)"
     exact: bool = True
+
+
+def work_budget(max_work: Any) -> int:
+    """*max_work* checked (a whole number >= 1), or :data:`~gametheory_ukraine.solvers.budget.MAX_WORK` for None.
+
+    Raises
+    ------
+    SolverError
+        Anything else, naming ``--max-work``.
+    """
+    if max_work is None:
+        return MAX_WORK
+    if isinstance(max_work, bool) or not isinstance(max_work, numbers.Integral) or max_work < 1:
+        raise SolverError(f"max_work={max_work!r} is not a whole number >= 1", where="--max-work",
+                          fix=f"give e.g. --max-work {MAX_WORK}")
+    return int(max_work)
 
 
 def _matrix(rows: Any, n: int | None, what: str) -> list[list[Fraction]]:
@@ -212,7 +229,7 @@ def linprog_exact(c: Sequence, A_ub: Any = None, b_ub: Any = None, A_eq: Any = N
     bub, beq = _vector(b_ub, len(aub), "b_ub"), _vector(b_eq, len(aeq), "b_eq")
     mu, me = len(aub), len(aeq)
     m = mu + me
-    budget = MAX_WORK if max_work is None else int(max_work)
+    budget = work_budget(max_work)
     width = n + mu + m
     if m * width > budget:
         raise SolverError(f"the linear program's tableau ({m} rows x {width} columns) is larger than the work "
