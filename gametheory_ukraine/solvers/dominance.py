@@ -11,19 +11,24 @@ the witness; the LP's sigma is the witness otherwise.
 
 Order. Strict dominance: every strictly dominated action of every player is removed at once, round by round,
 until none is left; the result does not depend on the order for finite games [GKZ90]_. Weak dominance: the result
-can depend on the order (e.g. Osborne and Rubinstein 1994, §4.3), so the order is a parameter and recorded:
-``"simultaneous"`` (default) removes, round by round, every weakly dominated action of every player in the game at
-the round's start; ``"sequential"`` removes one action per round, the first found scanning players in order and
-their actions in order. Every witness is a mixture over the actions remaining when its round began.
+can depend on the order (Rasmusen's "Iteration Path Game" [Ras07]_ reaches three different answers by three
+orders), so the order is a parameter and recorded: ``"simultaneous"`` (default) removes, round by round, every
+weakly dominated action of every player in the game at the round's start; ``"sequential"`` removes one action per
+round, the first found scanning players in order and their actions in order; a sequence of ``(player, action)``
+pairs removes those first, one per round, each checked to be dominated at its turn, then goes on sequentially.
+Every witness is a mixture over the actions remaining when its round began.
 
 References
 ----------
 .. [GKZ90] I. Gilboa, E. Kalai and E. Zemel, "On the order of eliminating dominated strategies", *Operations
    Research Letters* 9(2), 85-89, 1990.
+.. [Ras07] E. Rasmusen, *Games and Information: An Introduction to Game Theory*, 4th ed., Blackwell, 2007,
+   chapter 1 ("The Iteration Path Game").
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
@@ -31,7 +36,7 @@ from typing import Any
 import numpy as np
 
 from .._version import __version__
-from ..core.errors import SolverError
+from ..core.errors import SolverError, excerpt
 from ..core.frozen import FrozenDict
 from ..core.numbers import as_exact_array
 from ..games.normal_form import NormalFormGame
@@ -94,7 +99,8 @@ class DominanceResult:
     method : str
         ``"iterated-strict-dominance"`` or ``"iterated-weak-dominance"``.
     kind, order : str
-        Strict or weak; simultaneous or sequential (see the module's notes on order).
+        Strict or weak; ``"simultaneous"``, ``"sequential"``, or ``"given: P1 a, P2 b, ...; then sequential"`` (see
+        the module's notes on order).
     mixed : bool
         Whether domination by mixed strategies was considered (else pure dominators only).
     exact : bool
@@ -219,7 +225,7 @@ def dominating_mixture(rows: list[list[Fraction]], target: int, kind: str = "str
 
 
 def iterated_dominance(game: NormalFormGame, *, kind: str = "strict", mixed: bool = True,
-                       order: str = "simultaneous", parameters: Any = None,
+                       order: str | Sequence[tuple[str, str]] = "simultaneous", parameters: Any = None,
                        max_work: int | None = None) -> DominanceResult:
     """Iterated elimination of dominated strategies (see the module's notes for the order used).
 
@@ -231,9 +237,10 @@ def iterated_dominance(game: NormalFormGame, *, kind: str = "strict", mixed: boo
         ``"strict"`` or ``"weak"``.
     mixed : bool
         Let mixtures dominate (exact LPs); else pure dominators only.
-    order : str
-        ``"simultaneous"`` or ``"sequential"``; strict dominance is order-independent, the order only changes
-        how the steps are grouped into rounds.
+    order : str or sequence of (str, str)
+        ``"simultaneous"``, ``"sequential"``, or ``(player, action)`` pairs to remove first, in that order (each
+        must be dominated when its turn comes), then sequentially; strict dominance is order-independent, the order
+        only changes how the steps are grouped into rounds.
     parameters : mapping, optional
         Parameter values to record.
     max_work : int, optional
@@ -259,9 +266,7 @@ def iterated_dominance(game: NormalFormGame, *, kind: str = "strict", mixed: boo
     """
     if kind not in DOMINANCE_KINDS:
         raise SolverError(f"unknown dominance kind {kind!r}", where="kind", fix="use 'strict' or 'weak'")
-    if order not in DOMINANCE_ORDERS:
-        raise SolverError(f"unknown elimination order {order!r}", where="order",
-                          fix="use 'simultaneous' or 'sequential'")
+    given = _given_order(game, order)
     if game.kind == "symbolic":
         raise SolverError(f"the game has free parameters {', '.join(game.parameters)}",
                           fix="instantiate it first, e.g. game.instantiate(rho=0.05), or use model.game(...)")
@@ -278,7 +283,20 @@ def iterated_dominance(game: NormalFormGame, *, kind: str = "strict", mixed: boo
         rnd += 1
         sub = [p[np.ix_(*kept)] for p in payoffs]
         found: list[tuple[int, int, dict, Fraction]] = []
-        for i in range(game.n_players):
+        if rnd <= len(given):
+            i, a = given[rnd - 1]
+            if a not in kept[i]:
+                raise SolverError(f"{game.players[i]}'s {game.actions[i][a]!r} is listed twice in the order",
+                                  where="order", fix="list each action once")
+            t = kept[i].index(a)
+            hit = dominating_mixture(_rows(sub[i], i, list(range(len(kept[i])))), t, kind, mixed=mixed,
+                                     max_work=max_work)
+            if hit is None:
+                raise SolverError(f"{game.players[i]}'s {game.actions[i][a]!r} is not {kind}ly dominated at step "
+                                  f"{rnd} of the order given", where="order", fix="give an order in which each "
+                                  "action is dominated when its turn comes")
+            found.append((i, t, hit[0], hit[1]))
+        for i in range(game.n_players if not found else 0):
             if len(kept[i]) < 2:
                 continue
             rows = _rows(sub[i], i, list(range(len(kept[i]))))
@@ -286,9 +304,9 @@ def iterated_dominance(game: NormalFormGame, *, kind: str = "strict", mixed: boo
                 hit = dominating_mixture(rows, t, kind, mixed=mixed, max_work=max_work)
                 if hit is not None:
                     found.append((i, t, hit[0], hit[1]))
-                    if order == "sequential":
+                    if order != "simultaneous":
                         break
-            if order == "sequential" and found:
+            if order != "simultaneous" and found:
                 break
         if not found:
             break
@@ -302,11 +320,34 @@ def iterated_dominance(game: NormalFormGame, *, kind: str = "strict", mixed: boo
     outcomes = None if game.outcomes is None else game.outcomes[np.ix_(*kept)]
     reduced = NormalFormGame(game.players, tuple(tuple(game.actions[i][a] for a in k) for i, k in enumerate(kept)),
                              tuple(p[np.ix_(*kept)] for p in payoffs), outcomes=outcomes, title=game.title)
+    order_text = order if isinstance(order, str) else (
+        "given: " + ", ".join(f"{game.players[i]} {game.actions[i][a]}" for i, a in given) + "; then sequential")
     notes = []
     if game.kind == "float":
         notes.append("float payoffs were read as the decimals they print as")
     if kind == "weak":
-        notes.append(f"weak dominance depends on the order of elimination; this is the {order} order")
+        notes.append(f"weak dominance depends on the order of elimination; this is the {order_text} order")
     return DominanceResult(reduced, tuple(steps), tuple(tuple(k) for k in kept),
-                           method=f"iterated-{kind}-dominance", kind=kind, order=order, mixed=mixed,
+                           method=f"iterated-{kind}-dominance", kind=kind, order=order_text, mixed=mixed,
                            parameters=FrozenDict(parameters or {}), notes=tuple(notes))
+
+
+def _given_order(game: NormalFormGame, order: Any) -> list[tuple[int, int]]:
+    """*order* checked: ``[]`` for a named order, else (player index, action index) per pair."""
+    if isinstance(order, str):
+        if order not in DOMINANCE_ORDERS:
+            raise SolverError(f"unknown elimination order {excerpt(order)!r}", where="order",
+                              fix="use 'simultaneous', 'sequential' or a list of (player, action) pairs")
+        return []
+    out = []
+    for pair in order:
+        if not isinstance(pair, (tuple, list)) or len(pair) != 2:
+            raise SolverError(f"{excerpt(pair)!r} is not a (player, action) pair", where="order",
+                              fix="give pairs such as ('Player 1', 'r2')")
+        player, action = pair
+        if player not in game.players or action not in game.actions[game.players.index(player)]:
+            raise SolverError(f"no action {excerpt(action)!r} of a player {excerpt(player)!r}", where="order",
+                              fix="use the game's player and action names")
+        i = game.players.index(player)
+        out.append((i, game.actions[i].index(action)))
+    return out
