@@ -3,7 +3,7 @@
 An action *a* of player *i* is **strictly dominated** when some mixture sigma of *i*'s other remaining actions
 earns more than *a* against every remaining profile of the others; **weakly dominated** when sigma earns at least
 as much everywhere and more somewhere. A strategy can be strictly dominated by a mixture and by no pure strategy
-(e.g. Fudenberg and Tirole 1991, §2.1; Gibbons 1992, §1.3.A), so domination by mixtures is decided by an exact
+(Gibbons 1992, §1.3.A), so domination by mixtures is decided by an exact
 linear program (:func:`~gametheory_ukraine.solvers.exact_lp.linprog_exact`): for strict dominance, maximise the
 smallest gain ``eps`` of sigma over *a* (dominated iff ``eps > 0``); for weak dominance, maximise the total gain
 subject to no loss anywhere (dominated iff it is ``> 0``). A pure dominator is looked for first and preferred as
@@ -182,11 +182,11 @@ def dominating_mixture(rows: list[list[Fraction]], target: int, kind: str = "str
     Examples
     --------
     >>> F = Fraction
-    >>> rows = [[F(2), F(-1)], [F(0), F(0)], [F(-1), F(2)]]   # Fudenberg and Tirole (1991), §2.1
-    >>> w, margin = dominating_mixture(rows, 1)
+    >>> rows = [[F(3), F(0)], [F(0), F(3)], [F(1), F(1)]]   # Gibbons (1992), §1.3.A: B is dominated by a mixture
+    >>> w, margin = dominating_mixture(rows, 2)
     >>> {k: str(p) for k, p in w.items()}, str(margin)
-    ({0: '1/2', 2: '1/2'}, '1/2')
-    >>> dominating_mixture(rows, 1, mixed=False) is None
+    ({0: '1/2', 1: '1/2'}, '1/2')
+    >>> dominating_mixture(rows, 2, mixed=False) is None
     True
     """
     if kind not in DOMINANCE_KINDS:
