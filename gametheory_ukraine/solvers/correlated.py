@@ -184,7 +184,7 @@ class CorrelatedEquilibrium:
     def lines(self) -> list[str]:
         """The objective, the profiles with positive probability, the payoffs and the certificate."""
         lines = [f"correlated equilibrium maximising {self.objective} (exact LP): value {number_text(self.value)}"]
-        lines += [f"  {' / '.join(s)}: {number_text(v)}" for s, v in self.probabilities.items() if v != 0]
+        lines += [f"  ({', '.join(s)}): {number_text(v)}" for s, v in self.probabilities.items() if v != 0]
         lines.append("payoffs: " + ", ".join(f"{p} {number_text(v)}" for p, v in zip(self.players, self.payoffs)))
         lines.append(f"incentive constraints checked exactly: largest gain from disobeying {self.regret}; "
                      "optimality proven by the LP dual")
@@ -284,7 +284,7 @@ class CorrelatedPolytope:
         lines = [f"{len(self.vertices)} vertices of the correlated-equilibrium polytope ({self.method}, exact; "
                  f"{self.active_sets:,} active sets examined)"]
         for k, v in enumerate(self.vertices):
-            lines.append(f"[{k}] " + ", ".join(f"{' / '.join(s)} {number_text(p)}" for s, p in v.items() if p))
+            lines.append(f"[{k}] " + ", ".join(f"({', '.join(s)}) {number_text(p)}" for s, p in v.items() if p))
         return lines
 
     def __str__(self) -> str:
