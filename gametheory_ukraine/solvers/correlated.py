@@ -143,7 +143,7 @@ def _payoffs_under(payoffs: list[np.ndarray], p: Sequence[Fraction]) -> tuple:
 class CorrelatedEquilibrium:
     """A correlated equilibrium maximising a linear objective, with its certificates.
 
-    Attributes
+    Parameters
     ----------
     probabilities : FrozenDict
         Profile (tuple of action labels, one per player) -> probability, every pure profile in row-major order.
@@ -256,7 +256,7 @@ def correlated_equilibrium(game: NormalFormGame, objective: Any = "welfare", *, 
 class CorrelatedPolytope:
     """The vertices of a game's correlated-equilibrium polytope.
 
-    Attributes
+    Parameters
     ----------
     vertices : tuple of FrozenDict
         Each: profile (tuple of action labels) -> probability, every pure profile in row-major order; sorted.

@@ -54,7 +54,7 @@ DOMINANCE_ORDERS = ("simultaneous", "sequential")
 class Elimination:
     """One eliminated action.
 
-    Attributes
+    Parameters
     ----------
     round : int
         1, 2, ...: the round in which it was removed.
@@ -88,7 +88,7 @@ class Elimination:
 class DominanceResult:
     """The game left by iterated elimination of dominated strategies, and how it got there.
 
-    Attributes
+    Parameters
     ----------
     game : NormalFormGame
         The reduced game (exact payoffs), the original's actions that survive, in their order.

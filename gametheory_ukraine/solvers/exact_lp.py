@@ -47,7 +47,7 @@ LP_STATUSES = ("optimal", "infeasible", "unbounded")
 class LPResult:
     """The exact solution of a linear program with its certificate.
 
-    Attributes
+    Parameters
     ----------
     status : str
         ``"optimal"``, ``"infeasible"`` or ``"unbounded"``.
