@@ -179,10 +179,9 @@ class _Tableau:
                 x[b] = v
         return x
 
-    def duals(self, cost: list[Fraction], first_artificial: int) -> list[Fraction]:
-        """``c_B^T B^{-1}``, read from the artificial columns (they started as the identity)."""
-        return [sum((cost[b] * r[first_artificial + i] for b, r in zip(self.basis, self.rows) if cost[b]),
-                    Fraction(0)) for i in range(len(self.rows))]
+    def duals(self, cost: list[Fraction], unit: list[int]) -> list[Fraction]:
+        """``c_B^T B^{-1}``, read from the columns that started as the identity (``unit[r]`` was ``e_r``)."""
+        return [sum((cost[b] * r[j] for b, r in zip(self.basis, self.rows) if cost[b]), Fraction(0)) for j in unit]
 
 
 def linprog_exact(c: Sequence, A_ub: Any = None, b_ub: Any = None, A_eq: Any = None, b_eq: Any = None, *,
@@ -230,27 +229,33 @@ def linprog_exact(c: Sequence, A_ub: Any = None, b_ub: Any = None, A_eq: Any = N
     mu, me = len(aub), len(aeq)
     m = mu + me
     budget = work_budget(max_work)
-    width = n + mu + m
+    # standard form: [A_ub I; A_eq 0] (x, s) = b, each row signed so that its right-hand side is >= 0; the first
+    # basis is a row's slack where it can be (an inequality with b >= 0), an artificial variable elsewhere
+    needs_art = [not (i < mu and b >= 0) for i, b in enumerate(bub + beq)]
+    k = sum(needs_art)
+    width = n + mu + k
     if m * width > budget:
         raise SolverError(f"the linear program's tableau ({m} rows x {width} columns) is larger than the work "
                           f"budget of {budget:,}", where="max_work", fix=f"raise the budget to max_work={m * width}")
-    # standard form: [A_ub I; A_eq 0] (x, s) = b, each row signed so that its right-hand side is >= 0, then one
-    # artificial per row as the first basis
-    rows, rhs, signs = [], [], []
+    first_art = n + mu
+    rows, rhs, signs, unit = [], [], [], []
     for i, (a, b) in enumerate(list(zip(aub, bub)) + list(zip(aeq, beq))):
         s = -1 if b < 0 else 1
-        slack = [Fraction(s if (i < mu and k == i) else 0) for k in range(mu)]
-        art = [Fraction(1 if k == i else 0) for k in range(m)]
+        slack = [Fraction(s if (i < mu and j == i) else 0) for j in range(mu)]
+        art = [Fraction(0)] * k
+        if needs_art[i]:
+            art[sum(needs_art[:i])] = Fraction(1)
+            unit.append(first_art + sum(needs_art[:i]))
+        else:
+            unit.append(n + i)
         rows.append([s * v for v in a] + slack + art)
         rhs.append(s * b)
         signs.append(s)
-    first_art = n + mu
-    tab = _Tableau(rows, rhs, list(range(first_art, first_art + m)), budget)
-    phase1 = [Fraction(0)] * first_art + [Fraction(-1)] * m
+    tab = _Tableau(rows, rhs, list(unit), budget)
+    phase1 = [Fraction(0)] * first_art + [Fraction(-1)] * k
     tab.run(phase1, first_art)
     if sum((v for b, v in zip(tab.basis, tab.rhs) if b >= first_art), Fraction(0)) > 0:
-        u = tab.duals(phase1, first_art)
-        y = [s * v for s, v in zip(signs, u)]
+        y = [s * v for s, v in zip(signs, tab.duals(phase1, unit))]
         return _checked(LPResult("infeasible", None, None, tuple(y[:mu]), tuple(y[mu:]), None, tab.pivots),
                         cost, aub, bub, aeq, beq)
     # drive artificials (basic at 0) out where their row has a non-zero real entry; the rest are redundant rows
@@ -259,7 +264,7 @@ def linprog_exact(c: Sequence, A_ub: Any = None, b_ub: Any = None, A_eq: Any = N
             j = next((j for j in range(first_art) if tab.rows[r][j] != 0), None)
             if j is not None:
                 tab.pivot(r, j)
-    phase2 = cost + [Fraction(0)] * (mu + m)
+    phase2 = cost + [Fraction(0)] * (mu + k)
     ray_column = tab.run(phase2, first_art)
     x = tab.point(n)
     if ray_column is not None:
@@ -270,8 +275,7 @@ def linprog_exact(c: Sequence, A_ub: Any = None, b_ub: Any = None, A_eq: Any = N
                 full[b] = -row[ray_column]
         return _checked(LPResult("unbounded", tuple(x), None, None, None, tuple(full[:n]), tab.pivots),
                         cost, aub, bub, aeq, beq)
-    u = tab.duals(phase2, first_art)
-    y = [s * v for s, v in zip(signs, u)]
+    y = [s * v for s, v in zip(signs, tab.duals(phase2, unit))]
     return _checked(LPResult("optimal", tuple(x), _dot(cost, x), tuple(y[:mu]), tuple(y[mu:]), None, tab.pivots),
                     cost, aub, bub, aeq, beq)
 
