@@ -78,6 +78,9 @@ def test_vertices_budget_and_bad_objectives():
     g = NormalFormGame.from_arrays(np.zeros((3, 3), dtype=int).tolist(), np.zeros((3, 3), dtype=int).tolist())
     with pytest.raises(SolverError, match="--max-work"):
         correlated_vertices(g)
+    # Chicken's LP: 4 incentive rows and one equality over 4 profiles, a first tableau of 5 x 9 cells
+    with pytest.raises(SolverError, match="tableau of 45 cells"):
+        correlated_equilibrium(CHICKEN, max_work=44)
     with pytest.raises(SolverError, match="unknown objective 'Bob'"):
         correlated_equilibrium(CHICKEN, "Bob")
     with pytest.raises(SolverError, match="3 objective weights for 2 players"):

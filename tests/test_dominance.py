@@ -92,6 +92,12 @@ def test_an_order_whose_step_is_not_dominated_is_refused():
         iterated_dominance(gtu.load_model("chain-store").symbolic("normal"))
     with pytest.raises(SolverError, match="--max-work 18"):
         iterated_dominance(RASMUSEN, max_work=5)
+    # the budget covers the whole elimination: Gibbons' 3 x 2 game fits its 12 payoff entries in 20 units, but not
+    # the LP that finds the dominating mixture
+    gibbons = NormalFormGame.from_arrays([[3, 0], [0, 3], [1, 1]], [[0, 0], [0, 0], [0, 0]])
+    with pytest.raises(SolverError, match="iterated strict dominance stopped after 0 eliminations"):
+        iterated_dominance(gibbons, max_work=20)
+    assert len(iterated_dominance(gibbons, max_work=200).steps) == 1
 
 
 # ----------------------------------------------------------------------------- properties against Gambit

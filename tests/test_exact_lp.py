@@ -92,7 +92,7 @@ def test_bad_input_and_budget():
         linprog_exact([1, 1], [[1]], [1])
     with pytest.raises(SolverError, match="2 entries for 1 constraint rows"):
         linprog_exact([1], [[1]], [1, 2])
-    with pytest.raises(SolverError, match=r"max_work=\d+"):
+    with pytest.raises(SolverError, match=r"--max-work \d+"):
         linprog_exact([1] * 10, [[1] * 10] * 10, [1] * 10, max_work=50)
     with pytest.raises(SolverError, match="passed the budget"):
         linprog_exact([5, 4, 3], [[2, 3, 1], [4, 1, 2], [3, 4, 2]], [5, 11, 8], max_work=30)

@@ -139,6 +139,17 @@ def _payoffs_under(payoffs: list[np.ndarray], p: Sequence[Fraction]) -> tuple:
     return tuple(sum((u.flat[k] * v for k, v in enumerate(p) if v), Fraction(0)) for u in payoffs)
 
 
+def _check_size(game: NormalFormGame, n: int, budget: int) -> None:
+    """Refuse a correlated-equilibrium LP before building it: K incentive rows and one equality over *n*
+    profiles make a first tableau of (K + 1) x (n + K + 1) cells (variables, slacks, one artificial)."""
+    k = sum(len(a) * (len(a) - 1) for a in game.actions)
+    cells = (k + 1) * (n + k + 1)
+    if cells > budget:
+        raise SolverError(f"the correlated-equilibrium LP of the {' x '.join(map(str, game.shape))} game has a "
+                          f"tableau of {count_text(cells)} cells, more than the budget of {budget:,}",
+                          where="--max-work", fix=f"use a smaller game, or raise the budget with --max-work {cells}")
+
+
 @dataclass(frozen=True)
 class CorrelatedEquilibrium:
     """A correlated equilibrium maximising a linear objective, with its certificates.
@@ -237,8 +248,9 @@ def correlated_equilibrium(game: NormalFormGame, objective: Any = "welfare", *, 
     """
     payoffs = _exact_payoffs(game)
     weights, text = _weights(game, objective)
-    rows, _ = incentive_rows(game)
     n = math.prod(game.shape)
+    _check_size(game, n, work_budget(max_work))
+    rows, _ = incentive_rows(game)
     c = [sum((w * u.flat[k] for w, u in zip(weights, payoffs)), Fraction(0)) for k in range(n)]
     res = linprog_exact(c, [[-v for v in r] for r in rows] or None, [0] * len(rows) or None, [[1] * n], [1],
                         max_work=max_work)
@@ -340,10 +352,10 @@ def correlated_vertices(game: NormalFormGame, *, parameters: Any = None,
     >>> len(poly.vertices)
     5
     """
-    rows, _ = incentive_rows(game)   # refuses a symbolic game
+    _exact_payoffs(game)   # refuses a symbolic game
     n = math.prod(game.shape)
-    ineq = [[Fraction(int(j == k)) for j in range(n)] for k in range(n)] + rows   # each row . p >= 0
-    sets = math.comb(len(ineq), n - 1)
+    k = sum(len(a) * (len(a) - 1) for a in game.actions)
+    sets = math.comb(n + k, n - 1)
     work = sets * n**3
     budget = work_budget(max_work)
     if work > budget:
@@ -352,6 +364,8 @@ def correlated_vertices(game: NormalFormGame, *, parameters: Any = None,
                           f"work), more than the budget of {budget:,}", where="--max-work",
                           fix=f"use --method correlated (one optimal correlated equilibrium); or raise the budget "
                               f"with --max-work {work}" if work < 10**15 else "use --method correlated")
+    rows, _ = incentive_rows(game)
+    ineq = [[Fraction(int(j == k)) for j in range(n)] for k in range(n)] + rows   # each row . p >= 0
     ones = [Fraction(1)] * n
     found: set[tuple[Fraction, ...]] = set()
     for active in itertools.combinations(range(len(ineq)), n - 1):

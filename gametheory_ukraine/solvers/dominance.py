@@ -191,22 +191,33 @@ def dominating_mixture(rows: list[list[Fraction]], target: int, kind: str = "str
     """
     if kind not in DOMINANCE_KINDS:
         raise SolverError(f"unknown dominance kind {kind!r}", fix="use 'strict' or 'weak'")
+    return _dominating(rows, target, kind, mixed, max_work)[0]
+
+
+def _dominating(rows: list[list[Fraction]], target: int, kind: str, mixed: bool,
+                max_work: int | None) -> tuple[tuple[dict[int, Fraction], Fraction] | None, int]:
+    """:func:`dominating_mixture`, and its work: payoff entries compared plus the LP's tableau cells."""
     target_row = rows[target]
     others = [k for k in range(len(rows)) if k != target]
     best: tuple | None = None
-    for k in others:  # pure dominators first: the simplest witness
-        gains = [x - y for x, y in zip(rows[k], target_row)]
-        if kind == "strict" and min(gains) > 0:
-            margin = min(gains)
-        elif kind == "weak" and min(gains) >= 0 and sum(gains) > 0:
-            margin = sum(gains)
+    for k in others:  # pure dominators first: the simplest witness (comparisons first, differences only then)
+        if kind == "strict" and all(x > y for x, y in zip(rows[k], target_row)):
+            margin = min(x - y for x, y in zip(rows[k], target_row))
+        elif kind == "weak" and all(x >= y for x, y in zip(rows[k], target_row)) and rows[k] != target_row:
+            margin = sum(x - y for x, y in zip(rows[k], target_row))
         else:
             continue
         if best is None or margin > best[1]:
             best = ({k: Fraction(1)}, margin)
-    if best is not None or not mixed or len(others) < 2:
-        return best
     m, q = len(target_row), len(others)
+    if best is not None or not mixed or len(others) < 2:
+        return best, q * m
+    # a mixture can only beat the target in a column where some other row does (weakly: ties everywhere else)
+    tops = [max(rows[k][s] for k in others) for s in range(m)]
+    if kind == "strict" and any(top <= y for top, y in zip(tops, target_row)):
+        return None, q * m
+    if kind == "weak" and (any(top < y for top, y in zip(tops, target_row)) or tops == list(target_row)):
+        return None, q * m
     if kind == "strict":
         # variables: sigma (q), eps+ , eps-; maximise eps = eps+ - eps- s.t. eps - sum_k sigma_k (u_k - u_t) <= 0
         c = [0] * q + [1, -1]
@@ -220,8 +231,8 @@ def dominating_mixture(rows: list[list[Fraction]], target: int, kind: str = "str
         res = linprog_exact(c, a_ub, [0] * m, [[1] * q], [1], max_work=max_work)
         margin = res.value
     if res.status != "optimal" or margin <= 0:
-        return None
-    return {k: p for k, p in zip(others, res.x[:q]) if p != 0}, margin
+        return None, q * m + res.work
+    return ({k: p for k, p in zip(others, res.x[:q]) if p != 0}, margin), q * m + res.work
 
 
 def iterated_dominance(game: NormalFormGame, *, kind: str = "strict", mixed: bool = True,
@@ -244,8 +255,8 @@ def iterated_dominance(game: NormalFormGame, *, kind: str = "strict", mixed: boo
     parameters : mapping, optional
         Parameter values to record.
     max_work : int, optional
-        Budget of each LP (tableau cells updated; default
-        :data:`~gametheory_ukraine.solvers.budget.MAX_WORK`), and of the payoff cells scanned per round.
+        Budget of the whole elimination (default :data:`~gametheory_ukraine.solvers.budget.MAX_WORK`): payoff
+        entries compared plus the LPs' tableau cells updated; a game with more payoff entries is refused at once.
 
     Returns
     -------
@@ -278,6 +289,23 @@ def iterated_dominance(game: NormalFormGame, *, kind: str = "strict", mixed: boo
     payoffs = [p if p.dtype == object else as_exact_array(p) for p in game.payoffs]
     kept = [list(range(len(a))) for a in game.actions]
     steps: list[Elimination] = []
+    used = [0]
+
+    def dominated(rows: list[list[Fraction]], t: int):
+        """One dominance test, its work counted against the budget of the whole elimination."""
+        try:
+            hit, work = _dominating(rows, t, kind, mixed, budget - used[0])
+        except SolverError as exc:
+            if exc.where != "--max-work":   # only the LP's budget is caught: it is this function's budget
+                raise
+            work = budget + 1
+        used[0] += work
+        if used[0] > budget:
+            raise SolverError(f"iterated {kind} dominance stopped after {len(steps)} eliminations: its tests' work "
+                              f"passed the budget of {budget:,}", where="--max-work",
+                              fix=f"raise it, e.g. --max-work {4 * budget}")
+        return hit
+
     rnd = 0
     while True:
         rnd += 1
@@ -289,8 +317,7 @@ def iterated_dominance(game: NormalFormGame, *, kind: str = "strict", mixed: boo
                 raise SolverError(f"{game.players[i]}'s {game.actions[i][a]!r} is listed twice in the order",
                                   where="order", fix="list each action once")
             t = kept[i].index(a)
-            hit = dominating_mixture(_rows(sub[i], i, list(range(len(kept[i])))), t, kind, mixed=mixed,
-                                     max_work=max_work)
+            hit = dominated(_rows(sub[i], i, list(range(len(kept[i])))), t)
             if hit is None:
                 raise SolverError(f"{game.players[i]}'s {game.actions[i][a]!r} is not {kind}ly dominated at step "
                                   f"{rnd} of the order given", where="order", fix="give an order in which each "
@@ -301,7 +328,7 @@ def iterated_dominance(game: NormalFormGame, *, kind: str = "strict", mixed: boo
                 continue
             rows = _rows(sub[i], i, list(range(len(kept[i]))))
             for t in range(len(rows)):
-                hit = dominating_mixture(rows, t, kind, mixed=mixed, max_work=max_work)
+                hit = dominated(rows, t)
                 if hit is not None:
                     found.append((i, t, hit[0], hit[1]))
                     if order != "simultaneous":

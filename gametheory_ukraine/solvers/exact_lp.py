@@ -62,6 +62,8 @@ class LPResult:
         ``unbounded``: a direction of unbounded improvement; None otherwise.
     pivots : int
         Simplex pivots made (both phases).
+    work : int
+        Tableau cells updated (rows x columns per pivot), the units of the budget.
     method : str
         ``"exact-simplex (Bland's rule)"``.
     exact : bool
@@ -75,6 +77,7 @@ class LPResult:
     dual_eq: tuple | None
     ray: tuple | None
     pivots: int
+    work: int = 0
     method: str = "exact-simplex (Bland's rule)"
     exact: bool = True
 
@@ -143,7 +146,8 @@ class _Tableau:
         if self.work > self.budget:
             raise SolverError(f"the exact simplex method stopped after {self.pivots} pivots: their work "
                               f"({self.work:,} tableau cells) passed the budget of {self.budget:,}",
-                              where="max_work", fix=f"raise the budget, e.g. max_work={4 * self.budget}")
+                              where="--max-work", fix=f"raise the budget, e.g. --max-work {4 * self.budget} "
+                                                      "(max_work= in Python)")
         row, piv = self.rows[r], self.rows[r][j]
         row[:] = [v / piv for v in row]
         self.rhs[r] /= piv
@@ -236,7 +240,8 @@ def linprog_exact(c: Sequence, A_ub: Any = None, b_ub: Any = None, A_eq: Any = N
     width = n + mu + k
     if m * width > budget:
         raise SolverError(f"the linear program's tableau ({m} rows x {width} columns) is larger than the work "
-                          f"budget of {budget:,}", where="max_work", fix=f"raise the budget to max_work={m * width}")
+                          f"budget of {budget:,}", where="--max-work",
+                          fix=f"raise the budget to --max-work {m * width} (max_work= in Python)")
     first_art = n + mu
     rows, rhs, signs, unit = [], [], [], []
     for i, (a, b) in enumerate(list(zip(aub, bub)) + list(zip(aeq, beq))):
@@ -256,7 +261,7 @@ def linprog_exact(c: Sequence, A_ub: Any = None, b_ub: Any = None, A_eq: Any = N
     tab.run(phase1, first_art)
     if sum((v for b, v in zip(tab.basis, tab.rhs) if b >= first_art), Fraction(0)) > 0:
         y = [s * v for s, v in zip(signs, tab.duals(phase1, unit))]
-        return _checked(LPResult("infeasible", None, None, tuple(y[:mu]), tuple(y[mu:]), None, tab.pivots),
+        return _checked(LPResult("infeasible", None, None, tuple(y[:mu]), tuple(y[mu:]), None, tab.pivots, tab.work),
                         cost, aub, bub, aeq, beq)
     # drive artificials (basic at 0) out where their row has a non-zero real entry; the rest are redundant rows
     for r in range(m):
@@ -273,11 +278,11 @@ def linprog_exact(c: Sequence, A_ub: Any = None, b_ub: Any = None, A_eq: Any = N
         for b, row in zip(tab.basis, tab.rows):
             if b < first_art:
                 full[b] = -row[ray_column]
-        return _checked(LPResult("unbounded", tuple(x), None, None, None, tuple(full[:n]), tab.pivots),
+        return _checked(LPResult("unbounded", tuple(x), None, None, None, tuple(full[:n]), tab.pivots, tab.work),
                         cost, aub, bub, aeq, beq)
     y = [s * v for s, v in zip(signs, tab.duals(phase2, unit))]
-    return _checked(LPResult("optimal", tuple(x), _dot(cost, x), tuple(y[:mu]), tuple(y[mu:]), None, tab.pivots),
-                    cost, aub, bub, aeq, beq)
+    return _checked(LPResult("optimal", tuple(x), _dot(cost, x), tuple(y[:mu]), tuple(y[mu:]), None, tab.pivots,
+                             tab.work), cost, aub, bub, aeq, beq)
 
 
 def _checked(res: LPResult, c, aub, bub, aeq, beq) -> LPResult:
