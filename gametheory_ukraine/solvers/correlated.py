@@ -227,7 +227,9 @@ def correlated_equilibrium(game: NormalFormGame, objective: Any = "welfare", *, 
     parameters : mapping, optional
         Parameter values to record.
     max_work : int, optional
-        The LP's budget (see :func:`~gametheory_ukraine.solvers.exact_lp.linprog_exact`).
+        The LP's budget (see :func:`~gametheory_ukraine.solvers.exact_lp.linprog_exact`); a game whose first
+        tableau, ``(K + 1) x (N + K + 1)`` cells for ``N`` profiles and ``K`` incentive constraints, is larger is
+        refused before the constraints are built.
 
     Returns
     -------
