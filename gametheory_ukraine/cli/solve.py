@@ -102,6 +102,7 @@ def _emit_reduction(jobs: list, args: argparse.Namespace) -> int:
                 for m, f, r in jobs]
         emit(json.dumps(docs[0] if len(docs) == 1 else docs, indent=2, ensure_ascii=False))
     else:
-        emit("\n\n".join(f"{m.name} [{f}] scenario: {args.scenario or '(parameter defaults)'}\n{r}"
+        emit("\n\n".join(f"{m.name} [{f}] scenario: {args.scenario or '(parameter defaults)'}\n"
+                           + "parameters: " + ", ".join(f"{k}={v}" for k, v in r.parameters.items()) + f"\n{r}"
                            for m, f, r in jobs))
     return 0
