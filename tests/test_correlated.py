@@ -53,9 +53,10 @@ def test_chicken_welfare_maximum_is_aumanns():
 
 
 def test_chicken_polytope_vertices_derived_with_sympy():
-    # Nau, Gomez Canovas and Hansen (2004) show the polytope for Chicken: its vertices are the three Nash
-    # equilibria and two more. Derived here: every choice of 3 of the 8 inequalities (p >= 0, 4 incentive
-    # constraints) made tight with sum p = 1, solved with sympy, kept when feasible.
+    # The polytope's vertices (its geometry: Nau, Gomez Canovas and Hansen 2004), derived here by hand with sympy:
+    # every choice of 3 of the 8 inequalities (p >= 0, 4 incentive constraints) made tight with sum p = 1, solved,
+    # kept when feasible. They are the three Nash equilibria ((C,D), (D,C), the mixed one with 2/3 on C) and two
+    # more, Aumann's welfare optimum and (0, 2/5, 2/5, 1/5).
     shape = (2, 2)
     payoffs = [np.array([[6, 2], [7, 0]]), np.array([[6, 7], [2, 0]])]
     ineq = [[int(j == k) for j in range(4)] for k in range(4)] + _incentives_by_hand(payoffs, shape)
