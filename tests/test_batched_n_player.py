@@ -35,6 +35,7 @@ def _assert_certified_points_agree(payoffs: tuple[np.ndarray, ...], res, tol: fl
             mine = np.concatenate([s[r] for s in res.strategies])
             np.testing.assert_allclose(mine, np.concatenate([np.asarray(x, float) for x in eq]), atol=1e-9)
             assert res.regret[r] <= tol
+        assert res.component[rows].tolist() == list(sol.components), p
     return int(res.certified.sum())
 
 
@@ -77,12 +78,15 @@ def test_the_three_matching_players_game():
     """Everyone gets 1 if all three match: (0,0,0), (1,1,1) and the fully mixed (1/2, 1/2, 1/2) (each player's
     indifference (1 - y)(1 - z) = yz is linear, y + z = 1, and symmetry gives 1/2). Where two players play
     different pure actions the third is indifferent: a continuum of solutions of that support's indifference
-    conditions, which the batched engine leaves to the exact path. None of them is an equilibrium (the two
-    players who differ are not best-responding), so the exact path finds exactly the three, complete."""
+    conditions, but none of them is an equilibrium (the two players who differ are not best-responding), so its
+    polytope is empty: exactly the three, complete, each its own component (the batched engine resolves the
+    continuum itself)."""
     same = np.zeros((1, 2, 2, 2))
     same[0, 0, 0, 0] = same[0, 1, 1, 1] = 1
     res = batched_nash((same, same, same))
-    assert not res.certified[0] and res.counts[0] == 0
+    assert res.certified[0] and res.complete[0] and res.counts[0] == 3
+    assert [tuple(s[r, 0] for s in res.strategies) for r in range(3)] == [(1, 1, 1), (0.5, 0.5, 0.5), (0, 0, 0)]
+    assert res.component.tolist() == [0, 1, 2]
     exact = support_enumeration([same[0]] * 3, exact=False)
     assert exact.complete and not exact.polytopes
     assert sorted(tuple(eq[k][0] for k in range(3)) for eq in exact.equilibria) == [
