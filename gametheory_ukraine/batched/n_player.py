@@ -487,7 +487,8 @@ def _one_mixer_polytope(arrays: list[np.ndarray], supports: tuple, s: np.ndarray
     inside (their cross product, normalised).
 
     Returns ``(unsure, corners, vertices)``: points where a sign is within its band (for the exact path); per
-    corner ``a``, the points where it is a vertex; and per other vertex its points and weights (points, k)."""
+    corner ``a``, the points where it is a vertex; and per other vertex its points, weights (points, k) and how it
+    is made (the same construction gives the same floats in every polytope that has it)."""
     P = arrays[0].shape[0]
     m = next(k for k, sk in enumerate(supports) if len(sk) > 1)
     S = supports[m]
@@ -502,7 +503,7 @@ def _one_mixer_polytope(arrays: list[np.ndarray], supports: tuple, s: np.ndarray
             gap = _cell(arrays[m], at[0][:m] + (b,) + at[0][m + 1:]) - _cell(arrays[m], at[0])
             unsure |= (gap != 0) & (np.abs(gap) <= band)
             empty |= gap > band
-    G = []
+    G, names = [], []
     for j in range(len(o)):
         if j == m:
             continue
@@ -516,6 +517,7 @@ def _one_mixer_polytope(arrays: list[np.ndarray], supports: tuple, s: np.ndarray
                 unsure |= ~const & (np.ptp(g, axis=1) <= band)
                 empty |= const & (g[:, 0] > 0)
                 G.append(np.where(const[:, None], 0.0, g))
+                names.append((j, b))
     live = ~empty
     corners = [live & np.all([g[:, a] <= 0 for g in G], axis=0) if G else live.copy() for a in range(k)]
     gain_band = _GAIN_BAND * s
@@ -541,7 +543,7 @@ def _one_mixer_polytope(arrays: list[np.ndarray], supports: tuple, s: np.ndarray
             w = np.zeros((P, k))
             w[:, a], w[:, b] = 1 - t, t
             ok = feasible(w, ok, (c,))
-            vertices.append((ok, w))
+            vertices.append((ok, w, ("edge", S[a], S[b], names[c])))
     if k == 3:
         for c, d in itertools.combinations(range(len(G)), 2):
             w = np.cross(G[c], G[d])
@@ -553,7 +555,7 @@ def _one_mixer_polytope(arrays: list[np.ndarray], supports: tuple, s: np.ndarray
             inside = live & nonzero & (np.abs(tot) > _PIVOT_BAND * s ** 2)
             unsure |= inside & (np.abs(w) <= _PROB_BAND).any(axis=1) & (w >= -_PROB_BAND).all(axis=1)
             ok = feasible(np.where(inside[:, None], w, 0.0), inside & (w > _PROB_BAND).all(axis=1), (c, d))
-            vertices.append((ok, w))
+            vertices.append((ok, w, ("inside", S, names[c], names[d])))
     return unsure & ~empty, corners, vertices
 
 
@@ -582,15 +584,17 @@ def _nonlinear_pair(arrays: list[np.ndarray], supports: tuple, s: np.ndarray) ->
     return vanish & product
 
 
-def _continuum(flat: list[np.ndarray], supports: tuple, fidx: np.ndarray, s: np.ndarray, poly0: int):
+def _continuum(flat: list[np.ndarray], supports: tuple, fidx: np.ndarray, s: np.ndarray, poly0: int,
+               kinds: dict):
     """A support profile whose conditions have a continuum of solutions at the points *fidx*, as the scalar solver
     resolves it where a closed form is at hand: one mixer of 2 or 3 actions (a segment or polygon of equilibria,
     :func:`_one_mixer_polytope`, every vertex certified by its regret), or two mixers whose conditions vanish with a
     nonlinear best-response condition (:func:`_nonlinear_pair`: left out, not complete).
 
     Returns ``(done, incomplete, rows, members)``: per point of *fidx* whether it was resolved (the others go to
-    the exact path) and whether the support is left out; the mixed vertices as a rows entry (their polytope ids
-    in its last field, ``poly0 + position in fidx``); and the pure vertices as (points, cells, polytope ids)."""
+    the exact path) and whether the support is left out; the mixed vertices as a rows entry (their polytope ids,
+    ``poly0 + position in fidx``, and their constructions, numbered in *kinds*, in its last fields); and the pure
+    vertices as (points, cells, polytope ids)."""
     F = len(fidx)
     shape = flat[0].shape[1:]
     mixers = [k for k, sk in enumerate(supports) if len(sk) > 1]
@@ -610,11 +614,13 @@ def _continuum(flat: list[np.ndarray], supports: tuple, fidx: np.ndarray, s: np.
     cells = [np.full(len(t), np.ravel_multi_index(tuple(S[a] if q == m else o[q] for q in range(len(o))), shape))
              for a, t in enumerate(cm)]
     members = (np.concatenate([fidx[t] for t in cm]), np.concatenate(cells), np.concatenate([poly[t] for t in cm]))
-    take = [np.flatnonzero(ok & done) for ok, _ in vertices]
+    take = [np.flatnonzero(ok & done) for ok, _, _ in vertices]
     at = np.concatenate(take)
+    kind = np.concatenate([np.full(len(t), kinds.setdefault((m, tuple(o[:m] + o[m + 1:]), tag), len(kinds)))
+                           for t, (_, _, tag) in zip(take, vertices)])
     sigma = _pure_sigma(shape, supports, len(at))
     sigma[m][:, S[0]] = 0.0
-    sigma[m][:, S] = np.concatenate([w[t] for t, (_, w) in zip(take, vertices)])
+    sigma[m][:, S] = np.concatenate([w[t] for t, (_, w, _) in zip(take, vertices)])
     vsub = [a[at] for a in sub]
     payoffs, regret = np.empty((len(at), len(shape))), np.zeros(len(at))
     for i in range(len(shape)):
@@ -625,7 +631,7 @@ def _continuum(flat: list[np.ndarray], supports: tuple, fidx: np.ndarray, s: np.
     done[at[bad]] = False
     keep = done[at]
     at = at[keep]
-    rows = (fidx[at], [x[keep] for x in sigma], payoffs[keep], regret[keep], False, poly[at])
+    rows = (fidx[at], [x[keep] for x in sigma], payoffs[keep], regret[keep], False, poly[at], kind[keep])
     return done, nothing, rows, members
 
 
@@ -689,17 +695,47 @@ def _order(point: np.ndarray, flat: np.ndarray, mixed: np.ndarray) -> tuple[np.n
 
     Rows come support by support, ascending by point within each; pure profiles come in ascending profile order,
     which is the scalar order among them, so a stable sort by point orders every point without a mixed row
-    (*mixed*); the others are ranked by pairwise comparison within the point."""
+    (*mixed*). The others are sorted by a proxy key (the probabilities weighted by 16^-k) and the order checked
+    pair by adjacent pair (a sequence is sorted iff every adjacent pair is, and an adjacent pair whose first
+    differing coordinates differ by more than 1e-9 keeps its order under float rounding); the points where the
+    proxy erred are ranked by pairwise comparison (:func:`_rank_pairwise`)."""
     by_point = np.argsort(point, kind="stable")
     point, flat = point[by_point], flat[by_point]
     J = np.flatnonzero(np.isin(point, np.unique(point[mixed[by_point]])))  # rows of points with a mixed row
     if not len(J):
         return by_point, np.zeros(0, dtype=np.int64)
     sp, sf = point[J], flat[J]
-    rank = np.zeros(len(J), dtype=np.int64)
-    close = np.zeros(len(J), dtype=bool)
+    proxy = sf @ (16.0 ** -np.arange(sf.shape[1]))
+    within = np.lexsort((-proxy, sp))
+    sf = sf[within]
+    x, y = sf[:-1], sf[1:]
+    pair = sp[1:] == sp[:-1]
+    first = np.argmax(x != y, axis=1)
+    at = np.arange(len(first))
+    wrong = pair & ~(x[at, first] > y[at, first])
+    gap = np.abs(x - y)
+    close = pair & ((gap <= 1e-9).all(axis=1) | ((gap > 0) & (gap <= 1e-9)).any(axis=1))
+    bad = np.unique(sp[1:][wrong])
+    close_points = np.unique(sp[1:][close & ~np.isin(sp[1:], bad)])
+    order = by_point.copy()
+    order[J] = by_point[J[within]]
+    if len(bad):
+        K = J[np.isin(sp, bad)]                                     # rows (in by_point order) of those points
+        rank, near = _rank_pairwise(point[K], flat[K])
+        again = np.empty(len(K), dtype=np.int64)
+        again[np.searchsorted(point[K], point[K]) + rank] = K
+        order[K] = by_point[again]
+        close_points = np.union1d(close_points, np.unique(point[K][near]))
+    return order, close_points
+
+
+def _rank_pairwise(sp: np.ndarray, sf: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each row's rank within its point (rows sorted by point) by comparing every pair of the point's rows, and
+    the rows too close to another for their order to be trusted."""
+    rank = np.zeros(len(sp), dtype=np.int64)
+    close = np.zeros(len(sp), dtype=bool)
     k = 1
-    while k < len(J) and (sp[k:] == sp[:-k]).any():
+    while k < len(sp) and (sp[k:] == sp[:-k]).any():
         same = np.flatnonzero(sp[k:] == sp[:-k])
         x, y = sf[same], sf[same + k]                           # row r and row r + k of the same point
         first = np.argmax(x != y, axis=1)
@@ -709,11 +745,7 @@ def _order(point: np.ndarray, flat: np.ndarray, mixed: np.ndarray) -> tuple[np.n
         gap = np.abs(x - y)
         close[same] |= (gap <= 1e-9).all(axis=1) | ((gap > 0) & (gap <= 1e-9)).any(axis=1)
         k += 1
-    within = np.empty(len(J), dtype=np.int64)
-    within[np.searchsorted(sp, sp) + rank] = J
-    order = by_point.copy()
-    order[J] = by_point[within]
-    return order, np.unique(sp[close])
+    return rank, close
 
 
 def batched_nash(payoffs: tuple[Any, ...], *, tol: float = 1e-9) -> BatchedNash:
@@ -813,7 +845,7 @@ def batched_nash(payoffs: tuple[Any, ...], *, tol: float = 1e-9) -> BatchedNash:
     cells = [np.ascontiguousarray(np.moveaxis(a, 0, -1)) for a in arrays]  # cell-major: a cell is one vector
     rows: list[tuple] = []
     members: list[tuple] = []
-    polys = 0
+    polys, kinds = 0, {}
     for supports in itertools.product(*(_subsets(n) for n in shape)):
         dominated, unsure = comparisons.dominated(supports)
         certified &= ~unsure
@@ -837,7 +869,7 @@ def batched_nash(payoffs: tuple[Any, ...], *, tol: float = 1e-9) -> BatchedNash:
             status, cands = _candidates(sub, supports, s_sub)
         fidx = idx[status == _FREE]
         if len(fidx):  # a continuum of solutions: a polytope's vertices, a support left out, or the exact path
-            done, left_out, vrows, vmembers = _continuum(flat, supports, fidx, s, polys)
+            done, left_out, vrows, vmembers = _continuum(flat, supports, fidx, s, polys, kinds)
             polys += len(fidx)
             certified[fidx[~done]] = False
             complete[fidx[left_out]] = False
@@ -867,9 +899,10 @@ def _assemble(shape: tuple, P: int, certified: np.ndarray, complete: np.ndarray,
     """Rows of the certified points in the scalar order, with their components.
 
     A vertex of several polytopes (or a pure equilibrium that is also a vertex) is listed once, as the scalar
-    solver's exact de-duplication does: mixed vertices are merged when their floats are equal (equal vertices are
-    computed from the same payoff differences by the same formula; a pair merely close is left to the exact path
-    by :func:`_order`), and a pure vertex is the pure equilibrium's row (every pure vertex is one: its gains are at
+    solver's exact de-duplication does: mixed vertices are merged when they are made the same way (the same
+    construction from the same payoff differences gives the same floats; two constructions that meet exactly are
+    within the band of each other's constraint, and a pair merely close is left to the exact path by
+    :func:`_order`), and a pure vertex is the pure equilibrium's row (every pure vertex is one: its gains are at
     most 0). Components: the rows joined through the polytopes, numbered by first appearance."""
     N = len(shape)
     point = np.concatenate([r[0] for r in rows] + [np.zeros(0, dtype=np.int64)]).astype(np.int64)
@@ -886,8 +919,9 @@ def _assemble(shape: tuple, P: int, certified: np.ndarray, complete: np.ndarray,
     vert = np.flatnonzero(poly >= 0)
     keep = np.ones(len(point), dtype=bool)
     if len(vert):
-        key = np.column_stack([point[vert].astype(float), flat[vert]])
-        _, first, inverse = np.unique(key, axis=0, return_index=True, return_inverse=True)
+        kind = np.concatenate([r[6] for r in rows if len(r) > 6])
+        _, first, inverse = np.unique(point[vert] * (int(kind.max()) + 1) + kind, return_index=True,
+                                      return_inverse=True)
         canon = vert[first][inverse.ravel()]
         keep[vert] = False
         keep[vert[first]] = True
@@ -930,12 +964,18 @@ def _components(point: np.ndarray, order: np.ndarray, m_row: np.ndarray, m_poly:
     live = pos[m_row] >= 0 if len(m_row) else np.zeros(0, dtype=bool)
     mr, mpl = pos[m_row[live]], m_poly[live]
     if len(mr):
-        ids, mpl = np.unique(mpl, return_inverse=True)
+        by_poly = np.argsort(mpl, kind="stable")
+        p_start = np.flatnonzero(np.r_[True, mpl[by_poly][1:] != mpl[by_poly][:-1]])
+        p_of = np.cumsum(np.r_[False, mpl[by_poly][1:] != mpl[by_poly][:-1]])   # polytope number, by_poly order
+        poly_of = np.empty(len(mpl), dtype=np.int64)
+        poly_of[by_poly] = p_of
+        by_row = np.argsort(mr, kind="stable")
+        r_start = np.flatnonzero(np.r_[True, mr[by_row][1:] != mr[by_row][:-1]])
+        rows_in = mr[by_row][r_start]
         while True:
-            low = np.full(len(ids), R, dtype=np.int64)
-            np.minimum.at(low, mpl, root[mr])
+            low = np.minimum.reduceat(root[mr[by_poly]], p_start)          # each polytope's smallest label
             new = root.copy()
-            np.minimum.at(new, mr, low[mpl])
+            new[rows_in] = np.minimum(root[rows_in], np.minimum.reduceat(low[poly_of[by_row]], r_start))
             new = new[new]
             if (new == root).all():
                 break
