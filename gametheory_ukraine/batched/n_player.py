@@ -599,7 +599,8 @@ def _continuum(flat: list[np.ndarray], supports: tuple, fidx: np.ndarray, s: np.
     shape = flat[0].shape[1:]
     mixers = [k for k, sk in enumerate(supports) if len(sk) > 1]
     nothing = np.zeros(F, dtype=bool)
-    sub, s_sub = [a[fidx] for a in flat], s[fidx]
+    whole = F == flat[0].shape[0]                    # every point (fidx is ascending and unique): no gather
+    sub, s_sub = (flat, s) if whole else ([a[fidx] for a in flat], s[fidx])
     if len(mixers) == 2:
         left_out = _nonlinear_pair(sub, supports, s_sub)
         return left_out, left_out, None, None
