@@ -933,13 +933,12 @@ def _assemble(shape: tuple, P: int, certified: np.ndarray, complete: np.ndarray,
         mpoly = np.concatenate([m[2] for m in members]).astype(np.int64)
         prow = np.flatnonzero(pure)
         cell = np.ravel_multi_index(tuple(np.argmax(x[prow], axis=1) for x in sigma), shape) if len(prow) else prow
-        pkey = point[prow] * int(np.prod(shape)) + cell
-        by = np.argsort(pkey, kind="stable")
-        want = mp * int(np.prod(shape)) + mc
-        at = np.minimum(np.searchsorted(pkey[by], want), max(len(prow) - 1, 0))
-        found = (pkey[by][at] == want) if len(prow) else np.zeros(len(want), dtype=bool)
+        table = np.full((P, int(np.prod(shape))), -1, dtype=np.int64)  # the pure row of each (point, profile)
+        table[point[prow], cell] = prow
+        at = table[mp, mc]
+        found = at >= 0
         certified[mp[~found]] = False  # a pure vertex without its pure row: leave the point to the exact path
-        m_row = np.concatenate([m_row, prow[by][at][found]])
+        m_row = np.concatenate([m_row, at[found]])
         m_poly = np.concatenate([m_poly, mpoly[found]])
     kept = np.flatnonzero(keep)
     order, close = _order(point[kept], flat[kept], ~pure[kept])
