@@ -34,9 +34,9 @@ def _cells(path: Path) -> list[tuple[str, str]]:
     return [(cell.cell_type, cell.source.strip()) for cell in nb.cells]
 
 
-def test_the_nine_notebooks_exist():
+def test_the_ten_notebooks_exist():
     assert NAMES == ["01-quickstart", "02-territory", "03-nato", "04-guarantees", "05-relapse-sensitivity",
-                     "06-teaching", "07-settlement", "08-micro-deals", "09-talks-format"]
+                     "06-teaching", "07-settlement", "08-micro-deals", "09-talks-format", "10-teaching-tools"]
 
 
 @pytest.mark.parametrize("name", NAMES)
