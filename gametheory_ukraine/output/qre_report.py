@@ -19,6 +19,8 @@ __all__ = ["qre_to_dict", "qre_text", "qre_path_figure", "MAX_PANELS"]
 
 #: Most panels (players, or information sets) of one figure of the branch.
 MAX_PANELS = 36
+#: Legend labels (action names) are wrapped at this many characters.
+LEGEND_WIDTH = 40
 
 
 def qre_to_dict(model: Model, form: str, scenario: str | None, result: QRE) -> dict:
@@ -79,8 +81,12 @@ def qre_path_figure(df: pd.DataFrame, *, x: str = "lambda", title: str | None = 
         raise ValueError(f"{len(groups)} panels are too many for one figure (at most {MAX_PANELS})")
     ncols = min(3, len(groups))
     nrows = math.ceil(len(groups) / ncols)
+    # each panel's legend sits under it, labels wrapped, so that long action names never cover the curves
+    labels = {c: textwrap.fill(c.rsplit(":", 1)[1], LEGEND_WIDTH) for c in columns}
+    legend_lines = max(sum(labels[c].count("\n") + 1 for c in cols) for cols in groups.values())
+    height = nrows * (2.8 + 0.25 * legend_lines) + (0.4 if title else 0)
     with matplotlib.rc_context({"text.usetex": False}):
-        fig = Figure(figsize=figsize or (4.0 * ncols, 2.8 * nrows + (0.4 if title else 0)), layout="constrained")
+        fig = Figure(figsize=figsize or (4.0 * ncols, height), layout="constrained")
         axes = fig.subplots(nrows, ncols, squeeze=False, sharex=True, sharey=True).ravel()
     order = np.argsort(df[x].to_numpy(dtype=float), kind="stable")
     xs = df[x].to_numpy(dtype=float)[order]
@@ -89,14 +95,16 @@ def qre_path_figure(df: pd.DataFrame, *, x: str = "lambda", title: str | None = 
             ax.plot(xs, df[c].to_numpy(dtype=float)[order], color=LINE_COLOURS[k % len(LINE_COLOURS)],
                     linestyle=LINE_STYLES[k % len(LINE_STYLES)], marker=MARKERS[k % len(MARKERS)],
                     markevery=max(1, len(xs) // 8), markersize=4, linewidth=1.5, gid=c,
-                    label=c.rsplit(":", 1)[1])
+                    label=labels[c])
         ax.set_title(textwrap.shorten(group.replace(":", ": "), 48), fontsize="medium")
         ax.set_ylim(-0.04, 1.04)
         ax.grid(True, color="0.9", linewidth=0.6)
-        ax.legend(fontsize="small", frameon=False, loc="best")
+        ax.legend(fontsize="small", frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.24))
     for ax in axes[len(groups):]:
         ax.set_visible(False)
-    fig.supxlabel("precision $\\lambda$ (logit quantal response)" if x == "lambda" else x)
+    for ax in axes[:len(groups)]:
+        ax.set_xlabel("precision $\\lambda$ (logit quantal response)" if x == "lambda" else x, fontsize="small")
+        ax.tick_params(labelbottom=True)
     fig.supylabel("probability in the logit QRE")
     if title:
         fig.suptitle(title)
