@@ -362,6 +362,8 @@ def _refuted(A: np.ndarray, labels: list[int], amax: int) -> list[bool]:
     AT = A.T
     with np.errstate(all="ignore"):  # near-singular systems give inf or nan: such proposals fail the check
         for t in np.unique(sizes).tolist():
+            if t == 0:  # only the origin has no support, and it is never a candidate
+                continue
             sel = np.flatnonzero(sizes == t)
             n = len(sel)
             cols = np.nonzero(tight[sel])[1].reshape(n, t)
@@ -377,7 +379,6 @@ def _refuted(A: np.ndarray, labels: list[int], amax: int) -> list[bool]:
             j = w.argmin(axis=1)
             low = -w[at, j]
             u = W[at, j]
-            s = np.zeros(n)
             if t < k:
                 others = np.take_along_axis(sub, np.nonzero(zero[sel])[1].reshape(n, k - t)[:, :, None], axis=1)
                 over = (others @ w[:, :, None])[:, :, 0]
