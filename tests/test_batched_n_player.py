@@ -35,6 +35,7 @@ def _assert_certified_points_agree(payoffs: tuple[np.ndarray, ...], res, tol: fl
             mine = np.concatenate([s[r] for s in res.strategies])
             np.testing.assert_allclose(mine, np.concatenate([np.asarray(x, float) for x in eq]), atol=1e-9)
             assert res.regret[r] <= tol
+        assert res.component[rows].tolist() == list(sol.components), p
     return int(res.certified.sum())
 
 
@@ -77,12 +78,15 @@ def test_the_three_matching_players_game():
     """Everyone gets 1 if all three match: (0,0,0), (1,1,1) and the fully mixed (1/2, 1/2, 1/2) (each player's
     indifference (1 - y)(1 - z) = yz is linear, y + z = 1, and symmetry gives 1/2). Where two players play
     different pure actions the third is indifferent: a continuum of solutions of that support's indifference
-    conditions, which the batched engine leaves to the exact path. None of them is an equilibrium (the two
-    players who differ are not best-responding), so the exact path finds exactly the three, complete."""
+    conditions, but none of them is an equilibrium (the two players who differ are not best-responding), so its
+    polytope is empty: exactly the three, complete, each its own component (the batched engine resolves the
+    continuum itself)."""
     same = np.zeros((1, 2, 2, 2))
     same[0, 0, 0, 0] = same[0, 1, 1, 1] = 1
     res = batched_nash((same, same, same))
-    assert not res.certified[0] and res.counts[0] == 0
+    assert res.certified[0] and res.complete[0] and res.counts[0] == 3
+    assert [tuple(s[r, 0] for s in res.strategies) for r in range(3)] == [(1, 1, 1), (0.5, 0.5, 0.5), (0, 0, 0)]
+    assert res.component.tolist() == [0, 1, 2]
     exact = support_enumeration([same[0]] * 3, exact=False)
     assert exact.complete and not exact.polytopes
     assert sorted(tuple(eq[k][0] for k in range(3)) for eq in exact.equilibria) == [
@@ -278,3 +282,106 @@ def test_larger_n_player_forms_keep_the_scalar_engine(write_model):
     assert choose_engine(gtu.load_model(THREE_PLAYER), "normal", False, "auto") == "nplayer"
     with pytest.raises(ParameterError, match="more than 27 cells"):
         choose_engine(model, "normal", False, "batched")
+
+
+# ------------------------------------------------------------------------------- continua of equilibria
+def test_the_fixture_rho_line_has_continua_and_is_certified_everywhere():
+    """The 3-player fixture at baseline along rho: at every point the exact solver finds polytopes of equilibria
+    (segments where Russia mixes while Ukraine fights on, polygons where Europe mixes) and leaves out the
+    two-mixer continua whose best-response conditions are bilinear (complete False). The batched engine resolves
+    them all itself: every point certified, with the exact solver's equilibria, order, components and flag."""
+    model = gtu.load_model(THREE_PLAYER)
+    compiled = compile_normal_form(model.symbolic("normal"))
+    params = {k: float(v) for k, v in model.values("baseline-2025").items() if k in compiled.parameters}
+    params["rho"] = np.linspace(0.01, 0.5, 13)
+    payoffs = tuple(np.ascontiguousarray(np.broadcast_to(u, (13, *u.shape[1:]))) for u in compiled.payoffs(params))
+    res = batched_nash(payoffs)
+    assert res.certified.all() and not res.complete.any()
+    assert all(_continuum(payoffs, p) for p in range(13))
+    assert _assert_certified_points_agree(payoffs, res) == 13
+    assert (np.bincount(res.point) >= 6).all() and res.component.max() >= 1
+
+
+def test_the_fixture_sweeps_through_continua_with_the_scalar_table():
+    """A grid over rho, dp_after (Russia re-attacks iff dp_after > x + c_R - p = 0.05) and pi_US: the batched
+    table equals the scalar engine's, continua and complete flags included."""
+    model = gtu.load_model(THREE_PLAYER)
+    values = {"rho": "0.01:0.5:3", "dp_after": "0:0.2:5", "pi_US": "0:1:3"}
+    batched = gtu.sweep(model, values, form="normal", scenario="baseline-2025")
+    scalar = gtu.sweep(model, values, form="normal", scenario="baseline-2025", engine="scalar")
+    assert batched.attrs["engine"] == "nplayer"
+    assert batched["outcome"].nunique() > 1 and not scalar["complete"].all()
+    _frames_equal(batched, scalar)
+
+
+def test_a_polygon_of_equilibria_matches_its_vertices_derived_with_sympy():
+    """2x2x3 (after the exact solver's triangle test): at the pure profile (0, 0) of players 1 and 2 player 3 earns
+    0 with each action; elsewhere her action 2 earns 1, her others 0 (or 1/2). Against her mixture s, player 1's
+    gain from keeping action 0 (player 2 at 0) is g . s with g = (2, 1, -2), player 2's is h . s with
+    h = (-2, 2, 1); against the other's action 1 each loses 5 by action 0. So the equilibria with (p, q) = (1, 1)
+    are the polygon {s in the simplex : g . s >= 0, h . s >= 0}, whose vertices sympy finds here (every pair of
+    tight constraints, kept if feasible); apart from it, the pure equilibrium (1, 1, 2). One vertex is where both
+    gains vanish inside the simplex."""
+    g, h = (2, 1, -2), (-2, 2, 1)
+    u1, u2, u3 = (np.zeros((1, 2, 2, 3)) for _ in range(3))
+    u1[0, 0, 0], u1[0, 0, 1] = g, -5
+    u2[0, 0, 0], u2[0, 1, 0] = h, -5
+    u3[0, :, :, 2] = 1
+    u3[0, 0, 0, 2] = 0
+    u3[0, 0, 1, 1] = u3[0, 1, 0, 1] = u3[0, 1, 1, 1] = 0.5  # not indifferent elsewhere (no continuum of two mixers)
+    s = sympy.symbols("s0:3")
+    rows = [s[0], s[1], s[2], sum(a * x for a, x in zip(g, s)), sum(a * x for a, x in zip(h, s))]
+    polygon = set()
+    for one, two in itertools.combinations(rows, 2):
+        sol = sympy.solve([one, two, sum(s) - 1], s, dict=True)
+        if len(sol) == 1 and len(sol[0]) == 3 and all(r.subs(sol[0]) >= 0 for r in rows):
+            polygon.add(tuple(sol[0][x] for x in s))
+    expected = sorted(polygon, reverse=True) + [(0, 0, 1)]
+    assert len(polygon) == 4 and any(min(v) > 0 for v in polygon)
+    res = batched_nash((u1, u2, u3))
+    assert res.certified[0] and res.complete[0] and res.counts[0] == 5
+    np.testing.assert_allclose(res.strategies[2], np.array(expected, dtype=float), atol=1e-15)
+    np.testing.assert_allclose(res.strategies[0][:, 0], [1, 1, 1, 1, 0])
+    assert res.component.tolist() == [0, 0, 0, 0, 1] and (res.regret <= 1e-15).all()
+    _assert_certified_points_agree((u1, u2, u3), res)
+
+
+@pytest.mark.parametrize(("shape", "tied", "points"), [((2, 2, 3), 2, 60), ((2, 2, 3), 3, 60), ((2, 2, 2), 2, 60)])
+def test_random_games_with_planted_continua_agree_with_the_exact_solver(shape, tied, points):
+    """Random games (3-decimal payoffs) with a planted tie: at one pure profile (a, b) of players 1 and 2 player 3
+    earns the same with her first *tied* actions, so her support of those actions there is a continuum -- a
+    segment (2) or polygon (3) of equilibria wherever players 1 and 2 keep best-responding to some of her
+    mixtures. Certified points equal the exact solver (vertices, order, components, flag); nearly all points are
+    certified and many have a polytope."""
+    rng = np.random.default_rng(100 * sum(shape) + tied)
+    payoffs = [np.round(rng.uniform(-10, 10, size=(points, *shape)), 3) for _ in shape]
+    for p in range(points):
+        a, b = rng.integers(shape[0]), rng.integers(shape[1])
+        payoffs[2][p, a, b, 1:tied] = payoffs[2][p, a, b, 0]
+        payoffs[0][p, a, b, :] += 10    # players 1 and 2 like (a, b) whatever player 3 does (often: not always)
+        payoffs[1][p, a, b, :] += 10
+    payoffs = tuple(payoffs)
+    res = batched_nash(payoffs)
+    certified = _assert_certified_points_agree(payoffs, res)
+    assert certified >= 0.9 * points
+    with_polytopes = sum(_continuum(payoffs, p) for p in np.flatnonzero(res.certified).tolist())
+    assert with_polytopes >= certified // 3
+
+
+def test_the_nau_2004_segment_is_left_to_the_exact_path():
+    """Nau, Gomez Canovas and Hansen (2004), sec. 6, as distributed with pygambit: "the set of Nash equilibria is a
+    line segment" -- by hand (the exact solver's test of it): p = q = 1/2 and s = (t, t, 1/2 - t, 1/2 - t),
+    t in [0, 1/2]. All three players mix on it, which has no closed form here: the batched engine leaves the game
+    uncertified, without rows, and the exact path (the sweep's fallback) lists the segment's two end points."""
+    from importlib.resources import files
+
+    from gametheory_ukraine.io.gambit import read_gambit
+
+    game = read_gambit(files("pygambit") / "catalog_data" / "journals" / "ijgt" / "nau2004" / "sec6.nfg")
+    pay = tuple(np.asarray(u, dtype=float)[None] for u in game.payoffs)
+    res = batched_nash(pay)
+    assert not res.certified[0] and res.counts[0] == 0 and len(res.point) == 0
+    sol = support_enumeration([u[0] for u in pay], exact=False)
+    ends = [eq[2] for eq in sol.equilibria]
+    np.testing.assert_allclose(ends, [[0.5, 0.5, 0, 0], [0, 0, 0.5, 0.5]], atol=1e-12)
+    assert all(eq[0] == eq[1] == (0.5, 0.5) for eq in sol.equilibria) and sol.components == (0, 0)

@@ -215,27 +215,35 @@ def _nplayer_rows(plan: SweepPlan, cols: Mapping[str, np.ndarray], n: int) -> _R
 
 def _nplayer_labels(plan: SweepPlan, strategies: tuple[np.ndarray, ...]) -> tuple[_Codes, _Codes]:
     """Outcome and outcome key of each row as the scalar solver labels them (the distribution over the cells'
-    labels): computed once per pure profile, and row by row only for mixed equilibria."""
+    labels): computed once per support profile whose cells all carry one label (every pure profile, and e.g. a
+    mixture over plans that play never reaches), and row by row only for lotteries."""
     game = plan.model.symbolic(plan.form)
     flat = np.concatenate(strategies, axis=1)
     bits = (flat != 0).astype(np.int64) @ (np.int64(1) << np.arange(flat.shape[1], dtype=np.int64))
     patterns, first, inverse = np.unique(bits, return_index=True, return_inverse=True)
-    pure = (flat[first] != 0).sum(axis=1) == len(strategies)
+
+    def cell_label(prof: tuple) -> str:
+        lab = game.outcome(prof)
+        return lab if lab is not None else " / ".join(game.actions[i][a] for i, a in enumerate(prof))
+
+    def cells(r: int) -> list[tuple]:
+        return list(itertools.product(*(np.flatnonzero(s[r]).tolist() for s in strategies)))
+
+    # a pattern (support profile) whose cells all carry one label has that label whatever the probabilities
+    sure = [{cell_label(prof) for prof in cells(r)} for r in first.tolist()]
+    pure = np.array([len(labs) == 1 for labs in sure], dtype=bool)
 
     def label(r: int) -> tuple[str, str]:
         probs = [s[r] for s in strategies]
         dist: dict[str, float] = {}
-        for prof in itertools.product(*(np.flatnonzero(p).tolist() for p in probs)):
-            lab = game.outcome(prof)
-            lab = lab if lab is not None else " / ".join(game.actions[i][a] for i, a in enumerate(prof))
+        for prof in cells(r):
+            lab = cell_label(prof)
             dist[lab] = dist.get(lab, 0.0) + float(np.prod([probs[i][a] for i, a in enumerate(prof)]))
-        if len(dist) == 1:
-            return next(iter(dist)), next(iter(dist))
         kept = sorted(k for k, v in dist.items() if abs(v) > plan.tol)
         return describe_outcome(dist), kept[0] if len(kept) == 1 else "lottery: " + ", ".join(kept)
 
-    per_pattern = [label(int(r)) if p else None for r, p in zip(first.tolist(), pure.tolist())]
-    special = np.flatnonzero(~pure[inverse])                       # rows of mixed equilibria
+    per_pattern = [(next(iter(labs)),) * 2 if one else None for labs, one in zip(sure, pure.tolist())]
+    special = np.flatnonzero(~pure[inverse])                       # rows of lotteries
     special_labels = [label(int(r)) for r in special.tolist()]
     out = []
     for part in (0, 1):

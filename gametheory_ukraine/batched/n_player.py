@@ -1,8 +1,9 @@
 """Nash equilibria of many small N-player normal-form games at once, by vectorised best-response checks.
 
 :func:`batched_nash` enumerates supports as the scalar support enumeration does and solves each support's
-indifference conditions in closed form over arrays of points where they have one, leaving near-degenerate points
-to the exact path; :func:`batched_pure_equilibria` finds the pure equilibria alone.
+indifference conditions in closed form over arrays of points where they have one -- a continuum of solutions by
+the vertices of its polytope of equilibria where one player mixes -- leaving near-degenerate points to the exact
+path; :func:`batched_pure_equilibria` finds the pure equilibria alone.
 
 A pure profile ``s`` is a Nash equilibrium iff no player gains by a unilateral deviation: for every player ``i``,
 ``u_i(s) = max_{a} u_i(a, s_{-i})`` (Nash 1951). With the payoffs of ``points`` games stacked in arrays of shape
@@ -144,8 +145,8 @@ class BatchedNash:
         and ``complete`` is its flag. False: some support profile is near-degenerate at the point, or has no closed
         form here; the point has no rows and must be solved on the exact path.
     complete : numpy.ndarray of bool, shape (points,)
-        At certified points, the scalar flag. A support profile whose conditions have a continuum of solutions
-        leaves its points uncertified: the exact path lists the polytopes of equilibria among them.
+        At certified points, the scalar flag: False where a support profile is left out (two mixers whose
+        conditions vanish and whose best-response conditions are not linear, as the scalar solver notes).
     counts : numpy.ndarray of int64, shape (points,)
         Equilibria per point (0 at uncertified points).
     point : numpy.ndarray of int64, shape (rows,)
@@ -156,6 +157,9 @@ class BatchedNash:
         Expected payoffs.
     regret : numpy.ndarray, shape (rows,)
         Largest gain of a unilateral pure deviation, floored at 0 (the best-response certificate).
+    component : numpy.ndarray of int64, shape (rows,)
+        The scalar solver's ``components``: each row's connected component of the point's equilibria (rows sharing
+        a polytope of equilibria are joined), numbered 0, 1, ... within the point by first appearance.
     """
 
     certified: np.ndarray
@@ -165,6 +169,7 @@ class BatchedNash:
     strategies: tuple[np.ndarray, ...]
     payoffs: np.ndarray
     regret: np.ndarray
+    component: np.ndarray
 
 
 def _subsets(n: int) -> list[tuple[int, ...]]:
@@ -465,6 +470,172 @@ def _candidates(arrays: list[np.ndarray], supports: tuple, s: np.ndarray):
     return np.full(P, _UNSURE), []
 
 
+# ------------------------------------------------------------------------------------ polytopes of equilibria
+def _cell(u: np.ndarray, profile: tuple) -> np.ndarray:
+    """``u`` at one profile, at every point: (points,)."""
+    return u[(slice(None), *profile)]
+
+
+def _one_mixer_polytope(arrays: list[np.ndarray], supports: tuple, s: np.ndarray):
+    """The polytope of equilibria of a support profile where one player (the *mixer*, support ``S`` of 2 or 3
+    actions) mixes, the others play pure, and the mixer's payoffs on ``S`` are equal (a continuum): the mixtures
+    ``w`` over ``S`` (barycentric, ``w >= 0``, ``sum w = 1``) at which no other player ``j`` gains by a deviation
+    ``b`` -- ``G_jb . w <= 0`` with ``G_jb[a]`` player j's gain from ``b`` when the mixer plays ``S[a]`` -- and no
+    action outside ``S`` earns the mixer more (a constant; exact conditions, no tolerance, as the scalar solver's
+    polytopes). Its vertices: the feasible corners of the simplex, the feasible points where one ``G_jb`` crosses an
+    edge (``t = G[a] / (G[a] - G[b])``), and for three actions the feasible points where two ``G_jb`` vanish
+    inside (their cross product, normalised).
+
+    Returns ``(unsure, corners, vertices)``: points where a sign is within its band (for the exact path); per
+    corner ``a``, the points where it is a vertex; and per other vertex its points, weights (points, k) and how it
+    is made (the same construction gives the same floats in every polytope that has it)."""
+    P = arrays[0].shape[0]
+    m = next(k for k, sk in enumerate(supports) if len(sk) > 1)
+    S = supports[m]
+    k = len(S)
+    o = [sk[0] for sk in supports]
+    band = _VALUE_BAND * s
+    at = [tuple(S[a] if q == m else o[q] for q in range(len(o))) for a in range(k)]
+    unsure = np.zeros(P, dtype=bool)
+    empty = np.zeros(P, dtype=bool)
+    for b in range(arrays[m].shape[m + 1]):
+        if b not in S:  # the mixer's own deviation: a constant gain, decided exactly (no tolerance)
+            gap = _cell(arrays[m], at[0][:m] + (b,) + at[0][m + 1:]) - _cell(arrays[m], at[0])
+            unsure |= (gap != 0) & (np.abs(gap) <= band)
+            empty |= gap > band
+    G, names = [], []
+    for j in range(len(o)):
+        if j == m:
+            continue
+        for b in range(arrays[j].shape[j + 1]):
+            if b != o[j]:
+                g = np.stack([_cell(arrays[j], p[:j] + (b,) + p[j + 1:]) - _cell(arrays[j], p) for p in at], axis=1)
+                unsure |= ((g != 0) & (np.abs(g) <= band[:, None])).any(axis=1)
+                # a gain that does not depend on the mixture: a constant condition (the scalar drops it, or finds
+                # the polytope empty); a gain whose dependence is within the band is unsure
+                const = (g == g[:, :1]).all(axis=1)
+                unsure |= ~const & (np.ptp(g, axis=1) <= band)
+                empty |= const & (g[:, 0] > 0)
+                G.append(np.where(const[:, None], 0.0, g))
+                names.append((j, b))
+    live = ~empty
+    corners = [live & np.all([g[:, a] <= 0 for g in G], axis=0) if G else live.copy() for a in range(k)]
+    gain_band = _GAIN_BAND * s
+
+    def feasible(w: np.ndarray, ok: np.ndarray, skip: tuple) -> np.ndarray:
+        nonlocal unsure
+        for c, g in enumerate(G):
+            if c in skip:
+                continue
+            v = (g * w).sum(axis=1)
+            unsure |= ok & (np.abs(v) <= gain_band) & ((g != 0) & (w > 0)).any(axis=1)
+            ok = ok & (v <= gain_band)
+        return ok
+
+    vertices = []
+    for a, b in itertools.combinations(range(k), 2):
+        for c, g in enumerate(G):
+            ga, gb = g[:, a], g[:, b]
+            ok = live & (((ga > 0) & (gb < 0)) | ((ga < 0) & (gb > 0)))
+            with np.errstate(all="ignore"):
+                t = np.where(ok, ga / (ga - gb), 0.0)
+            unsure |= ok & ((t <= _PROB_BAND) | (t >= 1 - _PROB_BAND))
+            w = np.zeros((P, k))
+            w[:, a], w[:, b] = 1 - t, t
+            ok = feasible(w, ok, (c,))
+            vertices.append((ok, w, ("edge", S[a], S[b], names[c])))
+    if k == 3:
+        for c, d in itertools.combinations(range(len(G)), 2):
+            w = np.cross(G[c], G[d])
+            tot = w.sum(axis=1)
+            nonzero = (w != 0).any(axis=1)
+            unsure |= live & nonzero & (np.abs(tot) <= _PIVOT_BAND * s ** 2)
+            with np.errstate(all="ignore"):
+                w = w / tot[:, None]
+            inside = live & nonzero & (np.abs(tot) > _PIVOT_BAND * s ** 2)
+            unsure |= inside & (np.abs(w) <= _PROB_BAND).any(axis=1) & (w >= -_PROB_BAND).all(axis=1)
+            ok = feasible(np.where(inside[:, None], w, 0.0), inside & (w > _PROB_BAND).all(axis=1), (c, d))
+            vertices.append((ok, w, ("inside", S, names[c], names[d])))
+    return unsure & ~empty, corners, vertices
+
+
+def _nonlinear_pair(arrays: list[np.ndarray], supports: tuple, s: np.ndarray) -> np.ndarray:
+    """Two mixers ``i``, ``j``, the others pure: the points where both mixers' indifference conditions vanish
+    identically (every payoff difference on the other's support exactly zero) and some pure player's gain from a
+    deviation -- bilinear in the two mixtures -- has a product term clearly nonzero. The scalar solver's polytope
+    test then finds its best-response conditions not linear: the support is left out with a note (``complete``
+    False) and adds no equilibrium. The coefficient of ``x_a y_c`` (the scalar's unknowns) is
+    ``g[a, c] - g[a, 0] - g[0, c] + g[0, 0]``."""
+    i, j = [k for k, sk in enumerate(supports) if len(sk) > 1]
+    vanish = np.ones(arrays[0].shape[0], dtype=bool)
+    for me, other in ((i, j), (j, i)):
+        g = _grid(arrays[me], supports, (me, other))
+        vanish &= (g[:, 1:, :] == g[:, :1, :]).all(axis=(1, 2))
+    product = np.zeros_like(vanish)
+    for k, sk in enumerate(supports):
+        if len(sk) > 1:
+            continue
+        here = _grid(arrays[k], supports, (i, j))
+        for b in range(arrays[k].shape[k + 1]):
+            if b != sk[0]:
+                g = _grid(arrays[k], supports[:k] + ((b,),) + supports[k + 1:], (i, j)) - here
+                E = g[:, 1:, 1:] - g[:, 1:, :1] - g[:, :1, 1:] + g[:, :1, :1]
+                product |= (np.abs(E) > _PIVOT_BAND * s[:, None, None]).any(axis=(1, 2))
+    return vanish & product
+
+
+def _continuum(flat: list[np.ndarray], supports: tuple, fidx: np.ndarray, s: np.ndarray, poly0: int,
+               kinds: dict):
+    """A support profile whose conditions have a continuum of solutions at the points *fidx*, as the scalar solver
+    resolves it where a closed form is at hand: one mixer of 2 or 3 actions (a segment or polygon of equilibria,
+    :func:`_one_mixer_polytope`, every vertex certified by its regret), or two mixers whose conditions vanish with a
+    nonlinear best-response condition (:func:`_nonlinear_pair`: left out, not complete).
+
+    Returns ``(done, incomplete, rows, members)``: per point of *fidx* whether it was resolved (the others go to
+    the exact path) and whether the support is left out; the mixed vertices as a rows entry (their polytope ids,
+    ``poly0 + position in fidx``, and their constructions, numbered in *kinds*, in its last fields); and the pure
+    vertices as (points, cells, polytope ids)."""
+    F = len(fidx)
+    shape = flat[0].shape[1:]
+    mixers = [k for k, sk in enumerate(supports) if len(sk) > 1]
+    nothing = np.zeros(F, dtype=bool)
+    whole = F == flat[0].shape[0]                    # every point (fidx is ascending and unique): no gather
+    sub, s_sub = (flat, s) if whole else ([a[fidx] for a in flat], s[fidx])
+    if len(mixers) == 2:
+        left_out = _nonlinear_pair(sub, supports, s_sub)
+        return left_out, left_out, None, None
+    if len(mixers) != 1 or len(supports[mixers[0]]) > 3:
+        return nothing, nothing, None, None
+    m, S = mixers[0], list(supports[mixers[0]])
+    unsure, corners, vertices = _one_mixer_polytope(sub, supports, s_sub)
+    done = ~unsure
+    poly = poly0 + np.arange(F, dtype=np.int64)
+    o = [sk[0] for sk in supports]
+    cm = [np.flatnonzero(c & done) for c in corners]
+    cells = [np.full(len(t), np.ravel_multi_index(tuple(S[a] if q == m else o[q] for q in range(len(o))), shape))
+             for a, t in enumerate(cm)]
+    members = (np.concatenate([fidx[t] for t in cm]), np.concatenate(cells), np.concatenate([poly[t] for t in cm]))
+    take = [np.flatnonzero(ok & done) for ok, _, _ in vertices]
+    at = np.concatenate(take)
+    kind = np.concatenate([np.full(len(t), kinds.setdefault((m, tuple(o[:m] + o[m + 1:]), tag), len(kinds)))
+                           for t, (_, _, tag) in zip(take, vertices)])
+    sigma = _pure_sigma(shape, supports, len(at))
+    sigma[m][:, S[0]] = 0.0
+    sigma[m][:, S] = np.concatenate([w[t] for t, (_, w, _) in zip(take, vertices)])
+    vsub = [a[at] for a in sub]
+    payoffs, regret = np.empty((len(at), len(shape))), np.zeros(len(at))
+    for i in range(len(shape)):
+        vals = _action_values(vsub, sigma, i, supports)
+        payoffs[:, i] = (vals * sigma[i]).sum(axis=1)
+        regret = np.maximum(regret, vals.max(axis=1) - payoffs[:, i])
+    bad = regret > _GAIN_BAND * s_sub[at]           # the best-response certificate (a vertex has regret 0)
+    done[at[bad]] = False
+    keep = done[at]
+    at = at[keep]
+    rows = (fidx[at], [x[keep] for x in sigma], payoffs[keep], regret[keep], False, poly[at], kind[keep])
+    return done, nothing, rows, members
+
+
 def _verdict(arrays: list[np.ndarray], supports: tuple, cand: tuple, s: np.ndarray,
              tol: float) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """(equilibrium, unsure, payoffs (points, N), regret) per point for a mixed candidate profile: positive on
@@ -525,17 +696,47 @@ def _order(point: np.ndarray, flat: np.ndarray, mixed: np.ndarray) -> tuple[np.n
 
     Rows come support by support, ascending by point within each; pure profiles come in ascending profile order,
     which is the scalar order among them, so a stable sort by point orders every point without a mixed row
-    (*mixed*); the others are ranked by pairwise comparison within the point."""
+    (*mixed*). The others are sorted by a proxy key (the probabilities weighted by 16^-k) and the order checked
+    pair by adjacent pair (a sequence is sorted iff every adjacent pair is, and an adjacent pair whose first
+    differing coordinates differ by more than 1e-9 keeps its order under float rounding); the points where the
+    proxy erred are ranked by pairwise comparison (:func:`_rank_pairwise`)."""
     by_point = np.argsort(point, kind="stable")
     point, flat = point[by_point], flat[by_point]
     J = np.flatnonzero(np.isin(point, np.unique(point[mixed[by_point]])))  # rows of points with a mixed row
     if not len(J):
         return by_point, np.zeros(0, dtype=np.int64)
     sp, sf = point[J], flat[J]
-    rank = np.zeros(len(J), dtype=np.int64)
-    close = np.zeros(len(J), dtype=bool)
+    proxy = sf @ (16.0 ** -np.arange(sf.shape[1]))
+    within = np.lexsort((-proxy, sp))
+    sf = sf[within]
+    x, y = sf[:-1], sf[1:]
+    pair = sp[1:] == sp[:-1]
+    first = np.argmax(x != y, axis=1)
+    at = np.arange(len(first))
+    wrong = pair & ~(x[at, first] > y[at, first])
+    gap = np.abs(x - y)
+    close = pair & ((gap <= 1e-9).all(axis=1) | ((gap > 0) & (gap <= 1e-9)).any(axis=1))
+    bad = np.unique(sp[1:][wrong])
+    close_points = np.unique(sp[1:][close & ~np.isin(sp[1:], bad)])
+    order = by_point.copy()
+    order[J] = by_point[J[within]]
+    if len(bad):
+        K = J[np.isin(sp, bad)]                                     # rows (in by_point order) of those points
+        rank, near = _rank_pairwise(point[K], flat[K])
+        again = np.empty(len(K), dtype=np.int64)
+        again[np.searchsorted(point[K], point[K]) + rank] = K
+        order[K] = by_point[again]
+        close_points = np.union1d(close_points, np.unique(point[K][near]))
+    return order, close_points
+
+
+def _rank_pairwise(sp: np.ndarray, sf: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each row's rank within its point (rows sorted by point) by comparing every pair of the point's rows, and
+    the rows too close to another for their order to be trusted."""
+    rank = np.zeros(len(sp), dtype=np.int64)
+    close = np.zeros(len(sp), dtype=bool)
     k = 1
-    while k < len(J) and (sp[k:] == sp[:-k]).any():
+    while k < len(sp) and (sp[k:] == sp[:-k]).any():
         same = np.flatnonzero(sp[k:] == sp[:-k])
         x, y = sf[same], sf[same + k]                           # row r and row r + k of the same point
         first = np.argmax(x != y, axis=1)
@@ -545,11 +746,7 @@ def _order(point: np.ndarray, flat: np.ndarray, mixed: np.ndarray) -> tuple[np.n
         gap = np.abs(x - y)
         close[same] |= (gap <= 1e-9).all(axis=1) | ((gap > 0) & (gap <= 1e-9)).any(axis=1)
         k += 1
-    within = np.empty(len(J), dtype=np.int64)
-    within[np.searchsorted(sp, sp) + rank] = J
-    order = by_point.copy()
-    order[J] = by_point[within]
-    return order, np.unique(sp[close])
+    return rank, close
 
 
 def batched_nash(payoffs: tuple[Any, ...], *, tol: float = 1e-9) -> BatchedNash:
@@ -562,11 +759,23 @@ def batched_nash(payoffs: tuple[Any, ...], *, tol: float = 1e-9) -> BatchedNash:
     one's conditions are linear in the other's probabilities); three mixers of two actions each, or of two, two
     and three actions (one quadratic in one probability, the rest linear). Each candidate is certified by a
     best-response check over all players (positive on its support, indifferent there, no outside action gaining
-    more than *tol*). A point is left *uncertified*
-    -- for the exact path -- when any support profile it does not prune is near-degenerate there (a pivot,
-    resultant or discriminant within its band of zero, a probability or gain within its band of the threshold),
-    has no closed form here (three mixers of which two have three actions, four or more mixers), or when two
-    equilibria are too close to order. Nothing is dropped: an uncertified point has no rows.
+    more than *tol*).
+
+    A continuum of solutions is resolved as the scalar solver resolves it where it has a closed form: when one
+    player mixes over 2 or 3 actions and the others play pure, the profiles at which every support action is a
+    best response form a segment or polygon in the mixer's simplex, cut out by the others' gains (linear in the
+    mixture); its vertices (feasible corners, edge crossings ``t = G[a] / (G[a] - G[b])``, and crossings of two
+    gains inside a triangle) are listed as equilibria, each certified by its regret, and the rows sharing a
+    polytope form one component (``component``). When two players mix, the others are pure and both mixers'
+    conditions vanish, a pure player's gain is bilinear in the two mixtures: where its product term is clearly
+    nonzero the scalar solver leaves the support out with a note, and so does this (``complete`` False).
+
+    A point is left *uncertified* -- for the exact path -- when any support profile it does not prune is
+    near-degenerate there (a pivot, resultant or discriminant within its band of zero, a probability or gain within
+    its band of the threshold, a vertex within its band of another constraint), has no closed form here (three
+    mixers of which two have three actions, four or more mixers, a continuum with two mixers whose conditions are
+    linear, or with one mixer of four or more actions), or when two equilibria are too close to order. Nothing is
+    dropped: an uncertified point has no rows.
 
     Parameters
     ----------
@@ -589,15 +798,26 @@ def batched_nash(payoffs: tuple[Any, ...], *, tol: float = 1e-9) -> BatchedNash:
     Examples
     --------
     Three players who each get 1 when all match: where two players play different pure actions the third is
-    indifferent (a continuum of solutions of its conditions), so the point is left to the exact path, which finds
-    that none of them is an equilibrium:
+    indifferent (a continuum of solutions of its conditions), but the two who differ are not best responding, so
+    the polytope is empty; the equilibria are (0, 0, 0), the fully mixed (1/2, 1/2, 1/2) and (1, 1, 1):
 
     >>> import numpy as np
     >>> same = np.zeros((1, 2, 2, 2))
     >>> same[0, 0, 0, 0] = same[0, 1, 1, 1] = 1
     >>> res = batched_nash((same, same, same))
-    >>> bool(res.certified[0]), res.counts.tolist()
-    (False, [0])
+    >>> bool(res.certified[0]), res.counts.tolist(), res.strategies[0][:, 0].tolist()
+    (True, [3], [1.0, 0.5, 0.0])
+
+    Player 3 indifferent at the pure profile (0, 0) of players 1 and 2, who keep it while player 3's first action
+    has probability between 1/3 (player 1's gain ``3r - 1``) and 3/4 (player 2's gain ``3 - 4r``): a segment of
+    equilibria, listed by its end points in one component, then the pure equilibrium (1, 1, 1):
+
+    >>> u = [np.zeros((1, 2, 2, 2)) for _ in range(3)]
+    >>> u[0][0, 0, 0] = [2, -1]; u[0][0, 0, 1] = -5; u[1][0, 0, 0] = [-1, 3]; u[1][0, 1, 0] = -5
+    >>> u[2][0, :, :, 0] = -1; u[2][0, 0, 0, 0] = 0
+    >>> res = batched_nash(tuple(u))
+    >>> res.strategies[2].round(4).tolist(), res.component.tolist()
+    ([[0.75, 0.25], [0.3333, 0.6667], [0.0, 1.0]], [0, 0, 1])
 
     A game with a unique pure equilibrium (each player gets 1 for action 0 whatever the others do):
 
@@ -625,6 +845,8 @@ def batched_nash(payoffs: tuple[Any, ...], *, tol: float = 1e-9) -> BatchedNash:
     flat = [np.ascontiguousarray(a) for a in arrays]               # point-major: a live subset is one gather
     cells = [np.ascontiguousarray(np.moveaxis(a, 0, -1)) for a in arrays]  # cell-major: a cell is one vector
     rows: list[tuple] = []
+    members: list[tuple] = []
+    polys, kinds = 0, {}
     for supports in itertools.product(*(_subsets(n) for n in shape)):
         dominated, unsure = comparisons.dominated(supports)
         certified &= ~unsure
@@ -646,8 +868,15 @@ def batched_nash(payoffs: tuple[Any, ...], *, tol: float = 1e-9) -> BatchedNash:
         else:
             sub, s_sub = [a[idx] for a in flat], s[idx]
             status, cands = _candidates(sub, supports, s_sub)
-        # a continuum of solutions: the exact path lists its polytope's vertices (or says what it leaves out)
-        certified[idx[status == _FREE]] = False
+        fidx = idx[status == _FREE]
+        if len(fidx):  # a continuum of solutions: a polytope's vertices, a support left out, or the exact path
+            done, left_out, vrows, vmembers = _continuum(flat, supports, fidx, s, polys, kinds)
+            polys += len(fidx)
+            certified[fidx[~done]] = False
+            complete[fidx[left_out]] = False
+            if vrows is not None:
+                rows.append(vrows)
+                members.append(vmembers)
         certified[idx[status == _UNSURE]] = False
         for cand in cands:
             sigma = cand[0]
@@ -656,7 +885,7 @@ def batched_nash(payoffs: tuple[Any, ...], *, tol: float = 1e-9) -> BatchedNash:
             certified[idx[ok & doubt]] = False
             take = np.flatnonzero(ok & good)
             rows.append((idx[take], [x[take] for x in sigma], pay[take], reg[take], False))
-    return _assemble(shape, P, certified, complete, rows)
+    return _assemble(shape, P, certified, complete, rows, members)
 
 
 def _one_hot(rows: int, n: int, a: int) -> np.ndarray:
@@ -666,19 +895,92 @@ def _one_hot(rows: int, n: int, a: int) -> np.ndarray:
     return out
 
 
-def _assemble(shape: tuple, P: int, certified: np.ndarray, complete: np.ndarray, rows: list[tuple]) -> BatchedNash:
-    """Rows of the certified points in the scalar order."""
+def _assemble(shape: tuple, P: int, certified: np.ndarray, complete: np.ndarray, rows: list[tuple],
+              members: list[tuple]) -> BatchedNash:
+    """Rows of the certified points in the scalar order, with their components.
+
+    A vertex of several polytopes (or a pure equilibrium that is also a vertex) is listed once, as the scalar
+    solver's exact de-duplication does: mixed vertices are merged when they are made the same way (the same
+    construction from the same payoff differences gives the same floats; two constructions that meet exactly are
+    within the band of each other's constraint, and a pair merely close is left to the exact path by
+    :func:`_order`), and a pure vertex is the pure equilibrium's row (every pure vertex is one: its gains are at
+    most 0). Components: the rows joined through the polytopes, numbered by first appearance."""
     N = len(shape)
     point = np.concatenate([r[0] for r in rows] + [np.zeros(0, dtype=np.int64)]).astype(np.int64)
     sigma = [np.concatenate([r[1][i] for r in rows] + [np.zeros((0, shape[i]))]) for i in range(N)]
     payoffs = np.concatenate([r[2] for r in rows] + [np.zeros((0, N))])
     regret = np.concatenate([r[3] for r in rows] + [np.zeros(0)])
-    mixed = np.concatenate([np.full(len(r[0]), not r[4]) for r in rows] + [np.zeros(0, dtype=bool)])
-    order, close = _order(point, np.concatenate(sigma, axis=1), mixed)
+    pure = np.concatenate([np.full(len(r[0]), r[4]) for r in rows] + [np.zeros(0, dtype=bool)])
+    poly = np.concatenate([r[5] if len(r) > 5 else np.full(len(r[0]), -1, dtype=np.int64) for r in rows]
+                          + [np.zeros(0, dtype=np.int64)])
+    flat = np.concatenate(sigma, axis=1)
     certified = certified.copy()
+    # membership of rows in polytopes: (row, polytope id)
+    m_row, m_poly = np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+    vert = np.flatnonzero(poly >= 0)
+    keep = np.ones(len(point), dtype=bool)
+    if len(vert):
+        kind = np.concatenate([r[6] for r in rows if len(r) > 6])
+        _, first, inverse = np.unique(point[vert] * (int(kind.max()) + 1) + kind, return_index=True,
+                                      return_inverse=True)
+        canon = vert[first][inverse.ravel()]
+        keep[vert] = False
+        keep[vert[first]] = True
+        m_row, m_poly = canon, poly[vert]
+    if members:
+        mp = np.concatenate([m[0] for m in members]).astype(np.int64)
+        mc = np.concatenate([m[1] for m in members]).astype(np.int64)
+        mpoly = np.concatenate([m[2] for m in members]).astype(np.int64)
+        prow = np.flatnonzero(pure)
+        cell = np.ravel_multi_index(tuple(np.argmax(x[prow], axis=1) for x in sigma), shape) if len(prow) else prow
+        table = np.full((P, int(np.prod(shape))), -1, dtype=np.int64)  # the pure row of each (point, profile)
+        table[point[prow], cell] = prow
+        at = table[mp, mc]
+        found = at >= 0
+        certified[mp[~found]] = False  # a pure vertex without its pure row: leave the point to the exact path
+        m_row = np.concatenate([m_row, at[found]])
+        m_poly = np.concatenate([m_poly, mpoly[found]])
+    kept = np.flatnonzero(keep)
+    order, close = _order(point[kept], flat[kept], ~pure[kept])
+    order = kept[order]
     certified[close] = False
     order = order[certified[point[order]]]
     point = point[order]
     counts = np.bincount(point, minlength=P).astype(np.int64)
+    component = _components(point, order, m_row, m_poly, len(poly))
     return BatchedNash(certified, complete & certified, counts, point, tuple(x[order] for x in sigma),
-                       payoffs[order], np.maximum(regret[order], 0.0))
+                       payoffs[order], np.maximum(regret[order], 0.0), component)
+
+
+def _components(point: np.ndarray, order: np.ndarray, m_row: np.ndarray, m_poly: np.ndarray,
+                n_rows: int) -> np.ndarray:
+    """Component of each final row (*point* sorted, *order* the rows' original indices): rows sharing a polytope
+    are joined (minimum label propagation to a fixed point), and components are numbered within each point by
+    their first row, as the scalar solver numbers them."""
+    R = len(point)
+    pos = np.full(n_rows, -1, dtype=np.int64)
+    pos[order] = np.arange(R, dtype=np.int64)
+    root = np.arange(R, dtype=np.int64)
+    live = pos[m_row] >= 0 if len(m_row) else np.zeros(0, dtype=bool)
+    mr, mpl = pos[m_row[live]], m_poly[live]
+    if len(mr):
+        by_poly = np.argsort(mpl, kind="stable")
+        p_start = np.flatnonzero(np.r_[True, mpl[by_poly][1:] != mpl[by_poly][:-1]])
+        p_of = np.cumsum(np.r_[False, mpl[by_poly][1:] != mpl[by_poly][:-1]])   # polytope number, by_poly order
+        poly_of = np.empty(len(mpl), dtype=np.int64)
+        poly_of[by_poly] = p_of
+        by_row = np.argsort(mr, kind="stable")
+        r_start = np.flatnonzero(np.r_[True, mr[by_row][1:] != mr[by_row][:-1]])
+        rows_in = mr[by_row][r_start]
+        while True:
+            low = np.minimum.reduceat(root[mr[by_poly]], p_start)          # each polytope's smallest label
+            new = root.copy()
+            new[rows_in] = np.minimum(root[rows_in], np.minimum.reduceat(low[poly_of[by_row]], r_start))
+            new = new[new]
+            if (new == root).all():
+                break
+            root = new
+    is_root = root == np.arange(R)
+    count = np.cumsum(is_root) - 1                           # roots before and at each row, overall
+    start = np.searchsorted(point, point)                    # each point's first row
+    return (count[root] - count[start]).astype(np.int64)

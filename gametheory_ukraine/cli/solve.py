@@ -30,9 +30,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="solver: auto, vertex-enumeration, support-enumeration, pure, lemke-howson, "
                              "lrsnash (the external lrsnash program, if installed) (normal form); auto, "
                              "subgame-perfect, nash (sequential); logit-qre (either form, with --lambda: a "
-                             "logit quantal response equilibrium, not a Nash equilibrium)")
+                             "logit quantal response equilibrium, not a Nash equilibrium); either form (a tree by "
+                             "its reduced normal form), exact: dominance, weak-dominance (iterated elimination of "
+                             "strictly / weakly dominated strategies, mixed dominators included), correlated (the "
+                             "correlated equilibrium maximising --objective), correlated-vertices (every vertex of "
+                             "the correlated-equilibrium polytope, small games)")
     parser.add_argument("--lambda", dest="lam", metavar="L",
                         help="precision of --method logit-qre (a number >= 0)")
+    parser.add_argument("--objective", metavar="WHAT",
+                        help="--method correlated: welfare (sum of payoffs, the default), a player's name, or one "
+                             "weight per player, e.g. 1,2")
     parser.add_argument("--format", choices=("table", "json", "latex"), default="table")
     parser.add_argument("--max-work", dest="max_work", type=whole_number("budget"), metavar="N",
                         help="work budget of a solve (default 2,000,000 units, about 20 s at most): a bigger "
@@ -45,6 +52,17 @@ def run(args: argparse.Namespace) -> int:
     from ..modelling.registry import load_model
     from ..output import qre_report, solution_report
     from ..solvers.qre import QRE
+    from ..solvers.solving import REDUCTION_METHODS
+
+    if args.objective is not None and args.method != "correlated":
+        raise SolverError(f"--objective is for --method correlated, not {args.method}", where="--objective",
+                          fix="drop --objective, or use --method correlated")
+    if args.method in REDUCTION_METHODS and args.format == "latex":
+        raise SolverError(f"--format latex shows equilibria, not the result of --method {args.method}",
+                          where="--format", fix="use --format table or --format json")
+    objective = args.objective or "welfare"
+    if "," in objective:
+        objective = [w.strip() for w in objective.split(",")]
 
     values = parse_params(args.param)
     jobs = []
@@ -54,7 +72,7 @@ def run(args: argparse.Namespace) -> int:
         for form in forms:
             try:
                 result = model.solve(form, args.scenario, exact=args.exact, method=args.method,
-                                     max_work=args.max_work, lam=args.lam, **values)
+                                     max_work=args.max_work, lam=args.lam, objective=objective, **values)
             except SolverError as exc:  # name the model the refusal is about (several may be given)
                 if exc.path is not None:
                     raise
@@ -68,6 +86,8 @@ def run(args: argparse.Namespace) -> int:
         docs = [describe(m, f, args.scenario, r) for m, f, r in jobs]
         emit(json.dumps(docs[0] if len(docs) == 1 else docs, indent=2, ensure_ascii=False)
              if args.format == "json" else "\n\n".join(docs))
+    elif args.method in REDUCTION_METHODS:
+        return _emit_reduction(jobs, args)
     elif args.format == "json":
         docs = [solution_report.solution_to_dict(m, f, args.scenario, r) for m, f, r in jobs]
         emit(json.dumps(docs[0] if len(docs) == 1 else docs, indent=2, ensure_ascii=False))
@@ -75,4 +95,17 @@ def run(args: argparse.Namespace) -> int:
         emit("\n\n".join(solution_report.solution_latex(m, f, args.scenario, r) for m, f, r in jobs))
     else:
         emit("\n\n".join(solution_report.solution_text(m, f, args.scenario, r) for m, f, r in jobs))
+    return 0
+
+
+def _emit_reduction(jobs: list, args: argparse.Namespace) -> int:
+    """Dominance and correlated-equilibrium results, as text or JSON (they are not tables of equilibria)."""
+    if args.format == "json":
+        docs = [{"model": m.name, "form": f, "scenario": args.scenario, **r.to_dict(), "model_sha256": m.sha256}
+                for m, f, r in jobs]
+        emit(json.dumps(docs[0] if len(docs) == 1 else docs, indent=2, ensure_ascii=False))
+    else:
+        emit("\n\n".join(f"{m.name} [{f}] scenario: {args.scenario or '(parameter defaults)'}\n"
+                           + "parameters: " + ", ".join(f"{k}={v}" for k, v in r.parameters.items()) + f"\n{r}"
+                           for m, f, r in jobs))
     return 0

@@ -6,7 +6,7 @@ import difflib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import Any
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 from ..core.errors import ParameterError, excerpt
 from ..core.frozen import FrozenDict
@@ -14,6 +14,12 @@ from ..core.numbers import format_value, to_exact
 from ..games.normal_form import NormalFormGame
 from ..games.tree import GameTree
 from ..solvers import solving
+
+if TYPE_CHECKING:
+    from ..solvers.correlated import CorrelatedEquilibrium, CorrelatedPolytope
+    from ..solvers.dominance import DominanceResult
+    from ..solvers.qre import QRE
+    from ..solvers.results import EquilibriumSet
 
 __all__ = ["Parameter", "Scenario", "Model"]
 
@@ -259,11 +265,33 @@ class Model:
         vals = self.values(scenario, values)
         return self.symbolic(form).instantiate(vals, exact=exact)
 
+    @overload
+    def solve(self, form: str | None = None, scenario: str | None = None, *, exact: bool | None = None,
+              method: Literal["logit-qre"], tol: float = 1e-9, max_work: int | None = None,
+              lam: float | None = None, objective: Any = "welfare", **values: Any) -> QRE: ...
+    @overload
+    def solve(self, form: str | None = None, scenario: str | None = None, *, exact: bool | None = None,
+              method: Literal["dominance", "weak-dominance"], tol: float = 1e-9, max_work: int | None = None,
+              lam: float | None = None, objective: Any = "welfare", **values: Any) -> DominanceResult: ...
+    @overload
+    def solve(self, form: str | None = None, scenario: str | None = None, *, exact: bool | None = None,
+              method: Literal["correlated"], tol: float = 1e-9, max_work: int | None = None,
+              lam: float | None = None, objective: Any = "welfare", **values: Any) -> CorrelatedEquilibrium: ...
+    @overload
+    def solve(self, form: str | None = None, scenario: str | None = None, *, exact: bool | None = None,
+              method: Literal["correlated-vertices"], tol: float = 1e-9, max_work: int | None = None,
+              lam: float | None = None, objective: Any = "welfare", **values: Any) -> CorrelatedPolytope: ...
+    @overload
+    def solve(self, form: str | None = None, scenario: str | None = None, *, exact: bool | None = None,
+              method: str = "auto", tol: float = 1e-9, max_work: int | None = None,
+              lam: float | None = None, objective: Any = "welfare", **values: Any) -> EquilibriumSet: ...
+
     def solve(self, form: str | None = None, scenario: str | None = None, *, exact: bool | None = None,
               method: str = "auto", tol: float = 1e-9, max_work: int | None = None, lam: float | None = None,
-              **values: Any):
+              objective: Any = "welfare", **values: Any,
+              ) -> EquilibriumSet | QRE | DominanceResult | CorrelatedEquilibrium | CorrelatedPolytope:
         """Instantiate and solve; see :func:`gametheory_ukraine.solve` (``max_work`` is its work budget, ``lam``
-        the precision of ``method="logit-qre"``).
+        the precision of ``method="logit-qre"``, ``objective`` what ``method="correlated"`` maximises).
 
         Thresholds and sweeps build on solving and live in the analysis layer, as functions of a model:
         ``gtu.thresholds(model, param, ...)`` (:func:`gametheory_ukraine.analysis.thresholds.thresholds`) and
@@ -272,7 +300,8 @@ class Model:
         vals = self.values(scenario, values)
         game = self.symbolic(form).instantiate(vals, exact=exact)
         used = {k: v for k, v in vals.items()}
-        return solving.solve(game, exact=exact, method=method, tol=tol, parameters=used, max_work=max_work, lam=lam)
+        return solving.solve(game, exact=exact, method=method, tol=tol, parameters=used, max_work=max_work, lam=lam,
+                             objective=objective)
 
     # ------------------------------------------------------------- display
     def _repr_html_(self) -> str:

@@ -7,7 +7,7 @@ import warnings
 from collections.abc import Mapping
 from fractions import Fraction
 from itertools import cycle
-from typing import Any
+from typing import Any, Literal, overload
 
 import numpy as np
 import sympy
@@ -20,6 +20,8 @@ from ..games.reduce import to_normal_form
 from ..games.tree import Chance, Decision, GameTree, Terminal
 from . import certificate
 from .budget import MAX_WORK, check_work, estimate_work, support_profiles
+from .correlated import CorrelatedEquilibrium, CorrelatedPolytope, correlated_equilibrium, correlated_vertices
+from .dominance import DominanceResult, iterated_dominance
 from .lrs import lrsnash_equilibria
 from .n_player import pure_equilibria, support_enumeration
 from .qre import QRE, logit_qre
@@ -29,18 +31,48 @@ from .two_player import extreme_equilibria
 
 # the work budget (MAX_WORK, estimate_work, check_work) lives in .budget, below this module and the solvers it
 # calls; it is re-exported here, where callers of solve() look for it
-__all__ = ["solve", "NORMAL_FORM_METHODS", "TREE_METHODS", "MAX_WORK", "estimate_work", "check_work"]
+__all__ = ["solve", "NORMAL_FORM_METHODS", "TREE_METHODS", "REDUCTION_METHODS", "MAX_WORK", "estimate_work",
+           "check_work"]
 
 NORMAL_FORM_METHODS = ("auto", "vertex-enumeration", "support-enumeration", "pure", "lemke-howson", "lrsnash")
 TREE_METHODS = ("auto", "subgame-perfect", "nash")
+#: Methods that return something other than Nash equilibria (on a tree: of its reduced normal form):
+#: iterated elimination of strictly (weakly) dominated strategies, mixed dominators included
+#: (:class:`~gametheory_ukraine.solvers.dominance.DominanceResult`), the correlated equilibrium maximising an
+#: objective (:class:`~gametheory_ukraine.solvers.correlated.CorrelatedEquilibrium`) and the vertices of the
+#: correlated-equilibrium polytope (:class:`~gametheory_ukraine.solvers.correlated.CorrelatedPolytope`).
+REDUCTION_METHODS = ("dominance", "weak-dominance", "correlated", "correlated-vertices")
 
 #: Lemke-Howson paths longer than this many pivots are abandoned (float pivoting can cycle or overflow).
 MAX_PIVOTS = 10_000
 
 
+@overload
+def solve(game: NormalFormGame | GameTree, *, exact: bool | None = None, method: Literal["logit-qre"],
+          tol: float = 1e-9, parameters: Mapping[str, Any] | None = None, max_work: int | None = None,
+          lam: float | None = None, objective: Any = "welfare") -> QRE: ...
+@overload
+def solve(game: NormalFormGame | GameTree, *, exact: bool | None = None, method: Literal["dominance", "weak-dominance"],
+          tol: float = 1e-9, parameters: Mapping[str, Any] | None = None, max_work: int | None = None,
+          lam: float | None = None, objective: Any = "welfare") -> DominanceResult: ...
+@overload
+def solve(game: NormalFormGame | GameTree, *, exact: bool | None = None, method: Literal["correlated"],
+          tol: float = 1e-9, parameters: Mapping[str, Any] | None = None, max_work: int | None = None,
+          lam: float | None = None, objective: Any = "welfare") -> CorrelatedEquilibrium: ...
+@overload
+def solve(game: NormalFormGame | GameTree, *, exact: bool | None = None, method: Literal["correlated-vertices"],
+          tol: float = 1e-9, parameters: Mapping[str, Any] | None = None, max_work: int | None = None,
+          lam: float | None = None, objective: Any = "welfare") -> CorrelatedPolytope: ...
+@overload
+def solve(game: NormalFormGame | GameTree, *, exact: bool | None = None, method: str = "auto",
+          tol: float = 1e-9, parameters: Mapping[str, Any] | None = None, max_work: int | None = None,
+          lam: float | None = None, objective: Any = "welfare") -> EquilibriumSet: ...
+
+
 def solve(game: NormalFormGame | GameTree, *, exact: bool | None = None, method: str = "auto",
           tol: float = 1e-9, parameters: Mapping[str, Any] | None = None,
-          max_work: int | None = None, lam: float | None = None) -> EquilibriumSet | QRE:
+          max_work: int | None = None, lam: float | None = None, objective: Any = "welfare",
+          ) -> EquilibriumSet | QRE | DominanceResult | CorrelatedEquilibrium | CorrelatedPolytope:
     """Compute the equilibria of a numeric game, each with a best-response certificate.
 
     Parameters
@@ -61,6 +93,13 @@ def solve(game: NormalFormGame | GameTree, *, exact: bool | None = None, method:
         Trees: ``"auto"`` = ``"subgame-perfect"`` (backward induction, ties kept
         as separate equilibria; imperfect-information subgames solved in normal
         form), or ``"nash"`` (all Nash equilibria of the reduced normal form).
+        Both (trees: on the reduced normal form), exact, returning their own results
+        (:data:`REDUCTION_METHODS`): ``"dominance"`` (iterated elimination of strictly
+        dominated strategies, mixed dominators included: a
+        :class:`~gametheory_ukraine.solvers.dominance.DominanceResult`),
+        ``"weak-dominance"`` (weakly dominated ones, all of them round by round),
+        ``"correlated"`` (the correlated equilibrium maximising *objective*) and
+        ``"correlated-vertices"`` (every vertex of the correlated-equilibrium polytope).
     tol : float
         Float mode: tolerance for best-response checks. Ignored when exact.
     parameters : mapping, optional
@@ -68,17 +107,22 @@ def solve(game: NormalFormGame | GameTree, *, exact: bool | None = None, method:
     max_work : int, optional
         Work budget (default :data:`MAX_WORK`): a normal form (also a tree's reduced normal form, and the
         normal forms of imperfect-information subgames) whose :func:`estimate_work` exceeds it is refused
-        before solving starts.
+        before solving starts. For :data:`REDUCTION_METHODS`, the budget of each exact LP, resp. of the
+        vertex enumeration.
     lam : float, optional
         With ``method="logit-qre"`` (either form): the precision lambda >= 0 of the logit quantal response
         equilibrium on the principal branch (:func:`~gametheory_ukraine.solvers.qre.logit_qre`; agent QRE for a
         tree). Such a solve returns a :class:`~gametheory_ukraine.solvers.qre.QRE`, not an EquilibriumSet: a QRE
         is not a Nash equilibrium, and its regret is reported, not certified.
+    objective : str or sequence
+        ``method="correlated"`` only: ``"welfare"`` (sum of payoffs), a player's name, or one weight per player.
 
     Returns
     -------
     EquilibriumSet
-        Or a :class:`~gametheory_ukraine.solvers.qre.QRE` for ``method="logit-qre"``.
+        For a Nash method. ``method="logit-qre"`` returns a :class:`~gametheory_ukraine.solvers.qre.QRE` and
+        :data:`REDUCTION_METHODS` their own results (the overloads of this function state which, so a type
+        checker knows).
 
     Raises
     ------
@@ -109,12 +153,31 @@ def solve(game: NormalFormGame | GameTree, *, exact: bool | None = None, method:
         raise SolverError(f"a precision lambda is for method logit-qre, not {method!r}",
                           fix="drop lam (--lambda), or use method='logit-qre'")
     ex = game.is_exact if exact is None else bool(exact)
+    if method in REDUCTION_METHODS and isinstance(game, (GameTree, NormalFormGame)):
+        return _solve_reduction(game, method, params, max_work, objective)
     if isinstance(game, GameTree):
         return _solve_tree(game, ex, method, tol, params, max_work)
     if isinstance(game, NormalFormGame):
         return _solve_normal(game, ex, method, tol, params, max_work)
     raise SolverError(f"cannot solve an object of type {type(game).__name__}",
                       fix="pass a NormalFormGame or a GameTree")
+
+
+def _solve_reduction(game: NormalFormGame | GameTree, method: str, params, max_work: int | None, objective: Any):
+    """Dominance or correlated equilibria, exact, of a normal form (a tree: of its reduced normal form)."""
+    if isinstance(game, GameTree):
+        game.validate()
+        try:
+            game = to_normal_form(game, max_profiles=max(1, MAX_WORK if max_work is None else int(max_work)))
+        except ValueError as exc:  # too many reduced strategies or profiles
+            raise SolverError(f"the reduced normal form is too large: {exc}", where=f"--method {method}",
+                              fix="raise the budget with --max-work") from None
+    if method in ("dominance", "weak-dominance"):
+        return iterated_dominance(game, kind="strict" if method == "dominance" else "weak", parameters=params,
+                                  max_work=max_work)
+    if method == "correlated":
+        return correlated_equilibrium(game, objective, parameters=params, max_work=max_work)
+    return correlated_vertices(game, parameters=params, max_work=max_work)
 
 
 # ----------------------------------------------------------------- normal form
@@ -175,7 +238,7 @@ def _solve_normal(game: NormalFormGame, exact: bool, method: str, tol: float, pa
                   max_work: int | None = None) -> EquilibriumSet:
     if method not in NORMAL_FORM_METHODS:
         raise SolverError(f"unknown method {method!r} for a normal-form game",
-                          fix="use one of " + ", ".join(NORMAL_FORM_METHODS))
+                          fix="use one of " + ", ".join(NORMAL_FORM_METHODS + REDUCTION_METHODS))
     n = game.n_players
     shape = tuple(len(a) for a in game.actions)
     resolved = method if method != "auto" else (
@@ -301,7 +364,8 @@ def _lemke_howson(A: np.ndarray, B: np.ndarray, label: int, max_pivots: int = MA
 def _solve_tree(tree: GameTree, exact: bool, method: str, tol: float, params,
                 max_work: int | None = None) -> EquilibriumSet:
     if method not in TREE_METHODS:
-        raise SolverError(f"unknown method {method!r} for a game tree", fix="use one of " + ", ".join(TREE_METHODS))
+        raise SolverError(f"unknown method {method!r} for a game tree",
+                          fix="use one of " + ", ".join(TREE_METHODS + REDUCTION_METHODS))
     tree.validate()
     if exact and not tree.is_exact:
         tree = _exact_tree(tree)

@@ -12,6 +12,9 @@ from typing_extensions import assert_type
 import gametheory_ukraine as gtu
 from gametheory_ukraine.analysis.robustness import Robustness
 from gametheory_ukraine.analysis.thresholds import ThresholdResult
+from gametheory_ukraine.solvers.correlated import CorrelatedEquilibrium, CorrelatedPolytope
+from gametheory_ukraine.solvers.dominance import DominanceResult
+from gametheory_ukraine.solvers.qre import QRE
 
 
 def use_the_api() -> None:
@@ -26,6 +29,15 @@ def use_the_api() -> None:
     assert_type(result.complete, bool)
     assert_type(result.method, str)
     assert_type(model.solve("sequential"), gtu.EquilibriumSet)
+    # the methods that return something other than Nash equilibria are typed by their method
+    assert_type(gtu.solve(game, method="lrsnash"), gtu.EquilibriumSet)
+    assert_type(gtu.solve(game, method="logit-qre", lam=2.0), QRE)
+    assert_type(gtu.solve(game, method="dominance"), DominanceResult)
+    assert_type(gtu.solve(game, method="weak-dominance"), DominanceResult)
+    assert_type(gtu.solve(game, method="correlated", objective="welfare"), CorrelatedEquilibrium)
+    assert_type(gtu.solve(game, method="correlated-vertices"), CorrelatedPolytope)
+    assert_type(model.solve("normal", method="correlated", objective="Incumbent"), CorrelatedEquilibrium)
+    assert_type(model.solve("normal", method="logit-qre", lam=1.0), QRE)
     first = result[0]
     assert_type(first, gtu.Equilibrium)
     assert_type(first.outcome, str | None)
