@@ -135,6 +135,14 @@ def test_large_payoffs_agree_with_lrsnash(high):
     assert ours_set(A, B) == lrsnash_set(A, B)
 
 
+def test_payoffs_past_the_float_range_keep_the_equilibria():
+    # multiplying every payoff by 10**309 (past the largest float, about 1.8e308) changes no equilibrium: ours
+    # on the scaled 9 x 9 game (one polytope searched, partners paired) must be lrsnash's on the original one
+    A, B = random_game(9, 9, seed=4243)
+    big = 10**309
+    assert ours_set([[v * big for v in r] for r in A], [[v * big for v in r] for r in B]) == lrsnash_set(A, B)
+
+
 def test_search_visits_exactly_the_vertices_of_a_cube():
     # {z >= 0, z_i <= 1/2}: the cube [0, 1/2]^3 (C = 2 I), 8 vertices, each with 3 labels; no degeneracy
     pv = polytope_vertices([[2, 0, 0], [0, 2, 0], [0, 0, 2]])

@@ -283,8 +283,10 @@ class _Partner:
         # beats[i][s]: bit j set iff row i beats row s in column j
         self.beats = [[sum(1 << j for j in range(lp) if partner_C[j][i] > partner_C[j][s]) for s in range(k)]
                       for i in range(k)]
-        self.A = np.array(partner_C, dtype=float).T  # the other player's payoffs, k x lp
         self.amax = max(max(row) for row in partner_C)
+        # the other player's payoffs (k x lp) for the certificates, which need them exact in floats; past
+        # 2**53 (even past the float range) there are none and the exact pivots decide every partner
+        self.A = np.array(partner_C, dtype=float).T if self.amax < 2**53 else None
         self.candidates: list[tuple[int, int, int]] = []
         self.pairs: list[tuple] = []
         self.faces: list[int] = []
@@ -312,7 +314,10 @@ class _Partner:
         """Settle the candidates: refute what the certificates can, pivot to the complement of the rest."""
         k, lp = self.k, self.search.k
         cands = self.candidates
-        refuted = _refuted(self.A, [lab for _, lab, _ in cands], self.amax) if cands else []
+        if cands and self.A is not None:
+            refuted = _refuted(self.A, [lab for _, lab, _ in cands], self.amax)
+        else:
+            refuted = [False] * len(cands)
         for (index, lab, basis), out in zip(cands, refuted):
             if out or self.dominated(lab):
                 continue
