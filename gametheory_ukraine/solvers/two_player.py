@@ -559,7 +559,9 @@ def extreme_equilibria(A: Any, B: Any, *, exact: bool, tol: float = 1e-9) -> Bim
     with fraction-free pivoting. Measured on a 2-core machine (CPU time, the
     median of three random games with payoffs 0..99): 8 x 8 in 0.013 s,
     10 x 10 in 0.045 s, 12 x 12 in 0.24 s and 14 x 14 in 4.4 s, 1.2-2.1 times
-    lrsnash's CPU time from 10 x 10 up (``benchmarks/bench_exact.py``).
+    lrsnash's CPU time from 10 x 10 up, but 3.6-5.3 times on games with many
+    ties (payoffs 0..3), whose degenerate vertices need more search
+    (``benchmarks/bench_exact.py``, run on a loaded machine).
     Above 8 x 8 one polytope is searched, so
     ``degenerate`` may be None (not settled). Float mode makes at most
     ``C(m+n, m)`` small linear solves per polytope, fewer after discarding
