@@ -13,6 +13,9 @@ ties) and 0..3 (``degenerate``: many ties, continua of equilibria), three seeded
   file, starting the program and reading its output, as a user of ``method="lrsnash"`` pays);
 * pygambit: ``enummixed_solve(rational=True)``, up to 8 x 8 (at 10 x 10 one game takes minutes).
 
+A second table gives CPU time (``time.process_time`` for ours; the lrsnash child processes' user and system time
+from ``getrusage``), which other load on the machine disturbs less than wall time.
+
 "agree" says whether the three sets of extreme equilibria are identical on every game of the cell (two where
 pygambit was not run). Targets: within 3x of lrsnash on the random 10 x 10, 12 x 12 and 14 x 14 games; at most
 the ratio the earlier candidate-basis enumeration had up to 8 x 8 (0.7x lrsnash at 4 x 4, 2.7x at 6 x 6, 13x at
@@ -22,6 +25,7 @@ the ratio the earlier candidate-basis enumeration had up to 8 x 8 (0.7x lrsnash 
 from __future__ import annotations
 
 import argparse
+import resource
 import statistics
 import time
 from fractions import Fraction
@@ -42,9 +46,13 @@ def game(size: int, high: int, seed: int) -> tuple[list, list]:
 
 
 def timed(fn, *args, **kwargs):
-    start = time.perf_counter()
+    """(wall seconds, CPU seconds of this process and of the children it waited for, result)."""
+    start, cpu = time.perf_counter(), time.process_time()
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
     out = fn(*args, **kwargs)
-    return time.perf_counter() - start, out
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = time.process_time() - cpu + (after.ru_utime + after.ru_stime) - (children.ru_utime + children.ru_stime)
+    return time.perf_counter() - start, cpu, out
 
 
 def as_set(equilibria) -> set:
@@ -64,21 +72,25 @@ def gambit_set(A, B) -> set:
 def cell(size: int, kind: str, games: int) -> dict:
     high = 99 if kind == "random" else 3
     ours_t, lrs_t, gbt_t, agree, counts = [], [], [], True, []
+    ours_c, lrs_c = [], []
     for k in range(games):
         A, B = game(size, high, seed=100 * size + k + (0 if kind == "random" else 50))
-        t, sol = timed(extreme_equilibria, A, B, exact=True)
+        t, c, sol = timed(extreme_equilibria, A, B, exact=True)
         ours_t.append(t)
-        t, ref = timed(lrsnash_equilibria, A, B)
+        ours_c.append(c)
+        t, c, ref = timed(lrsnash_equilibria, A, B)
         lrs_t.append(t)
+        lrs_c.append(c)
         ours, theirs = as_set(sol.equilibria), as_set(ref.equilibria)
         counts.append(len(ours))
         agree &= ours == theirs
         if size <= GAMBIT_UP_TO:
-            t, g = timed(gambit_set, A, B)
+            t, _, g = timed(gambit_set, A, B)
             gbt_t.append(t)
             agree &= g == ours
     return {"size": size, "kind": kind, "ours": statistics.median(ours_t), "lrsnash": statistics.median(lrs_t),
             "gambit": statistics.median(gbt_t) if gbt_t else None, "agree": agree,
+            "ours_cpu": statistics.median(ours_c), "lrsnash_cpu": statistics.median(lrs_c),
             "equilibria": "/".join(map(str, counts))}
 
 
@@ -101,6 +113,14 @@ def main() -> None:
         print(f"| {r['size']} x {r['size']} | {'0..99' if r['kind'] == 'random' else '0..3'} | {r['equilibria']} "
               f"| {r['ours']:.4f} | {r['lrsnash']:.4f} | {g} | {r['ours'] / r['lrsnash']:.2f} | {gr} "
               f"| {'yes' if r['agree'] else 'NO'} |")
+    print()
+    print("CPU time (this process for ours, the lrsnash child processes for lrsnash; less sensitive to load):")
+    print()
+    print("| size | payoffs | ours CPU (s) | lrsnash CPU (s) | ours / lrsnash (CPU) |")
+    print("|---|---|---:|---:|---:|")
+    for r in rows:
+        print(f"| {r['size']} x {r['size']} | {'0..99' if r['kind'] == 'random' else '0..3'} | {r['ours_cpu']:.4f} "
+              f"| {r['lrsnash_cpu']:.4f} | {r['ours_cpu'] / r['lrsnash_cpu']:.2f} |")
     print()
     for r in rows:
         if r["kind"] != "random":

@@ -113,6 +113,36 @@ def test_large_degenerate_game_on_the_one_polytope_path():
     assert set(sol.equilibria) == lrsnash_set(A, B)
 
 
+def test_coordination_game_has_one_equilibrium_per_support():
+    # 9 x 9 identity payoffs for both (one polytope searched): by hand, for every nonempty set S of actions both
+    # mixing uniformly on S is an equilibrium (each action in S earns 1/|S|, each outside 0), and these are all
+    # the extreme ones: 2**9 - 1, most of which the search must accept rather than refute
+    n = 9
+    eye = [[int(i == j) for j in range(n)] for i in range(n)]
+    expected = set()
+    for bits in range(1, 2**n):
+        size = bin(bits).count("1")
+        x = tuple(F(1, size) if bits >> i & 1 else F(0) for i in range(n))
+        expected.add((x, x))
+    assert ours_set(eye, eye) == expected
+
+
+@pytest.mark.parametrize("high", [10**6, 10**13], ids=["checks-scaled-down", "past-exact-float-checks"])
+def test_large_payoffs_agree_with_lrsnash(high):
+    # large payoffs shrink the integers the floating-point certificates may use (10**6), or switch them off
+    # (10**13), leaving every partner to exact pivots: the equilibria are the same either way
+    A, B = random_game(10, 10, seed=4242, high=high)
+    assert ours_set(A, B) == lrsnash_set(A, B)
+
+
+def test_payoffs_past_the_float_range_keep_the_equilibria():
+    # multiplying every payoff by 10**309 (past the largest float, about 1.8e308) changes no equilibrium: ours
+    # on the scaled 9 x 9 game (one polytope searched, partners paired) must be lrsnash's on the original one
+    A, B = random_game(9, 9, seed=4243)
+    big = 10**309
+    assert ours_set([[v * big for v in r] for r in A], [[v * big for v in r] for r in B]) == lrsnash_set(A, B)
+
+
 def test_search_visits_exactly_the_vertices_of_a_cube():
     # {z >= 0, z_i <= 1/2}: the cube [0, 1/2]^3 (C = 2 I), 8 vertices, each with 3 labels; no degeneracy
     pv = polytope_vertices([[2, 0, 0], [0, 2, 0], [0, 0, 2]])

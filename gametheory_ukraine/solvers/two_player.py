@@ -556,10 +556,13 @@ def extreme_equilibria(A: Any, B: Any, *, exact: bool, tol: float = 1e-9) -> Bim
     Notes
     -----
     Exact mode works on integers (payoffs are scaled by a common denominator)
-    with fraction-free pivoting. Measured on a 2-core machine: random 8 x 8
-    games in 0.01-0.05 s, 10 x 10 in 0.1-0.3 s, 12 x 12 in 0.4-1 s and
-    14 x 14 in 4-7 s (2 times lrsnash's time up to 12 x 12, 3.5 times at
-    14 x 14; ``benchmarks/bench_exact.py``). Above 8 x 8 one polytope is searched, so
+    with fraction-free pivoting. Measured on a 2-core machine (CPU time, the
+    median of three random games with payoffs 0..99): 8 x 8 in 0.013 s,
+    10 x 10 in 0.045 s, 12 x 12 in 0.24 s and 14 x 14 in 4.4 s, 1.2-2.1 times
+    lrsnash's CPU time from 10 x 10 up, but 3.6-5.3 times on games with many
+    ties (payoffs 0..3), whose degenerate vertices need more search
+    (``benchmarks/bench_exact.py``, run on a loaded machine).
+    Above 8 x 8 one polytope is searched, so
     ``degenerate`` may be None (not settled). Float mode makes at most
     ``C(m+n, m)`` small linear solves per polytope, fewer after discarding
     dominated tight columns (see ``_tight_candidates``); an 8 x 8 game takes

@@ -16,7 +16,10 @@ absolute value of the basis determinant) and pivoting is fraction-free (Edmonds 
 exact). The ratio test is decided in floating point only where that is provably right: the float images of
 the integer entries are correctly rounded, so two ratios whose float values differ by more than a relative
 ``1e-12`` are ordered as their floats are; closer ratios, equal ones included, are compared exactly, and equal
-ones are broken lexicographically.
+ones are broken lexicographically. Where the search pairs each vertex with the complementary basis of the
+other polytope (:func:`complementary_vertices`), a vertex without a partner is mostly refuted by a Farkas
+certificate found in floating point and checked in integers small enough that floats hold them exactly, so
+no float decides anything that an exact check does not confirm.
 
 References
 ----------
@@ -186,15 +189,13 @@ class _Search:
         except OverflowError:
             return [self._exact_leaving([i for i in range(self.l) if self.M[i][c] > 0], c)
                     for c in range(self.k)]
-        Mf, rf = full[:, :-1], full[:, -1]
-        positive = Mf > 0
-        ratio = np.divide(rf[:, None], Mf, out=np.full(Mf.shape, np.inf), where=positive)
-        best = ratio.min(axis=0)
-        near = ratio <= best * (1 + _FLOAT_MARGIN)
-        counts = near.sum(axis=0)
+        Mf = full[:, :-1]
+        ratio = np.divide(full[:, -1:], Mf, out=np.full(Mf.shape, np.inf), where=Mf > 0)
+        near = ratio <= ratio.min(axis=0) * (1 + _FLOAT_MARGIN)
         out = ratio.argmin(axis=0).tolist()
-        for c in np.flatnonzero(counts > 1).tolist():
-            out[c] = self._exact_leaving(np.flatnonzero(near[:, c]).tolist(), c)
+        if np.count_nonzero(near) > self.k:  # some column has close ratios (each has at least one)
+            for c in np.flatnonzero(near.sum(axis=0) > 1).tolist():
+                out[c] = self._exact_leaving(np.flatnonzero(near[:, c]).tolist(), c)
         return out
 
 
@@ -237,13 +238,14 @@ def complementary_vertices(Bp: Sequence[Sequence[int]], Ap: Sequence[Sequence[in
     """The vertices of ``P = {x >= 0, B^T x <= 1}`` and, for each basis, the complementary basis of
     ``Q = {y >= 0, A y <= 1}``.
 
-    The search of P carries along the dictionary of Q whose nonbasic variables carry the labels of P's basic
-    ones: each pivot of P (``e`` enters, ``f`` leaves) is one pivot of Q (the variable labelled ``f`` enters,
-    the one labelled ``e`` leaves). Where that basis of Q is feasible, the two vertices together have every
-    label: a Nash equilibrium (the complementary pairing of Lemke and Howson 1964). A vertex of P with exactly ``m``
-    labels has one complementary basis, so where that basis is nonsingular its partners (zero or one) are
-    found. The other vertices (degenerate ones, and those whose complement is singular) are returned apart:
-    their partners form a face of Q, for the caller to search.
+    The complementary basis of Q for a basis of P is the one whose nonbasic variables carry the labels of P's
+    basic ones. Where that basis of Q is feasible, the two vertices together have every label: a Nash
+    equilibrium (the complementary pairing of Lemke and Howson 1964). A vertex of P with exactly ``m`` labels
+    has one complementary basis, so where that basis is nonsingular its partners (zero or one) are found. Most
+    vertices are refuted first by exact tests that need no pivot (see :class:`_Partner`); for the others the
+    dictionary of Q is pivoted to the complementary basis after the search, in the order the vertices were
+    found, so consecutive ones are a few pivots apart. The other vertices (degenerate ones, and those whose
+    complement is singular) are returned apart: their partners form a face of Q, for the caller to search.
 
     Parameters
     ----------
@@ -265,10 +267,13 @@ class _Partner:
     """The other polytope, ``{w >= 0, partner_C^T w <= 1}``, and the partners found for the searched one's
     vertices (see :func:`complementary_vertices`).
 
-    Its dictionary is moved (:meth:`_Search.rebuild`) to the complement of a vertex's basis only when that
-    vertex passes an exact necessary test: with ``S`` the vertex's support and ``T`` the other player's best
-    responses, no row outside ``S`` may beat a row in ``S`` in every column of ``T`` (a partner is a nonzero
-    ``w >= 0`` on ``T`` that makes every row of ``S`` a best response).
+    A vertex of the searched polytope with support ``S`` (the rows not labelled), best responses ``T`` (the
+    columns labelled) and ``|S| = |T|`` labels missing has a partner only if ``w >= 0`` on ``T`` exists with
+    ``A[S, T] w = 1`` and ``A[Z, T] w <= 1`` (``Z`` the other rows, ``A`` the other player's payoffs). Two
+    exact tests refute that before any pivot: no row outside ``S`` may beat a row in ``S`` in every column of
+    ``T`` (:meth:`visit`), and a Farkas certificate, proposed in floating point and checked in exact integer
+    arithmetic (:func:`_refuted`). Only the vertices left have the dictionary of the other polytope moved
+    (:meth:`_Search.rebuild`) to the complement of their basis, after the search, in the order found.
     """
 
     def __init__(self, partner_C: Sequence[Sequence[int]], k: int):
@@ -278,10 +283,22 @@ class _Partner:
         # beats[i][s]: bit j set iff row i beats row s in column j
         self.beats = [[sum(1 << j for j in range(lp) if partner_C[j][i] > partner_C[j][s]) for s in range(k)]
                       for i in range(k)]
+        self.amax = max(max(row) for row in partner_C)
+        # the other player's payoffs (k x lp) for the certificates, which need them exact in floats; past
+        # 2**53 (even past the float range) there are none and the exact pivots decide every partner
+        self.A = np.array(partner_C, dtype=float).T if self.amax < 2**53 else None
+        self.candidates: list[tuple[int, int, int]] = []
         self.pairs: list[tuple] = []
         self.faces: list[int] = []
 
-    def visit(self, index: int, lab: int, basis: int, nvars: int) -> None:
+    def visit(self, index: int, lab: int, basis: int) -> None:
+        if bin(lab).count("1") == self.k:
+            self.candidates.append((index, lab, basis))
+        elif not self.dominated(lab):  # degenerate: its partners form a face
+            self.faces.append(index)
+
+    def dominated(self, lab: int) -> bool:
+        """True if a row outside the support beats a row in it in every best-response column (no partner)."""
         k = self.k
         columns = lab >> k
         support = [s for s in range(k) if not lab >> s & 1]
@@ -290,17 +307,113 @@ class _Partner:
                 beats = self.beats[i]
                 for s in support:
                     if beats[s] & columns == columns:
-                        return
-        if bin(lab).count("1") > k:  # degenerate: its partners form a face
-            self.faces.append(index)
-            return
-        lp = self.search.k
-        if not self.search.rebuild({_counterpart(v, k, lp) for v in range(nvars) if not basis >> v & 1}):
-            self.faces.append(index)  # a singular complement: the partners form a face
-            return
-        pair = _complementary_point(self.search, k)
-        if pair is not None:
-            self.pairs.append((index, *pair))
+                        return True
+        return False
+
+    def finish(self, nvars: int) -> None:
+        """Settle the candidates: refute what the certificates can, pivot to the complement of the rest."""
+        k, lp = self.k, self.search.k
+        cands = self.candidates
+        if cands and self.A is not None:
+            refuted = _refuted(self.A, [lab for _, lab, _ in cands], self.amax)
+        else:
+            refuted = [False] * len(cands)
+        for (index, lab, basis), out in zip(cands, refuted):
+            if out or self.dominated(lab):
+                continue
+            if not self.search.rebuild({_counterpart(v, k, lp) for v in range(nvars) if not basis >> v & 1}):
+                self.faces.append(index)  # a singular complement: the partners form a face
+                continue
+            pair = _complementary_point(self.search, k)
+            if pair is not None:
+                self.pairs.append((index, *pair))
+        self.faces.sort()
+
+
+def _refuted(A: np.ndarray, labels: list[int], amax: int) -> list[bool]:
+    """For each nondegenerate vertex (its *labels*), True if it has no partner, proven exactly.
+
+    With ``S, T, Z`` as in :class:`_Partner` and ``t = |S| = |T|``, a partner ``w`` has ``0 <= w <= 1`` (each
+    ``A`` entry is at least 1 and every row has ``A w <= 1``). For integers ``U`` (one per row of ``S``) and a
+    weight ``s >= 0`` on one row ``i`` of ``Z`` (or none), ``G = U A[S, T] + s A[i, T]`` then satisfies
+    ``sum(min(G, 0)) <= G w <= sum(U) + s``; so ``sum(min(G, 0)) > sum(U) + s`` proves there is no partner.
+    ``U`` comes from the floating-point solution ``w' = A[S, T]^-1 1``: a row of the inverse where ``w'`` has
+    a negative entry, ``-A[i, T]`` times the inverse where row ``i`` exceeds 1, scaled to integers of at most
+    ``2**a`` with ``t (t + 1) max(A) 2**a < 2**53``, so that every product and sum of the check is an integer
+    that floats represent exactly: the check is exact whatever the rounding of the proposal.
+
+    Parameters
+    ----------
+    A : ndarray, shape (k, lp)
+        The other player's payoffs, positive integers (as floats), at most ``amax``.
+    labels : list of int
+        Bit masks of the vertices (``k`` row bits, then ``lp`` column bits), each with exactly ``k`` labels.
+
+    Returns
+    -------
+    list of bool
+    """
+    k, lp = A.shape
+    a = 52 - (k * (k + 1) * amax).bit_length()
+    n_all = len(labels)
+    if a < 24:  # payoffs too large for exact float checks: refute nothing, the exact pivots decide
+        return [False] * n_all
+    width = (k + lp + 7) // 8
+    raw = np.frombuffer(b"".join(lab.to_bytes(width, "little") for lab in labels), dtype=np.uint8)
+    bits = np.unpackbits(raw.reshape(n_all, width), axis=1, bitorder="little")[:, :k + lp].astype(bool)
+    zero, tight = bits[:, :k], bits[:, k:]
+    sizes = tight.sum(axis=1)
+    out = np.zeros(n_all, dtype=bool)
+    AT = A.T
+    with np.errstate(all="ignore"):  # near-singular systems give inf or nan: such proposals fail the check
+        for t in np.unique(sizes).tolist():
+            if t == 0:  # only the origin has no support, and it is never a candidate
+                continue
+            sel = np.flatnonzero(sizes == t)
+            n = len(sel)
+            cols = np.nonzero(tight[sel])[1].reshape(n, t)
+            rows = np.nonzero(~zero[sel])[1].reshape(n, t)
+            sub = AT[cols].transpose(0, 2, 1)  # (n, k, t): A[:, T] for each vertex
+            M = np.take_along_axis(sub, rows[:, :, None], axis=1)
+            try:
+                W = np.linalg.inv(M)
+            except np.linalg.LinAlgError:  # some A[S, T] singular in floats: propose one by one
+                W = np.stack([_inverse(m) for m in M])
+            w = W.sum(axis=2)
+            at = np.arange(n)
+            j = w.argmin(axis=1)
+            low = -w[at, j]
+            u = W[at, j]
+            if t < k:
+                others = np.take_along_axis(sub, np.nonzero(zero[sel])[1].reshape(n, k - t)[:, :, None], axis=1)
+                over = (others @ w[:, :, None])[:, :, 0]
+                i = over.argmax(axis=1)
+                high = over[at, i] - 1.0
+                row = others[at, i]
+                by_row = high > low
+                u = np.where(by_row[:, None], -(row[:, None, :] @ W)[:, 0, :], u)
+                low = np.maximum(low, high)
+            size = np.maximum(np.abs(u).max(axis=1), 1.0)
+            e = np.frexp(size)[1]
+            scale = np.ldexp(1.0, a - e)
+            U = np.rint(u * scale[:, None])
+            G = (U[:, None, :] @ M)[:, 0, :]
+            bound = U.sum(axis=1)
+            if t < k:
+                s = np.where(by_row, scale, 0.0)
+                G += s[:, None] * row
+                bound += s
+            proven = (low > 0) & np.isfinite(size) & (e <= a) & (np.minimum(G, 0.0).sum(axis=1) > bound)
+            out[sel] = proven
+    return out.tolist()
+
+
+def _inverse(M: np.ndarray) -> np.ndarray:
+    """The inverse of *M*, or nan where it is singular (such a proposal fails the exact check)."""
+    try:
+        return np.linalg.inv(M)
+    except np.linalg.LinAlgError:
+        return np.full(M.shape, np.nan)
 
 
 def _search(C: Sequence[Sequence[int]], partner_C: Sequence[Sequence[int]] | None,
@@ -324,10 +437,11 @@ def _search(C: Sequence[Sequence[int]], partner_C: Sequence[Sequence[int]] | Non
 
     def record() -> None:
         lab = full ^ basis
-        rhs = search.rhs
-        for r, value in enumerate(rhs):
-            if value == 0:
-                lab |= 1 << search.B[r]
+        rhs = [row[-1] for row in search.M]
+        if 0 in rhs:
+            for r, value in enumerate(rhs):
+                if value == 0:
+                    lab |= 1 << search.B[r]
         if lab in found:
             return
         index = found[lab] = len(labels)
@@ -339,7 +453,7 @@ def _search(C: Sequence[Sequence[int]], partner_C: Sequence[Sequence[int]] | Non
         numerators.append(tuple(z))
         denominators.append(search.D)
         if partner is not None and index:
-            partner.visit(index, lab, basis, k + l_)
+            partner.visit(index, lab, basis)
 
     record()
     # each stack entry: (parent basis, next column, parent's leaving rows, parent's state or None)
@@ -381,6 +495,7 @@ def _search(C: Sequence[Sequence[int]], partner_C: Sequence[Sequence[int]] | Non
                                 denominators=tuple(denominators), bases=len(seen), degenerate=degenerate)
     if partner is None:
         return vertices, None
+    partner.finish(k + l_)
     return vertices, (tuple(partner.pairs), tuple(partner.faces))
 
 
