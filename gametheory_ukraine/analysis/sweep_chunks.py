@@ -330,10 +330,13 @@ class TableBuilder:
         self.rows = 0
         self._labels: dict[str, dict] = {c: {} for c in CATEGORICAL_COLUMNS}
         self._columns: dict[str, np.ndarray] = {}
+        # columns that are mostly zero (probabilities of actions an equilibrium does not play, the regret) start
+        # as zeros, which the system provides untouched, and a chunk's all-zero part of them is not written
+        self._sparse = frozenset([*plan.prob_cols, "regret"])
         for name in plan.columns:
             dtype = {"point_id": np.int64, "equilibrium": np.int64, "n_equilibria": np.int64, "complete": bool,
                      "outcome": np.int32, "outcome_key": np.int32}.get(name, np.float64)
-            self._columns[name] = np.empty(self.capacity, dtype=dtype)
+            self._columns[name] = (np.zeros if name in self._sparse else np.empty)(self.capacity, dtype=dtype)
 
     def _reserve(self, more: int) -> None:
         need = self.rows + more
@@ -341,7 +344,7 @@ class TableBuilder:
             return
         self.capacity = max(need, self.capacity + self.capacity // 2)
         for name, old in self._columns.items():
-            new = np.empty(self.capacity, dtype=old.dtype)
+            new = (np.zeros if name in self._sparse else np.empty)(self.capacity, dtype=old.dtype)
             new[:self.rows] = old[:self.rows]
             self._columns[name] = new
 
@@ -379,7 +382,8 @@ class TableBuilder:
         self._codes("outcome", rows.outcome, c["outcome"][s])
         self._codes("outcome_key", rows.outcome_key, c["outcome_key"][s])
         for k, name in enumerate([*plan.pay_cols, *plan.prob_cols, "regret"]):
-            c[name][s] = rows.numeric[k]
+            if name not in self._sparse or np.any(rows.numeric[k]):
+                c[name][s] = rows.numeric[k]
         np.take(rows.complete, point, out=c["complete"][s], mode="clip")
         self.rows += R
 
@@ -394,8 +398,12 @@ class TableBuilder:
                 rank = np.empty(len(labels) + 1, dtype=np.int32)
                 rank[order] = np.arange(len(labels), dtype=np.int32)
                 rank[-1] = -1
-                codes = rank[arr[:n]]  # -1 (missing) indexes the final -1
-                table[name] = pd.Categorical.from_codes(codes, categories=pd.Index([labels[q] for q in order]))
+                # -1 (missing) indexes the final -1; labels met in sorted order need no renumbering
+                codes = arr[:n] if order == sorted(order) else rank[arr[:n]]
+                if len(labels) < 128:  # the codes' dtype pandas keeps (it would convert them)
+                    codes = codes.astype(np.int8)
+                table[name] = pd.Categorical.from_codes(codes, categories=pd.Index([labels[q] for q in order]),
+                                                        validate=False)
             else:
                 table[name] = arr[:n]
         return pd.DataFrame(table, copy=False)

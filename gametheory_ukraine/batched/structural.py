@@ -105,6 +105,8 @@ _ZERO_TEST_SEED = 20250101
 _CACHE_LIMIT = 4096   # combinatorial types remembered per compiled game
 _MAX_RUNS = 64        # a group split into more contiguous runs than this is handled as one index array
 _FEW_GROUPS = 8       # up to this many groups are selected by masks, more by one sort
+_WINDOW_POINTS = 2048  # one-parameter keys from risk windows (:func:`_windowed_keys`) from this many points on
+_ROOT_WIDTH = sympy.Rational(1, 10**12)  # width of the isolating intervals of the roots of the risk windows
 
 
 # ------------------------------------------------------------------------------------------- minors
@@ -215,6 +217,7 @@ class StructuredBimatrix:
     n_zero: int
     _factor_func: Callable | None = field(default=None, repr=False)
     _cache: dict = field(default_factory=dict, repr=False)
+    _windows: dict = field(default_factory=dict, repr=False)
 
     @property
     def parameters(self) -> tuple[str, ...]:
@@ -641,7 +644,22 @@ def _factor_keys(struct: StructuredBimatrix, params: Mapping[str, Any], P: int,
                  tol: float) -> tuple[np.ndarray, np.ndarray]:
     """Sign bits of the factors at every point, packed (points, words) as uint64, and the flag of points where
     a factor ``f`` is within ``tol * |f|_1`` of zero (``|f|_1``: ``f`` with coefficients and parameters in
-    absolute value, a bound on the terms that cancel)."""
+    absolute value, a bound on the terms that cancel).
+
+    With one parameter and many points, the factors are evaluated only at the points inside
+    :func:`_risk_windows` and at one point of each stretch between them, whose bits the stretch's other points
+    share and where no point is flagged (both as the evaluation at every point would find)."""
+    K = len(struct.factors)
+    if K and len(struct.parameters) == 1 and P >= _WINDOW_POINTS and 1000 * tol < 0.5:
+        _, (x,) = point_arrays(params, struct.parameters)
+        if np.ndim(x) == 1:
+            return _windowed_keys(struct, x, tol)
+    return _evaluated_keys(struct, params, P, tol)
+
+
+def _evaluated_keys(struct: StructuredBimatrix, params: Mapping[str, Any], P: int,
+                    tol: float) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`_factor_keys` by evaluating every factor at every point."""
     K = len(struct.factors)
     words = np.zeros((max(1, (K + 63) // 64), P), dtype=np.uint64)
     flag = np.zeros(P, dtype=bool)
@@ -654,6 +672,76 @@ def _factor_keys(struct: StructuredBimatrix, params: Mapping[str, Any], P: int,
             flag |= ~(np.abs(f) > tol * np.asarray(vals[K + k], dtype=float))
             words[k // 64] |= (f > 0).astype(np.uint64) << np.uint64(k % 64)
     return np.ascontiguousarray(words.T), flag
+
+
+def _windowed_keys(struct: StructuredBimatrix, x: np.ndarray, tol: float) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`_factor_keys` of one parameter *x* (points,): evaluated at the points in the risk windows (and any
+    that is not finite), and once per stretch between windows for the others."""
+    name = struct.parameters[0]
+    signs = tuple(s for s, side in ((-1, x <= 0), (1, x >= 0)) if side.any())
+    bounds = _risk_windows(struct, tol, signs)
+    stretch = np.searchsorted(bounds, x, side="right")
+    inside = (stretch % 2 == 1) | ~np.isfinite(x)
+    outside = np.flatnonzero(~inside)
+    gaps, first, which = np.unique(stretch[outside], return_index=True, return_inverse=True)
+    P = len(x)
+    words = np.empty((P, max(1, (len(struct.factors) + 63) // 64)), dtype=np.uint64)
+    flag = np.zeros(P, dtype=bool)
+    if len(gaps):
+        rep_words, rep_flag = _evaluated_keys(struct, {name: x[outside[first]]}, len(gaps), tol)
+        if rep_flag.any():  # pragma: no cover - the windows contain every point that can be flagged
+            raise SolverError("internal error: a factor is near zero outside its risk windows")
+        words[outside] = rep_words[which.reshape(-1)]
+    where = np.flatnonzero(inside)
+    if len(where):
+        words[where], flag[where] = _evaluated_keys(struct, {name: x[where]}, len(where), tol)
+    return words, flag
+
+
+def _risk_windows(struct: StructuredBimatrix, tol: float, signs: tuple[int, ...]) -> np.ndarray:
+    """Sorted disjoint closed intervals ``[a0, b0, a1, b1, ...]`` (floats, rounded outwards) that contain every
+    x on the half-lines ``s * x >= 0`` (s in *signs*) where a factor ``f`` of the one-parameter structure has
+    ``|f(x)| <= c |f|_1(x)``, ``c = 1000 tol``; once per structure, tolerance and half-lines.
+
+    On a half-line ``|f|_1`` is the polynomial ``f1(x) = sum_j |a_j| (s x)^j``, so the set is where
+    ``g = (f - c f1)(f + c f1) <= 0``: exactly, between consecutive real roots of ``g`` (isolated in rational
+    intervals by sympy's ``Poly.intervals``) where ``g`` is not positive at a rational point between them, and
+    those roots' intervals (``g > 0`` beyond the outermost roots: ``c < 1``). Outside the windows every factor is
+    more than ``1000 tol |f|_1`` from zero, so its float value has the exact sign and is not flagged (the float
+    error of ``f`` and ``|f|_1`` is some ``1e-15 |f|_1``).
+    """
+    key = (float(tol), signs)
+    if key in struct._windows:
+        return struct._windows[key]
+    x = sympy.Symbol(struct.parameters[0])
+    c = sympy.Rational(1000) * sympy.nsimplify(tol, rational=True)
+    spans: list[tuple[Fraction, Fraction]] = []
+    for text in struct.factors:
+        f = sympy.Poly(sympy.sympify(text, locals={x.name: x}), x, domain=QQ)
+        coeffs = f.all_coeffs()[::-1]  # a_0, a_1, ...
+        for sign in signs:
+            f1 = sympy.Poly([abs(a) * sign ** j for j, a in enumerate(coeffs)][::-1], x, domain=QQ)
+            g = (f - f1 * c) * (f + f1 * c)
+            roots = sorted((Fraction(str(lo)), Fraction(str(hi))) for (lo, hi), _ in g.intervals(eps=_ROOT_WIDTH))
+            found = list(roots)
+            for (_, b), (a, _) in zip(roots, roots[1:]):
+                mid = (b + a) / 2
+                if g.eval(sympy.Rational(mid.numerator, mid.denominator)) <= 0:
+                    found.append((b, a))
+            for a, b in found:  # the part on this half-line
+                a, b = (max(a, Fraction(0)), b) if sign > 0 else (a, min(b, Fraction(0)))
+                if a <= b:
+                    spans.append((a, b))
+    merged: list[list[float]] = []
+    for a, b in sorted(spans):
+        lo, hi = float(np.nextafter(float(a), -np.inf)), float(np.nextafter(float(b), np.inf))
+        if merged and lo <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], hi)
+        else:
+            merged.append([lo, hi])
+    out = np.array([v for pair in merged for v in pair], dtype=float)
+    struct._windows[key] = out
+    return out
 
 
 def _group(words: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
