@@ -1065,33 +1065,46 @@ def structured_equilibria(struct: StructuredBimatrix, params: Mapping[str, Any],
     """
     tol = float(tol)
     _check_fixed(struct, params)
-    A, B = struct.compiled.payoffs(params)
     lengths = {np.shape(v)[0] for v in params.values() if np.ndim(v) == 1}
     if len(lengths) > 1:
         raise ParameterError(f"parameter arrays have different lengths {sorted(lengths)}",
                              fix="pass arrays of one length (numbers are broadcast)")
-    if lengths and A.shape[0] != next(iter(lengths)):  # no varied parameter enters the payoffs: one game
-        P = next(iter(lengths))
-        A, B = (np.ascontiguousarray(np.broadcast_to(M.transpose(1, 2, 0), (*M.shape[1:], P))).transpose(2, 0, 1)
-                for M in (A, B))
-    P, m, n = A.shape
-    storage_a, storage_b = A.transpose(1, 2, 0), B.transpose(1, 2, 0)  # (m, n, P), contiguous
-    Acols = [[storage_a[i, j] for j in range(n)] for i in range(m)]
-    Bcols = [[storage_b[i, j] for j in range(n)] for i in range(m)]
+    m, n = struct.specialised.shape
     if struct.keys == "factors":
+        # payoff columns as the compiled function makes them: equal entries (the same outcome in several cells)
+        # share one array, and the per-point maximum |payoff| is taken over the distinct ones
+        P, cells = struct.compiled.payoff_columns(params)
+        if lengths and P != next(iter(lengths)):  # no varied parameter enters the payoffs: one game
+            P = next(iter(lengths))
+            cells = [np.broadcast_to(c[:1], (P,)) for c in cells]
+        Acols = [[cells[i * n + j] for j in range(n)] for i in range(m)]
+        Bcols = [[cells[m * n + i * n + j] for j in range(n)] for i in range(m)]
         words, flagged = _factor_keys(struct, params, P, tol)
+        distinct = list({id(c): c for c in cells}.values())
+        scale = np.maximum(1.0, _max([np.maximum(c.max(), -c.min()) if c.strides == (0,) and P else
+                                      np.maximum(c, -c) for c in distinct]))
     else:
+        A, B = struct.compiled.payoffs(params)
+        if lengths and A.shape[0] != next(iter(lengths)):  # no varied parameter enters the payoffs: one game
+            P = next(iter(lengths))
+            A, B = (np.ascontiguousarray(np.broadcast_to(M.transpose(1, 2, 0), (*M.shape[1:], P))).transpose(2, 0, 1)
+                    for M in (A, B))
+        P = A.shape[0]
+        storage_a, storage_b = A.transpose(1, 2, 0), B.transpose(1, 2, 0)  # (m, n, P), contiguous
+        Acols = [[storage_a[i, j] for j in range(n)] for i in range(m)]
+        Bcols = [[storage_b[i, j] for j in range(n)] for i in range(m)]
         words_p, flag_p = _keys(B, struct.minors_p, tol)
         words_q, flag_q = _keys(A.transpose(0, 2, 1), struct.minors_q, tol)
         words, flagged = np.concatenate([words_p, words_q], axis=1), flag_p | flag_q
-    scale = np.maximum(1.0, np.maximum(np.abs(storage_a).reshape(m * n, P).max(axis=0),
-                                       np.abs(storage_b).reshape(m * n, P).max(axis=0)))
+        scale = np.maximum(1.0, np.maximum(np.abs(storage_a).reshape(m * n, P).max(axis=0),
+                                           np.abs(storage_b).reshape(m * n, P).max(axis=0)))
+    scale = np.broadcast_to(scale, (P,))
 
     def exact_at(p: int):
         if exact_payoffs is not None:
             Ae, Be = exact_payoffs(p)
         else:
-            Ae, Be = A[p].tolist(), B[p].tolist()
+            Ae, Be = [[float(c[p]) for c in row] for row in Acols], [[float(c[p]) for c in row] for row in Bcols]
         return exact_matrix(Ae), exact_matrix(Be)
 
     pieces: list[_Piece] = []
@@ -1177,16 +1190,19 @@ def _assemble(P: int, m: int, n: int, pieces: list[_Piece], flagged: np.ndarray,
 
             def rows(e, base=base):
                 return base + e
-        for e, (i, j) in enumerate(piece.st.pairs):
-            r = rows(e)
-            for M, z in ((X, piece.xs[i]), (Y, piece.ys[j])):
-                for c, value in enumerate(z):
-                    if not (isinstance(value, float) and value == 0.0):
-                        M[c, r] = value
-            pay[0, r] = piece.u[e]
-            pay[1, r] = piece.v[e]
-            regret[r] = piece.regret[e]
-            comp[r] = piece.st.classes[e]
+        # array by array, equilibrium by equilibrium: a piece's rows of one array stay in cache while its
+        # equilibria are written (they interleave, E rows per point)
+        where = [rows(e) for e in range(E)]
+        for M, zs in ((X, [piece.xs[i] for i, _ in piece.st.pairs]), (Y, [piece.ys[j] for _, j in piece.st.pairs])):
+            for c in range(M.shape[0]):
+                for r, z in zip(where, zs):
+                    if not (isinstance(z[c], float) and z[c] == 0.0):
+                        M[c, r] = z[c]
+        for target, values in ((pay[0], piece.u), (pay[1], piece.v), (regret, piece.regret),
+                               (comp, piece.st.classes)):
+            for r, value in zip(where, values):
+                target[r] = value
+        for e, r in enumerate(where):
             pid = patterns.setdefault((piece.sid, e), len(patterns))
             if pid == len(pattern_rows):
                 pattern_rows.append(r.start if isinstance(r, slice) else int(r[0]))
