@@ -21,7 +21,7 @@ import sympy
 import gametheory_ukraine as gtu
 from gametheory_ukraine.analysis.sweep_chunks import TableBuilder, chunk_rows
 from gametheory_ukraine.analysis.sweep_plan import plan_sweep
-from gametheory_ukraine.batched.structural import compile_structure
+from gametheory_ukraine.batched.structural import _evaluated_keys, _risk_windows, _windowed_keys, compile_structure
 
 SCENARIO = "baseline-2025"
 
@@ -101,3 +101,39 @@ def test_builder_growth_keeps_rows():
         small.append(*chunk_rows(plan, i))
     whole = gtu.sweep(model, {"rho": rho}, form="normal", scenario=SCENARIO)
     pd.testing.assert_frame_equal(small.frame(), whole, check_exact=True)
+
+
+@pytest.fixture(scope="module")
+def territory_structure():
+    model = gtu.load_model("territory")
+    fixed = {k: v for k, v in model.values(SCENARIO).items() if k != "rho"}
+    return compile_structure(model.symbolic("normal"), fixed)
+
+
+def test_risk_windows_hold_every_real_root_of_every_factor(territory_structure):
+    """The stretches where the one-parameter keys are read once contain no root of a factor: every real root
+    (sympy's exact real_roots, as floats) lies inside a window."""
+    s = territory_structure
+    bounds = _risk_windows(s, 1e-9, (-1, 1))
+    assert (np.diff(bounds) > 0).all()  # sorted, disjoint
+    rho = sympy.Symbol("rho")
+    roots = [float(r) for f in s.factors for r in sympy.Poly(sympy.sympify(f), rho).real_roots()]
+    assert len(roots) > 50
+    inside = np.searchsorted(bounds, roots, side="right") % 2 == 1
+    assert inside.all(), np.array(roots)[~inside]
+
+
+def test_windowed_keys_equal_keys_evaluated_at_every_point(territory_structure):
+    """Keys and flags read through the risk windows are those of evaluating every factor at every point: on a
+    grid, random points on both sides of zero, and the floats around every real root of every factor."""
+    s = territory_structure
+    rho = sympy.Symbol("rho")
+    roots = [float(r) for f in s.factors for r in sympy.Poly(sympy.sympify(f), rho).real_roots()]
+    near = [r + k * abs(r) * d for r in roots for k in (-1, 1) for d in (0.0, 1e-16, 1e-13, 1e-10, 1e-7, 1e-4)]
+    rng = np.random.default_rng(7)
+    x = np.concatenate([np.linspace(0.01, 0.5, 5000), rng.uniform(-4, 4, 5000), near, [0.0, -0.0]])
+    windowed = _windowed_keys(s, x, 1e-9)
+    evaluated = _evaluated_keys(s, {"rho": x}, len(x), 1e-9)
+    assert windowed[1].sum() > 100  # points near roots are flagged
+    np.testing.assert_array_equal(windowed[0], evaluated[0])
+    np.testing.assert_array_equal(windowed[1], evaluated[1])
