@@ -92,15 +92,16 @@ def test_table_columns_are_owned_writable_and_rows_in_point_order(tables):
 
 def test_builder_growth_keeps_rows():
     """A builder whose capacity estimate is too small grows and keeps every row (the zero-initialised
-    probability columns included)."""
+    probability columns included), also when the engine writes the probabilities into it."""
     model = gtu.load_model("territory")
     rho = _points()[:40]
     plan = plan_sweep(model, {"rho": rho}, form="normal", scenario=SCENARIO, chunk_size=7)
-    small = TableBuilder(plan, 3)
-    for i in range(plan.n_chunks):
-        small.append(*chunk_rows(plan, i))
     whole = gtu.sweep(model, {"rho": rho}, form="normal", scenario=SCENARIO)
-    pd.testing.assert_frame_equal(small.frame(), whole, check_exact=True)
+    for direct in (False, True):  # rows copied in, or probabilities written in place by the engine
+        small = TableBuilder(plan, 3)
+        for i in range(plan.n_chunks):
+            small.append(*chunk_rows(plan, i, small if direct else None))
+        pd.testing.assert_frame_equal(small.frame(), whole, check_exact=True)
 
 
 @pytest.fixture(scope="module")

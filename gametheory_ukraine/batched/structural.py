@@ -1010,7 +1010,8 @@ def _runs(members: np.ndarray) -> list:
 # ------------------------------------------------------------------------------------------ solver
 def structured_equilibria(struct: StructuredBimatrix, params: Mapping[str, Any], *,
                           exact_payoffs: Callable[[int], tuple[Any, Any]] | None = None,
-                          tol: float = 1e-9) -> BatchedBimatrix:
+                          tol: float = 1e-9,
+                          strategies: Callable[[int], np.ndarray] | None = None) -> BatchedBimatrix:
     """Every extreme equilibrium at every point of a symbolic two-player game (see the module docstring).
 
     Parameters
@@ -1027,6 +1028,10 @@ def structured_equilibria(struct: StructuredBimatrix, params: Mapping[str, Any],
         print as.
     tol : float, default 1e-9
         Relative tolerance of the near-zero keys and of the certificate.
+    strategies : callable, optional
+        ``strategies(rows) -> S``: a float array of shape (m + n, rows), all zeros, to write the equilibria's
+        strategies into (``x`` is ``S[:m].T``, ``y`` is ``S[m:].T``), e.g. a table's probability columns, so they
+        are not copied there afterwards. Default: a new array.
 
     Returns
     -------
@@ -1128,7 +1133,7 @@ def structured_equilibria(struct: StructuredBimatrix, params: Mapping[str, Any],
                     piece = piece.drop(bad)
                 if piece.size:
                     pieces.append(piece)
-    return _assemble(P, m, n, pieces, flagged, exact_at)
+    return _assemble(P, m, n, pieces, flagged, exact_at, strategies)
 
 
 def _check_fixed(struct: StructuredBimatrix, params: Mapping[str, Any]) -> None:
@@ -1151,8 +1156,9 @@ def _cached_structure(struct: StructuredBimatrix, key: np.ndarray, exact: Callab
 
 
 def _assemble(P: int, m: int, n: int, pieces: list[_Piece], flagged: np.ndarray,
-              exact_at: Callable) -> BatchedBimatrix:
-    """One flat table: the pieces' equilibria and the flagged points' exact ones, written by point."""
+              exact_at: Callable, strategies: Callable[[int], np.ndarray] | None = None) -> BatchedBimatrix:
+    """One flat table: the pieces' equilibria and the flagged points' exact ones, written by point (the
+    strategies into ``strategies(rows)`` if given, zeros of shape (m + n, rows))."""
     counts = np.zeros(P, dtype=np.int64)
     degenerate = np.zeros(P, dtype=bool)
     for piece in pieces:
@@ -1170,7 +1176,10 @@ def _assemble(P: int, m: int, n: int, pieces: list[_Piece], flagged: np.ndarray,
     total = int(offsets[-1])
     point = np.repeat(np.arange(P, dtype=np.int64), counts)
     # column-major storage: each coordinate is one contiguous array (the sweep's table takes them as they are)
-    X, Y, pay = np.zeros((m, total)), np.zeros((n, total)), np.empty((2, total))  # strategies: only nonzeros written
+    S = np.zeros((m + n, total)) if strategies is None else strategies(total)  # only nonzeros are written
+    if S.shape != (m + n, total):
+        raise SolverError(f"strategies({total}) gave an array of shape {S.shape}, not {(m + n, total)}")
+    X, Y, pay = S[:m], S[m:], np.empty((2, total))
     regret = np.zeros(total)
     comp = np.empty(total, dtype=np.int64)
     pattern = np.full(total, -1, dtype=np.int64)
