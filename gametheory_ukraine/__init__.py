@@ -14,9 +14,25 @@ The public API is imported lazily so that ``gtu --help`` starts fast::
 from __future__ import annotations
 
 from importlib import import_module
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ._version import __version__
+
+if TYPE_CHECKING:
+    # What type checkers and IDEs see: the same names as _LAZY, imported only while checking (never at run time,
+    # so `gtu --help` stays free of the scientific stack). The test suite keeps the two lists equal.
+    from .analysis.robustness import robustness
+    from .analysis.sweep import sweep
+    from .analysis.thresholds import thresholds
+    from .core.errors import GTUError, ModelFileError, ParameterError, SolverError
+    from .core.expressions import parse_expression
+    from .games.normal_form import NormalFormGame
+    from .games.tree import Chance, Decision, GameTree, Terminal
+    from .modelling.model import Model, Parameter, Scenario
+    from .modelling.registry import list_models, load_model
+    from .output.tree_drawing import draw_tree
+    from .solvers.results import Equilibrium, EquilibriumSet
+    from .solvers.solving import solve
 
 __all__ = [
     "__version__", "load_model", "list_models", "solve", "NormalFormGame", "GameTree", "Terminal",

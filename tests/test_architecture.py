@@ -26,9 +26,8 @@ HOOK_TARGET = "gametheory_ukraine.output.display"
 #: what an import inside a function may bring in, anywhere: optional dependencies (dask, pygambit), heavy ones
 #: that only some paths need (matplotlib for figures, SALib for Sobol indices, scipy.stats for quasi-random designs,
 #: tqdm for progress bars, nashpy for the optional Lemke-Howson method: it loads scipy.optimize and networkx), and
-#: POSIX-only parts of the standard library (fcntl locks, ctypes for prctl)
-DEFERRABLE = ("dask", "distributed", "pygambit", "matplotlib", "SALib", "scipy.stats", "tqdm", "nashpy", "fcntl",
-              "ctypes")
+#: a POSIX-only part of the standard library (ctypes for prctl)
+DEFERRABLE = ("dask", "distributed", "pygambit", "matplotlib", "SALib", "scipy.stats", "tqdm", "nashpy", "ctypes")
 #: modules that ``gtu --help`` must not import (the command line loads the library only to run a command)
 HEAVY = ("numpy", "sympy", "pandas", "scipy", "matplotlib", "pyarrow", "yaml")
 

@@ -9,6 +9,7 @@ import shutil
 import subprocess
 import sys
 import sysconfig
+import tarfile
 import zipfile
 from pathlib import Path
 
@@ -37,11 +38,16 @@ def _probe(python, cwd, env=None, flags=()):
 
 
 @pytest.fixture(scope="module")
-def wheel(tmp_path_factory) -> Path:
-    # built from a copy without build/: setuptools keeps modules of earlier builds there and would ship them
+def source(tmp_path_factory) -> Path:
+    # a copy without build/: setuptools keeps modules of earlier builds there and would ship them
     source = tmp_path_factory.mktemp("source") / "gametheory_ukraine"
     shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns(
         "build", "dist", ".git", ".venv", "*.egg-info", "__pycache__", ".hypothesis", "gtu-report", "docs"))
+    return source
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory, source) -> Path:
     dist = tmp_path_factory.mktemp("dist")
     _pip("wheel", "--no-deps", "-q", "-w", str(dist), str(source))
     (built,) = dist.glob("gametheory_ukraine-*.whl")
@@ -61,6 +67,26 @@ def test_wheel_cites_only_what_it_ships(wheel):
             text = zf.read(name).decode("utf-8", errors="replace")
             found += [f"{name}: {m.group()!r}" for m in UNSHIPPED.finditer(text)]
     assert found == [], "\n".join(found)
+
+
+def test_wheel_ships_the_py_typed_marker(wheel):
+    """PEP 561: type checkers use the package's annotations only when the installed package has py.typed."""
+    names = zipfile.ZipFile(wheel).namelist()
+    assert "gametheory_ukraine/py.typed" in names
+    assert "gametheory_ukraine/__init__.py" in names
+
+
+def test_sdist_ships_the_citation_file(tmp_path, source):
+    """The source archive (what archives and distributions take) carries CITATION.cff, the same file."""
+    proc = subprocess.run([sys.executable, "-m", "build", "--sdist", "-o", str(tmp_path),
+                           str(source)], capture_output=True, text=True, timeout=900)
+    assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-4000:]
+    (built,) = tmp_path.glob("gametheory_ukraine-*.tar.gz")
+    with tarfile.open(built) as tf:
+        (member,) = [m for m in tf.getmembers() if m.name.count("/") == 1 and m.name.endswith("/CITATION.cff")]
+        shipped = tf.extractfile(member).read()
+        assert any(m.name.endswith("/gametheory_ukraine/py.typed") for m in tf.getmembers())
+    assert shipped == (ROOT / "CITATION.cff").read_bytes()
 
 
 def test_wheel_contains_models_and_loads_them_by_name(tmp_path, wheel):

@@ -7,7 +7,7 @@ A checkpoint is a folder::
     DIR/chunk-00000000.parquet   the rows of chunk 0 (global point_id), one file per finished chunk
     DIR/chunk-00000000.parquet.sha256   the SHA-256 of that file's bytes, written before the chunk is renamed
     DIR/chunk-00000001.parquet   ...
-    DIR/.lock                    held (flock) by the run using the folder
+    DIR/.lock                    held (an OS file lock, via filelock) by the run using the folder
 
 Every file is written under a temporary name beside its final name and renamed when complete, so a run killed at
 any moment (SIGKILL included) leaves whole chunk files and at most some ``.chunk-*.part`` temporaries, which the
@@ -66,6 +66,7 @@ from typing import Any
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
+from filelock import FileLock, Timeout
 
 from .._version import __version__
 from ..core.errors import GTUError, OutputError
@@ -205,7 +206,7 @@ class Checkpoint:
         self.plan = plan
         self.manifest = plan_manifest(plan)
         self.digest = _digest(self.manifest)
-        self._lock_fd: int | None = None
+        self._file_lock: FileLock | None = None
 
     # ------------------------------------------------------------------ opening
     def __enter__(self) -> Checkpoint:
@@ -273,24 +274,22 @@ class Checkpoint:
                               fix="give an empty or new folder")
 
     def _lock(self) -> None:
+        # filelock: an OS lock on the lock file (flock on POSIX, msvcrt.locking on Windows), held by this object's
+        # open handle and dropped by the OS if the process dies; timeout=0 refuses at once instead of waiting;
+        # not thread-local, so that close() releases it from any thread, as closing the flock descriptor did
+        lock = FileLock(self.folder / _LOCK, timeout=0, thread_local=False)
         try:
-            import fcntl
-        except ImportError:  # pragma: no cover - not POSIX: no lock
-            return
-        fd = os.open(self.folder / _LOCK, os.O_RDWR | os.O_CREAT, 0o666)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
-            os.close(fd)
+            lock.acquire()
+        except Timeout:
             raise OutputError("another sweep is using this checkpoint folder now", path=str(self.folder),
                               where="--checkpoint", fix="wait for it to finish, or use another folder") from None
-        self._lock_fd = fd
+        self._file_lock = lock
 
     def close(self) -> None:
-        """Release the folder's lock (the files stay)."""
-        if self._lock_fd is not None:
-            os.close(self._lock_fd)  # releases the flock
-            self._lock_fd = None
+        """Release the folder's lock (the files stay, the lock file too)."""
+        if self._file_lock is not None:
+            self._file_lock.release()
+            self._file_lock = None
 
     def __del__(self) -> None:
         self.close()

@@ -54,6 +54,7 @@ import pandas as pd
 
 from .._version import __version__
 from ..core.errors import ParameterError
+from ..modelling.model import Model
 from ..modelling.registry import load_model
 from .designs import check_count
 from .sensitivity import sobol_indices
@@ -255,9 +256,9 @@ def _sample_columns(X: np.ndarray, pars: list) -> dict[str, np.ndarray]:
 
 
 # ------------------------------------------------------------------------------------------ the analysis
-def robustness(model, *, form: str | None = None, scenario: str | None = None, samples: int = DEFAULT_SAMPLES,
-               seed: int = 0, sobol_samples: int | None = None, max_points: int | None = None,
-               max_work: int | None = None) -> Robustness:
+def robustness(model: Model | str, *, form: str | None = None, scenario: str | None = None,
+               samples: int = DEFAULT_SAMPLES, seed: int = 0, sobol_samples: int | None = None,
+               max_points: int | None = None, max_work: int | None = None) -> Robustness:
     """The share of the plausible parameter box in which each outcome is the equilibrium outcome, with 95 %
     Wilson intervals, and the Sobol' indices of each outcome's indicator (see the module docstring).
 

@@ -49,6 +49,7 @@ import pyarrow.parquet as pq
 
 from ..core.errors import ModelFileError, OutputError, ParameterError
 from ..core.files import atomic_path, check_output_path, remove_stale_parts, write_with
+from ..modelling.model import Model
 from .checkpoint import Checkpoint, resume_seed
 from .distributed import check_executor, dask_chunks, dask_client
 from .executors import labelled, progress_bar, run_chunks, serial_rows
@@ -62,9 +63,9 @@ TABLE_SUFFIXES = (".csv", ".parquet")
 
 
 # --------------------------------------------------------------------------------------- the sweep
-def sweep(model, values: Mapping[str, Any], *, form: str | None = None, scenario: str | None = None,
-          method: str = "grid", samples: int | None = None, seed: int | None = None, exact: bool = False,
-          progress: bool | None = None, max_rows: int = 50_000_000, engine: str = "auto",
+def sweep(model: Model | str | os.PathLike, values: Mapping[str, Any], *, form: str | None = None,
+          scenario: str | None = None, method: str = "grid", samples: int | None = None, seed: int | None = None,
+          exact: bool = False, progress: bool | None = None, max_rows: int = 50_000_000, engine: str = "auto",
           workers: int = 1, chunk_size: int | None = None, executor: Any = None,
           checkpoint: str | os.PathLike | None = None, max_points: int | None = None,
           max_work: int | None = None) -> pd.DataFrame:

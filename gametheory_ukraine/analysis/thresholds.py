@@ -110,6 +110,7 @@ from ..core.frozen import FrozenDict
 from ..core.numbers import format_exact, to_exact
 from ..games.normal_form import NormalFormGame
 from ..games.tree import Chance, Decision, GameTree, Terminal
+from ..modelling.model import Model
 from ..modelling.registry import load_model
 from ..solvers.results import EquilibriumSet, number_text
 from ..solvers.signature import equilibrium_signature, outcome_set
@@ -865,7 +866,7 @@ def _change(before: tuple[str, ...], after: tuple[str, ...]) -> str:
     return f"{show(before)} -> {show(after)}"
 
 
-def thresholds(model, param: str, *, form: str | None = None, scenario: str | None = None,
+def thresholds(model: Model | str, param: str, *, form: str | None = None, scenario: str | None = None,
                over: tuple | None = None, values: Mapping[str, Any] | None = None, grid: int = 201,
                xtol: float = 1e-12, max_points: int | None = None, max_work: int | None = None,
                on: str = "equilibria", max_ops: int = MAX_CLOSED_FORM_OPS) -> ThresholdResult:

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from .._version import __version__
 from ..core.errors import GTUError
 from ..core.files import disk_error
-from . import claims, export, report, robustness, sensitivity, show, solve, sweep, thresholds
+from . import claims, export, qre, report, robustness, sensitivity, show, solve, sweep, thresholds
 from . import list as list_  # the module of ``gtu list``; the builtin stays usable here
 
 __all__ = ["main", "build_parser", "COMMANDS", "EXIT_USAGE", "EXIT_INTERNAL", "Terminated", "StdoutFault"]
@@ -28,7 +28,8 @@ EXIT_INTERNAL = 1
 
 #: The commands in the order ``gtu --help`` lists them: name -> module.
 MODULES = {"list": list_, "show": show, "solve": solve, "thresholds": thresholds, "sweep": sweep,
-           "sensitivity": sensitivity, "robustness": robustness, "export": export, "report": report, "claims": claims}
+           "sensitivity": sensitivity, "robustness": robustness, "export": export, "report": report, "claims": claims,
+           "qre": qre}
 
 
 class _Parser(argparse.ArgumentParser):

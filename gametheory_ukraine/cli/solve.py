@@ -29,7 +29,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--method", default="auto",
                         help="solver: auto, vertex-enumeration, support-enumeration, pure, lemke-howson, "
                              "lrsnash (the external lrsnash program, if installed) (normal form); auto, "
-                             "subgame-perfect, nash (sequential)")
+                             "subgame-perfect, nash (sequential); logit-qre (either form, with --lambda: a "
+                             "logit quantal response equilibrium, not a Nash equilibrium)")
+    parser.add_argument("--lambda", dest="lam", metavar="L",
+                        help="precision of --method logit-qre (a number >= 0)")
     parser.add_argument("--format", choices=("table", "json", "latex"), default="table")
     parser.add_argument("--max-work", dest="max_work", type=whole_number("budget"), metavar="N",
                         help="work budget of a solve (default 2,000,000 units, about 20 s at most): a bigger "
@@ -40,7 +43,8 @@ def run(args: argparse.Namespace) -> int:
     """Solve each model (and each form with ``--form all``); everything is computed before anything is
     printed, so a bad argument for the third model prints nothing for the first two."""
     from ..modelling.registry import load_model
-    from ..output import solution_report
+    from ..output import qre_report, solution_report
+    from ..solvers.qre import QRE
 
     values = parse_params(args.param)
     jobs = []
@@ -50,13 +54,21 @@ def run(args: argparse.Namespace) -> int:
         for form in forms:
             try:
                 result = model.solve(form, args.scenario, exact=args.exact, method=args.method,
-                                     max_work=args.max_work, **values)
+                                     max_work=args.max_work, lam=args.lam, **values)
             except SolverError as exc:  # name the model the refusal is about (several may be given)
                 if exc.path is not None:
                     raise
                 raise SolverError(exc.message, path=name, where=exc.where, fix=exc.fix) from None
             jobs.append((model, form, result))
-    if args.format == "json":
+    if any(isinstance(r, QRE) for _, _, r in jobs):  # a QRE is not an equilibrium set: its own document
+        if args.format == "latex":
+            raise SolverError("there is no LaTeX for a quantal response equilibrium", where="--format",
+                              fix="use --format json or table")
+        describe = qre_report.qre_to_dict if args.format == "json" else qre_report.qre_text
+        docs = [describe(m, f, args.scenario, r) for m, f, r in jobs]
+        emit(json.dumps(docs[0] if len(docs) == 1 else docs, indent=2, ensure_ascii=False)
+             if args.format == "json" else "\n\n".join(docs))
+    elif args.format == "json":
         docs = [solution_report.solution_to_dict(m, f, args.scenario, r) for m, f, r in jobs]
         emit(json.dumps(docs[0] if len(docs) == 1 else docs, indent=2, ensure_ascii=False))
     elif args.format == "latex":

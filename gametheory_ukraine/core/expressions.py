@@ -212,7 +212,7 @@ def parse_definition(name: str, args: Iterable[str], text: str | int | float, pa
 
 
 def parse_expression(text: str | int | float, parameters: Iterable[str],
-                     definitions: Mapping[str, Definition] | None = None):
+                     definitions: Mapping[str, Definition] | None = None) -> sympy.Expr:
     """Parse *text* into a sympy expression over the declared *parameters*.
 
     Parameters

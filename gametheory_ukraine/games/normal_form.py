@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -155,7 +155,7 @@ class NormalFormGame:
             return None
         return self.outcomes[tuple(profile)]
 
-    def profiles(self):
+    def profiles(self) -> Iterator[tuple[int, ...]]:
         """Iterate over all pure profiles (tuples of action indices)."""
         return itertools.product(*(range(n) for n in self.shape))
 

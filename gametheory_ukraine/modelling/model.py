@@ -260,8 +260,10 @@ class Model:
         return self.symbolic(form).instantiate(vals, exact=exact)
 
     def solve(self, form: str | None = None, scenario: str | None = None, *, exact: bool | None = None,
-              method: str = "auto", tol: float = 1e-9, max_work: int | None = None, **values: Any):
-        """Instantiate and solve; see :func:`gametheory_ukraine.solve` (``max_work`` is its work budget).
+              method: str = "auto", tol: float = 1e-9, max_work: int | None = None, lam: float | None = None,
+              **values: Any):
+        """Instantiate and solve; see :func:`gametheory_ukraine.solve` (``max_work`` is its work budget, ``lam``
+        the precision of ``method="logit-qre"``).
 
         Thresholds and sweeps build on solving and live in the analysis layer, as functions of a model:
         ``gtu.thresholds(model, param, ...)`` (:func:`gametheory_ukraine.analysis.thresholds.thresholds`) and
@@ -270,7 +272,7 @@ class Model:
         vals = self.values(scenario, values)
         game = self.symbolic(form).instantiate(vals, exact=exact)
         used = {k: v for k, v in vals.items()}
-        return solving.solve(game, exact=exact, method=method, tol=tol, parameters=used, max_work=max_work)
+        return solving.solve(game, exact=exact, method=method, tol=tol, parameters=used, max_work=max_work, lam=lam)
 
     # ------------------------------------------------------------- display
     def _repr_html_(self) -> str:

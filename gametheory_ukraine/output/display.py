@@ -40,7 +40,14 @@ from ..games.normal_form import NormalFormGame
 from ..games.tree import Chance, GameTree, Terminal
 from ..modelling.model import Model
 from ..solvers.results import EquilibriumSet, format_number
-from .latex import latex_number, math_text, payoff_array_latex, table_slices
+from .latex import (
+    BEST_RESPONSE_LEGEND,
+    best_response_marks_for,
+    latex_number,
+    math_text,
+    payoff_array_latex,
+    table_slices,
+)
 from .model_report import form_summary
 from .solution_report import payoff_text, strategy_text
 from .tree_drawing import draw_tree
@@ -187,8 +194,11 @@ def model_latex(model) -> str:
 
 
 # -------------------------------------------------------------------------------------------------- games
-def game_html(game) -> str:
+def game_html(game, *, best_responses: bool = False) -> str:
     """HTML payoff table(s) of a normal-form game; cells list the payoffs in player order, then the outcome.
+
+    With *best_responses* (numeric games only), every best-response payoff is underlined (``<u>``) and a note
+    says so (see :mod:`.latex`); the notebook hook shows the plain table.
 
     Examples
     --------
@@ -204,6 +214,9 @@ def game_html(game) -> str:
              f"<p {_NOTE}>normal form, {dims}, {_e(game.kind)} payoffs; {_e(roles)}; each cell: payoffs of "
              f"({_e(', '.join(game.players))})"
              + (f"; parameters: {_e(', '.join(game.parameters))}" if game.kind == "symbolic" else "") + "</p>"]
+    marks = best_response_marks_for(game, best_responses)
+    if marks is not None:
+        parts.append(f"<p {_NOTE}><u>Underlined</u>: {_e(BEST_RESPONSE_LEGEND)}</p>")
     for others in table_slices(game):
         fixed = [game.actions[i].index(a) for i, (_, a) in zip(range(2, game.n_players), others)]
         if others:
@@ -216,7 +229,8 @@ def game_html(game) -> str:
             row = [_e(action)]
             for c in columns:
                 idx = tuple([r] + ([] if c is None else [c]) + fixed)
-                cell = _e(", ".join(format_number(p[idx]) for p in game.payoffs))
+                cell = ", ".join(f"<u>{_e(format_number(p[idx]))}</u>" if marks is not None and marks.marks[i][idx]
+                                 else _e(format_number(p[idx])) for i, p in enumerate(game.payoffs))
                 outcome = game.outcome(idx)
                 if outcome:
                     cell += f"<br><small><i>{_e(outcome)}</i></small>"
@@ -226,9 +240,10 @@ def game_html(game) -> str:
     return _div("game", parts)
 
 
-def game_latex(game) -> str:
-    """LaTeX (math mode) payoff table(s) of a normal-form game (see :func:`.latex.payoff_array_latex`)."""
-    return _math(payoff_array_latex(game))
+def game_latex(game, *, best_responses: bool = False) -> str:
+    """LaTeX (math mode) payoff table(s) of a normal-form game (see :func:`.latex.payoff_array_latex`), best
+    responses underlined if *best_responses*."""
+    return _math(payoff_array_latex(game, best_responses=best_responses))
 
 
 # -------------------------------------------------------------------------------------------------- trees

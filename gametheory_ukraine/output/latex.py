@@ -10,6 +10,12 @@ Both share one table builder (:func:`payoff_rows`) and one number formatter (:fu
 Two-player games are one bimatrix: the first player chooses the row, the second the column, each cell lists
 the two payoffs in player order. Games with N > 2 players are one such table per combination of the other
 players' actions.
+
+Best responses (``best_responses=True``, off by default so that a table for a paper states payoffs only): each
+payoff that is the highest its player can get against the other players' actions is underlined, the textbook
+way of finding pure equilibria (Osborne 2004, *An Introduction to Game Theory*, section 2.8.3), and a legend line
+says so. They come from :func:`~gametheory_ukraine.solvers.best_response.best_responses`, exact for exact
+payoffs; a symbolic game has no marks until a scenario makes it numeric.
 """
 
 from __future__ import annotations
@@ -23,9 +29,14 @@ from typing import Any
 import numpy as np
 import sympy
 
+from ..solvers.best_response import BestResponses, best_responses
 from .tables import latex_escape
 
-__all__ = ["payoff_table_latex", "payoff_array_latex", "latex_number", "math_text", "payoff_rows", "table_slices"]
+__all__ = ["payoff_table_latex", "payoff_array_latex", "latex_number", "math_text", "payoff_rows", "table_slices",
+           "best_response_marks_for", "tabular_latex", "uses_tfrac", "BEST_RESPONSE_LEGEND"]
+
+#: The legend line of a table with best responses marked (the mark itself is said by each format).
+BEST_RESPONSE_LEGEND = "a best response, the highest payoff its player can get against the other players' actions"
 
 _MATH_SPECIAL = {"&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_", "{": r"\{", "}": r"\}",
                  "~": r"\sim", "^": r"\hat{}", "\\": r"\backslash"}
@@ -113,8 +124,17 @@ def table_slices(game) -> list[tuple[tuple[str, str], ...] | tuple[()]]:
             for combo in itertools.product(*(range(len(game.actions[i])) for i in rest))]
 
 
+def best_response_marks_for(game, wanted: bool) -> BestResponses | None:
+    """The best responses of *game* if *wanted* and its payoffs are numeric, else None (a symbolic game gets no
+    marks: which payoff is best depends on the parameters)."""
+    if not wanted or game.kind == "symbolic":
+        return None
+    return best_responses(game)
+
+
 def payoff_rows(game, others: tuple = (), *, label: Callable[[str], str] = latex_escape,
-                number: Callable[[Any], str] = latex_number) -> list[list[str]]:
+                number: Callable[[Any], str] = latex_number, marks: BestResponses | None = None,
+                mark: Callable[[str], str] = lambda text: f"\\underline{{{text}}}") -> list[list[str]]:
     """The cells of one payoff table: a header row, then one row per action of the first player.
 
     Parameters
@@ -126,6 +146,10 @@ def payoff_rows(game, others: tuple = (), *, label: Callable[[str], str] = latex
         Turns a plain-text label into LaTeX for the mode at hand (:func:`latex_escape` or :func:`math_text`).
     number : callable
         Turns a payoff into LaTeX math.
+    marks : BestResponses, optional
+        Best responses of *game* (:func:`best_response_marks_for`): a payoff that is one is passed through *mark*.
+    mark : callable
+        Marks one payoff's text (default: ``\\underline{...}``).
 
     Returns
     -------
@@ -151,16 +175,32 @@ def payoff_rows(game, others: tuple = (), *, label: Callable[[str], str] = latex
         cells = [label(row_action)]
         for c in columns:
             idx = tuple([r] + ([] if c is None else [c]) + fixed)
-            cells.append(", ".join(number(p[idx]) for p in game.payoffs))
+            cells.append(", ".join(mark(number(p[idx])) if marks is not None and marks.marks[i][idx]
+                                   else number(p[idx]) for i, p in enumerate(game.payoffs)))
         rows.append(cells)
     return rows
 
 
-def _uses_tfrac(tables: list[list[list[str]]]) -> bool:
+def uses_tfrac(tables: list[list[list[str]]]) -> bool:
+    """Whether any cell of the tables (lists of :func:`payoff_rows`) writes a fraction with ``\\tfrac`` (amsmath)."""
     return any("\\tfrac" in cell for rows in tables for row in rows for cell in row)
 
 
-def payoff_table_latex(game, *, caption: str | None = None) -> str:
+def tabular_latex(rows: list[list[str]], others: tuple = ()) -> str:
+    """One ``tabular`` of :func:`payoff_rows`'s cells (payoff cells put in ``$...$``), headed by the actions of
+    players 3..N (*others*) if any."""
+    n_cols = len(rows[0])
+    lines = [f"\\begin{{tabular}}{{l|{'c' * (n_cols - 1)}}}"]
+    if others:
+        heading = ", ".join(f"{latex_escape(p)} plays \\emph{{{latex_escape(a)}}}" for p, a in others)
+        lines.append(f"\\multicolumn{{{n_cols}}}{{l}}{{{heading}}} \\\\")
+    lines += [r"\hline", " & ".join(rows[0]) + r" \\", r"\hline"]
+    lines += [" & ".join([row[0]] + [f"${cell}$" for cell in row[1:]]) + r" \\" for row in rows[1:]]
+    lines += [r"\hline", r"\end{tabular}"]
+    return "\n".join(lines)
+
+
+def payoff_table_latex(game, *, caption: str | None = None, best_responses: bool = False) -> str:
     """The payoff table of a normal-form *game* as LaTeX ``tabular`` (one per combination of players 3..N).
 
     Parameters
@@ -170,6 +210,8 @@ def payoff_table_latex(game, *, caption: str | None = None) -> str:
     caption : str, optional
         If given, the tables go into a ``table`` float with this (escaped) caption; otherwise they are bare
         ``tabular`` environments to ``\\input`` anywhere.
+    best_responses : bool
+        Underline every best-response payoff and add a legend line under the tables (numeric games only).
 
     Returns
     -------
@@ -191,32 +233,29 @@ def payoff_table_latex(game, *, caption: str | None = None) -> str:
     \\end{tabular}
     """
     slices = table_slices(game)
-    tables = [payoff_rows(game, others) for others in slices]
+    marks = best_response_marks_for(game, best_responses)
+    tables = [payoff_rows(game, others, marks=marks) for others in slices]
     players = list(game.players)
     roles = (f"{players[0]} chooses the row" if len(players) == 1 else
              f"{players[0]} chooses the row, {players[1]} the column")
     lines = [f"% {roles}; each cell: " + ", ".join(f"{p}'s payoff" for p in players)]
-    if _uses_tfrac(tables):
+    if uses_tfrac(tables):
         lines.append(r"% \tfrac needs \usepackage{amsmath}")
     if caption is not None:
         lines += [r"\begin{table}[htbp]", r"\centering", f"\\caption{{{latex_escape(caption)}}}"]
     for k, (others, rows) in enumerate(zip(slices, tables)):
         if k:
             lines.append(r"\par\medskip")
-        n_cols = len(rows[0])
-        lines.append(f"\\begin{{tabular}}{{l|{'c' * (n_cols - 1)}}}")
-        if others:
-            heading = ", ".join(f"{latex_escape(p)} plays \\emph{{{latex_escape(a)}}}" for p, a in others)
-            lines.append(f"\\multicolumn{{{n_cols}}}{{l}}{{{heading}}} \\\\")
-        lines += [r"\hline", " & ".join(rows[0]) + r" \\", r"\hline"]
-        lines += [" & ".join([row[0]] + [f"${cell}$" for cell in row[1:]]) + r" \\" for row in rows[1:]]
-        lines += [r"\hline", r"\end{tabular}"]
+        lines.append(tabular_latex(rows, others))
+    if marks is not None:  # below the tables, so that a long legend does not widen a column
+        lines.append(f"\\par\\smallskip{{\\footnotesize \\underline{{Underlined}}: "
+                     f"{latex_escape(BEST_RESPONSE_LEGEND)}.}}\\par")
     if caption is not None:
         lines.append(r"\end{table}")
     return "\n".join(lines) + "\n"
 
 
-def payoff_array_latex(game) -> str:
+def payoff_array_latex(game, *, best_responses: bool = False) -> str:
     """The payoff table(s) of *game* as a math-mode ``array`` (no text-mode commands, renders in MathJax).
 
     Used by the notebook display; one array per combination of players 3..N, stacked with a heading each.
@@ -234,8 +273,9 @@ def payoff_array_latex(game) -> str:
     \\end{array}
     """
     parts = []
+    marks = best_response_marks_for(game, best_responses)
     for others in table_slices(game):
-        rows = payoff_rows(game, others, label=math_text)
+        rows = payoff_rows(game, others, label=math_text, marks=marks)
         body = [f"\\begin{{array}}{{l|{'c' * (len(rows[0]) - 1)}}}", " & ".join(rows[0]) + r" \\", r"\hline"]
         body += [" & ".join(row) + r" \\" for row in rows[1:]]
         body.append(r"\end{array}")
@@ -244,6 +284,8 @@ def payoff_array_latex(game) -> str:
             heading = math_text(", ".join(f"{p} plays {a}" for p, a in others))
             table = f"{heading} \\\\\n{table}"
         parts.append(table)
-    if game.n_players <= 2:
+    if marks is not None:
+        parts.append(f"\\underline{{{math_text('Underlined')}}}{math_text(': ' + BEST_RESPONSE_LEGEND)}")
+    if len(parts) == 1:
         return parts[0]
     return "\\begin{array}{c}\n" + " \\\\[1em]\n".join(parts) + "\n\\end{array}"

@@ -41,7 +41,7 @@ import os
 import textwrap
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import sympy
@@ -50,11 +50,16 @@ from ..analysis.designs import check_count
 from ..core.errors import ParameterError
 from ..core.files import check_output_path
 from ..core.numbers import to_exact
-from ..games.tree import Chance, Decision, Terminal
+from ..games.tree import Chance, Decision, GameTree, Terminal
 from ..solvers.results import Equilibrium, EquilibriumSet
 from .figures import save_figure
 
-__all__ = ["draw_tree", "save_tree", "check_picture_size", "MAX_PICTURE_NODES", "PATH_COLOUR", "PLAYER_COLOURS"]
+if TYPE_CHECKING:  # matplotlib is imported only when a tree is drawn
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+__all__ = ["draw_tree", "save_tree", "check_picture_size", "tree_layout", "equilibrium_behaviour", "edge_kinds",
+           "MAX_PICTURE_NODES", "PATH_COLOUR", "PLAYER_COLOURS"]
 
 #: Colour of the equilibrium path (Okabe-Ito vermillion); it is also drawn thicker, for black and white.
 PATH_COLOUR = "#D55E00"
@@ -181,8 +186,18 @@ class _Label:
         return x0, x0 + self.width, y0, y0 + self.height
 
 
-def _positions(tree) -> tuple[dict[int, float], dict[int, int], list]:
-    """Horizontal position (leaf units) and depth of every node; terminals in tree order."""
+def tree_layout(tree) -> tuple[dict[int, float], dict[int, int], list]:
+    """Horizontal position (leaf units) and depth of every node; terminals in tree order.
+
+    Returns
+    -------
+    xs : dict of id(node) -> float
+        The terminal nodes at 0, 1, 2... in tree order, every other node centred over its first and last child.
+    depth : dict of id(node) -> int
+        0 at the root.
+    leaves : list of Terminal
+        In tree order (left to right).
+    """
     xs: dict[int, float] = {}
     depth: dict[int, int] = {}
     leaves: list = []
@@ -257,8 +272,14 @@ def _min_spacing(labels: list[_Label], points: list[tuple[frozenset, float, floa
 
 
 # ---------------------------------------------------------------------------------------- equilibrium
-def _behaviour(tree, equilibrium) -> dict[str, tuple]:
-    """Information-set label -> probabilities over its actions, checked against *tree*."""
+def equilibrium_behaviour(tree, equilibrium) -> dict[str, tuple]:
+    """Information-set label -> probabilities over its actions, checked against *tree*.
+
+    Raises
+    ------
+    TypeError, ValueError
+        *equilibrium* is not one equilibrium of this tree (from ``solve(tree)``).
+    """
     if isinstance(equilibrium, EquilibriumSet):
         raise TypeError("draw_tree needs one equilibrium, not an EquilibriumSet: pass e.g. result[0]")
     if not isinstance(equilibrium, Equilibrium):
@@ -280,8 +301,12 @@ def _behaviour(tree, equilibrium) -> dict[str, tuple]:
     return out
 
 
-def _edge_kinds(tree, behaviour: dict[str, tuple] | None) -> dict[tuple[int, int], str]:
-    """(id(node), action index) -> "edge", "edge-chosen" (equilibrium choice off the path) or "edge-path"."""
+def edge_kinds(tree, behaviour: dict[str, tuple] | None) -> dict[tuple[int, int], str]:
+    """(id(node), action index) -> "edge", "edge-chosen" (equilibrium choice off the path) or "edge-path".
+
+    *behaviour* is :func:`equilibrium_behaviour`'s, or None (every edge is ``"edge"``). An edge is on the path
+    when every move to it and the move itself have positive probability (chance moves included).
+    """
     kinds: dict[tuple[int, int], str] = {}
 
     def visit(node, reached: bool) -> None:
@@ -378,7 +403,8 @@ def _key_texts(tree, leaves, width_in: float, measure: _Measure) -> list[tuple[s
 MAX_DRAWN_LEAVES = 120
 
 
-def draw_tree(tree, *, equilibrium=None, ax=None, title: str | None = None):
+def draw_tree(tree: GameTree, *, equilibrium: Equilibrium | None = None, ax: Axes | None = None,
+              title: str | None = None) -> Figure:
     """Draw *tree* top-down with matplotlib; return the figure.
 
     Parameters
@@ -425,9 +451,9 @@ def draw_tree(tree, *, equilibrium=None, ax=None, title: str | None = None):
                              f"{MAX_DRAWN_LEAVES}", where="--to",
                              fix="export the game to Gambit instead (--to efg) and draw it there, or draw a model "
                                  "with a smaller tree")
-    behaviour = _behaviour(tree, equilibrium) if equilibrium is not None else None
+    behaviour = equilibrium_behaviour(tree, equilibrium) if equilibrium is not None else None
     measure = _Measure()
-    xs, depth, leaves = _positions(tree)
+    xs, depth, leaves = tree_layout(tree)
     key_mode = any(len("(" + ", ".join(_number(v) for v in leaf.payoffs) + ")") > _LONG_PAYOFF for leaf in leaves)
 
     # vertical spacing: an edge label sits in the upper half of its edge, clear of both nodes' labels
@@ -455,7 +481,7 @@ def draw_tree(tree, *, equilibrium=None, ax=None, title: str | None = None):
     info_text = ("payoffs: (" + ", ".join(tree.players) + ")" + ("; symbolic payoffs in the key below" if key_mode
                                                                  else ""))
     info_h = measure.size(info_text, _FONT["info"])[1]
-    kinds = _edge_kinds(tree, behaviour)
+    kinds = edge_kinds(tree, behaviour)
     legend: list = []
     if behaviour is not None:
         legend.append(Line2D([], [], color=PATH_COLOUR, lw=3.2, label="equilibrium path"))

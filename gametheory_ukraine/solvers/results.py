@@ -321,7 +321,7 @@ class EquilibriumSet:
                         where.append((i, h, a))
         return pay_cols, prob_cols, where
 
-    def to_frame(self):
+    def to_frame(self) -> pd.DataFrame:
         """One row per equilibrium with the sweep table's columns: ``equilibrium``, ``payoff:P``, ``prob:...``,
         ``regret``, ``outcome``, ``outcome_key``, ``complete`` (floats; the exact values stay in the result).
         An information set an equilibrium leaves out (reached with probability 0 by its mover's own moves) is NaN.

@@ -22,6 +22,7 @@ from . import certificate
 from .budget import MAX_WORK, check_work, estimate_work, support_profiles
 from .lrs import lrsnash_equilibria
 from .n_player import pure_equilibria, support_enumeration
+from .qre import QRE, logit_qre
 from .results import Equilibrium, EquilibriumSet, format_number
 from .subgame_perfect import expected_payoffs, outcome_distribution, regret, subgame_perfect
 from .two_player import extreme_equilibria
@@ -39,7 +40,7 @@ MAX_PIVOTS = 10_000
 
 def solve(game: NormalFormGame | GameTree, *, exact: bool | None = None, method: str = "auto",
           tol: float = 1e-9, parameters: Mapping[str, Any] | None = None,
-          max_work: int | None = None) -> EquilibriumSet:
+          max_work: int | None = None, lam: float | None = None) -> EquilibriumSet | QRE:
     """Compute the equilibria of a numeric game, each with a best-response certificate.
 
     Parameters
@@ -68,10 +69,16 @@ def solve(game: NormalFormGame | GameTree, *, exact: bool | None = None, method:
         Work budget (default :data:`MAX_WORK`): a normal form (also a tree's reduced normal form, and the
         normal forms of imperfect-information subgames) whose :func:`estimate_work` exceeds it is refused
         before solving starts.
+    lam : float, optional
+        With ``method="logit-qre"`` (either form): the precision lambda >= 0 of the logit quantal response
+        equilibrium on the principal branch (:func:`~gametheory_ukraine.solvers.qre.logit_qre`; agent QRE for a
+        tree). Such a solve returns a :class:`~gametheory_ukraine.solvers.qre.QRE`, not an EquilibriumSet: a QRE
+        is not a Nash equilibrium, and its regret is reported, not certified.
 
     Returns
     -------
     EquilibriumSet
+        Or a :class:`~gametheory_ukraine.solvers.qre.QRE` for ``method="logit-qre"``.
 
     Raises
     ------
@@ -93,6 +100,14 @@ def solve(game: NormalFormGame | GameTree, *, exact: bool | None = None, method:
     if game.kind == "symbolic":
         raise SolverError(f"the game has free parameters {', '.join(game.parameters)}",
                           fix="instantiate it first, e.g. game.instantiate(rho=0.05), or use model.game(...)")
+    if method == "logit-qre":  # a quantal response equilibrium, not a Nash equilibrium: its own result type
+        if lam is None:
+            raise SolverError("method logit-qre needs a precision lambda", fix="pass lam=5 (on the command line "
+                              "--lambda 5)")
+        return logit_qre(game, lam, parameters=params, max_work=max_work)
+    if lam is not None:
+        raise SolverError(f"a precision lambda is for method logit-qre, not {method!r}",
+                          fix="drop lam (--lambda), or use method='logit-qre'")
     ex = game.is_exact if exact is None else bool(exact)
     if isinstance(game, GameTree):
         return _solve_tree(game, ex, method, tol, params, max_work)
