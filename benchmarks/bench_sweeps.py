@@ -30,6 +30,10 @@ What it measures, in one run:
    sequential), as the child process's maximum resident set size.
 5. **CLI cold start**: ``gtu --help`` in a fresh interpreter, best of 5.
 
+``--array-only`` runs only the numpy-array sweeps of the ``--models``' two-player normal forms (``--repeat``
+runs each, the best reported, with its CPU time from ``time.process_time``) and the peers' loops on the same
+points: on a machine shared with other work the CPU rate says what the code costs, the wall rate what it got.
+
 The results table in ``docs/explanation/performance.md`` comes from this script.
 """
 
@@ -66,22 +70,50 @@ def _normal_arrays(model, rho: np.ndarray):
     return compile_normal_form(game).payoffs(base)
 
 
+#: CPU seconds (``time.process_time``, this process) of the best run of the last :func:`sweep_rate` call and of all
+#: its runs: on a machine shared with other work, wall time also counts the time other processes held the cores.
+LAST_CPU: dict[str, float] = {}
+
+
 def sweep_rate(model, form: str, n: int, workers: int, repeat: int = 3,
                array: bool = False) -> tuple[float, float, float, str, int]:
     """(best rate, best seconds, first run's seconds, engine, rows) of *repeat* runs of the same sweep: over the
-    grid ``0.01:0.5:n`` given as text, or (*array*) over ``np.linspace(0.01, 0.5, n)`` given as an array."""
+    grid ``0.01:0.5:n`` given as text, or (*array*) over ``np.linspace(0.01, 0.5, n)`` given as an array. The
+    CPU seconds of the runs are left in :data:`LAST_CPU`."""
     from gametheory_ukraine.analysis.sweep import sweep
 
     spec = np.linspace(0.01, 0.5, n) if array else f"0.01:0.5:{n}"
     sweep(model, {"rho": "0.01:0.5:11"}, form=form, scenario=SCENARIO)  # compile once (not timed)
-    times = []
+    times, cpu = [], []
     for _ in range(repeat):
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         df = sweep(model, {"rho": spec}, form=form, scenario=SCENARIO, workers=workers)
         times.append(time.perf_counter() - t0)
+        cpu.append(time.process_time() - c0)
         engine, rows = df.attrs["engine"], len(df)
         del df
+    LAST_CPU.update(best=min(cpu), first=cpu[0], wall_best_run=cpu[times.index(min(times))])
     return n / min(times), min(times), times[0], engine, rows
+
+
+def array_rows(names: list[str], quick: bool, repeat: int) -> None:
+    """Only the array path of the two-player normal forms (bimatrix engine) of *names*, with wall and CPU rates of
+    every run, against the nashpy, quantecon and pygambit loops on the same points."""
+    import gametheory_ukraine as gtu
+
+    for name in names:
+        model = gtu.load_model(name)
+        if "normal" not in model.forms:
+            continue
+        n = 100_000 if quick else 1_000_000
+        rate, dt, first, engine, rows = sweep_rate(model, "normal", n, 1, repeat, array=True)
+        cpu = LAST_CPU["best"]
+        lines = [f"{name + ' normal':<24} {'ours (array, 1w)':<18} {n:>10,} {dt:>9.2f} {rate:>12,.0f} {'':>12}   "
+                 f"engine {engine}; rows: {rows:,}; best CPU {cpu:.2f} s ({n / cpu:,.0f} points/s of CPU); "
+                 f"first run {first:.2f} s wall, {LAST_CPU['first']:.2f} s CPU"]
+        sub = (200, 2_000, 100) if quick else (1_000, 10_000, 300)
+        loops(model, n, sub, rate, name + " normal", lines)
+        print("\n".join(lines), flush=True)
 
 
 def first_touch(megabytes: int = 720) -> tuple[float, float]:
@@ -196,9 +228,18 @@ def main() -> None:
     ap.add_argument("--no-memory", action="store_true", help="skip the 10 M-point memory run")
     ap.add_argument("--models", default=",".join(MODELS), help="comma-separated models (default: all four)")
     ap.add_argument("--nplayer-only", action="store_true", help="only the N-player normal-form rows")
+    ap.add_argument("--array-only", action="store_true",
+                    help="only the numpy-array sweeps of the --models' two-player normal forms and the loops")
+    ap.add_argument("--repeat", type=int, default=3, help="runs of each sweep (the best is reported)")
     args = ap.parse_args()
     if args.nplayer_only:
         nplayer_rows(args.quick)
+        return
+    if args.array_only:
+        print(f"machine: {os.cpu_count()} cores; python {sys.version.split()[0]}; load average "
+              f"{', '.join(f'{v:.2f}' for v in os.getloadavg())}")
+        array_rows(args.models.split(","), args.quick, args.repeat)
+        print(f"load average after: {', '.join(f'{v:.2f}' for v in os.getloadavg())}")
         return
     import gametheory_ukraine as gtu
     from gametheory_ukraine.analysis.sweep import sweep

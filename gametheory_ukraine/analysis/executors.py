@@ -60,12 +60,14 @@ def progress_bar(plan: SweepPlan, progress: bool | None, initial: int = 0):
                 dynamic_ncols=True)
 
 
-def serial_rows(plan: SweepPlan, progress: bool | None) -> Iterator[tuple]:
+def serial_rows(plan: SweepPlan, progress: bool | None, builder: Any = None) -> Iterator[tuple]:
     """Chunk by chunk in this process: ``(lo, cols, rows)`` of
-    :func:`~gametheory_ukraine.analysis.sweep_chunks.chunk_rows`, with a progress bar."""
+    :func:`~gametheory_ukraine.analysis.sweep_chunks.chunk_rows`, with a progress bar. With *builder* (a
+    :class:`~gametheory_ukraine.analysis.sweep_chunks.TableBuilder`), each chunk must be appended to it before
+    the next is asked for."""
     with progress_bar(plan, progress) as bar:
         for i in range(plan.n_chunks):
-            part = chunk_rows(plan, i)
+            part = chunk_rows(plan, i, builder)
             bar.update(plan.chunk_points(i))
             yield part
 

@@ -173,7 +173,7 @@ def sweep(model: Model | str | os.PathLike, values: Mapping[str, Any], *, form: 
         # in this process: every chunk's rows go straight into the final columns (no per-chunk tables to copy)
         builder = TableBuilder(plan, capacity=rows_estimate + plan.chunk_size)
         order = list(range(plan.n_chunks))
-        for done, (_, part) in enumerate(labelled(plan, order, serial_rows(plan, progress)), start=1):
+        for done, (_, part) in enumerate(labelled(plan, order, serial_rows(plan, progress, builder)), start=1):
             builder.append(*part)
             check(builder.rows, done)
         df = builder.frame()

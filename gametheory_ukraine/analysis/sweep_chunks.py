@@ -140,7 +140,8 @@ def _tree_rows(plan: SweepPlan, cols: Mapping[str, np.ndarray], n: int) -> _Rows
     return _Rows(res.point, res.equilibrium, res.n_equilibria, columns, res.outcome, res.outcome_key, res.complete)
 
 
-def _bimatrix_rows(plan: SweepPlan, cols: Mapping[str, np.ndarray], n: int) -> _Rows:
+def _bimatrix_rows(plan: SweepPlan, cols: Mapping[str, np.ndarray], n: int,
+                   builder: TableBuilder | None = None) -> _Rows:
     struct = _structure_for(plan)
     spec = struct.specialised
     # the structure has every parameter but the varied ones substituted: its parameters are varied ones
@@ -151,7 +152,12 @@ def _bimatrix_rows(plan: SweepPlan, cols: Mapping[str, np.ndarray], n: int) -> _
     def exact_payoffs(p: int):
         return spec.instantiate({k: float(v[p]) for k, v in params.items() if k}, exact=True).payoffs
 
-    res = structured_equilibria(struct, params, exact_payoffs=exact_payoffs, tol=plan.tol)
+    m, k = spec.shape
+    direct = builder is not None and [(i, a) for i, _, a in plan.where] == \
+        [*((0, a) for a in range(m)), *((1, a) for a in range(k))]
+    # with a builder, the strategies are written straight into its probability columns
+    res = structured_equilibria(struct, params, exact_payoffs=exact_payoffs, tol=plan.tol,
+                                strategies=builder.probabilities if direct else None)
     _check_finite(res.payoffs, res.point, cols)
     columns = [res.payoffs[:, 0], res.payoffs[:, 1]]
     for i, _, a in plan.where:
@@ -338,10 +344,23 @@ class TableBuilder:
         self.rows = 0
         self._labels: dict[str, dict] = {c: {} for c in CATEGORICAL_COLUMNS}
         self._columns: dict[str, np.ndarray] = {}
+        # columns that are mostly zero (probabilities of actions an equilibrium does not play, the regret) start
+        # as zeros, which the system provides untouched, and a chunk's all-zero part of them is not written; the
+        # probabilities are the rows of one block, which an engine can write into (:meth:`probabilities`)
+        self._sparse = frozenset([*plan.prob_cols, "regret"])
+        self._block = np.zeros((len(plan.prob_cols), self.capacity))
         for name in plan.columns:
             dtype = {"point_id": np.int64, "equilibrium": np.int64, "n_equilibria": np.int64, "complete": bool,
                      "outcome": np.int32, "outcome_key": np.int32}.get(name, np.float64)
-            self._columns[name] = np.empty(self.capacity, dtype=dtype)
+            if name not in plan.prob_cols:
+                self._columns[name] = (np.zeros if name in self._sparse else np.empty)(self.capacity, dtype=dtype)
+        self._columns.update(zip(plan.prob_cols, self._block))
+
+    def probabilities(self, rows: int) -> np.ndarray:
+        """The probability columns' next *rows* rows, shape (probability columns, rows), all zeros: for an engine
+        to write the next chunk's probabilities into before :meth:`append` adds the chunk."""
+        self._reserve(rows)
+        return self._block[:, self.rows:self.rows + rows]
 
     def _reserve(self, more: int) -> None:
         need = self.rows + more
@@ -349,9 +368,14 @@ class TableBuilder:
             return
         self.capacity = max(need, self.capacity + self.capacity // 2)
         for name, old in self._columns.items():
-            new = np.empty(self.capacity, dtype=old.dtype)
-            new[:self.rows] = old[:self.rows]
-            self._columns[name] = new
+            if name not in self.plan.prob_cols:
+                new = (np.zeros if name in self._sparse else np.empty)(self.capacity, dtype=old.dtype)
+                new[:self.rows] = old[:self.rows]
+                self._columns[name] = new
+        block = np.zeros((len(self.plan.prob_cols), self.capacity))
+        block[:, :self.rows] = self._block[:, :self.rows]
+        self._block = block
+        self._columns.update(zip(self.plan.prob_cols, block))
 
     def _codes(self, column: str, values: Any, out: np.ndarray) -> None:
         """Write the codes of *values* (strings and None, as a list or a Categorical) in this builder's labels
@@ -387,7 +411,11 @@ class TableBuilder:
         self._codes("outcome", rows.outcome, c["outcome"][s])
         self._codes("outcome_key", rows.outcome_key, c["outcome_key"][s])
         for k, name in enumerate([*plan.pay_cols, *plan.prob_cols, "regret"]):
-            c[name][s] = rows.numeric[k]
+            src, dst = rows.numeric[k], c[name][s]
+            if isinstance(src, np.ndarray) and src.ctypes.data == dst.ctypes.data and src.strides == dst.strides:
+                continue  # the engine wrote it in place (:meth:`probabilities`)
+            if name not in self._sparse or np.any(src):
+                dst[...] = src
         np.take(rows.complete, point, out=c["complete"][s], mode="clip")
         self.rows += R
 
@@ -402,17 +430,25 @@ class TableBuilder:
                 rank = np.empty(len(labels) + 1, dtype=np.int32)
                 rank[order] = np.arange(len(labels), dtype=np.int32)
                 rank[-1] = -1
-                codes = rank[arr[:n]]  # -1 (missing) indexes the final -1
-                table[name] = pd.Categorical.from_codes(codes, categories=pd.Index([labels[q] for q in order]))
+                # -1 (missing) indexes the final -1; labels met in sorted order need no renumbering
+                codes = arr[:n] if order == sorted(order) else rank[arr[:n]]
+                if len(labels) < 128:  # the codes' dtype pandas keeps (it would convert them)
+                    codes = codes.astype(np.int8)
+                table[name] = pd.Categorical.from_codes(codes, categories=pd.Index([labels[q] for q in order]),
+                                                        validate=False)
             else:
                 table[name] = arr[:n]
         return pd.DataFrame(table, copy=False)
 
 
-def chunk_rows(plan: SweepPlan, i: int) -> tuple[int, dict[str, np.ndarray], _Rows]:
-    """Chunk *i*'s first point, its varied parameters' values and its rows, before they become a table."""
+def chunk_rows(plan: SweepPlan, i: int,
+               builder: TableBuilder | None = None) -> tuple[int, dict[str, np.ndarray], _Rows]:
+    """Chunk *i*'s first point, its varied parameters' values and its rows, before they become a table. With
+    *builder*, the chunk must be appended to it next: the bimatrix engine writes the probabilities into it."""
     lo, hi = plan.bounds(i)
     cols = plan.design(i)
+    if plan.engine == "bimatrix":
+        return lo, cols, _bimatrix_rows(plan, cols, hi - lo, builder)
     return lo, cols, _ENGINE_ROWS[plan.engine](plan, cols, hi - lo)
 
 

@@ -172,6 +172,49 @@ class CompiledNormalForm:
         axes = (len(self.shape), *range(len(self.shape)))
         return tuple(out[i].reshape((*self.shape, points)).transpose(axes) for i in range(n))
 
+    def payoff_columns(self, params: Mapping[str, Any]) -> tuple[int, list[np.ndarray]]:
+        """Every payoff entry at every point, as one array per entry: the same numbers as :meth:`payoffs`
+        without writing them into one block. Entries the compiled function computes once (equal expressions,
+        constants) are one array: a constant is a read-only view of one number.
+
+        Parameters
+        ----------
+        params : mapping of str -> number or array of shape (points,)
+
+        Returns
+        -------
+        points : int
+        columns : list of numpy.ndarray of shape (points,)
+            Player by player, each player's entries in row-major order of ``shape``.
+
+        Raises
+        ------
+        ParameterError
+            As :meth:`payoffs`: a payoff that is not finite at some point.
+
+        Examples
+        --------
+        >>> import sympy
+        >>> a = sympy.Symbol("a")
+        >>> g = NormalFormGame.from_arrays([[a, 0], [1, 2 * a]], [[1, a], [0, 3]])
+        >>> points, cols = compile_normal_form(g).payoff_columns({"a": [0.5, 2.0]})
+        >>> points, len(cols), cols[3].tolist(), cols[4].tolist()
+        (2, 8, [1.0, 4.0], [1.0, 1.0])
+        """
+        points, arrays = point_arrays(params, self.parameters)
+        with np.errstate(all="ignore"):
+            values = self._func(*arrays)
+        made: dict[int, np.ndarray] = {}
+        columns = []
+        for v in values:
+            if id(v) not in made:
+                arr = np.asarray(v, dtype=float)
+                made[id(v)] = arr if arr.shape == (points,) else np.broadcast_to(arr, (points,))
+            columns.append(made[id(v)])
+        if not all(np.isfinite(c).all() for c in made.values()):
+            self.payoffs(params)  # raises the error naming the entry and the point
+        return points, columns
+
 
 def compile_normal_form(game: NormalFormGame) -> CompiledNormalForm:
     """Compile a (symbolic) normal-form game's payoffs to one numpy function of its parameters.

@@ -105,6 +105,8 @@ _ZERO_TEST_SEED = 20250101
 _CACHE_LIMIT = 4096   # combinatorial types remembered per compiled game
 _MAX_RUNS = 64        # a group split into more contiguous runs than this is handled as one index array
 _FEW_GROUPS = 8       # up to this many groups are selected by masks, more by one sort
+_WINDOW_POINTS = 2048  # one-parameter keys from risk windows (:func:`_windowed_keys`) from this many points on
+_ROOT_WIDTH = sympy.Rational(1, 10**12)  # width of the isolating intervals of the roots of the risk windows
 
 
 # ------------------------------------------------------------------------------------------- minors
@@ -215,6 +217,7 @@ class StructuredBimatrix:
     n_zero: int
     _factor_func: Callable | None = field(default=None, repr=False)
     _cache: dict = field(default_factory=dict, repr=False)
+    _windows: dict = field(default_factory=dict, repr=False)
 
     @property
     def parameters(self) -> tuple[str, ...]:
@@ -641,7 +644,22 @@ def _factor_keys(struct: StructuredBimatrix, params: Mapping[str, Any], P: int,
                  tol: float) -> tuple[np.ndarray, np.ndarray]:
     """Sign bits of the factors at every point, packed (points, words) as uint64, and the flag of points where
     a factor ``f`` is within ``tol * |f|_1`` of zero (``|f|_1``: ``f`` with coefficients and parameters in
-    absolute value, a bound on the terms that cancel)."""
+    absolute value, a bound on the terms that cancel).
+
+    With one parameter and many points, the factors are evaluated only at the points inside
+    :func:`_risk_windows` and at one point of each stretch between them, whose bits the stretch's other points
+    share and where no point is flagged (both as the evaluation at every point would find)."""
+    K = len(struct.factors)
+    if K and len(struct.parameters) == 1 and P >= _WINDOW_POINTS and 1000 * tol < 0.5:
+        _, (x,) = point_arrays(params, struct.parameters)
+        if np.ndim(x) == 1:
+            return _windowed_keys(struct, x, tol)
+    return _evaluated_keys(struct, params, P, tol)
+
+
+def _evaluated_keys(struct: StructuredBimatrix, params: Mapping[str, Any], P: int,
+                    tol: float) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`_factor_keys` by evaluating every factor at every point."""
     K = len(struct.factors)
     words = np.zeros((max(1, (K + 63) // 64), P), dtype=np.uint64)
     flag = np.zeros(P, dtype=bool)
@@ -654,6 +672,76 @@ def _factor_keys(struct: StructuredBimatrix, params: Mapping[str, Any], P: int,
             flag |= ~(np.abs(f) > tol * np.asarray(vals[K + k], dtype=float))
             words[k // 64] |= (f > 0).astype(np.uint64) << np.uint64(k % 64)
     return np.ascontiguousarray(words.T), flag
+
+
+def _windowed_keys(struct: StructuredBimatrix, x: np.ndarray, tol: float) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`_factor_keys` of one parameter *x* (points,): evaluated at the points in the risk windows (and any
+    that is not finite), and once per stretch between windows for the others."""
+    name = struct.parameters[0]
+    signs = tuple(s for s, side in ((-1, x <= 0), (1, x >= 0)) if side.any())
+    bounds = _risk_windows(struct, tol, signs)
+    stretch = np.searchsorted(bounds, x, side="right")
+    inside = (stretch % 2 == 1) | ~np.isfinite(x)
+    outside = np.flatnonzero(~inside)
+    gaps, first, which = np.unique(stretch[outside], return_index=True, return_inverse=True)
+    P = len(x)
+    words = np.empty((P, max(1, (len(struct.factors) + 63) // 64)), dtype=np.uint64)
+    flag = np.zeros(P, dtype=bool)
+    if len(gaps):
+        rep_words, rep_flag = _evaluated_keys(struct, {name: x[outside[first]]}, len(gaps), tol)
+        if rep_flag.any():  # pragma: no cover - the windows contain every point that can be flagged
+            raise SolverError("internal error: a factor is near zero outside its risk windows")
+        words[outside] = rep_words[which.reshape(-1)]
+    where = np.flatnonzero(inside)
+    if len(where):
+        words[where], flag[where] = _evaluated_keys(struct, {name: x[where]}, len(where), tol)
+    return words, flag
+
+
+def _risk_windows(struct: StructuredBimatrix, tol: float, signs: tuple[int, ...]) -> np.ndarray:
+    """Sorted disjoint closed intervals ``[a0, b0, a1, b1, ...]`` (floats, rounded outwards) that contain every
+    x on the half-lines ``s * x >= 0`` (s in *signs*) where a factor ``f`` of the one-parameter structure has
+    ``|f(x)| <= c |f|_1(x)``, ``c = 1000 tol``; once per structure, tolerance and half-lines.
+
+    On a half-line ``|f|_1`` is the polynomial ``f1(x) = sum_j |a_j| (s x)^j``, so the set is where
+    ``g = (f - c f1)(f + c f1) <= 0``: exactly, between consecutive real roots of ``g`` (isolated in rational
+    intervals by sympy's ``Poly.intervals``) where ``g`` is not positive at a rational point between them, and
+    those roots' intervals (``g > 0`` beyond the outermost roots: ``c < 1``). Outside the windows every factor is
+    more than ``1000 tol |f|_1`` from zero, so its float value has the exact sign and is not flagged (the float
+    error of ``f`` and ``|f|_1`` is some ``1e-15 |f|_1``).
+    """
+    key = (float(tol), signs)
+    if key in struct._windows:
+        return struct._windows[key]
+    x = sympy.Symbol(struct.parameters[0])
+    c = sympy.Rational(1000) * sympy.nsimplify(tol, rational=True)
+    spans: list[tuple[Fraction, Fraction]] = []
+    for text in struct.factors:
+        f = sympy.Poly(sympy.sympify(text, locals={x.name: x}), x, domain=QQ)
+        coeffs = f.all_coeffs()[::-1]  # a_0, a_1, ...
+        for sign in signs:
+            f1 = sympy.Poly([abs(a) * sign ** j for j, a in enumerate(coeffs)][::-1], x, domain=QQ)
+            g = (f - f1 * c) * (f + f1 * c)
+            roots = sorted((Fraction(str(lo)), Fraction(str(hi))) for (lo, hi), _ in g.intervals(eps=_ROOT_WIDTH))
+            found = list(roots)
+            for (_, b), (a, _) in zip(roots, roots[1:]):
+                mid = (b + a) / 2
+                if g.eval(sympy.Rational(mid.numerator, mid.denominator)) <= 0:
+                    found.append((b, a))
+            for a, b in found:  # the part on this half-line
+                a, b = (max(a, Fraction(0)), b) if sign > 0 else (a, min(b, Fraction(0)))
+                if a <= b:
+                    spans.append((a, b))
+    merged: list[list[float]] = []
+    for a, b in sorted(spans):
+        lo, hi = float(np.nextafter(float(a), -np.inf)), float(np.nextafter(float(b), np.inf))
+        if merged and lo <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], hi)
+        else:
+            merged.append([lo, hi])
+    out = np.array([v for pair in merged for v in pair], dtype=float)
+    struct._windows[key] = out
+    return out
 
 
 def _group(words: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -922,7 +1010,8 @@ def _runs(members: np.ndarray) -> list:
 # ------------------------------------------------------------------------------------------ solver
 def structured_equilibria(struct: StructuredBimatrix, params: Mapping[str, Any], *,
                           exact_payoffs: Callable[[int], tuple[Any, Any]] | None = None,
-                          tol: float = 1e-9) -> BatchedBimatrix:
+                          tol: float = 1e-9,
+                          strategies: Callable[[int], np.ndarray] | None = None) -> BatchedBimatrix:
     """Every extreme equilibrium at every point of a symbolic two-player game (see the module docstring).
 
     Parameters
@@ -939,6 +1028,10 @@ def structured_equilibria(struct: StructuredBimatrix, params: Mapping[str, Any],
         print as.
     tol : float, default 1e-9
         Relative tolerance of the near-zero keys and of the certificate.
+    strategies : callable, optional
+        ``strategies(rows) -> S``: a float array of shape (m + n, rows), all zeros, to write the equilibria's
+        strategies into (``x`` is ``S[:m].T``, ``y`` is ``S[m:].T``), e.g. a table's probability columns, so they
+        are not copied there afterwards. Default: a new array.
 
     Returns
     -------
@@ -977,33 +1070,46 @@ def structured_equilibria(struct: StructuredBimatrix, params: Mapping[str, Any],
     """
     tol = float(tol)
     _check_fixed(struct, params)
-    A, B = struct.compiled.payoffs(params)
     lengths = {np.shape(v)[0] for v in params.values() if np.ndim(v) == 1}
     if len(lengths) > 1:
         raise ParameterError(f"parameter arrays have different lengths {sorted(lengths)}",
                              fix="pass arrays of one length (numbers are broadcast)")
-    if lengths and A.shape[0] != next(iter(lengths)):  # no varied parameter enters the payoffs: one game
-        P = next(iter(lengths))
-        A, B = (np.ascontiguousarray(np.broadcast_to(M.transpose(1, 2, 0), (*M.shape[1:], P))).transpose(2, 0, 1)
-                for M in (A, B))
-    P, m, n = A.shape
-    storage_a, storage_b = A.transpose(1, 2, 0), B.transpose(1, 2, 0)  # (m, n, P), contiguous
-    Acols = [[storage_a[i, j] for j in range(n)] for i in range(m)]
-    Bcols = [[storage_b[i, j] for j in range(n)] for i in range(m)]
+    m, n = struct.specialised.shape
     if struct.keys == "factors":
+        # payoff columns as the compiled function makes them: equal entries (the same outcome in several cells)
+        # share one array, and the per-point maximum |payoff| is taken over the distinct ones
+        P, cells = struct.compiled.payoff_columns(params)
+        if lengths and P != next(iter(lengths)):  # no varied parameter enters the payoffs: one game
+            P = next(iter(lengths))
+            cells = [np.broadcast_to(c[:1], (P,)) for c in cells]
+        Acols = [[cells[i * n + j] for j in range(n)] for i in range(m)]
+        Bcols = [[cells[m * n + i * n + j] for j in range(n)] for i in range(m)]
         words, flagged = _factor_keys(struct, params, P, tol)
+        distinct = list({id(c): c for c in cells}.values())
+        scale = np.maximum(1.0, _max([np.maximum(c.max(), -c.min()) if c.strides == (0,) and P else
+                                      np.maximum(c, -c) for c in distinct]))
     else:
+        A, B = struct.compiled.payoffs(params)
+        if lengths and A.shape[0] != next(iter(lengths)):  # no varied parameter enters the payoffs: one game
+            P = next(iter(lengths))
+            A, B = (np.ascontiguousarray(np.broadcast_to(M.transpose(1, 2, 0), (*M.shape[1:], P))).transpose(2, 0, 1)
+                    for M in (A, B))
+        P = A.shape[0]
+        storage_a, storage_b = A.transpose(1, 2, 0), B.transpose(1, 2, 0)  # (m, n, P), contiguous
+        Acols = [[storage_a[i, j] for j in range(n)] for i in range(m)]
+        Bcols = [[storage_b[i, j] for j in range(n)] for i in range(m)]
         words_p, flag_p = _keys(B, struct.minors_p, tol)
         words_q, flag_q = _keys(A.transpose(0, 2, 1), struct.minors_q, tol)
         words, flagged = np.concatenate([words_p, words_q], axis=1), flag_p | flag_q
-    scale = np.maximum(1.0, np.maximum(np.abs(storage_a).reshape(m * n, P).max(axis=0),
-                                       np.abs(storage_b).reshape(m * n, P).max(axis=0)))
+        scale = np.maximum(1.0, np.maximum(np.abs(storage_a).reshape(m * n, P).max(axis=0),
+                                           np.abs(storage_b).reshape(m * n, P).max(axis=0)))
+    scale = np.broadcast_to(scale, (P,))
 
     def exact_at(p: int):
         if exact_payoffs is not None:
             Ae, Be = exact_payoffs(p)
         else:
-            Ae, Be = A[p].tolist(), B[p].tolist()
+            Ae, Be = [[float(c[p]) for c in row] for row in Acols], [[float(c[p]) for c in row] for row in Bcols]
         return exact_matrix(Ae), exact_matrix(Be)
 
     pieces: list[_Piece] = []
@@ -1027,7 +1133,7 @@ def structured_equilibria(struct: StructuredBimatrix, params: Mapping[str, Any],
                     piece = piece.drop(bad)
                 if piece.size:
                     pieces.append(piece)
-    return _assemble(P, m, n, pieces, flagged, exact_at)
+    return _assemble(P, m, n, pieces, flagged, exact_at, strategies)
 
 
 def _check_fixed(struct: StructuredBimatrix, params: Mapping[str, Any]) -> None:
@@ -1050,8 +1156,9 @@ def _cached_structure(struct: StructuredBimatrix, key: np.ndarray, exact: Callab
 
 
 def _assemble(P: int, m: int, n: int, pieces: list[_Piece], flagged: np.ndarray,
-              exact_at: Callable) -> BatchedBimatrix:
-    """One flat table: the pieces' equilibria and the flagged points' exact ones, written by point."""
+              exact_at: Callable, strategies: Callable[[int], np.ndarray] | None = None) -> BatchedBimatrix:
+    """One flat table: the pieces' equilibria and the flagged points' exact ones, written by point (the
+    strategies into ``strategies(rows)`` if given, zeros of shape (m + n, rows))."""
     counts = np.zeros(P, dtype=np.int64)
     degenerate = np.zeros(P, dtype=bool)
     for piece in pieces:
@@ -1069,7 +1176,10 @@ def _assemble(P: int, m: int, n: int, pieces: list[_Piece], flagged: np.ndarray,
     total = int(offsets[-1])
     point = np.repeat(np.arange(P, dtype=np.int64), counts)
     # column-major storage: each coordinate is one contiguous array (the sweep's table takes them as they are)
-    X, Y, pay = np.zeros((m, total)), np.zeros((n, total)), np.empty((2, total))  # strategies: only nonzeros written
+    S = np.zeros((m + n, total)) if strategies is None else strategies(total)  # only nonzeros are written
+    if S.shape != (m + n, total):
+        raise SolverError(f"strategies({total}) gave an array of shape {S.shape}, not {(m + n, total)}")
+    X, Y, pay = S[:m], S[m:], np.empty((2, total))
     regret = np.zeros(total)
     comp = np.empty(total, dtype=np.int64)
     pattern = np.full(total, -1, dtype=np.int64)
@@ -1089,16 +1199,19 @@ def _assemble(P: int, m: int, n: int, pieces: list[_Piece], flagged: np.ndarray,
 
             def rows(e, base=base):
                 return base + e
-        for e, (i, j) in enumerate(piece.st.pairs):
-            r = rows(e)
-            for M, z in ((X, piece.xs[i]), (Y, piece.ys[j])):
-                for c, value in enumerate(z):
-                    if not (isinstance(value, float) and value == 0.0):
-                        M[c, r] = value
-            pay[0, r] = piece.u[e]
-            pay[1, r] = piece.v[e]
-            regret[r] = piece.regret[e]
-            comp[r] = piece.st.classes[e]
+        # array by array, equilibrium by equilibrium: a piece's rows of one array stay in cache while its
+        # equilibria are written (they interleave, E rows per point)
+        where = [rows(e) for e in range(E)]
+        for M, zs in ((X, [piece.xs[i] for i, _ in piece.st.pairs]), (Y, [piece.ys[j] for _, j in piece.st.pairs])):
+            for c in range(M.shape[0]):
+                for r, z in zip(where, zs):
+                    if not (isinstance(z[c], float) and z[c] == 0.0):
+                        M[c, r] = z[c]
+        for target, values in ((pay[0], piece.u), (pay[1], piece.v), (regret, piece.regret),
+                               (comp, piece.st.classes)):
+            for r, value in zip(where, values):
+                target[r] = value
+        for e, r in enumerate(where):
             pid = patterns.setdefault((piece.sid, e), len(patterns))
             if pid == len(pattern_rows):
                 pattern_rows.append(r.start if isinstance(r, slice) else int(r[0]))
