@@ -147,9 +147,22 @@ def test_docs_build_without_warnings(tmp_path):
     api = "".join(p.read_text(encoding="utf-8") for p in (out / "reference" / "api").glob("*.html"))
     for name in ("gametheory_ukraine.analysis.relapse.settlement_value", "gametheory_ukraine.modelling.model.Model",
                  "gametheory_ukraine.analysis.thresholds.thresholds", "gametheory_ukraine.output.plots.outcome_map",
-                 "gametheory_ukraine.cli.main"):
+                 "gametheory_ukraine.cli.main",
+                 # the teaching and research tools: QRE, dominance, correlated equilibrium, best responses, TikZ
+                 "gametheory_ukraine.solvers.qre.logit_qre", "gametheory_ukraine.solvers.qre.logit_branch",
+                 "gametheory_ukraine.analysis.qre_sweep.qre_sweep",
+                 "gametheory_ukraine.solvers.dominance.iterated_dominance",
+                 "gametheory_ukraine.solvers.correlated.correlated_equilibrium",
+                 "gametheory_ukraine.solvers.correlated.correlated_vertices",
+                 "gametheory_ukraine.solvers.exact_lp.linprog_exact",
+                 "gametheory_ukraine.solvers.best_response.best_responses",
+                 "gametheory_ukraine.output.best_response_diagram.best_response_diagram",
+                 "gametheory_ukraine.output.tikz.tree_tikz", "gametheory_ukraine.output.tikz.normal_form_tikz",
+                 "gametheory_ukraine.output.payoff_text.payoff_table_text",
+                 "gametheory_ukraine.output.qre_report.qre_path_figure"):
         assert f'id="{name}"' in api, name
-    for page in ("how-to/teaching", "how-to/notebooks", "explanation/models", "explanation/relapse",
+    for page in ("how-to/teaching", "how-to/notebooks", "how-to/qre", "how-to/dominance-and-correlated",
+                 "explanation/models", "explanation/relapse",
                  "explanation/sources", "reference/cli", "reference/model-files"):
         assert (out / f"{page}.html").is_file(), page
     assert "gtu export" in (out / "reference" / "cli.html").read_text(encoding="utf-8")

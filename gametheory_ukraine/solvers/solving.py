@@ -42,6 +42,9 @@ TREE_METHODS = ("auto", "subgame-perfect", "nash")
 #: objective (:class:`~gametheory_ukraine.solvers.correlated.CorrelatedEquilibrium`) and the vertices of the
 #: correlated-equilibrium polytope (:class:`~gametheory_ukraine.solvers.correlated.CorrelatedPolytope`).
 REDUCTION_METHODS = ("dominance", "weak-dominance", "correlated", "correlated-vertices")
+#: Every method :func:`solve` accepts for a normal form / a tree (Nash methods, reductions, the logit QRE).
+ALL_NORMAL_FORM_METHODS = NORMAL_FORM_METHODS + REDUCTION_METHODS + ("logit-qre",)
+ALL_TREE_METHODS = TREE_METHODS + REDUCTION_METHODS + ("logit-qre",)
 
 #: Lemke-Howson paths longer than this many pivots are abandoned (float pivoting can cycle or overflow).
 MAX_PIVOTS = 10_000
@@ -238,7 +241,7 @@ def _solve_normal(game: NormalFormGame, exact: bool, method: str, tol: float, pa
                   max_work: int | None = None) -> EquilibriumSet:
     if method not in NORMAL_FORM_METHODS:
         raise SolverError(f"unknown method {method!r} for a normal-form game",
-                          fix="use one of " + ", ".join(NORMAL_FORM_METHODS + REDUCTION_METHODS))
+                          fix="use one of " + ", ".join(ALL_NORMAL_FORM_METHODS))
     n = game.n_players
     shape = tuple(len(a) for a in game.actions)
     resolved = method if method != "auto" else (
@@ -365,7 +368,7 @@ def _solve_tree(tree: GameTree, exact: bool, method: str, tol: float, params,
                 max_work: int | None = None) -> EquilibriumSet:
     if method not in TREE_METHODS:
         raise SolverError(f"unknown method {method!r} for a game tree",
-                          fix="use one of " + ", ".join(TREE_METHODS + REDUCTION_METHODS))
+                          fix="use one of " + ", ".join(ALL_TREE_METHODS))
     tree.validate()
     if exact and not tree.is_exact:
         tree = _exact_tree(tree)
