@@ -59,6 +59,9 @@ def test_array_sweep_table_is_the_scalar_engines(tables):
     rho, batched, scalar = tables
     assert batched.attrs["engine"] == "bimatrix" and scalar.attrs["engine"] == "scalar"
     assert list(batched.columns) == list(scalar.columns)
+    # in the documented order (the plan's, which checkpoint chunks are checked against): regret and complete last
+    plan = plan_sweep(gtu.load_model("territory"), {"rho": rho}, form="normal", scenario=SCENARIO)
+    assert list(batched.columns) == plan.columns and plan.columns[-2:] == ["regret", "complete"]
     assert list(batched.dtypes) == list(scalar.dtypes)
     assert len(batched) == len(scalar) > len(rho)
     for col in batched.columns:

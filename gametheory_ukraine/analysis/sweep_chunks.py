@@ -423,7 +423,8 @@ class TableBuilder:
         """The table so far (its columns are views of the builder's, which must not be appended to after)."""
         n = self.rows
         table: dict[str, Any] = {}
-        for name, arr in self._columns.items():
+        for name in self.plan.columns:     # the plan's order (the probability block is stored apart)
+            arr = self._columns[name]
             if name in CATEGORICAL_COLUMNS:
                 labels = list(self._labels[name])
                 order = sorted(range(len(labels)), key=lambda q: labels[q])
