@@ -646,7 +646,7 @@ def _continuum(flat: list[np.ndarray], supports: tuple, fidx: np.ndarray, s: np.
     done[at[bad]] = False
     keep = done[at]
     at = at[keep]
-    rows = (fidx[at], [x[keep] for x in sigma], payoffs[keep], regret[keep], False, poly[at], kind[keep])
+    rows = (fidx[at], [x[keep] for x in sigma], payoffs[keep], regret[keep], -1, poly[at], kind[keep])
     return done, nothing, rows, members
 
 
@@ -714,14 +714,17 @@ def _order(point: np.ndarray, flat: np.ndarray, mixed: np.ndarray) -> tuple[np.n
     pair by adjacent pair (a sequence is sorted iff every adjacent pair is, and an adjacent pair whose first
     differing coordinates differ by more than 1e-9 keeps its order under float rounding); the points where the
     proxy erred are ranked by pairwise comparison (:func:`_rank_pairwise`)."""
-    by_point = np.argsort(point, kind="stable")
+    by_point = _stable_order(point)
     point, flat = point[by_point], flat[by_point]
-    J = np.flatnonzero(np.isin(point, np.unique(point[mixed[by_point]])))  # rows of points with a mixed row
+    has_mixed = np.zeros(int(point[-1]) + 1 if len(point) else 0, dtype=bool)
+    has_mixed[point[mixed[by_point]]] = True
+    J = np.flatnonzero(has_mixed[point])                          # rows of points with a mixed row
     if not len(J):
         return by_point, np.zeros(0, dtype=np.int64)
     sp, sf = point[J], flat[J]
     proxy = sf @ (16.0 ** -np.arange(sf.shape[1]))
-    within = np.lexsort((-proxy, sp))
+    within = np.argsort(-proxy, kind="stable")                    # np.lexsort((-proxy, sp)), in two stable sorts
+    within = within[_stable_order(sp[within])]
     sf = sf[within]
     x, y = sf[:-1], sf[1:]
     pair = sp[1:] == sp[:-1]
@@ -742,6 +745,14 @@ def _order(point: np.ndarray, flat: np.ndarray, mixed: np.ndarray) -> tuple[np.n
         order[K] = by_point[again]
         close_points = np.union1d(close_points, np.unique(point[K][near]))
     return order, close_points
+
+
+def _stable_order(keys: np.ndarray) -> np.ndarray:
+    """``np.argsort(keys, kind="stable")`` for nonnegative integer keys, in the narrowest integer type that holds
+    them (numpy sorts 16-bit integers by radix, several times faster than 64-bit ones)."""
+    if len(keys) and int(keys.max()) < 2**16:
+        keys = keys.astype(np.uint16)
+    return np.argsort(keys, kind="stable")
 
 
 def _rank_pairwise(sp: np.ndarray, sf: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -870,7 +881,7 @@ def batched_nash(payoffs: tuple[Any, ...], *, tol: float = 1e-9) -> BatchedNash:
             certified &= ~(live & doubt)
             take = np.flatnonzero(live & good)
             rows.append((take, [_one_hot(len(take), n, sk[0]) for n, sk in zip(shape, supports)], pay[take],
-                         reg[take], True))
+                         reg[take], int(np.ravel_multi_index(tuple(sk[0] for sk in supports), shape))))
             continue
         idx = np.flatnonzero(live)                                  # the points where this support is live
         if not len(idx):
@@ -898,7 +909,7 @@ def batched_nash(payoffs: tuple[Any, ...], *, tol: float = 1e-9) -> BatchedNash:
             ok = status == _UNIQUE
             certified[idx[ok & doubt]] = False
             take = np.flatnonzero(ok & good)
-            rows.append((idx[take], [x[take] for x in sigma], pay[take], reg[take], False))
+            rows.append((idx[take], [x[take] for x in sigma], pay[take], reg[take], -1))
     return _assemble(shape, P, certified, complete, rows, members)
 
 
@@ -924,7 +935,8 @@ def _assemble(shape: tuple, P: int, certified: np.ndarray, complete: np.ndarray,
     sigma = [np.concatenate([r[1][i] for r in rows] + [np.zeros((0, shape[i]))]) for i in range(N)]
     payoffs = np.concatenate([r[2] for r in rows] + [np.zeros((0, N))])
     regret = np.concatenate([r[3] for r in rows] + [np.zeros(0)])
-    pure = np.concatenate([np.full(len(r[0]), r[4]) for r in rows] + [np.zeros(0, dtype=bool)])
+    pure_cell = np.concatenate([np.full(len(r[0]), r[4], dtype=np.int64) for r in rows] + [np.zeros(0, np.int64)])
+    pure = pure_cell >= 0
     poly = np.concatenate([r[5] if len(r) > 5 else np.full(len(r[0]), -1, dtype=np.int64) for r in rows]
                           + [np.zeros(0, dtype=np.int64)])
     flat = np.concatenate(sigma, axis=1)
@@ -946,7 +958,7 @@ def _assemble(shape: tuple, P: int, certified: np.ndarray, complete: np.ndarray,
         mc = np.concatenate([m[1] for m in members]).astype(np.int64)
         mpoly = np.concatenate([m[2] for m in members]).astype(np.int64)
         prow = np.flatnonzero(pure)
-        cell = np.ravel_multi_index(tuple(np.argmax(x[prow], axis=1) for x in sigma), shape) if len(prow) else prow
+        cell = pure_cell[prow]
         table = np.full((P, int(np.prod(shape))), -1, dtype=np.int64)  # the pure row of each (point, profile)
         table[point[prow], cell] = prow
         at = table[mp, mc]
@@ -969,31 +981,26 @@ def _assemble(shape: tuple, P: int, certified: np.ndarray, complete: np.ndarray,
 def _components(point: np.ndarray, order: np.ndarray, m_row: np.ndarray, m_poly: np.ndarray,
                 n_rows: int) -> np.ndarray:
     """Component of each final row (*point* sorted, *order* the rows' original indices): rows sharing a polytope
-    are joined (minimum label propagation to a fixed point), and components are numbered within each point by
-    their first row, as the scalar solver numbers them."""
+    are joined (the connected components of the graph of rows and polytopes, each row linked to its polytopes),
+    and components are numbered within each point by their first row, as the scalar solver numbers them."""
+    from scipy.sparse import csr_matrix  # deferred: scipy.sparse.csgraph takes a third of a second to import
+    from scipy.sparse.csgraph import connected_components
+
     R = len(point)
     pos = np.full(n_rows, -1, dtype=np.int64)
     pos[order] = np.arange(R, dtype=np.int64)
-    root = np.arange(R, dtype=np.int64)
-    live = pos[m_row] >= 0 if len(m_row) else np.zeros(0, dtype=bool)
-    mr, mpl = pos[m_row[live]], m_poly[live]
-    if len(mr):
-        by_poly = np.argsort(mpl, kind="stable")
-        p_start = np.flatnonzero(np.r_[True, mpl[by_poly][1:] != mpl[by_poly][:-1]])
-        p_of = np.cumsum(np.r_[False, mpl[by_poly][1:] != mpl[by_poly][:-1]])   # polytope number, by_poly order
-        poly_of = np.empty(len(mpl), dtype=np.int64)
-        poly_of[by_poly] = p_of
-        by_row = np.argsort(mr, kind="stable")
-        r_start = np.flatnonzero(np.r_[True, mr[by_row][1:] != mr[by_row][:-1]])
-        rows_in = mr[by_row][r_start]
-        while True:
-            low = np.minimum.reduceat(root[mr[by_poly]], p_start)          # each polytope's smallest label
-            new = root.copy()
-            new[rows_in] = np.minimum(root[rows_in], np.minimum.reduceat(low[poly_of[by_row]], r_start))
-            new = new[new]
-            if (new == root).all():
-                break
-            root = new
+    mr = pos[m_row] if len(m_row) else np.zeros(0, dtype=np.int64)
+    live = mr >= 0
+    mr, mpl = mr[live], m_poly[live]
+    if not len(mr):
+        return np.arange(R, dtype=np.int64) - np.searchsorted(point, point)
+    n = R + int(mpl.max()) + 1                               # nodes: the rows, then the polytopes
+    graph = csr_matrix((np.ones(len(mr), dtype=np.int8), (mr, R + mpl)), shape=(n, n))
+    _, label = connected_components(graph, directed=True, connection="weak")
+    label = label[:R]
+    first = np.full(int(label.max()) + 1, R, dtype=np.int64)
+    np.minimum.at(first, label, np.arange(R, dtype=np.int64))
+    root = first[label]                                      # each row's component by its first row
     is_root = root == np.arange(R)
     count = np.cumsum(is_root) - 1                           # roots before and at each row, overall
     start = np.searchsorted(point, point)                    # each point's first row
