@@ -215,6 +215,7 @@ class _Comparisons:
 
     def __init__(self, arrays: list[np.ndarray], tol: float, band: np.ndarray) -> None:
         self.tol, self.shape, self.masks = tol, arrays[0].shape[1:], []
+        self._memo: dict[tuple, tuple[np.ndarray, np.ndarray]] = {}
         for i, u in enumerate(arrays):
             V = np.moveaxis(u, (0, i + 1), (-1, 0))
             V = V.reshape(V.shape[0], -1, V.shape[-1])            # (n_i, profiles of the others, points)
@@ -223,25 +224,34 @@ class _Comparisons:
             self.masks.append((d >= 0, d > 0) + hi + ((d != 0) & (np.abs(d) <= band),))
 
     def dominated(self, supports: tuple) -> tuple[np.ndarray, np.ndarray]:
-        """(dominated, unsure) per point: the scalar solver's test for *supports*."""
+        """(dominated, unsure) per point: the scalar solver's test for *supports*. Each player's test of one
+        pair of actions against the others' supports recurs in many support profiles: it is made once."""
         P = self.masks[0][0].shape[-1]
         sure, maybe = np.zeros(P, dtype=bool), np.zeros(P, dtype=bool)
         for i, sk in enumerate(supports):
-            others = [self.shape[j] for j in range(len(self.shape)) if j != i]
-            rows = [int(np.ravel_multi_index(o, others)) if others else 0
-                    for o in itertools.product(*(supports[j] for j in range(len(supports)) if j != i))]
-            ge, gt, hi, lo, tiny = self.masks[i]
+            others = tuple(supports[j] for j in range(len(supports)) if j != i)
             for a in sk:
                 for b in range(self.shape[i]):
                     if b == a:
                         continue
-                    if self.tol == 0 or b in sk:
-                        sure |= ge[a, b, rows].all(axis=0) & gt[a, b, rows].any(axis=0)
-                        maybe |= tiny[a, b, rows].any(axis=0)
-                    else:
-                        sure |= hi[a, b, rows].all(axis=0)
-                        maybe |= lo[a, b, rows].all(axis=0)
+                    inside = self.tol == 0 or b in sk
+                    key = (i, a, b, inside, others)
+                    if key not in self._memo:
+                        self._memo[key] = self._pair(i, a, b, inside, others)
+                    one, two = self._memo[key]
+                    sure |= one
+                    maybe |= two
         return sure, maybe & ~sure
+
+    def _pair(self, i: int, a: int, b: int, inside: bool, others: tuple) -> tuple[np.ndarray, np.ndarray]:
+        """Whether player *i*'s action *b* dominates *a* against the others' supports *others* (surely, maybe):
+        weakly with a strict gain somewhere when *b* is in the support (or tol is 0), else by more than tol."""
+        shape = [self.shape[j] for j in range(len(self.shape)) if j != i]
+        rows = [int(np.ravel_multi_index(o, shape)) if shape else 0 for o in itertools.product(*others)]
+        ge, gt, hi, lo, tiny = self.masks[i]
+        if inside:
+            return ge[a, b, rows].all(axis=0) & gt[a, b, rows].any(axis=0), tiny[a, b, rows].any(axis=0)
+        return hi[a, b, rows].all(axis=0), lo[a, b, rows].all(axis=0)
 
 
 def _action_values(arrays: list[np.ndarray], sigma: list[np.ndarray], i: int, supports: tuple) -> np.ndarray:
