@@ -26,6 +26,7 @@ References
 
 from __future__ import annotations
 
+import functools
 import itertools
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -495,12 +496,25 @@ def _candidates(arrays: list[np.ndarray], supports: tuple, s: np.ndarray):
 
 
 # ------------------------------------------------------------------------------------ polytopes of equilibria
-def _cell(u: np.ndarray, profile: tuple) -> np.ndarray:
-    """``u`` at one profile, at every point: (points,)."""
-    return u[(slice(None), *profile)]
+def _any(masks) -> np.ndarray:
+    """Elementwise or of (points,) masks."""
+    return functools.reduce(np.logical_or, masks)
 
 
-def _one_mixer_polytope(arrays: list[np.ndarray], supports: tuple, s: np.ndarray):
+def _all(masks) -> np.ndarray:
+    """Elementwise and of (points,) masks."""
+    return functools.reduce(np.logical_and, masks)
+
+
+def _dot(g: list[np.ndarray], w: list[np.ndarray]) -> np.ndarray:
+    """``sum_a g[a] * w[a]`` over columns (points,), added left to right."""
+    v = g[0] * w[0]
+    for ga, wa in zip(g[1:], w[1:]):
+        v = v + ga * wa
+    return v
+
+
+def _one_mixer_polytope(cells: list[np.ndarray], supports: tuple, s: np.ndarray):
     """The polytope of equilibria of a support profile where one player (the *mixer*, support ``S`` of 2 or 3
     actions) mixes, the others play pure, and the mixer's payoffs on ``S`` are equal (a continuum): the mixtures
     ``w`` over ``S`` (barycentric, ``w >= 0``, ``sum w = 1``) at which no other player ``j`` gains by a deviation
@@ -510,10 +524,13 @@ def _one_mixer_polytope(arrays: list[np.ndarray], supports: tuple, s: np.ndarray
     edge (``t = G[a] / (G[a] - G[b])``), and for three actions the feasible points where two ``G_jb`` vanish
     inside (their cross product, normalised).
 
+    *cells*: cell-major payoffs (n_1, ..., n_N, points), so that a cell is one contiguous vector; mixtures and
+    gains are kept as lists of k such vectors (their columns).
+
     Returns ``(unsure, corners, vertices)``: points where a sign is within its band (for the exact path); per
-    corner ``a``, the points where it is a vertex; and per other vertex its points, weights (points, k) and how it
+    corner ``a``, the points where it is a vertex; and per other vertex its points, weights (k columns) and how it
     is made (the same construction gives the same floats in every polytope that has it)."""
-    P = arrays[0].shape[0]
+    P = cells[0].shape[-1]
     m = next(k for k, sk in enumerate(supports) if len(sk) > 1)
     S = supports[m]
     k = len(S)
@@ -522,63 +539,66 @@ def _one_mixer_polytope(arrays: list[np.ndarray], supports: tuple, s: np.ndarray
     at = [tuple(S[a] if q == m else o[q] for q in range(len(o))) for a in range(k)]
     unsure = np.zeros(P, dtype=bool)
     empty = np.zeros(P, dtype=bool)
-    for b in range(arrays[m].shape[m + 1]):
+    for b in range(cells[m].shape[m]):
         if b not in S:  # the mixer's own deviation: a constant gain, decided exactly (no tolerance)
-            gap = _cell(arrays[m], at[0][:m] + (b,) + at[0][m + 1:]) - _cell(arrays[m], at[0])
+            gap = cells[m][at[0][:m] + (b,) + at[0][m + 1:]] - cells[m][at[0]]
             unsure |= (gap != 0) & (np.abs(gap) <= band)
             empty |= gap > band
     G, names = [], []
     for j in range(len(o)):
         if j == m:
             continue
-        for b in range(arrays[j].shape[j + 1]):
+        for b in range(cells[j].shape[j]):
             if b != o[j]:
-                g = np.stack([_cell(arrays[j], p[:j] + (b,) + p[j + 1:]) - _cell(arrays[j], p) for p in at], axis=1)
-                unsure |= _fold(np.logical_or, (g != 0) & (np.abs(g) <= band[:, None]))
+                g = [cells[j][p[:j] + (b,) + p[j + 1:]] - cells[j][p] for p in at]
+                unsure |= _any([(x != 0) & (np.abs(x) <= band) for x in g])
                 # a gain that does not depend on the mixture: a constant condition (the scalar drops it, or finds
                 # the polytope empty); a gain whose dependence is within the band is unsure
-                const = _fold(np.logical_and, g == g[:, :1])
-                unsure |= ~const & (_fold(np.maximum, g) - _fold(np.minimum, g) <= band)
-                empty |= const & (g[:, 0] > 0)
-                G.append(np.where(const[:, None], 0.0, g))
+                const = _all([x == g[0] for x in g])
+                unsure |= ~const & (functools.reduce(np.maximum, g) - functools.reduce(np.minimum, g) <= band)
+                empty |= const & (g[0] > 0)
+                G.append([np.where(const, 0.0, x) for x in g])
                 names.append((j, b))
     live = ~empty
-    corners = [live & np.all([g[:, a] <= 0 for g in G], axis=0) if G else live.copy() for a in range(k)]
+    corners = [live & _all([g[a] <= 0 for g in G]) if G else live.copy() for a in range(k)]
     gain_band = _GAIN_BAND * s
+    zero = np.zeros(P)
 
-    def feasible(w: np.ndarray, ok: np.ndarray, skip: tuple) -> np.ndarray:
+    def feasible(w: list[np.ndarray], ok: np.ndarray, skip: tuple) -> np.ndarray:
         nonlocal unsure
+        positive = [x > 0 for x in w]
         for c, g in enumerate(G):
             if c in skip:
                 continue
-            v = _fold(np.add, g * w)
-            unsure |= ok & (np.abs(v) <= gain_band) & _fold(np.logical_or, (g != 0) & (w > 0))
+            v = _dot(g, w)
+            unsure |= ok & (np.abs(v) <= gain_band) & _any([(x != 0) & y for x, y in zip(g, positive)])
             ok = ok & (v <= gain_band)
         return ok
 
     vertices = []
     for a, b in itertools.combinations(range(k), 2):
         for c, g in enumerate(G):
-            ga, gb = g[:, a], g[:, b]
+            ga, gb = g[a], g[b]
             ok = live & (((ga > 0) & (gb < 0)) | ((ga < 0) & (gb > 0)))
             with np.errstate(all="ignore"):
                 t = np.where(ok, ga / (ga - gb), 0.0)
             unsure |= ok & ((t <= _PROB_BAND) | (t >= 1 - _PROB_BAND))
-            w = np.zeros((P, k))
-            w[:, a], w[:, b] = 1 - t, t
+            w = [zero] * k
+            w[a], w[b] = 1 - t, t
             ok = feasible(w, ok, (c,))
             vertices.append((ok, w, ("edge", S[a], S[b], names[c])))
     if k == 3:
         for c, d in itertools.combinations(range(len(G)), 2):
-            w = np.cross(G[c], G[d])
-            tot = _fold(np.add, w)
-            nonzero = _fold(np.logical_or, w != 0)
+            (a0, a1, a2), (b0, b1, b2) = G[c], G[d]
+            w = [a1 * b2 - a2 * b1, a2 * b0 - a0 * b2, a0 * b1 - a1 * b0]    # np.cross, column by column
+            tot = w[0] + w[1] + w[2]
+            nonzero = _any([x != 0 for x in w])
             unsure |= live & nonzero & (np.abs(tot) <= _PIVOT_BAND * s ** 2)
             with np.errstate(all="ignore"):
-                w = w / tot[:, None]
+                w = [x / tot for x in w]
             inside = live & nonzero & (np.abs(tot) > _PIVOT_BAND * s ** 2)
-            unsure |= inside & _fold(np.logical_or, np.abs(w) <= _PROB_BAND) & _fold(np.logical_and, w >= -_PROB_BAND)
-            ok = feasible(np.where(inside[:, None], w, 0.0), inside & _fold(np.logical_and, w > _PROB_BAND), (c, d))
+            unsure |= inside & _any([np.abs(x) <= _PROB_BAND for x in w]) & _all([x >= -_PROB_BAND for x in w])
+            ok = feasible([np.where(inside, x, 0.0) for x in w], inside & _all([x > _PROB_BAND for x in w]), (c, d))
             vertices.append((ok, w, ("inside", S, names[c], names[d])))
     return unsure & ~empty, corners, vertices
 
@@ -608,8 +628,8 @@ def _nonlinear_pair(arrays: list[np.ndarray], supports: tuple, s: np.ndarray) ->
     return vanish & product
 
 
-def _continuum(flat: list[np.ndarray], supports: tuple, fidx: np.ndarray, s: np.ndarray, poly0: int,
-               kinds: dict):
+def _continuum(flat: list[np.ndarray], major: list[np.ndarray], supports: tuple, fidx: np.ndarray, s: np.ndarray,
+               poly0: int, kinds: dict):
     """A support profile whose conditions have a continuum of solutions at the points *fidx*, as the scalar solver
     resolves it where a closed form is at hand: one mixer of 2 or 3 actions (a segment or polygon of equilibria,
     :func:`_one_mixer_polytope`, every vertex certified by its regret), or two mixers whose conditions vanish with a
@@ -618,7 +638,7 @@ def _continuum(flat: list[np.ndarray], supports: tuple, fidx: np.ndarray, s: np.
     Returns ``(done, incomplete, rows, members)``: per point of *fidx* whether it was resolved (the others go to
     the exact path) and whether the support is left out; the mixed vertices as a rows entry (their polytope ids,
     ``poly0 + position in fidx``, and their constructions, numbered in *kinds*, in its last fields); and the pure
-    vertices as (points, cells, polytope ids)."""
+    vertices as (points, cells, polytope ids). *flat* and *major*: the payoffs point-major and cell-major."""
     F = len(fidx)
     shape = flat[0].shape[1:]
     mixers = [k for k, sk in enumerate(supports) if len(sk) > 1]
@@ -631,7 +651,8 @@ def _continuum(flat: list[np.ndarray], supports: tuple, fidx: np.ndarray, s: np.
     if len(mixers) != 1 or len(supports[mixers[0]]) > 3:
         return nothing, nothing, None, None
     m, S = mixers[0], list(supports[mixers[0]])
-    unsure, corners, vertices = _one_mixer_polytope(sub, supports, s_sub)
+    unsure, corners, vertices = _one_mixer_polytope(major if whole else [np.take(a, fidx, axis=-1) for a in major],
+                                                    supports, s_sub)
     done = ~unsure
     poly = poly0 + np.arange(F, dtype=np.int64)
     o = [sk[0] for sk in supports]
@@ -645,7 +666,7 @@ def _continuum(flat: list[np.ndarray], supports: tuple, fidx: np.ndarray, s: np.
                            for t, (_, _, tag) in zip(take, vertices)])
     sigma = _pure_sigma(shape, supports, len(at))
     sigma[m][:, S[0]] = 0.0
-    sigma[m][:, S] = np.concatenate([_at(w, t) for t, (_, w, _) in zip(take, vertices)])
+    sigma[m][:, S] = np.concatenate([np.stack([x[t] for x in w], axis=1) for t, (_, w, _) in zip(take, vertices)])
     vsub = [_at(a, at) for a in sub]
     payoffs, regret = np.empty((len(at), len(shape))), np.zeros(len(at))
     for i in range(len(shape)):
@@ -911,7 +932,7 @@ def batched_nash(payoffs: tuple[Any, ...], *, tol: float = 1e-9) -> BatchedNash:
             status, cands = _candidates(sub, supports, s_sub)
         fidx = idx[status == _FREE]
         if len(fidx):  # a continuum of solutions: a polytope's vertices, a support left out, or the exact path
-            done, left_out, vrows, vmembers = _continuum(flat, supports, fidx, s, polys, kinds)
+            done, left_out, vrows, vmembers = _continuum(flat, cells, supports, fidx, s, polys, kinds)
             polys += len(fidx)
             certified[fidx[~done]] = False
             complete[fidx[left_out]] = False
