@@ -746,13 +746,13 @@ def _order(point: np.ndarray, flat: np.ndarray, mixed: np.ndarray) -> tuple[np.n
     differing coordinates differ by more than 1e-9 keeps its order under float rounding); the points where the
     proxy erred are ranked by pairwise comparison (:func:`_rank_pairwise`)."""
     by_point = _stable_order(point)
-    point, flat = point[by_point], _at(flat, by_point)
+    point = point[by_point]
     has_mixed = np.zeros(int(point[-1]) + 1 if len(point) else 0, dtype=bool)
     has_mixed[point[mixed[by_point]]] = True
     J = np.flatnonzero(has_mixed[point])                          # rows of points with a mixed row
     if not len(J):
         return by_point, np.zeros(0, dtype=np.int64)
-    sp, sf = point[J], _at(flat, J)
+    sp, sf = point[J], _at(flat, by_point[J])
     proxy = sf @ (16.0 ** -np.arange(sf.shape[1]))
     within = np.argsort(-proxy, kind="stable")                    # np.lexsort((-proxy, sp)), in two stable sorts
     within = within[_stable_order(sp[within])]
@@ -760,8 +760,8 @@ def _order(point: np.ndarray, flat: np.ndarray, mixed: np.ndarray) -> tuple[np.n
     x, y = sf[:-1], sf[1:]
     pair = sp[1:] == sp[:-1]
     first = np.argmax(x != y, axis=1)
-    at = np.arange(len(first))
-    wrong = pair & ~(x[at, first] > y[at, first])
+    cut = np.arange(len(first)) * sf.shape[1] + first             # x[r, first[r]] in sf flattened
+    wrong = pair & ~(np.take(sf, cut) > np.take(sf, cut + sf.shape[1]))
     gap = np.abs(x - y)
     close = pair & (_fold(np.logical_and, gap <= 1e-9) | _fold(np.logical_or, (gap > 0) & (gap <= 1e-9)))
     bad = np.unique(sp[1:][wrong])
@@ -770,7 +770,7 @@ def _order(point: np.ndarray, flat: np.ndarray, mixed: np.ndarray) -> tuple[np.n
     order[J] = by_point[J[within]]
     if len(bad):
         K = J[np.isin(sp, bad)]                                     # rows (in by_point order) of those points
-        rank, near = _rank_pairwise(point[K], _at(flat, K))
+        rank, near = _rank_pairwise(point[K], _at(flat, by_point[K]))
         again = np.empty(len(K), dtype=np.int64)
         again[np.searchsorted(point[K], point[K]) + rank] = K
         order[K] = by_point[again]
@@ -991,14 +991,14 @@ def _assemble(shape: tuple, P: int, certified: np.ndarray, complete: np.ndarray,
         keep[vert[first]] = True
         m_row, m_poly = canon, poly[vert]
     if members:
-        mp = np.concatenate([m[0] for m in members]).astype(np.int64)
-        mc = np.concatenate([m[1] for m in members]).astype(np.int64)
-        mpoly = np.concatenate([m[2] for m in members]).astype(np.int64)
+        mp = np.concatenate([m[0] for m in members]).astype(np.int64, copy=False)
+        mc = np.concatenate([m[1] for m in members]).astype(np.int64, copy=False)
+        mpoly = np.concatenate([m[2] for m in members]).astype(np.int64, copy=False)
         prow = np.flatnonzero(pure)
-        cell = pure_cell[prow]
-        table = np.full((P, int(np.prod(shape))), -1, dtype=np.int64)  # the pure row of each (point, profile)
-        table[point[prow], cell] = prow
-        at = table[mp, mc]
+        C = int(np.prod(shape))
+        table = np.full(P * C, -1, dtype=np.int64)                  # the pure row of each (point, profile)
+        table[point[prow] * C + pure_cell[prow]] = prow
+        at = np.take(table, mp * C + mc)
         found = at >= 0
         certified[mp[~found]] = False  # a pure vertex without its pure row: leave the point to the exact path
         m_row = np.concatenate([m_row, at[found]])
