@@ -314,12 +314,12 @@ def _linear_block(M: np.ndarray, zM: np.ndarray, r: np.ndarray, zr: np.ndarray,
 
 def _grid(u: np.ndarray, supports: tuple, axes: tuple[int, ...]) -> np.ndarray:
     """``u`` at the pure players' actions, on the supports of the players *axes* (in that order):
-    (points, |S_axes[0]|, ...)."""
-    sub = u
-    for j, sj in enumerate(supports):
-        sub = np.take(sub, sj, axis=j + 1)
-    sub = np.moveaxis(sub, [a + 1 for a in axes], list(range(1, len(axes) + 1)))
-    return sub.reshape(sub.shape[0], *[len(supports[a]) for a in axes])
+    (points, |S_axes[0]|, ...). One gather from the cell-major view of *u*; the result is a view whose points are
+    its contiguous axis, so that the elementwise arithmetic on it runs along long rows."""
+    sub = np.moveaxis(u, 0, -1)[np.ix_(*supports)]                 # (|S_1|, ..., |S_N|, points), contiguous
+    sub = np.moveaxis(sub, list(axes), list(range(len(axes))))
+    sub = sub.reshape(*[len(supports[a]) for a in axes], sub.shape[-1])
+    return np.moveaxis(sub, -1, 0)
 
 
 def _two_mixers(arrays: list[np.ndarray], supports: tuple, s: np.ndarray,
