@@ -33,6 +33,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+from scipy.sparse import csr_matrix
+from scipy.sparse.csgraph import connected_components
 
 __all__ = ["BatchedPure", "batched_pure_equilibria", "BatchedNash", "batched_nash", "MAX_CELLS"]
 
@@ -1020,9 +1022,6 @@ def _components(point: np.ndarray, order: np.ndarray, m_row: np.ndarray, m_poly:
     """Component of each final row (*point* sorted, *order* the rows' original indices): rows sharing a polytope
     are joined (the connected components of the graph of rows and polytopes, each row linked to its polytopes),
     and components are numbered within each point by their first row, as the scalar solver numbers them."""
-    from scipy.sparse import csr_matrix  # deferred: scipy.sparse.csgraph takes a third of a second to import
-    from scipy.sparse.csgraph import connected_components
-
     R = len(point)
     pos = np.full(n_rows, -1, dtype=np.int64)
     pos[order] = np.arange(R, dtype=np.int64)
