@@ -257,19 +257,20 @@ class _Comparisons:
         return hi[a, b, rows].all(axis=0), lo[a, b, rows].all(axis=0)
 
 
-def _action_values(arrays: list[np.ndarray], sigma: list[np.ndarray], i: int, supports: tuple) -> np.ndarray:
+def _action_values(cells: list[np.ndarray], sigma: list[np.ndarray], i: int, supports: tuple) -> np.ndarray:
     """Player *i*'s expected payoff of each action against the others' mixed strategies, which are zero off
-    *supports*: a sum over the others' support profiles only, (points, n_i)."""
-    others = [j for j in range(len(arrays)) if j != i]
-    vals = np.zeros(arrays[i].shape[:1] + arrays[i].shape[i + 1:i + 2])
+    *supports*: a sum over the others' support profiles only, (points, n_i). *cells*: cell-major payoffs
+    (n_1, ..., n_N, points); the result is a view whose points are its contiguous axis."""
+    others = [j for j in range(len(cells)) if j != i]
+    vals = np.zeros((cells[i].shape[i], cells[i].shape[-1]))
     for o in itertools.product(*(supports[j] for j in others)):
         w = sigma[others[0]][:, o[0]]
         for j, a in zip(others[1:], o[1:]):
             w = w * sigma[j][:, a]
         index = list(o)
         index.insert(i, slice(None))
-        vals += w[:, None] * arrays[i][(slice(None), *index)]
-    return vals
+        vals += w[None, :] * cells[i][tuple(index)]
+    return vals.T
 
 
 def _linear_block(M: np.ndarray, zM: np.ndarray, r: np.ndarray, zr: np.ndarray,
@@ -653,8 +654,8 @@ def _continuum(flat: list[np.ndarray], major: list[np.ndarray], supports: tuple,
     if len(mixers) != 1 or len(supports[mixers[0]]) > 3:
         return nothing, nothing, None, None
     m, S = mixers[0], list(supports[mixers[0]])
-    unsure, corners, vertices = _one_mixer_polytope(major if whole else [np.take(a, fidx, axis=-1) for a in major],
-                                                    supports, s_sub)
+    major = major if whole else [np.take(a, fidx, axis=-1) for a in major]
+    unsure, corners, vertices = _one_mixer_polytope(major, supports, s_sub)
     done = ~unsure
     poly = poly0 + np.arange(F, dtype=np.int64)
     o = [sk[0] for sk in supports]
@@ -669,10 +670,10 @@ def _continuum(flat: list[np.ndarray], major: list[np.ndarray], supports: tuple,
     sigma = _pure_sigma(shape, supports, len(at))
     sigma[m][:, S[0]] = 0.0
     sigma[m][:, S] = np.concatenate([np.stack([x[t] for x in w], axis=1) for t, (_, w, _) in zip(take, vertices)])
-    vsub = [_at(a, at) for a in sub]
+    vmajor = [np.take(a, at, axis=-1) for a in major]
     payoffs, regret = np.empty((len(at), len(shape))), np.zeros(len(at))
     for i in range(len(shape)):
-        vals = _action_values(vsub, sigma, i, supports)
+        vals = _action_values(vmajor, sigma, i, supports)
         payoffs[:, i] = _fold(np.add, vals * sigma[i])
         regret = np.maximum(regret, _fold(np.maximum, vals) - payoffs[:, i])
     bad = regret > _GAIN_BAND * s_sub[at]           # the best-response certificate (a vertex has regret 0)
@@ -683,12 +684,13 @@ def _continuum(flat: list[np.ndarray], major: list[np.ndarray], supports: tuple,
     return done, nothing, rows, members
 
 
-def _verdict(arrays: list[np.ndarray], supports: tuple, cand: tuple, s: np.ndarray,
+def _verdict(arrays: list[np.ndarray], major: list[np.ndarray], supports: tuple, cand: tuple, s: np.ndarray,
              tol: float) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """(equilibrium, unsure, payoffs (points, N), regret) per point for a mixed candidate profile: positive on
     the support, indifferent on it, and no action outside it gaining more than *tol* (the scalar solver's tests;
     a gain exactly zero -- every payoff difference against the others' supports zero -- is decided exactly).
-    *cand*: the profile (N arrays) and the points where a support probability is known to be exactly zero."""
+    *cand*: the profile (N arrays) and the points where a support probability is known to be exactly zero.
+    *arrays* and *major*: the payoffs point-major and cell-major."""
     sigma, zero = cand
     P = arrays[0].shape[0]
     gain_band = _GAIN_BAND * s
@@ -699,7 +701,7 @@ def _verdict(arrays: list[np.ndarray], supports: tuple, cand: tuple, s: np.ndarr
         probs = sigma[i][:, list(sk)]
         rejected |= _fold(np.logical_or, probs < -_PROB_BAND)
         unsure |= _fold(np.logical_or, np.abs(probs) <= _PROB_BAND) | ~_fold(np.logical_and, np.isfinite(probs))
-        vals = _action_values(arrays, sigma, i, supports)
+        vals = _action_values(major, sigma, i, supports)
         payoffs[:, i] = _fold(np.add, vals * sigma[i])
         regret = np.maximum(regret, _fold(np.maximum, vals) - payoffs[:, i])
         base = vals[:, sk[0]]
@@ -942,9 +944,10 @@ def batched_nash(payoffs: tuple[Any, ...], *, tol: float = 1e-9) -> BatchedNash:
                 rows.append(vrows)
                 members.append(vmembers)
         certified[idx[status == _UNSURE]] = False
+        major = cells if len(idx) == P else [np.take(a, idx, axis=-1) for a in cells] if cands else None
         for cand in cands:
             sigma = cand[0]
-            good, doubt, pay, reg = _verdict(sub, supports, cand, s_sub, tol)
+            good, doubt, pay, reg = _verdict(sub, major, supports, cand, s_sub, tol)
             ok = status == _UNIQUE
             certified[idx[ok & doubt]] = False
             take = np.flatnonzero(ok & good)
