@@ -1023,21 +1023,17 @@ def _assemble(shape: tuple, P: int, certified: np.ndarray, complete: np.ndarray,
 def _components(point: np.ndarray, order: np.ndarray, m_row: np.ndarray, m_poly: np.ndarray,
                 n_rows: int) -> np.ndarray:
     """Component of each final row (*point* sorted, *order* the rows' original indices): rows sharing a polytope
-    are joined (the connected components of the graph of rows and polytopes, each row linked to its polytopes),
+    are joined (the connected components of the graph of all rows and polytopes, each row linked to its
+    polytopes; rows left out are whole points, or duplicates that no polytope lists, so they join no kept rows),
     and components are numbered within each point by their first row, as the scalar solver numbers them."""
     R = len(point)
-    pos = np.full(n_rows, -1, dtype=np.int64)
-    pos[order] = np.arange(R, dtype=np.int64)
-    mr = pos[m_row] if len(m_row) else np.zeros(0, dtype=np.int64)
-    live = mr >= 0
-    mr, mpl = mr[live], m_poly[live]
-    if not len(mr):
+    if not len(m_row):
         return np.arange(R, dtype=np.int64) - np.searchsorted(point, point)
-    n = R + int(mpl.max()) + 1                               # nodes: the rows, then the polytopes
-    graph = csr_matrix((np.ones(len(mr), dtype=np.int8), (mr, R + mpl)), shape=(n, n))
+    n = n_rows + int(m_poly.max()) + 1                       # nodes: the rows, then the polytopes
+    graph = csr_matrix((np.ones(len(m_row), dtype=np.int8), (m_row, n_rows + m_poly)), shape=(n, n))
     _, label = connected_components(graph, directed=True, connection="weak")
-    label = label[:R]
-    first = np.full(int(label.max()) + 1, R, dtype=np.int64)
+    label = label[order]
+    first = np.full(int(label.max()) + 1 if R else 0, R, dtype=np.int64)
     np.minimum.at(first, label, np.arange(R, dtype=np.int64))
     root = first[label]                                      # each row's component by its first row
     is_root = root == np.arange(R)
