@@ -738,7 +738,8 @@ def _pure_verdict(cells: list[np.ndarray], profile: tuple, s: np.ndarray,
     return ~rejected & ~unsure, unsure & ~rejected, payoffs, regret
 
 
-def _order(point: np.ndarray, flat: np.ndarray, mixed: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _order(point: np.ndarray, flat: np.ndarray, rows: np.ndarray,
+           mixed: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The permutation putting rows by point, then by the flattened probabilities descending (the scalar order),
     and the points where two equilibria are too close (every coordinate within 1e-9, or one differing by less)
     for float rounding to be trusted with their order.
@@ -748,7 +749,8 @@ def _order(point: np.ndarray, flat: np.ndarray, mixed: np.ndarray) -> tuple[np.n
     (*mixed*). The others are sorted by a proxy key (the probabilities weighted by 16^-k) and the order checked
     pair by adjacent pair (a sequence is sorted iff every adjacent pair is, and an adjacent pair whose first
     differing coordinates differ by more than 1e-9 keeps its order under float rounding); the points where the
-    proxy erred are ranked by pairwise comparison (:func:`_rank_pairwise`)."""
+    proxy erred are ranked by pairwise comparison (:func:`_rank_pairwise`). The rows' probabilities are
+    ``flat[rows]`` (gathered only where needed)."""
     by_point = _stable_order(point)
     point = point[by_point]
     has_mixed = np.zeros(int(point[-1]) + 1 if len(point) else 0, dtype=bool)
@@ -756,7 +758,7 @@ def _order(point: np.ndarray, flat: np.ndarray, mixed: np.ndarray) -> tuple[np.n
     J = np.flatnonzero(has_mixed[point])                          # rows of points with a mixed row
     if not len(J):
         return by_point, np.zeros(0, dtype=np.int64)
-    sp, sf = point[J], _at(flat, by_point[J])
+    sp, sf = point[J], _at(flat, rows[by_point[J]])
     proxy = sf @ (16.0 ** -np.arange(sf.shape[1]))
     within = np.argsort(-proxy, kind="stable")                    # np.lexsort((-proxy, sp)), in two stable sorts
     within = within[_stable_order(sp[within])]
@@ -774,7 +776,7 @@ def _order(point: np.ndarray, flat: np.ndarray, mixed: np.ndarray) -> tuple[np.n
     order[J] = by_point[J[within]]
     if len(bad):
         K = J[np.isin(sp, bad)]                                     # rows (in by_point order) of those points
-        rank, near = _rank_pairwise(point[K], _at(flat, by_point[K]))
+        rank, near = _rank_pairwise(point[K], _at(flat, rows[by_point[K]]))
         again = np.empty(len(K), dtype=np.int64)
         again[np.searchsorted(point[K], point[K]) + rank] = K
         order[K] = by_point[again]
@@ -1009,7 +1011,7 @@ def _assemble(shape: tuple, P: int, certified: np.ndarray, complete: np.ndarray,
         m_row = np.concatenate([m_row, at[found]])
         m_poly = np.concatenate([m_poly, mpoly[found]])
     kept = np.flatnonzero(keep)
-    order, close = _order(point[kept], _at(flat, kept), ~pure[kept])
+    order, close = _order(point[kept], flat, kept, ~pure[kept])
     order = kept[order]
     certified[close] = False
     order = order[certified[point[order]]]
