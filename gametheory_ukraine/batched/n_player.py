@@ -647,9 +647,9 @@ def _continuum(flat: list[np.ndarray], major: list[np.ndarray], supports: tuple,
     mixers = [k for k, sk in enumerate(supports) if len(sk) > 1]
     nothing = np.zeros(F, dtype=bool)
     whole = F == flat[0].shape[0]                    # every point (fidx is ascending and unique): no gather
-    sub, s_sub = (flat, s) if whole else ([_at(a, fidx) for a in flat], s[fidx])
+    s_sub = s if whole else s[fidx]
     if len(mixers) == 2:
-        left_out = _nonlinear_pair(sub, supports, s_sub)
+        left_out = _nonlinear_pair(flat if whole else [_at(a, fidx) for a in flat], supports, s_sub)
         return left_out, left_out, None, None
     if len(mixers) != 1 or len(supports[mixers[0]]) > 3:
         return nothing, nothing, None, None
