@@ -1022,6 +1022,12 @@ def _assemble(shape: tuple, P: int, certified: np.ndarray, complete: np.ndarray,
                        _at(payoffs, order), np.maximum(regret[order], 0.0), component)
 
 
+def _first_rows(point: np.ndarray) -> np.ndarray:
+    """Each row's first row of its point, *point* sorted: ``np.searchsorted(point, point)`` by counting."""
+    counts = np.bincount(point)
+    return (np.cumsum(counts) - counts)[point]
+
+
 def _components(point: np.ndarray, order: np.ndarray, m_row: np.ndarray, m_poly: np.ndarray,
                 n_rows: int) -> np.ndarray:
     """Component of each final row (*point* sorted, *order* the rows' original indices): rows sharing a polytope
@@ -1030,7 +1036,7 @@ def _components(point: np.ndarray, order: np.ndarray, m_row: np.ndarray, m_poly:
     and components are numbered within each point by their first row, as the scalar solver numbers them."""
     R = len(point)
     if not len(m_row):
-        return np.arange(R, dtype=np.int64) - np.searchsorted(point, point)
+        return np.arange(R, dtype=np.int64) - _first_rows(point)
     n = n_rows + int(m_poly.max()) + 1                       # nodes: the rows, then the polytopes
     graph = csr_matrix((np.ones(len(m_row), dtype=np.int8), (m_row, n_rows + m_poly)), shape=(n, n))
     _, label = connected_components(graph, directed=True, connection="weak")
@@ -1040,5 +1046,5 @@ def _components(point: np.ndarray, order: np.ndarray, m_row: np.ndarray, m_poly:
     root = first[label]                                      # each row's component by its first row
     is_root = root == np.arange(R)
     count = np.cumsum(is_root) - 1                           # roots before and at each row, overall
-    start = np.searchsorted(point, point)                    # each point's first row
+    start = _first_rows(point)                               # each point's first row
     return (count[root] - count[start]).astype(np.int64)
