@@ -488,6 +488,19 @@ def test_batched_and_scalar_engines_give_the_same_table(model):
     assert three.attrs["engine"] == "nplayer"
 
 
+def test_worker_processes_give_the_serial_table(model):
+    """Worker processes send back each chunk's solved columns and this process builds the table: the same table,
+    bit for bit and with the same attrs, as one process, for a tree (territory) and an N-player normal form (the
+    3-player fixture), over several chunks."""
+    for m, values, kwargs in ((model, {"rho": "0.01:0.1:23", "kappa": "0:1:3"}, SEQ),
+                              (gtu.load_model(THREE_PLAYER), {"rho": "0.01:0.5:31"}, {"form": "normal"})):
+        serial = gtu.sweep(m, values, chunk_size=7, **kwargs)
+        pooled = gtu.sweep(m, values, chunk_size=7, workers=2, **kwargs)
+        assert len(serial) > 60 and serial.attrs["chunk_size"] == 7
+        pd.testing.assert_frame_equal(pooled, serial, check_exact=True)
+        assert pooled.attrs == serial.attrs
+
+
 @pytest.mark.parametrize(("method", "samples"), [("grid", None), ("sobol", 256), ("mc", 300), ("lhs", 200)])
 def test_a_chunk_of_a_design_equals_the_same_rows_of_the_whole_design(method, samples):
     """design_slice builds rows lo:hi without the whole design (grids, Sobol', MC) and equals design()[lo:hi]."""

@@ -29,8 +29,6 @@ from concurrent.futures import BrokenExecutor, ProcessPoolExecutor
 from multiprocessing import resource_tracker
 from typing import Any
 
-import pandas as pd
-
 from ..core.errors import ParameterError
 from .sweep_chunks import chunk_error, chunk_rows, solve_chunk
 from .sweep_plan import SweepPlan
@@ -73,7 +71,7 @@ def serial_rows(plan: SweepPlan, progress: bool | None, builder: Any = None) -> 
 
 
 def run_chunks(plan: SweepPlan, *, workers: int = 1, progress: bool | None = None,
-               chunks: Sequence[int] | None = None) -> Iterator[pd.DataFrame]:
+               chunks: Sequence[int] | None = None, rows: bool = False) -> Iterator[Any]:
     """Solve the chunks of *plan* in order, serially or in *workers* local processes; yield their tables in
     chunk order (so the result does not depend on *workers*).
 
@@ -88,19 +86,26 @@ def run_chunks(plan: SweepPlan, *, workers: int = 1, progress: bool | None = Non
         A tqdm bar over points on stderr (None: only on a terminal, for more than 200 points).
     chunks : sequence of int, optional
         Which chunks (default: all, in order).
+    rows : bool, default False
+        Yield each chunk's rows before they become a table, ``(lo, cols, rows)`` of
+        :func:`~gametheory_ukraine.analysis.sweep_chunks.chunk_rows`, for a
+        :class:`~gametheory_ukraine.analysis.sweep_chunks.TableBuilder` in this process: the workers then send
+        back only the solved columns (no parameter columns, no table), which costs far less to pickle.
 
     Yields
     ------
-    pandas.DataFrame
-        One chunk's rows (:func:`~gametheory_ukraine.analysis.sweep_chunks.solve_chunk`).
+    pandas.DataFrame or tuple
+        One chunk's rows (:func:`~gametheory_ukraine.analysis.sweep_chunks.solve_chunk`, or with *rows*
+        :func:`~gametheory_ukraine.analysis.sweep_chunks.chunk_rows`).
     """
     if isinstance(workers, bool) or not isinstance(workers, numbers.Integral) or workers < 1:
         raise ParameterError(f"workers={workers!r} is not a whole number >= 1", fix="give e.g. workers=2")
     order = list(range(plan.n_chunks)) if chunks is None else list(chunks)
+    solve = chunk_rows if rows else solve_chunk
     with progress_bar(plan, progress) as bar:
         if workers == 1 or len(order) <= 1:
             for i in order:
-                frame = solve_chunk(plan, i)
+                frame = solve(plan, i)
                 bar.update(plan.chunk_points(i))
                 yield frame
             return
@@ -112,7 +117,7 @@ def run_chunks(plan: SweepPlan, *, workers: int = 1, progress: bool | None = Non
             it = iter(order)
             with sigint_blocked():  # the worker processes start now: they never see Ctrl-C, this process does
                 for i in it:
-                    pending.append((i, pool.submit(solve_chunk, plan, i)))
+                    pending.append((i, pool.submit(solve, plan, i)))
                     if len(pending) >= 2 * workers:
                         break
             while pending:
@@ -120,7 +125,7 @@ def run_chunks(plan: SweepPlan, *, workers: int = 1, progress: bool | None = Non
                 frame = fut.result()
                 nxt = next(it, None)
                 if nxt is not None:
-                    pending.append((nxt, pool.submit(solve_chunk, plan, nxt)))
+                    pending.append((nxt, pool.submit(solve, plan, nxt)))
                 bar.update(plan.chunk_points(i))
                 yield frame
         except BaseException:

@@ -169,14 +169,20 @@ def sweep(model: Model | str | os.PathLike, values: Mapping[str, Any], *, form: 
             raise too_big(f"more than max_rows={max_rows:,} rows after {done} of {plan.n_chunks} chunks",
                           plan.points, int(total * plan.n_chunks / done), max_rows, plan.method, first)
 
-    if workers == 1 and executor is None and checkpoint is None:
-        # in this process: every chunk's rows go straight into the final columns (no per-chunk tables to copy)
+    if executor is None and checkpoint is None:
+        # every chunk's rows go straight into the final columns (no per-chunk tables to copy); worker processes
+        # send back only the solved columns of their chunks
         builder = TableBuilder(plan, capacity=rows_estimate + plan.chunk_size)
         order = list(range(plan.n_chunks))
-        for done, (_, part) in enumerate(labelled(plan, order, serial_rows(plan, progress, builder)), start=1):
-            builder.append(*part)
-            check(builder.rows, done)
+        parts = serial_rows(plan, progress, builder) if workers == 1 else \
+            run_chunks(plan, workers=workers, progress=progress, rows=True)
+        with contextlib.closing(parts):  # closed at once (workers stopped) if a chunk fails or is too big
+            for done, (_, part) in enumerate(labelled(plan, order, parts), start=1):
+                builder.append(*part)
+                check(builder.rows, done)
         df = builder.frame()
+        if workers != 1:
+            check_model_unchanged(plan)
     else:
         frames = []
         total = 0

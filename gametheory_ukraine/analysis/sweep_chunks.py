@@ -224,9 +224,11 @@ def _nplayer_labels(plan: SweepPlan, strategies: tuple[np.ndarray, ...]) -> tupl
     labels): computed once per support profile whose cells all carry one label (every pure profile, and e.g. a
     mixture over plans that play never reaches), and row by row only for lotteries."""
     game = plan.model.symbolic(plan.form)
-    flat = np.concatenate(strategies, axis=1)
-    bits = (flat != 0).astype(np.int64) @ (np.int64(1) << np.arange(flat.shape[1], dtype=np.int64))
-    patterns, first, inverse = np.unique(bits, return_index=True, return_inverse=True)
+    columns = [s[:, a] for s in strategies for a in range(s.shape[1])]
+    bits = np.zeros(len(strategies[0]), dtype=np.int64)              # each row's support pattern, as bits
+    for k, col in enumerate(columns):
+        bits |= (col != 0).astype(np.int64) << k
+    patterns, first, inverse = _unique_small(bits, len(columns))
 
     def cell_label(prof: tuple) -> str:
         lab = game.outcome(prof)
@@ -260,6 +262,20 @@ def _nplayer_labels(plan: SweepPlan, strategies: tuple[np.ndarray, ...]) -> tupl
         codes[special] = [code_of[lab[part]] for lab in special_labels]
         out.append(_Codes(codes, cats))
     return out[0], out[1]
+
+
+def _unique_small(bits: np.ndarray, width: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``np.unique(bits, return_index=True, return_inverse=True)`` for nonnegative integers below ``2**width``:
+    by counting when the range is small (no sort)."""
+    if width > 16:
+        return np.unique(bits, return_index=True, return_inverse=True)
+    present = np.bincount(bits, minlength=1 << width) > 0
+    patterns = np.flatnonzero(present)
+    number = np.cumsum(present) - 1                                   # a pattern's rank among those present
+    inverse = number[bits]
+    first = np.full(len(patterns), len(bits), dtype=np.int64)
+    np.minimum.at(first, inverse, np.arange(len(bits), dtype=np.int64))
+    return patterns, first, inverse
 
 
 @dataclass(frozen=True)

@@ -26,12 +26,15 @@ References
 
 from __future__ import annotations
 
+import functools
 import itertools
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+from scipy.sparse import csr_matrix
+from scipy.sparse.csgraph import connected_components
 
 __all__ = ["BatchedPure", "batched_pure_equilibria", "BatchedNash", "batched_nash", "MAX_CELLS"]
 
@@ -172,6 +175,20 @@ class BatchedNash:
     component: np.ndarray
 
 
+def _fold(ufunc: np.ufunc, x: np.ndarray) -> np.ndarray:
+    """``ufunc`` reduced along the short axes of *x* (points, k, ...), column by column: numpy's reduction along a
+    short trailing axis costs tens of times more than k elementwise operations. The values are numpy's: max, min,
+    and, or are exact, and sums of at most 7 terms add in numpy's order (left to right; more terms: numpy)."""
+    x = x.reshape(x.shape[0], int(np.prod(x.shape[1:])))
+    k = x.shape[1]
+    if k == 0 or (ufunc is np.add and k > 7):
+        return ufunc.reduce(x, axis=1)
+    out = x[:, 0].copy()
+    for j in range(1, k):
+        ufunc(out, x[:, j], out=out)
+    return out
+
+
 def _subsets(n: int) -> list[tuple[int, ...]]:
     """Nonempty subsets of range(n), by size then lexicographically (the scalar solver's order)."""
     return [c for size in range(1, n + 1) for c in itertools.combinations(range(n), size)]
@@ -201,6 +218,7 @@ class _Comparisons:
 
     def __init__(self, arrays: list[np.ndarray], tol: float, band: np.ndarray) -> None:
         self.tol, self.shape, self.masks = tol, arrays[0].shape[1:], []
+        self._memo: dict[tuple, tuple[np.ndarray, np.ndarray]] = {}
         for i, u in enumerate(arrays):
             V = np.moveaxis(u, (0, i + 1), (-1, 0))
             V = V.reshape(V.shape[0], -1, V.shape[-1])            # (n_i, profiles of the others, points)
@@ -209,40 +227,50 @@ class _Comparisons:
             self.masks.append((d >= 0, d > 0) + hi + ((d != 0) & (np.abs(d) <= band),))
 
     def dominated(self, supports: tuple) -> tuple[np.ndarray, np.ndarray]:
-        """(dominated, unsure) per point: the scalar solver's test for *supports*."""
+        """(dominated, unsure) per point: the scalar solver's test for *supports*. Each player's test of one
+        pair of actions against the others' supports recurs in many support profiles: it is made once."""
         P = self.masks[0][0].shape[-1]
         sure, maybe = np.zeros(P, dtype=bool), np.zeros(P, dtype=bool)
         for i, sk in enumerate(supports):
-            others = [self.shape[j] for j in range(len(self.shape)) if j != i]
-            rows = [int(np.ravel_multi_index(o, others)) if others else 0
-                    for o in itertools.product(*(supports[j] for j in range(len(supports)) if j != i))]
-            ge, gt, hi, lo, tiny = self.masks[i]
+            others = tuple(supports[j] for j in range(len(supports)) if j != i)
             for a in sk:
                 for b in range(self.shape[i]):
                     if b == a:
                         continue
-                    if self.tol == 0 or b in sk:
-                        sure |= ge[a, b, rows].all(axis=0) & gt[a, b, rows].any(axis=0)
-                        maybe |= tiny[a, b, rows].any(axis=0)
-                    else:
-                        sure |= hi[a, b, rows].all(axis=0)
-                        maybe |= lo[a, b, rows].all(axis=0)
+                    inside = self.tol == 0 or b in sk
+                    key = (i, a, b, inside, others)
+                    if key not in self._memo:
+                        self._memo[key] = self._pair(i, a, b, inside, others)
+                    one, two = self._memo[key]
+                    sure |= one
+                    maybe |= two
         return sure, maybe & ~sure
 
+    def _pair(self, i: int, a: int, b: int, inside: bool, others: tuple) -> tuple[np.ndarray, np.ndarray]:
+        """Whether player *i*'s action *b* dominates *a* against the others' supports *others* (surely, maybe):
+        weakly with a strict gain somewhere when *b* is in the support (or tol is 0), else by more than tol."""
+        shape = [self.shape[j] for j in range(len(self.shape)) if j != i]
+        rows = [int(np.ravel_multi_index(o, shape)) if shape else 0 for o in itertools.product(*others)]
+        ge, gt, hi, lo, tiny = self.masks[i]
+        if inside:
+            return ge[a, b, rows].all(axis=0) & gt[a, b, rows].any(axis=0), tiny[a, b, rows].any(axis=0)
+        return hi[a, b, rows].all(axis=0), lo[a, b, rows].all(axis=0)
 
-def _action_values(arrays: list[np.ndarray], sigma: list[np.ndarray], i: int, supports: tuple) -> np.ndarray:
+
+def _action_values(cells: list[np.ndarray], sigma: list[np.ndarray], i: int, supports: tuple) -> np.ndarray:
     """Player *i*'s expected payoff of each action against the others' mixed strategies, which are zero off
-    *supports*: a sum over the others' support profiles only, (points, n_i)."""
-    others = [j for j in range(len(arrays)) if j != i]
-    vals = np.zeros(arrays[i].shape[:1] + arrays[i].shape[i + 1:i + 2])
+    *supports*: a sum over the others' support profiles only, (points, n_i). *cells*: cell-major payoffs
+    (n_1, ..., n_N, points); the result is a view whose points are its contiguous axis."""
+    others = [j for j in range(len(cells)) if j != i]
+    vals = np.zeros((cells[i].shape[i], cells[i].shape[-1]))
     for o in itertools.product(*(supports[j] for j in others)):
         w = sigma[others[0]][:, o[0]]
         for j, a in zip(others[1:], o[1:]):
             w = w * sigma[j][:, a]
         index = list(o)
         index.insert(i, slice(None))
-        vals += w[:, None] * arrays[i][(slice(None), *index)]
-    return vals
+        vals += w[None, :] * cells[i][tuple(index)]
+    return vals.T
 
 
 def _linear_block(M: np.ndarray, zM: np.ndarray, r: np.ndarray, zr: np.ndarray,
@@ -270,11 +298,11 @@ def _linear_block(M: np.ndarray, zM: np.ndarray, r: np.ndarray, zr: np.ndarray,
         status[ok] = _UNIQUE
     if e == 2 and u == 1:  # two equations a_k y = r_k: inconsistent if the 2 x 2 minor is clearly nonzero
         minor = M[:, 0, 0] * r[:, 1] - M[:, 1, 0] * r[:, 0]
-        status[nzM[:, :, 0].all(axis=1) & (np.abs(minor) > _PIVOT_BAND * s ** 2)] = _NONE
+        status[_fold(np.logical_and, nzM[:, :, 0]) & (np.abs(minor) > _PIVOT_BAND * s ** 2)] = _NONE
     # one equation left (the other exactly zero, or e == 1 < u): a line of solutions if a coefficient is nonzero
-    one_left = live_row.sum(axis=1) == 1
+    one_left = _fold(np.add, live_row.astype(np.int64)) == 1
     if u == 2:
-        status[one_left & (nzM & live_row[:, :, None]).any(axis=(1, 2))] = _FREE
+        status[one_left & _fold(np.logical_or, nzM & live_row[:, :, None])] = _FREE
     elif e == 2:  # u == 1 and one row left: that row alone decides
         k = np.argmax(live_row, axis=1)
         a, b = M[np.arange(P), k, 0], r[np.arange(P), k]
@@ -282,19 +310,19 @@ def _linear_block(M: np.ndarray, zM: np.ndarray, r: np.ndarray, zr: np.ndarray,
         with np.errstate(all="ignore"):
             y[ok, 0] = b[ok] / a[ok]
         status[ok] = _UNIQUE
-    status[zero_row.all(axis=1)] = _FREE
-    status[ground.any(axis=1)] = _NONE
+    status[_fold(np.logical_and, zero_row)] = _FREE
+    status[_fold(np.logical_or, ground)] = _NONE
     return status, y
 
 
 def _grid(u: np.ndarray, supports: tuple, axes: tuple[int, ...]) -> np.ndarray:
     """``u`` at the pure players' actions, on the supports of the players *axes* (in that order):
-    (points, |S_axes[0]|, ...)."""
-    sub = u
-    for j, sj in enumerate(supports):
-        sub = np.take(sub, sj, axis=j + 1)
-    sub = np.moveaxis(sub, [a + 1 for a in axes], list(range(1, len(axes) + 1)))
-    return sub.reshape(sub.shape[0], *[len(supports[a]) for a in axes])
+    (points, |S_axes[0]|, ...). One gather from the cell-major view of *u*; the result is a view whose points are
+    its contiguous axis, so that the elementwise arithmetic on it runs along long rows."""
+    sub = np.moveaxis(u, 0, -1)[np.ix_(*supports)]                 # (|S_1|, ..., |S_N|, points), contiguous
+    sub = np.moveaxis(sub, list(axes), list(range(len(axes))))
+    sub = sub.reshape(*[len(supports[a]) for a in axes], sub.shape[-1])
+    return np.moveaxis(sub, -1, 0)
 
 
 def _two_mixers(arrays: list[np.ndarray], supports: tuple, s: np.ndarray,
@@ -315,9 +343,9 @@ def _two_mixers(arrays: list[np.ndarray], supports: tuple, s: np.ndarray,
         st, y = _linear_block(M, zM, -D[:, :, 0], Dz[:, :, 0], s)
         status = np.maximum(status, st)
         if D.shape[1:] == (1, 2):
-            zero |= Dz[:, 0].any(axis=1)
+            zero |= _fold(np.logical_or, Dz[:, 0])
         sigma[other][:, list(supports[other][1:])] = y
-        sigma[other][:, supports[other][0]] = 1 - y.sum(axis=1)
+        sigma[other][:, supports[other][0]] = 1 - _fold(np.add, y)
     return status, [(sigma, zero)]
 
 
@@ -460,7 +488,7 @@ def _candidates(arrays: list[np.ndarray], supports: tuple, s: np.ndarray):
         g = _grid(arrays[mixers[0]], supports, (mixers[0],))
         d = g[:, 1:] - g[:, :1]
         big = np.abs(d) > _VALUE_BAND * s[:, None]
-        return np.where(big.any(axis=1), _NONE, np.where((d != 0).any(axis=1), _UNSURE, _FREE)), []
+        return np.where(_fold(np.logical_or, big), _NONE, np.where(_fold(np.logical_or, d != 0), _UNSURE, _FREE)), []
     if len(mixers) == 2:
         return _two_mixers(arrays, supports, s, sigma)
     if len(mixers) == 3 and all(len(supports[k]) == 2 for k in mixers):
@@ -471,12 +499,25 @@ def _candidates(arrays: list[np.ndarray], supports: tuple, s: np.ndarray):
 
 
 # ------------------------------------------------------------------------------------ polytopes of equilibria
-def _cell(u: np.ndarray, profile: tuple) -> np.ndarray:
-    """``u`` at one profile, at every point: (points,)."""
-    return u[(slice(None), *profile)]
+def _any(masks) -> np.ndarray:
+    """Elementwise or of (points,) masks."""
+    return functools.reduce(np.logical_or, masks)
 
 
-def _one_mixer_polytope(arrays: list[np.ndarray], supports: tuple, s: np.ndarray):
+def _all(masks) -> np.ndarray:
+    """Elementwise and of (points,) masks."""
+    return functools.reduce(np.logical_and, masks)
+
+
+def _dot(g: list[np.ndarray], w: list[np.ndarray]) -> np.ndarray:
+    """``sum_a g[a] * w[a]`` over columns (points,), added left to right."""
+    v = g[0] * w[0]
+    for ga, wa in zip(g[1:], w[1:]):
+        v = v + ga * wa
+    return v
+
+
+def _one_mixer_polytope(cells: list[np.ndarray], supports: tuple, s: np.ndarray):
     """The polytope of equilibria of a support profile where one player (the *mixer*, support ``S`` of 2 or 3
     actions) mixes, the others play pure, and the mixer's payoffs on ``S`` are equal (a continuum): the mixtures
     ``w`` over ``S`` (barycentric, ``w >= 0``, ``sum w = 1``) at which no other player ``j`` gains by a deviation
@@ -486,10 +527,13 @@ def _one_mixer_polytope(arrays: list[np.ndarray], supports: tuple, s: np.ndarray
     edge (``t = G[a] / (G[a] - G[b])``), and for three actions the feasible points where two ``G_jb`` vanish
     inside (their cross product, normalised).
 
+    *cells*: cell-major payoffs (n_1, ..., n_N, points), so that a cell is one contiguous vector; mixtures and
+    gains are kept as lists of k such vectors (their columns).
+
     Returns ``(unsure, corners, vertices)``: points where a sign is within its band (for the exact path); per
-    corner ``a``, the points where it is a vertex; and per other vertex its points, weights (points, k) and how it
+    corner ``a``, the points where it is a vertex; and per other vertex its points, weights (k columns) and how it
     is made (the same construction gives the same floats in every polytope that has it)."""
-    P = arrays[0].shape[0]
+    P = cells[0].shape[-1]
     m = next(k for k, sk in enumerate(supports) if len(sk) > 1)
     S = supports[m]
     k = len(S)
@@ -498,63 +542,66 @@ def _one_mixer_polytope(arrays: list[np.ndarray], supports: tuple, s: np.ndarray
     at = [tuple(S[a] if q == m else o[q] for q in range(len(o))) for a in range(k)]
     unsure = np.zeros(P, dtype=bool)
     empty = np.zeros(P, dtype=bool)
-    for b in range(arrays[m].shape[m + 1]):
+    for b in range(cells[m].shape[m]):
         if b not in S:  # the mixer's own deviation: a constant gain, decided exactly (no tolerance)
-            gap = _cell(arrays[m], at[0][:m] + (b,) + at[0][m + 1:]) - _cell(arrays[m], at[0])
+            gap = cells[m][at[0][:m] + (b,) + at[0][m + 1:]] - cells[m][at[0]]
             unsure |= (gap != 0) & (np.abs(gap) <= band)
             empty |= gap > band
     G, names = [], []
     for j in range(len(o)):
         if j == m:
             continue
-        for b in range(arrays[j].shape[j + 1]):
+        for b in range(cells[j].shape[j]):
             if b != o[j]:
-                g = np.stack([_cell(arrays[j], p[:j] + (b,) + p[j + 1:]) - _cell(arrays[j], p) for p in at], axis=1)
-                unsure |= ((g != 0) & (np.abs(g) <= band[:, None])).any(axis=1)
+                g = [cells[j][p[:j] + (b,) + p[j + 1:]] - cells[j][p] for p in at]
+                unsure |= _any([(x != 0) & (np.abs(x) <= band) for x in g])
                 # a gain that does not depend on the mixture: a constant condition (the scalar drops it, or finds
                 # the polytope empty); a gain whose dependence is within the band is unsure
-                const = (g == g[:, :1]).all(axis=1)
-                unsure |= ~const & (np.ptp(g, axis=1) <= band)
-                empty |= const & (g[:, 0] > 0)
-                G.append(np.where(const[:, None], 0.0, g))
+                const = _all([x == g[0] for x in g])
+                unsure |= ~const & (functools.reduce(np.maximum, g) - functools.reduce(np.minimum, g) <= band)
+                empty |= const & (g[0] > 0)
+                G.append([np.where(const, 0.0, x) for x in g])
                 names.append((j, b))
     live = ~empty
-    corners = [live & np.all([g[:, a] <= 0 for g in G], axis=0) if G else live.copy() for a in range(k)]
+    corners = [live & _all([g[a] <= 0 for g in G]) if G else live.copy() for a in range(k)]
     gain_band = _GAIN_BAND * s
+    zero = np.zeros(P)
 
-    def feasible(w: np.ndarray, ok: np.ndarray, skip: tuple) -> np.ndarray:
+    def feasible(w: list[np.ndarray], ok: np.ndarray, skip: tuple) -> np.ndarray:
         nonlocal unsure
+        positive = [x > 0 for x in w]
         for c, g in enumerate(G):
             if c in skip:
                 continue
-            v = (g * w).sum(axis=1)
-            unsure |= ok & (np.abs(v) <= gain_band) & ((g != 0) & (w > 0)).any(axis=1)
+            v = _dot(g, w)
+            unsure |= ok & (np.abs(v) <= gain_band) & _any([(x != 0) & y for x, y in zip(g, positive)])
             ok = ok & (v <= gain_band)
         return ok
 
     vertices = []
     for a, b in itertools.combinations(range(k), 2):
         for c, g in enumerate(G):
-            ga, gb = g[:, a], g[:, b]
+            ga, gb = g[a], g[b]
             ok = live & (((ga > 0) & (gb < 0)) | ((ga < 0) & (gb > 0)))
             with np.errstate(all="ignore"):
                 t = np.where(ok, ga / (ga - gb), 0.0)
             unsure |= ok & ((t <= _PROB_BAND) | (t >= 1 - _PROB_BAND))
-            w = np.zeros((P, k))
-            w[:, a], w[:, b] = 1 - t, t
+            w = [zero] * k
+            w[a], w[b] = 1 - t, t
             ok = feasible(w, ok, (c,))
             vertices.append((ok, w, ("edge", S[a], S[b], names[c])))
     if k == 3:
         for c, d in itertools.combinations(range(len(G)), 2):
-            w = np.cross(G[c], G[d])
-            tot = w.sum(axis=1)
-            nonzero = (w != 0).any(axis=1)
+            (a0, a1, a2), (b0, b1, b2) = G[c], G[d]
+            w = [a1 * b2 - a2 * b1, a2 * b0 - a0 * b2, a0 * b1 - a1 * b0]    # np.cross, column by column
+            tot = w[0] + w[1] + w[2]
+            nonzero = _any([x != 0 for x in w])
             unsure |= live & nonzero & (np.abs(tot) <= _PIVOT_BAND * s ** 2)
             with np.errstate(all="ignore"):
-                w = w / tot[:, None]
+                w = [x / tot for x in w]
             inside = live & nonzero & (np.abs(tot) > _PIVOT_BAND * s ** 2)
-            unsure |= inside & (np.abs(w) <= _PROB_BAND).any(axis=1) & (w >= -_PROB_BAND).all(axis=1)
-            ok = feasible(np.where(inside[:, None], w, 0.0), inside & (w > _PROB_BAND).all(axis=1), (c, d))
+            unsure |= inside & _any([np.abs(x) <= _PROB_BAND for x in w]) & _all([x >= -_PROB_BAND for x in w])
+            ok = feasible([np.where(inside, x, 0.0) for x in w], inside & _all([x > _PROB_BAND for x in w]), (c, d))
             vertices.append((ok, w, ("inside", S, names[c], names[d])))
     return unsure & ~empty, corners, vertices
 
@@ -570,7 +617,7 @@ def _nonlinear_pair(arrays: list[np.ndarray], supports: tuple, s: np.ndarray) ->
     vanish = np.ones(arrays[0].shape[0], dtype=bool)
     for me, other in ((i, j), (j, i)):
         g = _grid(arrays[me], supports, (me, other))
-        vanish &= (g[:, 1:, :] == g[:, :1, :]).all(axis=(1, 2))
+        vanish &= _fold(np.logical_and, g[:, 1:, :] == g[:, :1, :])
     product = np.zeros_like(vanish)
     for k, sk in enumerate(supports):
         if len(sk) > 1:
@@ -580,12 +627,12 @@ def _nonlinear_pair(arrays: list[np.ndarray], supports: tuple, s: np.ndarray) ->
             if b != sk[0]:
                 g = _grid(arrays[k], supports[:k] + ((b,),) + supports[k + 1:], (i, j)) - here
                 E = g[:, 1:, 1:] - g[:, 1:, :1] - g[:, :1, 1:] + g[:, :1, :1]
-                product |= (np.abs(E) > _PIVOT_BAND * s[:, None, None]).any(axis=(1, 2))
+                product |= _fold(np.logical_or, np.abs(E) > _PIVOT_BAND * s[:, None, None])
     return vanish & product
 
 
-def _continuum(flat: list[np.ndarray], supports: tuple, fidx: np.ndarray, s: np.ndarray, poly0: int,
-               kinds: dict):
+def _continuum(flat: list[np.ndarray], major: list[np.ndarray], supports: tuple, fidx: np.ndarray, s: np.ndarray,
+               poly0: int, kinds: dict):
     """A support profile whose conditions have a continuum of solutions at the points *fidx*, as the scalar solver
     resolves it where a closed form is at hand: one mixer of 2 or 3 actions (a segment or polygon of equilibria,
     :func:`_one_mixer_polytope`, every vertex certified by its regret), or two mixers whose conditions vanish with a
@@ -594,20 +641,21 @@ def _continuum(flat: list[np.ndarray], supports: tuple, fidx: np.ndarray, s: np.
     Returns ``(done, incomplete, rows, members)``: per point of *fidx* whether it was resolved (the others go to
     the exact path) and whether the support is left out; the mixed vertices as a rows entry (their polytope ids,
     ``poly0 + position in fidx``, and their constructions, numbered in *kinds*, in its last fields); and the pure
-    vertices as (points, cells, polytope ids)."""
+    vertices as (points, cells, polytope ids). *flat* and *major*: the payoffs point-major and cell-major."""
     F = len(fidx)
     shape = flat[0].shape[1:]
     mixers = [k for k, sk in enumerate(supports) if len(sk) > 1]
     nothing = np.zeros(F, dtype=bool)
     whole = F == flat[0].shape[0]                    # every point (fidx is ascending and unique): no gather
-    sub, s_sub = (flat, s) if whole else ([a[fidx] for a in flat], s[fidx])
+    s_sub = s if whole else s[fidx]
     if len(mixers) == 2:
-        left_out = _nonlinear_pair(sub, supports, s_sub)
+        left_out = _nonlinear_pair(flat if whole else [_at(a, fidx) for a in flat], supports, s_sub)
         return left_out, left_out, None, None
     if len(mixers) != 1 or len(supports[mixers[0]]) > 3:
         return nothing, nothing, None, None
     m, S = mixers[0], list(supports[mixers[0]])
-    unsure, corners, vertices = _one_mixer_polytope(sub, supports, s_sub)
+    major = major if whole else [np.take(a, fidx, axis=-1) for a in major]
+    unsure, corners, vertices = _one_mixer_polytope(major, supports, s_sub)
     done = ~unsure
     poly = poly0 + np.arange(F, dtype=np.int64)
     o = [sk[0] for sk in supports]
@@ -621,27 +669,28 @@ def _continuum(flat: list[np.ndarray], supports: tuple, fidx: np.ndarray, s: np.
                            for t, (_, _, tag) in zip(take, vertices)])
     sigma = _pure_sigma(shape, supports, len(at))
     sigma[m][:, S[0]] = 0.0
-    sigma[m][:, S] = np.concatenate([w[t] for t, (_, w, _) in zip(take, vertices)])
-    vsub = [a[at] for a in sub]
+    sigma[m][:, S] = np.concatenate([np.stack([x[t] for x in w], axis=1) for t, (_, w, _) in zip(take, vertices)])
+    vmajor = [np.take(a, at, axis=-1) for a in major]
     payoffs, regret = np.empty((len(at), len(shape))), np.zeros(len(at))
     for i in range(len(shape)):
-        vals = _action_values(vsub, sigma, i, supports)
-        payoffs[:, i] = (vals * sigma[i]).sum(axis=1)
-        regret = np.maximum(regret, vals.max(axis=1) - payoffs[:, i])
+        vals = _action_values(vmajor, sigma, i, supports)
+        payoffs[:, i] = _fold(np.add, vals * sigma[i])
+        regret = np.maximum(regret, _fold(np.maximum, vals) - payoffs[:, i])
     bad = regret > _GAIN_BAND * s_sub[at]           # the best-response certificate (a vertex has regret 0)
     done[at[bad]] = False
-    keep = done[at]
+    keep = np.flatnonzero(done[at])
     at = at[keep]
-    rows = (fidx[at], [x[keep] for x in sigma], payoffs[keep], regret[keep], False, poly[at], kind[keep])
+    rows = (fidx[at], [_at(x, keep) for x in sigma], _at(payoffs, keep), regret[keep], -1, poly[at], kind[keep])
     return done, nothing, rows, members
 
 
-def _verdict(arrays: list[np.ndarray], supports: tuple, cand: tuple, s: np.ndarray,
+def _verdict(arrays: list[np.ndarray], major: list[np.ndarray], supports: tuple, cand: tuple, s: np.ndarray,
              tol: float) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """(equilibrium, unsure, payoffs (points, N), regret) per point for a mixed candidate profile: positive on
     the support, indifferent on it, and no action outside it gaining more than *tol* (the scalar solver's tests;
     a gain exactly zero -- every payoff difference against the others' supports zero -- is decided exactly).
-    *cand*: the profile (N arrays) and the points where a support probability is known to be exactly zero."""
+    *cand*: the profile (N arrays) and the points where a support probability is known to be exactly zero.
+    *arrays* and *major*: the payoffs point-major and cell-major."""
     sigma, zero = cand
     P = arrays[0].shape[0]
     gain_band = _GAIN_BAND * s
@@ -650,18 +699,18 @@ def _verdict(arrays: list[np.ndarray], supports: tuple, cand: tuple, s: np.ndarr
     payoffs, regret = np.empty((P, len(arrays))), np.zeros(P)
     for i, sk in enumerate(supports):
         probs = sigma[i][:, list(sk)]
-        rejected |= (probs < -_PROB_BAND).any(axis=1)
-        unsure |= (np.abs(probs) <= _PROB_BAND).any(axis=1) | ~np.isfinite(probs).all(axis=1)
-        vals = _action_values(arrays, sigma, i, supports)
-        payoffs[:, i] = (vals * sigma[i]).sum(axis=1)
-        regret = np.maximum(regret, vals.max(axis=1) - payoffs[:, i])
+        rejected |= _fold(np.logical_or, probs < -_PROB_BAND)
+        unsure |= _fold(np.logical_or, np.abs(probs) <= _PROB_BAND) | ~_fold(np.logical_and, np.isfinite(probs))
+        vals = _action_values(major, sigma, i, supports)
+        payoffs[:, i] = _fold(np.add, vals * sigma[i])
+        regret = np.maximum(regret, _fold(np.maximum, vals) - payoffs[:, i])
         base = vals[:, sk[0]]
-        unsure |= (np.abs(vals[:, list(sk)] - base[:, None]) > gain_band[:, None]).any(axis=1)  # certificate
+        unsure |= _fold(np.logical_or, np.abs(vals[:, list(sk)] - base[:, None]) > gain_band[:, None])  # certificate
         by = _by_action(arrays[i], supports, i)
         for b in range(arrays[i].shape[i + 1]):
             if b in sk:
                 continue
-            exact_zero = (by[:, b] == by[:, sk[0]]).all(axis=1)
+            exact_zero = _fold(np.logical_and, by[:, b] == by[:, sk[0]])
             gain = vals[:, b] - base
             rejected |= ~exact_zero & (gain > tol + gain_band)
             unsure |= ~exact_zero & (gain > tol - gain_band) & (gain <= tol + gain_band)
@@ -689,7 +738,8 @@ def _pure_verdict(cells: list[np.ndarray], profile: tuple, s: np.ndarray,
     return ~rejected & ~unsure, unsure & ~rejected, payoffs, regret
 
 
-def _order(point: np.ndarray, flat: np.ndarray, mixed: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _order(point: np.ndarray, flat: np.ndarray, rows: np.ndarray,
+           mixed: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The permutation putting rows by point, then by the flattened probabilities descending (the scalar order),
     and the points where two equilibria are too close (every coordinate within 1e-9, or one differing by less)
     for float rounding to be trusted with their order.
@@ -699,35 +749,53 @@ def _order(point: np.ndarray, flat: np.ndarray, mixed: np.ndarray) -> tuple[np.n
     (*mixed*). The others are sorted by a proxy key (the probabilities weighted by 16^-k) and the order checked
     pair by adjacent pair (a sequence is sorted iff every adjacent pair is, and an adjacent pair whose first
     differing coordinates differ by more than 1e-9 keeps its order under float rounding); the points where the
-    proxy erred are ranked by pairwise comparison (:func:`_rank_pairwise`)."""
-    by_point = np.argsort(point, kind="stable")
-    point, flat = point[by_point], flat[by_point]
-    J = np.flatnonzero(np.isin(point, np.unique(point[mixed[by_point]])))  # rows of points with a mixed row
+    proxy erred are ranked by pairwise comparison (:func:`_rank_pairwise`). The rows' probabilities are
+    ``flat[rows]`` (gathered only where needed)."""
+    by_point = _stable_order(point)
+    point = point[by_point]
+    has_mixed = np.zeros(int(point[-1]) + 1 if len(point) else 0, dtype=bool)
+    has_mixed[point[mixed[by_point]]] = True
+    J = np.flatnonzero(has_mixed[point])                          # rows of points with a mixed row
     if not len(J):
         return by_point, np.zeros(0, dtype=np.int64)
-    sp, sf = point[J], flat[J]
+    sp, sf = point[J], _at(flat, rows[by_point[J]])
     proxy = sf @ (16.0 ** -np.arange(sf.shape[1]))
-    within = np.lexsort((-proxy, sp))
-    sf = sf[within]
+    within = np.argsort(-proxy, kind="stable")                    # np.lexsort((-proxy, sp)), in two stable sorts
+    within = within[_stable_order(sp[within])]
+    sf = _at(sf, within)
     x, y = sf[:-1], sf[1:]
     pair = sp[1:] == sp[:-1]
     first = np.argmax(x != y, axis=1)
-    at = np.arange(len(first))
-    wrong = pair & ~(x[at, first] > y[at, first])
+    cut = np.arange(len(first)) * sf.shape[1] + first             # x[r, first[r]] in sf flattened
+    wrong = pair & ~(np.take(sf, cut) > np.take(sf, cut + sf.shape[1]))
     gap = np.abs(x - y)
-    close = pair & ((gap <= 1e-9).all(axis=1) | ((gap > 0) & (gap <= 1e-9)).any(axis=1))
+    close = pair & (_fold(np.logical_and, gap <= 1e-9) | _fold(np.logical_or, (gap > 0) & (gap <= 1e-9)))
     bad = np.unique(sp[1:][wrong])
     close_points = np.unique(sp[1:][close & ~np.isin(sp[1:], bad)])
     order = by_point.copy()
     order[J] = by_point[J[within]]
     if len(bad):
         K = J[np.isin(sp, bad)]                                     # rows (in by_point order) of those points
-        rank, near = _rank_pairwise(point[K], flat[K])
+        rank, near = _rank_pairwise(point[K], _at(flat, rows[by_point[K]]))
         again = np.empty(len(K), dtype=np.int64)
         again[np.searchsorted(point[K], point[K]) + rank] = K
         order[K] = by_point[again]
         close_points = np.union1d(close_points, np.unique(point[K][near]))
     return order, close_points
+
+
+def _at(x: np.ndarray, index: np.ndarray) -> np.ndarray:
+    """``x[index]`` for an integer *index* along the first axis: ``np.take`` gathers rows of a 2-D array several
+    times faster than indexing does."""
+    return np.take(x, index, axis=0)
+
+
+def _stable_order(keys: np.ndarray) -> np.ndarray:
+    """``np.argsort(keys, kind="stable")`` for nonnegative integer keys, in the narrowest integer type that holds
+    them (numpy sorts 16-bit integers by radix, several times faster than 64-bit ones)."""
+    if len(keys) and int(keys.max()) < 2**16:
+        keys = keys.astype(np.uint16)
+    return np.argsort(keys, kind="stable")
 
 
 def _rank_pairwise(sp: np.ndarray, sf: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -738,13 +806,13 @@ def _rank_pairwise(sp: np.ndarray, sf: np.ndarray) -> tuple[np.ndarray, np.ndarr
     k = 1
     while k < len(sp) and (sp[k:] == sp[:-k]).any():
         same = np.flatnonzero(sp[k:] == sp[:-k])
-        x, y = sf[same], sf[same + k]                           # row r and row r + k of the same point
+        x, y = _at(sf, same), _at(sf, same + k)                         # row r and row r + k of the same point
         first = np.argmax(x != y, axis=1)
         y_first = y[np.arange(len(same)), first] > x[np.arange(len(same)), first]
         rank[same] += y_first                                   # y goes first (descending); indices unique
         rank[same + k] += ~y_first
         gap = np.abs(x - y)
-        close[same] |= (gap <= 1e-9).all(axis=1) | ((gap > 0) & (gap <= 1e-9)).any(axis=1)
+        close[same] |= _fold(np.logical_and, gap <= 1e-9) | _fold(np.logical_or, (gap > 0) & (gap <= 1e-9))
         k += 1
     return rank, close
 
@@ -839,7 +907,7 @@ def batched_nash(payoffs: tuple[Any, ...], *, tol: float = 1e-9) -> BatchedNash:
     if not all(np.isfinite(a).all() for a in arrays):
         raise ValueError("batched_nash: payoffs must be finite; check the game at the offending points")
     P = arrays[0].shape[0]
-    s = np.maximum(1.0, np.max([np.abs(a).reshape(P, -1).max(axis=1, initial=0.0) for a in arrays], axis=0))
+    s = np.maximum(1.0, np.max([_fold(np.maximum, np.abs(a)) for a in arrays], axis=0)) if P else np.ones(0)
     certified, complete = np.ones(P, dtype=bool), np.ones(P, dtype=bool)
     comparisons = _Comparisons(arrays, tol, _VALUE_BAND * s)
     flat = [np.ascontiguousarray(a) for a in arrays]               # point-major: a live subset is one gather
@@ -855,8 +923,8 @@ def batched_nash(payoffs: tuple[Any, ...], *, tol: float = 1e-9) -> BatchedNash:
             good, doubt, pay, reg = _pure_verdict(cells, tuple(sk[0] for sk in supports), s, tol)
             certified &= ~(live & doubt)
             take = np.flatnonzero(live & good)
-            rows.append((take, [_one_hot(len(take), n, sk[0]) for n, sk in zip(shape, supports)], pay[take],
-                         reg[take], True))
+            rows.append((take, [_one_hot(len(take), n, sk[0]) for n, sk in zip(shape, supports)], _at(pay, take),
+                         reg[take], int(np.ravel_multi_index(tuple(sk[0] for sk in supports), shape))))
             continue
         idx = np.flatnonzero(live)                                  # the points where this support is live
         if not len(idx):
@@ -866,11 +934,11 @@ def batched_nash(payoffs: tuple[Any, ...], *, tol: float = 1e-9) -> BatchedNash:
             status, cands = _candidates(sub, supports, s_sub)
             status = np.where(live, status, _NONE)
         else:
-            sub, s_sub = [a[idx] for a in flat], s[idx]
+            sub, s_sub = [_at(a, idx) for a in flat], s[idx]
             status, cands = _candidates(sub, supports, s_sub)
         fidx = idx[status == _FREE]
         if len(fidx):  # a continuum of solutions: a polytope's vertices, a support left out, or the exact path
-            done, left_out, vrows, vmembers = _continuum(flat, supports, fidx, s, polys, kinds)
+            done, left_out, vrows, vmembers = _continuum(flat, cells, supports, fidx, s, polys, kinds)
             polys += len(fidx)
             certified[fidx[~done]] = False
             complete[fidx[left_out]] = False
@@ -878,13 +946,14 @@ def batched_nash(payoffs: tuple[Any, ...], *, tol: float = 1e-9) -> BatchedNash:
                 rows.append(vrows)
                 members.append(vmembers)
         certified[idx[status == _UNSURE]] = False
+        major = cells if len(idx) == P else [np.take(a, idx, axis=-1) for a in cells] if cands else None
         for cand in cands:
             sigma = cand[0]
-            good, doubt, pay, reg = _verdict(sub, supports, cand, s_sub, tol)
+            good, doubt, pay, reg = _verdict(sub, major, supports, cand, s_sub, tol)
             ok = status == _UNIQUE
             certified[idx[ok & doubt]] = False
             take = np.flatnonzero(ok & good)
-            rows.append((idx[take], [x[take] for x in sigma], pay[take], reg[take], False))
+            rows.append((idx[take], [_at(x, take) for x in sigma], _at(pay, take), reg[take], -1))
     return _assemble(shape, P, certified, complete, rows, members)
 
 
@@ -910,7 +979,8 @@ def _assemble(shape: tuple, P: int, certified: np.ndarray, complete: np.ndarray,
     sigma = [np.concatenate([r[1][i] for r in rows] + [np.zeros((0, shape[i]))]) for i in range(N)]
     payoffs = np.concatenate([r[2] for r in rows] + [np.zeros((0, N))])
     regret = np.concatenate([r[3] for r in rows] + [np.zeros(0)])
-    pure = np.concatenate([np.full(len(r[0]), r[4]) for r in rows] + [np.zeros(0, dtype=bool)])
+    pure_cell = np.concatenate([np.full(len(r[0]), r[4], dtype=np.int64) for r in rows] + [np.zeros(0, np.int64)])
+    pure = pure_cell >= 0
     poly = np.concatenate([r[5] if len(r) > 5 else np.full(len(r[0]), -1, dtype=np.int64) for r in rows]
                           + [np.zeros(0, dtype=np.int64)])
     flat = np.concatenate(sigma, axis=1)
@@ -928,59 +998,53 @@ def _assemble(shape: tuple, P: int, certified: np.ndarray, complete: np.ndarray,
         keep[vert[first]] = True
         m_row, m_poly = canon, poly[vert]
     if members:
-        mp = np.concatenate([m[0] for m in members]).astype(np.int64)
-        mc = np.concatenate([m[1] for m in members]).astype(np.int64)
-        mpoly = np.concatenate([m[2] for m in members]).astype(np.int64)
+        mp = np.concatenate([m[0] for m in members]).astype(np.int64, copy=False)
+        mc = np.concatenate([m[1] for m in members]).astype(np.int64, copy=False)
+        mpoly = np.concatenate([m[2] for m in members]).astype(np.int64, copy=False)
         prow = np.flatnonzero(pure)
-        cell = np.ravel_multi_index(tuple(np.argmax(x[prow], axis=1) for x in sigma), shape) if len(prow) else prow
-        table = np.full((P, int(np.prod(shape))), -1, dtype=np.int64)  # the pure row of each (point, profile)
-        table[point[prow], cell] = prow
-        at = table[mp, mc]
+        C = int(np.prod(shape))
+        table = np.full(P * C, -1, dtype=np.int64)                  # the pure row of each (point, profile)
+        table[point[prow] * C + pure_cell[prow]] = prow
+        at = np.take(table, mp * C + mc)
         found = at >= 0
         certified[mp[~found]] = False  # a pure vertex without its pure row: leave the point to the exact path
         m_row = np.concatenate([m_row, at[found]])
         m_poly = np.concatenate([m_poly, mpoly[found]])
     kept = np.flatnonzero(keep)
-    order, close = _order(point[kept], flat[kept], ~pure[kept])
+    order, close = _order(point[kept], flat, kept, ~pure[kept])
     order = kept[order]
     certified[close] = False
     order = order[certified[point[order]]]
     point = point[order]
     counts = np.bincount(point, minlength=P).astype(np.int64)
     component = _components(point, order, m_row, m_poly, len(poly))
-    return BatchedNash(certified, complete & certified, counts, point, tuple(x[order] for x in sigma),
-                       payoffs[order], np.maximum(regret[order], 0.0), component)
+    return BatchedNash(certified, complete & certified, counts, point, tuple(_at(x, order) for x in sigma),
+                       _at(payoffs, order), np.maximum(regret[order], 0.0), component)
+
+
+def _first_rows(point: np.ndarray) -> np.ndarray:
+    """Each row's first row of its point, *point* sorted: ``np.searchsorted(point, point)`` by counting."""
+    counts = np.bincount(point)
+    return (np.cumsum(counts) - counts)[point]
 
 
 def _components(point: np.ndarray, order: np.ndarray, m_row: np.ndarray, m_poly: np.ndarray,
                 n_rows: int) -> np.ndarray:
     """Component of each final row (*point* sorted, *order* the rows' original indices): rows sharing a polytope
-    are joined (minimum label propagation to a fixed point), and components are numbered within each point by
-    their first row, as the scalar solver numbers them."""
+    are joined (the connected components of the graph of all rows and polytopes, each row linked to its
+    polytopes; rows left out are whole points, or duplicates that no polytope lists, so they join no kept rows),
+    and components are numbered within each point by their first row, as the scalar solver numbers them."""
     R = len(point)
-    pos = np.full(n_rows, -1, dtype=np.int64)
-    pos[order] = np.arange(R, dtype=np.int64)
-    root = np.arange(R, dtype=np.int64)
-    live = pos[m_row] >= 0 if len(m_row) else np.zeros(0, dtype=bool)
-    mr, mpl = pos[m_row[live]], m_poly[live]
-    if len(mr):
-        by_poly = np.argsort(mpl, kind="stable")
-        p_start = np.flatnonzero(np.r_[True, mpl[by_poly][1:] != mpl[by_poly][:-1]])
-        p_of = np.cumsum(np.r_[False, mpl[by_poly][1:] != mpl[by_poly][:-1]])   # polytope number, by_poly order
-        poly_of = np.empty(len(mpl), dtype=np.int64)
-        poly_of[by_poly] = p_of
-        by_row = np.argsort(mr, kind="stable")
-        r_start = np.flatnonzero(np.r_[True, mr[by_row][1:] != mr[by_row][:-1]])
-        rows_in = mr[by_row][r_start]
-        while True:
-            low = np.minimum.reduceat(root[mr[by_poly]], p_start)          # each polytope's smallest label
-            new = root.copy()
-            new[rows_in] = np.minimum(root[rows_in], np.minimum.reduceat(low[poly_of[by_row]], r_start))
-            new = new[new]
-            if (new == root).all():
-                break
-            root = new
+    if not len(m_row):
+        return np.arange(R, dtype=np.int64) - _first_rows(point)
+    n = n_rows + int(m_poly.max()) + 1                       # nodes: the rows, then the polytopes
+    graph = csr_matrix((np.ones(len(m_row), dtype=np.int8), (m_row, n_rows + m_poly)), shape=(n, n))
+    _, label = connected_components(graph, directed=True, connection="weak")
+    label = label[order]
+    first = np.full(int(label.max()) + 1 if R else 0, R, dtype=np.int64)
+    np.minimum.at(first, label, np.arange(R, dtype=np.int64))
+    root = first[label]                                      # each row's component by its first row
     is_root = root == np.arange(R)
     count = np.cumsum(is_root) - 1                           # roots before and at each row, overall
-    start = np.searchsorted(point, point)                    # each point's first row
+    start = _first_rows(point)                               # each point's first row
     return (count[root] - count[start]).astype(np.int64)
