@@ -77,7 +77,11 @@ class _Rows:
 def _check_finite(payoffs: np.ndarray, point: np.ndarray, cols: Mapping[str, np.ndarray]) -> None:
     """Refuse a batched chunk with a payoff that is NaN or infinite (a log or sqrt of a negative value, a division
     by zero at a point), naming the first such point's values."""
-    bad = ~np.isfinite(np.asarray(payoffs, dtype=float)).all(axis=1) if len(payoffs) else np.zeros(0, dtype=bool)
+    payoffs = np.asarray(payoffs, dtype=float)
+    with np.errstate(all="ignore"):
+        if np.isfinite(payoffs.sum()):  # every payoff finite (a NaN or an infinity makes the sum one)
+            return
+    bad = ~np.isfinite(payoffs).all(axis=1) if len(payoffs) else np.zeros(0, dtype=bool)
     if bad.any():
         p = int(point[int(np.argmax(bad))])
         raise point_error(ParameterError("a payoff is not a finite real number (undefined, infinite or complex)"),
@@ -164,8 +168,7 @@ def _bimatrix_rows(plan: SweepPlan, cols: Mapping[str, np.ndarray], n: int,
         columns.append((res.x if i == 0 else res.y)[:, a])
     columns.append(res.regret)
     outcome, key = _bimatrix_outcomes(plan, spec, res)
-    equilibrium = np.arange(len(res.point), dtype=np.int64) - np.repeat(res.offsets[:-1], res.counts)
-    return _Rows(res.point, equilibrium, res.counts, columns, outcome, key, np.ones(n, dtype=bool))
+    return _Rows(res.point, res.index, res.counts, columns, outcome, key, np.ones(n, dtype=bool))
 
 
 def _compiled_for(plan: SweepPlan):
@@ -336,6 +339,12 @@ _ENGINE_ROWS = {"scalar": _scalar_rows, "tree": _tree_rows, "bimatrix": _bimatri
 
 
 # ------------------------------------------------------------------------------------------ table
+def _same(src: Any, dst: np.ndarray) -> bool:
+    """Whether *src* is the array *dst* itself (an engine wrote it in place)."""
+    return isinstance(src, np.ndarray) and src.ctypes.data == dst.ctypes.data and src.strides == dst.strides \
+        and src.shape == dst.shape
+
+
 class TableBuilder:
     """The sweep table of one or many chunks, written straight into its final columns.
 
@@ -373,14 +382,14 @@ class TableBuilder:
         for names, block in self._blocks.items():  # the probabilities last (the table's order)
             self._columns.update(zip(names, block))
 
-    def engine_columns(self, rows: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def engine_columns(self, rows: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """The next *rows* rows of the probability columns (shape (probability columns, rows), all zeros), of the
-        payoff columns (shape (payoff columns, rows)) and of the regret (all zeros): for an engine to write the
-        next chunk's equilibria into before :meth:`append` adds the chunk."""
+        payoff columns (shape (payoff columns, rows)), of the regret (all zeros) and of the equilibrium numbers:
+        for an engine to write the next chunk's equilibria into before :meth:`append` adds the chunk."""
         self._reserve(rows)
         s = slice(self.rows, self.rows + rows)
         return self._blocks[self.plan.prob_cols][:, s], self._blocks[self.plan.pay_cols][:, s], \
-            self._columns["regret"][s]
+            self._columns["regret"][s], self._columns["equilibrium"][s]
 
     def _reserve(self, more: int) -> None:
         need = self.rows + more
@@ -436,13 +445,14 @@ class TableBuilder:
         for name in plan.model.parameters:
             if name not in varied:
                 c[name][s] = float(base[name])
-        c["equilibrium"][s] = rows.equilibrium
+        if not _same(rows.equilibrium, c["equilibrium"][s]):
+            c["equilibrium"][s] = rows.equilibrium
         np.take(rows.n_equilibria, point, out=c["n_equilibria"][s], mode="clip")
         self._codes("outcome", rows.outcome, s)
         self._codes("outcome_key", rows.outcome_key, s)
         for k, name in enumerate([*plan.pay_cols, *plan.prob_cols, "regret"]):
             src, dst = rows.numeric[k], c[name][s]
-            if isinstance(src, np.ndarray) and src.ctypes.data == dst.ctypes.data and src.strides == dst.strides:
+            if _same(src, dst):
                 continue  # the engine wrote it in place (:meth:`engine_columns`)
             if name not in self._sparse or np.any(src):
                 dst[...] = src

@@ -1065,10 +1065,10 @@ def structured_equilibria(struct: StructuredBimatrix, params: Mapping[str, Any],
     tol : float, default 1e-9
         Relative tolerance of the near-zero keys and of the certificate.
     out : callable, optional
-        ``out(rows) -> (S, pay, regret)``: float arrays to write the equilibria into, e.g. a table's columns, so
+        ``out(rows) -> (S, pay, regret, index)``: arrays to write the equilibria into, e.g. a table's columns, so
         they are not copied there afterwards: the strategies ``S`` of shape (m + n, rows), all zeros (``x`` is
-        ``S[:m].T``, ``y`` is ``S[m:].T``), the payoffs ``pay`` of shape (2, rows) and the regret, shape (rows,),
-        all zeros. Default: new arrays.
+        ``S[:m].T``, ``y`` is ``S[m:].T``), the payoffs ``pay`` of shape (2, rows), the regret, shape (rows,),
+        all zeros, and each equilibrium's number within its point, int64 of shape (rows,). Default: new arrays.
 
     Returns
     -------
@@ -1122,9 +1122,9 @@ def structured_equilibria(struct: StructuredBimatrix, params: Mapping[str, Any],
         Acols = [[cells[i * n + j] for j in range(n)] for i in range(m)]
         Bcols = [[cells[m * n + i * n + j] for j in range(n)] for i in range(m)]
         keys, index, flagged = _factor_keys(struct, params, P, tol)
-        distinct = list({id(c): c for c in cells}.values())
-        scale = np.maximum(1.0, _max([np.maximum(c.max(), -c.min()) if c.strides == (0,) and P else
-                                      np.maximum(c, -c) for c in distinct]))
+        scale = np.ones(P)
+        for c in {id(c): c for c in cells}.values():
+            np.maximum(scale, np.abs(c[:1]) if c.strides == (0,) and P else np.abs(c), out=scale)
     else:
         A, B = struct.compiled.payoffs(params)
         if lengths and A.shape[0] != next(iter(lengths)):  # no varied parameter enters the payoffs: one game
@@ -1245,13 +1245,15 @@ def _assemble(P: int, m: int, n: int, pieces: list[_Piece], flagged: np.ndarray,
     # the strategies and the regret start as zeros, and only their nonzeros are written
     if out is None:
         S, pay, regret = np.zeros((m + n, total)), np.empty((2, total)), np.zeros(total)
+        index = np.empty(total, dtype=np.int64)
     else:
-        S, pay, regret = out(total)
-        shapes, wanted = (np.shape(S), np.shape(pay), np.shape(regret)), ((m + n, total), (2, total), (total,))
+        S, pay, regret, index = out(total)
+        shapes = tuple(np.shape(a) for a in (S, pay, regret, index))
+        wanted = ((m + n, total), (2, total), (total,), (total,))
         if shapes != wanted:
             raise SolverError(f"out({total}) gave arrays of shapes {shapes}, not {wanted}")
     comp = np.empty(total, dtype=np.int64)
-    pattern = np.full(total, -1, dtype=np.int64)
+    pattern = np.empty(total, dtype=np.int64)  # every row is a piece's but those of flagged points (-1)
     patterns: dict = {}
     pattern_rows: list[int] = []
     buffer = None
@@ -1282,6 +1284,7 @@ def _assemble(P: int, m: int, n: int, pieces: list[_Piece], flagged: np.ndarray,
         if any(np.any(r) for r in piece.regret):  # mostly exactly 0
             _write_entries(regret, where, piece.regret, True, scratch)
         _write_entries(comp, where, list(piece.st.classes), False, scratch)
+        _write_entries(index, where, list(range(E)), False, scratch)
         pids = []
         for e, r in enumerate(where):
             pid = patterns.setdefault((piece.sid, e), len(patterns))
@@ -1292,11 +1295,13 @@ def _assemble(P: int, m: int, n: int, pieces: list[_Piece], flagged: np.ndarray,
     X, Y = S[:m], S[m:]
     for p, (sol, Ae, Be) in exact_solutions.items():
         lo = offsets[p]
+        pattern[lo:offsets[p + 1]] = -1
         for k, ((xe, ye), c) in enumerate(zip(sol.equilibria, sol.components)):
             X[:, lo + k] = [float(v) for v in xe]
             Y[:, lo + k] = [float(v) for v in ye]
             pay[:, lo + k] = (float(bilinear(xe, Ae, ye)), float(bilinear(xe, Be, ye)))
             comp[lo + k] = c
+            index[lo + k] = k
     return BatchedBimatrix(counts=counts, offsets=offsets, point=point, x=X.T, y=Y.T, payoffs=pay.T,
                            components=comp, flagged=flagged, degenerate=degenerate, regret=regret,
-                           pattern=pattern, pattern_rows=np.asarray(pattern_rows, dtype=np.int64))
+                           pattern=pattern, pattern_rows=np.asarray(pattern_rows, dtype=np.int64), index=index)
