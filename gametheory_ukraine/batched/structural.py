@@ -265,6 +265,25 @@ structured engine compiles (20,000; 100,000 once every parameter but one is fixe
     >>> others = {k: v for k, v in m.values("baseline-2025").items() if k != "rho"}
     >>> check_structured(m.symbolic("normal"), others)
     """
+    # a game found suitable with some fixed values is remembered (with the game, so its id stays its own): every
+    # sweep of a model checks its game again, and a big game's check substitutes and factors every payoff
+    try:
+        key = (id(game), tuple(sorted((k, to_exact(v)) for k, v in (fixed or {}).items() if k in game.parameters)))
+    except (TypeError, ValueError, ArithmeticError):  # a value with no exact form: checked every time
+        key = None
+    if key is not None and _SUITABLE.get(key) is game:
+        return
+    _check_structured(game, fixed)
+    if key is not None:
+        if len(_SUITABLE) >= 16:
+            _SUITABLE.clear()
+        _SUITABLE[key] = game
+
+
+_SUITABLE: dict = {}
+
+
+def _check_structured(game: NormalFormGame, fixed: Mapping[str, Any] | None) -> None:
     if len(game.players) != 2:
         raise SolverError(f"the structured engine is for two-player games, not {len(game.players)}",
                           fix="use the scalar path for N-player games")
