@@ -1040,7 +1040,12 @@ def _solve_piece(st: _Structure, sid: int, Acols: list, Bcols: list, where: Any,
         for i, j in st.pairs:
             u = _dot(Ay[j], xs[i])
             v = _dot(xB[i], ys[j])
-            regret = np.maximum(np.maximum(best_a[j] - u, best_b[i] - v), 0.0)
+            regret, other = best_a[j] - u, best_b[i] - v
+            if isinstance(regret, np.ndarray) and regret.shape == (G,) and np.shape(other) in ((G,), ()):
+                np.maximum(regret, other, out=regret)  # a new array: maxima taken in place
+                np.maximum(regret, 0.0, out=regret)
+            else:
+                regret = np.maximum(np.maximum(regret, other), 0.0)
             bad |= ~(regret <= bound)
             us.append(u)
             vs.append(v)
