@@ -701,8 +701,8 @@ def _evaluated_keys(struct: StructuredBimatrix, params: Mapping[str, Any], P: in
 def _windowed_keys(struct: StructuredBimatrix, x: np.ndarray,
                    tol: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """:func:`_factor_keys` of one parameter *x* (points,), as ``(keys, index, flag)``: evaluated at the points in
-    the risk windows (and any that is not finite), and once per stretch between windows for the others, whose
-    words are their stretch's."""
+    the risk windows (and any that is not finite), and once per stretch between windows (in this call or an
+    earlier one) for the others, whose words are their stretch's."""
     name = struct.parameters[0]
     signs = tuple(s for s, side in ((-1, x <= 0), (1, x >= 0)) if side.any())
     bounds = _risk_windows(struct, tol, signs)
@@ -712,28 +712,29 @@ def _windowed_keys(struct: StructuredBimatrix, x: np.ndarray,
     where = np.flatnonzero(inside)
     P = len(x)
     index = np.empty(P, dtype=np.intp)
-    parts = []
+    # the words of each stretch between windows, found once per structure (at one point of the stretch, any one:
+    # the words are the same all along it) and kept for later chunks
+    W, S = max(1, (len(struct.factors) + 63) // 64), len(bounds) + 1
+    stretch_words, known = struct._windows.setdefault(("words", float(tol), signs),
+                                                      (np.zeros((S, W), dtype=np.uint64), np.zeros(S, dtype=bool)))
     if len(outside):
-        # one point of each stretch met (any one: the words are the same all along a stretch), found without
-        # sorting: the stretches are numbered by the windows' bounds
         gap = stretch[outside]
-        rep = np.full(len(bounds) + 1, -1, dtype=np.intp)
-        rep[gap] = outside
-        gaps = np.flatnonzero(rep >= 0)
-        number = np.empty(len(bounds) + 1, dtype=np.intp)
-        number[gaps] = np.arange(len(gaps))
-        rep_words, rep_flag = _evaluated_keys(struct, {name: x[rep[gaps]]}, len(gaps), tol)
-        if rep_flag.any():  # pragma: no cover - the windows contain every point that can be flagged
-            raise SolverError("internal error: a factor is near zero outside its risk windows")
-        index[outside] = number[gap]
-        parts.append(rep_words)
+        rep = np.full(S, -1, dtype=np.intp)
+        rep[gap] = outside  # a point of each stretch met, without sorting: the stretches are numbered by the bounds
+        new = np.flatnonzero((rep >= 0) & ~known)
+        if len(new):
+            new_words, new_flag = _evaluated_keys(struct, {name: x[rep[new]]}, len(new), tol)
+            if new_flag.any():  # pragma: no cover - the windows contain every point that can be flagged
+                raise SolverError("internal error: a factor is near zero outside its risk windows")
+            stretch_words[new] = new_words
+            known[new] = True
+        index[outside] = gap
     flag = np.zeros(P, dtype=bool)
-    if len(where):
-        words, flag[where] = _evaluated_keys(struct, {name: x[where]}, len(where), tol)
-        index[where] = np.arange(len(where)) + sum(len(w) for w in parts)
-        parts.append(words)
-    keys = np.concatenate(parts) if parts else np.zeros((0, max(1, (len(struct.factors) + 63) // 64)), np.uint64)
-    return keys, index, flag
+    if not len(where):
+        return stretch_words.copy(), index, flag
+    words, flag[where] = _evaluated_keys(struct, {name: x[where]}, len(where), tol)
+    index[where] = S + np.arange(len(where))
+    return np.concatenate([stretch_words, words]), index, flag
 
 
 def _risk_windows(struct: StructuredBimatrix, tol: float, signs: tuple[int, ...]) -> np.ndarray:
