@@ -136,8 +136,34 @@ def test_windowed_keys_equal_keys_evaluated_at_every_point(territory_structure):
     near = [r + k * abs(r) * d for r in roots for k in (-1, 1) for d in (0.0, 1e-16, 1e-13, 1e-10, 1e-7, 1e-4)]
     rng = np.random.default_rng(7)
     x = np.concatenate([np.linspace(0.01, 0.5, 5000), rng.uniform(-4, 4, 5000), near, [0.0, -0.0]])
-    windowed = _windowed_keys(s, x, 1e-9)
-    evaluated = _evaluated_keys(s, {"rho": x}, len(x), 1e-9)
-    assert windowed[1].sum() > 100  # points near roots are flagged
-    np.testing.assert_array_equal(windowed[0], evaluated[0])
-    np.testing.assert_array_equal(windowed[1], evaluated[1])
+    words, evaluated_flag = _evaluated_keys(s, {"rho": x}, len(x), 1e-9)
+    # a first call on every third point finds some stretches' words, the second (all points) reuses them
+    for part in (slice(None, None, 3), slice(None)):
+        keys, index, flag = _windowed_keys(s, x[part], 1e-9)
+        assert flag.sum() > 30  # points near roots are flagged
+        assert len(keys) < len(x[part]) / 2  # the stretches between windows share their words
+        np.testing.assert_array_equal(keys[index], words[part])
+        np.testing.assert_array_equal(flag, evaluated_flag[part])
+
+
+def test_interleaved_types_give_the_rows_of_the_same_points_sorted():
+    """Points of two combinatorial types interleaved (each type's points in more runs than the engine writes run
+    by run, so its rows are written through index arrays) give the rows the same points give sorted (each type
+    one contiguous run, checked against the scalar engine above), point by point, bit for bit."""
+    from gametheory_ukraine.batched import structural
+
+    model = gtu.load_model("territory")
+    rng = np.random.default_rng(11)
+    rho = np.ravel(np.column_stack([rng.uniform(0.02, 0.03, 100), rng.uniform(0.31, 0.4, 100)]))
+    fixed = {k: v for k, v in model.values(SCENARIO).items() if k != "rho"}
+    keys, index, _ = structural._factor_keys(compile_structure(model.symbolic("normal"), fixed), {"rho": rho},
+                                             len(rho), 1e-9)
+    words = keys[np.arange(len(rho)) if index is None else index]
+    runs = np.count_nonzero((words[1:] != words[:-1]).any(axis=1)) + 1
+    assert runs >= 2 * structural._MAX_RUNS  # the two types alternate at every point
+    order = np.argsort(rho)
+    mixed = gtu.sweep(model, {"rho": rho}, form="normal", scenario=SCENARIO)
+    tidy = gtu.sweep(model, {"rho": rho[order]}, form="normal", scenario=SCENARIO)
+    tidy["point_id"] = order[tidy["point_id"].to_numpy()]
+    tidy = tidy.sort_values("point_id", kind="stable").reset_index(drop=True)
+    pd.testing.assert_frame_equal(mixed, tidy, check_exact=True)

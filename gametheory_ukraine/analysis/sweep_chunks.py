@@ -77,7 +77,11 @@ class _Rows:
 def _check_finite(payoffs: np.ndarray, point: np.ndarray, cols: Mapping[str, np.ndarray]) -> None:
     """Refuse a batched chunk with a payoff that is NaN or infinite (a log or sqrt of a negative value, a division
     by zero at a point), naming the first such point's values."""
-    bad = ~np.isfinite(np.asarray(payoffs, dtype=float)).all(axis=1) if len(payoffs) else np.zeros(0, dtype=bool)
+    payoffs = np.asarray(payoffs, dtype=float)
+    with np.errstate(all="ignore"):
+        if np.isfinite(payoffs.sum()):  # every payoff finite (a NaN or an infinity makes the sum one)
+            return
+    bad = ~np.isfinite(payoffs).all(axis=1) if len(payoffs) else np.zeros(0, dtype=bool)
     if bad.any():
         p = int(point[int(np.argmax(bad))])
         raise point_error(ParameterError("a payoff is not a finite real number (undefined, infinite or complex)"),
@@ -153,19 +157,18 @@ def _bimatrix_rows(plan: SweepPlan, cols: Mapping[str, np.ndarray], n: int,
         return spec.instantiate({k: float(v[p]) for k, v in params.items() if k}, exact=True).payoffs
 
     m, k = spec.shape
-    direct = builder is not None and [(i, a) for i, _, a in plan.where] == \
+    direct = builder is not None and len(plan.pay_cols) == 2 and [(i, a) for i, _, a in plan.where] == \
         [*((0, a) for a in range(m)), *((1, a) for a in range(k))]
-    # with a builder, the strategies are written straight into its probability columns
+    # with a builder, the strategies, payoffs and regret are written straight into its columns
     res = structured_equilibria(struct, params, exact_payoffs=exact_payoffs, tol=plan.tol,
-                                strategies=builder.probabilities if direct else None)
+                                out=builder.engine_columns if direct else None)
     _check_finite(res.payoffs, res.point, cols)
     columns = [res.payoffs[:, 0], res.payoffs[:, 1]]
     for i, _, a in plan.where:
         columns.append((res.x if i == 0 else res.y)[:, a])
     columns.append(res.regret)
     outcome, key = _bimatrix_outcomes(plan, spec, res)
-    equilibrium = np.arange(len(res.point), dtype=np.int64) - np.repeat(res.offsets[:-1], res.counts)
-    return _Rows(res.point, equilibrium, res.counts, columns, outcome, key, np.ones(n, dtype=bool))
+    return _Rows(res.point, res.index, res.counts, columns, outcome, key, np.ones(n, dtype=bool))
 
 
 def _compiled_for(plan: SweepPlan):
@@ -211,7 +214,7 @@ def _nplayer_rows(plan: SweepPlan, cols: Mapping[str, np.ndarray], n: int) -> _R
         return np.concatenate([np.asarray(a, dtype=dtype), np.asarray(b, dtype=dtype)])[order]
 
     def labels(codes: _Codes) -> np.ndarray:
-        return np.array(codes.categories + [None], dtype=object)[codes.codes]  # code -1: the final None
+        return np.array(codes.categories + [None], dtype=object)[codes.materialise()]  # code -1: the final None
 
     return _Rows(point[order], both(batched.equilibrium, exact.equilibrium), batched.n_equilibria,
                  [both(a, b) for a, b in zip(batched.numeric, exact.numeric)],
@@ -280,10 +283,25 @@ def _unique_small(bits: np.ndarray, width: int) -> tuple[np.ndarray, np.ndarray,
 
 @dataclass(frozen=True)
 class _Codes:
-    """Labels as codes into *categories* (-1: none), the cheapest form for :class:`TableBuilder`."""
+    """Labels as codes into *categories* (-1: none), the cheapest form for :class:`TableBuilder`.
+
+    With *table*, the code of row r is ``table[codes[r]]`` (``codes[r] == -1``: the table's last entry), and
+    then, with *fixed* ``(rows, row_codes)``, those rows have those codes instead: so many rows can share the
+    few labels of their patterns without a per-row array of codes being made."""
 
     codes: np.ndarray
     categories: list
+    table: np.ndarray | None = None
+    fixed: tuple | None = None
+
+    def materialise(self) -> np.ndarray:
+        """The code of every row, as one array."""
+        if self.table is None:
+            return self.codes
+        out = np.take(self.table, self.codes, mode="wrap")
+        if self.fixed is not None:
+            out[self.fixed[0]] = self.fixed[1]
+        return out
 
 
 def _bimatrix_outcomes(plan: SweepPlan, game, res) -> tuple[_Codes, _Codes]:
@@ -314,7 +332,6 @@ def _bimatrix_outcomes(plan: SweepPlan, game, res) -> tuple[_Codes, _Codes]:
         kept = sorted(lab for lab, v in dist.items() if abs(v) > plan.tol)
         return describe_outcome(dist), kept[0] if len(kept) == 1 else "lottery: " + ", ".join(kept), True
 
-    R = len(res.point)
     pattern = res.pattern
     per_pattern = [label(int(r)) for r in res.pattern_rows.tolist()]
     lottery = np.array([lab[2] for lab in per_pattern], dtype=bool)
@@ -323,15 +340,14 @@ def _bimatrix_outcomes(plan: SweepPlan, game, res) -> tuple[_Codes, _Codes]:
         special = np.union1d(special, np.flatnonzero(lottery[np.maximum(pattern, 0)] & (pattern >= 0)))
     special_labels = [label(int(r)) for r in special.tolist()]
     out = []
-    pattern_index = np.maximum(pattern, 0)
     for part in (0, 1):
         cats = sorted({lab[part] for lab in per_pattern} | {lab[part] for lab in special_labels})
         code_of = {c: q for q, c in enumerate(cats)}
-        codes = np.empty(R, dtype=np.intp)
-        if len(per_pattern):
-            np.take(np.array([code_of[lab[part]] for lab in per_pattern], dtype=np.intp), pattern_index, out=codes)
-        codes[special] = [code_of[lab[part]] for lab in special_labels]
-        out.append(_Codes(codes, cats))
+        # the rows' codes are the table's entries of their patterns (-1, a row solved exactly: the last entry,
+        # which the fixed codes of those rows replace)
+        table = np.array([code_of[lab[part]] for lab in per_pattern] + [-1], dtype=np.intp)
+        fixed = (special, np.array([code_of[lab[part]] for lab in special_labels], dtype=np.intp))
+        out.append(_Codes(pattern, cats, table, fixed if len(special) else None))
     return out[0], out[1]
 
 
@@ -339,13 +355,20 @@ _ENGINE_ROWS = {"scalar": _scalar_rows, "tree": _tree_rows, "bimatrix": _bimatri
 
 
 # ------------------------------------------------------------------------------------------ table
+def _same(src: Any, dst: np.ndarray) -> bool:
+    """Whether *src* is the array *dst* itself (an engine wrote it in place)."""
+    return isinstance(src, np.ndarray) and src.ctypes.data == dst.ctypes.data and src.strides == dst.strides \
+        and src.shape == dst.shape
+
+
 class TableBuilder:
     """The sweep table of one or many chunks, written straight into its final columns.
 
     Each column is allocated once with room for *capacity* rows (memory the rows never reach is never
     touched) and grows by half when a chunk does not fit; :meth:`frame` returns the table on the filled part of
     the columns, without copying them. Categorical columns collect their labels as they come and are given
-    sorted categories at the end, so the table does not depend on how the points were cut into chunks.
+    sorted categories at the end, so the table does not depend on how the points were cut into chunks; their
+    codes are kept as int8 while there are fewer than 128 labels (the dtype pandas keeps them in).
 
     Parameters
     ----------
@@ -362,50 +385,66 @@ class TableBuilder:
         self._columns: dict[str, np.ndarray] = {}
         # columns that are mostly zero (probabilities of actions an equilibrium does not play, the regret) start
         # as zeros, which the system provides untouched, and a chunk's all-zero part of them is not written; the
-        # probabilities are the rows of one block, which an engine can write into (:meth:`probabilities`)
+        # probabilities are the rows of one block and the payoffs of another, which an engine can write into
+        # (:meth:`engine_columns`)
         self._sparse = frozenset([*plan.prob_cols, "regret"])
-        self._block = np.zeros((len(plan.prob_cols), self.capacity))
+        self._blocks = {names: (np.zeros if names == plan.prob_cols else np.empty)((len(names), self.capacity))
+                        for names in (plan.prob_cols, plan.pay_cols)}
         for name in plan.columns:
             dtype = {"point_id": np.int64, "equilibrium": np.int64, "n_equilibria": np.int64, "complete": bool,
-                     "outcome": np.int32, "outcome_key": np.int32}.get(name, np.float64)
+                     "outcome": np.int8, "outcome_key": np.int8}.get(name, np.float64)
             if name not in plan.prob_cols:
                 self._columns[name] = (np.zeros if name in self._sparse else np.empty)(self.capacity, dtype=dtype)
-        self._columns.update(zip(plan.prob_cols, self._block))
+        for names, block in self._blocks.items():  # the probabilities last (the table's order)
+            self._columns.update(zip(names, block))
 
-    def probabilities(self, rows: int) -> np.ndarray:
-        """The probability columns' next *rows* rows, shape (probability columns, rows), all zeros: for an engine
-        to write the next chunk's probabilities into before :meth:`append` adds the chunk."""
+    def engine_columns(self, rows: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """The next *rows* rows of the probability columns (shape (probability columns, rows), all zeros), of the
+        payoff columns (shape (payoff columns, rows)), of the regret (all zeros) and of the equilibrium numbers:
+        for an engine to write the next chunk's equilibria into before :meth:`append` adds the chunk."""
         self._reserve(rows)
-        return self._block[:, self.rows:self.rows + rows]
+        s = slice(self.rows, self.rows + rows)
+        return self._blocks[self.plan.prob_cols][:, s], self._blocks[self.plan.pay_cols][:, s], \
+            self._columns["regret"][s], self._columns["equilibrium"][s]
 
     def _reserve(self, more: int) -> None:
         need = self.rows + more
         if need <= self.capacity:
             return
         self.capacity = max(need, self.capacity + self.capacity // 2)
+        in_block = {name for names in self._blocks for name in names}
         for name, old in self._columns.items():
-            if name not in self.plan.prob_cols:
+            if name not in in_block:
                 new = (np.zeros if name in self._sparse else np.empty)(self.capacity, dtype=old.dtype)
                 new[:self.rows] = old[:self.rows]
                 self._columns[name] = new
-        block = np.zeros((len(self.plan.prob_cols), self.capacity))
-        block[:, :self.rows] = self._block[:, :self.rows]
-        self._block = block
-        self._columns.update(zip(self.plan.prob_cols, block))
+        for names, old in self._blocks.items():
+            block = (np.zeros if names == self.plan.prob_cols else np.empty)((len(names), self.capacity))
+            block[:, :self.rows] = old[:, :self.rows]
+            self._blocks[names] = block
+            self._columns.update(zip(names, block))
 
-    def _codes(self, column: str, values: Any, out: np.ndarray) -> None:
-        """Write the codes of *values* (strings and None, as a list or a Categorical) in this builder's labels
-        (in order of first appearance; -1 for None)."""
+    def _codes(self, column: str, values: Any, s: slice) -> None:
+        """Write the codes of *values* (strings and None, as a list, a Categorical or :class:`_Codes`) in this
+        builder's labels (in order of first appearance; -1 for None) into the rows *s* of *column*."""
         labels = self._labels[column]
+        table = fixed = None
         if isinstance(values, _Codes):
-            local, cats = values.codes, values.categories
+            local, cats, table, fixed = values.codes, values.categories, values.table, values.fixed
         elif isinstance(values, pd.Categorical):
             local, cats = np.asarray(values.codes, dtype=np.intp), list(values.categories)
         else:
             codes, uniques = pd.factorize(np.asarray(values, dtype=object), use_na_sentinel=True)
             local, cats = codes.astype(np.intp), list(uniques)
         lookup = np.array([labels.setdefault(c, len(labels)) for c in cats] + [-1], dtype=np.int32)
-        np.take(lookup, local, out=out, mode="wrap")  # code -1 (missing) wraps to the final -1
+        if len(labels) >= 128 and self._columns[column].dtype == np.int8:  # too many labels for int8 codes
+            self._columns[column] = self._columns[column].astype(np.int32)
+        out = self._columns[column][s]
+        lookup = lookup.astype(out.dtype)
+        # code -1 (missing, or a row of fixed codes) wraps to the final entry
+        np.take(lookup if table is None else np.take(lookup, table, mode="wrap"), local, out=out, mode="wrap")
+        if fixed is not None:
+            out[fixed[0]] = np.take(lookup, fixed[1], mode="wrap")
 
     def append(self, lo: int, cols: Mapping[str, np.ndarray], rows: _Rows) -> None:
         """Add one chunk's rows: *lo* its first point, *cols* its varied parameters' values."""
@@ -422,17 +461,21 @@ class TableBuilder:
         for name in plan.model.parameters:
             if name not in varied:
                 c[name][s] = float(base[name])
-        c["equilibrium"][s] = rows.equilibrium
+        if not _same(rows.equilibrium, c["equilibrium"][s]):
+            c["equilibrium"][s] = rows.equilibrium
         np.take(rows.n_equilibria, point, out=c["n_equilibria"][s], mode="clip")
-        self._codes("outcome", rows.outcome, c["outcome"][s])
-        self._codes("outcome_key", rows.outcome_key, c["outcome_key"][s])
+        self._codes("outcome", rows.outcome, s)
+        self._codes("outcome_key", rows.outcome_key, s)
         for k, name in enumerate([*plan.pay_cols, *plan.prob_cols, "regret"]):
             src, dst = rows.numeric[k], c[name][s]
-            if isinstance(src, np.ndarray) and src.ctypes.data == dst.ctypes.data and src.strides == dst.strides:
-                continue  # the engine wrote it in place (:meth:`probabilities`)
+            if _same(src, dst):
+                continue  # the engine wrote it in place (:meth:`engine_columns`)
             if name not in self._sparse or np.any(src):
                 dst[...] = src
-        np.take(rows.complete, point, out=c["complete"][s], mode="clip")
+        if rows.complete.all():
+            c["complete"][s] = True
+        else:
+            np.take(rows.complete, point, out=c["complete"][s], mode="clip")
         self.rows += R
 
     def frame(self) -> pd.DataFrame:
@@ -444,13 +487,11 @@ class TableBuilder:
             if name in CATEGORICAL_COLUMNS:
                 labels = list(self._labels[name])
                 order = sorted(range(len(labels)), key=lambda q: labels[q])
-                rank = np.empty(len(labels) + 1, dtype=np.int32)
-                rank[order] = np.arange(len(labels), dtype=np.int32)
+                rank = np.empty(len(labels) + 1, dtype=arr.dtype)
+                rank[order] = np.arange(len(labels))
                 rank[-1] = -1
                 # -1 (missing) indexes the final -1; labels met in sorted order need no renumbering
-                codes = arr[:n] if order == sorted(order) else rank[arr[:n]]
-                if len(labels) < 128:  # the codes' dtype pandas keeps (it would convert them)
-                    codes = codes.astype(np.int8)
+                codes = arr[:n] if order == sorted(order) else np.take(rank, arr[:n], mode="wrap")
                 table[name] = pd.Categorical.from_codes(codes, categories=pd.Index([labels[q] for q in order]),
                                                         validate=False)
             else:
@@ -461,7 +502,7 @@ class TableBuilder:
 def chunk_rows(plan: SweepPlan, i: int,
                builder: TableBuilder | None = None) -> tuple[int, dict[str, np.ndarray], _Rows]:
     """Chunk *i*'s first point, its varied parameters' values and its rows, before they become a table. With
-    *builder*, the chunk must be appended to it next: the bimatrix engine writes the probabilities into it."""
+    *builder*, the chunk must be appended to it next: the bimatrix engine writes its equilibria into it."""
     lo, hi = plan.bounds(i)
     cols = plan.design(i)
     if plan.engine == "bimatrix":

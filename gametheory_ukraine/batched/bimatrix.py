@@ -106,6 +106,8 @@ class BatchedBimatrix:
         for rows solved exactly. None if the engine does not give it.
     pattern_rows : ndarray of int64, shape (patterns,), optional
         One row of each pattern.
+    index : ndarray of int64, shape (total,), optional
+        Each equilibrium's number within its point (0, 1, ...). None if the engine does not give it.
     """
 
     counts: np.ndarray
@@ -120,6 +122,7 @@ class BatchedBimatrix:
     regret: np.ndarray | None = None
     pattern: np.ndarray | None = None
     pattern_rows: np.ndarray | None = None
+    index: np.ndarray | None = None
 
     @property
     def n_points(self) -> int:

@@ -265,6 +265,25 @@ structured engine compiles (20,000; 100,000 once every parameter but one is fixe
     >>> others = {k: v for k, v in m.values("baseline-2025").items() if k != "rho"}
     >>> check_structured(m.symbolic("normal"), others)
     """
+    # a game found suitable with some fixed values is remembered (with the game, so its id stays its own): every
+    # sweep of a model checks its game again, and a big game's check substitutes and factors every payoff
+    try:
+        key = (id(game), tuple(sorted((k, to_exact(v)) for k, v in (fixed or {}).items() if k in game.parameters)))
+    except (TypeError, ValueError, ArithmeticError):  # a value with no exact form: checked every time
+        key = None
+    if key is not None and _SUITABLE.get(key) is game:
+        return
+    _check_structured(game, fixed)
+    if key is not None:
+        if len(_SUITABLE) >= 16:
+            _SUITABLE.clear()
+        _SUITABLE[key] = game
+
+
+_SUITABLE: dict = {}
+
+
+def _check_structured(game: NormalFormGame, fixed: Mapping[str, Any] | None) -> None:
     if len(game.players) != 2:
         raise SolverError(f"the structured engine is for two-player games, not {len(game.players)}",
                           fix="use the scalar path for N-player games")
@@ -641,10 +660,11 @@ def _keys(M: np.ndarray, index: tuple, tol: float) -> tuple[np.ndarray, np.ndarr
 
 
 def _factor_keys(struct: StructuredBimatrix, params: Mapping[str, Any], P: int,
-                 tol: float) -> tuple[np.ndarray, np.ndarray]:
-    """Sign bits of the factors at every point, packed (points, words) as uint64, and the flag of points where
-    a factor ``f`` is within ``tol * |f|_1`` of zero (``|f|_1``: ``f`` with coefficients and parameters in
-    absolute value, a bound on the terms that cancel).
+                 tol: float) -> tuple[np.ndarray, np.ndarray | None, np.ndarray]:
+    """Sign bits of the factors, packed as uint64 words, and the flag of points where a factor ``f`` is within
+    ``tol * |f|_1`` of zero (``|f|_1``: ``f`` with coefficients and parameters in absolute value, a bound on the
+    terms that cancel): ``(keys, index, flag)``, the words of point p being ``keys[index[p]]`` (``keys[p]`` when
+    *index* is None).
 
     With one parameter and many points, the factors are evaluated only at the points inside
     :func:`_risk_windows` and at one point of each stretch between them, whose bits the stretch's other points
@@ -654,48 +674,67 @@ def _factor_keys(struct: StructuredBimatrix, params: Mapping[str, Any], P: int,
         _, (x,) = point_arrays(params, struct.parameters)
         if np.ndim(x) == 1:
             return _windowed_keys(struct, x, tol)
-    return _evaluated_keys(struct, params, P, tol)
+    words, flag = _evaluated_keys(struct, params, P, tol)
+    return words, None, flag
 
 
 def _evaluated_keys(struct: StructuredBimatrix, params: Mapping[str, Any], P: int,
                     tol: float) -> tuple[np.ndarray, np.ndarray]:
     """:func:`_factor_keys` by evaluating every factor at every point."""
     K = len(struct.factors)
-    words = np.zeros((max(1, (K + 63) // 64), P), dtype=np.uint64)
-    flag = np.zeros(P, dtype=bool)
-    if K:
-        _, arrays = point_arrays(params, struct.parameters)
-        with np.errstate(all="ignore"):
-            vals = struct._factor_func(*arrays)
-        for k in range(K):
-            f = np.broadcast_to(np.asarray(vals[k], dtype=float), (P,))
-            flag |= ~(np.abs(f) > tol * np.asarray(vals[K + k], dtype=float))
-            words[k // 64] |= (f > 0).astype(np.uint64) << np.uint64(k % 64)
-    return np.ascontiguousarray(words.T), flag
+    W = max(1, (K + 63) // 64)
+    if not K:
+        return np.zeros((P, W), dtype=np.uint64), np.zeros(P, dtype=bool)
+    _, arrays = point_arrays(params, struct.parameters)
+    values = np.empty((2 * K, P))  # the factors, then their bounds, factor by factor (all at once: few points)
+    with np.errstate(all="ignore"):
+        for k, v in enumerate(struct._factor_func(*arrays)):
+            values[k] = v
+        f, bound = values[:K], values[K:]
+        flag = ~(np.abs(f) > tol * bound).all(axis=0)
+    # bit k % 64 of word k // 64 is the sign of factor k: bits packed along the factors, 8 bytes a word
+    bits = np.zeros((8 * W, P), dtype=np.uint8)
+    bits[:(K + 7) // 8] = np.packbits(f > 0, axis=0, bitorder="little")
+    return np.ascontiguousarray(bits.T).view("<u8").astype(np.uint64, copy=False), flag
 
 
-def _windowed_keys(struct: StructuredBimatrix, x: np.ndarray, tol: float) -> tuple[np.ndarray, np.ndarray]:
-    """:func:`_factor_keys` of one parameter *x* (points,): evaluated at the points in the risk windows (and any
-    that is not finite), and once per stretch between windows for the others."""
+def _windowed_keys(struct: StructuredBimatrix, x: np.ndarray,
+                   tol: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`_factor_keys` of one parameter *x* (points,), as ``(keys, index, flag)``: evaluated at the points in
+    the risk windows (and any that is not finite), and once per stretch between windows (in this call or an
+    earlier one) for the others, whose words are their stretch's."""
     name = struct.parameters[0]
     signs = tuple(s for s, side in ((-1, x <= 0), (1, x >= 0)) if side.any())
     bounds = _risk_windows(struct, tol, signs)
     stretch = np.searchsorted(bounds, x, side="right")
     inside = (stretch % 2 == 1) | ~np.isfinite(x)
     outside = np.flatnonzero(~inside)
-    gaps, first, which = np.unique(stretch[outside], return_index=True, return_inverse=True)
-    P = len(x)
-    words = np.empty((P, max(1, (len(struct.factors) + 63) // 64)), dtype=np.uint64)
-    flag = np.zeros(P, dtype=bool)
-    if len(gaps):
-        rep_words, rep_flag = _evaluated_keys(struct, {name: x[outside[first]]}, len(gaps), tol)
-        if rep_flag.any():  # pragma: no cover - the windows contain every point that can be flagged
-            raise SolverError("internal error: a factor is near zero outside its risk windows")
-        words[outside] = rep_words[which.reshape(-1)]
     where = np.flatnonzero(inside)
-    if len(where):
-        words[where], flag[where] = _evaluated_keys(struct, {name: x[where]}, len(where), tol)
-    return words, flag
+    P = len(x)
+    index = np.empty(P, dtype=np.intp)
+    # the words of each stretch between windows, found once per structure (at one point of the stretch, any one:
+    # the words are the same all along it) and kept for later chunks
+    W, S = max(1, (len(struct.factors) + 63) // 64), len(bounds) + 1
+    stretch_words, known = struct._windows.setdefault(("words", float(tol), signs),
+                                                      (np.zeros((S, W), dtype=np.uint64), np.zeros(S, dtype=bool)))
+    if len(outside):
+        gap = stretch[outside]
+        rep = np.full(S, -1, dtype=np.intp)
+        rep[gap] = outside  # a point of each stretch met, without sorting: the stretches are numbered by the bounds
+        new = np.flatnonzero((rep >= 0) & ~known)
+        if len(new):
+            new_words, new_flag = _evaluated_keys(struct, {name: x[rep[new]]}, len(new), tol)
+            if new_flag.any():  # pragma: no cover - the windows contain every point that can be flagged
+                raise SolverError("internal error: a factor is near zero outside its risk windows")
+            stretch_words[new] = new_words
+            known[new] = True
+        index[outside] = gap
+    flag = np.zeros(P, dtype=bool)
+    if not len(where):
+        return stretch_words.copy(), index, flag
+    words, flag[where] = _evaluated_keys(struct, {name: x[where]}, len(where), tol)
+    index[where] = S + np.arange(len(where))
+    return np.concatenate([stretch_words, words]), index, flag
 
 
 def _risk_windows(struct: StructuredBimatrix, tol: float, signs: tuple[int, ...]) -> np.ndarray:
@@ -754,6 +793,23 @@ def _group(words: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     rows = np.ascontiguousarray(words).view(np.dtype((np.void, words.dtype.itemsize * words.shape[1])))[:, 0]
     _, first, inverse = np.unique(rows, return_index=True, return_inverse=True)
     return first, inverse.reshape(-1)
+
+
+def _point_groups(keys: np.ndarray, index: np.ndarray | None, ok: np.ndarray) -> list[np.ndarray]:
+    """The points *ok* (sorted) grouped by equal words (point p's are ``keys[index[p]]``, ``keys[p]`` if *index*
+    is None): groups in the order of their words' bytes, each group's points sorted. The words are grouped once
+    per distinct row of *keys*, the points through *index*."""
+    _, kgroup = _group(keys)
+    group = kgroup[ok] if index is None else kgroup[index[ok]]
+    sizes = np.bincount(group, minlength=int(kgroup.max()) + 1 if len(kgroup) else 0)
+    present = np.flatnonzero(sizes)
+    if len(present) == 1:
+        return [ok]
+    if len(present) <= _FEW_GROUPS:
+        return [ok[group == g] for g in present.tolist()]
+    order = np.argsort(group, kind="stable")
+    bounds = np.concatenate([[0], np.cumsum(sizes[present])])
+    return [ok[order[bounds[g]:bounds[g + 1]]] for g in range(len(present))]
 
 
 # --------------------------------------------------------------------------------- group structure
@@ -985,7 +1041,12 @@ def _solve_piece(st: _Structure, sid: int, Acols: list, Bcols: list, where: Any,
         for i, j in st.pairs:
             u = _dot(Ay[j], xs[i])
             v = _dot(xB[i], ys[j])
-            regret = np.maximum(np.maximum(best_a[j] - u, best_b[i] - v), 0.0)
+            regret, other = best_a[j] - u, best_b[i] - v
+            if isinstance(regret, np.ndarray) and regret.shape == (G,) and np.shape(other) in ((G,), ()):
+                np.maximum(regret, other, out=regret)  # a new array: maxima taken in place
+                np.maximum(regret, 0.0, out=regret)
+            else:
+                regret = np.maximum(np.maximum(regret, other), 0.0)
             bad |= ~(regret <= bound)
             us.append(u)
             vs.append(v)
@@ -1011,7 +1072,7 @@ def _runs(members: np.ndarray) -> list:
 def structured_equilibria(struct: StructuredBimatrix, params: Mapping[str, Any], *,
                           exact_payoffs: Callable[[int], tuple[Any, Any]] | None = None,
                           tol: float = 1e-9,
-                          strategies: Callable[[int], np.ndarray] | None = None) -> BatchedBimatrix:
+                          out: Callable[[int], tuple] | None = None) -> BatchedBimatrix:
     """Every extreme equilibrium at every point of a symbolic two-player game (see the module docstring).
 
     Parameters
@@ -1028,10 +1089,11 @@ def structured_equilibria(struct: StructuredBimatrix, params: Mapping[str, Any],
         print as.
     tol : float, default 1e-9
         Relative tolerance of the near-zero keys and of the certificate.
-    strategies : callable, optional
-        ``strategies(rows) -> S``: a float array of shape (m + n, rows), all zeros, to write the equilibria's
-        strategies into (``x`` is ``S[:m].T``, ``y`` is ``S[m:].T``), e.g. a table's probability columns, so they
-        are not copied there afterwards. Default: a new array.
+    out : callable, optional
+        ``out(rows) -> (S, pay, regret, index)``: arrays to write the equilibria into, e.g. a table's columns, so
+        they are not copied there afterwards: the strategies ``S`` of shape (m + n, rows), all zeros (``x`` is
+        ``S[:m].T``, ``y`` is ``S[m:].T``), the payoffs ``pay`` of shape (2, rows), the regret, shape (rows,),
+        all zeros, and each equilibrium's number within its point, int64 of shape (rows,). Default: new arrays.
 
     Returns
     -------
@@ -1084,10 +1146,10 @@ def structured_equilibria(struct: StructuredBimatrix, params: Mapping[str, Any],
             cells = [np.broadcast_to(c[:1], (P,)) for c in cells]
         Acols = [[cells[i * n + j] for j in range(n)] for i in range(m)]
         Bcols = [[cells[m * n + i * n + j] for j in range(n)] for i in range(m)]
-        words, flagged = _factor_keys(struct, params, P, tol)
-        distinct = list({id(c): c for c in cells}.values())
-        scale = np.maximum(1.0, _max([np.maximum(c.max(), -c.min()) if c.strides == (0,) and P else
-                                      np.maximum(c, -c) for c in distinct]))
+        keys, index, flagged = _factor_keys(struct, params, P, tol)
+        scale = np.ones(P)
+        for c in {id(c): c for c in cells}.values():
+            np.maximum(scale, np.abs(c[:1]) if c.strides == (0,) and P else np.abs(c), out=scale)
     else:
         A, B = struct.compiled.payoffs(params)
         if lengths and A.shape[0] != next(iter(lengths)):  # no varied parameter enters the payoffs: one game
@@ -1100,7 +1162,7 @@ def structured_equilibria(struct: StructuredBimatrix, params: Mapping[str, Any],
         Bcols = [[storage_b[i, j] for j in range(n)] for i in range(m)]
         words_p, flag_p = _keys(B, struct.minors_p, tol)
         words_q, flag_q = _keys(A.transpose(0, 2, 1), struct.minors_q, tol)
-        words, flagged = np.concatenate([words_p, words_q], axis=1), flag_p | flag_q
+        keys, index, flagged = np.concatenate([words_p, words_q], axis=1), None, flag_p | flag_q
         scale = np.maximum(1.0, np.maximum(np.abs(storage_a).reshape(m * n, P).max(axis=0),
                                            np.abs(storage_b).reshape(m * n, P).max(axis=0)))
     scale = np.broadcast_to(scale, (P,))
@@ -1115,17 +1177,9 @@ def structured_equilibria(struct: StructuredBimatrix, params: Mapping[str, Any],
     pieces: list[_Piece] = []
     ok = np.flatnonzero(~flagged)
     if len(ok):
-        first, group = _group(words[ok])
-        if len(first) == 1:
-            groups = [ok]
-        elif len(first) <= _FEW_GROUPS:
-            groups = [ok[group == g] for g in range(len(first))]
-        else:
-            order = np.argsort(group, kind="stable")
-            bounds = np.searchsorted(group[order], np.arange(len(first) + 1))
-            groups = [ok[order[bounds[g]:bounds[g + 1]]] for g in range(len(first))]
-        for members in groups:
-            st, sid = _cached_structure(struct, words[members[0]], lambda p=int(members[0]): exact_at(p))
+        for members in _point_groups(keys, index, ok):
+            key = keys[members[0] if index is None else index[members[0]]]
+            st, sid = _cached_structure(struct, key, lambda p=int(members[0]): exact_at(p))
             for where in _runs(members):
                 piece, bad = _solve_piece(st, sid, Acols, Bcols, where, scale[where], tol)
                 if bad.any():
@@ -1133,7 +1187,7 @@ def structured_equilibria(struct: StructuredBimatrix, params: Mapping[str, Any],
                     piece = piece.drop(bad)
                 if piece.size:
                     pieces.append(piece)
-    return _assemble(P, m, n, pieces, flagged, exact_at, strategies)
+    return _assemble(P, m, n, pieces, flagged, exact_at, out)
 
 
 def _check_fixed(struct: StructuredBimatrix, params: Mapping[str, Any]) -> None:
@@ -1155,10 +1209,47 @@ def _cached_structure(struct: StructuredBimatrix, key: np.ndarray, exact: Callab
     return cache[k]
 
 
+#: A column of a piece's block with more entries to write than this is written through one contiguous buffer
+#: and one transposing copy, not entry by entry (each a write with stride E: about six such cost one copy).
+_STRIDED_ENTRIES = 6
+
+
+def _is_zero(value: Any) -> bool:
+    return isinstance(value, float) and value == 0.0
+
+
+def _write_entries(target: np.ndarray, where: list, values: list, zero: bool, buffer: np.ndarray | None) -> None:
+    """Write equilibrium e's *values[e]* (a float or a (G,) column) into the rows *where[e]* of *target*; with
+    *zero* (the target's rows are all zeros) the constant zeros are not written.
+
+    *where* are the rows of a piece: for a contiguous run of G points with E equilibria each, ``where[e]`` is
+    the slice ``start + e :: E`` of the block ``target[start:start + G * E]``, and *buffer* a scratch (E, G)
+    float array; then a column with many entries to write is assembled in the buffer and written with one
+    transposing copy (contiguous in the target), and constants alone are one broadcast row."""
+    E = len(values)
+    todo = [e for e, v in enumerate(values) if not (zero and _is_zero(v))]
+    if not todo:
+        return
+    arrays = sum(1 for e in todo if isinstance(values[e], np.ndarray))
+    if buffer is None or len(todo) <= _STRIDED_ENTRIES or (not arrays and len(todo) * 2 <= E):
+        for e in todo:
+            target[where[e]] = values[e]
+        return
+    first = where[0]
+    G = buffer.shape[1]
+    block = target[first.start:first.start + G * E].reshape(G, E)
+    if not arrays:  # constants only: one broadcast row
+        block[...] = np.array(values, dtype=target.dtype)
+        return
+    for e, v in enumerate(values):
+        buffer[e] = v
+    block[...] = buffer.T
+
+
 def _assemble(P: int, m: int, n: int, pieces: list[_Piece], flagged: np.ndarray,
-              exact_at: Callable, strategies: Callable[[int], np.ndarray] | None = None) -> BatchedBimatrix:
-    """One flat table: the pieces' equilibria and the flagged points' exact ones, written by point (the
-    strategies into ``strategies(rows)`` if given, zeros of shape (m + n, rows))."""
+              exact_at: Callable, out: Callable[[int], tuple] | None = None) -> BatchedBimatrix:
+    """One flat table: the pieces' equilibria and the flagged points' exact ones, written by point (into the
+    arrays ``out(rows)`` gives if given: see :func:`structured_equilibria`)."""
     counts = np.zeros(P, dtype=np.int64)
     degenerate = np.zeros(P, dtype=bool)
     for piece in pieces:
@@ -1175,54 +1266,67 @@ def _assemble(P: int, m: int, n: int, pieces: list[_Piece], flagged: np.ndarray,
     np.cumsum(counts, out=offsets[1:])
     total = int(offsets[-1])
     point = np.repeat(np.arange(P, dtype=np.int64), counts)
-    # column-major storage: each coordinate is one contiguous array (the sweep's table takes them as they are)
-    S = np.zeros((m + n, total)) if strategies is None else strategies(total)  # only nonzeros are written
-    if S.shape != (m + n, total):
-        raise SolverError(f"strategies({total}) gave an array of shape {S.shape}, not {(m + n, total)}")
-    X, Y, pay = S[:m], S[m:], np.empty((2, total))
-    regret = np.zeros(total)
+    # column-major storage: each coordinate is one contiguous array (the sweep's table takes them as they are);
+    # the strategies and the regret start as zeros, and only their nonzeros are written
+    if out is None:
+        S, pay, regret = np.zeros((m + n, total)), np.empty((2, total)), np.zeros(total)
+        index = np.empty(total, dtype=np.int64)
+    else:
+        S, pay, regret, index = out(total)
+        shapes = tuple(np.shape(a) for a in (S, pay, regret, index))
+        wanted = ((m + n, total), (2, total), (total,), (total,))
+        if shapes != wanted:
+            raise SolverError(f"out({total}) gave arrays of shapes {shapes}, not {wanted}")
     comp = np.empty(total, dtype=np.int64)
-    pattern = np.full(total, -1, dtype=np.int64)
+    pattern = np.empty(total, dtype=np.int64)  # every row is a piece's but those of flagged points (-1)
     patterns: dict = {}
     pattern_rows: list[int] = []
+    buffer = None
     for piece in pieces:
         E = len(piece.st.pairs)
         w = piece.where
         if isinstance(w, slice):
             start = int(offsets[w.start])
             G = w.stop - w.start
-
-            def rows(e, start=start, G=G, E=E):
-                return slice(start + e, start + G * E, E)
+            where = [slice(start + e, start + G * E, E) for e in range(E)]
+            if buffer is None or buffer.size < E * G:
+                buffer = np.empty(max(E * G, 0 if buffer is None else buffer.size))
+            scratch = buffer[:E * G].reshape(E, G)
         else:
             base = offsets[w]
-
-            def rows(e, base=base):
-                return base + e
-        # array by array, equilibrium by equilibrium: a piece's rows of one array stay in cache while its
-        # equilibria are written (they interleave, E rows per point)
-        where = [rows(e) for e in range(E)]
-        for M, zs in ((X, [piece.xs[i] for i, _ in piece.st.pairs]), (Y, [piece.ys[j] for _, j in piece.st.pairs])):
-            for c in range(M.shape[0]):
-                for r, z in zip(where, zs):
-                    if not (isinstance(z[c], float) and z[c] == 0.0):
-                        M[c, r] = z[c]
-        for target, values in ((pay[0], piece.u), (pay[1], piece.v), (regret, piece.regret),
-                               (comp, piece.st.classes)):
-            for r, value in zip(where, values):
-                target[r] = value
+            where = [base + e for e in range(E)]
+            scratch = None
+        # array by array: a piece's rows of one array stay in cache while its equilibria are written (they
+        # interleave, E rows per point)
+        xs = [piece.xs[i] for i, _ in piece.st.pairs]
+        ys = [piece.ys[j] for _, j in piece.st.pairs]
+        for c in range(m):
+            _write_entries(S[c], where, [z[c] for z in xs], True, scratch)
+        for c in range(n):
+            _write_entries(S[m + c], where, [z[c] for z in ys], True, scratch)
+        _write_entries(pay[0], where, piece.u, False, scratch)
+        _write_entries(pay[1], where, piece.v, False, scratch)
+        if any(np.any(r) for r in piece.regret):  # mostly exactly 0
+            _write_entries(regret, where, piece.regret, True, scratch)
+        _write_entries(comp, where, list(piece.st.classes), False, scratch)
+        _write_entries(index, where, list(range(E)), False, scratch)
+        pids = []
         for e, r in enumerate(where):
             pid = patterns.setdefault((piece.sid, e), len(patterns))
             if pid == len(pattern_rows):
                 pattern_rows.append(r.start if isinstance(r, slice) else int(r[0]))
-            pattern[r] = pid
+            pids.append(pid)
+        _write_entries(pattern, where, pids, False, scratch)
+    X, Y = S[:m], S[m:]
     for p, (sol, Ae, Be) in exact_solutions.items():
         lo = offsets[p]
+        pattern[lo:offsets[p + 1]] = -1
         for k, ((xe, ye), c) in enumerate(zip(sol.equilibria, sol.components)):
             X[:, lo + k] = [float(v) for v in xe]
             Y[:, lo + k] = [float(v) for v in ye]
             pay[:, lo + k] = (float(bilinear(xe, Ae, ye)), float(bilinear(xe, Be, ye)))
             comp[lo + k] = c
+            index[lo + k] = k
     return BatchedBimatrix(counts=counts, offsets=offsets, point=point, x=X.T, y=Y.T, payoffs=pay.T,
                            components=comp, flagged=flagged, degenerate=degenerate, regret=regret,
-                           pattern=pattern, pattern_rows=np.asarray(pattern_rows, dtype=np.int64))
+                           pattern=pattern, pattern_rows=np.asarray(pattern_rows, dtype=np.int64), index=index)
