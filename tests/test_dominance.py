@@ -225,8 +225,17 @@ def test_cli_text_and_json_at_a_scenario(capsys):
     assert doc["kept"] == {"Entrant": ["stay out", "enter"], "Incumbent": ["fight", "acquiesce"]}
 
 
+def test_an_objective_is_refused_by_every_method_but_correlated():
+    game = gtu.load_model("chain-store").game("normal")
+    for method in ("auto", "dominance", "weak-dominance", "correlated-vertices", "logit-qre"):
+        with pytest.raises(SolverError, match="an objective is for method correlated"):
+            gtu.solve(game, method=method, objective="welfare", **({"lam": 1.0} if method == "logit-qre" else {}))
+    assert gtu.solve(game, method="correlated").objective == gtu.solve(game, method="correlated",
+                                                                       objective="welfare").objective
+
+
 @pytest.mark.parametrize("argv, words", [
-    (["--method", "dominance", "--objective", "welfare"], "--objective is for --method correlated"),
+    (["--method", "dominance", "--objective", "welfare"], "an objective is for method correlated"),
     (["--method", "dominance", "--format", "latex"], "--format latex shows equilibria"),
     (["--method", "dominance", "--max-work", "3"], "raise it with --max-work"),
     (["--method", "dominanze"], "unknown method"),

@@ -54,14 +54,11 @@ def run(args: argparse.Namespace) -> int:
     from ..solvers.qre import QRE
     from ..solvers.solving import REDUCTION_METHODS
 
-    if args.objective is not None and args.method != "correlated":
-        raise SolverError(f"--objective is for --method correlated, not {args.method}", where="--objective",
-                          fix="drop --objective, or use --method correlated")
     if args.method in REDUCTION_METHODS and args.format == "latex":
         raise SolverError(f"--format latex shows equilibria, not the result of --method {args.method}",
                           where="--format", fix="use --format table or --format json")
-    objective = args.objective or "welfare"
-    if "," in objective:
+    objective = args.objective
+    if objective is not None and "," in objective:
         objective = [w.strip() for w in objective.split(",")]
 
     values = parse_params(args.param)

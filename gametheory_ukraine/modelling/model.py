@@ -268,27 +268,27 @@ class Model:
     @overload
     def solve(self, form: str | None = None, scenario: str | None = None, *, exact: bool | None = None,
               method: Literal["logit-qre"], tol: float = 1e-9, max_work: int | None = None,
-              lam: float | None = None, objective: Any = "welfare", **values: Any) -> QRE: ...
+              lam: float | None = None, objective: Any = None, **values: Any) -> QRE: ...
     @overload
     def solve(self, form: str | None = None, scenario: str | None = None, *, exact: bool | None = None,
               method: Literal["dominance", "weak-dominance"], tol: float = 1e-9, max_work: int | None = None,
-              lam: float | None = None, objective: Any = "welfare", **values: Any) -> DominanceResult: ...
+              lam: float | None = None, objective: Any = None, **values: Any) -> DominanceResult: ...
     @overload
     def solve(self, form: str | None = None, scenario: str | None = None, *, exact: bool | None = None,
               method: Literal["correlated"], tol: float = 1e-9, max_work: int | None = None,
-              lam: float | None = None, objective: Any = "welfare", **values: Any) -> CorrelatedEquilibrium: ...
+              lam: float | None = None, objective: Any = None, **values: Any) -> CorrelatedEquilibrium: ...
     @overload
     def solve(self, form: str | None = None, scenario: str | None = None, *, exact: bool | None = None,
               method: Literal["correlated-vertices"], tol: float = 1e-9, max_work: int | None = None,
-              lam: float | None = None, objective: Any = "welfare", **values: Any) -> CorrelatedPolytope: ...
+              lam: float | None = None, objective: Any = None, **values: Any) -> CorrelatedPolytope: ...
     @overload
     def solve(self, form: str | None = None, scenario: str | None = None, *, exact: bool | None = None,
               method: str = "auto", tol: float = 1e-9, max_work: int | None = None,
-              lam: float | None = None, objective: Any = "welfare", **values: Any) -> EquilibriumSet: ...
+              lam: float | None = None, objective: Any = None, **values: Any) -> EquilibriumSet: ...
 
     def solve(self, form: str | None = None, scenario: str | None = None, *, exact: bool | None = None,
               method: str = "auto", tol: float = 1e-9, max_work: int | None = None, lam: float | None = None,
-              objective: Any = "welfare", **values: Any,
+              objective: Any = None, **values: Any,
               ) -> EquilibriumSet | QRE | DominanceResult | CorrelatedEquilibrium | CorrelatedPolytope:
         """Instantiate and solve; see :func:`gametheory_ukraine.solve` (``max_work`` is its work budget, ``lam``
         the precision of ``method="logit-qre"``, ``objective`` what ``method="correlated"`` maximises).

@@ -53,28 +53,28 @@ MAX_PIVOTS = 10_000
 @overload
 def solve(game: NormalFormGame | GameTree, *, exact: bool | None = None, method: Literal["logit-qre"],
           tol: float = 1e-9, parameters: Mapping[str, Any] | None = None, max_work: int | None = None,
-          lam: float | None = None, objective: Any = "welfare") -> QRE: ...
+          lam: float | None = None, objective: Any = None) -> QRE: ...
 @overload
 def solve(game: NormalFormGame | GameTree, *, exact: bool | None = None, method: Literal["dominance", "weak-dominance"],
           tol: float = 1e-9, parameters: Mapping[str, Any] | None = None, max_work: int | None = None,
-          lam: float | None = None, objective: Any = "welfare") -> DominanceResult: ...
+          lam: float | None = None, objective: Any = None) -> DominanceResult: ...
 @overload
 def solve(game: NormalFormGame | GameTree, *, exact: bool | None = None, method: Literal["correlated"],
           tol: float = 1e-9, parameters: Mapping[str, Any] | None = None, max_work: int | None = None,
-          lam: float | None = None, objective: Any = "welfare") -> CorrelatedEquilibrium: ...
+          lam: float | None = None, objective: Any = None) -> CorrelatedEquilibrium: ...
 @overload
 def solve(game: NormalFormGame | GameTree, *, exact: bool | None = None, method: Literal["correlated-vertices"],
           tol: float = 1e-9, parameters: Mapping[str, Any] | None = None, max_work: int | None = None,
-          lam: float | None = None, objective: Any = "welfare") -> CorrelatedPolytope: ...
+          lam: float | None = None, objective: Any = None) -> CorrelatedPolytope: ...
 @overload
 def solve(game: NormalFormGame | GameTree, *, exact: bool | None = None, method: str = "auto",
           tol: float = 1e-9, parameters: Mapping[str, Any] | None = None, max_work: int | None = None,
-          lam: float | None = None, objective: Any = "welfare") -> EquilibriumSet: ...
+          lam: float | None = None, objective: Any = None) -> EquilibriumSet: ...
 
 
 def solve(game: NormalFormGame | GameTree, *, exact: bool | None = None, method: str = "auto",
           tol: float = 1e-9, parameters: Mapping[str, Any] | None = None,
-          max_work: int | None = None, lam: float | None = None, objective: Any = "welfare",
+          max_work: int | None = None, lam: float | None = None, objective: Any = None,
           ) -> EquilibriumSet | QRE | DominanceResult | CorrelatedEquilibrium | CorrelatedPolytope:
     """Compute the equilibria of a numeric game, each with a best-response certificate.
 
@@ -118,7 +118,8 @@ def solve(game: NormalFormGame | GameTree, *, exact: bool | None = None, method:
         tree). Such a solve returns a :class:`~gametheory_ukraine.solvers.qre.QRE`, not an EquilibriumSet: a QRE
         is not a Nash equilibrium, and its regret is reported, not certified.
     objective : str or sequence
-        ``method="correlated"`` only: ``"welfare"`` (sum of payoffs), a player's name, or one weight per player.
+        ``method="correlated"`` only (any other method refuses it, as lam for all but logit-qre): ``"welfare"``
+        (sum of payoffs; the default), a player's name, or one weight per player.
 
     Returns
     -------
@@ -147,6 +148,9 @@ def solve(game: NormalFormGame | GameTree, *, exact: bool | None = None, method:
     if game.kind == "symbolic":
         raise SolverError(f"the game has free parameters {', '.join(game.parameters)}",
                           fix="instantiate it first, e.g. game.instantiate(rho=0.05), or use model.game(...)")
+    if objective is not None and method != "correlated":
+        raise SolverError(f"an objective is for method correlated, not {method!r}",
+                          fix="drop objective (--objective), or use method='correlated'")
     if method == "logit-qre":  # a quantal response equilibrium, not a Nash equilibrium: its own result type
         if lam is None:
             raise SolverError("method logit-qre needs a precision lambda", fix="pass lam=5 (on the command line "
@@ -179,7 +183,8 @@ def _solve_reduction(game: NormalFormGame | GameTree, method: str, params, max_w
         return iterated_dominance(game, kind="strict" if method == "dominance" else "weak", parameters=params,
                                   max_work=max_work)
     if method == "correlated":
-        return correlated_equilibrium(game, objective, parameters=params, max_work=max_work)
+        return correlated_equilibrium(game, "welfare" if objective is None else objective, parameters=params,
+                                      max_work=max_work)
     return correlated_vertices(game, parameters=params, max_work=max_work)
 
 
