@@ -190,6 +190,59 @@ class NormalFormGame:
             new.append(out)
         return NormalFormGame(self.players, self.actions, tuple(new), outcomes=self.outcomes, title=self.title)
 
+    def restrict(self, actions: Sequence[Sequence[str | int]], *, title: str | None = None) -> NormalFormGame:
+        """The game in which each player may use only some of her actions (symbolic games too).
+
+        Parameters
+        ----------
+        actions : sequence of N sequences of str or int
+            Per player, the actions kept, by label or by index, in the order the new game lists them.
+        title : str, optional
+            Default: this game's title.
+
+        Returns
+        -------
+        NormalFormGame
+            Payoffs and outcomes of shape ``(len(actions[0]), ..., len(actions[N - 1]))``.
+
+        Raises
+        ------
+        ParameterError
+            A player given no action, an action given twice, or an unknown label or index.
+
+        Examples
+        --------
+        Prisoner's dilemma, the row player limited to defecting:
+
+        >>> pd = NormalFormGame.from_arrays([[3, 0], [5, 1]], [[3, 5], [0, 1]], actions=[["C", "D"], ["C", "D"]])
+        >>> small = pd.restrict([["D"], [0, 1]])
+        >>> small.shape, small.actions, [str(v) for v in small.payoffs[1].flat]
+        ((1, 2), (('D',), ('C', 'D')), ['0', '1'])
+        """
+        if len(actions) != self.n_players:
+            raise ParameterError(f"{len(actions)} action lists for {self.n_players} players",
+                                 fix="give one list of actions per player")
+        index: list[list[int]] = []
+        for i, keep in enumerate(actions):
+            picked = []
+            for a in keep:
+                if isinstance(a, str) and a in self.actions[i]:
+                    picked.append(self.actions[i].index(a))
+                elif isinstance(a, (int, np.integer)) and not isinstance(a, bool) and 0 <= a < len(self.actions[i]):
+                    picked.append(int(a))
+                else:
+                    raise ParameterError(f"{self.players[i]} has no action {a!r}",
+                                         fix="use one of " + ", ".join(map(repr, self.actions[i])) + " or its index")
+            if not picked or len(set(picked)) != len(picked):
+                raise ParameterError(f"{self.players[i]} needs at least one action, each listed once",
+                                     fix="list each kept action once")
+            index.append(picked)
+        cut = np.ix_(*index)
+        return NormalFormGame(self.players, tuple(tuple(self.actions[i][a] for a in k) for i, k in enumerate(index)),
+                              tuple(p[cut] for p in self.payoffs),
+                              outcomes=None if self.outcomes is None else self.outcomes[cut],
+                              title=self.title if title is None else title)
+
     def as_float(self) -> NormalFormGame:
         """The same game with float payoffs."""
         if self.kind == "symbolic":

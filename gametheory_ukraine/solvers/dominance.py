@@ -344,9 +344,9 @@ def iterated_dominance(game: NormalFormGame, *, kind: str = "strict", mixed: boo
                                      kind, margin))
         drop = {(i, t) for i, t, _, _ in found}
         kept = [[a for t, a in enumerate(k) if (i, t) not in drop] for i, k in enumerate(kept)]
-    outcomes = None if game.outcomes is None else game.outcomes[np.ix_(*kept)]
-    reduced = NormalFormGame(game.players, tuple(tuple(game.actions[i][a] for a in k) for i, k in enumerate(kept)),
-                             tuple(p[np.ix_(*kept)] for p in payoffs), outcomes=outcomes, title=game.title)
+    # the reduced game carries the exact payoffs the eliminations compared
+    reduced = NormalFormGame(game.players, game.actions, tuple(payoffs), outcomes=game.outcomes,
+                             title=game.title).restrict(kept)
     order_text = order if isinstance(order, str) else (
         "given: " + ", ".join(f"{game.players[i]} {game.actions[i][a]}" for i, a in given) + "; then sequential")
     notes = []

@@ -241,19 +241,14 @@ qre_path_figure(table, x="rho", title="nato: the logit QRE at lambda = 10 over t
 #
 # Best-response diagrams are drawn for 2 × 2 games. Take two plans per side from the NATO game: Russia settles
 # either way or fights on either way; Ukraine rejects, or cedes Donbas keeping its NATO path (and seeks
-# accession if the US backs it). The symbolic payoffs are restricted to those plans, then evaluated at two
-# relapse risks.
+# accession if the US backs it). `restrict` keeps those plans in the symbolic game, which is then evaluated at
+# two relapse risks.
 
 # %%
-symbolic = nato.symbolic("normal")
-rows = [symbolic.actions[0].index("settle either way"), symbolic.actions[0].index("fight on either way")]
-cols = [symbolic.actions[1].index("reject Russia's terms"),
-        symbolic.actions[1].index("cede Donbas, keep NATO path, seek accession if the US backs it")]
-cut = np.ix_(rows, cols)
-small = NormalFormGame(symbolic.players, ([symbolic.actions[0][r] for r in rows],
-                                          [symbolic.actions[1][c] for c in cols]),
-                       tuple(u[cut] for u in symbolic.payoffs), outcomes=symbolic.outcomes[cut],
-                       title="nato, two plans each")
+small = nato.symbolic("normal").restrict(
+    [["settle either way", "fight on either way"],
+     ["reject Russia's terms", "cede Donbas, keep NATO path, seek accession if the US backs it"]],
+    title="nato, two plans each")
 for rho in ("1/20", "129/1000"):
     game = small.instantiate(nato.values(None, {"rho": rho}))
     display(best_response_diagram(game, title=f"nato, two plans each, rho = {rho}"))
