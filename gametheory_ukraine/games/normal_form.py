@@ -243,6 +243,24 @@ class NormalFormGame:
                               outcomes=None if self.outcomes is None else self.outcomes[cut],
                               title=self.title if title is None else title)
 
+    def as_exact(self) -> NormalFormGame:
+        """The same game with exact payoffs: Fractions, float payoffs read as the decimals they print as
+        (:func:`~gametheory_ukraine.core.numbers.to_exact`); an exact game is returned as it is.
+
+        Examples
+        --------
+        >>> g = NormalFormGame.from_arrays([[0.1, 1.5]], [[2.0, 0.25]]).as_exact()
+        >>> g.kind, [str(v) for v in g.payoffs[0].flat]
+        ('exact', ['1/10', '3/2'])
+        """
+        if self.kind == "symbolic":
+            raise ParameterError("a symbolic game has no numeric payoffs", fix="call instantiate() first")
+        if all(p.dtype == object for p in self.payoffs):
+            return self
+        return NormalFormGame(self.players, self.actions,
+                              tuple(p if p.dtype == object else as_exact_array(p) for p in self.payoffs),
+                              outcomes=self.outcomes, title=self.title)
+
     def as_float(self) -> NormalFormGame:
         """The same game with float payoffs."""
         if self.kind == "symbolic":

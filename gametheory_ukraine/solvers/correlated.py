@@ -39,7 +39,7 @@ import numpy as np
 from .._version import __version__
 from ..core.errors import SolverError, excerpt
 from ..core.frozen import FrozenDict
-from ..core.numbers import as_exact_array, to_exact
+from ..core.numbers import to_exact
 from ..games.normal_form import NormalFormGame
 from .budget import count_text
 from .exact_lp import LPResult, linprog_exact, work_budget
@@ -53,7 +53,7 @@ def _exact_payoffs(game: NormalFormGame) -> list[np.ndarray]:
     if game.kind == "symbolic":
         raise SolverError(f"the game has free parameters {', '.join(game.parameters)}",
                           fix="instantiate it first, e.g. game.instantiate(rho=0.05), or use model.game(...)")
-    return [p if p.dtype == object else as_exact_array(p) for p in game.payoffs]
+    return list(game.as_exact().payoffs)
 
 
 def incentive_rows(game: NormalFormGame) -> tuple[list[list[Fraction]], list[tuple[int, int, int]]]:

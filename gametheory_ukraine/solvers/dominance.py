@@ -38,7 +38,6 @@ import numpy as np
 from .._version import __version__
 from ..core.errors import SolverError, excerpt
 from ..core.frozen import FrozenDict
-from ..core.numbers import as_exact_array
 from ..games.normal_form import NormalFormGame
 from .exact_lp import linprog_exact, work_budget
 from .results import number_text
@@ -286,7 +285,8 @@ def iterated_dominance(game: NormalFormGame, *, kind: str = "strict", mixed: boo
     if cells > budget:
         raise SolverError(f"the {' x '.join(map(str, game.shape))} game has {cells:,} payoff entries, more than "
                           f"the budget of {budget:,}", where="--max-work", fix=f"raise it with --max-work {cells}")
-    payoffs = [p if p.dtype == object else as_exact_array(p) for p in game.payoffs]
+    exact_game = game.as_exact()
+    payoffs = list(exact_game.payoffs)
     kept = [list(range(len(a))) for a in game.actions]
     steps: list[Elimination] = []
     used = [0]
@@ -344,9 +344,7 @@ def iterated_dominance(game: NormalFormGame, *, kind: str = "strict", mixed: boo
                                      kind, margin))
         drop = {(i, t) for i, t, _, _ in found}
         kept = [[a for t, a in enumerate(k) if (i, t) not in drop] for i, k in enumerate(kept)]
-    # the reduced game carries the exact payoffs the eliminations compared
-    reduced = NormalFormGame(game.players, game.actions, tuple(payoffs), outcomes=game.outcomes,
-                             title=game.title).restrict(kept)
+    reduced = exact_game.restrict(kept)   # the exact payoffs the eliminations compared
     order_text = order if isinstance(order, str) else (
         "given: " + ", ".join(f"{game.players[i]} {game.actions[i][a]}" for i, a in given) + "; then sequential")
     notes = []

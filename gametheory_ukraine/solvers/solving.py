@@ -14,7 +14,7 @@ import sympy
 
 from ..core.errors import SolverError
 from ..core.frozen import FrozenDict
-from ..core.numbers import as_exact_array, simplest, to_exact
+from ..core.numbers import simplest, to_exact
 from ..games.normal_form import NormalFormGame
 from ..games.reduce import to_normal_form
 from ..games.tree import Chance, Decision, GameTree, Terminal
@@ -191,7 +191,7 @@ def _solve_reduction(game: NormalFormGame | GameTree, method: str, params, max_w
 # ----------------------------------------------------------------- normal form
 def _payoff_arrays(game: NormalFormGame, exact: bool) -> tuple[np.ndarray, ...]:
     if exact:
-        return tuple(p if p.dtype == object else as_exact_array(p) for p in game.payoffs)
+        return game.as_exact().payoffs
     return tuple(np.asarray(p, dtype=float) for p in game.payoffs)
 
 
