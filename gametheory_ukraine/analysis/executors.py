@@ -8,9 +8,10 @@ in memory (each chunk's rows before they become a table). :func:`labelled` pairs
 chunk indices and restates a failure with its chunk's point range
 (:func:`~gametheory_ukraine.analysis.sweep_chunks.chunk_error`).
 
-The worker processes are started fresh (``spawn``) with SIGINT blocked (:func:`sigint_blocked`), ignore it
-(:func:`worker_init`: Ctrl-C reaches the whole process group, and only the parent decides) and die with their
-parent. The Dask executor is :mod:`gametheory_ukraine.analysis.distributed`.
+The worker processes are started fresh -- forked from a clean server process that has already imported the
+solvers (``forkserver``, :func:`worker_context`) on Linux, ``spawn`` elsewhere -- with SIGINT blocked
+(:func:`sigint_blocked`), ignore it (:func:`worker_init`: Ctrl-C reaches the whole process group, and only the
+parent decides) and die with their parent. The Dask executor is :mod:`gametheory_ukraine.analysis.distributed`.
 """
 
 from __future__ import annotations
@@ -33,8 +34,11 @@ from ..core.errors import ParameterError
 from .sweep_chunks import chunk_error, chunk_rows, solve_chunk
 from .sweep_plan import SweepPlan
 
-__all__ = ["run_chunks", "serial_rows", "labelled", "worker_init", "sigint_blocked", "progress_bar",
-           "show_progress"]
+__all__ = ["run_chunks", "serial_rows", "labelled", "worker_init", "worker_context", "sigint_blocked",
+           "progress_bar", "show_progress"]
+
+#: Modules the fork server imports once, so that each worker it forks starts with them loaded.
+PRELOAD = ("gametheory_ukraine.analysis.sweep_chunks",)
 
 
 def show_progress(progress: bool | None, points: int) -> bool:
@@ -79,8 +83,8 @@ def run_chunks(plan: SweepPlan, *, workers: int = 1, progress: bool | None = Non
     ----------
     plan : SweepPlan
     workers : int, default 1
-        Processes to use (1: this process). Each worker process is started fresh (``spawn``), loads the model
-        file once and checks its SHA-256 against the plan; at most ``2 * workers`` chunks are in flight, so
+        Processes to use (1: this process). Each worker process is started fresh (:func:`worker_context`), loads
+        the model file once and checks its SHA-256 against the plan; at most ``2 * workers`` chunks are in flight, so
         memory stays bounded however many chunks there are.
     progress : bool, optional
         A tqdm bar over points on stderr (None: only on a terminal, for more than 200 points).
@@ -109,8 +113,7 @@ def run_chunks(plan: SweepPlan, *, workers: int = 1, progress: bool | None = Non
                 bar.update(plan.chunk_points(i))
                 yield frame
             return
-        ctx = multiprocessing.get_context("spawn")
-        pool = ProcessPoolExecutor(max_workers=int(workers), mp_context=ctx, initializer=worker_init,
+        pool = ProcessPoolExecutor(max_workers=int(workers), mp_context=worker_context(), initializer=worker_init,
                                    initargs=(os.getpid(),))
         try:
             pending: deque = deque()
@@ -137,16 +140,47 @@ def run_chunks(plan: SweepPlan, *, workers: int = 1, progress: bool | None = Non
             pool.shutdown(wait=True, cancel_futures=True)
 
 
+def worker_context() -> multiprocessing.context.BaseContext:
+    """How local worker processes start: from a fork server on Linux, else by ``spawn``.
+
+    Both give a fresh process that shares no state with this one (no threads, locks or caches of the parent are
+    inherited, unlike ``fork``). ``spawn`` starts a new interpreter per worker, which then imports numpy, pandas,
+    sympy and the solvers -- about a second of CPU each. The fork server is one such interpreter, started once
+    per process (with SIGINT blocked, :func:`sigint_blocked`) with the modules in :data:`PRELOAD` imported;
+    each worker is a ``fork`` of it, ready in milliseconds. It ends when this process ends. On Linux a worker
+    dies with its parent, the fork server (:func:`worker_init`), which ends when this process does.
+    """
+    if sys.platform.startswith("linux") and "forkserver" in multiprocessing.get_all_start_methods():
+        ctx = multiprocessing.get_context("forkserver")
+        ctx.set_forkserver_preload(list(PRELOAD))
+        return ctx
+    return multiprocessing.get_context("spawn")
+
+
+def _parent_of(pid: int) -> int:
+    """The parent process id of *pid* (Linux, from ``/proc``); -1 if it cannot be read."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as f:
+            return int(f.read().rsplit(")", 1)[1].split()[1])
+    except (OSError, ValueError, IndexError):
+        return -1
+
+
 def worker_init(parent: int) -> None:
-    """Initializer of the local worker processes of :func:`run_chunks`.
+    """Initializer of the local worker processes of :func:`run_chunks`; *parent* is the sweeping process.
 
     A worker ignores SIGINT (Ctrl-C reaches the whole process group: the parent alone decides, and stops the
     workers; the parent also starts them with SIGINT blocked, so none arrives before this runs) and dies with
-    its parent: on Linux the kernel sends it SIGKILL when the parent ends
-    (``prctl(PR_SET_PDEATHSIG)``), elsewhere a watchdog thread notices the parent has gone (within a second).
-    With the workers gone, multiprocessing's resource tracker ends too.
+    the process that started it -- *parent*, or the fork server *parent* started (:func:`worker_context`), which
+    ends with *parent*: on Linux the kernel sends it SIGKILL when that process ends
+    (``prctl(PR_SET_PDEATHSIG)``), elsewhere a watchdog thread notices it has gone (within a second). A worker
+    whose starter is neither (the parent died meanwhile) exits at once. With the workers gone, multiprocessing's
+    resource tracker ends too.
     """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    starter = os.getppid()
+    if starter != parent and _parent_of(starter) != parent:  # the parent (or the fork server) died meanwhile
+        os._exit(1)
     if sys.platform.startswith("linux"):
         try:
             import ctypes
@@ -155,11 +189,11 @@ def worker_init(parent: int) -> None:
             libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG = 1
         except (OSError, AttributeError):  # pragma: no cover - no prctl: the watchdog does it
             pass
-    if os.getppid() != parent:  # the parent died before the line above took effect
+    if os.getppid() != starter:  # the starter died before the line above took effect
         os._exit(1)
 
     def watchdog() -> None:
-        while os.getppid() == parent:
+        while os.getppid() == starter:
             time.sleep(1.0)
         os._exit(1)
 
