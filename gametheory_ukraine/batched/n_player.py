@@ -208,53 +208,196 @@ def _by_action(u: np.ndarray, supports: tuple, i: int) -> np.ndarray:
     return np.moveaxis(sub, i + 1, 1).reshape(sub.shape[0], sub.shape[i + 1], -1)
 
 
-class _Comparisons:
-    """Every comparison the conditional dominance test needs, made once for all support profiles: for player
-    ``i``, actions ``a``, ``b`` and a profile ``o`` of the others, whether ``u_i(b, o) - u_i(a, o)`` is
-    ``>= 0``, ``> 0``, (with ``tol > 0``) clearly above or possibly above ``tol``, and nonzero but within the
-    band; each a (points,) mask. A float difference of two payoffs has the exact sign of the difference of their
-    decimals (rounding is monotone), but the scalar path evaluates the payoff expressions itself (sympy, not
-    numpy), which can differ in the last digit: a difference that is nonzero but within the band is unsure."""
+def _pairs(n: int) -> list[tuple[int, int]]:
+    """Ordered pairs ``(a, b)`` of distinct actions of a player with *n* actions, lexicographically."""
+    return [(a, b) for a in range(n) for b in range(n) if a != b]
 
-    def __init__(self, arrays: list[np.ndarray], tol: float, band: np.ndarray) -> None:
-        self.tol, self.shape, self.masks = tol, arrays[0].shape[1:], []
-        self._memo: dict[tuple, tuple[np.ndarray, np.ndarray]] = {}
-        for i, u in enumerate(arrays):
-            V = np.moveaxis(u, (0, i + 1), (-1, 0))
-            V = V.reshape(V.shape[0], -1, V.shape[-1])            # (n_i, profiles of the others, points)
-            d = V[None, :] - V[:, None]                           # d[a, b] = u_i(b, .) - u_i(a, .)
-            hi = (d > tol + band, d > tol - band) if tol > 0 else (None, None)
-            self.masks.append((d >= 0, d > 0) + hi + ((d != 0) & (np.abs(d) <= band),))
 
-    def dominated(self, supports: tuple) -> tuple[np.ndarray, np.ndarray]:
-        """(dominated, unsure) per point: the scalar solver's test for *supports*. Each player's test of one
-        pair of actions against the others' supports recurs in many support profiles: it is made once."""
-        P = self.masks[0][0].shape[-1]
-        sure, maybe = np.zeros(P, dtype=bool), np.zeros(P, dtype=bool)
+@functools.lru_cache(maxsize=64)
+def _dominance_plan(shape: tuple[int, ...], outside: bool) -> tuple[tuple[np.ndarray, ...], np.ndarray]:
+    """Which pairwise dominance tests each support profile makes (a constant of the game's shape).
+
+    For player ``i``, the test of action ``b`` against ``a`` (:func:`_dominance`) is made against a profile of the
+    others' supports ``c`` (the product of their subsets, in :func:`_subsets` order), over the others' profiles
+    ``o`` in it.
+
+    Parameters
+    ----------
+    shape : tuple of int
+        Actions per player.
+    outside : bool
+        Whether a pair with ``b`` outside the support is tested by more than tol (``tol != 0``); else every pair is
+        tested weakly, as one inside the support.
+
+    Returns
+    -------
+    incidence : tuple of numpy.ndarray of float32, one (profiles of the others' supports, others' profiles) each
+        ``incidence[i][c, o]``: the others' profile ``o`` lies in their support profile ``c``.
+    tests : numpy.ndarray of int64, shape (support profiles, most tests)
+        Per support profile (in ``itertools.product`` order of the players' :func:`_subsets`), the rows of the
+        table of test results that it ors (:func:`_dominance`), padded with the row past the last.
+    """
+    incidence, offsets, total = [], [], 0
+    for i, n in enumerate(shape):
+        others = [m for j, m in enumerate(shape) if j != i]
+        combos = list(itertools.product(*(_subsets(m) for m in others)))
+        inc = np.zeros((len(combos), int(np.prod(others))), dtype=np.float32)
+        for c, sup in enumerate(combos):
+            inc[c, [int(np.ravel_multi_index(o, others)) if others else 0 for o in itertools.product(*sup)]] = 1
+        inc.flags.writeable = False
+        incidence.append(inc)
+        offsets.append(total)
+        total += 2 * len(_pairs(n)) * len(combos)
+    tests = []
+    for supports in itertools.product(*(_subsets(n) for n in shape)):
+        rows = []
         for i, sk in enumerate(supports):
-            others = tuple(supports[j] for j in range(len(supports)) if j != i)
+            C = incidence[i].shape[0]
+            others = [_subsets(m).index(supports[j]) for j, m in enumerate(shape) if j != i]
+            c = int(np.ravel_multi_index(others, [2 ** m - 1 for j, m in enumerate(shape) if j != i])) \
+                if others else 0
+            pairs = _pairs(shape[i])
             for a in sk:
-                for b in range(self.shape[i]):
-                    if b == a:
-                        continue
-                    inside = self.tol == 0 or b in sk
-                    key = (i, a, b, inside, others)
-                    if key not in self._memo:
-                        self._memo[key] = self._pair(i, a, b, inside, others)
-                    one, two = self._memo[key]
-                    sure |= one
-                    maybe |= two
-        return sure, maybe & ~sure
+                for b in range(shape[i]):
+                    if b != a:
+                        out = outside and b not in sk
+                        rows.append(offsets[i] + (len(pairs) * C if out else 0) + pairs.index((a, b)) * C + c)
+        tests.append(rows)
+    table = np.full((len(tests), max(map(len, tests))), total, dtype=np.int64)
+    for k, rows in enumerate(tests):
+        table[k, :len(rows)] = rows
+    table.flags.writeable = False
+    return tuple(incidence), table
 
-    def _pair(self, i: int, a: int, b: int, inside: bool, others: tuple) -> tuple[np.ndarray, np.ndarray]:
-        """Whether player *i*'s action *b* dominates *a* against the others' supports *others* (surely, maybe):
-        weakly with a strict gain somewhere when *b* is in the support (or tol is 0), else by more than tol."""
-        shape = [self.shape[j] for j in range(len(self.shape)) if j != i]
-        rows = [int(np.ravel_multi_index(o, shape)) if shape else 0 for o in itertools.product(*others)]
-        ge, gt, hi, lo, tiny = self.masks[i]
-        if inside:
-            return ge[a, b, rows].all(axis=0) & gt[a, b, rows].any(axis=0), tiny[a, b, rows].any(axis=0)
-        return hi[a, b, rows].all(axis=0), lo[a, b, rows].all(axis=0)
+
+def _dominance(cells: list[np.ndarray], tol: float, band: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The scalar solver's conditional dominance test of every support profile at every point.
+
+    A support profile is pruned when some player ``i`` has actions ``a`` in its support and ``b != a`` with ``b``
+    dominating ``a`` against the others' supports: weakly with a strict gain somewhere when ``b`` is in the support
+    (or ``tol`` is 0), else by more than ``tol``. Each test compares the differences ``u_i(b, o) - u_i(a, o)``
+    with 0, ``tol``, and the band: a float difference of two payoffs has the exact sign of the difference of their
+    decimals (rounding is monotone), but the scalar path evaluates the payoff expressions itself (sympy, not
+    numpy), which can differ in the last digit, so a test that a difference nonzero but within the band (or one
+    within the band of ``tol``) could turn makes the point *unsure*.
+
+    The tests are functions of these comparisons alone, and the points of a sweep mostly share them: they are
+    made once per distinct set of comparisons (:func:`_representatives`), for every support profile at once
+    (:func:`_dominance_plan`), and spread back to the points.
+
+    Parameters
+    ----------
+    cells : list of numpy.ndarray, each (n_1, ..., n_N, points)
+        Cell-major payoffs.
+    tol : float
+        The scalar solver's tolerance.
+    band : numpy.ndarray, shape (points,)
+        The band of a difference of two payoffs.
+
+    Returns
+    -------
+    dominated, unsure : numpy.ndarray of bool, each (support profiles, points)
+        Per support profile (in the order of :func:`_dominance_plan`): pruned; not pruned, but unsure.
+    """
+    shape, P = cells[0].shape[:-1], cells[0].shape[-1]
+    checks = []
+    for i, u in enumerate(cells):
+        V = np.moveaxis(u, i, 0).reshape(shape[i], -1, P)         # (n_i, profiles of the others, points)
+        d = np.stack([V[b] - V[a] for a, b in itertools.combinations(range(shape[i]), 2)])
+        # d >= 0, d > 0, nonzero within the band, and (tol != 0) d, -d against tol, clearly and possibly
+        c = [d >= 0, d > 0, (d != 0) & (np.abs(d) <= band)]
+        if tol != 0:
+            c += [d > tol + band, d > tol - band, d < -(tol + band), d < -(tol - band)]
+        checks.append(np.stack(c))                                # (checks, pairs a < b, others' profiles, points)
+    reps, inverse = _representatives(np.concatenate([c.reshape(-1, P) for c in checks]))
+    if inverse is not None:
+        checks = [c[..., reps] for c in checks]
+    R = checks[0].shape[-1]
+    incidence, tests = _dominance_plan(tuple(shape), tol != 0)
+    sure, maybe = [], []
+    for i, c in enumerate(checks):
+        ge, gt, tiny, hi, lo = _ordered_checks(c, shape[i])
+        sure.append((~_any_of(incidence[i], ~ge) & _any_of(incidence[i], gt)).reshape(-1, R))
+        maybe.append(_any_of(incidence[i], tiny).reshape(-1, R))
+        if tol != 0:
+            sure.append(~_any_of(incidence[i], ~hi).reshape(-1, R))
+            maybe.append(~_any_of(incidence[i], ~lo).reshape(-1, R))
+        else:  # never tested: every pair is tested as one inside the support
+            sure.append(np.zeros_like(sure[-1]))
+            maybe.append(np.zeros_like(maybe[-1]))
+    false = np.zeros((1, R), dtype=bool)                          # the padding row of the plan
+    dominated = np.concatenate(sure + [false])[tests].any(axis=1)
+    unsure = np.concatenate(maybe + [false])[tests].any(axis=1) & ~dominated
+    if inverse is not None:
+        dominated, unsure = dominated[:, inverse], unsure[:, inverse]         # faster than np.take here
+    return dominated, unsure
+
+
+def _ordered_checks(checks: np.ndarray, n: int) -> tuple[np.ndarray | None, ...]:
+    """The comparisons of ``d = u_i(b, .) - u_i(a, .)`` per ordered pair ``(a, b)`` (:func:`_pairs`) from those
+    per unordered pair ``a < b`` (*checks*: d >= 0, d > 0, nonzero within the band, and possibly d and -d clearly
+    and possibly above tol; each (pairs a < b, others' profiles, points)): for ``a > b``, ``d`` is the exact
+    negative of the pair's difference, so ``d >= 0`` is ``not -d > 0`` and so on.
+
+    Returns
+    -------
+    ge, gt, tiny, hi, lo : numpy.ndarray of bool, each (ordered pairs, others' profiles, points)
+        ``d >= 0``, ``d > 0``, nonzero within the band, clearly and possibly above tol (None without tol).
+    """
+    unordered = list(itertools.combinations(range(n), 2))
+    index = np.array([unordered.index((min(a, b), max(a, b))) for a, b in _pairs(n)], dtype=np.int64)
+    flip = np.array([a > b for a, b in _pairs(n)])[:, None, None]
+    c = checks[:, index]
+    ge, gt = np.where(flip, ~c[1], c[0]), np.where(flip, ~c[0], c[1])
+    if len(checks) == 3:
+        return ge, gt, c[2], None, None
+    return ge, gt, c[2], np.where(flip, c[5], c[3]), np.where(flip, c[6], c[4])
+
+
+def _any_of(incidence: np.ndarray, x: np.ndarray) -> np.ndarray:
+    """Whether *x* (pairs, others' profiles, points) holds at some profile of each support profile of the others
+    (*incidence*: (support profiles, profiles)): (pairs, support profiles, points)."""
+    return np.matmul(incidence, x.astype(np.float32)) > 0
+
+
+def _representatives(bits: np.ndarray, tries: int = 8) -> tuple[np.ndarray, np.ndarray | None]:
+    """Group the points (columns of *bits*, (bits, points)) by equal columns, trying *tries* groups at most.
+
+    Each try takes the first point not yet grouped and groups every point with its column: a sweep of a game
+    whose payoffs keep their order needs one or a few. The tries stop early when one groups its point alone while
+    most points are ungrouped (points in general position: no column recurs). The points still ungrouped are
+    their own representatives.
+
+    Returns
+    -------
+    reps : numpy.ndarray of int64
+        The representative points, ascending.
+    inverse : numpy.ndarray of int64 or None
+        Each point's position in *reps*; None when more than half the points are representatives (then every
+        point stands for itself).
+    """
+    P = bits.shape[1]
+    group = np.full(P, -1, dtype=np.int64)
+    firsts: list[int] = []
+    for g in range(tries):
+        left = np.flatnonzero(group < 0)
+        if not len(left):
+            break
+        r = int(left[0])
+        firsts.append(r)
+        same = (group < 0) & (bits == bits[:, r:r + 1]).all(axis=0)
+        group[same] = g
+        if 2 * (len(left) - 1) > P and int(np.count_nonzero(same)) == 1:
+            break
+    rest = np.flatnonzero(group < 0)
+    if 2 * (len(firsts) + len(rest)) > P:
+        return np.arange(P), None
+    group[rest] = len(firsts) + np.arange(len(rest))
+    reps = np.concatenate([np.array(firsts, dtype=np.int64), rest])
+    order = np.argsort(reps)
+    rank = np.empty(len(reps), dtype=np.int64)
+    rank[order] = np.arange(len(reps))
+    return reps[order], rank[group]
 
 
 def _action_values(cells: list[np.ndarray], sigma: list[np.ndarray], i: int, supports: tuple) -> np.ndarray:
@@ -909,14 +1052,14 @@ def batched_nash(payoffs: tuple[Any, ...], *, tol: float = 1e-9) -> BatchedNash:
     P = arrays[0].shape[0]
     s = np.maximum(1.0, np.max([_fold(np.maximum, np.abs(a)) for a in arrays], axis=0)) if P else np.ones(0)
     certified, complete = np.ones(P, dtype=bool), np.ones(P, dtype=bool)
-    comparisons = _Comparisons(arrays, tol, _VALUE_BAND * s)
     flat = [np.ascontiguousarray(a) for a in arrays]               # point-major: a live subset is one gather
     cells = [np.ascontiguousarray(np.moveaxis(a, 0, -1)) for a in arrays]  # cell-major: a cell is one vector
+    pruned, doubtful = _dominance(cells, tol, _VALUE_BAND * s)
     rows: list[tuple] = []
     members: list[tuple] = []
     polys, kinds = 0, {}
-    for supports in itertools.product(*(_subsets(n) for n in shape)):
-        dominated, unsure = comparisons.dominated(supports)
+    for k, supports in enumerate(itertools.product(*(_subsets(n) for n in shape))):
+        dominated, unsure = pruned[k], doubtful[k]
         certified &= ~unsure
         live = certified & ~dominated
         if all(len(sk) == 1 for sk in supports):
