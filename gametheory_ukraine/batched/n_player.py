@@ -356,8 +356,9 @@ def _ordered_checks(checks: np.ndarray, n: int) -> tuple[np.ndarray | None, ...]
 
 def _any_of(incidence: np.ndarray, x: np.ndarray) -> np.ndarray:
     """Whether *x* (pairs, others' profiles, points) holds at some profile of each support profile of the others
-    (*incidence*: (support profiles, profiles)): (pairs, support profiles, points)."""
-    return np.matmul(incidence, x.astype(np.float32)) > 0
+    (*incidence*: (support profiles, profiles)): (pairs, support profiles, points). A count of the profiles
+    where it holds, by ``np.einsum`` (not BLAS, whose threads would spin on after the call)."""
+    return np.einsum("co,qor->qcr", incidence, x.astype(np.float32)) > 0
 
 
 def _representatives(bits: np.ndarray, tries: int = 8) -> tuple[np.ndarray, np.ndarray | None]:
@@ -823,7 +824,8 @@ def _continuum(flat: list[np.ndarray], major: list[np.ndarray], supports: tuple,
     done[at[bad]] = False
     keep = np.flatnonzero(done[at])
     at = at[keep]
-    rows = (fidx[at], [_at(x, keep) for x in sigma], _at(payoffs, keep), regret[keep], -1, poly[at], kind[keep])
+    rows = (fidx[at], _at(np.concatenate(sigma, axis=1), keep), _at(payoffs, keep), regret[keep], -1, poly[at],
+            kind[keep])
     return done, nothing, rows, members
 
 
@@ -901,18 +903,19 @@ def _order(point: np.ndarray, flat: np.ndarray, rows: np.ndarray,
     J = np.flatnonzero(has_mixed[point])                          # rows of points with a mixed row
     if not len(J):
         return by_point, np.zeros(0, dtype=np.int64)
-    sp, sf = point[J], _at(flat, rows[by_point[J]])
-    proxy = sf @ (16.0 ** -np.arange(sf.shape[1]))
+    sp, src = point[J], rows[by_point[J]]
+    proxy = np.take(np.einsum("rk,k->r", flat, 16.0 ** -np.arange(flat.shape[1])), src)  # einsum: no BLAS threads
     within = np.argsort(-proxy, kind="stable")                    # np.lexsort((-proxy, sp)), in two stable sorts
-    within = within[_stable_order(sp[within])]
-    sf = _at(sf, within)
+    within = within[_stable_order(sp[within])]                    # (sp is sorted: sp[within] is sp)
+    sf = _at(flat, src[within])
     x, y = sf[:-1], sf[1:]
     pair = sp[1:] == sp[:-1]
     first = np.argmax(x != y, axis=1)
     cut = np.arange(len(first)) * sf.shape[1] + first             # x[r, first[r]] in sf flattened
     wrong = pair & ~(np.take(sf, cut) > np.take(sf, cut + sf.shape[1]))
     gap = np.abs(x - y)
-    close = pair & (_fold(np.logical_and, gap <= 1e-9) | _fold(np.logical_or, (gap > 0) & (gap <= 1e-9)))
+    near = gap <= 1e-9
+    close = pair & (_fold(np.logical_and, near) | _fold(np.logical_or, (gap > 0) & near))
     bad = np.unique(sp[1:][wrong])
     close_points = np.unique(sp[1:][close & ~np.isin(sp[1:], bad)])
     order = by_point.copy()
@@ -1066,7 +1069,7 @@ def batched_nash(payoffs: tuple[Any, ...], *, tol: float = 1e-9) -> BatchedNash:
             good, doubt, pay, reg = _pure_verdict(cells, tuple(sk[0] for sk in supports), s, tol)
             certified &= ~(live & doubt)
             take = np.flatnonzero(live & good)
-            rows.append((take, [_one_hot(len(take), n, sk[0]) for n, sk in zip(shape, supports)], _at(pay, take),
+            rows.append((take, np.broadcast_to(_one_hot(shape, supports), (len(take), sum(shape))), _at(pay, take),
                          reg[take], int(np.ravel_multi_index(tuple(sk[0] for sk in supports), shape))))
             continue
         idx = np.flatnonzero(live)                                  # the points where this support is live
@@ -1096,14 +1099,15 @@ def batched_nash(payoffs: tuple[Any, ...], *, tol: float = 1e-9) -> BatchedNash:
             ok = status == _UNIQUE
             certified[idx[ok & doubt]] = False
             take = np.flatnonzero(ok & good)
-            rows.append((idx[take], [_at(x, take) for x in sigma], _at(pay, take), reg[take], -1))
+            rows.append((idx[take], np.concatenate([_at(x, take) for x in sigma], axis=1), _at(pay, take), reg[take],
+                         -1))
     return _assemble(shape, P, certified, complete, rows, members)
 
 
-def _one_hot(rows: int, n: int, a: int) -> np.ndarray:
-    """(rows, n): the pure strategy *a*, repeated."""
-    out = np.zeros((rows, n))
-    out[:, a] = 1.0
+def _one_hot(shape: tuple, supports: tuple) -> np.ndarray:
+    """(1, n_1 + ... + n_N): the pure profile of the supports' first actions, its strategies side by side."""
+    out = np.zeros((1, sum(shape)))
+    out[0, np.cumsum((0,) + tuple(shape[:-1])) + [sk[0] for sk in supports]] = 1.0
     return out
 
 
@@ -1119,14 +1123,13 @@ def _assemble(shape: tuple, P: int, certified: np.ndarray, complete: np.ndarray,
     most 0). Components: the rows joined through the polytopes, numbered by first appearance."""
     N = len(shape)
     point = np.concatenate([r[0] for r in rows] + [np.zeros(0, dtype=np.int64)]).astype(np.int64)
-    sigma = [np.concatenate([r[1][i] for r in rows] + [np.zeros((0, shape[i]))]) for i in range(N)]
     payoffs = np.concatenate([r[2] for r in rows] + [np.zeros((0, N))])
     regret = np.concatenate([r[3] for r in rows] + [np.zeros(0)])
     pure_cell = np.concatenate([np.full(len(r[0]), r[4], dtype=np.int64) for r in rows] + [np.zeros(0, np.int64)])
     pure = pure_cell >= 0
     poly = np.concatenate([r[5] if len(r) > 5 else np.full(len(r[0]), -1, dtype=np.int64) for r in rows]
                           + [np.zeros(0, dtype=np.int64)])
-    flat = np.concatenate(sigma, axis=1)
+    flat = np.concatenate([r[1] for r in rows] + [np.zeros((0, sum(shape)))])  # every strategy, side by side
     certified = certified.copy()
     # membership of rows in polytopes: (row, polytope id)
     m_row, m_poly = np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
@@ -1161,8 +1164,11 @@ def _assemble(shape: tuple, P: int, certified: np.ndarray, complete: np.ndarray,
     point = point[order]
     counts = np.bincount(point, minlength=P).astype(np.int64)
     component = _components(point, order, m_row, m_poly, len(poly))
-    return BatchedNash(certified, complete & certified, counts, point, tuple(_at(x, order) for x in sigma),
-                       _at(payoffs, order), np.maximum(regret[order], 0.0), component)
+    flat = _at(flat, order)
+    ends = np.cumsum(shape)
+    strategies = tuple(np.ascontiguousarray(flat[:, e - n:e]) for n, e in zip(shape, ends))
+    return BatchedNash(certified, complete & certified, counts, point, strategies, _at(payoffs, order),
+                       np.maximum(regret[order], 0.0), component)
 
 
 def _first_rows(point: np.ndarray) -> np.ndarray:
