@@ -156,6 +156,7 @@ class BatchedNash:
         Each equilibrium's point, ascending; one point's rows in the scalar order (probabilities, flattened player
         by player, descending).
     strategies : tuple of N numpy.ndarray, each of shape (rows, n_i)
+        Views of one (rows, n_1 + ... + n_N) array, the strategies side by side.
     payoffs : numpy.ndarray, shape (rows, N)
         Expected payoffs.
     regret : numpy.ndarray, shape (rows,)
@@ -192,20 +193,6 @@ def _fold(ufunc: np.ufunc, x: np.ndarray) -> np.ndarray:
 def _subsets(n: int) -> list[tuple[int, ...]]:
     """Nonempty subsets of range(n), by size then lexicographically (the scalar solver's order)."""
     return [c for size in range(1, n + 1) for c in itertools.combinations(range(n), size)]
-
-
-def _restrict(u: np.ndarray, supports: tuple, keep: int) -> np.ndarray:
-    """``u`` (points, n_1, ..., n_N) cut to the support of every player but *keep*."""
-    for j, s in enumerate(supports):
-        if j != keep and len(s) < u.shape[j + 1]:
-            u = np.take(u, s, axis=j + 1)
-    return u
-
-
-def _by_action(u: np.ndarray, supports: tuple, i: int) -> np.ndarray:
-    """Player *i*'s payoffs against the others' support profiles: (points, n_i, prod_{j != i} |S_j|)."""
-    sub = _restrict(u, supports, i)
-    return np.moveaxis(sub, i + 1, 1).reshape(sub.shape[0], sub.shape[i + 1], -1)
 
 
 def _pairs(n: int) -> list[tuple[int, int]]:
@@ -460,10 +447,10 @@ def _linear_block(M: np.ndarray, zM: np.ndarray, r: np.ndarray, zr: np.ndarray,
 
 
 def _grid(u: np.ndarray, supports: tuple, axes: tuple[int, ...]) -> np.ndarray:
-    """``u`` at the pure players' actions, on the supports of the players *axes* (in that order):
-    (points, |S_axes[0]|, ...). One gather from the cell-major view of *u*; the result is a view whose points are
-    its contiguous axis, so that the elementwise arithmetic on it runs along long rows."""
-    sub = np.moveaxis(u, 0, -1)[np.ix_(*supports)]                 # (|S_1|, ..., |S_N|, points), contiguous
+    """``u`` (cell-major: (n_1, ..., n_N, points)) at the pure players' actions, on the supports of the players
+    *axes* (in that order): (points, |S_axes[0]|, ...). One gather of whole cells; the result is a view whose
+    points are its contiguous axis, so that the elementwise arithmetic on it runs along long rows."""
+    sub = u[np.ix_(*supports)]                                     # (|S_1|, ..., |S_N|, points), contiguous
     sub = np.moveaxis(sub, list(axes), list(range(len(axes))))
     sub = sub.reshape(*[len(supports[a]) for a in axes], sub.shape[-1])
     return np.moveaxis(sub, -1, 0)
@@ -477,8 +464,8 @@ def _two_mixers(arrays: list[np.ndarray], supports: tuple, s: np.ndarray,
     (D(a, b') - D(a, b))`` (``b' != b``): a probability is exactly zero iff one difference of two payoffs is, which
     floats decide exactly (a boundary solution, which the scalar solver rejects)."""
     i, j = [k for k, sk in enumerate(supports) if len(sk) > 1]
-    status = np.full(arrays[0].shape[0], _UNIQUE)
-    zero = np.zeros(arrays[0].shape[0], dtype=bool)
+    status = np.full(arrays[0].shape[-1], _UNIQUE)
+    zero = np.zeros(arrays[0].shape[-1], dtype=bool)
     for me, other in ((i, j), (j, i)):
         g = _grid(arrays[me], supports, (me, other))            # (points, |S_me|, |S_other|)
         D, Dz = g[:, 1:, :] - g[:, :1, :], g[:, 1:, :] == g[:, :1, :]
@@ -562,7 +549,7 @@ def _three_mixers_223(arrays: list[np.ndarray], supports: tuple, s: np.ndarray,
     are linear in ``z`` (a 2 x 2 solve). Unsure unless the resultant of ``n`` and ``d`` is clearly nonzero, ``q``
     is clearly quadratic with a clearly nonzero discriminant (or nearly linear), and at both roots, complex ones
     included (zero-dimensionality), ``d`` and the 2 x 2 determinant are clearly nonzero."""
-    P = arrays[0].shape[0]
+    P = arrays[0].shape[-1]
     m = [k for k, sk in enumerate(supports) if len(sk) > 1]
     c = next(k for k in m if len(supports[k]) == 3)
     a, b = [k for k in m if k != c]
@@ -622,8 +609,9 @@ def _pure_sigma(shape: tuple[int, ...], supports: tuple, P: int) -> list[np.ndar
 
 
 def _candidates(arrays: list[np.ndarray], supports: tuple, s: np.ndarray):
-    """Status of a support's indifference system per point and its candidate profiles (lists of N arrays)."""
-    P, shape = arrays[0].shape[0], arrays[0].shape[1:]
+    """Status of a support's indifference system per point and its candidate profiles (lists of N arrays);
+    *arrays*: the payoffs cell-major (n_1, ..., n_N, points)."""
+    P, shape = arrays[0].shape[-1], arrays[0].shape[:-1]
     sigma = _pure_sigma(shape, supports, P)
     mixers = [k for k, sk in enumerate(supports) if len(sk) > 1]
     if not mixers:
@@ -758,7 +746,7 @@ def _nonlinear_pair(arrays: list[np.ndarray], supports: tuple, s: np.ndarray) ->
     False) and adds no equilibrium. The coefficient of ``x_a y_c`` (the scalar's unknowns) is
     ``g[a, c] - g[a, 0] - g[0, c] + g[0, 0]``."""
     i, j = [k for k, sk in enumerate(supports) if len(sk) > 1]
-    vanish = np.ones(arrays[0].shape[0], dtype=bool)
+    vanish = np.ones(arrays[0].shape[-1], dtype=bool)
     for me, other in ((i, j), (j, i)):
         g = _grid(arrays[me], supports, (me, other))
         vanish &= _fold(np.logical_and, g[:, 1:, :] == g[:, :1, :])
@@ -767,7 +755,7 @@ def _nonlinear_pair(arrays: list[np.ndarray], supports: tuple, s: np.ndarray) ->
         if len(sk) > 1:
             continue
         here = _grid(arrays[k], supports, (i, j))
-        for b in range(arrays[k].shape[k + 1]):
+        for b in range(arrays[k].shape[k]):
             if b != sk[0]:
                 g = _grid(arrays[k], supports[:k] + ((b,),) + supports[k + 1:], (i, j)) - here
                 E = g[:, 1:, 1:] - g[:, 1:, :1] - g[:, :1, 1:] + g[:, :1, :1]
@@ -775,8 +763,7 @@ def _nonlinear_pair(arrays: list[np.ndarray], supports: tuple, s: np.ndarray) ->
     return vanish & product
 
 
-def _continuum(flat: list[np.ndarray], major: list[np.ndarray], supports: tuple, fidx: np.ndarray, s: np.ndarray,
-               poly0: int, kinds: dict):
+def _continuum(major: list[np.ndarray], supports: tuple, fidx: np.ndarray, s: np.ndarray, poly0: int, kinds: dict):
     """A support profile whose conditions have a continuum of solutions at the points *fidx*, as the scalar solver
     resolves it where a closed form is at hand: one mixer of 2 or 3 actions (a segment or polygon of equilibria,
     :func:`_one_mixer_polytope`, every vertex certified by its regret), or two mixers whose conditions vanish with a
@@ -785,15 +772,15 @@ def _continuum(flat: list[np.ndarray], major: list[np.ndarray], supports: tuple,
     Returns ``(done, incomplete, rows, members)``: per point of *fidx* whether it was resolved (the others go to
     the exact path) and whether the support is left out; the mixed vertices as a rows entry (their polytope ids,
     ``poly0 + position in fidx``, and their constructions, numbered in *kinds*, in its last fields); and the pure
-    vertices as (points, cells, polytope ids). *flat* and *major*: the payoffs point-major and cell-major."""
+    vertices as (points, cells, polytope ids). *major*: the payoffs cell-major."""
     F = len(fidx)
-    shape = flat[0].shape[1:]
+    shape = major[0].shape[:-1]
     mixers = [k for k, sk in enumerate(supports) if len(sk) > 1]
     nothing = np.zeros(F, dtype=bool)
-    whole = F == flat[0].shape[0]                    # every point (fidx is ascending and unique): no gather
+    whole = F == major[0].shape[-1]                  # every point (fidx is ascending and unique): no gather
     s_sub = s if whole else s[fidx]
     if len(mixers) == 2:
-        left_out = _nonlinear_pair(flat if whole else [_at(a, fidx) for a in flat], supports, s_sub)
+        left_out = _nonlinear_pair(major if whole else [np.take(a, fidx, axis=-1) for a in major], supports, s_sub)
         return left_out, left_out, None, None
     if len(mixers) != 1 or len(supports[mixers[0]]) > 3:
         return nothing, nothing, None, None
@@ -829,19 +816,19 @@ def _continuum(flat: list[np.ndarray], major: list[np.ndarray], supports: tuple,
     return done, nothing, rows, members
 
 
-def _verdict(arrays: list[np.ndarray], major: list[np.ndarray], supports: tuple, cand: tuple, s: np.ndarray,
+def _verdict(major: list[np.ndarray], supports: tuple, cand: tuple, s: np.ndarray,
              tol: float) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """(equilibrium, unsure, payoffs (points, N), regret) per point for a mixed candidate profile: positive on
     the support, indifferent on it, and no action outside it gaining more than *tol* (the scalar solver's tests;
     a gain exactly zero -- every payoff difference against the others' supports zero -- is decided exactly).
     *cand*: the profile (N arrays) and the points where a support probability is known to be exactly zero.
-    *arrays* and *major*: the payoffs point-major and cell-major."""
+    *major*: the payoffs cell-major."""
     sigma, zero = cand
-    P = arrays[0].shape[0]
+    P = major[0].shape[-1]
     gain_band = _GAIN_BAND * s
     rejected = zero.copy()
     unsure = np.zeros(P, dtype=bool)
-    payoffs, regret = np.empty((P, len(arrays))), np.zeros(P)
+    payoffs, regret = np.empty((P, len(major))), np.zeros(P)
     for i, sk in enumerate(supports):
         probs = sigma[i][:, list(sk)]
         rejected |= _fold(np.logical_or, probs < -_PROB_BAND)
@@ -851,11 +838,11 @@ def _verdict(arrays: list[np.ndarray], major: list[np.ndarray], supports: tuple,
         regret = np.maximum(regret, _fold(np.maximum, vals) - payoffs[:, i])
         base = vals[:, sk[0]]
         unsure |= _fold(np.logical_or, np.abs(vals[:, list(sk)] - base[:, None]) > gain_band[:, None])  # certificate
-        by = _by_action(arrays[i], supports, i)
-        for b in range(arrays[i].shape[i + 1]):
+        others = list(itertools.product(*(supports[:i] + supports[i + 1:])))     # the others' support profiles
+        for b in range(major[i].shape[i]):
             if b in sk:
                 continue
-            exact_zero = _fold(np.logical_and, by[:, b] == by[:, sk[0]])
+            exact_zero = _all([major[i][o[:i] + (b,) + o[i:]] == major[i][o[:i] + (sk[0],) + o[i:]] for o in others])
             gain = vals[:, b] - base
             rejected |= ~exact_zero & (gain > tol + gain_band)
             unsure |= ~exact_zero & (gain > tol - gain_band) & (gain <= tol + gain_band)
@@ -1055,7 +1042,6 @@ def batched_nash(payoffs: tuple[Any, ...], *, tol: float = 1e-9) -> BatchedNash:
     P = arrays[0].shape[0]
     s = np.maximum(1.0, np.max([_fold(np.maximum, np.abs(a)) for a in arrays], axis=0)) if P else np.ones(0)
     certified, complete = np.ones(P, dtype=bool), np.ones(P, dtype=bool)
-    flat = [np.ascontiguousarray(a) for a in arrays]               # point-major: a live subset is one gather
     cells = [np.ascontiguousarray(np.moveaxis(a, 0, -1)) for a in arrays]  # cell-major: a cell is one vector
     pruned, doubtful = _dominance(cells, tol, _VALUE_BAND * s)
     rows: list[tuple] = []
@@ -1076,15 +1062,15 @@ def batched_nash(payoffs: tuple[Any, ...], *, tol: float = 1e-9) -> BatchedNash:
         if not len(idx):
             continue
         if 2 * len(idx) > P:  # most points: solve at all of them (no gather) and void the others
-            idx, sub, s_sub = np.arange(P), flat, s
-            status, cands = _candidates(sub, supports, s_sub)
+            idx, major, s_sub = np.arange(P), cells, s
+            status, cands = _candidates(major, supports, s_sub)
             status = np.where(live, status, _NONE)
         else:
-            sub, s_sub = [_at(a, idx) for a in flat], s[idx]
-            status, cands = _candidates(sub, supports, s_sub)
+            major, s_sub = [np.take(a, idx, axis=-1) for a in cells], s[idx]
+            status, cands = _candidates(major, supports, s_sub)
         fidx = idx[status == _FREE]
         if len(fidx):  # a continuum of solutions: a polytope's vertices, a support left out, or the exact path
-            done, left_out, vrows, vmembers = _continuum(flat, cells, supports, fidx, s, polys, kinds)
+            done, left_out, vrows, vmembers = _continuum(cells, supports, fidx, s, polys, kinds)
             polys += len(fidx)
             certified[fidx[~done]] = False
             complete[fidx[left_out]] = False
@@ -1092,10 +1078,9 @@ def batched_nash(payoffs: tuple[Any, ...], *, tol: float = 1e-9) -> BatchedNash:
                 rows.append(vrows)
                 members.append(vmembers)
         certified[idx[status == _UNSURE]] = False
-        major = cells if len(idx) == P else [np.take(a, idx, axis=-1) for a in cells] if cands else None
         for cand in cands:
             sigma = cand[0]
-            good, doubt, pay, reg = _verdict(sub, major, supports, cand, s_sub, tol)
+            good, doubt, pay, reg = _verdict(major, supports, cand, s_sub, tol)
             ok = status == _UNIQUE
             certified[idx[ok & doubt]] = False
             take = np.flatnonzero(ok & good)
@@ -1166,7 +1151,7 @@ def _assemble(shape: tuple, P: int, certified: np.ndarray, complete: np.ndarray,
     component = _components(point, order, m_row, m_poly, len(poly))
     flat = _at(flat, order)
     ends = np.cumsum(shape)
-    strategies = tuple(np.ascontiguousarray(flat[:, e - n:e]) for n, e in zip(shape, ends))
+    strategies = tuple(flat[:, e - n:e] for n, e in zip(shape, ends))     # views: copying columns costs more
     return BatchedNash(certified, complete & certified, counts, point, strategies, _at(payoffs, order),
                        np.maximum(regret[order], 0.0), component)
 
