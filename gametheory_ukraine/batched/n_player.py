@@ -388,19 +388,22 @@ def _representatives(bits: np.ndarray, tries: int = 8) -> tuple[np.ndarray, np.n
     return reps[order], rank[group]
 
 
-def _action_values(cells: list[np.ndarray], sigma: list[np.ndarray], i: int, supports: tuple) -> np.ndarray:
+def _action_values(cells: list[np.ndarray], sigma: list[np.ndarray], i: int, supports: tuple,
+                   at: np.ndarray | None = None) -> np.ndarray:
     """Player *i*'s expected payoff of each action against the others' mixed strategies, which are zero off
     *supports*: a sum over the others' support profiles only, (points, n_i). *cells*: cell-major payoffs
-    (n_1, ..., n_N, points); the result is a view whose points are its contiguous axis."""
+    (n_1, ..., n_N, points), or with *at* of more points, of which the profiles *sigma* are at the points *at*
+    (only the cells the sum reads are gathered); the result is a view whose points are its contiguous axis."""
     others = [j for j in range(len(cells)) if j != i]
-    vals = np.zeros((cells[i].shape[i], cells[i].shape[-1]))
+    vals = np.zeros((cells[i].shape[i], cells[i].shape[-1] if at is None else len(at)))
     for o in itertools.product(*(supports[j] for j in others)):
         w = sigma[others[0]][:, o[0]]
         for j, a in zip(others[1:], o[1:]):
             w = w * sigma[j][:, a]
         index = list(o)
         index.insert(i, slice(None))
-        vals += w[None, :] * cells[i][tuple(index)]
+        cell = cells[i][tuple(index)]
+        vals += w[None, :] * (cell if at is None else np.take(cell, at, axis=-1))
     return vals.T
 
 
@@ -772,7 +775,8 @@ def _continuum(major: list[np.ndarray], supports: tuple, fidx: np.ndarray, s: np
     Returns ``(done, incomplete, rows, members)``: per point of *fidx* whether it was resolved (the others go to
     the exact path) and whether the support is left out; the mixed vertices as a rows entry (their polytope ids,
     ``poly0 + position in fidx``, and their constructions, numbered in *kinds*, in its last fields); and the pure
-    vertices as (points, cells, polytope ids). *major*: the payoffs cell-major."""
+    vertices as (``point * cells + cell``, polytope ids), the cell the vertex's flat index in the payoff table.
+    *major*: the payoffs cell-major."""
     F = len(fidx)
     shape = major[0].shape[:-1]
     mixers = [k for k, sk in enumerate(supports) if len(sk) > 1]
@@ -791,9 +795,10 @@ def _continuum(major: list[np.ndarray], supports: tuple, fidx: np.ndarray, s: np
     poly = poly0 + np.arange(F, dtype=np.int64)
     o = [sk[0] for sk in supports]
     cm = [np.flatnonzero(c & done) for c in corners]
-    cells = [np.full(len(t), np.ravel_multi_index(tuple(S[a] if q == m else o[q] for q in range(len(o))), shape))
-             for a, t in enumerate(cm)]
-    members = (np.concatenate([fidx[t] for t in cm]), np.concatenate(cells), np.concatenate([poly[t] for t in cm]))
+    C = int(np.prod(shape))
+    cells = [int(np.ravel_multi_index(tuple(S[a] if q == m else o[q] for q in range(len(o))), shape))
+             for a in range(len(S))]
+    members = (np.concatenate([fidx[t] * C + c for t, c in zip(cm, cells)]), np.concatenate([poly[t] for t in cm]))
     take = [np.flatnonzero(ok & done) for ok, _, _ in vertices]
     at = np.concatenate(take)
     kind = np.concatenate([np.full(len(t), kinds.setdefault((m, tuple(o[:m] + o[m + 1:]), tag), len(kinds)))
@@ -801,10 +806,9 @@ def _continuum(major: list[np.ndarray], supports: tuple, fidx: np.ndarray, s: np
     sigma = _pure_sigma(shape, supports, len(at))
     sigma[m][:, S[0]] = 0.0
     sigma[m][:, S] = np.concatenate([np.stack([x[t] for x in w], axis=1) for t, (_, w, _) in zip(take, vertices)])
-    vmajor = [np.take(a, at, axis=-1) for a in major]
     payoffs, regret = np.empty((len(at), len(shape))), np.zeros(len(at))
     for i in range(len(shape)):
-        vals = _action_values(vmajor, sigma, i, supports)
+        vals = _action_values(major, sigma, i, supports, at)
         payoffs[:, i] = _fold(np.add, vals * sigma[i])
         regret = np.maximum(regret, _fold(np.maximum, vals) - payoffs[:, i])
     bad = regret > _GAIN_BAND * s_sub[at]           # the best-response certificate (a vertex has regret 0)
@@ -900,7 +904,8 @@ def _order(point: np.ndarray, flat: np.ndarray, rows: np.ndarray,
     first = np.argmax(x != y, axis=1)
     cut = np.arange(len(first)) * sf.shape[1] + first             # x[r, first[r]] in sf flattened
     wrong = pair & ~(np.take(sf, cut) > np.take(sf, cut + sf.shape[1]))
-    gap = np.abs(x - y)
+    gap = np.subtract(x, y)
+    np.abs(gap, out=gap)
     near = gap <= 1e-9
     close = pair & (_fold(np.logical_and, near) | _fold(np.logical_or, (gap > 0) & near))
     bad = np.unique(sp[1:][wrong])
@@ -1129,18 +1134,19 @@ def _assemble(shape: tuple, P: int, certified: np.ndarray, complete: np.ndarray,
         keep[vert[first]] = True
         m_row, m_poly = canon, poly[vert]
     if members:
-        mp = np.concatenate([m[0] for m in members]).astype(np.int64, copy=False)
-        mc = np.concatenate([m[1] for m in members]).astype(np.int64, copy=False)
-        mpoly = np.concatenate([m[2] for m in members]).astype(np.int64, copy=False)
+        mkey = np.concatenate([m[0] for m in members]).astype(np.int64, copy=False)     # point * C + cell
+        mpoly = np.concatenate([m[1] for m in members]).astype(np.int64, copy=False)
         prow = np.flatnonzero(pure)
         C = int(np.prod(shape))
         table = np.full(P * C, -1, dtype=np.int64)                  # the pure row of each (point, profile)
         table[point[prow] * C + pure_cell[prow]] = prow
-        at = np.take(table, mp * C + mc)
+        at = np.take(table, mkey)
         found = at >= 0
-        certified[mp[~found]] = False  # a pure vertex without its pure row: leave the point to the exact path
-        m_row = np.concatenate([m_row, at[found]])
-        m_poly = np.concatenate([m_poly, mpoly[found]])
+        if not found.all():  # a pure vertex without its pure row: leave the point to the exact path
+            certified[mkey[~found] // C] = False
+            at, mpoly = at[found], mpoly[found]
+        m_row = np.concatenate([m_row, at])
+        m_poly = np.concatenate([m_poly, mpoly])
     kept = np.flatnonzero(keep)
     order, close = _order(point[kept], flat, kept, ~pure[kept])
     order = kept[order]
