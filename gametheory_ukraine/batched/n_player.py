@@ -894,11 +894,11 @@ def _order(point: np.ndarray, flat: np.ndarray, rows: np.ndarray,
     J = np.flatnonzero(has_mixed[point])                          # rows of points with a mixed row
     if not len(J):
         return by_point, np.zeros(0, dtype=np.int64)
-    sp, src = point[J], rows[by_point[J]]
-    proxy = np.take(np.einsum("rk,k->r", flat, 16.0 ** -np.arange(flat.shape[1])), src)  # einsum: no BLAS threads
+    sp, sf = point[J], _at(flat, rows[by_point[J]])
+    proxy = sf @ (16.0 ** -np.arange(sf.shape[1]))
     within = np.argsort(-proxy, kind="stable")                    # np.lexsort((-proxy, sp)), in two stable sorts
-    within = within[_stable_order(sp[within])]                    # (sp is sorted: sp[within] is sp)
-    sf = _at(flat, src[within])
+    within = within[_stable_order(sp[within])]
+    sf = _at(sf, within)
     x, y = sf[:-1], sf[1:]
     pair = sp[1:] == sp[:-1]
     first = np.argmax(x != y, axis=1)
