@@ -1049,10 +1049,13 @@ def batched_nash(payoffs: tuple[Any, ...], *, tol: float = 1e-9) -> BatchedNash:
     certified, complete = np.ones(P, dtype=bool), np.ones(P, dtype=bool)
     cells = [np.ascontiguousarray(np.moveaxis(a, 0, -1)) for a in arrays]  # cell-major: a cell is one vector
     pruned, doubtful = _dominance(cells, tol, _VALUE_BAND * s)
+    everywhere = pruned.all(axis=1)                                # pruned at every point: nothing to do
     rows: list[tuple] = []
     members: list[tuple] = []
     polys, kinds = 0, {}
     for k, supports in enumerate(itertools.product(*(_subsets(n) for n in shape))):
+        if everywhere[k]:
+            continue
         dominated, unsure = pruned[k], doubtful[k]
         certified &= ~unsure
         live = certified & ~dominated
