@@ -1099,8 +1099,10 @@ def batched_nash(payoffs: tuple[Any, ...], *, tol: float = 1e-9) -> BatchedNash:
 
 def _one_hot(shape: tuple, supports: tuple) -> np.ndarray:
     """(1, n_1 + ... + n_N): the pure profile of the supports' first actions, its strategies side by side."""
-    out = np.zeros((1, sum(shape)))
-    out[0, np.cumsum((0,) + tuple(shape[:-1])) + [sk[0] for sk in supports]] = 1.0
+    out, start = np.zeros((1, sum(shape))), 0
+    for n, sk in zip(shape, supports):
+        out[0, start + sk[0]] = 1.0
+        start += n
     return out
 
 
