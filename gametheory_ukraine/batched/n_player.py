@@ -156,6 +156,7 @@ class BatchedNash:
         Each equilibrium's point, ascending; one point's rows in the scalar order (probabilities, flattened player
         by player, descending).
     strategies : tuple of N numpy.ndarray, each of shape (rows, n_i)
+        Views of one (rows, n_1 + ... + n_N) array, the strategies side by side.
     payoffs : numpy.ndarray, shape (rows, N)
         Expected payoffs.
     regret : numpy.ndarray, shape (rows,)
@@ -194,82 +195,215 @@ def _subsets(n: int) -> list[tuple[int, ...]]:
     return [c for size in range(1, n + 1) for c in itertools.combinations(range(n), size)]
 
 
-def _restrict(u: np.ndarray, supports: tuple, keep: int) -> np.ndarray:
-    """``u`` (points, n_1, ..., n_N) cut to the support of every player but *keep*."""
-    for j, s in enumerate(supports):
-        if j != keep and len(s) < u.shape[j + 1]:
-            u = np.take(u, s, axis=j + 1)
-    return u
+def _pairs(n: int) -> list[tuple[int, int]]:
+    """Ordered pairs ``(a, b)`` of distinct actions of a player with *n* actions, lexicographically."""
+    return [(a, b) for a in range(n) for b in range(n) if a != b]
 
 
-def _by_action(u: np.ndarray, supports: tuple, i: int) -> np.ndarray:
-    """Player *i*'s payoffs against the others' support profiles: (points, n_i, prod_{j != i} |S_j|)."""
-    sub = _restrict(u, supports, i)
-    return np.moveaxis(sub, i + 1, 1).reshape(sub.shape[0], sub.shape[i + 1], -1)
+@functools.lru_cache(maxsize=64)
+def _dominance_plan(shape: tuple[int, ...], outside: bool) -> tuple[tuple[np.ndarray, ...], np.ndarray]:
+    """Which pairwise dominance tests each support profile makes (a constant of the game's shape).
 
+    For player ``i``, the test of action ``b`` against ``a`` (:func:`_dominance`) is made against a profile of the
+    others' supports ``c`` (the product of their subsets, in :func:`_subsets` order), over the others' profiles
+    ``o`` in it.
 
-class _Comparisons:
-    """Every comparison the conditional dominance test needs, made once for all support profiles: for player
-    ``i``, actions ``a``, ``b`` and a profile ``o`` of the others, whether ``u_i(b, o) - u_i(a, o)`` is
-    ``>= 0``, ``> 0``, (with ``tol > 0``) clearly above or possibly above ``tol``, and nonzero but within the
-    band; each a (points,) mask. A float difference of two payoffs has the exact sign of the difference of their
-    decimals (rounding is monotone), but the scalar path evaluates the payoff expressions itself (sympy, not
-    numpy), which can differ in the last digit: a difference that is nonzero but within the band is unsure."""
+    Parameters
+    ----------
+    shape : tuple of int
+        Actions per player.
+    outside : bool
+        Whether a pair with ``b`` outside the support is tested by more than tol (``tol != 0``); else every pair is
+        tested weakly, as one inside the support.
 
-    def __init__(self, arrays: list[np.ndarray], tol: float, band: np.ndarray) -> None:
-        self.tol, self.shape, self.masks = tol, arrays[0].shape[1:], []
-        self._memo: dict[tuple, tuple[np.ndarray, np.ndarray]] = {}
-        for i, u in enumerate(arrays):
-            V = np.moveaxis(u, (0, i + 1), (-1, 0))
-            V = V.reshape(V.shape[0], -1, V.shape[-1])            # (n_i, profiles of the others, points)
-            d = V[None, :] - V[:, None]                           # d[a, b] = u_i(b, .) - u_i(a, .)
-            hi = (d > tol + band, d > tol - band) if tol > 0 else (None, None)
-            self.masks.append((d >= 0, d > 0) + hi + ((d != 0) & (np.abs(d) <= band),))
-
-    def dominated(self, supports: tuple) -> tuple[np.ndarray, np.ndarray]:
-        """(dominated, unsure) per point: the scalar solver's test for *supports*. Each player's test of one
-        pair of actions against the others' supports recurs in many support profiles: it is made once."""
-        P = self.masks[0][0].shape[-1]
-        sure, maybe = np.zeros(P, dtype=bool), np.zeros(P, dtype=bool)
+    Returns
+    -------
+    incidence : tuple of numpy.ndarray of float32, one (profiles of the others' supports, others' profiles) each
+        ``incidence[i][c, o]``: the others' profile ``o`` lies in their support profile ``c``.
+    tests : numpy.ndarray of int64, shape (support profiles, most tests)
+        Per support profile (in ``itertools.product`` order of the players' :func:`_subsets`), the rows of the
+        table of test results that it ors (:func:`_dominance`), padded with the row past the last.
+    """
+    incidence, offsets, total = [], [], 0
+    for i, n in enumerate(shape):
+        others = [m for j, m in enumerate(shape) if j != i]
+        combos = list(itertools.product(*(_subsets(m) for m in others)))
+        inc = np.zeros((len(combos), int(np.prod(others))), dtype=np.float32)
+        for c, sup in enumerate(combos):
+            inc[c, [int(np.ravel_multi_index(o, others)) if others else 0 for o in itertools.product(*sup)]] = 1
+        inc.flags.writeable = False
+        incidence.append(inc)
+        offsets.append(total)
+        total += 2 * len(_pairs(n)) * len(combos)
+    tests = []
+    for supports in itertools.product(*(_subsets(n) for n in shape)):
+        rows = []
         for i, sk in enumerate(supports):
-            others = tuple(supports[j] for j in range(len(supports)) if j != i)
+            C = incidence[i].shape[0]
+            others = [_subsets(m).index(supports[j]) for j, m in enumerate(shape) if j != i]
+            c = int(np.ravel_multi_index(others, [2 ** m - 1 for j, m in enumerate(shape) if j != i])) \
+                if others else 0
+            pairs = _pairs(shape[i])
             for a in sk:
-                for b in range(self.shape[i]):
-                    if b == a:
-                        continue
-                    inside = self.tol == 0 or b in sk
-                    key = (i, a, b, inside, others)
-                    if key not in self._memo:
-                        self._memo[key] = self._pair(i, a, b, inside, others)
-                    one, two = self._memo[key]
-                    sure |= one
-                    maybe |= two
-        return sure, maybe & ~sure
-
-    def _pair(self, i: int, a: int, b: int, inside: bool, others: tuple) -> tuple[np.ndarray, np.ndarray]:
-        """Whether player *i*'s action *b* dominates *a* against the others' supports *others* (surely, maybe):
-        weakly with a strict gain somewhere when *b* is in the support (or tol is 0), else by more than tol."""
-        shape = [self.shape[j] for j in range(len(self.shape)) if j != i]
-        rows = [int(np.ravel_multi_index(o, shape)) if shape else 0 for o in itertools.product(*others)]
-        ge, gt, hi, lo, tiny = self.masks[i]
-        if inside:
-            return ge[a, b, rows].all(axis=0) & gt[a, b, rows].any(axis=0), tiny[a, b, rows].any(axis=0)
-        return hi[a, b, rows].all(axis=0), lo[a, b, rows].all(axis=0)
+                for b in range(shape[i]):
+                    if b != a:
+                        out = outside and b not in sk
+                        rows.append(offsets[i] + (len(pairs) * C if out else 0) + pairs.index((a, b)) * C + c)
+        tests.append(rows)
+    table = np.full((len(tests), max(map(len, tests))), total, dtype=np.int64)
+    for k, rows in enumerate(tests):
+        table[k, :len(rows)] = rows
+    table.flags.writeable = False
+    return tuple(incidence), table
 
 
-def _action_values(cells: list[np.ndarray], sigma: list[np.ndarray], i: int, supports: tuple) -> np.ndarray:
+def _dominance(cells: list[np.ndarray], tol: float, band: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The scalar solver's conditional dominance test of every support profile at every point.
+
+    A support profile is pruned when some player ``i`` has actions ``a`` in its support and ``b != a`` with ``b``
+    dominating ``a`` against the others' supports: weakly with a strict gain somewhere when ``b`` is in the support
+    (or ``tol`` is 0), else by more than ``tol``. Each test compares the differences ``u_i(b, o) - u_i(a, o)``
+    with 0, ``tol``, and the band: a float difference of two payoffs has the exact sign of the difference of their
+    decimals (rounding is monotone), but the scalar path evaluates the payoff expressions itself (sympy, not
+    numpy), which can differ in the last digit, so a test that a difference nonzero but within the band (or one
+    within the band of ``tol``) could turn makes the point *unsure*.
+
+    The tests are functions of these comparisons alone, and the points of a sweep mostly share them: they are
+    made once per distinct set of comparisons (:func:`_representatives`), for every support profile at once
+    (:func:`_dominance_plan`), and spread back to the points.
+
+    Parameters
+    ----------
+    cells : list of numpy.ndarray, each (n_1, ..., n_N, points)
+        Cell-major payoffs.
+    tol : float
+        The scalar solver's tolerance.
+    band : numpy.ndarray, shape (points,)
+        The band of a difference of two payoffs.
+
+    Returns
+    -------
+    dominated, unsure : numpy.ndarray of bool, each (support profiles, points)
+        Per support profile (in the order of :func:`_dominance_plan`): pruned; not pruned, but unsure.
+    """
+    shape, P = cells[0].shape[:-1], cells[0].shape[-1]
+    checks = []
+    for i, u in enumerate(cells):
+        V = np.moveaxis(u, i, 0).reshape(shape[i], -1, P)         # (n_i, profiles of the others, points)
+        d = np.stack([V[b] - V[a] for a, b in itertools.combinations(range(shape[i]), 2)])
+        # d >= 0, d > 0, nonzero within the band, and (tol != 0) d, -d against tol, clearly and possibly
+        c = [d >= 0, d > 0, (d != 0) & (np.abs(d) <= band)]
+        if tol != 0:
+            c += [d > tol + band, d > tol - band, d < -(tol + band), d < -(tol - band)]
+        checks.append(np.stack(c))                                # (checks, pairs a < b, others' profiles, points)
+    reps, inverse = _representatives(np.concatenate([c.reshape(-1, P) for c in checks]))
+    if inverse is not None:
+        checks = [c[..., reps] for c in checks]
+    R = checks[0].shape[-1]
+    incidence, tests = _dominance_plan(tuple(shape), tol != 0)
+    sure, maybe = [], []
+    for i, c in enumerate(checks):
+        ge, gt, tiny, hi, lo = _ordered_checks(c, shape[i])
+        sure.append((~_any_of(incidence[i], ~ge) & _any_of(incidence[i], gt)).reshape(-1, R))
+        maybe.append(_any_of(incidence[i], tiny).reshape(-1, R))
+        if tol != 0:
+            sure.append(~_any_of(incidence[i], ~hi).reshape(-1, R))
+            maybe.append(~_any_of(incidence[i], ~lo).reshape(-1, R))
+        else:  # never tested: every pair is tested as one inside the support
+            sure.append(np.zeros_like(sure[-1]))
+            maybe.append(np.zeros_like(maybe[-1]))
+    false = np.zeros((1, R), dtype=bool)                          # the padding row of the plan
+    dominated = np.concatenate(sure + [false])[tests].any(axis=1)
+    unsure = np.concatenate(maybe + [false])[tests].any(axis=1) & ~dominated
+    if inverse is not None:
+        dominated, unsure = dominated[:, inverse], unsure[:, inverse]         # faster than np.take here
+    return dominated, unsure
+
+
+def _ordered_checks(checks: np.ndarray, n: int) -> tuple[np.ndarray | None, ...]:
+    """The comparisons of ``d = u_i(b, .) - u_i(a, .)`` per ordered pair ``(a, b)`` (:func:`_pairs`) from those
+    per unordered pair ``a < b`` (*checks*: d >= 0, d > 0, nonzero within the band, and possibly d and -d clearly
+    and possibly above tol; each (pairs a < b, others' profiles, points)): for ``a > b``, ``d`` is the exact
+    negative of the pair's difference, so ``d >= 0`` is ``not -d > 0`` and so on.
+
+    Returns
+    -------
+    ge, gt, tiny, hi, lo : numpy.ndarray of bool, each (ordered pairs, others' profiles, points)
+        ``d >= 0``, ``d > 0``, nonzero within the band, clearly and possibly above tol (None without tol).
+    """
+    unordered = list(itertools.combinations(range(n), 2))
+    index = np.array([unordered.index((min(a, b), max(a, b))) for a, b in _pairs(n)], dtype=np.int64)
+    flip = np.array([a > b for a, b in _pairs(n)])[:, None, None]
+    c = checks[:, index]
+    ge, gt = np.where(flip, ~c[1], c[0]), np.where(flip, ~c[0], c[1])
+    if len(checks) == 3:
+        return ge, gt, c[2], None, None
+    return ge, gt, c[2], np.where(flip, c[5], c[3]), np.where(flip, c[6], c[4])
+
+
+def _any_of(incidence: np.ndarray, x: np.ndarray) -> np.ndarray:
+    """Whether *x* (pairs, others' profiles, points) holds at some profile of each support profile of the others
+    (*incidence*: (support profiles, profiles)): (pairs, support profiles, points). A count of the profiles
+    where it holds, by ``np.einsum`` (not BLAS, whose threads would spin on after the call)."""
+    return np.einsum("co,qor->qcr", incidence, x.astype(np.float32)) > 0
+
+
+def _representatives(bits: np.ndarray, tries: int = 8) -> tuple[np.ndarray, np.ndarray | None]:
+    """Group the points (columns of *bits*, (bits, points)) by equal columns, trying *tries* groups at most.
+
+    Each try takes the first point not yet grouped and groups every point with its column: a sweep of a game
+    whose payoffs keep their order needs one or a few. The tries stop early when one groups its point alone while
+    most points are ungrouped (points in general position: no column recurs). The points still ungrouped are
+    their own representatives.
+
+    Returns
+    -------
+    reps : numpy.ndarray of int64
+        The representative points, ascending.
+    inverse : numpy.ndarray of int64 or None
+        Each point's position in *reps*; None when more than half the points are representatives (then every
+        point stands for itself).
+    """
+    P = bits.shape[1]
+    group = np.full(P, -1, dtype=np.int64)
+    firsts: list[int] = []
+    for g in range(tries):
+        left = np.flatnonzero(group < 0)
+        if not len(left):
+            break
+        r = int(left[0])
+        firsts.append(r)
+        same = (group < 0) & (bits == bits[:, r:r + 1]).all(axis=0)
+        group[same] = g
+        if 2 * (len(left) - 1) > P and int(np.count_nonzero(same)) == 1:
+            break
+    rest = np.flatnonzero(group < 0)
+    if 2 * (len(firsts) + len(rest)) > P:
+        return np.arange(P), None
+    group[rest] = len(firsts) + np.arange(len(rest))
+    reps = np.concatenate([np.array(firsts, dtype=np.int64), rest])
+    order = np.argsort(reps)
+    rank = np.empty(len(reps), dtype=np.int64)
+    rank[order] = np.arange(len(reps))
+    return reps[order], rank[group]
+
+
+def _action_values(cells: list[np.ndarray], sigma: list[np.ndarray], i: int, supports: tuple,
+                   at: np.ndarray | None = None) -> np.ndarray:
     """Player *i*'s expected payoff of each action against the others' mixed strategies, which are zero off
     *supports*: a sum over the others' support profiles only, (points, n_i). *cells*: cell-major payoffs
-    (n_1, ..., n_N, points); the result is a view whose points are its contiguous axis."""
+    (n_1, ..., n_N, points), or with *at* of more points, of which the profiles *sigma* are at the points *at*
+    (only the cells the sum reads are gathered); the result is a view whose points are its contiguous axis."""
     others = [j for j in range(len(cells)) if j != i]
-    vals = np.zeros((cells[i].shape[i], cells[i].shape[-1]))
+    vals = np.zeros((cells[i].shape[i], cells[i].shape[-1] if at is None else len(at)))
     for o in itertools.product(*(supports[j] for j in others)):
         w = sigma[others[0]][:, o[0]]
         for j, a in zip(others[1:], o[1:]):
             w = w * sigma[j][:, a]
         index = list(o)
         index.insert(i, slice(None))
-        vals += w[None, :] * cells[i][tuple(index)]
+        cell = cells[i][tuple(index)]
+        vals += w[None, :] * (cell if at is None else np.take(cell, at, axis=-1))
     return vals.T
 
 
@@ -316,10 +450,10 @@ def _linear_block(M: np.ndarray, zM: np.ndarray, r: np.ndarray, zr: np.ndarray,
 
 
 def _grid(u: np.ndarray, supports: tuple, axes: tuple[int, ...]) -> np.ndarray:
-    """``u`` at the pure players' actions, on the supports of the players *axes* (in that order):
-    (points, |S_axes[0]|, ...). One gather from the cell-major view of *u*; the result is a view whose points are
-    its contiguous axis, so that the elementwise arithmetic on it runs along long rows."""
-    sub = np.moveaxis(u, 0, -1)[np.ix_(*supports)]                 # (|S_1|, ..., |S_N|, points), contiguous
+    """``u`` (cell-major: (n_1, ..., n_N, points)) at the pure players' actions, on the supports of the players
+    *axes* (in that order): (points, |S_axes[0]|, ...). One gather of whole cells; the result is a view whose
+    points are its contiguous axis, so that the elementwise arithmetic on it runs along long rows."""
+    sub = u[np.ix_(*supports)]                                     # (|S_1|, ..., |S_N|, points), contiguous
     sub = np.moveaxis(sub, list(axes), list(range(len(axes))))
     sub = sub.reshape(*[len(supports[a]) for a in axes], sub.shape[-1])
     return np.moveaxis(sub, -1, 0)
@@ -333,8 +467,8 @@ def _two_mixers(arrays: list[np.ndarray], supports: tuple, s: np.ndarray,
     (D(a, b') - D(a, b))`` (``b' != b``): a probability is exactly zero iff one difference of two payoffs is, which
     floats decide exactly (a boundary solution, which the scalar solver rejects)."""
     i, j = [k for k, sk in enumerate(supports) if len(sk) > 1]
-    status = np.full(arrays[0].shape[0], _UNIQUE)
-    zero = np.zeros(arrays[0].shape[0], dtype=bool)
+    status = np.full(arrays[0].shape[-1], _UNIQUE)
+    zero = np.zeros(arrays[0].shape[-1], dtype=bool)
     for me, other in ((i, j), (j, i)):
         g = _grid(arrays[me], supports, (me, other))            # (points, |S_me|, |S_other|)
         D, Dz = g[:, 1:, :] - g[:, :1, :], g[:, 1:, :] == g[:, :1, :]
@@ -418,7 +552,7 @@ def _three_mixers_223(arrays: list[np.ndarray], supports: tuple, s: np.ndarray,
     are linear in ``z`` (a 2 x 2 solve). Unsure unless the resultant of ``n`` and ``d`` is clearly nonzero, ``q``
     is clearly quadratic with a clearly nonzero discriminant (or nearly linear), and at both roots, complex ones
     included (zero-dimensionality), ``d`` and the 2 x 2 determinant are clearly nonzero."""
-    P = arrays[0].shape[0]
+    P = arrays[0].shape[-1]
     m = [k for k, sk in enumerate(supports) if len(sk) > 1]
     c = next(k for k in m if len(supports[k]) == 3)
     a, b = [k for k in m if k != c]
@@ -478,8 +612,9 @@ def _pure_sigma(shape: tuple[int, ...], supports: tuple, P: int) -> list[np.ndar
 
 
 def _candidates(arrays: list[np.ndarray], supports: tuple, s: np.ndarray):
-    """Status of a support's indifference system per point and its candidate profiles (lists of N arrays)."""
-    P, shape = arrays[0].shape[0], arrays[0].shape[1:]
+    """Status of a support's indifference system per point and its candidate profiles (lists of N arrays);
+    *arrays*: the payoffs cell-major (n_1, ..., n_N, points)."""
+    P, shape = arrays[0].shape[-1], arrays[0].shape[:-1]
     sigma = _pure_sigma(shape, supports, P)
     mixers = [k for k, sk in enumerate(supports) if len(sk) > 1]
     if not mixers:
@@ -614,7 +749,7 @@ def _nonlinear_pair(arrays: list[np.ndarray], supports: tuple, s: np.ndarray) ->
     False) and adds no equilibrium. The coefficient of ``x_a y_c`` (the scalar's unknowns) is
     ``g[a, c] - g[a, 0] - g[0, c] + g[0, 0]``."""
     i, j = [k for k, sk in enumerate(supports) if len(sk) > 1]
-    vanish = np.ones(arrays[0].shape[0], dtype=bool)
+    vanish = np.ones(arrays[0].shape[-1], dtype=bool)
     for me, other in ((i, j), (j, i)):
         g = _grid(arrays[me], supports, (me, other))
         vanish &= _fold(np.logical_and, g[:, 1:, :] == g[:, :1, :])
@@ -623,7 +758,7 @@ def _nonlinear_pair(arrays: list[np.ndarray], supports: tuple, s: np.ndarray) ->
         if len(sk) > 1:
             continue
         here = _grid(arrays[k], supports, (i, j))
-        for b in range(arrays[k].shape[k + 1]):
+        for b in range(arrays[k].shape[k]):
             if b != sk[0]:
                 g = _grid(arrays[k], supports[:k] + ((b,),) + supports[k + 1:], (i, j)) - here
                 E = g[:, 1:, 1:] - g[:, 1:, :1] - g[:, :1, 1:] + g[:, :1, :1]
@@ -631,8 +766,7 @@ def _nonlinear_pair(arrays: list[np.ndarray], supports: tuple, s: np.ndarray) ->
     return vanish & product
 
 
-def _continuum(flat: list[np.ndarray], major: list[np.ndarray], supports: tuple, fidx: np.ndarray, s: np.ndarray,
-               poly0: int, kinds: dict):
+def _continuum(major: list[np.ndarray], supports: tuple, fidx: np.ndarray, s: np.ndarray, poly0: int, kinds: dict):
     """A support profile whose conditions have a continuum of solutions at the points *fidx*, as the scalar solver
     resolves it where a closed form is at hand: one mixer of 2 or 3 actions (a segment or polygon of equilibria,
     :func:`_one_mixer_polytope`, every vertex certified by its regret), or two mixers whose conditions vanish with a
@@ -641,15 +775,16 @@ def _continuum(flat: list[np.ndarray], major: list[np.ndarray], supports: tuple,
     Returns ``(done, incomplete, rows, members)``: per point of *fidx* whether it was resolved (the others go to
     the exact path) and whether the support is left out; the mixed vertices as a rows entry (their polytope ids,
     ``poly0 + position in fidx``, and their constructions, numbered in *kinds*, in its last fields); and the pure
-    vertices as (points, cells, polytope ids). *flat* and *major*: the payoffs point-major and cell-major."""
+    vertices as (``point * cells + cell``, polytope ids), the cell the vertex's flat index in the payoff table.
+    *major*: the payoffs cell-major."""
     F = len(fidx)
-    shape = flat[0].shape[1:]
+    shape = major[0].shape[:-1]
     mixers = [k for k, sk in enumerate(supports) if len(sk) > 1]
     nothing = np.zeros(F, dtype=bool)
-    whole = F == flat[0].shape[0]                    # every point (fidx is ascending and unique): no gather
+    whole = F == major[0].shape[-1]                  # every point (fidx is ascending and unique): no gather
     s_sub = s if whole else s[fidx]
     if len(mixers) == 2:
-        left_out = _nonlinear_pair(flat if whole else [_at(a, fidx) for a in flat], supports, s_sub)
+        left_out = _nonlinear_pair(major if whole else [np.take(a, fidx, axis=-1) for a in major], supports, s_sub)
         return left_out, left_out, None, None
     if len(mixers) != 1 or len(supports[mixers[0]]) > 3:
         return nothing, nothing, None, None
@@ -660,9 +795,10 @@ def _continuum(flat: list[np.ndarray], major: list[np.ndarray], supports: tuple,
     poly = poly0 + np.arange(F, dtype=np.int64)
     o = [sk[0] for sk in supports]
     cm = [np.flatnonzero(c & done) for c in corners]
-    cells = [np.full(len(t), np.ravel_multi_index(tuple(S[a] if q == m else o[q] for q in range(len(o))), shape))
-             for a, t in enumerate(cm)]
-    members = (np.concatenate([fidx[t] for t in cm]), np.concatenate(cells), np.concatenate([poly[t] for t in cm]))
+    C = int(np.prod(shape))
+    cells = [int(np.ravel_multi_index(tuple(S[a] if q == m else o[q] for q in range(len(o))), shape))
+             for a in range(len(S))]
+    members = (np.concatenate([fidx[t] * C + c for t, c in zip(cm, cells)]), np.concatenate([poly[t] for t in cm]))
     take = [np.flatnonzero(ok & done) for ok, _, _ in vertices]
     at = np.concatenate(take)
     kind = np.concatenate([np.full(len(t), kinds.setdefault((m, tuple(o[:m] + o[m + 1:]), tag), len(kinds)))
@@ -670,33 +806,33 @@ def _continuum(flat: list[np.ndarray], major: list[np.ndarray], supports: tuple,
     sigma = _pure_sigma(shape, supports, len(at))
     sigma[m][:, S[0]] = 0.0
     sigma[m][:, S] = np.concatenate([np.stack([x[t] for x in w], axis=1) for t, (_, w, _) in zip(take, vertices)])
-    vmajor = [np.take(a, at, axis=-1) for a in major]
     payoffs, regret = np.empty((len(at), len(shape))), np.zeros(len(at))
     for i in range(len(shape)):
-        vals = _action_values(vmajor, sigma, i, supports)
+        vals = _action_values(major, sigma, i, supports, at)
         payoffs[:, i] = _fold(np.add, vals * sigma[i])
         regret = np.maximum(regret, _fold(np.maximum, vals) - payoffs[:, i])
     bad = regret > _GAIN_BAND * s_sub[at]           # the best-response certificate (a vertex has regret 0)
     done[at[bad]] = False
     keep = np.flatnonzero(done[at])
     at = at[keep]
-    rows = (fidx[at], [_at(x, keep) for x in sigma], _at(payoffs, keep), regret[keep], -1, poly[at], kind[keep])
+    rows = (fidx[at], _at(np.concatenate(sigma, axis=1), keep), _at(payoffs, keep), regret[keep], -1, poly[at],
+            kind[keep])
     return done, nothing, rows, members
 
 
-def _verdict(arrays: list[np.ndarray], major: list[np.ndarray], supports: tuple, cand: tuple, s: np.ndarray,
+def _verdict(major: list[np.ndarray], supports: tuple, cand: tuple, s: np.ndarray,
              tol: float) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """(equilibrium, unsure, payoffs (points, N), regret) per point for a mixed candidate profile: positive on
     the support, indifferent on it, and no action outside it gaining more than *tol* (the scalar solver's tests;
     a gain exactly zero -- every payoff difference against the others' supports zero -- is decided exactly).
     *cand*: the profile (N arrays) and the points where a support probability is known to be exactly zero.
-    *arrays* and *major*: the payoffs point-major and cell-major."""
+    *major*: the payoffs cell-major."""
     sigma, zero = cand
-    P = arrays[0].shape[0]
+    P = major[0].shape[-1]
     gain_band = _GAIN_BAND * s
     rejected = zero.copy()
     unsure = np.zeros(P, dtype=bool)
-    payoffs, regret = np.empty((P, len(arrays))), np.zeros(P)
+    payoffs, regret = np.empty((P, len(major))), np.zeros(P)
     for i, sk in enumerate(supports):
         probs = sigma[i][:, list(sk)]
         rejected |= _fold(np.logical_or, probs < -_PROB_BAND)
@@ -706,11 +842,11 @@ def _verdict(arrays: list[np.ndarray], major: list[np.ndarray], supports: tuple,
         regret = np.maximum(regret, _fold(np.maximum, vals) - payoffs[:, i])
         base = vals[:, sk[0]]
         unsure |= _fold(np.logical_or, np.abs(vals[:, list(sk)] - base[:, None]) > gain_band[:, None])  # certificate
-        by = _by_action(arrays[i], supports, i)
-        for b in range(arrays[i].shape[i + 1]):
+        others = list(itertools.product(*(supports[:i] + supports[i + 1:])))     # the others' support profiles
+        for b in range(major[i].shape[i]):
             if b in sk:
                 continue
-            exact_zero = _fold(np.logical_and, by[:, b] == by[:, sk[0]])
+            exact_zero = _all([major[i][o[:i] + (b,) + o[i:]] == major[i][o[:i] + (sk[0],) + o[i:]] for o in others])
             gain = vals[:, b] - base
             rejected |= ~exact_zero & (gain > tol + gain_band)
             unsure |= ~exact_zero & (gain > tol - gain_band) & (gain <= tol + gain_band)
@@ -768,8 +904,10 @@ def _order(point: np.ndarray, flat: np.ndarray, rows: np.ndarray,
     first = np.argmax(x != y, axis=1)
     cut = np.arange(len(first)) * sf.shape[1] + first             # x[r, first[r]] in sf flattened
     wrong = pair & ~(np.take(sf, cut) > np.take(sf, cut + sf.shape[1]))
-    gap = np.abs(x - y)
-    close = pair & (_fold(np.logical_and, gap <= 1e-9) | _fold(np.logical_or, (gap > 0) & (gap <= 1e-9)))
+    gap = np.subtract(x, y)
+    np.abs(gap, out=gap)
+    near = gap <= 1e-9
+    close = pair & (_fold(np.logical_and, near) | _fold(np.logical_or, (gap > 0) & near))
     bad = np.unique(sp[1:][wrong])
     close_points = np.unique(sp[1:][close & ~np.isin(sp[1:], bad)])
     order = by_point.copy()
@@ -909,36 +1047,38 @@ def batched_nash(payoffs: tuple[Any, ...], *, tol: float = 1e-9) -> BatchedNash:
     P = arrays[0].shape[0]
     s = np.maximum(1.0, np.max([_fold(np.maximum, np.abs(a)) for a in arrays], axis=0)) if P else np.ones(0)
     certified, complete = np.ones(P, dtype=bool), np.ones(P, dtype=bool)
-    comparisons = _Comparisons(arrays, tol, _VALUE_BAND * s)
-    flat = [np.ascontiguousarray(a) for a in arrays]               # point-major: a live subset is one gather
     cells = [np.ascontiguousarray(np.moveaxis(a, 0, -1)) for a in arrays]  # cell-major: a cell is one vector
+    pruned, doubtful = _dominance(cells, tol, _VALUE_BAND * s)
+    everywhere = pruned.all(axis=1)                                # pruned at every point: nothing to do
     rows: list[tuple] = []
     members: list[tuple] = []
     polys, kinds = 0, {}
-    for supports in itertools.product(*(_subsets(n) for n in shape)):
-        dominated, unsure = comparisons.dominated(supports)
+    for k, supports in enumerate(itertools.product(*(_subsets(n) for n in shape))):
+        if everywhere[k]:
+            continue
+        dominated, unsure = pruned[k], doubtful[k]
         certified &= ~unsure
         live = certified & ~dominated
         if all(len(sk) == 1 for sk in supports):
             good, doubt, pay, reg = _pure_verdict(cells, tuple(sk[0] for sk in supports), s, tol)
             certified &= ~(live & doubt)
             take = np.flatnonzero(live & good)
-            rows.append((take, [_one_hot(len(take), n, sk[0]) for n, sk in zip(shape, supports)], _at(pay, take),
+            rows.append((take, np.broadcast_to(_one_hot(shape, supports), (len(take), sum(shape))), _at(pay, take),
                          reg[take], int(np.ravel_multi_index(tuple(sk[0] for sk in supports), shape))))
             continue
         idx = np.flatnonzero(live)                                  # the points where this support is live
         if not len(idx):
             continue
         if 2 * len(idx) > P:  # most points: solve at all of them (no gather) and void the others
-            idx, sub, s_sub = np.arange(P), flat, s
-            status, cands = _candidates(sub, supports, s_sub)
+            idx, major, s_sub = np.arange(P), cells, s
+            status, cands = _candidates(major, supports, s_sub)
             status = np.where(live, status, _NONE)
         else:
-            sub, s_sub = [_at(a, idx) for a in flat], s[idx]
-            status, cands = _candidates(sub, supports, s_sub)
+            major, s_sub = [np.take(a, idx, axis=-1) for a in cells], s[idx]
+            status, cands = _candidates(major, supports, s_sub)
         fidx = idx[status == _FREE]
         if len(fidx):  # a continuum of solutions: a polytope's vertices, a support left out, or the exact path
-            done, left_out, vrows, vmembers = _continuum(flat, cells, supports, fidx, s, polys, kinds)
+            done, left_out, vrows, vmembers = _continuum(cells, supports, fidx, s, polys, kinds)
             polys += len(fidx)
             certified[fidx[~done]] = False
             complete[fidx[left_out]] = False
@@ -946,21 +1086,23 @@ def batched_nash(payoffs: tuple[Any, ...], *, tol: float = 1e-9) -> BatchedNash:
                 rows.append(vrows)
                 members.append(vmembers)
         certified[idx[status == _UNSURE]] = False
-        major = cells if len(idx) == P else [np.take(a, idx, axis=-1) for a in cells] if cands else None
         for cand in cands:
             sigma = cand[0]
-            good, doubt, pay, reg = _verdict(sub, major, supports, cand, s_sub, tol)
+            good, doubt, pay, reg = _verdict(major, supports, cand, s_sub, tol)
             ok = status == _UNIQUE
             certified[idx[ok & doubt]] = False
             take = np.flatnonzero(ok & good)
-            rows.append((idx[take], [_at(x, take) for x in sigma], _at(pay, take), reg[take], -1))
+            rows.append((idx[take], np.concatenate([_at(x, take) for x in sigma], axis=1), _at(pay, take), reg[take],
+                         -1))
     return _assemble(shape, P, certified, complete, rows, members)
 
 
-def _one_hot(rows: int, n: int, a: int) -> np.ndarray:
-    """(rows, n): the pure strategy *a*, repeated."""
-    out = np.zeros((rows, n))
-    out[:, a] = 1.0
+def _one_hot(shape: tuple, supports: tuple) -> np.ndarray:
+    """(1, n_1 + ... + n_N): the pure profile of the supports' first actions, its strategies side by side."""
+    out, start = np.zeros((1, sum(shape))), 0
+    for n, sk in zip(shape, supports):
+        out[0, start + sk[0]] = 1.0
+        start += n
     return out
 
 
@@ -976,14 +1118,13 @@ def _assemble(shape: tuple, P: int, certified: np.ndarray, complete: np.ndarray,
     most 0). Components: the rows joined through the polytopes, numbered by first appearance."""
     N = len(shape)
     point = np.concatenate([r[0] for r in rows] + [np.zeros(0, dtype=np.int64)]).astype(np.int64)
-    sigma = [np.concatenate([r[1][i] for r in rows] + [np.zeros((0, shape[i]))]) for i in range(N)]
     payoffs = np.concatenate([r[2] for r in rows] + [np.zeros((0, N))])
     regret = np.concatenate([r[3] for r in rows] + [np.zeros(0)])
     pure_cell = np.concatenate([np.full(len(r[0]), r[4], dtype=np.int64) for r in rows] + [np.zeros(0, np.int64)])
     pure = pure_cell >= 0
     poly = np.concatenate([r[5] if len(r) > 5 else np.full(len(r[0]), -1, dtype=np.int64) for r in rows]
                           + [np.zeros(0, dtype=np.int64)])
-    flat = np.concatenate(sigma, axis=1)
+    flat = np.concatenate([r[1] for r in rows] + [np.zeros((0, sum(shape)))])  # every strategy, side by side
     certified = certified.copy()
     # membership of rows in polytopes: (row, polytope id)
     m_row, m_poly = np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
@@ -998,18 +1139,19 @@ def _assemble(shape: tuple, P: int, certified: np.ndarray, complete: np.ndarray,
         keep[vert[first]] = True
         m_row, m_poly = canon, poly[vert]
     if members:
-        mp = np.concatenate([m[0] for m in members]).astype(np.int64, copy=False)
-        mc = np.concatenate([m[1] for m in members]).astype(np.int64, copy=False)
-        mpoly = np.concatenate([m[2] for m in members]).astype(np.int64, copy=False)
+        mkey = np.concatenate([m[0] for m in members]).astype(np.int64, copy=False)     # point * C + cell
+        mpoly = np.concatenate([m[1] for m in members]).astype(np.int64, copy=False)
         prow = np.flatnonzero(pure)
         C = int(np.prod(shape))
         table = np.full(P * C, -1, dtype=np.int64)                  # the pure row of each (point, profile)
         table[point[prow] * C + pure_cell[prow]] = prow
-        at = np.take(table, mp * C + mc)
+        at = np.take(table, mkey)
         found = at >= 0
-        certified[mp[~found]] = False  # a pure vertex without its pure row: leave the point to the exact path
-        m_row = np.concatenate([m_row, at[found]])
-        m_poly = np.concatenate([m_poly, mpoly[found]])
+        if not found.all():  # a pure vertex without its pure row: leave the point to the exact path
+            certified[mkey[~found] // C] = False
+            at, mpoly = at[found], mpoly[found]
+        m_row = np.concatenate([m_row, at])
+        m_poly = np.concatenate([m_poly, mpoly])
     kept = np.flatnonzero(keep)
     order, close = _order(point[kept], flat, kept, ~pure[kept])
     order = kept[order]
@@ -1018,8 +1160,11 @@ def _assemble(shape: tuple, P: int, certified: np.ndarray, complete: np.ndarray,
     point = point[order]
     counts = np.bincount(point, minlength=P).astype(np.int64)
     component = _components(point, order, m_row, m_poly, len(poly))
-    return BatchedNash(certified, complete & certified, counts, point, tuple(_at(x, order) for x in sigma),
-                       _at(payoffs, order), np.maximum(regret[order], 0.0), component)
+    flat = _at(flat, order)
+    ends = np.cumsum(shape)
+    strategies = tuple(flat[:, e - n:e] for n, e in zip(shape, ends))     # views: copying columns costs more
+    return BatchedNash(certified, complete & certified, counts, point, strategies, _at(payoffs, order),
+                       np.maximum(regret[order], 0.0), component)
 
 
 def _first_rows(point: np.ndarray) -> np.ndarray:
