@@ -8,10 +8,16 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pandas as pd
 import psutil
+import pytest
 
 from gametheory_ukraine.analysis import executors
+from gametheory_ukraine.analysis.executors import labelled, run_chunks
 from gametheory_ukraine.analysis.sweep import sweep
+from gametheory_ukraine.analysis.sweep_chunks import solve_chunk
+from gametheory_ukraine.analysis.sweep_plan import plan_sweep
+from gametheory_ukraine.core.errors import GTUError
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE = ROOT / "tests" / "data" / "three-player-guarantee.yaml"
@@ -66,3 +72,46 @@ def test_two_workers_give_the_serial_table_and_leave_only_the_idle_fork_server()
     # the workers are gone; what may stay is multiprocessing's own: the fork server and the resource tracker,
     # which end with this process
     assert all("multiprocessing" in " ".join(p.cmdline()) for p in after), [p.cmdline()[:4] for p in after]
+
+
+def _log_model(path: Path) -> str:
+    """A 2 x 2 game whose payoff log(2 - r) is undefined from r = 2 on."""
+    path.write_text("""name: logm
+title: log model
+players: [A, B]
+parameters:
+  r: {default: 1, low: 0, high: 3, description: r, source: test}
+forms:
+  normal:
+    actions: {A: [u, d], B: [l, r]}
+    payoffs:
+      - {play: {A: u, B: l}, payoffs: {A: log(2 - r), B: 1}}
+      - {play: {A: u, B: r}, payoffs: {A: 0, B: 0}}
+      - {play: {A: d, B: l}, payoffs: {A: 0, B: 0}}
+      - {play: {A: d, B: r}, payoffs: {A: 1, B: 1}}
+""")
+    return str(path)
+
+
+def test_a_failing_chunk_is_reported_as_its_own_after_the_chunks_before_it(tmp_path):
+    # chunks 0 and 1 go to the worker; while the oldest is not back (the worker is still starting), this process
+    # solves the next ones itself, the failing chunk first: its error must wait for chunks 0 and 1 and name itself
+    plan = plan_sweep(_log_model(tmp_path / "m.yaml"), {"r": "0:3:301"}, form="normal", engine="scalar",
+                      chunk_size=20)
+    bad = 200 // 20  # r = 2 is point 200
+    order = [0, 1, bad, 3, 4]
+    got = []
+    with pytest.raises(GTUError) as err:
+        for i, _ in labelled(plan, order, run_chunks(plan, workers=2, chunks=order)):
+            got.append(i)
+    assert got == [0, 1]
+    assert str(err.value).startswith(f"chunk {bad} (points [200, 220) of the design")
+
+
+def test_two_processes_give_the_chunks_in_order_whoever_solves_them():
+    plan = plan_sweep(FIXTURE, {"rho": "0.01:0.5:4000"}, form="normal", scenario="baseline-2025", chunk_size=250)
+    serial = [solve_chunk(plan, i) for i in range(plan.n_chunks)]
+    parallel = list(run_chunks(plan, workers=2))
+    assert len(parallel) == plan.n_chunks == 16
+    for a, b in zip(serial, parallel):
+        pd.testing.assert_frame_equal(a, b)

@@ -26,7 +26,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
-from concurrent.futures import BrokenExecutor, ProcessPoolExecutor
+from concurrent.futures import BrokenExecutor, Future, ProcessPoolExecutor
 from multiprocessing import resource_tracker
 from typing import Any
 
@@ -83,9 +83,12 @@ def run_chunks(plan: SweepPlan, *, workers: int = 1, progress: bool | None = Non
     ----------
     plan : SweepPlan
     workers : int, default 1
-        Processes to use (1: this process). Each worker process is started fresh (:func:`worker_context`), loads
-        the model file once and checks its SHA-256 against the plan; at most ``2 * workers`` chunks are in flight, so
-        memory stays bounded however many chunks there are.
+        Processes to use: this one and ``workers - 1`` worker processes (1: this process alone). Each worker
+        process is started fresh (:func:`worker_context`), loads the model file once and checks its SHA-256
+        against the plan; this process solves chunks too while the oldest chunk sent to a worker is not back
+        (so it does not wait idle while the workers start). At most ``2 * (workers - 1)`` chunks are with the
+        workers and ``2 * workers`` solved here wait for an earlier one, so memory stays bounded however many
+        chunks there are.
     progress : bool, optional
         A tqdm bar over points on stderr (None: only on a terminal, for more than 200 points).
     chunks : sequence of int, optional
@@ -113,22 +116,34 @@ def run_chunks(plan: SweepPlan, *, workers: int = 1, progress: bool | None = Non
                 bar.update(plan.chunk_points(i))
                 yield frame
             return
-        pool = ProcessPoolExecutor(max_workers=int(workers), mp_context=worker_context(), initializer=worker_init,
+        helpers = int(workers) - 1  # worker processes; this process is the last of the *workers*
+        pool = ProcessPoolExecutor(max_workers=helpers, mp_context=worker_context(), initializer=worker_init,
                                    initargs=(os.getpid(),))
         try:
-            pending: deque = deque()
-            it = iter(order)
+            pending: deque = deque()  # (chunk, Future or _Here), in chunk order
+            todo = deque(order)
             with sigint_blocked():  # the worker processes start now: they never see Ctrl-C, this process does
-                for i in it:
+                while todo and len(pending) < 2 * helpers:
+                    i = todo.popleft()
                     pending.append((i, pool.submit(solve, plan, i)))
-                    if len(pending) >= 2 * workers:
-                        break
+            here = 0  # chunks solved in this process, waiting for an earlier worker chunk
             while pending:
-                i, fut = pending.popleft()
-                frame = fut.result()
-                nxt = next(it, None)
-                if nxt is not None:
-                    pending.append((nxt, pool.submit(solve, plan, nxt)))
+                i, job = pending[0]
+                if isinstance(job, Future) and not job.done() and todo and here < 2 * int(workers):
+                    # the oldest worker chunk is not done: solve the next chunk here meanwhile
+                    j = todo.popleft()
+                    pending.append((j, _Here.solve(solve, plan, j)))
+                    here += 1
+                    continue
+                pending.popleft()
+                if isinstance(job, Future):
+                    frame = job.result()
+                    if todo:
+                        j = todo.popleft()
+                        pending.append((j, pool.submit(solve, plan, j)))
+                else:
+                    here -= 1
+                    frame = job.result()
                 bar.update(plan.chunk_points(i))
                 yield frame
         except BaseException:
@@ -138,6 +153,28 @@ def run_chunks(plan: SweepPlan, *, workers: int = 1, progress: bool | None = Non
             raise
         finally:
             pool.shutdown(wait=True, cancel_futures=True)
+
+
+class _Here:
+    """A chunk solved in this process while workers solve earlier ones: its result, or the error it raised,
+    kept to be given (or raised) in its turn, so that a failure is reported as its own chunk's."""
+
+    __slots__ = ("value", "error")
+
+    def __init__(self, value: Any, error: Exception | None) -> None:
+        self.value, self.error = value, error
+
+    @classmethod
+    def solve(cls, solve: Any, plan: SweepPlan, i: int) -> _Here:
+        try:
+            return cls(solve(plan, i), None)
+        except Exception as exc:  # raised in its turn; interrupts (BaseException) stop the sweep at once
+            return cls(None, exc)
+
+    def result(self) -> Any:
+        if self.error is not None:
+            raise self.error
+        return self.value
 
 
 def worker_context() -> multiprocessing.context.BaseContext:
