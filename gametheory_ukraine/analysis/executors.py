@@ -17,9 +17,9 @@ parent decides) and die with their parent. The Dask executor is :mod:`gametheory
 from __future__ import annotations
 
 import contextlib
-import multiprocessing
 import numbers
 import os
+import select
 import signal
 import sys
 import threading
@@ -27,18 +27,16 @@ import time
 from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import BrokenExecutor, Future, ProcessPoolExecutor
-from multiprocessing import resource_tracker
 from typing import Any
 
 from ..core.errors import ParameterError
+from ..core.workers import PRELOAD, sigint_blocked, worker_context
 from .sweep_chunks import chunk_error, chunk_rows, solve_chunk
 from .sweep_plan import SweepPlan
 
 __all__ = ["run_chunks", "serial_rows", "labelled", "worker_init", "worker_context", "sigint_blocked",
-           "progress_bar", "show_progress"]
+           "progress_bar", "show_progress", "PRELOAD"]
 
-#: Modules the fork server imports once, so that each worker it forks starts with them loaded.
-PRELOAD = ("gametheory_ukraine.analysis.sweep_chunks",)
 
 
 def show_progress(progress: bool | None, points: int) -> bool:
@@ -177,23 +175,6 @@ class _Here:
         return self.value
 
 
-def worker_context() -> multiprocessing.context.BaseContext:
-    """How local worker processes start: from a fork server on Linux, else by ``spawn``.
-
-    Both give a fresh process that shares no state with this one (no threads, locks or caches of the parent are
-    inherited, unlike ``fork``). ``spawn`` starts a new interpreter per worker, which then imports numpy, pandas,
-    sympy and the solvers -- about a second of CPU each. The fork server is one such interpreter, started once
-    per process (with SIGINT blocked, :func:`sigint_blocked`) with the modules in :data:`PRELOAD` imported;
-    each worker is a ``fork`` of it, ready in milliseconds. It ends when this process ends. On Linux a worker
-    dies with its parent, the fork server (:func:`worker_init`), which ends when this process does.
-    """
-    if sys.platform.startswith("linux") and "forkserver" in multiprocessing.get_all_start_methods():
-        ctx = multiprocessing.get_context("forkserver")
-        ctx.set_forkserver_preload(list(PRELOAD))
-        return ctx
-    return multiprocessing.get_context("spawn")
-
-
 def _parent_of(pid: int) -> int:
     """The parent process id of *pid* (Linux, from ``/proc``); -1 if it cannot be read."""
     try:
@@ -208,11 +189,13 @@ def worker_init(parent: int) -> None:
 
     A worker ignores SIGINT (Ctrl-C reaches the whole process group: the parent alone decides, and stops the
     workers; the parent also starts them with SIGINT blocked, so none arrives before this runs) and dies with
-    the process that started it -- *parent*, or the fork server *parent* started (:func:`worker_context`), which
-    ends with *parent*: on Linux the kernel sends it SIGKILL when that process ends
-    (``prctl(PR_SET_PDEATHSIG)``), elsewhere a watchdog thread notices it has gone (within a second). A worker
-    whose starter is neither (the parent died meanwhile) exits at once. With the workers gone, multiprocessing's
-    resource tracker ends too.
+    *parent* and with the process that started it -- *parent*, or the fork server *parent* started
+    (:func:`worker_context`). A watchdog thread waits for *parent* to end (on a ``pidfd`` where the system has
+    them, at once; else it looks every second) and ends the worker even while it is blocked writing a result no
+    one will read; the fork server, which outlives its children, ends after them. On Linux the kernel also
+    sends the worker SIGKILL when its starter ends (``prctl(PR_SET_PDEATHSIG)``). A worker whose starter is
+    neither (the parent died meanwhile) exits at once. With the workers gone, multiprocessing's resource tracker
+    and fork server end too.
     """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     starter = os.getppid()
@@ -230,11 +213,27 @@ def worker_init(parent: int) -> None:
         os._exit(1)
 
     def watchdog() -> None:
-        while os.getppid() == starter:
-            time.sleep(1.0)
+        try:
+            fd = os.pidfd_open(parent)  # Linux >= 5.3: readable once *parent* has ended
+        except (AttributeError, OSError):  # no pidfds (or *parent* already gone: the loop ends at once)
+            while os.getppid() == starter and _alive(parent):
+                time.sleep(1.0)
+            os._exit(1)
+        select.select([fd], [], [])
         os._exit(1)
 
     threading.Thread(target=watchdog, name="gtu-parent-watchdog", daemon=True).start()
+
+
+def _alive(pid: int) -> bool:
+    """Whether process *pid* exists (signal 0 checks without sending)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # exists, not ours to signal
+        return True
+    return True
 
 
 def _stop_workers(pool) -> None:
@@ -257,27 +256,6 @@ def _stop_workers(pool) -> None:
     if writer is not None:
         with contextlib.suppress(Exception):
             writer.close()
-
-
-@contextlib.contextmanager
-def sigint_blocked() -> Iterator[None]:
-    """Block SIGINT in this thread while local workers (a local cluster, a process pool) start.
-
-    Threads and processes started meanwhile inherit the blocked signal, so Ctrl-C (sent to the whole process group)
-    reaches only this process: it stops the sweep and the workers, and the worker processes do not print
-    tracebacks of their own. A Ctrl-C that arrives meanwhile is delivered when this block ends. Does nothing
-    outside the main thread or where signals cannot be blocked.
-    """
-    if not hasattr(signal, "pthread_sigmask") or threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    with contextlib.suppress(Exception):  # started later, it would unblock SIGINT in this thread for good
-        resource_tracker.ensure_running()
-    old = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
-    try:
-        yield
-    finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, old)
 
 
 def labelled(plan: SweepPlan, order: list[int], tables: Iterable[Any]) -> Iterator[tuple[int, Any]]:
