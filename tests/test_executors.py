@@ -115,3 +115,15 @@ def test_two_processes_give_the_chunks_in_order_whoever_solves_them():
     assert len(parallel) == plan.n_chunks == 16
     for a, b in zip(serial, parallel):
         pd.testing.assert_frame_equal(a, b)
+
+
+def test_the_fork_server_can_be_started_ahead_of_need_and_only_once():
+    from gametheory_ukraine.core.workers import start_worker_server
+
+    def servers() -> list[psutil.Process]:
+        return [p for p in psutil.Process().children() if "multiprocessing.forkserver" in " ".join(p.cmdline())]
+
+    start_worker_server()
+    start_worker_server()
+    expected = 1 if executors.worker_context().get_start_method() == "forkserver" else 0
+    assert len(servers()) == expected
