@@ -30,6 +30,7 @@ from concurrent.futures import BrokenExecutor, Future, ProcessPoolExecutor
 from typing import Any
 
 from ..core.errors import ParameterError
+from ..core.files import pid_alive
 from ..core.workers import PRELOAD, sigint_blocked, worker_context
 from .sweep_chunks import chunk_error, chunk_rows, solve_chunk
 from .sweep_plan import SweepPlan
@@ -216,24 +217,13 @@ def worker_init(parent: int) -> None:
         try:
             fd = os.pidfd_open(parent)  # Linux >= 5.3: readable once *parent* has ended
         except (AttributeError, OSError):  # no pidfds (or *parent* already gone: the loop ends at once)
-            while os.getppid() == starter and _alive(parent):
+            while os.getppid() == starter and pid_alive(parent):
                 time.sleep(1.0)
             os._exit(1)
         select.select([fd], [], [])
         os._exit(1)
 
     threading.Thread(target=watchdog, name="gtu-parent-watchdog", daemon=True).start()
-
-
-def _alive(pid: int) -> bool:
-    """Whether process *pid* exists (signal 0 checks without sending)."""
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except OSError:  # exists, not ours to signal
-        return True
-    return True
 
 
 def _stop_workers(pool) -> None:

@@ -30,9 +30,9 @@ def worker_context() -> multiprocessing.context.BaseContext:
     inherited, unlike ``fork``). ``spawn`` starts a new interpreter per worker, which then imports numpy, pandas,
     sympy and the solvers -- about a second of CPU each. The fork server is one such interpreter, started once
     per process (with SIGINT blocked, :func:`sigint_blocked`) with the modules in :data:`PRELOAD` imported;
-    each worker is a ``fork`` of it, ready in milliseconds. It ends when this process ends. On Linux a worker
-    dies with its parent, the fork server
-    (:func:`~gametheory_ukraine.analysis.executors.worker_init`), which ends when this process does.
+    each worker is a ``fork`` of it, ready in milliseconds. A worker dies with this process and with the fork
+    server (:func:`~gametheory_ukraine.analysis.executors.worker_init`); the fork server ends once this process
+    and its workers have.
     """
     if sys.platform.startswith("linux") and "forkserver" in multiprocessing.get_all_start_methods():
         ctx = multiprocessing.get_context("forkserver")
