@@ -13,6 +13,23 @@ ROOT = Path(__file__).resolve().parent.parent
 THREE_PLAYER = ROOT / "tests" / "data" / "three-player-guarantee.yaml"
 
 
+# A 2 x 2 game whose payoff log(r - 1) is complex for r < 1 and undefined at r = 1 (for errors at sweep points).
+LOG_MODEL = """name: logm
+title: log model
+players: [A, B]
+parameters:
+  r: {default: 2, low: 0, high: 3, description: r, source: test}
+forms:
+  normal:
+    actions: {A: [u, d], B: [l, r]}
+    payoffs:
+      - {play: {A: u, B: l}, payoffs: {A: log(r - 1), B: 1}}
+      - {play: {A: u, B: r}, payoffs: {A: 0, B: 0}}
+      - {play: {A: d, B: l}, payoffs: {A: 0, B: 0}}
+      - {play: {A: d, B: r}, payoffs: {A: 1, B: 1}}
+"""
+
+
 @pytest.fixture
 def write_model(tmp_path):
     """Write YAML text to a model file in a temporary folder and return its path."""

@@ -10,6 +10,7 @@ import time
 import numpy as np
 import pytest
 from bounded_gtu import assert_all_clean, run_gtu
+from conftest import LOG_MODEL
 
 import gametheory_ukraine as gtu
 from gametheory_ukraine.analysis.designs import MAX_POINTS, design
@@ -47,20 +48,7 @@ def tree_model(path, depth: int) -> str:
 
 
 def log_model(path) -> str:
-    path.write_text("""name: logm
-title: log model
-players: [A, B]
-parameters:
-  r: {default: 2, low: 0, high: 3, description: r, source: test}
-forms:
-  normal:
-    actions: {A: [u, d], B: [l, r]}
-    payoffs:
-      - {play: {A: u, B: l}, payoffs: {A: log(r - 1), B: 1}}
-      - {play: {A: u, B: r}, payoffs: {A: 0, B: 0}}
-      - {play: {A: d, B: l}, payoffs: {A: 0, B: 0}}
-      - {play: {A: d, B: r}, payoffs: {A: 1, B: 1}}
-""")
+    path.write_text(LOG_MODEL)
     return str(path)
 
 

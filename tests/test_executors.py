@@ -8,16 +8,18 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import psutil
 import pytest
+from conftest import LOG_MODEL
 
-from gametheory_ukraine.analysis import executors
 from gametheory_ukraine.analysis.executors import labelled, run_chunks
 from gametheory_ukraine.analysis.sweep import sweep
 from gametheory_ukraine.analysis.sweep_chunks import solve_chunk
 from gametheory_ukraine.analysis.sweep_plan import plan_sweep
 from gametheory_ukraine.core.errors import GTUError
+from gametheory_ukraine.core.workers import PRELOAD, start_worker_server, worker_context
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE = ROOT / "tests" / "data" / "three-player-guarantee.yaml"
@@ -34,10 +36,10 @@ def _env() -> dict:
 
 
 def test_workers_come_from_a_fork_server_with_the_solvers_imported_on_linux_else_are_spawned():
-    ctx = executors.worker_context()
+    ctx = worker_context()
     expected = "forkserver" if sys.platform.startswith("linux") else "spawn"
     assert ctx.get_start_method() == expected
-    assert "gametheory_ukraine.analysis.sweep_chunks" in executors.PRELOAD
+    assert "gametheory_ukraine.analysis.sweep_chunks" in PRELOAD
 
 
 def test_a_worker_started_by_its_parent_runs():
@@ -74,31 +76,13 @@ def test_two_workers_give_the_serial_table_and_leave_only_the_idle_fork_server()
     assert all("multiprocessing" in " ".join(p.cmdline()) for p in after), [p.cmdline()[:4] for p in after]
 
 
-def _log_model(path: Path) -> str:
-    """A 2 x 2 game whose payoff log(2 - r) is undefined from r = 2 on."""
-    path.write_text("""name: logm
-title: log model
-players: [A, B]
-parameters:
-  r: {default: 1, low: 0, high: 3, description: r, source: test}
-forms:
-  normal:
-    actions: {A: [u, d], B: [l, r]}
-    payoffs:
-      - {play: {A: u, B: l}, payoffs: {A: log(2 - r), B: 1}}
-      - {play: {A: u, B: r}, payoffs: {A: 0, B: 0}}
-      - {play: {A: d, B: l}, payoffs: {A: 0, B: 0}}
-      - {play: {A: d, B: r}, payoffs: {A: 1, B: 1}}
-""")
-    return str(path)
-
-
 def test_a_failing_chunk_is_reported_as_its_own_after_the_chunks_before_it(tmp_path):
     # chunks 0 and 1 go to the worker; while the oldest is not back (the worker is still starting), this process
     # solves the next ones itself, the failing chunk first: its error must wait for chunks 0 and 1 and name itself
-    plan = plan_sweep(_log_model(tmp_path / "m.yaml"), {"r": "0:3:301"}, form="normal", engine="scalar",
+    (tmp_path / "m.yaml").write_text(LOG_MODEL)
+    plan = plan_sweep(tmp_path / "m.yaml", {"r": np.linspace(3, 0, 301)}, form="normal", engine="scalar",
                       chunk_size=20)
-    bad = 200 // 20  # r = 2 is point 200
+    bad = 200 // 20  # log(r - 1) is undefined at r = 1, point 200
     order = [0, 1, bad, 3, 4]
     got = []
     with pytest.raises(GTUError) as err:
@@ -118,12 +102,10 @@ def test_two_processes_give_the_chunks_in_order_whoever_solves_them():
 
 
 def test_the_fork_server_can_be_started_ahead_of_need_and_only_once():
-    from gametheory_ukraine.core.workers import start_worker_server
-
     def servers() -> list[psutil.Process]:
         return [p for p in psutil.Process().children() if "multiprocessing.forkserver" in " ".join(p.cmdline())]
 
     start_worker_server()
     start_worker_server()
-    expected = 1 if executors.worker_context().get_start_method() == "forkserver" else 0
+    expected = 1 if worker_context().get_start_method() == "forkserver" else 0
     assert len(servers()) == expected

@@ -51,7 +51,7 @@ from typing import Any
 import pandas as pd
 
 from ..core.errors import GTUError, ParameterError, SolverError
-from .executors import sigint_blocked
+from ..core.workers import sigint_blocked
 from .sweep_chunks import chunk_error, chunk_label, solve_chunk
 from .sweep_plan import SweepPlan
 

@@ -8,10 +8,11 @@ in memory (each chunk's rows before they become a table). :func:`labelled` pairs
 chunk indices and restates a failure with its chunk's point range
 (:func:`~gametheory_ukraine.analysis.sweep_chunks.chunk_error`).
 
-The worker processes are started fresh -- forked from a clean server process that has already imported the
-solvers (``forkserver``, :func:`worker_context`) on Linux, ``spawn`` elsewhere -- with SIGINT blocked
-(:func:`sigint_blocked`), ignore it (:func:`worker_init`: Ctrl-C reaches the whole process group, and only the
-parent decides) and die with their parent. The Dask executor is :mod:`gametheory_ukraine.analysis.distributed`.
+The worker processes are started fresh -- forked from a clean server process that has already imported the solvers on
+Linux, ``spawn`` elsewhere (:func:`~gametheory_ukraine.core.workers.worker_context`) -- with SIGINT blocked
+(:func:`~gametheory_ukraine.core.workers.sigint_blocked`), ignore it (:func:`worker_init`: Ctrl-C reaches the whole
+process group, and only the parent decides) and die with the sweeping process. The Dask executor is
+:mod:`gametheory_ukraine.analysis.distributed`.
 """
 
 from __future__ import annotations
@@ -31,14 +32,11 @@ from typing import Any
 
 from ..core.errors import ParameterError
 from ..core.files import pid_alive
-from ..core.workers import PRELOAD, sigint_blocked, worker_context
+from ..core.workers import sigint_blocked, worker_context
 from .sweep_chunks import chunk_error, chunk_rows, solve_chunk
 from .sweep_plan import SweepPlan
 
-__all__ = ["run_chunks", "serial_rows", "labelled", "worker_init", "worker_context", "sigint_blocked",
-           "progress_bar", "show_progress", "PRELOAD"]
-
-
+__all__ = ["run_chunks", "serial_rows", "labelled", "worker_init", "progress_bar", "show_progress"]
 
 def show_progress(progress: bool | None, points: int) -> bool:
     """Whether to show a progress bar over *points* points: *progress* if given, else only when stderr is a
@@ -82,12 +80,11 @@ def run_chunks(plan: SweepPlan, *, workers: int = 1, progress: bool | None = Non
     ----------
     plan : SweepPlan
     workers : int, default 1
-        Processes to use: this one and ``workers - 1`` worker processes (1: this process alone). Each worker
-        process is started fresh (:func:`worker_context`), loads the model file once and checks its SHA-256
-        against the plan; this process solves chunks too while the oldest chunk sent to a worker is not back
-        (so it does not wait idle while the workers start). At most ``2 * (workers - 1)`` chunks are with the
-        workers and ``2 * workers`` solved here wait for an earlier one, so memory stays bounded however many
-        chunks there are.
+        Processes to use: this one and ``workers - 1`` worker processes (1: this process alone). Each worker process is
+        started fresh (:func:`~gametheory_ukraine.core.workers.worker_context`), loads the model file once and checks
+        its SHA-256 against the plan; this process solves chunks too while the oldest chunk sent to a worker is not back
+        (so it does not wait idle while the workers start). At most ``2 * (workers - 1)`` chunks are with the workers
+        and ``2 * workers`` solved here wait for an earlier one, so memory stays bounded however many chunks there are.
     progress : bool, optional
         A tqdm bar over points on stderr (None: only on a terminal, for more than 200 points).
     chunks : sequence of int, optional
@@ -191,12 +188,12 @@ def worker_init(parent: int) -> None:
     A worker ignores SIGINT (Ctrl-C reaches the whole process group: the parent alone decides, and stops the
     workers; the parent also starts them with SIGINT blocked, so none arrives before this runs) and dies with
     *parent* and with the process that started it -- *parent*, or the fork server *parent* started
-    (:func:`worker_context`). A watchdog thread waits for *parent* to end (on a ``pidfd`` where the system has
-    them, at once; else it looks every second) and ends the worker even while it is blocked writing a result no
-    one will read; the fork server, which outlives its children, ends after them. On Linux the kernel also
-    sends the worker SIGKILL when its starter ends (``prctl(PR_SET_PDEATHSIG)``). A worker whose starter is
-    neither (the parent died meanwhile) exits at once. With the workers gone, multiprocessing's resource tracker
-    and fork server end too.
+    (:func:`~gametheory_ukraine.core.workers.worker_context`). A watchdog thread waits for *parent* to end (on a
+    ``pidfd`` where the system has them, at once; else it looks every second) and ends the worker even while it is
+    blocked writing a result no one will read; the fork server, which outlives its children, ends after them. On Linux
+    the kernel also sends the worker SIGKILL when its starter ends (``prctl(PR_SET_PDEATHSIG)``). A worker whose starter
+    is neither (the parent died meanwhile) exits at once. With the workers gone, multiprocessing's resource tracker and
+    fork server end too.
     """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     starter = os.getppid()

@@ -55,7 +55,7 @@ def run(args: argparse.Namespace) -> int:
     """Check the output path, sweep (streaming the table to the file chunk by chunk, so memory stays bounded),
     print one summary line to standard error; with a checkpoint the line also says how many chunks were already
     there."""
-    if isinstance(args.workers, int) and args.workers > 1 and args.dask is None:
+    if args.workers > 1 and args.dask is None:
         from ..core.workers import start_worker_server
 
         start_worker_server()  # the workers' fork server imports the solvers while this process does
