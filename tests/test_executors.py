@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from concurrent.futures import Future
 from pathlib import Path
 
 import numpy as np
@@ -14,6 +15,7 @@ import psutil
 import pytest
 from conftest import LOG_MODEL
 
+from gametheory_ukraine.analysis import executors
 from gametheory_ukraine.analysis.executors import labelled, run_chunks
 from gametheory_ukraine.analysis.sweep import sweep
 from gametheory_ukraine.analysis.sweep_chunks import solve_chunk
@@ -77,18 +79,19 @@ def test_two_workers_give_the_serial_table_and_leave_only_the_idle_fork_server()
 
 
 def test_a_failing_chunk_is_reported_as_its_own_after_the_chunks_before_it(tmp_path):
-    # chunks 0 and 1 go to the worker; while the oldest is not back (the worker is still starting), this process
-    # solves the next ones itself, the failing chunk first: its error must wait for chunks 0 and 1 and name itself
+    # the worker takes the top of the window (positions 5 and 4) and this process solves from the bottom, yielding
+    # 0 to 3 as it goes; while position 4 is not back (the worker is still starting), it solves the failing chunk
+    # at position 6 itself: the error must wait for positions 4 and 5 and name its own chunk
     (tmp_path / "m.yaml").write_text(LOG_MODEL)
     plan = plan_sweep(tmp_path / "m.yaml", {"r": np.linspace(3, 0, 301)}, form="normal", engine="scalar",
                       chunk_size=20)
     bad = 200 // 20  # log(r - 1) is undefined at r = 1, point 200
-    order = [0, 1, bad, 3, 4]
+    order = [0, 1, 2, 3, 4, 5, bad, 7]
     got = []
     with pytest.raises(GTUError) as err:
         for i, _ in labelled(plan, order, run_chunks(plan, workers=2, chunks=order)):
             got.append(i)
-    assert got == [0, 1]
+    assert got == [0, 1, 2, 3, 4, 5]
     assert str(err.value).startswith(f"chunk {bad} (points [200, 220) of the design")
 
 
@@ -99,6 +102,35 @@ def test_two_processes_give_the_chunks_in_order_whoever_solves_them():
     assert len(parallel) == plan.n_chunks == 16
     for a, b in zip(serial, parallel):
         pd.testing.assert_frame_equal(a, b)
+
+
+def test_chunks_solved_or_in_flight_stay_in_a_window_of_the_next_ones(monkeypatch):
+    # a pool that solves each chunk the moment it is submitted makes the order of events deterministic
+    plan = plan_sweep(FIXTURE, {"rho": "0.01:0.5:400"}, form="normal", scenario="baseline-2025", chunk_size=20)
+    yielded: list = []
+    taken: list = []  # (chunk, chunks yielded when a worker took it)
+
+    class Pool:
+        def __init__(self, **kwargs):
+            pass
+
+        def submit(self, fn, plan, i):
+            taken.append((i, len(yielded)))
+            job = Future()
+            job.set_result(fn(plan, i))
+            return job
+
+        def shutdown(self, **kwargs):
+            pass
+
+    monkeypatch.setattr(executors, "ProcessPoolExecutor", Pool)
+    yielded.extend(run_chunks(plan, workers=3))
+    window = 2 * 2 + 2 * 3  # 2 chunks for each of 2 workers, 2 for each of 3 processes
+    assert plan.n_chunks == 20 and len(yielded) == 20
+    assert max(i - done for i, done in taken) == window - 1  # the workers take the top of the window, no further
+    assert 0 < len(taken) < 20 and 0 not in dict(taken)     # this process solves the bottom: chunk 0 first
+    for i, frame in enumerate(yielded):
+        pd.testing.assert_frame_equal(frame, solve_chunk(plan, i))
 
 
 def test_the_fork_server_can_be_started_ahead_of_need_and_only_once():

@@ -2,7 +2,7 @@
 
 :func:`run_chunks` solves the chunks of a :class:`~gametheory_ukraine.analysis.sweep_plan.SweepPlan` with
 :func:`~gametheory_ukraine.analysis.sweep_chunks.solve_chunk` and yields their tables in chunk order, in this
-process or in a pool of worker processes (at most ``2 * workers`` chunks in flight, so memory stays bounded);
+process or in a pool of worker processes (a bounded window of chunks in flight, so memory stays bounded);
 the table does not depend on the number of workers. :func:`serial_rows` is the serial executor for a table built
 in memory (each chunk's rows before they become a table). :func:`labelled` pairs in-order results with their
 chunk indices and restates a failure with its chunk's point range
@@ -25,7 +25,6 @@ import signal
 import sys
 import threading
 import time
-from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import BrokenExecutor, Future, ProcessPoolExecutor
 from typing import Any
@@ -82,9 +81,11 @@ def run_chunks(plan: SweepPlan, *, workers: int = 1, progress: bool | None = Non
     workers : int, default 1
         Processes to use: this one and ``workers - 1`` worker processes (1: this process alone). Each worker process is
         started fresh (:func:`~gametheory_ukraine.core.workers.worker_context`), loads the model file once and checks
-        its SHA-256 against the plan; this process solves chunks too while the oldest chunk sent to a worker is not back
-        (so it does not wait idle while the workers start). At most ``2 * (workers - 1)`` chunks are with the workers
-        and ``2 * workers`` solved here wait for an earlier one, so memory stays bounded however many chunks there are.
+        its SHA-256 against the plan. The chunks solved or in flight at any time lie in a window of the next
+        ``2 * (workers - 1) + 2 * workers`` chunks to yield, so memory stays bounded however many chunks there are:
+        each worker keeps 2 chunks from the top of the window, and this process solves the lowest chunk no one has
+        taken, so it yields its own chunks as it solves them (and does not wait idle while the workers start) while
+        the workers' wait for their turn.
     progress : bool, optional
         A tqdm bar over points on stderr (None: only on a terminal, for more than 200 points).
     chunks : sequence of int, optional
@@ -116,31 +117,30 @@ def run_chunks(plan: SweepPlan, *, workers: int = 1, progress: bool | None = Non
         pool = ProcessPoolExecutor(max_workers=helpers, mp_context=worker_context(), initializer=worker_init,
                                    initargs=(os.getpid(),))
         try:
-            pending: deque = deque()  # (chunk, Future or _Here), in chunk order
-            todo = deque(order)
-            with sigint_blocked():  # the worker processes start now: they never see Ctrl-C, this process does
-                while todo and len(pending) < 2 * helpers:
-                    i = todo.popleft()
-                    pending.append((i, pool.submit(solve, plan, i)))
-            here = 0  # chunks solved in this process, waiting for an earlier worker chunk
-            while pending:
-                i, job = pending[0]
-                if isinstance(job, Future) and not job.done() and todo and here < 2 * int(workers):
-                    # the oldest worker chunk is not done: solve the next chunk here meanwhile
-                    j = todo.popleft()
-                    pending.append((j, _Here.solve(solve, plan, j)))
-                    here += 1
-                    continue
-                pending.popleft()
-                if isinstance(job, Future):
-                    frame = job.result()
-                    if todo:
-                        j = todo.popleft()
-                        pending.append((j, pool.submit(solve, plan, j)))
-                else:
-                    here -= 1
-                    frame = job.result()
-                bar.update(plan.chunk_points(i))
+            jobs: dict[int, Any] = {}  # position in *order* -> Future (a worker's) or _Here (solved here)
+            window = 2 * helpers + 2 * int(workers)  # positions solved or in flight, not yet yielded
+            head = 0  # the next position to yield
+            while head < len(order):
+                end = min(len(order), head + window)
+                # the workers take chunks from the top of the window, this process from its bottom: this process
+                # yields its own chunks as it solves them while the workers' wait for their turn
+                busy = sum(1 for job in jobs.values() if isinstance(job, Future) and not job.done())
+                free = [k for k in range(end - 1, head - 1, -1) if k not in jobs][:max(0, 2 * helpers - busy)]
+                if free:
+                    with sigint_blocked():  # worker processes start now: they never see Ctrl-C, this process does
+                        for k in free:
+                            jobs[k] = pool.submit(solve, plan, order[k])
+                job = jobs.get(head)
+                if job is None or (isinstance(job, Future) and not job.done()):
+                    # solve the lowest chunk no one has taken here (the oldest, or one after it while a worker
+                    # solves the oldest); with none left in the window, wait for the oldest
+                    low = next((k for k in range(head, end) if k not in jobs), None)
+                    if low is not None:
+                        jobs[low] = _Here.solve(solve, plan, order[low])
+                        continue
+                frame = jobs.pop(head).result()
+                bar.update(plan.chunk_points(order[head]))
+                head += 1
                 yield frame
         except BaseException:
             # interrupted, terminated, a failing chunk or the consumer gone: stop the workers now rather than
