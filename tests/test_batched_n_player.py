@@ -385,3 +385,28 @@ def test_the_nau_2004_segment_is_left_to_the_exact_path():
     ends = [eq[2] for eq in sol.equilibria]
     np.testing.assert_allclose(ends, [[0.5, 0.5, 0, 0], [0, 0, 0.5, 0.5]], atol=1e-12)
     assert all(eq[0] == eq[1] == (0.5, 0.5) for eq in sol.equilibria) and sol.components == (0, 0)
+
+
+# ------------------------------------------------------------------------------------- the sweep's probe
+@pytest.mark.parametrize("rho", [0.01, 0.1325, 0.255, 0.5])
+def test_the_batched_probe_counts_the_scalar_solvers_equilibria(rho):
+    from gametheory_ukraine.analysis.sweep_points import batched_count, solve_point
+
+    model = gtu.load_model(THREE_PLAYER)
+    scalar = solve_point(model, "normal", "baseline-2025", {"rho": rho}, False)
+    assert batched_count(model, "normal", "baseline-2025", {"rho": rho}) == len(scalar) > 0
+
+
+def test_a_sweep_planned_on_the_batched_probe_is_the_one_planned_on_the_scalar_probe(monkeypatch):
+    from gametheory_ukraine.analysis import sweep_points
+    from gametheory_ukraine.analysis.sweep_plan import plan_sweep
+
+    def fields(plan):
+        return plan.engine, plan.pay_cols, plan.prob_cols, plan.where, plan.chunk_size, plan.points
+
+    batched = plan_sweep(THREE_PLAYER, {"rho": "0.01:0.5:1000"}, form="normal", scenario="baseline-2025")
+    asked = []
+    monkeypatch.setattr(sweep_points, "batched_count", lambda *args: asked.append(args))  # None: the scalar probe
+    scalar = plan_sweep(THREE_PLAYER, {"rho": "0.01:0.5:1000"}, form="normal", scenario="baseline-2025")
+    assert asked and fields(batched) == fields(scalar)
+    assert batched.engine == "nplayer"

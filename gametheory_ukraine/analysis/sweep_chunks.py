@@ -25,7 +25,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..batched.compile import compile_normal_form
 from ..batched.n_player import batched_nash
 from ..batched.structural import compile_structure, structured_equilibria
 from ..batched.trees import solve_tree_points
@@ -34,7 +33,7 @@ from ..solvers.signature import outcome_key
 from ..solvers.solving import describe_outcome
 from . import sweep_points  # solve_point is looked up on its module when called (see sweep_points)
 from .sweep_plan import SweepPlan
-from .sweep_points import numeric_block, point_error
+from .sweep_points import compiled_normal_form, numeric_block, point_error
 
 __all__ = ["solve_chunk", "chunk_rows", "solve_columns", "TableBuilder", "concat_tables", "chunk_error", "chunk_label",
            "CATEGORICAL_COLUMNS"]
@@ -173,14 +172,7 @@ def _bimatrix_rows(plan: SweepPlan, cols: Mapping[str, np.ndarray], n: int,
 
 def _compiled_for(plan: SweepPlan):
     """The plan's N-player normal form compiled to numpy, once per process and model version."""
-    model, form = plan.model, plan.form
-    game = model.symbolic(form)
-    key = ("nplayer", model.name, model.sha256, form, id(game))
-    if key not in _STRUCTURES:
-        if len(_STRUCTURES) >= 16:
-            _STRUCTURES.clear()
-        _STRUCTURES[key] = compile_normal_form(game)
-    return _STRUCTURES[key]
+    return compiled_normal_form(plan.model, plan.form)
 
 
 def _nplayer_rows(plan: SweepPlan, cols: Mapping[str, np.ndarray], n: int) -> _Rows:

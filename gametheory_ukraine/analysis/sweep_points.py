@@ -3,8 +3,10 @@
 :func:`solve_point` is the one per-point solve of a sweep: the plan's probe point
 (:func:`~gametheory_ukraine.analysis.sweep_plan.plan_sweep`) and every point of the scalar engine
 (:mod:`gametheory_ukraine.analysis.sweep_chunks`) go through it, looked up on this module when called, so that
-replacing it here replaces it for both. :func:`result_layout` names a result's payoff and probability columns
-and :func:`numeric_block` fills them; :func:`point_error` restates a failure at a point with the point's values.
+replacing it here replaces it for both -- except the probe of a sweep on the batched N-player engine, which asks
+that engine (:func:`batched_count`) and falls back to :func:`solve_point` only where it leaves the point to the
+scalar path. :func:`result_layout` names a result's payoff and probability columns and :func:`numeric_block`
+fills them; :func:`point_error` restates a failure at a point with the point's values.
 """
 
 from __future__ import annotations
@@ -14,11 +16,15 @@ from typing import Any
 
 import numpy as np
 
+from ..batched.compile import CompiledNormalForm, compile_normal_form
+from ..batched.n_player import batched_nash
 from ..core.errors import ParameterError, SolverError
 from ..core.numbers import format_exact
 from ..solvers.solving import solve
 
-__all__ = ["solve_point", "result_layout", "numeric_block", "point_error"]
+__all__ = ["solve_point", "compiled_normal_form", "batched_count", "result_layout", "numeric_block", "point_error"]
+
+_COMPILED: dict = {}
 
 
 def solve_point(model, form: str, scenario: str | None, values: Mapping[str, Any], exact: bool):
@@ -32,6 +38,44 @@ def solve_point(model, form: str, scenario: str | None, values: Mapping[str, Any
     vals.update(values)
     game = model.symbolic(form).instantiate(vals, exact=exact)
     return solve(game, exact=exact, parameters=vals)
+
+
+def compiled_normal_form(model, form: str) -> CompiledNormalForm:
+    """*model*'s normal form *form* compiled to numpy
+    (:func:`~gametheory_ukraine.batched.compile.compile_normal_form`), once per process and model version (the
+    last 16 kept)."""
+    game = model.symbolic(form)
+    key = (model.name, model.sha256, form, id(game))
+    if key not in _COMPILED:
+        if len(_COMPILED) >= 16:
+            _COMPILED.clear()
+        _COMPILED[key] = compile_normal_form(game)
+    return _COMPILED[key]
+
+
+def batched_count(model, form: str, scenario: str | None, values: Mapping[str, Any]) -> int | None:
+    """The number of equilibria of *model*'s N-player normal form *form* at one point, from the batched engine
+    (:func:`~gametheory_ukraine.batched.n_player.batched_nash`, float payoffs), or None where that engine leaves
+    the point to the scalar path: not certified there, or a payoff undefined or not finite (the scalar path then
+    says which).
+
+    Parameters
+    ----------
+    model : Model
+    form : str
+    scenario : str or None
+    values : mapping of str -> number
+        Values overriding the scenario's, already validated.
+    """
+    compiled = compiled_normal_form(model, form)
+    vals = model.values(scenario)
+    vals.update(values)
+    try:
+        pay = compiled.payoffs({k: float(vals[k]) for k in compiled.parameters})
+        res = batched_nash(tuple(np.broadcast_to(u, (1, *np.shape(u)[1:])) for u in pay))
+    except (ParameterError, ValueError, TypeError, ArithmeticError):
+        return None
+    return int(res.counts[0]) if res.certified[0] else None
 
 
 def result_layout(result) -> tuple[list[str], list[str], list[tuple[int, Any, int]]]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
 from typing import Any
@@ -14,7 +14,47 @@ from .._version import __version__
 from ..core.frozen import FrozenDict
 from ..core.numbers import MAX_SIMPLIFY_OPS, simplest
 
-__all__ = ["Equilibrium", "EquilibriumSet", "format_number", "number_text", "outcome_key", "MAX_SIMPLIFY_OPS"]
+__all__ = ["Equilibrium", "EquilibriumSet", "table_columns", "format_number", "number_text", "outcome_key",
+           "MAX_SIMPLIFY_OPS"]
+
+
+def table_columns(players: Sequence[str], form: str, actions: Sequence[Any]) -> tuple[list[str], list[str],
+                                                                                     list[tuple[int, Any, int]]]:
+    """Payoff and probability column names of a result table, and where each probability lives.
+
+    Parameters
+    ----------
+    players : sequence of str
+    form : str
+        ``"normal"`` (*actions* holds each player's action labels) or a tree's form (*actions* holds, for each
+        player, a mapping of information set to action labels).
+    actions : sequence
+
+    Returns
+    -------
+    pay_cols, prob_cols, where : list, list, list
+        ``payoff:P`` for each player; ``prob:P:action`` (normal form) or ``prob:P:information set:action``
+        (trees); and for each probability column, (player index, information set or None, action index).
+
+    Examples
+    --------
+    >>> table_columns(["A", "B"], "normal", [["up", "down"], ["left"]])
+    (['payoff:A', 'payoff:B'], ['prob:A:up', 'prob:A:down', 'prob:B:left'], [(0, None, 0), (0, None, 1), (1, None, 0)])
+    """
+    pay_cols = [f"payoff:{p}" for p in players]
+    prob_cols: list[str] = []
+    where: list[tuple[int, Any, int]] = []
+    for i, player in enumerate(players):
+        if form == "normal":
+            for a, label in enumerate(actions[i]):
+                prob_cols.append(f"prob:{player}:{label}")
+                where.append((i, None, a))
+        else:
+            for h, labels in actions[i].items():
+                for a, label in enumerate(labels):
+                    prob_cols.append(f"prob:{player}:{h}:{label}")
+                    where.append((i, h, a))
+    return pay_cols, prob_cols, where
 
 
 def format_number(value: Any, digits: int = 6) -> str:
@@ -305,21 +345,8 @@ class EquilibriumSet:
     def columns(self) -> tuple[list[str], list[str], list[tuple[int, Any, int]]]:
         """Payoff and probability column names, as sweep tables name them (``payoff:P``; ``prob:P:action`` or, in
         trees, ``prob:P:information set:action``), and where each probability lives: (player, information set or
-        None, action index)."""
-        pay_cols = [f"payoff:{p}" for p in self.players]
-        prob_cols: list[str] = []
-        where: list[tuple[int, Any, int]] = []
-        for i, player in enumerate(self.players):
-            if self.form == "normal":
-                for a, label in enumerate(self.actions[i]):
-                    prob_cols.append(f"prob:{player}:{label}")
-                    where.append((i, None, a))
-            else:
-                for h, labels in self.actions[i].items():
-                    for a, label in enumerate(labels):
-                        prob_cols.append(f"prob:{player}:{h}:{label}")
-                        where.append((i, h, a))
-        return pay_cols, prob_cols, where
+        None, action index); :func:`table_columns` of this result's players, form and actions."""
+        return table_columns(self.players, self.form, self.actions)
 
     def to_frame(self) -> pd.DataFrame:
         """One row per equilibrium with the sweep table's columns: ``equilibrium``, ``payoff:P``, ``prob:...``,
