@@ -34,6 +34,11 @@ What it measures, in one run:
 runs each, the best reported, with its CPU time from ``time.process_time``) and the peers' loops on the same
 points: on a machine shared with other work the CPU rate says what the code costs, the wall rate what it got.
 
+Lines starting ``target`` say whether the speed targets are met (``met`` / ``NOT met``, with the figure): on the array
+path of each two-player normal form, at least 1,000,000 points/s and at least 1,000 times nashpy's and 30 times
+quantecon's loop on the same points; on the 3-player normal form, at least 200,000 points/s (the better of 1 and 2
+processes).
+
 The results table in ``docs/explanation/performance.md`` comes from this script.
 """
 
@@ -112,7 +117,8 @@ def array_rows(names: list[str], quick: bool, repeat: int) -> None:
                  f"engine {engine}; rows: {rows:,}; best CPU {cpu:.2f} s ({n / cpu:,.0f} points/s of CPU); "
                  f"first run {first:.2f} s wall, {LAST_CPU['first']:.2f} s CPU"]
         sub = (200, 2_000, 100) if quick else (1_000, 10_000, 300)
-        loops(model, n, sub, rate, name + " normal", lines)
+        peers = loops(model, n, sub, rate, name + " normal", lines)
+        lines += array_targets(name, rate, peers)
         print("\n".join(lines), flush=True)
 
 
@@ -128,15 +134,17 @@ def first_touch(megabytes: int = 720) -> tuple[float, float]:
     return out[0], out[1]
 
 
-def loops(model, n: int, sub: tuple[int, int, int], ours: float, name: str, lines: list[str]) -> None:
+def loops(model, n: int, sub: tuple[int, int, int], ours: float, name: str, lines: list[str]) -> dict[str, float]:
+    """Append the peers' loop rows to *lines*; return their rates (points/s) by peer."""
+    rates: dict[str, float] = {}
     if "normal" not in model.forms:  # the peers solve normal forms; a model that states only its tree has none
         lines.append(f"{name:<24} {'nashpy/quantecon':<18} n/a: the model states no normal form")
-        return
+        return rates
     rho = np.linspace(0.01, 0.5, n)
     pay = _normal_arrays(model, rho[: max(sub)])
     if len(pay) != 2:
         lines.append(f"{name:<24} {'nashpy/quantecon':<18} n/a: {len(pay)}-player normal form")
-        return
+        return rates
     A, B = (np.ascontiguousarray(p) for p in pay)
     for label, fn, k in (("nashpy", bench_nashpy, sub[0]), ("quantecon", bench_quantecon, sub[1]),
                          ("pygambit", bench_gambit, sub[2])):
@@ -152,7 +160,30 @@ def loops(model, n: int, sub: tuple[int, int, int], ours: float, name: str, line
             # at most about LOOP_SECONDS per peer: nashpy on territory's 6 x 14 form takes a minute a point
             k = max(1, min(k, len(A), int(LOOP_SECONDS / max(one, 1e-9))))
             rate, dt, k = fn(A, B, k)
+        rates[label] = rate
         lines.append(f"{name:<24} {label:<18} {k:>10,} {dt:>9.2f} {rate:>12,.0f} {ours / rate:>11,.1f}x")
+    return rates
+
+
+#: the speed targets (2 cores): the array path of the two-player framework normal forms, and the
+#: 3-player normal form
+ARRAY_RATE, NASHPY_RATIO, QUANTECON_RATIO, NPLAYER_RATE = 1_000_000, 1_000, 30, 200_000
+
+
+def array_targets(name: str, rate: float, peers: dict[str, float]) -> list[str]:
+    """Lines saying whether the array path of *name*'s normal form meets the targets: *rate* points/s, and *rate*
+    over each peer loop's rate on the first points of the same grid."""
+    out = [f"target {name} normal, array path >= {ARRAY_RATE:,} points/s: "
+           f"{'met' if rate >= ARRAY_RATE else 'NOT met'} ({rate:,.0f})"]
+    for peer, times in (("nashpy", NASHPY_RATIO), ("quantecon", QUANTECON_RATIO)):
+        if peer in peers:
+            ratio = rate / peers[peer]
+            out.append(f"target {name} normal, array path >= {times:,}x the {peer} loop: "
+                       f"{'met' if ratio >= times else 'NOT met'} ({ratio:,.1f}x)")
+        else:
+            out.append(f"target {name} normal, array path >= {times:,}x the {peer} loop: not measured ({peer} "
+                       "not installed)")
+    return out
 
 
 def peak_memory(points: int) -> tuple[float, float]:
@@ -185,10 +216,14 @@ def nplayer_rows(quick: bool) -> None:
     model = gtu.load_model(THREE_PLAYER)
     n = 20_000 if quick else 200_000
     name = "guarantees (fixture) normal"
+    best = 0.0
     for workers in (1, 2):
         rate, dt, first, engine, rows = sweep_rate(model, "normal", n, workers)
+        best = max(best, rate)
         print(f"{name:<28} {'ours (' + engine + f', {workers}w)':<18} {n:>10,} {dt:>9.2f} {rate:>12,.0f}   "
               f"rows: {rows:,}; first run {first:.2f} s", flush=True)
+    print(f"target {name}, 3 players, >= {NPLAYER_RATE:,} points/s on {os.cpu_count()} cores: "
+          f"{'met' if best >= NPLAYER_RATE else 'NOT met'} ({best:,.0f}, the better of 1 and 2 processes)", flush=True)
     t0 = time.perf_counter()
     sweep(model, {"rho": "0.01:0.5:40"}, form="normal", scenario=SCENARIO, engine="scalar")
     dt = time.perf_counter() - t0
@@ -260,6 +295,7 @@ def main() -> None:
             n //= SMALLER.get(name, 1)
             lines: list[str] = []
             best = 0.0
+            array_rate = None
             for workers in (1, 2):
                 rate, dt, first, engine, rows = sweep_rate(model, form, n, workers, 1 if n <= 200 else 3)
                 best = max(best, rate)
@@ -269,10 +305,13 @@ def main() -> None:
             if engine == "bimatrix":  # the array path: the same points as a numpy array, one process
                 rate, dt, first, engine, rows = sweep_rate(model, form, n, 1, 3, array=True)
                 best = max(best, rate)
+                array_rate = rate
                 lines.append(f"{name + ' ' + form:<24} {'ours (array, 1w)':<18} {n:>10,} {dt:>9.2f} {rate:>12,.0f} "
                              f"{'':>12}   rows: {rows:,}; first run {first:.2f} s ({n / first:,.0f} points/s)")
             sub = (200, 2_000, 100) if args.quick else (1_000, 10_000, 300)
-            loops(model, n, sub, best, name + " " + form, lines)
+            peers = loops(model, n, sub, best, name + " " + form, lines)
+            if array_rate is not None:
+                lines += array_targets(name, array_rate, peers)
             print("\n".join(lines), flush=True)
     print("\nOur rates: best of 3 runs (first run beside it). Ratios use our best rate (text or array, 1 or 2 "
           "workers) over the loop's rate on the first points of the same grid.\n")
