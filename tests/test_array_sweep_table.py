@@ -11,17 +11,20 @@ engine's float solve sees the tie; the batched engine gives the exact solver's a
 
 from __future__ import annotations
 
+import threading
 from fractions import Fraction as F
 
 import numpy as np
 import pandas as pd
 import pytest
 import sympy
+from conftest import LOG_MODEL
 
 import gametheory_ukraine as gtu
 from gametheory_ukraine.analysis.sweep_chunks import TableBuilder, chunk_rows
 from gametheory_ukraine.analysis.sweep_plan import plan_sweep
 from gametheory_ukraine.batched.structural import _evaluated_keys, _risk_windows, _windowed_keys, compile_structure
+from gametheory_ukraine.core.errors import GTUError
 
 SCENARIO = "baseline-2025"
 
@@ -93,18 +96,68 @@ def test_table_columns_are_owned_writable_and_rows_in_point_order(tables):
     assert (eq[first] == 0).all() and (eq[~first] == eq[np.flatnonzero(~first) - 1] + 1).all()
 
 
-def test_builder_growth_keeps_rows():
+@pytest.mark.parametrize("helper_thread", [False, True])
+def test_builder_growth_keeps_rows(helper_thread):
     """A builder whose capacity estimate is too small grows and keeps every row (the zero-initialised
-    probability columns included), also when the engine writes the probabilities into it."""
+    probability columns included), also when the engine writes the probabilities into it, and also when a helper
+    thread writes the constant columns (it is stopped and restarted at each growth)."""
     model = gtu.load_model("territory")
     rho = _points()[:40]
     plan = plan_sweep(model, {"rho": rho}, form="normal", scenario=SCENARIO, chunk_size=7)
     whole = gtu.sweep(model, {"rho": rho}, form="normal", scenario=SCENARIO)
     for direct in (False, True):  # rows copied in, or probabilities written in place by the engine
-        small = TableBuilder(plan, 3)
+        small = TableBuilder(plan, 3, helper_thread=helper_thread)
         for i in range(plan.n_chunks):
             small.append(*chunk_rows(plan, i, small if direct else None))
         pd.testing.assert_frame_equal(small.frame(), whole, check_exact=True)
+
+
+def _fillers() -> list[threading.Thread]:
+    return [t for t in threading.enumerate() if t.name == "gtu-table-filler"]
+
+
+def test_the_helper_thread_gives_the_same_table_and_ends_with_the_sweep(monkeypatch, tmp_path):
+    """With a core to spare, a thread writes the constant columns and faults in the table's memory: the table is
+    the one written without it, and the thread ends with the sweep, also when the sweep fails half-way."""
+    from gametheory_ukraine.analysis import sweep as sweep_module
+
+    model = gtu.load_model("territory")
+    rho = np.linspace(0.01, 0.5, 20_000)
+    monkeypatch.setattr(sweep_module, "usable_cores", lambda: 1)  # no core to spare: no thread
+    alone = gtu.sweep(model, {"rho": rho}, form="normal", scenario=SCENARIO, chunk_size=1000)
+    monkeypatch.setattr(sweep_module, "usable_cores", lambda: 8)
+    started = []
+    real = threading.Thread.start
+
+    def start(self):
+        started.append(self.name)
+        real(self)
+
+    monkeypatch.setattr(threading.Thread, "start", start)
+    helped = gtu.sweep(model, {"rho": rho}, form="normal", scenario=SCENARIO, chunk_size=1000)
+    assert started.count("gtu-table-filler") == 1
+    pd.testing.assert_frame_equal(helped, alone, check_exact=True)
+    assert len(helped) > 20_000 and helped["delta"].nunique() == 1  # a constant column, written by the thread
+    (tmp_path / "m.yaml").write_text(LOG_MODEL)
+    with pytest.raises(GTUError):  # log(r - 1) is undefined at r = 1, point 200 of 301
+        gtu.sweep(tmp_path / "m.yaml", {"r": np.linspace(3, 0, 301)}, form="normal", chunk_size=20, engine="scalar")
+    assert started.count("gtu-table-filler") == 2
+    for t in _fillers():
+        t.join(5)
+    assert not _fillers()
+
+
+def test_what_stops_the_helper_thread_stops_the_sweep(monkeypatch):
+    from gametheory_ukraine.analysis import sweep as sweep_module
+    from gametheory_ukraine.analysis import sweep_chunks
+
+    def broken(column, lo, hi):
+        raise MemoryError("simulated: the helper thread could not fault in the table's memory")
+
+    monkeypatch.setattr(sweep_module, "usable_cores", lambda: 8)
+    monkeypatch.setattr(sweep_chunks, "_populate", broken)
+    with pytest.raises(MemoryError, match="simulated"):
+        gtu.sweep("territory", {"rho": np.linspace(0.01, 0.5, 5000)}, form="normal", scenario=SCENARIO)
 
 
 @pytest.fixture(scope="module")

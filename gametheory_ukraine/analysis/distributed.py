@@ -51,7 +51,7 @@ from typing import Any
 import pandas as pd
 
 from ..core.errors import GTUError, ParameterError, SolverError
-from ..core.workers import sigint_blocked
+from ..core.workers import sigint_blocked, usable_cores
 from .sweep_chunks import chunk_error, chunk_label, solve_chunk
 from .sweep_plan import SweepPlan
 
@@ -76,10 +76,7 @@ def _distributed():
 
 def local_workers() -> int:
     """Worker processes of a ``"local"`` cluster: the CPUs this process may use (one thread each)."""
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except (AttributeError, OSError):  # pragma: no cover - not Linux
-        return max(1, os.cpu_count() or 1)
+    return usable_cores()
 
 
 @contextlib.contextmanager

@@ -49,6 +49,7 @@ import pyarrow.parquet as pq
 
 from ..core.errors import ModelFileError, OutputError, ParameterError
 from ..core.files import atomic_path, check_output_path, remove_stale_parts, write_with
+from ..core.workers import usable_cores
 from ..modelling.model import Model
 from .checkpoint import Checkpoint, resume_seed
 from .distributed import check_executor, dask_chunks, dask_client
@@ -172,15 +173,16 @@ def sweep(model: Model | str | os.PathLike, values: Mapping[str, Any], *, form: 
     if executor is None and checkpoint is None:
         # every chunk's rows go straight into the final columns (no per-chunk tables to copy); worker processes
         # send back only the solved columns of their chunks
-        builder = TableBuilder(plan, capacity=rows_estimate + plan.chunk_size)
+        # with a core to spare, a thread writes the constant columns and faults in the table's fresh memory
+        builder = TableBuilder(plan, capacity=rows_estimate + plan.chunk_size, helper_thread=workers < usable_cores())
         order = list(range(plan.n_chunks))
         parts = serial_rows(plan, progress, builder) if workers == 1 else \
             run_chunks(plan, workers=workers, progress=progress, rows=True)
-        with contextlib.closing(parts):  # closed at once (workers stopped) if a chunk fails or is too big
+        with contextlib.closing(parts), contextlib.closing(builder):  # closed at once if a chunk fails or is too big
             for done, (_, part) in enumerate(labelled(plan, order, parts), start=1):
                 builder.append(*part)
                 check(builder.rows, done)
-        df = builder.frame()
+            df = builder.frame()
         if workers != 1:
             check_model_unchanged(plan)
     else:

@@ -17,7 +17,10 @@ scalar solver's equilibria (the batched ones re-solve doubtful points on it).
 
 from __future__ import annotations
 
+import ctypes
 import itertools
+import sys
+import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -353,11 +356,108 @@ def _same(src: Any, dst: np.ndarray) -> bool:
         and src.shape == dst.shape
 
 
+
+_MADV_POPULATE_WRITE = 23  # Linux >= 5.14
+_PAGE = 4096
+_LIBC: list = []  # libc, or None where it cannot be loaded (looked up once)
+
+
+def _populate(column: np.ndarray, lo: int, hi: int) -> bool:
+    """Fault in the memory of rows [lo, hi) of a contiguous 1-D *column* without changing what it holds (Linux's
+    ``madvise(MADV_POPULATE_WRITE)``, which the kernel runs in the calling thread); False where the system
+    cannot (then nothing was done)."""
+    if not sys.platform.startswith("linux"):
+        return False
+    if not _LIBC:
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.madvise.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int]
+            _LIBC.append(libc)
+        except (OSError, AttributeError):  # pragma: no cover - no libc with madvise
+            _LIBC.append(None)
+    if _LIBC[0] is None or hi <= lo:
+        return _LIBC[0] is not None
+    start = column.ctypes.data + lo * column.itemsize
+    end = column.ctypes.data + hi * column.itemsize
+    start -= start % _PAGE  # the page holding row lo is the column's (or its allocation's) memory
+    return _LIBC[0].madvise(start, end - start, _MADV_POPULATE_WRITE) == 0
+
+
+class _Filler:
+    """A thread beside the sweep that writes a table's constant columns and faults in the memory of its other
+    columns, up to the rows it is asked for (:meth:`ask`), so that the sweeping thread does neither: where a core
+    is spare, the table's fresh memory then costs the sweep little (the kernel clears each new page in the thread
+    that first touches it). Its writes never meet the builder's: the constant columns are the filler's alone, and
+    faulting in a page leaves what it holds as it is. The builder replaces columns only while the filler is idle
+    (:meth:`idle`, :meth:`restart`) and must :meth:`close` it, also when the sweep fails."""
+
+    def __init__(self, constants: dict[str, float], columns: dict[str, np.ndarray]) -> None:
+        self.constants, self.columns = constants, columns
+        self.goal = self.done = 0  # rows asked for, rows done
+        self.closed = False
+        self.populate = True  # False once the system says it cannot
+        self.error: BaseException | None = None
+        self.cond = threading.Condition()
+        self.thread = threading.Thread(target=self._run, name="gtu-table-filler", daemon=True)
+        self.thread.start()
+
+    def ask(self, rows: int) -> None:
+        """Have rows [0, *rows*) done."""
+        with self.cond:
+            if rows > self.goal:
+                self.goal = rows
+                self.cond.notify_all()
+
+    def idle(self) -> None:
+        """Wait until every row asked for is done; raise what stopped the thread, if anything did."""
+        with self.cond:
+            while self.done < self.goal and self.error is None:
+                self.cond.wait()
+        if self.error is not None:
+            raise self.error
+
+    def restart(self, rows: int) -> None:
+        """The columns were replaced and rows [0, *rows*) copied into them: go on from there (only when idle)."""
+        with self.cond:
+            self.done = self.goal = min(self.done, rows)
+
+    def close(self) -> None:
+        """End the thread after the block it is writing, if any (the rows not yet done stay undone)."""
+        with self.cond:
+            self.closed = True
+            self.cond.notify_all()
+
+    def _run(self) -> None:
+        try:
+            while True:
+                with self.cond:
+                    while self.done >= self.goal and not self.closed:
+                        self.cond.wait()
+                    if self.closed:
+                        return
+                    lo, hi = self.done, self.goal
+                for name, value in self.constants.items():
+                    self.columns[name][lo:hi] = value
+                if self.populate:
+                    for name, column in list(self.columns.items()):
+                        if name not in self.constants and not _populate(column, lo, hi):
+                            self.populate = False
+                            break
+                with self.cond:
+                    self.done = hi
+                    self.cond.notify_all()
+        except BaseException as exc:  # raised in the sweeping thread when it next waits
+            with self.cond:
+                self.error = exc
+                self.cond.notify_all()
+
+
 class TableBuilder:
     """The sweep table of one or many chunks, written straight into its final columns.
 
     Each column is allocated once with room for *capacity* rows (memory the rows never reach is never
-    touched) and grows by half when a chunk does not fit; :meth:`frame` returns the table on the filled part of
+    touched, or with *helper_thread* at most the next two chunks' rows beyond the last) and grows by half when a
+    chunk does not fit; :meth:`frame` returns the table on the filled part of
     the columns, without copying them. Categorical columns collect their labels as they come and are given
     sorted categories at the end, so the table does not depend on how the points were cut into chunks; their
     codes are kept as int8 while there are fewer than 128 labels (the dtype pandas keeps them in).
@@ -367,9 +467,14 @@ class TableBuilder:
     plan : SweepPlan
     capacity : int
         Rows to make room for (an estimate: more rows are fine).
+    helper_thread : bool, default False
+        Write the constant parameter columns and fault in the other columns' memory a little ahead of the rows in a
+        thread beside the caller (worth it where a core is spare: on 2 cores it took a 1 M-point sweep of
+        territory's normal form, 12 M rows, from about 1.0 s to 0.7 s). The builder must then be closed (:meth:`close`),
+        as :meth:`frame` does; the table is the same.
     """
 
-    def __init__(self, plan: SweepPlan, capacity: int) -> None:
+    def __init__(self, plan: SweepPlan, capacity: int, helper_thread: bool = False) -> None:
         self.plan = plan
         self.capacity = max(1, int(capacity))
         self.rows = 0
@@ -389,6 +494,12 @@ class TableBuilder:
                 self._columns[name] = (np.zeros if name in self._sparse else np.empty)(self.capacity, dtype=dtype)
         for names, block in self._blocks.items():  # the probabilities last (the table's order)
             self._columns.update(zip(names, block))
+        self._filler: _Filler | None = None
+        if helper_thread:
+            varied = {name for name, _ in plan.specs}
+            constants = {k: float(v) for k, v in plan.base if k in plan.model.parameters and k not in varied}
+            self._filler = _Filler(constants, self._columns)
+            self._filler.ask(min(self.capacity, 2 * self.capacity // max(1, plan.n_chunks)))
 
     def engine_columns(self, rows: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """The next *rows* rows of the probability columns (shape (probability columns, rows), all zeros), of the
@@ -403,6 +514,9 @@ class TableBuilder:
         need = self.rows + more
         if need <= self.capacity:
             return
+        if self._filler is not None:
+            self._filler.idle()
+            self._filler.restart(self.rows)
         self.capacity = max(need, self.capacity + self.capacity // 2)
         in_block = {name for names in self._blocks for name in names}
         for name, old in self._columns.items():
@@ -450,9 +564,10 @@ class TableBuilder:
         base = dict(plan.base)
         for name in varied:
             np.take(np.asarray(cols[name], dtype=float), point, out=c[name][s], mode="clip")
-        for name in plan.model.parameters:
-            if name not in varied:
-                c[name][s] = float(base[name])
+        if self._filler is None:
+            for name in plan.model.parameters:
+                if name not in varied:
+                    c[name][s] = float(base[name])
         if not _same(rows.equilibrium, c["equilibrium"][s]):
             c["equilibrium"][s] = rows.equilibrium
         np.take(rows.n_equilibria, point, out=c["n_equilibria"][s], mode="clip")
@@ -469,10 +584,21 @@ class TableBuilder:
         else:
             np.take(rows.complete, point, out=c["complete"][s], mode="clip")
         self.rows += R
+        if self._filler is not None:
+            self._filler.ask(min(self.capacity, self.rows + 2 * R))
+
+    def close(self) -> None:
+        """End the helper thread, if any (the rows it has not written stay unwritten: for a table given up)."""
+        if self._filler is not None:
+            self._filler.close()
 
     def frame(self) -> pd.DataFrame:
         """The table so far (its columns are views of the builder's, which must not be appended to after)."""
         n = self.rows
+        if self._filler is not None:
+            self._filler.ask(n)
+            self._filler.idle()
+            self.close()
         table: dict[str, Any] = {}
         for name in self.plan.columns:     # the plan's order (the probability block is stored apart)
             arr = self._columns[name]

@@ -3,7 +3,8 @@ it imports the scientific stack).
 
 :func:`worker_context` is the multiprocessing context of the sweep's worker processes: a fork server on Linux,
 ``spawn`` elsewhere; :func:`start_worker_server` starts that fork server ahead of need; :func:`sigint_blocked`
-blocks Ctrl-C while helper processes start, so that only the sweeping process sees it. The executors that use
+blocks Ctrl-C while helper processes start, so that only the sweeping process sees it; :func:`usable_cores` counts
+the CPUs this process may use. The executors that use
 them are in :mod:`gametheory_ukraine.analysis.executors`.
 """
 
@@ -11,16 +12,25 @@ from __future__ import annotations
 
 import contextlib
 import multiprocessing
+import os
 import signal
 import sys
 import threading
 from collections.abc import Iterator
 from multiprocessing import forkserver, resource_tracker
 
-__all__ = ["PRELOAD", "worker_context", "start_worker_server", "sigint_blocked"]
+__all__ = ["PRELOAD", "worker_context", "start_worker_server", "sigint_blocked", "usable_cores"]
 
 #: Modules the fork server imports once, so that each worker it forks starts with them loaded.
 PRELOAD = ("gametheory_ukraine.analysis.sweep_chunks",)
+
+
+def usable_cores() -> int:
+    """The CPUs this process may run on (its affinity where the system has one, else the machine's count)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):  # pragma: no cover - not Linux
+        return max(1, os.cpu_count() or 1)
 
 
 def worker_context() -> multiprocessing.context.BaseContext:
