@@ -128,7 +128,7 @@ def run_chunks(plan: SweepPlan, *, workers: int = 1, progress: bool | None = Non
                 free = [k for k in range(end - 1, head - 1, -1) if k not in jobs][:max(0, 2 * helpers - busy)]
                 if free:
                     with sigint_blocked():  # worker processes start now: they never see Ctrl-C, this process does
-                        for k in free:
+                        for k in reversed(free):  # the lower first: a worker solves its chunks in turn
                             jobs[k] = pool.submit(solve, plan, order[k])
                 job = jobs.get(head)
                 if job is None or (isinstance(job, Future) and not job.done()):
