@@ -588,9 +588,11 @@ class TableBuilder:
             self._filler.ask(min(self.capacity, self.rows + 2 * R))
 
     def close(self) -> None:
-        """End the helper thread, if any (the rows it has not written stay unwritten: for a table given up)."""
+        """End the helper thread, if any: the rows it has not written yet stay unwritten (for a table given up, or
+        after :meth:`frame`, which waits for them); rows appended afterwards are written here, constants included."""
         if self._filler is not None:
             self._filler.close()
+            self._filler = None
 
     def frame(self) -> pd.DataFrame:
         """The table so far (its columns are views of the builder's, which must not be appended to after)."""
