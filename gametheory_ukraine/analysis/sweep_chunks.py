@@ -356,7 +356,6 @@ def _same(src: Any, dst: np.ndarray) -> bool:
         and src.shape == dst.shape
 
 
-
 _MADV_POPULATE_WRITE = 23  # Linux >= 5.14
 _PAGE = 4096
 _LIBC: list = []  # libc, or None where it cannot be loaded (looked up once)
