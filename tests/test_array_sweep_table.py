@@ -117,8 +117,9 @@ def _fillers() -> list[threading.Thread]:
 
 
 def test_the_helper_thread_gives_the_same_table_and_ends_with_the_sweep(monkeypatch, tmp_path):
-    """With a core to spare, a thread writes the constant columns and faults in the table's memory: the table is
-    the one written without it, and the thread ends with the sweep, also when the sweep fails half-way."""
+    """With a core to spare and a large table, a thread writes the constant columns and faults in the table's
+    memory: the table is the one written without it, and the thread ends with the sweep, also when the sweep fails
+    half-way."""
     from gametheory_ukraine.analysis import sweep as sweep_module
 
     model = gtu.load_model("territory")
@@ -138,6 +139,9 @@ def test_the_helper_thread_gives_the_same_table_and_ends_with_the_sweep(monkeypa
     assert started.count("gtu-table-filler") == 1
     pd.testing.assert_frame_equal(helped, alone, check_exact=True)
     assert len(helped) > 20_000 and helped["delta"].nunique() == 1  # a constant column, written by the thread
+    gtu.sweep(model, {"rho": rho[:100]}, form="normal", scenario=SCENARIO)  # a small table: no thread
+    assert started.count("gtu-table-filler") == 1
+    monkeypatch.setattr(sweep_module, "HELPER_THREAD_ROWS", 0)  # the failing sweep below is small
     (tmp_path / "m.yaml").write_text(LOG_MODEL)
     with pytest.raises(GTUError):  # log(r - 1) is undefined at r = 1, point 200 of 301
         gtu.sweep(tmp_path / "m.yaml", {"r": np.linspace(3, 0, 301)}, form="normal", chunk_size=20, engine="scalar")
@@ -157,7 +161,7 @@ def test_what_stops_the_helper_thread_stops_the_sweep(monkeypatch):
     monkeypatch.setattr(sweep_module, "usable_cores", lambda: 8)
     monkeypatch.setattr(sweep_chunks, "_populate", broken)
     with pytest.raises(MemoryError, match="simulated"):
-        gtu.sweep("territory", {"rho": np.linspace(0.01, 0.5, 5000)}, form="normal", scenario=SCENARIO)
+        gtu.sweep("territory", {"rho": np.linspace(0.01, 0.5, 10_000)}, form="normal", scenario=SCENARIO)
 
 
 @pytest.fixture(scope="module")

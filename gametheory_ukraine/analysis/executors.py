@@ -37,6 +37,7 @@ from .sweep_plan import SweepPlan
 
 __all__ = ["run_chunks", "serial_rows", "labelled", "worker_init", "progress_bar", "show_progress"]
 
+
 def show_progress(progress: bool | None, points: int) -> bool:
     """Whether to show a progress bar over *points* points: *progress* if given, else only when stderr is a
     terminal and there are more than 200 points."""

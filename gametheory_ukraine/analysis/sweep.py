@@ -58,9 +58,13 @@ from .sweep_chunks import CATEGORICAL_COLUMNS, TableBuilder, concat_tables
 from .sweep_plan import SweepPlan, plan_in_memory, plan_sweep, sweep_attrs, too_big
 
 __all__ = ["sweep", "sweep_to_file", "write_table", "chunk_tables", "check_apart", "check_model_unchanged",
-           "TABLE_SUFFIXES"]
+           "TABLE_SUFFIXES", "HELPER_THREAD_ROWS"]
 
 TABLE_SUFFIXES = (".csv", ".parquet")
+
+#: Estimated rows from which an in-memory sweep with a core to spare writes its table's constant columns in a helper
+#: thread: a smaller table's columns are a few MB, which the sweeping thread fills in well under a millisecond.
+HELPER_THREAD_ROWS = 1 << 16
 
 
 # --------------------------------------------------------------------------------------- the sweep
@@ -105,8 +109,11 @@ def sweep(model: Model | str | os.PathLike, values: Mapping[str, Any], *, form: 
         always with ``exact=True``). All give the exact scalar solver's equilibria: the batched engines re-solve
         doubtful points (near-ties, threshold points) on the exact path.
     workers : int, default 1
-        Local processes to solve chunks in (see :func:`~gametheory_ukraine.analysis.executors.run_chunks`); the
-        table does not depend on it.
+        Local processes to solve chunks in, this one included (see
+        :func:`~gametheory_ukraine.analysis.executors.run_chunks`); the table does not depend on it. With fewer
+        processes than the CPUs this process may use and a table of at least :data:`HELPER_THREAD_ROWS` estimated
+        rows, a thread beside the sweep writes the constant parameter columns and faults in the table's fresh memory
+        (:class:`~gametheory_ukraine.analysis.sweep_chunks.TableBuilder`, *helper_thread*).
     chunk_size : int, optional
         Points per chunk (see :func:`~gametheory_ukraine.analysis.sweep_plan.plan_sweep`); the table does not
         depend on it.
@@ -173,8 +180,9 @@ def sweep(model: Model | str | os.PathLike, values: Mapping[str, Any], *, form: 
     if executor is None and checkpoint is None:
         # every chunk's rows go straight into the final columns (no per-chunk tables to copy); worker processes
         # send back only the solved columns of their chunks
-        # with a core to spare, a thread writes the constant columns and faults in the table's fresh memory
-        builder = TableBuilder(plan, capacity=rows_estimate + plan.chunk_size, helper_thread=workers < usable_cores())
+        # with a core to spare and a large table, a thread writes the constant columns and faults in its fresh memory
+        helper = workers < usable_cores() and rows_estimate >= HELPER_THREAD_ROWS
+        builder = TableBuilder(plan, capacity=rows_estimate + plan.chunk_size, helper_thread=helper)
         order = list(range(plan.n_chunks))
         parts = serial_rows(plan, progress, builder) if workers == 1 else \
             run_chunks(plan, workers=workers, progress=progress, rows=True)

@@ -4,8 +4,7 @@ it imports the scientific stack).
 :func:`worker_context` is the multiprocessing context of the sweep's worker processes: a fork server on Linux,
 ``spawn`` elsewhere; :func:`start_worker_server` starts that fork server ahead of need; :func:`sigint_blocked`
 blocks Ctrl-C while helper processes start, so that only the sweeping process sees it; :func:`usable_cores` counts
-the CPUs this process may use. The executors that use
-them are in :mod:`gametheory_ukraine.analysis.executors`.
+the CPUs this process may use. The executors that use them are in :mod:`gametheory_ukraine.analysis.executors`.
 """
 
 from __future__ import annotations
